@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the wasm package and serves the page on http://127.0.0.1:${PORT:-8080}/ .
+#
+#   bash scripts/serve.sh            # then open http://127.0.0.1:8080/
+#   PORT=9000 bash scripts/serve.sh
+#
+# Any static file server works for www/ once it is built; this one is Python's, which sends
+# application/wasm for .wasm and a JavaScript type for .js (what ES modules need).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=${PORT:-8080}
+case "$port" in
+  '' | *[!0-9]*) echo "serve: PORT must be a number, got '$port'" >&2; exit 2 ;;
+esac
+
+bash scripts/setup.sh page
+BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
+
+command -v python3 >/dev/null || { echo "serve: python3 is needed to serve www/" >&2; exit 1; }
+printf '\n\033[1mbrigade is served at http://127.0.0.1:%s/\033[0m  (Ctrl-C stops)\n\n' "$port"
+exec python3 -m http.server "$port" --bind 127.0.0.1 --directory www

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# brigade's whole check, exactly what CI runs (.ci/run). Needs no standard input.
+#
+#   bash scripts/test.sh
+#
+# Stages, in order, stopping at the first failure:
+#   setup · fmt · clippy · native tests · wasm tests in Node · wasm tests in Chromium ·
+#   wasm package build · browser end-to-end tests
+# The last line is a plain summary: "brigade: N passed, N failed" (tests counted over all
+# stages; a failed stage that is not a test run counts as one failure).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+exec </dev/null
+
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export BRIGADE_CHROMIUM=${BRIGADE_CHROMIUM:-/usr/bin/chromium}
+
+log_dir=$(mktemp -d "${TMPDIR:-/tmp}/brigade-test.XXXXXX")
+trap 'rm -rf "$log_dir"' EXIT
+
+passed=0 failed=0 ignored=0
+timings=()
+stage_no=0
+stage_count=8
+t_start=$SECONDS
+
+# Adds up the counts that cargo's libtest / wasm-bindgen-test-runner ("test result: ...
+# N passed; N failed; N ignored") and node's test runner ("# pass N") print.
+count_tests() {
+  local log=$1 p f i
+  read -r p f i < <(awk '
+    /^test result:/ {
+      for (k = 1; k <= NF; k++) {
+        if ($(k) ~ /^passed;?$/)  p += $(k-1)
+        if ($(k) ~ /^failed;?$/)  f += $(k-1)
+        if ($(k) ~ /^ignored;?$/) i += $(k-1)
+      }
+    }
+    /^# pass [0-9]+$/    { p += $3 }
+    /^# fail [0-9]+$/    { f += $3 }
+    /^# skipped [0-9]+$/ { i += $3 }
+    END { print p + 0, f + 0, i + 0 }' "$log")
+  passed=$((passed + p)) failed=$((failed + f)) ignored=$((ignored + i))
+  STAGE_FAILED_TESTS=$f
+}
+
+summary() {
+  local total=$((SECONDS - t_start))
+  echo
+  echo "==> stage timings (seconds): ${timings[*]:-none}; total ${total}s"
+  if [ "$ignored" -gt 0 ]; then
+    echo "brigade: $passed passed, $failed failed, $ignored skipped"
+  else
+    echo "brigade: $passed passed, $failed failed"
+  fi
+}
+
+# stage NAME COMMAND...: runs one stage with a banner, its output shown and kept for counting.
+stage() {
+  local name=$1
+  shift
+  stage_no=$((stage_no + 1))
+  local log="$log_dir/$stage_no.log" t0=$SECONDS rc
+  printf '\n\033[1m==> [%d/%d] %s\033[0m\n    $ %s\n' "$stage_no" "$stage_count" "$name" "$*"
+  "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  count_tests "$log"
+  timings+=("$name=$((SECONDS - t0))")
+  if [ "$rc" -ne 0 ]; then
+    [ "$STAGE_FAILED_TESTS" -gt 0 ] || failed=$((failed + 1))
+    printf '\n\033[1;31m==> FAILED: [%d/%d] %s (exit %d)\033[0m\n' "$stage_no" "$stage_count" "$name" "$rc"
+    summary
+    exit "$rc"
+  fi
+  printf '\033[1;32m==> ok: %s (%ds)\033[0m\n' "$name" "$((SECONDS - t0))"
+}
+
+e2e() {
+  # The stage is always wired; it has nothing to run until tests/e2e holds test files.
+  if [ -z "$(find tests/e2e -type f \( -name '*.test.*js' -o -name '*-test.*js' -o -name '*_test.*js' -o -name 'test-*.*js' \) 2>/dev/null | head -n 1)" ]; then
+    echo "no browser end-to-end tests in tests/e2e/ yet: nothing to run"
+    return 0
+  fi
+  npm run --silent e2e
+}
+
+stage "setup (install what is missing)" bash scripts/setup.sh all
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "cargo clippy -D warnings" cargo clippy --all-targets -- -D warnings
+stage "native tests (unit, integration, doc)" cargo test
+stage "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node
+stage "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
+stage "build the wasm package (www/pkg)" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
+stage "browser end-to-end tests (npm run e2e)" e2e
+
+summary
