@@ -1,0 +1,501 @@
+//! The JavaScript facade (`brigade::wasm::Simulation`, docs/FACADE.md), compiled to wasm
+//! and driven the way the page drives it: through its JS names (`stepBack`, `exportRun`,
+//! `Simulation.importRun`…), with JS values in and out, errors as thrown `Error`s.
+//!
+//! Runs in Node: `cargo test --target wasm32-unknown-unknown --test wasm_node`
+//! (the runner is set in .cargo/config.toml). `tests/wasm_browser.rs` runs these same tests
+//! again in headless Chromium. Natively this file is empty.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Reflect, JSON};
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+// ---------------------------------------------------------------------------------------
+// Constants computed natively with the CLI (`cargo run --release -- … --format json`),
+// hashed by `history_fingerprint` below. Node and Chromium must reproduce them bit for bit.
+// ---------------------------------------------------------------------------------------
+
+/// `cargo run --release -- --format json` (the reference run, seed 42).
+const REFERENCE: Fingerprint = Fingerprint {
+    config: r#"{}"#,
+    messages: 0,
+    first_id: "",
+    last_id: "",
+    hash: 0,
+};
+
+/// `cargo run --release -- --seed 7 --drop 0.1 --duplicate 0.1 --dodgy 0.3 --dispatch competing --format json`
+const CHAOS: Fingerprint = Fingerprint {
+    config: r#"{"seed":7,"drop":0.1,"duplicate":0.1,"dodgy":0.3,"dispatch":"competing"}"#,
+    messages: 0,
+    first_id: "",
+    last_id: "",
+    hash: 0,
+};
+
+pub struct Fingerprint {
+    /// The partial config given to `new Simulation(…)`, as JSON.
+    pub config: &'static str,
+    pub messages: usize,
+    pub first_id: &'static str,
+    pub last_id: &'static str,
+    pub hash: u64,
+}
+
+// ---------------------------------------------------------------------------------------
+// A thin handle that calls the facade by its JavaScript names.
+// ---------------------------------------------------------------------------------------
+
+/// One `Simulation` object as JavaScript sees it.
+pub struct Sim(JsValue);
+
+/// The `Simulation` class (its constructor function), as JavaScript sees it: the
+/// `constructor` of one instance made from Rust.
+fn class() -> JsValue {
+    thread_local! {
+        static CLASS: JsValue = {
+            let any: JsValue = brigade::wasm::Simulation::new(JsValue::UNDEFINED)
+                .expect("new Simulation() with no config")
+                .into();
+            Reflect::get(&any, &"constructor".into()).expect("Simulation.constructor")
+        };
+    }
+    CLASS.with(JsValue::clone)
+}
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).unwrap_or_else(|e| panic!("bad JSON in test: {json}: {e:?}"))
+}
+
+/// `JSON.stringify(v)` read back as serde_json: what the page would see, and a check that
+/// the value is plain data (an ES `Map` would stringify as `{}` and fail the assertions).
+fn to_json(v: &JsValue) -> Value {
+    if v.is_undefined() {
+        return Value::Null;
+    }
+    let text: String = JSON::stringify(v).expect("JSON.stringify").into();
+    serde_json::from_str(&text).expect("stringified value is JSON")
+}
+
+/// The message of a thrown value, which must be an `Error` with a readable one-line message
+/// (not a trap such as "unreachable", which is what a Rust panic looks like from JS).
+fn error_message(thrown: &JsValue) -> String {
+    let err: &js_sys::Error = thrown
+        .dyn_ref()
+        .unwrap_or_else(|| panic!("thrown value is not an Error: {thrown:?}"));
+    let msg: String = err.message().into();
+    assert!(!msg.trim().is_empty(), "the Error has an empty message");
+    assert!(!msg.contains('\n'), "the Error message is not one line: {msg:?}");
+    assert!(
+        !msg.contains("unreachable") && !msg.contains("RuntimeError"),
+        "looks like a wasm trap (a panic), not an error value: {msg:?}"
+    );
+    msg
+}
+
+fn apply(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = Reflect::get(target, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .unwrap_or_else(|| panic!("the facade has no function `{name}`"));
+    f.apply(target, &args.iter().collect::<Array>())
+}
+
+impl Sim {
+    /// `new Simulation(cfg)`; `cfg` is JSON text, or `None` for no argument.
+    pub fn try_new(cfg: Option<&str>) -> Result<Sim, JsValue> {
+        let args: Array = cfg.map(js).into_iter().collect();
+        Reflect::construct(&class().unchecked_into(), &args).map(Sim)
+    }
+
+    pub fn new(cfg: &str) -> Sim {
+        Sim::try_new(Some(cfg)).unwrap_or_else(|e| panic!("new Simulation({cfg}): {e:?}"))
+    }
+
+    /// `Simulation.importRun(text)`.
+    pub fn import(text: &str) -> Result<Sim, JsValue> {
+        apply(&class(), "importRun", &[text.into()]).map(Sim)
+    }
+
+    /// A static function of the class, e.g. `defaultConfig`, `presets`, `lastPanic`.
+    pub fn class_call(name: &str) -> JsValue {
+        apply(&class(), name, &[]).unwrap_or_else(|e| panic!("Simulation.{name}(): {e:?}"))
+    }
+
+    pub fn try_call(&self, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        apply(&self.0, name, args)
+    }
+
+    pub fn call(&self, name: &str, args: &[JsValue]) -> JsValue {
+        self.try_call(name, args).unwrap_or_else(|e| panic!("sim.{name}(…) threw: {e:?}"))
+    }
+
+    pub fn num(&self, name: &str) -> u64 {
+        let v = self.call(name, &[]);
+        let n = v.as_f64().unwrap_or_else(|| panic!("sim.{name}() is not a number: {v:?}"));
+        assert!(n >= 0.0 && n.fract() == 0.0, "sim.{name}() = {n} is not a whole number");
+        n as u64
+    }
+
+    pub fn step(&self) -> Value {
+        to_json(&self.call("step", &[]))
+    }
+
+    pub fn step_back(&self) -> bool {
+        self.call("stepBack", &[])
+            .as_bool()
+            .expect("stepBack() returns a boolean")
+    }
+
+    pub fn seek(&self, n: f64) -> Result<JsValue, JsValue> {
+        self.try_call("seek", &[n.into()])
+    }
+
+    pub fn run_to_idle(&self) -> u64 {
+        self.num("runToIdle")
+    }
+
+    pub fn current(&self) -> u64 {
+        self.num("currentStep")
+    }
+
+    pub fn total(&self) -> u64 {
+        self.num("totalSteps")
+    }
+
+    pub fn message_count(&self) -> u64 {
+        self.num("messageCount")
+    }
+
+    /// Ids of the messages published up to the cursor, via `messages(0, messageCount())`.
+    pub fn message_ids(&self) -> Vec<String> {
+        let n = self.message_count() as f64;
+        let list = to_json(&self.call("messages", &[0.0.into(), n.into()]));
+        let list = list.as_array().expect("messages() is an array");
+        assert_eq!(list.len() as f64, n, "messages(0, messageCount()) length");
+        list.iter()
+            .map(|m| m["id"].as_str().expect("MessageView.id is a string").to_owned())
+            .collect()
+    }
+
+    pub fn report(&self) -> Value {
+        to_json(&self.call("report", &[]))
+    }
+
+    pub fn export(&self) -> String {
+        self.call("exportRun", &[])
+            .as_string()
+            .expect("exportRun() returns a string")
+    }
+}
+
+/// FNV-1a (64 bit) over one line per history message:
+/// `seq|at_ms|type|kind|id|correlation_id|causation_id\n` (`-` for a null causation).
+/// Independent of JSON formatting, so the same function over the CLI's output gives the
+/// constants above.
+pub fn history_fingerprint(history: &[Value]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for m in history {
+        let line = format!(
+            "{}|{}|{}|{}|{}|{}|{}\n",
+            m["seq"],
+            m["at_ms"],
+            m["type"].as_str().unwrap_or("?"),
+            m["kind"].as_str().unwrap_or("?"),
+            m["id"].as_str().unwrap_or("?"),
+            m["correlation_id"].as_str().unwrap_or("?"),
+            m["causation_id"].as_str().unwrap_or("-"),
+        );
+        for b in line.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn parse_run(text: &str) -> Value {
+    let run: Value = serde_json::from_str(text).expect("exportRun() is JSON");
+    assert_eq!(run["format"], "brigade-run");
+    assert_eq!(run["version"], 1);
+    run
+}
+
+fn history(run: &Value) -> &Vec<Value> {
+    run["history"].as_array().expect("run.history is an array")
+}
+
+fn assert_no_panic() {
+    let p = Sim::class_call("lastPanic");
+    assert!(p.is_null() || p.is_undefined(), "a panic was recorded: {p:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The tests.
+// ---------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn default_run_to_idle_completes_ten_orders() {
+    let sim = Sim::try_new(None).expect("new Simulation()");
+    assert_eq!(sim.current(), 0);
+    assert_eq!(sim.message_count(), 0);
+    assert!(sim.call("lastStep", &[]).is_undefined(), "lastStep() at 0");
+
+    let steps = sim.run_to_idle();
+    assert!(steps > 0);
+    assert_eq!(sim.current(), steps);
+    assert_eq!(sim.total(), steps);
+    assert_eq!(sim.call("frontierIdle", &[]), JsValue::TRUE);
+    assert!(sim.call("step", &[]).is_undefined(), "step() when idle");
+
+    let report = sim.report();
+    assert_eq!(report["orders"], 10, "{report}");
+    assert_eq!(report["completed"], 10, "{report}");
+    assert_eq!(report["dropped"], 0, "{report}");
+    let per_cook = report["per_cook"].as_object().expect("per_cook is a plain object");
+    let names: Vec<&str> = per_cook.keys().map(String::as_str).collect();
+    for cook in ["Koen", "Guido", "Greg"] {
+        assert!(names.contains(&cook), "per_cook has {cook}: {report}");
+    }
+    let cooked: u64 = per_cook.values().map(|n| n.as_u64().expect("a count")).sum();
+    assert_eq!(cooked, 10, "every order cooked once: {report}");
+
+    let orders = to_json(&sim.call("orders", &[]));
+    let orders = orders.as_array().expect("orders() is an array");
+    assert_eq!(orders.len(), 10);
+    assert!(orders.iter().all(|o| o["status"] == "completed"), "{orders:?}");
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn step_step_back_and_seek_move_the_cursor_consistently() {
+    let sim = Sim::new(r#"{"seed": 42}"#);
+    assert!(!sim.step_back(), "stepBack() at step 0 is false");
+
+    // Walk forward one step at a time, remembering what each step showed.
+    let mut views = Vec::new();
+    let mut counts = vec![sim.message_count()];
+    let mut ids_at = vec![sim.message_ids()];
+    for n in 1..=40u64 {
+        let view = sim.step();
+        assert_eq!(view["step"], n, "StepView.step is 1-based: {view}");
+        assert_eq!(sim.current(), n);
+        assert_eq!(to_json(&sim.call("lastStep", &[])), view, "lastStep() after step()");
+        counts.push(sim.message_count());
+        ids_at.push(sim.message_ids());
+        views.push(view);
+    }
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "messageCount never shrinks going forward");
+    for w in ids_at.windows(2) {
+        assert!(w[1].starts_with(&w[0]), "history only grows at its end");
+    }
+
+    // Back five, forward five: the same steps and the same message ids.
+    for n in (35..40u64).rev() {
+        assert!(sim.step_back());
+        assert_eq!(sim.current(), n);
+        assert_eq!(sim.message_count(), counts[n as usize]);
+        assert_eq!(sim.message_ids(), ids_at[n as usize], "ids at step {n} after stepBack");
+    }
+    assert_eq!(sim.total(), 40, "stepping back keeps the frontier");
+    for n in 36..=40u64 {
+        assert_eq!(sim.step(), views[n as usize - 1], "step {n} replayed after stepBack");
+        assert_eq!(sim.message_ids(), ids_at[n as usize]);
+    }
+
+    // seek anywhere in [0, totalSteps()] shows what stepping showed.
+    for n in [0u64, 17, 3, 40, 1, 25] {
+        sim.seek(n as f64).unwrap_or_else(|e| panic!("seek({n}): {e:?}"));
+        assert_eq!(sim.current(), n);
+        assert_eq!(sim.message_count(), counts[n as usize], "messageCount at {n}");
+        assert_eq!(sim.message_ids(), ids_at[n as usize], "message ids at {n}");
+        if n > 0 {
+            assert_eq!(to_json(&sim.call("lastStep", &[])), views[n as usize - 1]);
+        }
+    }
+    let steps = to_json(&sim.call("steps", &[1.0.into(), 26.0.into()]));
+    assert_eq!(steps.as_array().map(Vec::len), Some(25), "steps(1, 26) at cursor 25");
+    assert_eq!(steps[0], views[0]);
+    assert_eq!(steps[24], views[24]);
+
+    // Outside the run: an Error, and the cursor stays.
+    for bad in [-1.0, 41.0, 1e9] {
+        let err = sim.seek(bad).expect_err(&format!("seek({bad}) must throw"));
+        error_message(&err);
+        assert_eq!(sim.current(), 25, "a failed seek({bad}) leaves the cursor");
+    }
+
+    // The frontier extends past the cursor without moving it.
+    sim.seek(10.0).unwrap();
+    let mut idle = false;
+    for _ in 0..10_000 {
+        if sim.call("extend", &[50.0.into()]) == JsValue::TRUE {
+            idle = true;
+            break;
+        }
+    }
+    assert!(idle, "extend() reaches idle");
+    assert_eq!(sim.current(), 10, "extend() does not move the cursor");
+    assert!(sim.total() > 40);
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn same_seed_same_export_other_seed_other_history() {
+    let a = Sim::new(r#"{"seed": 1234, "drop": 0.1, "duplicate": 0.1}"#);
+    let b = Sim::new(r#"{"seed": "1234", "drop": 0.1, "duplicate": 0.1}"#);
+    a.run_to_idle();
+    // b is exported without running: exportRun() runs the frontier to idle itself.
+    assert_eq!(a.export(), b.export(), "same config and seed give the same run file");
+
+    let c = Sim::new(r#"{"seed": 1235, "drop": 0.1, "duplicate": 0.1}"#);
+    let (ra, rc) = (parse_run(&a.export()), parse_run(&c.export()));
+    assert_ne!(history(&ra)[0]["id"], history(&rc)[0]["id"], "ids come from the seed");
+}
+
+#[wasm_bindgen_test]
+fn export_import_round_trips_the_history() {
+    let sim = Sim::new(r#"{"seed": 9, "orders": 4, "interval_ms": 300, "dodgy": 0.5}"#);
+    for _ in 0..15 {
+        sim.step();
+    }
+    let corr = sim.call("placeOrder", &[js(r#"{"dodgy": true}"#)]);
+    assert!(corr.as_string().is_some_and(|c| !c.is_empty()), "placeOrder returns a correlation id");
+    sim.call("setProcessVersion", &[1.0.into()]);
+    sim.step();
+    sim.call("placeOrder", &[js(r#"{"dodgy": false}"#)]);
+    sim.run_to_idle();
+
+    let text = sim.export();
+    let run = parse_run(&text);
+    let inputs = run["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 3, "two orders and a version change recorded: {inputs:?}");
+    assert_eq!(inputs[0]["step"], 15);
+    assert_eq!(inputs[0]["action"]["type"], "PlaceOrder");
+    assert_eq!(inputs[0]["action"]["dodgy"], true);
+    assert_eq!(inputs[1]["action"]["type"], "SetProcessVersion");
+    assert_eq!(to_json(&sim.call("inputs", &[])), run["inputs"]);
+    assert_eq!(run["report"]["orders"], 6);
+
+    let again = Sim::import(&text).unwrap_or_else(|e| panic!("importRun: {e:?}"));
+    let back = parse_run(&again.export());
+    assert_eq!(back["config"], run["config"]);
+    assert_eq!(back["inputs"], run["inputs"]);
+    assert_eq!(history(&back), history(&run), "the imported run has the same history");
+    assert_eq!(back["report"], run["report"]);
+    assert_eq!(again.export(), text, "export → import → export is the same text");
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn tampered_or_malformed_run_files_throw_readable_errors() {
+    let text = Sim::new(r#"{"seed": 5, "orders": 3}"#).export();
+    let run = parse_run(&text);
+
+    let mut changed_id = run.clone();
+    changed_id["history"][4]["id"] = "00000000-0000-4000-8000-000000000000".into();
+    let mut changed_type = run.clone();
+    changed_type["history"][1]["type"] = "OrderPaid".into();
+    let mut dropped_msg = run.clone();
+    dropped_msg["history"].as_array_mut().unwrap().pop();
+    let mut other_seed = run.clone();
+    other_seed["config"]["seed"] = 6.into();
+    let mut bad_format = run.clone();
+    bad_format["format"] = "brigade-rum".into();
+    let mut bad_version = run.clone();
+    bad_version["version"] = 99.into();
+    let mut bad_config = run.clone();
+    bad_config["config"]["drop"] = 2.into();
+
+    let cases: Vec<(&str, String)> = vec![
+        ("a changed message id", changed_id.to_string()),
+        ("a changed message type", changed_type.to_string()),
+        ("a missing last message", dropped_msg.to_string()),
+        ("another seed with the old history", other_seed.to_string()),
+        ("a wrong format", bad_format.to_string()),
+        ("a wrong version", bad_version.to_string()),
+        ("an invalid config", bad_config.to_string()),
+        ("not JSON", text[..text.len() / 2].to_owned()),
+        ("empty", String::new()),
+        ("JSON of another shape", "[1, 2, 3]".to_owned()),
+    ];
+    for (what, bad) in cases {
+        let err = match Sim::import(&bad) {
+            Ok(_) => panic!("importRun accepted {what}"),
+            Err(e) => e,
+        };
+        let msg = error_message(&err);
+        if what == "an invalid config" {
+            assert!(msg.contains("drop"), "{what}: the message names the field: {msg}");
+        }
+    }
+    // The untouched file still imports.
+    assert!(Sim::import(&text).is_ok());
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn bad_configs_throw_naming_the_field() {
+    let cases = [
+        (r#"{"drop": 2}"#, "drop"),
+        (r#"{"duplicate": -0.5}"#, "duplicate"),
+        (r#"{"dodgy": 1.5}"#, "dodgy"),
+        (r#"{"cooks": []}"#, "cooks"),
+        (r#"{"cooks": [{"name": "Koen", "ms": 0}]}"#, "cooks"),
+        (r#"{"dispatch": "random"}"#, "dispatch"),
+        (r#"{"process_version": 7}"#, "process_version"),
+        (r#"{"seed": "forty-two"}"#, "seed"),
+        (r#"{"orders": -1}"#, "orders"),
+    ];
+    for (cfg, field) in cases {
+        let err = match Sim::try_new(Some(cfg)) {
+            Ok(_) => panic!("new Simulation({cfg}) was accepted"),
+            Err(e) => e,
+        };
+        let msg = error_message(&err);
+        assert!(msg.contains(field), "new Simulation({cfg}): the message names `{field}`: {msg}");
+    }
+    // A valid partial config still works after all those errors.
+    let sim = Sim::new(r#"{"orders": 2}"#);
+    sim.run_to_idle();
+    assert_eq!(sim.report()["completed"], 2);
+
+    let defaults = to_json(&Sim::class_call("defaultConfig"));
+    assert_eq!(defaults["seed"], 42);
+    assert_eq!(defaults["orders"], 10);
+    assert_eq!(defaults["dispatch"], "more-fair");
+    assert_no_panic();
+}
+
+/// The cross-platform determinism check: the run the native CLI prints, reproduced here.
+pub fn assert_matches_native(expected: &Fingerprint) {
+    assert!(expected.messages > 0, "the native fingerprint has not been filled in");
+    let sim = Sim::new(expected.config);
+    let run = parse_run(&sim.export());
+    let history = history(&run);
+    assert_eq!(history.len(), expected.messages, "message count for {}", expected.config);
+    assert_eq!(history[0]["id"], expected.first_id, "first message id");
+    assert_eq!(history[history.len() - 1]["id"], expected.last_id, "last message id");
+    assert_eq!(
+        history_fingerprint(history),
+        expected.hash,
+        "history hash for {} differs from the native CLI's",
+        expected.config
+    );
+    // The history is also what the cursor shows, message by message.
+    sim.run_to_idle();
+    let ids: Vec<&str> = history.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(sim.message_ids(), ids);
+}
+
+#[wasm_bindgen_test]
+fn reference_run_equals_the_native_cli() {
+    assert_matches_native(&REFERENCE);
+}
+
+#[wasm_bindgen_test]
+fn chaos_run_equals_the_native_cli() {
+    assert_matches_native(&CHAOS);
+}
