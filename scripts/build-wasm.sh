@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\033[1m[build-wasm]\033[0m %s\n' "$*"; }
+say() { printf '[build-wasm] %s\n' "$*"; }
 
 if [ "${BRIGADE_SKIP_SETUP:-0}" != 1 ]; then
   bash scripts/setup.sh page

@@ -13,8 +13,8 @@ case "$want" in
   *) echo "usage: bash scripts/setup.sh [all|page]" >&2; exit 2 ;;
 esac
 
-say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-die() { printf '\033[1;31m[setup] error:\033[0m %s\n' "$*" >&2; exit 1; }
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate: read it from
 # Cargo.lock (the version really built), else from the `=X.Y.Z` pin in Cargo.toml.

@@ -48,7 +48,7 @@ count_tests() {
 summary() {
   local total=$((SECONDS - t_start))
   echo
-  echo "==> stage timings (seconds): ${timings[*]:-none}; total ${total}s"
+  echo "==> stage times: ${timings[*]:-none}; total ${total}s"
   if [ "$ignored" -gt 0 ]; then
     echo "brigade: $passed passed, $failed failed, $ignored skipped"
   else
@@ -56,24 +56,29 @@ summary() {
   fi
 }
 
-# stage NAME COMMAND...: runs one stage with a banner, its output shown and kept for counting.
+if [ -t 1 ]; then bold=$'\033[1m' red=$'\033[1;31m' green=$'\033[1;32m' plain=$'\033[0m'; else
+  bold='' red='' green='' plain=''
+fi
+
+# stage KEY DESCRIPTION COMMAND...: runs one stage under a banner; its output is shown and
+# kept for counting tests.
 stage() {
-  local name=$1
-  shift
+  local key=$1 name=$2
+  shift 2
   stage_no=$((stage_no + 1))
   local log="$log_dir/$stage_no.log" t0=$SECONDS rc
-  printf '\n\033[1m==> [%d/%d] %s\033[0m\n    $ %s\n' "$stage_no" "$stage_count" "$name" "$*"
+  printf '\n%s==> [%d/%d] %s%s\n    $ %s\n' "$bold" "$stage_no" "$stage_count" "$name" "$plain" "$*"
   "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   count_tests "$log"
-  timings+=("$name=$((SECONDS - t0))")
+  timings+=("$key=$((SECONDS - t0))s")
   if [ "$rc" -ne 0 ]; then
     [ "$STAGE_FAILED_TESTS" -gt 0 ] || failed=$((failed + 1))
-    printf '\n\033[1;31m==> FAILED: [%d/%d] %s (exit %d)\033[0m\n' "$stage_no" "$stage_count" "$name" "$rc"
+    printf '\n%s==> FAILED: [%d/%d] %s (exit %d)%s\n' "$red" "$stage_no" "$stage_count" "$name" "$rc" "$plain"
     summary
     exit "$rc"
   fi
-  printf '\033[1;32m==> ok: %s (%ds)\033[0m\n' "$name" "$((SECONDS - t0))"
+  printf '%s==> ok: %s (%ds)%s\n' "$green" "$name" "$((SECONDS - t0))" "$plain"
 }
 
 e2e() {
@@ -85,13 +90,13 @@ e2e() {
   npm run --silent e2e
 }
 
-stage "setup (install what is missing)" bash scripts/setup.sh all
-stage "cargo fmt --check" cargo fmt --all -- --check
-stage "cargo clippy -D warnings" cargo clippy --all-targets -- -D warnings
-stage "native tests (unit, integration, doc)" cargo test
-stage "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node
-stage "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
-stage "build the wasm package (www/pkg)" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
-stage "browser end-to-end tests (npm run e2e)" e2e
+stage setup "setup: install what is missing" bash scripts/setup.sh all
+stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
+stage clippy "lint: cargo clippy, warnings are errors" cargo clippy --all-targets -- -D warnings
+stage test "native tests: unit, integration, doc" cargo test
+stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node
+stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
+stage build-wasm "build the wasm package into www/pkg" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
+stage e2e "browser end-to-end tests: npm run e2e" e2e
 
 summary
