@@ -1,0 +1,118 @@
+// Shared by the end-to-end tests and perf.mjs: a tiny static server for www/ and a
+// headless Debian Chromium driven by playwright-core.
+
+import http from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+export const www = path.join(root, "www");
+export const results = path.join(root, "test-results");
+
+// While the engine did not build yet, BRIGADE_MOCK=1 serves a JS stand-in as pkg/.
+const useMock = process.env.BRIGADE_MOCK === "1";
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+/** Serve www/ on 127.0.0.1 with an ephemeral port; resolves to { url, close }. */
+export async function serve() {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, "http://x");
+      let rel = decodeURIComponent(url.pathname);
+      if (rel.endsWith("/")) rel += "index.html";
+      let file = path.join(www, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
+      if (useMock && rel === "/pkg/brigade.js") file = path.join(here, "mock", "brigade.js");
+      if (!file.startsWith(www) && !file.startsWith(here)) throw new Error("outside");
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error("not a file");
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": MIME[path.extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+export function packageBuilt() {
+  return useMock || existsSync(path.join(www, "pkg", "brigade.js"));
+}
+
+export async function launch() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: process.env.BRIGADE_CHROMIUM ?? process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--disable-quic", "--no-first-run"],
+  });
+}
+
+/**
+ * A new page that records console errors and page errors in `page.problems`.
+ * Options: viewport, colorScheme.
+ */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (error) => page.problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  await waitReady(page);
+  return page;
+}
+
+/** Wait until the page has rendered a run and finished computing it. */
+export async function waitReady(page, { idle = true } = {}) {
+  await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 30000 });
+  if (idle) {
+    await page.waitForFunction(() => !window.brigade?.growing && !window.brigade?.restoring, null, { timeout: 60000 });
+  }
+  await settle(page);
+}
+
+/** Two animation frames: everything scheduled for rendering has rendered. */
+export function settle(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+export async function text(page, testid) {
+  return (await page.getByTestId(testid).first().textContent()).trim();
+}
+
+export async function number(page, testid) {
+  const t = await text(page, testid);
+  if (!/^\d+$/.test(t)) throw new Error(`${testid} is not a whole number: ${JSON.stringify(t)}`);
+  return Number(t);
+}
+
+export async function screenshot(page, name) {
+  await mkdir(results, { recursive: true });
+  await page.screenshot({ path: path.join(results, `${name}.png`), fullPage: false });
+}

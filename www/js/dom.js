@@ -1,0 +1,67 @@
+// Small DOM helpers. User text (cook names, ids, anything from a run file) only ever goes
+// in through textContent or attributes, never through innerHTML.
+
+/** Create an element: el("div", { class: "x", dataset: { a: 1 }, onclick }, child, "text"). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Same as el(), for SVG elements. */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace all children of `node`. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+/** Set textContent only when it changed (cheap to call every frame). */
+export function setText(node, text) {
+  const s = String(text);
+  if (node.textContent !== s) node.textContent = s;
+}
+
+/** Simulated milliseconds as seconds with three decimals. */
+export function formatMs(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "–";
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/** The first 8 characters of a UUID: enough to tell ids apart on screen. */
+export function shortId(id) {
+  return id ? String(id).slice(0, 8) : "–";
+}
+
+export function formatInt(n) {
+  return Number(n ?? 0).toLocaleString("en-US");
+}

@@ -1,0 +1,223 @@
+// The restaurant floor: one box per actor with its queue and busy state, and the
+// messages of the last step drawn as arrows from the publisher to the receiver.
+
+import { $, el, svg, replace, setText, formatMs, shortId } from "./dom.js";
+
+// Where each kind of actor stands; the flow reads left to right.
+const COLUMN_OF_KIND = {
+  waiter: 0, printer: 0,
+  house: 1, "alarm-clock": 1,
+  dispatcher: 2, "assistant-manager": 2, cashier: 2,
+  cook: 3,
+};
+const KIND_LABEL = {
+  waiter: "waiter", house: "process managers", dispatcher: "dispatcher", cook: "cook",
+  "assistant-manager": "assistant manager", cashier: "cashier", "alarm-clock": "alarm clock", printer: "printer",
+};
+const TIMEOUT_TYPES = new Set(["StepTimedOut"]);
+const TTL_TYPES = new Set(["OrderExpired", "OrderDropped"]);
+
+export class FloorView {
+  constructor(app) {
+    this.app = app;
+    this.grid = $("#floor-grid");
+    this.arrows = $("#floor-arrows");
+    this.caption = $("#step-caption");
+    this.boxes = new Map();
+    this.signature = "";
+    this.lastKey = "";
+    this.lastArrows = null;
+    new ResizeObserver(() => this.drawArrows(this.lastArrows)).observe($("#floor"));
+  }
+
+  /** Rebuild the boxes when the set of actors changes (a new run). */
+  build(actors) {
+    const signature = actors.map((a) => `${a.name}:${a.kind}`).join("|");
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.boxes.clear();
+    const columns = [0, 1, 2, 3].map((i) => el("div", { class: `floor-col col-${i}` }));
+    for (const actor of actors) {
+      const queueLength = el("span", { class: "queue-length", "data-testid": "queue-length", text: "0" });
+      const busy = el("span", { class: "busy", "data-testid": "busy" });
+      const extra = el("span", { class: "extra" });
+      const badges = el("span", { class: "badges", "aria-live": "off" });
+      const bar = el("span", { class: "queue-bar", "aria-hidden": "true" }, el("span", { class: "queue-fill" }));
+      const box = el("div", {
+        class: `actor kind-${actor.kind}`, "data-testid": "actor", "data-actor": actor.name, "data-kind": actor.kind,
+        title: `${actor.name} (${KIND_LABEL[actor.kind] ?? actor.kind})`,
+      },
+      el("div", { class: "actor-head" },
+        el("span", { class: "actor-name", text: actor.name }), badges),
+      el("div", { class: "actor-kind", text: KIND_LABEL[actor.kind] ?? actor.kind }),
+      el("div", { class: "actor-stats" },
+        el("span", { class: "queue" }, "queue ", queueLength), bar, busy),
+      el("div", { class: "actor-extra" }, extra));
+      this.boxes.set(actor.name, { box, queueLength, busy, extra, badges, fill: bar.firstChild });
+      columns[COLUMN_OF_KIND[actor.kind] ?? 2].append(box);
+    }
+    this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
+  }
+
+  update(frame) {
+    const key = `${frame.gen}:${frame.cursor}`;
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    const actors = frame.actors();
+    if (!actors) return;
+    this.build(actors);
+    const maxQueue = Math.max(5, ...actors.map((a) => a.queue ?? 0));
+    for (const actor of actors) {
+      const parts = this.boxes.get(actor.name);
+      if (!parts) continue;
+      setText(parts.queueLength, actor.queue ?? 0);
+      parts.fill.style.width = `${Math.min(100, (100 * (actor.queue ?? 0)) / maxQueue)}%`;
+      const busy = Boolean(actor.busy);
+      parts.box.classList.toggle("is-busy", busy);
+      parts.box.dataset.busy = String(busy);
+      setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : "idle");
+      const extras = [`handled ${actor.handled ?? 0}`];
+      if (actor.live !== undefined) extras.push(`${actor.live} live`);
+      if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
+      setText(parts.extra, extras.join(" · "));
+      parts.badges.replaceChildren();
+      parts.box.classList.remove("is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl");
+    }
+    this.showStep(frame.lastStep());
+  }
+
+  showStep(step) {
+    if (!step) {
+      this.caption.textContent = "Step 0: nothing has happened yet. Press ▶ or → to deliver the first message.";
+      this.drawArrows(null);
+      return;
+    }
+    const app = this.app;
+    const delivered = step.seq === null || step.seq === undefined ? null : app.call(() => app.sim.message(step.seq));
+    const publisher = delivered?.publisher ?? null;
+    const receiver = this.boxes.get(step.actor);
+    receiver?.box.classList.add("is-receiver");
+    if (publisher) this.boxes.get(publisher)?.box.classList.add("is-publisher");
+
+    const arrows = [];
+    if (publisher && publisher !== step.actor) {
+      arrows.push({ from: publisher, to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
+    } else if (!publisher && step.actor_kind === "waiter" && this.boxes.has("house")) {
+      // the waiter taking an order delivers nothing: it publishes OrderPlaced to the house
+      arrows.push({ from: step.actor, to: "house", type: step.type, kind: step.kind, main: true });
+    }
+    for (const fault of step.faults ?? []) {
+      const m = app.call(() => app.sim.message(fault.seq));
+      arrows.push({ from: m?.publisher ?? step.actor, to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
+      const target = this.boxes.get(fault.actor);
+      if (target) {
+        target.box.classList.add("has-fault");
+        target.badges.append(el("span", {
+          class: `chip ${fault.fault === "drop" ? "fault" : "dup"}`,
+          title: `${fault.fault === "drop" ? "dropped" : "duplicated"} on the way: ${m?.type ?? ""}`,
+          text: fault.fault === "drop" ? "✕ lost" : "×2",
+        }));
+      }
+    }
+    if (step.duplicate) receiver?.badges.append(el("span", { class: "chip dup", title: "this delivery is a duplicate copy", text: "×2 copy" }));
+
+    const outputTypes = (step.outputs ?? []).map((o) => o.type);
+    const allTypes = [step.type, ...outputTypes];
+    if (allTypes.some((t) => TIMEOUT_TYPES.has(t))) {
+      for (const name of [step.actor, ...this.namesOfKind("alarm-clock")]) {
+        const parts = this.boxes.get(name);
+        if (parts && !parts.box.classList.contains("has-timeout")) {
+          parts.box.classList.add("has-timeout");
+          parts.badges.append(el("span", { class: "chip timeout", title: "a step timed out", text: "◷ timeout" }));
+        }
+      }
+    }
+    if (allTypes.some((t) => TTL_TYPES.has(t))) {
+      receiver?.box.classList.add("has-ttl");
+      const label = allTypes.find((t) => TTL_TYPES.has(t));
+      receiver?.badges.append(el("span", { class: "chip fault", title: label, text: label === "OrderExpired" ? "✕ expired" : "✕ dropped" }));
+    }
+
+    replace(this.caption,
+      el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
+      el("span", { class: "mono", text: step.actor }),
+      publisher ? " handled " : " published ",
+      kindChip(step.kind), " ", el("span", { class: "mono", text: step.type }),
+      publisher ? [" from ", el("span", { class: "mono", text: publisher })] : "",
+      step.correlation_id ? [" · order ", el("span", { class: "mono", text: this.orderNumber(step, delivered) })] : "",
+      step.duplicate ? " · duplicate copy" : "",
+      outputTypes.length ? [" → publishes ", outputTypes.join(", ")] : "",
+      ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
+    );
+    this.drawArrows(arrows);
+  }
+
+  orderNumber(step, delivered) {
+    if (delivered?.order) return delivered.order;
+    const first = step.published?.[0];
+    const m = first === undefined ? null : this.app.call(() => this.app.sim.message(first));
+    return m?.order ?? shortId(step.correlation_id);
+  }
+
+  namesOfKind(kind) {
+    return [...this.boxes.entries()].filter(([, p]) => p.box.dataset.kind === kind).map(([name]) => name);
+  }
+
+  drawArrows(arrows) {
+    this.lastArrows = arrows;
+    const area = $("#floor");
+    const origin = area.getBoundingClientRect();
+    this.arrows.setAttribute("width", String(area.scrollWidth));
+    this.arrows.setAttribute("height", String(area.scrollHeight));
+    this.arrows.replaceChildren(
+      svg("defs", {},
+        marker("arrow-command"), marker("arrow-event"), marker("arrow-fault")));
+    if (!arrows) return;
+    for (const a of arrows) {
+      const from = this.boxes.get(a.from)?.box;
+      const to = this.boxes.get(a.to)?.box;
+      if (!from || !to || from === to) continue;
+      const r1 = from.getBoundingClientRect();
+      const r2 = to.getBoundingClientRect();
+      const c1 = { x: r1.left + r1.width / 2 - origin.left, y: r1.top + r1.height / 2 - origin.top };
+      const c2 = { x: r2.left + r2.width / 2 - origin.left, y: r2.top + r2.height / 2 - origin.top };
+      const p1 = edgePoint(c1, c2, r1);
+      const p2 = edgePoint(c2, c1, r2);
+      const mx = (p1.x + p2.x) / 2;
+      const my = (p1.y + p2.y) / 2;
+      // bend the line a little so arrows in opposite directions do not overlap
+      const dx = p2.x - p1.x, dy = p2.y - p1.y;
+      const len = Math.hypot(dx, dy) || 1;
+      const bend = a.fault ? 26 : 14;
+      const cx = mx - (dy / len) * bend, cy = my + (dx / len) * bend;
+      const cls = a.fault ? "fault" : a.kind === "event" ? "event" : "command";
+      const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "" });
+      group.append(svg("path", { d: `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`, "marker-end": `url(#arrow-${cls})` }));
+      const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
+      const lx = (mx + cx) / 2, ly = (my + cy) / 2;
+      const width = label.length * 6.6 + 12;
+      group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
+      group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
+      this.arrows.append(group);
+    }
+  }
+}
+
+function marker(id) {
+  return svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+    svg("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
+}
+
+/** Where the segment from the centre `c` towards `other` leaves the rectangle `r`. */
+function edgePoint(c, other, r) {
+  const dx = other.x - c.x, dy = other.y - c.y;
+  if (dx === 0 && dy === 0) return c;
+  const sx = dx === 0 ? Infinity : (r.width / 2 + 3) / Math.abs(dx);
+  const sy = dy === 0 ? Infinity : (r.height / 2 + 3) / Math.abs(dy);
+  const s = Math.min(sx, sy);
+  return { x: c.x + dx * s, y: c.y + dy * s };
+}
+
+export function kindChip(kind) {
+  return el("span", { class: `chip ${kind === "event" ? "event" : "command"}`, title: kind, text: kind === "event" ? "EVT" : "CMD" });
+}

@@ -1,0 +1,225 @@
+// The order inspector: the process manager's view (replay of the order's stream, the
+// state after each message, what it decided, reinterpreted under another definition or
+// version), a sequence diagram across actors, and the causation tree.
+
+import { $, $$, el, svg, setText, formatMs, shortId } from "./dom.js";
+import { kindChip } from "./floor.js";
+
+// Who receives a message nobody answered (the end of a chain), by type.
+const RECEIVER_KIND = {
+  OrderPlaced: "house", CookFood: "dispatcher", FoodCooked: "house", PriceOrder: "assistant-manager",
+  OrderPriced: "house", TakePayment: "cashier", OrderPaid: "house", PublishAt: "alarm-clock",
+  StepTimedOut: "house", OrderCompleted: "printer", OrderDropped: "printer", OrderExpired: "house",
+};
+const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
+
+export class InspectorView {
+  constructor(app) {
+    this.app = app;
+    this.key = "";
+    this.replayKey = "";
+    this.replay = null;
+    this.pos = null; // index into replay.steps; null = follow the last one
+    this.lastRender = 0;
+    for (const tab of $$(".tabs [role=tab]")) {
+      tab.addEventListener("click", () => { app.tab = tab.dataset.tab; this.key = ""; app.changed(); });
+    }
+    $("#replay-definition").addEventListener("change", () => this.reinterpret());
+    $("#replay-version").addEventListener("change", () => this.reinterpret());
+    $("#replay-first").addEventListener("click", () => this.moveReplay(-Infinity));
+    $("#replay-prev").addEventListener("click", () => this.moveReplay(-1));
+    $("#replay-next").addEventListener("click", () => this.moveReplay(1));
+    $("#replay-last").addEventListener("click", () => this.moveReplay(Infinity));
+    $("#pm-rows").addEventListener("click", (event) => {
+      const row = event.target.closest("tr[data-index]");
+      if (row) { this.pos = Number(row.dataset.index); this.renderReplay(); }
+    });
+    $("#causation-tree").addEventListener("click", (event) => {
+      const node = event.target.closest("[data-seq]");
+      if (node) app.revealMessage(Number(node.dataset.seq));
+    });
+  }
+
+  /** A new order was selected: show its original definition and version. */
+  selected(order) {
+    this.pos = null;
+    this.replayKey = "";
+    this.key = "";
+    if (order) {
+      $("#replay-definition").value = order.definition;
+      $("#replay-version").value = String(order.version);
+    }
+  }
+
+  reinterpret() {
+    this.pos = null;
+    this.replayKey = "";
+    this.key = "";
+    this.app.changed();
+  }
+
+  moveReplay(delta) {
+    if (!this.replay?.steps.length) return;
+    const last = this.replay.steps.length - 1;
+    const current = this.pos ?? last;
+    const next = Math.max(0, Math.min(last, current + delta));
+    this.pos = next === last ? null : next;
+    this.renderReplay();
+  }
+
+  update(frame) {
+    const app = this.app;
+    for (const tab of $$(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === app.tab));
+    for (const body of $$(".tab-body")) body.hidden = body.dataset.body !== app.tab || !app.selected;
+    const corr = app.selected;
+    $("#inspector-empty").hidden = Boolean(corr);
+    const key = `${frame.gen}:${frame.count}:${corr}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    if (key === this.key) return;
+    // while playing fast, the inspector follows at a few frames per second
+    const now = performance.now();
+    if (frame.playing && now - this.lastRender < 250) { app.changedSoon(); return; }
+    this.lastRender = now;
+    this.key = key;
+    if (!corr) {
+      setText($("#inspector-order"), "");
+      setText($("#pm-state"), "");
+      this.replay = null;
+      return;
+    }
+    const order = frame.orderBy(corr);
+    setText($("#inspector-order"), order
+      ? `#${order.order} · table ${order.table} · ${order.definition} v${order.version}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
+      : `${shortId(corr)} · not placed yet at this step`);
+    const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
+    if (app.tab === "pm") this.updateReplay(corr, stream, order);
+    else if (app.tab === "seq") this.renderSequence(stream, frame);
+    else this.renderTree(stream, frame);
+  }
+
+  updateReplay(corr, stream, order) {
+    const app = this.app;
+    const definition = $("#replay-definition").value;
+    const version = Number($("#replay-version").value);
+    this.replay = null;
+    if (!order) {
+      $("#pm-rows").replaceChildren();
+      setText($("#pm-state"), "");
+      setText($("#replay-pos"), "");
+      setText($("#replay-diff"), "");
+      return;
+    }
+    try {
+      this.replay = app.call(() => app.sim.replay(corr, definition, version), null);
+    } catch (error) {
+      app.showError(`Replay under ${definition} v${version}: ${error.message}`);
+    }
+    this.renderReplay();
+  }
+
+  renderReplay() {
+    const replay = this.replay;
+    const tbody = $("#pm-rows");
+    if (!replay) { tbody.replaceChildren(); setText($("#pm-state"), ""); return; }
+    const steps = replay.steps ?? [];
+    const last = steps.length - 1;
+    const pos = this.pos ?? last;
+    const differing = steps.filter((s) => s.same_as_history === false).length;
+    const reinterpreted = replay.definition !== replay.original?.definition || replay.version !== replay.original?.version;
+    setText($("#replay-diff"), reinterpreted
+      ? `reinterpreted as ${replay.definition} v${replay.version} (ran as ${replay.original.definition} v${replay.original.version}): ${differing} of ${steps.length} decisions differ`
+      : differing ? `${differing} decisions differ from the history` : "");
+    $("#replay-diff").classList.toggle("warn", differing > 0);
+    setText($("#replay-pos"), steps.length ? `${pos + 1}/${steps.length}` : "0/0");
+    tbody.replaceChildren(...steps.map((s, i) => el("tr", {
+      "data-index": i, "data-testid": "pm-row", "data-same": String(s.same_as_history !== false),
+      class: [i === pos ? "is-current" : "", i > pos ? "is-future" : "", s.same_as_history === false ? "differs" : ""].join(" "),
+    },
+    el("td", { class: "mono num", text: s.seq }),
+    el("td", {}, el("span", { class: "type", text: s.type }), el("span", { class: "hint", text: ` ${formatMs(s.at_ms)}` }),
+      ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n }))),
+    el("td", {}, ...(s.decided?.length ? s.decided.map((d) => el("div", { class: "decided", title: d.summary ?? "" }, kindChip(d.kind), " ", d.type)) : [el("span", { class: "hint", text: "nothing" })])),
+    el("td", { class: "same", title: s.same_as_history === false ? "decides differently from what the live run published" : "same as the history", text: s.same_as_history === false ? "≠ differs" : "✓" }))));
+    const current = steps[pos];
+    setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
+    setText($("#pm-state"), current ? JSON.stringify(current.state, null, 2) : "");
+    tbody.querySelector(".is-current")?.scrollIntoView({ block: "nearest" });
+  }
+
+  /** The actor that received `m`: whoever published a message it caused, else by type. */
+  receivers(stream, frame) {
+    const publisherOfChild = new Map();
+    for (const m of stream) if (m.causation_id && !publisherOfChild.has(m.causation_id)) publisherOfChild.set(m.causation_id, m.publisher);
+    const byKind = frame.actorNamesByKind();
+    return (m) => {
+      const child = publisherOfChild.get(m.id);
+      if (child && child !== m.publisher) return child;
+      const kind = RECEIVER_KIND[m.type];
+      return kind ? byKind.get(kind)?.[0] ?? kind : null;
+    };
+  }
+
+  renderSequence(stream, frame) {
+    const host = $("#seq-diagram");
+    const receiverOf = this.receivers(stream, frame);
+    const kinds = frame.kindByName();
+    const rows = stream.map((m) => ({ m, from: m.publisher, to: receiverOf(m) }));
+    const names = new Set();
+    for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
+    const columns = [...names].filter(Boolean).sort((a, b) =>
+      ACTOR_ORDER.indexOf(kinds.get(a) ?? a) - ACTOR_ORDER.indexOf(kinds.get(b) ?? b) || a.localeCompare(b));
+    const colWidth = 118, rowHeight = 30, top = 40, left = 20;
+    const width = left * 2 + columns.length * colWidth;
+    const height = top + rows.length * rowHeight + 20;
+    const x = (name) => left + colWidth * columns.indexOf(name) + colWidth / 2;
+    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "seq", role: "img", "aria-label": "Sequence diagram of the order" },
+      svg("defs", {}, seqMarker("seq-command"), seqMarker("seq-event")));
+    columns.forEach((name) => {
+      root.append(svg("line", { x1: x(name), x2: x(name), y1: top - 8, y2: height - 8, class: "lifeline" }));
+      root.append(svg("rect", { x: x(name) - colWidth / 2 + 6, y: 6, width: colWidth - 12, height: 24, rx: 4, class: "head" }));
+      root.append(svg("text", { x: x(name), y: 22, "text-anchor": "middle", class: "head-text", text: name }));
+    });
+    rows.forEach(({ m, from, to }, i) => {
+      const y = top + i * rowHeight + 16;
+      const cls = m.kind === "event" ? "event" : "command";
+      const g = svg("g", { class: `msg ${cls}`, "data-seq": m.seq });
+      const x1 = x(from);
+      if (to && to !== from) {
+        const x2 = x(to);
+        g.append(svg("line", { x1, x2: x2 + (x2 > x1 ? -3 : 3), y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
+        const tx = (x1 + x2) / 2;
+        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
+      } else {
+        g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
+        g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
+      }
+      g.append(svg("text", { x: 4, y: y + 4, class: "time", text: (m.at_ms / 1000).toFixed(2) }));
+      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}` }));
+      root.append(g);
+    });
+    host.replaceChildren(root);
+  }
+
+  renderTree(stream, frame) {
+    const byCause = new Map();
+    const ids = new Set(stream.map((m) => m.id));
+    const roots = [];
+    for (const m of stream) {
+      if (!m.causation_id || !ids.has(m.causation_id)) roots.push(m);
+      else {
+        if (!byCause.has(m.causation_id)) byCause.set(m.causation_id, []);
+        byCause.get(m.causation_id).push(m);
+      }
+    }
+    const node = (m, depth) => el("li", {},
+      el("button", { type: "button", class: `tree-node${m.seq === frame.deliveredSeq ? " is-delivered" : ""}`, "data-seq": m.seq, "data-testid": "tree-node", title: `id ${m.id}` },
+        kindChip(m.kind), " ", el("span", { class: "type", text: m.type }),
+        el("span", { class: "hint", text: ` seq ${m.seq} · ${formatMs(m.at_ms)} · by ${m.publisher}` })),
+      depth < 200 && byCause.has(m.id) ? el("ul", {}, ...byCause.get(m.id).map((c) => node(c, depth + 1))) : null);
+    $("#causation-tree").replaceChildren(roots.length ? el("ul", { class: "tree-root" }, ...roots.map((r) => node(r, 0))) : el("p", { class: "hint", text: "No messages yet." }));
+  }
+}
+
+function seqMarker(id) {
+  return svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+    svg("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
+}

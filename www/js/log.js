@@ -1,0 +1,219 @@
+// The message log, virtualised: only the rows in view exist in the DOM, fetched with
+// messages(from, to) (or one by one when a type filter picks scattered seqs), so a run of
+// 100,000+ messages scrolls as smoothly as one of ten.
+
+import { $, el, setText, formatMs, shortId, formatInt } from "./dom.js";
+import { kindChip } from "./floor.js";
+
+const ROW_HEIGHT = 24;
+const OVERSCAN = 6;
+const KNOWN_TYPES = ["OrderPlaced", "CookFood", "FoodCooked", "PriceOrder", "OrderPriced", "TakePayment",
+  "OrderPaid", "PublishAt", "StepTimedOut", "OrderCompleted", "OrderDropped", "OrderExpired"];
+
+/** Where every message type occurs, built incrementally over the history of one run. */
+class TypeIndex {
+  constructor() { this.reset(-1); }
+  reset(gen) { this.gen = gen; this.upto = 0; this.seqs = new Map(); }
+  /** Index the history up to `count` messages (read in slices). */
+  ensure(app, gen, count) {
+    if (gen !== this.gen) this.reset(gen);
+    const CHUNK = 20000;
+    while (this.upto < count) {
+      const to = Math.min(count, this.upto + CHUNK);
+      const slice = app.call(() => app.sim.messages(this.upto, to), []);
+      if (!slice.length) break;
+      for (const m of slice) {
+        let list = this.seqs.get(m.type);
+        if (!list) this.seqs.set(m.type, (list = []));
+        list.push(m.seq);
+      }
+      this.upto = slice[slice.length - 1].seq + 1;
+    }
+  }
+  /** The seqs of `type` below `count` (the index may run ahead of the cursor). */
+  of(type, count) {
+    const list = this.seqs.get(type) ?? [];
+    let lo = 0, hi = list.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid] < count) lo = mid + 1; else hi = mid; }
+    return lo === list.length ? list : list.slice(0, lo);
+  }
+  types() { return [...this.seqs.keys()]; }
+}
+
+export class LogView {
+  constructor(app) {
+    this.app = app;
+    this.scroller = $("#log");
+    this.spacer = $("#log-spacer");
+    this.rows = $("#log-rows");
+    this.shown = $("#log-shown");
+    this.orderFilter = $("#filter-order");
+    this.typeFilter = $("#filter-type");
+    this.follow = $("#log-follow");
+    this.index = new TypeIndex();
+    this.viewKey = "";
+    this.rowsKey = "";
+    this.view = { length: 0 };
+    this.typeOptions = "";
+    this.orderOptions = "";
+    this.frame = null;
+
+    let pending = false;
+    this.scroller.addEventListener("scroll", () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; this.renderRows(); });
+    });
+    this.scroller.addEventListener("click", (event) => {
+      const row = event.target.closest("[data-testid=message-row]");
+      if (row) app.selectOrder(row.dataset.correlationId);
+    });
+    this.orderFilter.addEventListener("change", () => { app.filters.order = this.orderFilter.value; app.changed(); });
+    this.typeFilter.addEventListener("change", () => { app.filters.type = this.typeFilter.value; app.changed(); });
+    // order and type lists are refreshed when the user reaches for them, not every frame
+    for (const sel of [this.orderFilter, this.typeFilter]) {
+      sel.addEventListener("pointerdown", () => this.refreshOptions(true));
+      sel.addEventListener("focus", () => this.refreshOptions(true));
+    }
+    this.follow.addEventListener("change", () => { if (this.follow.checked) this.scrollToCurrent(true); });
+    this.fillTypeOptions(KNOWN_TYPES);
+  }
+
+  update(frame) {
+    this.frame = frame;
+    const { order, type } = this.app.filters;
+    const key = `${frame.gen}:${frame.cursor}:${order}:${type}`;
+    if (key === this.viewKey) return;
+    const cursorMoved = !this.viewKey.startsWith(`${frame.gen}:${frame.cursor}:`);
+    this.viewKey = key;
+    this.view = this.buildView(frame, order, type);
+    this.spacer.style.height = `${this.view.length * ROW_HEIGHT}px`;
+    const filtered = order || type ? ` (filtered from ${formatInt(frame.count)})` : "";
+    setText(this.shown, `${formatInt(this.view.length)} shown${filtered}`);
+    if (!frame.playing) this.refreshOptions(false);
+    if (cursorMoved) this.scrollToCurrent(false);
+    this.rowsKey = "";
+    this.renderRows();
+  }
+
+  /** The list being shown: all messages, one order's stream, or one type's seqs. */
+  buildView(frame, order, type) {
+    const app = this.app;
+    if (order) {
+      let stream = app.call(() => app.sim.orderStream(order), []) ?? [];
+      if (type) stream = stream.filter((m) => m.type === type);
+      return { length: stream.length, seqAt: (i) => stream[i].seq, rows: (a, b) => stream.slice(a, b), indexOf: (seq) => bsearch(stream, seq, (m) => m.seq) };
+    }
+    if (type) {
+      this.index.ensure(app, frame.gen, frame.count);
+      const seqs = this.index.of(type, frame.count);
+      return {
+        length: seqs.length, seqAt: (i) => seqs[i],
+        rows: (a, b) => seqs.slice(a, b).map((s) => app.call(() => app.sim.messages(s, s + 1)[0])).filter(Boolean),
+        indexOf: (seq) => bsearch(seqs, seq, (s) => s),
+      };
+    }
+    const n = frame.count;
+    return { length: n, seqAt: (i) => i, rows: (a, b) => app.call(() => app.sim.messages(a, b), []) ?? [], indexOf: (seq) => (seq < n ? seq : -1) };
+  }
+
+  /** Keep the message delivered in the current step (or the newest one) in view. */
+  scrollToCurrent(force) {
+    if (!this.follow.checked && !force) return;
+    const frame = this.frame;
+    if (!frame || !this.view.length) return;
+    const target = frame.deliveredSeq ?? frame.count - 1;
+    let index = this.view.indexOf(target);
+    if (index < 0) index = this.view.length - 1;
+    const top = index * ROW_HEIGHT;
+    const height = this.scroller.clientHeight;
+    const { scrollTop } = this.scroller;
+    if (force || top < scrollTop || top + ROW_HEIGHT > scrollTop + height) {
+      this.scroller.scrollTop = Math.max(0, top - height * 0.6);
+    }
+  }
+
+  renderRows() {
+    const frame = this.frame;
+    if (!frame) return;
+    const height = this.scroller.clientHeight || 300;
+    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.view.length, Math.ceil((this.scroller.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const key = `${this.viewKey}:${first}:${last}:${this.app.selected ?? ""}`;
+    if (key === this.rowsKey) return;
+    this.rowsKey = key;
+    const messages = first < last ? this.view.rows(first, last) : [];
+    this.rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    const delivered = frame.deliveredSeq;
+    const selected = this.app.selected;
+    this.rows.replaceChildren(...messages.map((m) => this.row(m, m.seq === delivered, m.correlation_id === selected)));
+  }
+
+  row(m, delivered, selected) {
+    const classes = ["log-row", m.kind === "event" ? "is-event" : "is-command"];
+    if (delivered) classes.push("is-delivered");
+    if (selected) classes.push("is-selected");
+    return el("div", {
+      class: classes.join(" "), role: "row", "data-testid": "message-row", "data-seq": m.seq,
+      "data-type": m.type, "data-kind": m.kind, "data-id": m.id, "data-correlation-id": m.correlation_id,
+      "data-causation-id": m.causation_id ?? "", "aria-current": delivered ? "step" : undefined,
+      title: m.summary ?? "",
+    },
+    el("span", { class: "mono num", role: "cell", text: m.seq }),
+    el("span", { class: "mono num", role: "cell", text: (m.at_ms / 1000).toFixed(3) }),
+    el("span", { class: "type", role: "cell", text: m.type }),
+    el("span", { role: "cell" }, kindChip(m.kind)),
+    el("span", { class: "mono num", role: "cell", text: m.order ?? "" }),
+    el("span", { class: "mono id", role: "cell", title: m.id, text: shortId(m.id) }),
+    el("span", { class: "mono id", role: "cell", title: m.correlation_id, text: shortId(m.correlation_id) }),
+    el("span", { class: "mono id", role: "cell", title: m.causation_id ?? "none", text: m.causation_id ? shortId(m.causation_id) : "–" }));
+  }
+
+  refreshOptions(force) {
+    const app = this.app;
+    const frame = this.frame;
+    if (!frame) return;
+    const key = `${frame.gen}:${frame.count}`;
+    if (!force && key === this.orderOptions) return;
+    this.orderOptions = key;
+    const orders = app.call(() => app.sim.orders(), []) ?? [];
+    const current = app.filters.order;
+    const options = [el("option", { value: "", text: "all" })];
+    for (const o of orders) {
+      options.push(el("option", { value: o.correlation_id, text: `#${o.order} · table ${o.table}${o.dodgy ? " · dodgy" : ""} · ${o.status}` }));
+    }
+    if (current && !orders.some((o) => o.correlation_id === current)) options.push(el("option", { value: current, text: `${shortId(current)} (not yet placed)` }));
+    this.orderFilter.replaceChildren(...options);
+    this.orderFilter.value = current;
+    if (force) {
+      this.index.ensure(app, frame.gen, frame.count);
+      this.fillTypeOptions([...new Set([...KNOWN_TYPES, ...this.index.types()])]);
+    }
+  }
+
+  fillTypeOptions(types) {
+    const key = types.join(",");
+    if (key === this.typeOptions) return;
+    this.typeOptions = key;
+    const current = this.app.filters.type;
+    this.typeFilter.replaceChildren(el("option", { value: "", text: "all" }), ...types.map((t) => el("option", { value: t, text: t })));
+    this.typeFilter.value = current;
+  }
+
+  /** Jump the log to a seq (used by the inspector). */
+  reveal(seq) {
+    const index = this.view.indexOf(seq);
+    if (index >= 0) this.scroller.scrollTop = Math.max(0, index * ROW_HEIGHT - this.scroller.clientHeight / 3);
+  }
+}
+
+function bsearch(list, value, key) {
+  let lo = 0, hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = key(list[mid]);
+    if (k === value) return mid;
+    if (k < value) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
+}

@@ -1,0 +1,520 @@
+// The page's one owner of state: the Simulation (which owns everything about the run)
+// plus what only the page cares about (selection, filters, playing). Views read a
+// `frame` built once per animation frame and redraw what changed.
+
+import { $, formatInt } from "./dom.js";
+import { loadEngine, guard, setFatalHandler, errorText, engineDead } from "./engine.js";
+import { encodeState, decodeState, configDiff } from "./url-state.js";
+import { SetupForm } from "./setup.js";
+import { FloorView } from "./floor.js";
+import { TimelineView } from "./timeline.js";
+import { LogView } from "./log.js";
+import { InspectorView } from "./inspector.js";
+import { NumbersView } from "./numbers.js";
+import { bindKeys } from "./keyboard.js";
+
+const MAX_CHUNK = 50000;
+const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
+
+class App {
+  constructor(Simulation) {
+    this.Simulation = Simulation;
+    this.sim = null;
+    this.config = {};
+    this.gen = 0;
+    this.selected = null;
+    this.filters = { order: "", type: "" };
+    this.tab = "pm";
+    this.playing = false;
+    this.speed = 10;
+    this.growing = false;
+    this.chunk = 500;
+    this.playChunk = 50;
+    this.endWanted = false;
+    this.scheduled = false;
+    this.restoring = false;
+    this.urlTimer = null;
+    this.lastUrl = "";
+    this.frame = null;
+    this.defaults = this.call(() => Simulation.defaultConfig(), {});
+    this.presets = this.call(() => Simulation.presets(), []) ?? [];
+  }
+
+  start() {
+    this.timeline = new TimelineView(this);
+    this.floor = new FloorView(this);
+    this.log = new LogView(this);
+    this.inspector = new InspectorView(this);
+    this.numbers = new NumbersView(this);
+    this.setup = new SetupForm({
+      defaults: this.defaults,
+      presets: this.presets,
+      onSubmit: (config) => this.newRun(config),
+    });
+    bindKeys(this);
+    $("#export").addEventListener("click", () => this.exportRun());
+    $("#import").addEventListener("change", (event) => this.importFile(event.target));
+    $("#error-close").addEventListener("click", () => this.clearError());
+    window.addEventListener("hashchange", () => {
+      if (location.hash.slice(1) !== this.lastUrl) this.restoreFromUrl();
+    });
+    this.restoreFromUrl();
+  }
+
+  // ---- errors --------------------------------------------------------------------------
+
+  /** Call the facade; panics and thrown errors end up in the error banner. */
+  call(fn, fallback = undefined) {
+    try {
+      return guard(fn, fallback);
+    } catch (error) {
+      this.showError(errorText(error));
+      return fallback;
+    }
+  }
+
+  showError(message) {
+    $("#error-text").textContent = message;
+    $("#error").hidden = false;
+  }
+
+  clearError() {
+    $("#error-text").textContent = "";
+    $("#error").hidden = true;
+  }
+
+  fatal(message) {
+    this.playing = false;
+    this.growing = false;
+    this.showError(message);
+    document.body.classList.add("engine-dead");
+    for (const b of document.querySelectorAll(".controls button, .controls input, .controls select, #export")) b.disabled = true;
+  }
+
+  // ---- runs ----------------------------------------------------------------------------
+
+  /** Replace the current run; throws (leaving the current run as it is) on a bad config. */
+  newRun(config) {
+    const sim = guard(() => new this.Simulation(config));
+    if (!sim) throw new Error("the engine is not available");
+    this.adopt(sim, configDiff(config, this.defaults));
+    this.clearError();
+  }
+
+  adopt(sim, config) {
+    const old = this.sim;
+    this.pause();
+    this.sim = sim;
+    this.config = config;
+    this.gen++;
+    this.selected = null;
+    this.filters = { order: "", type: "" };
+    this.endWanted = false;
+    this.inspector.selected(null);
+    this.setup.fill(config);
+    $("#live-version").value = String(config.process_version ?? this.defaults.process_version ?? 2);
+    if (old) guard(() => old.free());
+    this.grow();
+    this.changed();
+  }
+
+  async restoreFromUrl() {
+    let state = null;
+    try {
+      state = decodeState(location.hash);
+    } catch (error) {
+      this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
+    }
+    if (state) {
+      try {
+        await this.rebuild(state);
+        return;
+      } catch (error) {
+        if (engineDead()) return;
+        this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
+      }
+    }
+    const sim = this.call(() => new this.Simulation({}));
+    if (sim) this.adopt(sim, {});
+    this.tab = state?.tab ?? "pm";
+  }
+
+  /** Rebuild a run from config + inputs + step (the URL state), without blocking the tab. */
+  async rebuild(state) {
+    this.restoring = true;
+    try {
+      const sim = guard(() => new this.Simulation(state.config));
+      if (!sim) throw new Error("the engine is not available");
+      try {
+        for (const input of state.inputs) {
+          await this.growTo(sim, input.step);
+          if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
+          guard(() => sim.seek(input.step));
+          if (input.action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: input.action.dodgy }));
+          else guard(() => sim.setProcessVersion(input.action.version));
+        }
+        await this.growTo(sim, state.step);
+        const total = guard(() => sim.totalSteps());
+        if (total < state.step) throw new Error(`step ${state.step} lies beyond the end of the run (${total} steps)`);
+      } catch (error) {
+        guard(() => sim.free());
+        throw error;
+      }
+      this.adopt(sim, configDiff(state.config, this.defaults));
+      const lastVersion = [...state.inputs].reverse().find((i) => i.action.type === "SetProcessVersion");
+      if (lastVersion) $("#live-version").value = String(lastVersion.action.version);
+      guard(() => sim.seek(state.step));
+      this.tab = state.tab;
+      if (state.order) {
+        const order = (guard(() => sim.orders(), []) ?? []).find((o) => o.order === state.order);
+        if (order) this.selectOrder(order.correlation_id);
+      }
+      this.changed();
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task. */
+  async growTo(sim, step) {
+    let chunk = 2000;
+    while (guard(() => sim.totalSteps()) < step && !guard(() => sim.frontierIdle(), true)) {
+      const t0 = performance.now();
+      guard(() => sim.extend(Math.min(chunk, step - sim.totalSteps())));
+      chunk = adapt(chunk, performance.now() - t0);
+      this.showProgress(`rebuilding the run from the link… ${formatInt(guard(() => sim.totalSteps()))} / ${formatInt(step)} steps`);
+      await nextTask();
+    }
+    this.showProgress(null);
+    if (engineDead()) throw new Error("the engine stopped");
+  }
+
+  showProgress(text) {
+    $("#progress").hidden = !text;
+    if (text) {
+      $("#progress-text").textContent = text;
+    }
+  }
+
+  /** Keep extending the frontier in small chunks until the run is idle. */
+  grow() {
+    if (this.growing) return;
+    this.growing = true;
+    const sim = this.sim;
+    const tick = () => {
+      if (sim !== this.sim || engineDead()) { this.growing = false; return; }
+      const t0 = performance.now();
+      const idle = this.call(() => sim.extend(this.chunk), true);
+      this.chunk = adapt(this.chunk, performance.now() - t0);
+      if (this.endWanted) this.call(() => sim.seek(sim.totalSteps()));
+      if (idle) {
+        this.growing = false;
+        this.endWanted = false;
+      } else {
+        setTimeout(tick, 0);
+      }
+      this.changed();
+    };
+    setTimeout(tick, 0);
+  }
+
+  // ---- time control ---------------------------------------------------------------------
+
+  stepForward(n = 1) {
+    this.pause();
+    this.endWanted = false;
+    for (let i = 0; i < n; i++) {
+      const step = this.call(() => this.sim.step());
+      if (step === undefined) break;
+    }
+    this.changed();
+  }
+
+  stepBack(n = 1) {
+    this.pause();
+    this.endWanted = false;
+    const target = Math.max(0, this.call(() => this.sim.currentStep(), 0) - n);
+    if (n === 1) this.call(() => this.sim.stepBack());
+    else this.call(() => this.sim.seek(target));
+    this.changed();
+  }
+
+  seek(n) {
+    this.endWanted = false;
+    const total = this.call(() => this.sim.totalSteps(), 0);
+    const target = Math.max(0, Math.min(total, Math.round(n)));
+    this.call(() => this.sim.seek(target));
+    this.changed();
+  }
+
+  runToEnd() {
+    this.pause();
+    const idle = this.call(() => this.sim.frontierIdle(), true);
+    this.call(() => this.sim.seek(this.sim.totalSteps()));
+    if (!idle) {
+      this.endWanted = true;
+      this.grow();
+    }
+    this.changed();
+  }
+
+  togglePlay() {
+    if (this.playing) this.pause(); else this.play();
+  }
+
+  setSpeed(value) {
+    this.speed = value === "max" ? "max" : Number(value);
+  }
+
+  play() {
+    if (this.playing || engineDead() || !this.sim) return;
+    const sim = this.sim;
+    if (this.call(() => sim.currentStep() >= sim.totalSteps() && sim.frontierIdle(), false)) this.call(() => sim.seek(0));
+    this.playing = true;
+    this.endWanted = false;
+    let last = performance.now();
+    let owed = 0;
+    const tick = (now) => {
+      if (!this.playing || sim !== this.sim) return;
+      const dt = Math.min(250, now - last);
+      last = now;
+      let n;
+      if (this.speed === "max") {
+        n = this.playChunk;
+      } else {
+        owed += (dt * this.speed) / 1000;
+        n = Math.min(PLAY_CATCH_UP, Math.floor(owed));
+        owed -= n;
+      }
+      if (n > 0) {
+        const t0 = performance.now();
+        this.advance(sim, n);
+        if (this.speed === "max") this.playChunk = Math.max(1, Math.min(PLAY_CATCH_UP, adapt(this.playChunk, performance.now() - t0, 6)));
+      }
+      this.render();
+      if (this.playing) requestAnimationFrame(tick);
+    };
+    this.changed();
+    requestAnimationFrame(tick);
+  }
+
+  /** Move the cursor n steps forward, extending the frontier when it is reached. */
+  advance(sim, n) {
+    const cursor = this.call(() => sim.currentStep(), 0);
+    let total = this.call(() => sim.totalSteps(), 0);
+    if (cursor + n > total && !this.call(() => sim.frontierIdle(), true)) {
+      this.call(() => sim.extend(cursor + n - total));
+      total = this.call(() => sim.totalSteps(), 0);
+    }
+    const target = Math.min(total, cursor + n);
+    if (target === cursor + 1) this.call(() => sim.step());
+    else if (target > cursor) this.call(() => sim.seek(target));
+    if (target >= total && this.call(() => sim.frontierIdle(), true)) this.pause();
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.changed();
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------
+
+  placeOrder(dodgy) {
+    const corr = this.call(() => this.sim.placeOrder({ dodgy: Boolean(dodgy) }));
+    if (corr === undefined) return;
+    this.gen++;
+    this.selectOrder(corr);
+    this.grow();
+    this.changed();
+  }
+
+  setProcessVersion(version) {
+    const ok = this.call(() => { this.sim.setProcessVersion(version); return true; }, false);
+    if (!ok) return;
+    this.gen++;
+    this.grow();
+    this.changed();
+  }
+
+  selectOrder(correlationId) {
+    if (!correlationId || correlationId === this.selected) return;
+    this.selected = correlationId;
+    const order = (this.call(() => this.sim.orders(), []) ?? []).find((o) => o.correlation_id === correlationId);
+    this.inspector.selected(order);
+    this.changed();
+  }
+
+  revealMessage(seq) {
+    this.log.reveal(seq);
+  }
+
+  // ---- keep and share ----------------------------------------------------------------------
+
+  exportRun() {
+    const text = this.call(() => this.sim.exportRun());
+    if (!text) return;
+    // exporting runs the frontier to idle: the grower has nothing left to do
+    this.changed();
+    const seed = this.config.seed ?? this.defaults.seed;
+    const blob = new Blob([text], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `brigade-run-seed-${seed}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  async importFile(input) {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    const text = await file.text();
+    this.importText(text);
+  }
+
+  /** Load a run file; on any error the current run stays as it is. */
+  importText(text) {
+    let sim;
+    try {
+      sim = guard(() => this.Simulation.importRun(text));
+    } catch (error) {
+      this.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
+      return false;
+    }
+    if (!sim) return false;
+    let config = {};
+    try {
+      config = JSON.parse(text).config ?? {};
+    } catch {
+      config = {};
+    }
+    this.adopt(sim, configDiff(config, this.defaults));
+    this.call(() => sim.seek(sim.totalSteps()));
+    this.clearError();
+    this.changed();
+    return true;
+  }
+
+  // ---- rendering ------------------------------------------------------------------------
+
+  changed() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  /** Ask for a render a little later (views that throttle themselves while playing). */
+  changedSoon() {
+    if (this.soon) return;
+    this.soon = setTimeout(() => { this.soon = null; this.changed(); }, 300);
+  }
+
+  makeFrame() {
+    const sim = this.sim;
+    const app = this;
+    const memo = (fn) => { let done = false, value; return () => { if (!done) { value = fn(); done = true; } return value; }; };
+    const lastStep = memo(() => app.call(() => sim.lastStep()));
+    const actors = memo(() => app.call(() => sim.actors(), []));
+    const orders = memo(() => app.call(() => sim.orders(), []) ?? []);
+    const frame = {
+      gen: this.gen,
+      cursor: this.call(() => sim.currentStep(), 0),
+      total: this.call(() => sim.totalSteps(), 0),
+      count: this.call(() => sim.messageCount(), 0),
+      idle: this.call(() => sim.frontierIdle(), true),
+      nowMs: this.call(() => sim.nowMs(), 0),
+      playing: this.playing,
+      computing: this.growing && !this.call(() => sim.frontierIdle(), true),
+      lastStep,
+      actors,
+      orders,
+      orderBy: (corr) => orders().find((o) => o.correlation_id === corr),
+      actorNamesByKind: () => {
+        const map = new Map();
+        for (const a of actors() ?? []) { if (!map.has(a.kind)) map.set(a.kind, []); map.get(a.kind).push(a.name); }
+        return map;
+      },
+      kindByName: () => new Map((actors() ?? []).map((a) => [a.name, a.kind])),
+    };
+    Object.defineProperty(frame, "deliveredSeq", { get: memo(() => lastStep()?.seq ?? null) });
+    return frame;
+  }
+
+  render() {
+    if (!this.sim || engineDead()) return;
+    const frame = this.makeFrame();
+    if (engineDead()) return;
+    this.frame = frame;
+    this.timeline.update(frame);
+    this.floor.update(frame);
+    this.log.update(frame);
+    this.inspector.update(frame);
+    this.numbers.update(frame);
+    document.body.dataset.ready = "true";
+    this.saveUrlSoon();
+  }
+
+  saveUrlSoon() {
+    if (this.restoring || this.urlTimer) return;
+    this.urlTimer = setTimeout(() => {
+      this.urlTimer = null;
+      this.saveUrl();
+    }, this.playing ? 1000 : 200);
+  }
+
+  saveUrl() {
+    if (!this.sim || engineDead() || this.restoring) return;
+    const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
+    const state = encodeState({
+      config: this.config,
+      inputs: this.call(() => this.sim.inputs(), []) ?? [],
+      step: this.call(() => this.sim.currentStep(), 0),
+      order,
+      tab: this.tab,
+    });
+    if (state === this.lastUrl) return;
+    this.lastUrl = state;
+    history.replaceState(null, "", `#${state}`);
+  }
+}
+
+/** Halve or double a chunk size so that one chunk takes about `target` ms. */
+function adapt(chunk, ms, target = 10) {
+  if (ms < target / 2) return Math.min(MAX_CHUNK, chunk * 2);
+  if (ms > target * 2) return Math.max(1, Math.floor(chunk / 2));
+  return chunk;
+}
+
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function main() {
+  let Simulation;
+  try {
+    Simulation = await loadEngine();
+  } catch (error) {
+    const box = $("#error");
+    $("#error-text").textContent = `The simulation engine could not be loaded (pkg/brigade.js): ${errorText(error)}`;
+    box.hidden = false;
+    return;
+  }
+  const app = new App(Simulation);
+  setFatalHandler((message) => app.fatal(message));
+  window.addEventListener("unhandledrejection", (event) => {
+    app.showError(`Unexpected error: ${errorText(event.reason)}`);
+    event.preventDefault();
+  });
+  // for tests and the perf script: the page's state, read-only by convention
+  window.brigade = app;
+  app.start();
+}
+
+main();

@@ -1,0 +1,179 @@
+// The "set up a run" form: presets, cooks, and the mapping of the engine's
+// `config: <field>: <why>` errors back to the field they are about.
+
+import { $, $$, el } from "./dom.js";
+import { errorText } from "./engine.js";
+
+const NUMBER_FIELDS = ["orders", "interval_ms", "queue_limit", "drop", "duplicate", "dodgy",
+  "assistant_manager_ms", "cashier_ms", "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms",
+  "max_retries", "sample_ms"];
+
+export class SetupForm {
+  /**
+   * @param {object} opts
+   * @param {() => object} opts.defaults the engine's default config
+   * @param {() => Array} opts.presets the engine's presets
+   * @param {(config: object) => void} opts.onSubmit starts a run; throws the engine's Error
+   */
+  constructor({ defaults, presets, onSubmit }) {
+    this.form = $("#setup-form");
+    this.panel = $("#setup");
+    this.toggle = $("#setup-toggle");
+    this.defaults = defaults;
+    this.presets = presets;
+    this.onSubmit = onSubmit;
+
+    const select = $("#preset");
+    select.append(el("option", { value: "", text: "custom" }));
+    for (const p of presets) select.append(el("option", { value: p.name, text: p.name }));
+    select.addEventListener("change", () => this.applyPreset(select.value));
+
+    this.toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
+    $("#setup-cancel").addEventListener("click", () => this.setOpen(false));
+    $("#add-cook").addEventListener("click", () => {
+      const n = $$("#cook-list .cook-row").length + 1;
+      this.addCookRow({ name: `Cook ${n}`, ms: 300 });
+    });
+    $("#seed-random").addEventListener("click", () => {
+      this.form.elements.seed.value = String(Math.floor(Math.random() * 2 ** 32));
+    });
+    this.form.addEventListener("input", () => { $("#preset").value = ""; });
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+  }
+
+  setOpen(open) {
+    this.panel.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open) this.form.elements.seed.focus();
+  }
+
+  /** Show `config` (partial: defaults fill the rest) in the form. */
+  fill(config) {
+    const full = { ...this.defaults, ...config };
+    const f = this.form.elements;
+    f.seed.value = String(full.seed);
+    for (const name of NUMBER_FIELDS) if (f[name]) f[name].value = String(full[name] ?? "");
+    f.dispatch.value = full.dispatch;
+    f.process_version.value = String(full.process_version);
+    $("#cook-list").replaceChildren();
+    for (const cook of full.cooks ?? []) this.addCookRow(cook);
+    this.clearErrors();
+    const match = this.presets.find((p) => JSON.stringify({ ...this.defaults, ...p.config }) === JSON.stringify(full));
+    $("#preset").value = match ? match.name : "";
+    this.describePreset(match?.name ?? "");
+  }
+
+  applyPreset(name) {
+    const preset = this.presets.find((p) => p.name === name);
+    if (preset) {
+      this.fill(preset.config);
+      $("#preset").value = name;
+    }
+    this.describePreset(name);
+  }
+
+  describePreset(name) {
+    const preset = this.presets.find((p) => p.name === name);
+    $("#preset-description").textContent = preset ? preset.description : "Your own settings.";
+  }
+
+  addCookRow(cook) {
+    const index = $$("#cook-list .cook-row").length;
+    const row = el("div", { class: "cook-row", dataset: { index } },
+      el("input", { name: "cook-name", type: "text", value: cook.name, "aria-label": "Cook name", "data-testid": "cook-name" }),
+      el("input", { name: "cook-ms", type: "number", min: 1, step: 1, value: cook.ms, "aria-label": "Cooking time (ms)", "data-testid": "cook-ms" }),
+      el("button", { type: "button", class: "remove", "aria-label": "Remove this cook", text: "×",
+        onclick: () => { row.remove(); this.renumberCooks(); } }),
+      el("output", { class: "field-error cook-error" }));
+    $("#cook-list").append(row);
+  }
+
+  renumberCooks() {
+    $$("#cook-list .cook-row").forEach((row, i) => { row.dataset.index = String(i); });
+  }
+
+  /** Read the form; returns [config, problems] where problems are page-side field errors. */
+  read() {
+    const f = this.form.elements;
+    const config = {};
+    const problems = [];
+    const seedText = f.seed.value.trim();
+    if (seedText !== "") {
+      const n = Number(seedText);
+      config.seed = /^\d+$/.test(seedText) && Number.isSafeInteger(n) ? n : seedText;
+    }
+    for (const name of NUMBER_FIELDS) {
+      const input = f[name];
+      if (!input) continue;
+      if (input.validity.badInput) { problems.push([name, "must be a number"]); continue; }
+      if (input.value.trim() === "") continue;
+      config[name] = Number(input.value);
+    }
+    config.dispatch = f.dispatch.value;
+    config.process_version = Number(f.process_version.value);
+    config.cooks = $$("#cook-list .cook-row").map((row) => ({
+      name: row.querySelector("[name=cook-name]").value,
+      ms: Number(row.querySelector("[name=cook-ms]").value),
+    }));
+    return [config, problems];
+  }
+
+  submit() {
+    this.clearErrors();
+    const [config, problems] = this.read();
+    if (problems.length) {
+      for (const [field, why] of problems) this.showFieldError(field, why);
+      return;
+    }
+    try {
+      this.onSubmit(config);
+      this.setOpen(false);
+    } catch (error) {
+      this.showConfigError(errorText(error));
+    }
+  }
+
+  /** Put a `config: <field>: <why>` message next to its field (or under the form). */
+  showConfigError(message) {
+    const m = /^config:\s*([^:]+):\s*(.*)$/s.exec(message);
+    if (!m || !this.showFieldError(m[1].trim(), m[2].trim())) {
+      $("#setup-error").textContent = message;
+    }
+  }
+
+  showFieldError(field, why) {
+    const base = /^[a-z_]+/.exec(field)?.[0];
+    const index = /(?:\[|\.)(\d+)/.exec(field)?.[1];
+    if (base === "cooks" && index !== undefined) {
+      const row = $(`#cook-list .cook-row[data-index="${Number(index)}"]`);
+      if (row) {
+        const which = /ms|time/.test(field) ? "cook-ms" : "cook-name";
+        const input = row.querySelector(`[name=${which}]`);
+        input.setAttribute("aria-invalid", "true");
+        row.querySelector(".cook-error").textContent = why;
+        input.focus();
+        return true;
+      }
+    }
+    const out = base && this.form.querySelector(`[data-error-for="${base}"]`);
+    if (!out) return false;
+    out.textContent = why;
+    const holder = out.closest("[data-field]");
+    const input = holder?.querySelector("input, select");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.closest("details")?.setAttribute("open", "");
+      input.focus();
+    }
+    return true;
+  }
+
+  clearErrors() {
+    for (const out of this.form.querySelectorAll(".field-error")) out.textContent = "";
+    for (const input of this.form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    $("#setup-error").textContent = "";
+  }
+}

@@ -1,0 +1,49 @@
+// Time control: step buttons, play/pause and speed, the timeline slider, the simulated
+// clock and the progress of a run still being computed.
+
+import { $, setText, formatMs, formatInt } from "./dom.js";
+
+export class TimelineView {
+  constructor(app) {
+    this.app = app;
+    this.slider = $("#timeline");
+    $("#step-forward").addEventListener("click", () => app.stepForward());
+    $("#step-back").addEventListener("click", () => app.stepBack());
+    $("#play").addEventListener("click", () => app.play());
+    $("#pause").addEventListener("click", () => app.pause());
+    $("#run-to-end").addEventListener("click", () => app.runToEnd());
+    $("#speed").addEventListener("change", (e) => app.setSpeed(e.target.value));
+    $("#place-order").addEventListener("click", () => app.placeOrder($("#dodgy").checked));
+    $("#live-version").addEventListener("change", (e) => app.setProcessVersion(Number(e.target.value)));
+    // dragging the slider seeks once per frame, whatever the input rate
+    let pending = false;
+    this.slider.addEventListener("input", () => {
+      app.pause();
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; app.seek(Number(this.slider.value)); });
+    });
+  }
+
+  update(frame) {
+    const slider = this.slider;
+    if (slider.max !== String(frame.total)) slider.max = String(frame.total);
+    if (document.activeElement !== slider || !this.app.dragging) {
+      if (slider.value !== String(frame.cursor)) slider.value = String(frame.cursor);
+    }
+    slider.setAttribute("aria-valuetext", `step ${frame.cursor} of ${frame.total}`);
+    setText($("#current-step"), frame.cursor);
+    setText($("#total-steps"), frame.total);
+    setText($("#message-count"), frame.count);
+    setText($("#clock"), formatMs(frame.nowMs));
+    $("#play").hidden = frame.playing;
+    $("#pause").hidden = !frame.playing;
+    const atEnd = frame.cursor >= frame.total && frame.idle;
+    $("#step-forward").disabled = atEnd;
+    $("#run-to-end").disabled = atEnd;
+    $("#step-back").disabled = frame.cursor === 0;
+    const progress = $("#progress");
+    progress.hidden = !frame.computing;
+    if (frame.computing) setText($("#progress-text"), `computing the run… ${formatInt(frame.total)} steps so far`);
+  }
+}

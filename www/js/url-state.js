@@ -1,0 +1,85 @@
+// The run lives in the address: #run=<base64url of a compact JSON>. Config keys that equal
+// the defaults are left out; inputs are [step, code] pairs ("o" order, "d" dodgy order,
+// "v1"/"v2" process version). Reloading or sharing the link rebuilds the same screen.
+
+const FORMAT = 1;
+
+export function encodeState({ config, inputs, step, order, tab }) {
+  const compact = { v: FORMAT };
+  if (config && Object.keys(config).length) compact.c = config;
+  if (inputs?.length) compact.i = inputs.map(encodeInput);
+  if (step) compact.s = step;
+  if (order) compact.o = order;
+  if (tab && tab !== "pm") compact.t = tab;
+  return `run=${toBase64Url(JSON.stringify(compact))}`;
+}
+
+function encodeInput({ step, action }) {
+  if (action.type === "PlaceOrder") return [step, action.dodgy ? "d" : "o"];
+  if (action.type === "SetProcessVersion") return [step, `v${action.version}`];
+  throw new Error(`unknown input ${action.type}`);
+}
+
+/**
+ * Read the state from a location hash. Returns null when there is none; throws an Error
+ * with a readable message when there is one and it cannot be used.
+ */
+export function decodeState(hash) {
+  const params = new URLSearchParams(String(hash ?? "").replace(/^#/, ""));
+  const raw = params.get("run");
+  if (raw === null) return null;
+  let data;
+  try {
+    data = JSON.parse(fromBase64Url(raw));
+  } catch {
+    throw new Error("the run in the address is not readable (damaged or cut off)");
+  }
+  if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("the run in the address is not an object");
+  if (data.v !== FORMAT) throw new Error(`the run in the address has format ${JSON.stringify(data.v)}, expected ${FORMAT}`);
+  const config = data.c ?? {};
+  if (typeof config !== "object" || Array.isArray(config)) throw new Error("the config in the address is not an object");
+  const inputs = (data.i ?? []).map(decodeInput);
+  for (let k = 1; k < inputs.length; k++) {
+    if (inputs[k].step < inputs[k - 1].step) throw new Error("the inputs in the address are not in step order");
+  }
+  const step = data.s ?? 0;
+  if (!Number.isSafeInteger(step) || step < 0) throw new Error(`the step in the address (${JSON.stringify(step)}) is not a whole number`);
+  const order = data.o ?? null;
+  if (order !== null && (!Number.isSafeInteger(order) || order < 1)) throw new Error("the selected order in the address is not an order number");
+  const tab = ["pm", "seq", "tree"].includes(data.t) ? data.t : "pm";
+  return { config, inputs, step, order, tab };
+}
+
+function decodeInput(pair) {
+  if (!Array.isArray(pair) || pair.length !== 2 || !Number.isSafeInteger(pair[0]) || pair[0] < 0) {
+    throw new Error(`an input in the address is malformed: ${JSON.stringify(pair)}`);
+  }
+  const [step, code] = pair;
+  if (code === "o" || code === "d") return { step, action: { type: "PlaceOrder", dodgy: code === "d" } };
+  const m = /^v(\d+)$/.exec(code);
+  if (m) return { step, action: { type: "SetProcessVersion", version: Number(m[1]) } };
+  throw new Error(`an input in the address has an unknown action: ${JSON.stringify(code)}`);
+}
+
+function toBase64Url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+/** Only the keys of `config` whose values differ from `defaults`. */
+export function configDiff(config, defaults) {
+  const out = {};
+  for (const [key, value] of Object.entries(config ?? {})) {
+    if (JSON.stringify(value) !== JSON.stringify(defaults?.[key])) out[key] = value;
+  }
+  return out;
+}
