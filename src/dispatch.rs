@@ -1,0 +1,116 @@
+//! How `CookFood` reaches the cooks: round robin, more fair, or competing consumers.
+//!
+//! The dispatcher is an actor with its own mailbox. These pure functions decide when it
+//! can hand out the next order and to which cook, from the cooks' loads.
+
+use crate::scenario::Dispatch;
+
+/// What the dispatcher sees of one cook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookLoad {
+    /// Messages waiting in the cook's mailbox (not counting the one being cooked).
+    pub queued: usize,
+    /// The cook is busy until this time.
+    pub busy_until: u64,
+}
+
+impl CookLoad {
+    fn idle(&self, now: u64) -> bool {
+        self.queued == 0 && self.busy_until <= now
+    }
+}
+
+/// The earliest time at or after `now` at which the dispatcher may hand out an order,
+/// or `None` if it must wait for a cook to take from its own queue first.
+///
+/// ```
+/// use brigade::dispatch::{ready_at, CookLoad};
+/// use brigade::scenario::Dispatch;
+/// let busy = [CookLoad { queued: 0, busy_until: 500 }];
+/// assert_eq!(ready_at(Dispatch::Competing, &busy, 100, 5), Some(500));
+/// assert_eq!(ready_at(Dispatch::RoundRobin, &busy, 100, 5), Some(100));
+/// ```
+pub fn ready_at(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize) -> Option<u64> {
+    match kind {
+        Dispatch::RoundRobin => Some(now),
+        Dispatch::MoreFair => cooks.iter().any(|c| c.queued < limit).then_some(now),
+        Dispatch::Competing => cooks
+            .iter()
+            .filter(|c| c.queued == 0)
+            .map(|c| c.busy_until.max(now))
+            .min(),
+    }
+}
+
+/// The cook that gets the next order at `now`, advancing the rotation `next`.
+/// `None` when no cook may take it now.
+///
+/// ```
+/// use brigade::dispatch::{choose, CookLoad};
+/// use brigade::scenario::Dispatch;
+/// let cooks = [CookLoad { queued: 5, busy_until: 0 }, CookLoad { queued: 1, busy_until: 0 }];
+/// let mut next = 0;
+/// assert_eq!(choose(Dispatch::MoreFair, &cooks, 0, 5, &mut next), Some(1)); // cook 0 is full
+/// ```
+pub fn choose(
+    kind: Dispatch,
+    cooks: &[CookLoad],
+    now: u64,
+    limit: usize,
+    next: &mut usize,
+) -> Option<usize> {
+    let n = cooks.len();
+    if n == 0 {
+        return None;
+    }
+    let pick = match kind {
+        Dispatch::RoundRobin => Some(*next % n),
+        Dispatch::MoreFair => (0..n)
+            .map(|k| (*next + k) % n)
+            .find(|&i| cooks[i].queued < limit),
+        Dispatch::Competing => (0..n)
+            .map(|k| (*next + k) % n)
+            .find(|&i| cooks[i].idle(now)),
+    }?;
+    *next = (pick + 1) % n;
+    Some(pick)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(queued: usize, busy_until: u64) -> CookLoad {
+        CookLoad { queued, busy_until }
+    }
+
+    #[test]
+    fn round_robin_takes_turns_regardless_of_load() {
+        let cooks = [load(9, 100), load(0, 0), load(0, 0)];
+        let mut next = 0;
+        let picks: Vec<_> = (0..6)
+            .map(|_| choose(Dispatch::RoundRobin, &cooks, 0, 5, &mut next).unwrap())
+            .collect();
+        assert_eq!(picks, vec![0, 1, 2, 0, 1, 2]);
+    }
+
+    #[test]
+    fn more_fair_waits_when_every_queue_is_full() {
+        let full = [load(5, 100), load(5, 200)];
+        assert_eq!(ready_at(Dispatch::MoreFair, &full, 0, 5), None);
+        let mut next = 0;
+        assert_eq!(choose(Dispatch::MoreFair, &full, 0, 5, &mut next), None);
+    }
+
+    #[test]
+    fn competing_gives_work_only_to_an_idle_cook() {
+        let cooks = [load(0, 300), load(0, 100)];
+        assert_eq!(ready_at(Dispatch::Competing, &cooks, 0, 5), Some(100));
+        let mut next = 0;
+        assert_eq!(choose(Dispatch::Competing, &cooks, 0, 5, &mut next), None);
+        assert_eq!(
+            choose(Dispatch::Competing, &cooks, 100, 5, &mut next),
+            Some(1)
+        );
+    }
+}

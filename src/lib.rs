@@ -1,0 +1,32 @@
+//! # brigade
+//!
+//! The event-sourced restaurant of the classic workshop as a deterministic simulation.
+//!
+//! ```
+//! use brigade::scenario::Config;
+//! use brigade::sim::World;
+//!
+//! let mut world = World::new(Config { orders: 5, ..Config::default() }).unwrap();
+//! world.run_to_idle();
+//! let stats = world.stats();
+//! assert_eq!(stats.completed + stats.dropped_total(), 5);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod actors;
+pub mod bus;
+pub mod cli;
+pub mod dispatch;
+pub mod faults;
+pub mod ids;
+pub mod message;
+pub mod order;
+pub mod outbox;
+pub mod process;
+pub mod report;
+pub mod rng;
+pub mod run_file;
+pub mod scenario;
+pub mod sim;
+pub mod store;

@@ -1,0 +1,101 @@
+//! Process definitions and their versions.
+
+use crate::message::WorkStep;
+use crate::scenario::Config;
+use serde::Serialize;
+
+/// Which flow an order follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum Definition {
+    /// Normal customers: cook, then price, then pay.
+    #[serde(rename = "pay-last")]
+    PayLast,
+    /// Dodgy customers: price, pay, and only then cook.
+    #[serde(rename = "pay-first")]
+    PayFirst,
+}
+
+/// The versions every definition has.
+pub const VERSIONS: [u8; 2] = [1, 2];
+
+impl Definition {
+    /// Both definitions.
+    pub const ALL: [Definition; 2] = [Definition::PayLast, Definition::PayFirst];
+
+    /// `"pay-last"` or `"pay-first"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Definition::PayLast => "pay-last",
+            Definition::PayFirst => "pay-first",
+        }
+    }
+
+    /// The definition called `name`.
+    pub fn from_name(name: &str) -> Option<Definition> {
+        Definition::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The definition for a customer.
+    pub fn for_customer(dodgy: bool) -> Definition {
+        if dodgy {
+            Definition::PayFirst
+        } else {
+            Definition::PayLast
+        }
+    }
+
+    /// The order of the work.
+    pub fn steps(self) -> [WorkStep; 3] {
+        match self {
+            Definition::PayLast => [WorkStep::Cook, WorkStep::Price, WorkStep::Pay],
+            Definition::PayFirst => [WorkStep::Price, WorkStep::Pay, WorkStep::Cook],
+        }
+    }
+
+    /// Whether `version` retries `step` after a timeout. Version 1 retries only
+    /// cooking and gives up on a lost price or payment at the first timeout; version 2
+    /// retries every step.
+    pub fn retries(self, version: u8, step: WorkStep) -> bool {
+        version >= 2 || step == WorkStep::Cook
+    }
+}
+
+/// The timing a process manager needs, taken from the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessParams {
+    /// Wait for `FoodCooked` this long.
+    pub cook_timeout_ms: u64,
+    /// Wait for `OrderPriced` this long.
+    pub price_timeout_ms: u64,
+    /// Wait for `OrderPaid` this long.
+    pub pay_timeout_ms: u64,
+    /// Retries of one step at most.
+    pub max_retries: u8,
+}
+
+impl ProcessParams {
+    /// The parameters of a config.
+    pub fn from_config(cfg: &Config) -> Self {
+        ProcessParams {
+            cook_timeout_ms: cfg.cook_timeout_ms,
+            price_timeout_ms: cfg.price_timeout_ms,
+            pay_timeout_ms: cfg.pay_timeout_ms,
+            max_retries: cfg.max_retries,
+        }
+    }
+
+    /// How long to wait for `step`.
+    pub fn timeout(&self, step: WorkStep) -> u64 {
+        match step {
+            WorkStep::Cook => self.cook_timeout_ms,
+            WorkStep::Price => self.price_timeout_ms,
+            WorkStep::Pay => self.pay_timeout_ms,
+        }
+    }
+}
+
+impl Default for ProcessParams {
+    fn default() -> Self {
+        ProcessParams::from_config(&Config::default())
+    }
+}

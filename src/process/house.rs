@@ -1,0 +1,140 @@
+//! The house: starts a process manager for each new order, routes the order's messages to
+//! it by correlation id, and removes it when the order ends.
+//!
+//! The house keeps no process state. For each message it rebuilds the order's process
+//! manager from the order's stream in the store (side effects off), then lets it handle
+//! the message. It only remembers which definition and version each live order runs
+//! (also recorded in the store, in `ProcessStarted`).
+
+use super::definition::{Definition, ProcessParams};
+use super::manager::{input_mask, ProcessManager};
+use crate::bus::{ActorId, Bus};
+use crate::message::{Envelope, Message, MessageType};
+use crate::outbox::{Note, Outbox};
+use crate::store::{IdMap, Store};
+use uuid::Uuid;
+
+/// Which flow a live order runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveProcess {
+    /// Definition chosen when the order started.
+    pub definition: Definition,
+    /// Version chosen when the order started.
+    pub version: u8,
+}
+
+/// The house of process managers.
+#[derive(Debug, Clone, Default)]
+pub struct House {
+    live: IdMap<LiveProcess>,
+}
+
+/// What the house needs from the executor to handle one message.
+pub struct HouseContext<'a> {
+    /// The event store, up to the message being handled.
+    pub store: &'a Store,
+    /// Subscriptions, to follow and forget correlations.
+    pub bus: &'a mut Bus,
+    /// The house's own actor id.
+    pub me: ActorId,
+    /// Version for orders that start now.
+    pub version: u8,
+    /// Timeouts and retries.
+    pub params: ProcessParams,
+}
+
+impl House {
+    /// An empty house.
+    pub fn new() -> Self {
+        House::default()
+    }
+
+    /// Number of live process managers.
+    pub fn live(&self) -> usize {
+        self.live.len()
+    }
+
+    /// The flow of a live order.
+    pub fn get(&self, correlation_id: &Uuid) -> Option<LiveProcess> {
+        self.live.get(correlation_id).copied()
+    }
+
+    /// Handles message `msg` (at `seq` in the store). `started` receives `ProcessStarted`
+    /// for a new order; `out` receives the process manager's decisions.
+    pub fn handle(
+        &mut self,
+        msg: &Envelope,
+        seq: u32,
+        ctx: HouseContext<'_>,
+        started: &mut Outbox,
+        out: &mut Outbox,
+    ) {
+        let corr = msg.correlation_id;
+        if let Message::OrderPlaced { order } = &msg.body {
+            if self.live.contains_key(&corr) {
+                out.note(Note::DuplicateIgnored);
+                return;
+            }
+            let process = LiveProcess {
+                definition: Definition::for_customer(order.dodgy),
+                version: ctx.version,
+            };
+            self.live.insert(corr, process);
+            ctx.bus.subscribe_correlation(
+                corr,
+                ctx.me,
+                input_mask() & !MessageType::OrderPlaced.bit(),
+            );
+            started.publish(Message::ProcessStarted {
+                definition: process.definition,
+                version: process.version,
+            });
+            let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
+            pm.handle(msg, out);
+            return;
+        }
+        let Some(process) = self.live.get(&corr).copied() else {
+            out.note(Note::StaleIgnored);
+            return;
+        };
+        let mut pm = rebuild(
+            ctx.store,
+            &corr,
+            seq,
+            process.definition,
+            process.version,
+            ctx.params,
+        );
+        pm.handle(msg, out);
+        if pm.finished() {
+            self.live.remove(&corr);
+            ctx.bus.unsubscribe_correlation(&corr, ctx.me);
+        }
+    }
+}
+
+/// A process manager rebuilt from the correlation's stream: every input message before
+/// `before_seq`, handled with side effects switched off.
+pub fn rebuild(
+    store: &Store,
+    correlation_id: &Uuid,
+    before_seq: u32,
+    definition: Definition,
+    version: u8,
+    params: ProcessParams,
+) -> ProcessManager {
+    let mut pm = ProcessManager::new(definition, version, params);
+    let mut off = Outbox::discarding();
+    let mask = input_mask();
+    for &s in store.stream(correlation_id) {
+        if s >= before_seq {
+            break;
+        }
+        if let Some(env) = store.get(s as usize) {
+            if env.message_type().bit() & mask != 0 {
+                pm.handle(env, &mut off);
+            }
+        }
+    }
+    pm
+}

@@ -1,0 +1,214 @@
+//! The run file (CONTRACT §2): export a run as JSON, and import one by re-simulating it.
+//!
+//! A run file holds the config and the user inputs (enough to re-simulate), the history
+//! (every published message) and the report. Importing re-simulates from config and
+//! inputs and refuses a file whose history differs from what the simulation produces.
+
+use crate::message::HistoryEntry;
+use crate::report::Report;
+use crate::scenario::{clean_serde_error, Config, ConfigError};
+use crate::sim::{Input, World};
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Serialize, Serializer};
+use thiserror::Error;
+
+/// The `format` field of every run file.
+pub const FORMAT: &str = "brigade-run";
+/// The run-file version this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Why a run file was refused.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ImportError {
+    /// The text is not JSON, or not an object of the expected shape.
+    #[error("not a readable run file: {0}")]
+    Json(String),
+    /// The `format` field is missing or not `brigade-run`.
+    #[error("not a brigade run file (format is {0:?}, expected \"brigade-run\")")]
+    Format(String),
+    /// A run-file version this build cannot read.
+    #[error("run file version {0} is not supported (this build reads version 1)")]
+    Version(u64),
+    /// The config cannot run.
+    #[error("config: {0}")]
+    Config(#[from] ConfigError),
+    /// An input can never happen in this run.
+    #[error("inputs: {0}")]
+    Inputs(String),
+    /// The history differs from the re-simulation.
+    #[error("the history does not match the simulation: {0}")]
+    Mismatch(String),
+}
+
+/// What the page keeps of its view in an exported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct View {
+    /// The step the page showed.
+    pub step: usize,
+}
+
+#[derive(Serialize)]
+struct RunFileOut<'a> {
+    format: &'static str,
+    version: u32,
+    config: &'a Config,
+    inputs: &'a [Input],
+    history: History<'a>,
+    report: Report,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    view: Option<View>,
+}
+
+struct History<'a>(&'a World);
+
+impl Serialize for History<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let messages = self.0.store().messages();
+        let mut seq = s.serialize_seq(Some(messages.len()))?;
+        for (i, env) in messages.iter().enumerate() {
+            seq.serialize_element(&HistoryEntry::new(i as u32, env))?;
+        }
+        seq.end()
+    }
+}
+
+/// The run file of `world` as it stands (normally run to idle), as pretty JSON.
+///
+/// ```
+/// use brigade::{run_file, scenario::Config, sim::World};
+/// let mut world = World::new(Config { orders: 2, ..Config::default() }).unwrap();
+/// world.run_to_idle();
+/// let text = run_file::export(&world, None);
+/// let again = run_file::import(&text).unwrap();
+/// assert_eq!(run_file::export(&again.0, None), text);
+/// ```
+pub fn export(world: &World, view: Option<View>) -> String {
+    let file = RunFileOut {
+        format: FORMAT,
+        version: VERSION,
+        config: world.config(),
+        inputs: world.inputs(),
+        history: History(world),
+        report: Report::of(world),
+        view,
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[derive(Deserialize)]
+struct RunFileIn {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+    config: Option<serde_json::Value>,
+    #[serde(default)]
+    inputs: Option<serde_json::Value>,
+    history: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    view: Option<View>,
+}
+
+/// Re-simulates a run file to idle and checks its history. Returns the world and the
+/// view the file recorded.
+pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
+    let file: RunFileIn = serde_json::from_str(text)
+        .map_err(|e| ImportError::Json(clean_serde_error(&e.to_string())))?;
+    match file.format.as_ref().and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        _ => {
+            return Err(ImportError::Format(
+                file.format.map_or("missing".into(), |f| f.to_string()),
+            ))
+        }
+    }
+    match file.version.as_ref().and_then(|v| v.as_u64()) {
+        Some(1) => {}
+        Some(v) => return Err(ImportError::Version(v)),
+        None => {
+            return Err(ImportError::Json(
+                "`version` is missing or not a number".into(),
+            ))
+        }
+    }
+    let config = file
+        .config
+        .ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
+    let cfg: Config = serde_json::from_value(config).map_err(|e| ConfigError {
+        field: "config",
+        message: clean_serde_error(&e.to_string()),
+    })?;
+    let inputs: Vec<Input> = match file.inputs {
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
+        None => Vec::new(),
+    };
+    let history = file
+        .history
+        .ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
+    let mut world = World::with_inputs(cfg, inputs)?;
+    world.run_to_idle();
+    if world.inputs_pending() > 0 {
+        return Err(ImportError::Inputs(format!(
+            "{} input(s) come after the run's last step ({})",
+            world.inputs_pending(),
+            world.steps()
+        )));
+    }
+    check_history(&world, &history)?;
+    Ok((world, file.view))
+}
+
+fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+    let messages = world.store().messages();
+    for (i, (env, given)) in messages.iter().zip(history).enumerate() {
+        let expected = serde_json::to_value(HistoryEntry::new(i as u32, env))
+            .map_err(|e| ImportError::Json(e.to_string()))?;
+        if &expected != given {
+            return Err(ImportError::Mismatch(describe_difference(
+                i, &expected, given,
+            )));
+        }
+    }
+    if messages.len() != history.len() {
+        return Err(ImportError::Mismatch(format!(
+            "the file has {} messages, the simulation publishes {}",
+            history.len(),
+            messages.len()
+        )));
+    }
+    Ok(())
+}
+
+fn describe_difference(
+    seq: usize,
+    expected: &serde_json::Value,
+    given: &serde_json::Value,
+) -> String {
+    if let (Some(e), Some(g)) = (expected.as_object(), given.as_object()) {
+        for (key, ev) in e {
+            match g.get(key) {
+                None => return format!("message {seq} has no `{key}`"),
+                Some(gv) if gv != ev => {
+                    return format!(
+                        "message {seq}: `{key}` is {} in the file, {} in the simulation",
+                        short(gv),
+                        short(ev)
+                    )
+                }
+                _ => {}
+            }
+        }
+        if let Some(extra) = g.keys().find(|k| !e.contains_key(*k)) {
+            return format!("message {seq} has an unexpected field `{extra}`");
+        }
+    }
+    format!("message {seq} differs")
+}
+
+fn short(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}

@@ -1,0 +1,433 @@
+//! The run's configuration: validated values, defaults from the workshop, and presets.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use thiserror::Error;
+
+/// How the dispatcher hands `CookFood` to the cooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dispatch {
+    /// Each cook in turn.
+    RoundRobin,
+    /// Each cook in turn, skipping a cook whose queue is at the limit.
+    MoreFair,
+    /// One shared queue; an idle cook takes the next order.
+    Competing,
+}
+
+impl Dispatch {
+    /// The CLI and config name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dispatch::RoundRobin => "round-robin",
+            Dispatch::MoreFair => "more-fair",
+            Dispatch::Competing => "competing",
+        }
+    }
+
+    /// The kind called `name`.
+    pub fn from_name(name: &str) -> Option<Dispatch> {
+        [
+            Dispatch::RoundRobin,
+            Dispatch::MoreFair,
+            Dispatch::Competing,
+        ]
+        .into_iter()
+        .find(|d| d.name() == name)
+    }
+}
+
+/// One cook and how long it takes to cook an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CookSpec {
+    /// Shown everywhere; must be unique and non-empty.
+    pub name: String,
+    /// Cooking time in simulated ms; at least 1.
+    pub ms: u64,
+}
+
+/// Everything needed to re-simulate a run. Keys are snake_case in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Seed of every random draw of the run.
+    #[serde(deserialize_with = "seed_from_number_or_string")]
+    pub seed: u64,
+    /// Orders the waiter takes on its own.
+    pub orders: u32,
+    /// Simulated ms between two of those orders (0: all at the start).
+    pub interval_ms: u64,
+    /// The cooks.
+    pub cooks: Vec<CookSpec>,
+    /// How `CookFood` reaches the cooks.
+    pub dispatch: Dispatch,
+    /// More fair: a cook whose queue has this many messages is skipped.
+    pub queue_limit: u32,
+    /// Probability that a delivery to a worker is lost.
+    pub drop: f64,
+    /// Probability that a delivery to a worker happens twice.
+    pub duplicate: f64,
+    /// Share of the waiter's orders from dodgy customers (they pay first).
+    pub dodgy: f64,
+    /// Process definition version for new orders (1 or 2).
+    pub process_version: u8,
+    /// The assistant manager's time to price an order.
+    pub assistant_manager_ms: u64,
+    /// The cashier's time to take a payment.
+    pub cashier_ms: u64,
+    /// How long a process waits for `FoodCooked`.
+    pub cook_timeout_ms: u64,
+    /// How long a process waits for `OrderPriced`.
+    pub price_timeout_ms: u64,
+    /// How long a process waits for `OrderPaid`.
+    pub pay_timeout_ms: u64,
+    /// Retries of a step before giving up.
+    pub max_retries: u8,
+    /// Interval of the queue-length samples.
+    pub sample_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 42,
+            orders: 10,
+            interval_ms: 0,
+            cooks: vec![cook("Koen", 350), cook("Guido", 200), cook("Greg", 600)],
+            dispatch: Dispatch::MoreFair,
+            queue_limit: 5,
+            drop: 0.0,
+            duplicate: 0.0,
+            dodgy: 0.0,
+            process_version: 2,
+            assistant_manager_ms: 50,
+            cashier_ms: 50,
+            cook_timeout_ms: 2_500,
+            price_timeout_ms: 1_000,
+            pay_timeout_ms: 1_000,
+            max_retries: 3,
+            sample_ms: 100,
+        }
+    }
+}
+
+fn cook(name: &str, ms: u64) -> CookSpec {
+    CookSpec {
+        name: name.to_string(),
+        ms,
+    }
+}
+
+fn seed_from_number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Seed {
+        Number(u64),
+        Text(String),
+    }
+    match Seed::deserialize(d) {
+        Ok(Seed::Number(n)) => Ok(n),
+        Ok(Seed::Text(s)) => s.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!("expected a whole number 0..=2^64-1, got {s:?}"))
+        }),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a whole number 0..=2^64-1 or a decimal string",
+        )),
+    }
+}
+
+/// A config value that cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{field}: {message}")]
+pub struct ConfigError {
+    /// The offending key (snake_case, as in the run file).
+    pub field: &'static str,
+    /// What is wrong, for humans.
+    pub message: String,
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// Largest number of orders a run may have (keeps memory bounded).
+pub const MAX_ORDERS: u32 = 1_000_000;
+/// Largest number of cooks.
+pub const MAX_COOKS: usize = 32;
+
+impl Config {
+    /// Checks every value; the first problem found is returned.
+    ///
+    /// ```
+    /// use brigade::scenario::Config;
+    /// let mut cfg = Config::default();
+    /// assert!(cfg.validate().is_ok());
+    /// cfg.drop = 1.5;
+    /// assert_eq!(cfg.validate().unwrap_err().field, "drop");
+    /// ```
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.orders > MAX_ORDERS {
+            return Err(bad(
+                "orders",
+                format!("at most {MAX_ORDERS}, got {}", self.orders),
+            ));
+        }
+        if self.interval_ms > 3_600_000 {
+            return Err(bad("interval_ms", "at most 3600000 (one simulated hour)"));
+        }
+        if self.cooks.is_empty() {
+            return Err(bad("cooks", "at least one cook is needed"));
+        }
+        if self.cooks.len() > MAX_COOKS {
+            return Err(bad("cooks", format!("at most {MAX_COOKS} cooks")));
+        }
+        for (i, c) in self.cooks.iter().enumerate() {
+            let name = c.name.trim();
+            if name.is_empty() {
+                return Err(bad("cooks", format!("cook {} has an empty name", i + 1)));
+            }
+            if name.chars().count() > 24
+                || name
+                    .chars()
+                    .any(|ch| ch.is_control() || ch == ',' || ch == ':')
+            {
+                return Err(bad("cooks", format!("cook name {name:?} must be 1-24 characters without ',' ':' or control characters")));
+            }
+            if c.ms == 0 || c.ms > 600_000 {
+                return Err(bad(
+                    "cooks",
+                    format!(
+                        "cook {name:?}: cooking time must be 1..=600000 ms, got {}",
+                        c.ms
+                    ),
+                ));
+            }
+            if self.cooks[..i].iter().any(|o| o.name.trim() == name) {
+                return Err(bad("cooks", format!("cook name {name:?} appears twice")));
+            }
+        }
+        if self.queue_limit == 0 || self.queue_limit > 10_000 {
+            return Err(bad(
+                "queue_limit",
+                format!("must be 1..=10000, got {}", self.queue_limit),
+            ));
+        }
+        for (field, p) in [
+            ("drop", self.drop),
+            ("duplicate", self.duplicate),
+            ("dodgy", self.dodgy),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(bad(
+                    field,
+                    format!("a probability must be between 0 and 1, got {p}"),
+                ));
+            }
+        }
+        if !(1..=2).contains(&self.process_version) {
+            return Err(bad(
+                "process_version",
+                format!("versions are 1 and 2, got {}", self.process_version),
+            ));
+        }
+        for (field, ms) in [
+            ("assistant_manager_ms", self.assistant_manager_ms),
+            ("cashier_ms", self.cashier_ms),
+        ] {
+            if ms > 600_000 {
+                return Err(bad(field, format!("at most 600000 ms, got {ms}")));
+            }
+        }
+        for (field, ms) in [
+            ("cook_timeout_ms", self.cook_timeout_ms),
+            ("price_timeout_ms", self.price_timeout_ms),
+            ("pay_timeout_ms", self.pay_timeout_ms),
+        ] {
+            if ms == 0 || ms > 3_600_000 {
+                return Err(bad(field, format!("must be 1..=3600000 ms, got {ms}")));
+            }
+        }
+        if self.max_retries > 10 {
+            return Err(bad(
+                "max_retries",
+                format!("at most 10, got {}", self.max_retries),
+            ));
+        }
+        if self.sample_ms == 0 || self.sample_ms > 3_600_000 {
+            return Err(bad(
+                "sample_ms",
+                format!("must be 1..=3600000 ms, got {}", self.sample_ms),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A config from JSON text (a partial object: missing keys take defaults), validated.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = serde_json::from_str(text)
+            .map_err(|e| bad("config", clean_serde_error(&e.to_string())))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Parses the CLI's cook list `name:ms,name:ms,…`.
+    ///
+    /// ```
+    /// use brigade::scenario::Config;
+    /// let cooks = Config::parse_cooks("A:10,B:20").unwrap();
+    /// assert_eq!(cooks[1].ms, 20);
+    /// assert!(Config::parse_cooks("A").is_err());
+    /// ```
+    pub fn parse_cooks(list: &str) -> Result<Vec<CookSpec>, String> {
+        if list.trim().is_empty() {
+            return Err("the cook list is empty; expected name:ms,name:ms,…".into());
+        }
+        list.split(',')
+            .map(|part| {
+                let (name, ms) = part
+                    .split_once(':')
+                    .ok_or_else(|| format!("{part:?} is not name:ms"))?;
+                let ms: u64 = ms
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{:?} is not a whole number of ms", ms.trim()))?;
+                Ok(CookSpec {
+                    name: name.trim().to_string(),
+                    ms,
+                })
+            })
+            .collect()
+    }
+
+    /// The named presets: `(name, description, config)`.
+    pub fn presets() -> Vec<(&'static str, &'static str, Config)> {
+        let reference = Config::default();
+        vec![
+            ("reference", "The workshop's reference run: 10 orders at once, three cooks, more fair.", reference.clone()),
+            (
+                "chaos",
+                "10 % of deliveries to workers lost and 10 % duplicated: watch the retries and de-duplication.",
+                Config { drop: 0.1, duplicate: 0.1, orders: 20, interval_ms: 100, ..reference.clone() },
+            ),
+            (
+                "slow-cook",
+                "One cook at 2 s an order: the time to live drops orders.",
+                Config { cooks: vec![cook("Slow", 2_000)], ..reference.clone() },
+            ),
+            (
+                "dodgy",
+                "Half the customers are dodgy and pay before cooking.",
+                Config { dodgy: 0.5, orders: 12, interval_ms: 150, ..reference.clone() },
+            ),
+            (
+                "rush",
+                "1,000 orders 120 ms apart with competing consumers.",
+                Config { orders: 1_000, interval_ms: 120, dispatch: Dispatch::Competing, ..reference },
+            ),
+        ]
+    }
+}
+
+/// serde_json's messages end with " at line 1 column 9"; keep them one readable line.
+pub fn clean_serde_error(text: &str) -> String {
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_json_takes_defaults_and_unknown_keys_are_refused() {
+        let cfg = Config::from_json(r#"{"seed": "18446744073709551615", "orders": 3}"#).unwrap();
+        assert_eq!(cfg.seed, u64::MAX);
+        assert_eq!(cfg.orders, 3);
+        assert_eq!(cfg.cooks.len(), 3);
+        let err = Config::from_json(r#"{"sed": 1}"#).unwrap_err();
+        assert!(err.message.contains("unknown field `sed`"), "{err}");
+        let err = Config::from_json(r#"{"dispatch": "fastest"}"#).unwrap_err();
+        assert!(err.message.contains("fastest"), "{err}");
+    }
+
+    #[test]
+    fn every_invalid_value_names_its_field() {
+        let cases: Vec<(&str, Config)> = vec![
+            (
+                "cooks",
+                Config {
+                    cooks: vec![],
+                    ..Config::default()
+                },
+            ),
+            (
+                "cooks",
+                Config {
+                    cooks: vec![cook("A", 0)],
+                    ..Config::default()
+                },
+            ),
+            (
+                "cooks",
+                Config {
+                    cooks: vec![cook("A", 1), cook("A", 2)],
+                    ..Config::default()
+                },
+            ),
+            (
+                "cooks",
+                Config {
+                    cooks: vec![cook(" ", 1)],
+                    ..Config::default()
+                },
+            ),
+            (
+                "duplicate",
+                Config {
+                    duplicate: -0.1,
+                    ..Config::default()
+                },
+            ),
+            (
+                "dodgy",
+                Config {
+                    dodgy: f64::NAN,
+                    ..Config::default()
+                },
+            ),
+            (
+                "process_version",
+                Config {
+                    process_version: 3,
+                    ..Config::default()
+                },
+            ),
+            (
+                "queue_limit",
+                Config {
+                    queue_limit: 0,
+                    ..Config::default()
+                },
+            ),
+            (
+                "orders",
+                Config {
+                    orders: MAX_ORDERS + 1,
+                    ..Config::default()
+                },
+            ),
+        ];
+        for (field, cfg) in cases {
+            assert_eq!(cfg.validate().unwrap_err().field, field);
+        }
+        for (_, _, preset) in Config::presets() {
+            preset.validate().unwrap();
+        }
+    }
+}

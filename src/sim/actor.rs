@@ -1,0 +1,89 @@
+//! The actors of the floor: who they are, and the tag their outputs' ids derive from.
+
+use crate::bus::ActorId;
+use serde::Serialize;
+
+/// What an actor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActorKind {
+    /// Takes orders.
+    Waiter,
+    /// Keeps the process managers.
+    House,
+    /// Hands `CookFood` to the cooks.
+    Dispatcher,
+    /// Cooks; the number is its position in the config.
+    Cook(u16),
+    /// Prices orders.
+    AssistantManager,
+    /// Takes payments.
+    Cashier,
+    /// Publishes messages later.
+    AlarmClock,
+    /// Prints completed orders.
+    Printer,
+}
+
+impl ActorKind {
+    /// The kind's name on the page (`cook` for every cook).
+    pub fn name(self) -> &'static str {
+        match self {
+            ActorKind::Waiter => "waiter",
+            ActorKind::House => "house",
+            ActorKind::Dispatcher => "dispatcher",
+            ActorKind::Cook(_) => "cook",
+            ActorKind::AssistantManager => "assistant-manager",
+            ActorKind::Cashier => "cashier",
+            ActorKind::AlarmClock => "alarm-clock",
+            ActorKind::Printer => "printer",
+        }
+    }
+
+    /// Whether deliveries to this actor are subject to drop and duplicate faults.
+    pub fn is_worker(self) -> bool {
+        matches!(
+            self,
+            ActorKind::Cook(_) | ActorKind::AssistantManager | ActorKind::Cashier
+        )
+    }
+
+    /// The tag mixed into the ids of this actor's outputs.
+    pub fn tag(self) -> u32 {
+        match self {
+            ActorKind::Waiter => 1,
+            ActorKind::House => TAG_HOUSE,
+            ActorKind::Dispatcher => 4,
+            ActorKind::AssistantManager => 5,
+            ActorKind::Cashier => 6,
+            ActorKind::AlarmClock => 7,
+            ActorKind::Printer => 8,
+            ActorKind::Cook(i) => 100 + i as u32,
+        }
+    }
+}
+
+/// Id tag of the process managers' decisions (the house handling a message).
+pub const TAG_HOUSE: u32 = 2;
+/// Id tag of the house's own `ProcessStarted`.
+pub const TAG_HOUSE_STARTED: u32 = 3;
+
+/// One actor of the floor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActorInfo {
+    /// Unique name shown on the page (cooks keep their configured names).
+    pub name: String,
+    /// What it is.
+    pub kind: ActorKind,
+    /// Index in the simulation.
+    pub id: ActorId,
+}
+
+/// The fixed positions of the floor; cooks follow the dispatcher.
+pub const WAITER: ActorId = 0;
+/// The house's position.
+pub const HOUSE: ActorId = 1;
+/// The dispatcher's position.
+pub const DISPATCHER: ActorId = 2;
+/// Position of the first cook.
+pub const FIRST_COOK: ActorId = 3;

@@ -1,0 +1,73 @@
+//! Queue-length samples: the peak queue of every actor in each interval of simulated
+//! time in which something happened (for the report and the page's chart).
+
+/// The part of the sampler that moves with the simulation (snapshotted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sampler {
+    /// Interval being filled.
+    pub bucket: u64,
+    /// Peak queue length per actor in that interval so far.
+    pub peak: Vec<u16>,
+    /// Rows written so far.
+    pub rows: usize,
+}
+
+/// Recorded rows: interval index and one peak per actor (the frontier of the run).
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    /// Interval index of each row.
+    pub buckets: Vec<u64>,
+    /// `actors` values per row.
+    pub values: Vec<u16>,
+    /// Values per row.
+    pub actors: usize,
+}
+
+impl Sampler {
+    /// A sampler for `actors` actors.
+    pub fn new(actors: usize) -> Self {
+        Sampler {
+            bucket: 0,
+            peak: vec![0; actors],
+            rows: 0,
+        }
+    }
+
+    /// A queue reached `len`.
+    pub fn observe(&mut self, actor: usize, len: usize) {
+        let len = len.min(u16::MAX as usize) as u16;
+        if self.peak[actor] < len {
+            self.peak[actor] = len;
+        }
+    }
+
+    /// Time moved to `bucket`: the finished interval becomes a row; the new one starts
+    /// from the queues as they are (`current`).
+    pub fn advance(
+        &mut self,
+        bucket: u64,
+        samples: &mut Samples,
+        current: impl Fn(usize) -> usize,
+    ) {
+        if bucket == self.bucket {
+            return;
+        }
+        if self.rows >= samples.buckets.len() {
+            samples.buckets.push(self.bucket);
+            samples.values.extend_from_slice(&self.peak);
+        }
+        self.rows += 1;
+        self.bucket = bucket;
+        for (i, p) in self.peak.iter_mut().enumerate() {
+            *p = current(i).min(u16::MAX as usize) as u16;
+        }
+    }
+}
+
+impl Samples {
+    /// Forgets rows from `rows` on.
+    pub fn truncate(&mut self, rows: usize) {
+        self.buckets.truncate(rows);
+        self.values.truncate(rows * self.actors);
+    }
+}

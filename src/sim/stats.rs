@@ -1,0 +1,101 @@
+//! Running counters, kept as the simulation goes (cheap to snapshot).
+
+use crate::message::{DropReason, Envelope, Message, MessageType};
+use crate::outbox::Note;
+use crate::process::Definition;
+
+/// Counters of one run, at the current step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// `OrderPlaced` published.
+    pub placed: u32,
+    /// `OrderCompleted` published.
+    pub completed: u32,
+    /// `OrderDropped` published, by [`DropReason`] (in `DropReason::ALL` order).
+    pub dropped: [u32; 4],
+    /// `FoodCooked` published, by cook.
+    pub per_cook: Vec<u32>,
+    /// `ProcessStarted`, by definition (pay-last, pay-first) and version (1, 2).
+    pub per_process: [[u32; 2]; 2],
+    /// Work commands sent again after a timeout.
+    pub retries: u32,
+    /// Repeated answers a process noticed and ignored.
+    pub duplicates_noticed: u32,
+    /// Old timeouts and late answers ignored.
+    pub stale_ignored: u32,
+    /// Payments the cashier refused to take twice.
+    pub already_paid: u32,
+    /// `OrderExpired` published.
+    pub expired: u32,
+    /// Deliveries to workers lost.
+    pub deliveries_dropped: u32,
+    /// Deliveries to workers made twice.
+    pub deliveries_duplicated: u32,
+    /// Longest queue seen, by actor.
+    pub peak_queue: Vec<u32>,
+}
+
+impl Stats {
+    /// Counters for `cooks` cooks and `actors` actors.
+    pub fn new(cooks: usize, actors: usize) -> Self {
+        Stats {
+            per_cook: vec![0; cooks],
+            peak_queue: vec![0; actors],
+            ..Stats::default()
+        }
+    }
+
+    /// Counts one publication; `cook_index` maps a cook's name to its position.
+    pub fn published(&mut self, env: &Envelope, cook_index: impl Fn(&str) -> Option<usize>) {
+        match &env.body {
+            Message::OrderPlaced { .. } => self.placed += 1,
+            Message::OrderCompleted { .. } => self.completed += 1,
+            Message::OrderDropped { reason } => {
+                let i = DropReason::ALL
+                    .iter()
+                    .position(|r| r == reason)
+                    .unwrap_or(0);
+                self.dropped[i] += 1;
+            }
+            Message::FoodCooked { cook, .. } => {
+                if let Some(i) = cook_index(cook) {
+                    self.per_cook[i] += 1;
+                }
+            }
+            Message::OrderExpired { .. } => self.expired += 1,
+            Message::ProcessStarted {
+                definition,
+                version,
+            } => {
+                let d = (*definition == Definition::PayFirst) as usize;
+                let v = (*version as usize).clamp(1, 2) - 1;
+                self.per_process[d][v] += 1;
+            }
+            Message::CookFood { attempt, .. }
+            | Message::PriceOrder { attempt, .. }
+            | Message::TakePayment { attempt, .. }
+                if *attempt > 1 =>
+            {
+                self.retries += 1
+            }
+            _ => {}
+        }
+        debug_assert!(env.message_type() != MessageType::PublishAt || env.causation_id.is_some());
+    }
+
+    /// Counts what a handler noticed.
+    pub fn noticed(&mut self, notes: &[Note]) {
+        for note in notes {
+            match note {
+                Note::DuplicateIgnored => self.duplicates_noticed += 1,
+                Note::StaleIgnored => self.stale_ignored += 1,
+                Note::AlreadyPaid => self.already_paid += 1,
+            }
+        }
+    }
+
+    /// Orders dropped for any reason.
+    pub fn dropped_total(&self) -> u32 {
+        self.dropped.iter().sum()
+    }
+}

@@ -1,0 +1,903 @@
+//! The executor: one world, stepped one delivery at a time.
+
+use super::actor::{
+    ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER,
+};
+use super::input::{Action, Input};
+use super::sampler::{Sampler, Samples};
+use super::stats::Stats;
+use crate::actors::{alarm_clock, assistant_manager, cashier, cook, waiter};
+use crate::bus::{ActorId, Bus};
+use crate::dispatch::{self, CookLoad};
+use crate::faults::{self, Fate};
+use crate::ids;
+use crate::message::{Envelope, MessageType};
+use crate::outbox::Outbox;
+use crate::process::house::HouseContext;
+use crate::process::{House, ProcessParams};
+use crate::rng::Rng;
+use crate::scenario::{Config, ConfigError};
+use crate::store::Store;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::ops::Range;
+use std::rc::Rc;
+use uuid::Uuid;
+
+/// A message waiting in an actor's mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mail {
+    seq: u32,
+    copy: u8,
+    enq: u64,
+}
+
+/// An order the waiter has been asked to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Request {
+    dodgy: Option<bool>,
+    correlation_id: Option<Uuid>,
+    enq: u64,
+}
+
+/// A message decided but not yet published (its handler is still working, or the alarm
+/// clock holds it).
+#[derive(Debug, Clone)]
+struct Pending {
+    at: u64,
+    order: u64,
+    publisher: ActorId,
+    env: Envelope,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.order) == (other.at, other.order)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    // reversed: BinaryHeap is a max-heap and we want the earliest first
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.at, other.order).cmp(&(self.at, self.order))
+    }
+}
+
+/// One delivery, as recorded in the trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceRecord {
+    /// When the handler took the message.
+    pub at_ms: u64,
+    /// The message delivered (`u32::MAX`: the waiter taking an order).
+    pub seq: u32,
+    /// Messages in the store once the step was done.
+    pub log_end: u32,
+    /// Who handled it.
+    pub actor: ActorId,
+    /// 1 for the second copy of a duplicated delivery.
+    pub copy: u8,
+}
+
+/// A fault of the delivery layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The delivery was lost.
+    Drop,
+    /// The delivery was made twice.
+    Duplicate,
+}
+
+/// A fault, and where it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultRecord {
+    /// The step (1-based) during which it happened.
+    pub step: u32,
+    /// The message concerned.
+    pub seq: u32,
+    /// The worker it was meant for.
+    pub actor: ActorId,
+    /// What happened.
+    pub fault: Fault,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepOutcome {
+    /// Step number, from 1.
+    pub step: usize,
+    /// When the handler took the message.
+    pub at_ms: u64,
+    /// Who handled it.
+    pub actor: ActorId,
+    /// The message delivered (`None`: the waiter taking an order).
+    pub seq: Option<u32>,
+    /// 1 for the second copy of a duplicated delivery.
+    pub copy: u8,
+    /// What the handler will publish, and when.
+    pub outputs: Vec<(u64, MessageType)>,
+    /// Store positions of the messages published during this step.
+    pub published: Range<u32>,
+}
+
+/// Everything that changes as the world steps, apart from the recorded frontier.
+#[derive(Debug, Clone)]
+struct Volatile {
+    now: u64,
+    steps: usize,
+    faults_len: usize,
+    mail: Vec<VecDeque<Mail>>,
+    requests: VecDeque<Request>,
+    busy_until: Vec<u64>,
+    handled: Vec<u32>,
+    pending: BinaryHeap<Pending>,
+    next_pending: u64,
+    next_mail: u64,
+    next_scheduled: u32,
+    bus: Bus,
+    house: House,
+    order_rng: Rng,
+    fault_rng: Rng,
+    rotation: usize,
+    version: u8,
+    next_input: usize,
+    stats: Stats,
+    sampler: Sampler,
+}
+
+/// A checkpoint: the world's moving parts at one step; the frontier is not copied.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    st: Volatile,
+    log_len: usize,
+}
+
+impl Snapshot {
+    /// Steps done at this checkpoint.
+    pub fn steps(&self) -> usize {
+        self.st.steps
+    }
+}
+
+/// The restaurant: actors, mailboxes, bus, store, clock and generators.
+#[derive(Debug, Clone)]
+pub struct World {
+    cfg: Config,
+    params: ProcessParams,
+    actors: Vec<ActorInfo>,
+    cook_names: Vec<Rc<String>>,
+    service_ms: Vec<u64>,
+    assistant_manager: ActorId,
+    cashier: ActorId,
+    alarm_clock: ActorId,
+    printer: ActorId,
+    store: Store,
+    trace: Vec<TraceRecord>,
+    faults: Vec<FaultRecord>,
+    samples: Samples,
+    inputs: Vec<Input>,
+    st: Volatile,
+    loads: Vec<CookLoad>,
+    targets: Vec<ActorId>,
+    out: Outbox,
+    started: Outbox,
+}
+
+/// Stream numbers of the generators.
+const ORDER_STREAM: u64 = 1;
+const FAULT_STREAM: u64 = 2;
+const INPUT_STREAM: u64 = 1_000;
+
+impl World {
+    /// A world at step 0 for a validated `cfg`.
+    ///
+    /// ```
+    /// use brigade::scenario::Config;
+    /// use brigade::sim::World;
+    /// let mut world = World::new(Config::default()).unwrap();
+    /// world.run_to_idle();
+    /// assert_eq!(world.stats().completed, 10);
+    /// ```
+    pub fn new(cfg: Config) -> Result<World, ConfigError> {
+        World::with_inputs(cfg, Vec::new())
+    }
+
+    /// A world that will replay `inputs` (sorted by step) as it goes.
+    pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
+        cfg.validate()?;
+        let bad_input = |message: String| ConfigError {
+            field: "inputs",
+            message,
+        };
+        for (i, input) in inputs.iter().enumerate() {
+            if i > 0 && input.step < inputs[i - 1].step {
+                return Err(bad_input(format!(
+                    "input {} is at step {}, before the input before it",
+                    i + 1,
+                    input.step
+                )));
+            }
+            if let Action::SetProcessVersion { version } = input.action {
+                if !crate::process::VERSIONS.contains(&version) {
+                    return Err(bad_input(format!(
+                        "input {}: process version {version} does not exist",
+                        i + 1
+                    )));
+                }
+            }
+        }
+        let mut actors = Vec::new();
+        let mut add = |name: String, kind: ActorKind| {
+            let id = actors.len() as ActorId;
+            actors.push(ActorInfo { name, kind, id });
+            id
+        };
+        add("waiter".into(), ActorKind::Waiter);
+        add("house".into(), ActorKind::House);
+        add("dispatcher".into(), ActorKind::Dispatcher);
+        for (i, c) in cfg.cooks.iter().enumerate() {
+            add(c.name.trim().to_string(), ActorKind::Cook(i as u16));
+        }
+        let assistant_manager = add("assistant manager".into(), ActorKind::AssistantManager);
+        let cashier = add("cashier".into(), ActorKind::Cashier);
+        let alarm_clock = add("alarm clock".into(), ActorKind::AlarmClock);
+        let printer = add("printer".into(), ActorKind::Printer);
+        let n = actors.len();
+        let mut service_ms = vec![0; n];
+        for (i, c) in cfg.cooks.iter().enumerate() {
+            service_ms[FIRST_COOK as usize + i] = c.ms;
+        }
+        service_ms[assistant_manager as usize] = cfg.assistant_manager_ms;
+        service_ms[cashier as usize] = cfg.cashier_ms;
+
+        let mut bus = Bus::new();
+        bus.subscribe_type(MessageType::OrderPlaced, HOUSE);
+        bus.subscribe_type(MessageType::CookFood, DISPATCHER);
+        bus.subscribe_type(MessageType::PriceOrder, assistant_manager);
+        bus.subscribe_type(MessageType::TakePayment, cashier);
+        bus.subscribe_type(MessageType::PublishAt, alarm_clock);
+        bus.subscribe_type(MessageType::OrderCompleted, printer);
+
+        let mut store = Store::new();
+        store.reserve((cfg.orders as usize).saturating_mul(15).min(1 << 24));
+        let st = Volatile {
+            now: 0,
+            steps: 0,
+            faults_len: 0,
+            mail: vec![VecDeque::new(); n],
+            requests: VecDeque::new(),
+            busy_until: vec![0; n],
+            handled: vec![0; n],
+            pending: BinaryHeap::new(),
+            next_pending: 0,
+            next_mail: 0,
+            next_scheduled: 0,
+            bus,
+            house: House::new(),
+            order_rng: Rng::stream(cfg.seed, ORDER_STREAM),
+            fault_rng: Rng::stream(cfg.seed, FAULT_STREAM),
+            rotation: 0,
+            version: cfg.process_version,
+            next_input: 0,
+            stats: Stats::new(cfg.cooks.len(), n),
+            sampler: Sampler::new(n),
+        };
+        let mut world = World {
+            params: ProcessParams::from_config(&cfg),
+            cook_names: cfg
+                .cooks
+                .iter()
+                .map(|c| Rc::new(c.name.trim().to_string()))
+                .collect(),
+            cfg,
+            actors,
+            service_ms,
+            assistant_manager,
+            cashier,
+            alarm_clock,
+            printer,
+            store,
+            trace: Vec::new(),
+            faults: Vec::new(),
+            samples: Samples {
+                actors: n,
+                ..Samples::default()
+            },
+            inputs,
+            st,
+            loads: Vec::new(),
+            targets: Vec::new(),
+            out: Outbox::new(),
+            started: Outbox::new(),
+        };
+        world.apply_due_inputs();
+        Ok(world)
+    }
+
+    // ----- reading -------------------------------------------------------------------
+
+    /// The run's config.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The process manager parameters of the run.
+    pub fn params(&self) -> ProcessParams {
+        self.params
+    }
+
+    /// The actors, in floor order.
+    pub fn actors(&self) -> &[ActorInfo] {
+        &self.actors
+    }
+
+    /// The actor id of a cook's name.
+    pub fn cook_index(&self, name: &str) -> Option<usize> {
+        self.cook_names.iter().position(|c| c.as_str() == name)
+    }
+
+    /// The event store, up to the current step.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Simulated time of the current step.
+    pub fn now(&self) -> u64 {
+        self.st.now
+    }
+
+    /// Steps done.
+    pub fn steps(&self) -> usize {
+        self.st.steps
+    }
+
+    /// Steps recorded in the whole known run.
+    pub fn frontier_steps(&self) -> usize {
+        self.trace.len()
+    }
+
+    /// The trace of steps up to the current one.
+    pub fn trace(&self) -> &[TraceRecord] {
+        &self.trace[..self.st.steps]
+    }
+
+    /// Faults up to the current step.
+    pub fn faults(&self) -> &[FaultRecord] {
+        &self.faults[..self.st.faults_len]
+    }
+
+    /// Counters at the current step.
+    pub fn stats(&self) -> &Stats {
+        &self.st.stats
+    }
+
+    /// The user inputs of the run.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// Inputs not applied yet (they lie beyond the current step).
+    pub fn inputs_pending(&self) -> usize {
+        self.inputs.len() - self.st.next_input
+    }
+
+    /// Process version for orders that start now.
+    pub fn process_version(&self) -> u8 {
+        self.st.version
+    }
+
+    /// Messages waiting for `actor` (for the waiter: orders to take).
+    pub fn queue_len(&self, actor: ActorId) -> usize {
+        if actor == WAITER {
+            self.st.requests.len()
+        } else {
+            self.st.mail[actor as usize].len()
+        }
+    }
+
+    /// Until when `actor` is busy.
+    pub fn busy_until(&self, actor: ActorId) -> u64 {
+        self.st.busy_until[actor as usize]
+    }
+
+    /// Messages `actor` has handled.
+    pub fn handled(&self, actor: ActorId) -> u32 {
+        self.st.handled[actor as usize]
+    }
+
+    /// Live process managers in the house.
+    pub fn live_processes(&self) -> usize {
+        self.st.house.live()
+    }
+
+    /// The house (which orders are live, on which flow).
+    pub fn house(&self) -> &House {
+        &self.st.house
+    }
+
+    /// Messages decided but not yet published, by publisher (alarms included).
+    pub fn pending_from(&self, actor: ActorId) -> usize {
+        self.st
+            .pending
+            .iter()
+            .filter(|p| p.publisher == actor)
+            .count()
+    }
+
+    /// Correlation topics on the bus (one per live order).
+    pub fn correlation_topics(&self) -> usize {
+        self.st.bus.correlation_topics()
+    }
+
+    /// The queue-length samples up to the current step, plus the interval being filled.
+    pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
+        let rows = self.st.sampler.rows;
+        let n = self.samples.actors;
+        let mut buckets = self.samples.buckets[..rows].to_vec();
+        let mut values = self.samples.values[..rows * n].to_vec();
+        if self.st.steps > 0 {
+            buckets.push(self.st.sampler.bucket);
+            values.extend_from_slice(&self.st.sampler.peak);
+        }
+        (buckets, values)
+    }
+
+    /// Whether nothing is left to do.
+    pub fn is_idle(&mut self) -> bool {
+        self.next_event_time().is_none()
+    }
+
+    // ----- inputs ----------------------------------------------------------------------
+
+    /// The waiter takes one order now. Forgets any recorded future first. Returns the
+    /// order's correlation id.
+    pub fn place_order(&mut self, dodgy: bool) -> Uuid {
+        self.record_input(Action::PlaceOrder { dodgy });
+        self.st
+            .requests
+            .back()
+            .and_then(|r| r.correlation_id)
+            .unwrap_or_default()
+    }
+
+    /// New orders from now on use process `version`. Forgets any recorded future first.
+    pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
+        if !crate::process::VERSIONS.contains(&version) {
+            return Err(ConfigError {
+                field: "process_version",
+                message: format!("versions are 1 and 2, got {version}"),
+            });
+        }
+        self.record_input(Action::SetProcessVersion { version });
+        Ok(())
+    }
+
+    fn record_input(&mut self, action: Action) {
+        self.truncate_future();
+        self.inputs.push(Input {
+            step: self.st.steps,
+            action,
+        });
+        self.apply_due_inputs();
+    }
+
+    /// Forgets the recorded future beyond the current step.
+    pub fn truncate_future(&mut self) {
+        self.store.truncate_frontier();
+        self.trace.truncate(self.st.steps);
+        self.faults.truncate(self.st.faults_len);
+        self.samples.truncate(self.st.sampler.rows);
+        self.inputs.truncate(self.st.next_input);
+    }
+
+    fn apply_due_inputs(&mut self) {
+        while let Some(input) = self.inputs.get(self.st.next_input) {
+            if input.step > self.st.steps {
+                break;
+            }
+            let index = self.st.next_input as u64;
+            self.st.next_input += 1;
+            match input.action {
+                Action::PlaceOrder { dodgy } => {
+                    let corr = ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index));
+                    let enq = self.next_mail();
+                    self.st.requests.push_back(Request {
+                        dodgy: Some(dodgy),
+                        correlation_id: Some(corr),
+                        enq,
+                    });
+                    self.st
+                        .sampler
+                        .observe(WAITER as usize, self.st.requests.len());
+                }
+                Action::SetProcessVersion { version } => self.st.version = version,
+            }
+        }
+    }
+
+    // ----- checkpoints -----------------------------------------------------------------
+
+    /// A checkpoint of the current step.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            st: self.st.clone(),
+            log_len: self.store.len(),
+        }
+    }
+
+    /// Goes back (or forward) to a checkpoint taken from this world's recorded run.
+    pub fn restore(&mut self, snap: &Snapshot) {
+        self.st = snap.st.clone();
+        self.store.set_cursor(snap.log_len);
+        self.apply_due_inputs();
+    }
+
+    // ----- stepping --------------------------------------------------------------------
+
+    /// Runs until nothing is left to do; returns the steps taken.
+    pub fn run_to_idle(&mut self) -> usize {
+        let mut n = 0;
+        while self.step().is_some() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Runs every step that starts at or before simulated time `ms`; returns the steps taken.
+    pub fn run_until(&mut self, ms: u64) -> usize {
+        let mut n = 0;
+        while self.next_event_time().is_some_and(|t| t <= ms) {
+            if self.step().is_none() {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// When the next thing happens (a publication, an order to take, a delivery).
+    pub fn next_event_time(&mut self) -> Option<u64> {
+        let t = self.next_flush_time().min(self.next_delivery().0);
+        (t != u64::MAX).then_some(t)
+    }
+
+    /// Delivers one message to one handler and records it.
+    ///
+    /// First every publication and scheduled order that is due no later than the next
+    /// delivery is carried out, in time order (publications first on a tie). Then the
+    /// actor that can start earliest takes the head of its mailbox (ties: the message
+    /// that entered a mailbox first); the clock moves to that moment; the handler runs
+    /// and its outputs become pending until its work is done. Returns `None` when
+    /// nothing is left to do.
+    pub fn step(&mut self) -> Option<StepOutcome> {
+        let log_start = self.store.len() as u32;
+        loop {
+            let flush_at = self.next_flush_time();
+            let (deliver_at, actor) = self.next_delivery();
+            if flush_at <= deliver_at {
+                if flush_at == u64::MAX {
+                    return None;
+                }
+                self.st.now = flush_at;
+                self.flush_one();
+                continue;
+            }
+            self.st.now = deliver_at;
+            let mut outcome = self.deliver(actor);
+            outcome.published = log_start..self.store.len() as u32;
+            self.apply_due_inputs();
+            return Some(outcome);
+        }
+    }
+
+    fn next_mail(&mut self) -> u64 {
+        self.st.next_mail += 1;
+        self.st.next_mail
+    }
+
+    fn scheduled_at(&self) -> u64 {
+        if self.st.next_scheduled < self.cfg.orders {
+            self.st.next_scheduled as u64 * self.cfg.interval_ms
+        } else {
+            u64::MAX
+        }
+    }
+
+    fn next_flush_time(&self) -> u64 {
+        let pending = self.st.pending.peek().map_or(u64::MAX, |p| p.at);
+        pending.min(self.scheduled_at())
+    }
+
+    fn refresh_loads(&mut self) {
+        self.loads.clear();
+        for i in 0..self.cook_names.len() {
+            let a = FIRST_COOK as usize + i;
+            self.loads.push(CookLoad {
+                queued: self.st.mail[a].len(),
+                busy_until: self.st.busy_until[a],
+            });
+        }
+    }
+
+    /// The earliest delivery: `(start time, actor)`, or `u64::MAX` when none.
+    fn next_delivery(&mut self) -> (u64, ActorId) {
+        let now = self.st.now;
+        let mut best = (u64::MAX, u64::MAX, 0 as ActorId);
+        if let Some(r) = self.st.requests.front() {
+            best = (now.max(self.st.busy_until[WAITER as usize]), r.enq, WAITER);
+        }
+        for i in 1..self.actors.len() {
+            let Some(head_enq) = self.st.mail[i].front().map(|m| m.enq) else {
+                continue;
+            };
+            let start = if i == DISPATCHER as usize {
+                self.refresh_loads();
+                let limit = self.cfg.queue_limit as usize;
+                match dispatch::ready_at(self.cfg.dispatch, &self.loads, now, limit) {
+                    Some(t) => t,
+                    None => continue,
+                }
+            } else {
+                now.max(self.st.busy_until[i])
+            };
+            if (start, head_enq) < (best.0, best.1) {
+                best = (start, head_enq, i as ActorId);
+            }
+        }
+        (best.0, best.2)
+    }
+
+    fn tick_sampler(&mut self) {
+        let bucket = self.st.now / self.cfg.sample_ms;
+        if bucket != self.st.sampler.bucket {
+            let st = &mut self.st;
+            let (mail, requests) = (&st.mail, &st.requests);
+            st.sampler.advance(bucket, &mut self.samples, |i| {
+                if i == 0 {
+                    requests.len()
+                } else {
+                    mail[i].len()
+                }
+            });
+        }
+    }
+
+    /// Carries out the earliest publication or scheduled order.
+    fn flush_one(&mut self) {
+        self.tick_sampler();
+        let pending_at = self.st.pending.peek().map_or(u64::MAX, |p| p.at);
+        if pending_at > self.scheduled_at() {
+            self.st.next_scheduled += 1;
+            let enq = self.next_mail();
+            self.st.requests.push_back(Request {
+                dodgy: None,
+                correlation_id: None,
+                enq,
+            });
+            self.observe(WAITER);
+            return;
+        }
+        let Some(p) = self.st.pending.pop() else {
+            return;
+        };
+        let mut env = p.env;
+        env.at_ms = p.at;
+        let cook_names = &self.cook_names;
+        self.st.stats.published(&env, |name| {
+            cook_names.iter().position(|c| c.as_str() == name)
+        });
+        self.targets.clear();
+        let targets = &mut self.targets;
+        self.st.bus.route(&env, |a| targets.push(a));
+        let seq = self.store.append(env, p.publisher);
+        for k in 0..self.targets.len() {
+            let actor = self.targets[k];
+            self.enqueue(actor, seq);
+        }
+    }
+
+    /// Puts message `seq` into `actor`'s mailbox, through the fault layer for workers.
+    fn enqueue(&mut self, actor: ActorId, seq: u32) {
+        if !self.actors[actor as usize].kind.is_worker() {
+            self.push_mail(actor, seq, 0);
+            return;
+        }
+        let fate = faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
+        let fault = match fate {
+            Fate::Dropped => Some(super::world::Fault::Drop),
+            Fate::Duplicated => Some(super::world::Fault::Duplicate),
+            Fate::Delivered => None,
+        };
+        if let Some(fault) = fault {
+            let record = FaultRecord {
+                step: self.st.steps as u32 + 1,
+                seq,
+                actor,
+                fault,
+            };
+            if self.st.faults_len >= self.faults.len() {
+                self.faults.push(record);
+            }
+            self.st.faults_len += 1;
+        }
+        match fate {
+            Fate::Dropped => self.st.stats.deliveries_dropped += 1,
+            Fate::Delivered => self.push_mail(actor, seq, 0),
+            Fate::Duplicated => {
+                self.st.stats.deliveries_duplicated += 1;
+                self.push_mail(actor, seq, 0);
+                self.push_mail(actor, seq, 1);
+            }
+        }
+    }
+
+    fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
+        let enq = self.next_mail();
+        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq });
+        self.observe(actor);
+    }
+
+    fn observe(&mut self, actor: ActorId) {
+        let len = self.queue_len(actor);
+        let peak = &mut self.st.stats.peak_queue[actor as usize];
+        *peak = (*peak).max(len as u32);
+        self.st.sampler.observe(actor as usize, len);
+    }
+
+    fn schedule(&mut self, at: u64, publisher: ActorId, env: Envelope) {
+        self.st.next_pending += 1;
+        let order = self.st.next_pending;
+        self.st.pending.push(Pending {
+            at,
+            order,
+            publisher,
+            env,
+        });
+    }
+
+    /// Delivers the head of `actor`'s mailbox at the current time.
+    fn deliver(&mut self, actor: ActorId) -> StepOutcome {
+        self.tick_sampler();
+        let now = self.st.now;
+        let a = actor as usize;
+        let kind = self.actors[a].kind;
+        let mut outcome = StepOutcome {
+            step: self.st.steps + 1,
+            at_ms: now,
+            actor,
+            seq: None,
+            copy: 0,
+            outputs: Vec::new(),
+            published: 0..0,
+        };
+
+        if kind == ActorKind::Waiter {
+            let req = self
+                .st
+                .requests
+                .pop_front()
+                .expect("the waiter is chosen only with an order to take");
+            let rng = &mut self.st.order_rng;
+            let dodgy = req.dodgy.unwrap_or_else(|| rng.chance(self.cfg.dodgy));
+            let corr = req.correlation_id.unwrap_or_else(|| ids::fresh(rng));
+            let placed = waiter::take_order(rng, corr, dodgy, now);
+            outcome.outputs.push((now, MessageType::OrderPlaced));
+            self.schedule(now, WAITER, placed);
+            self.finish_step(actor, now, u32::MAX, 0);
+            return outcome;
+        }
+
+        let mail = self.st.mail[a]
+            .pop_front()
+            .expect("an actor is chosen only with mail");
+        outcome.seq = Some(mail.seq);
+        outcome.copy = mail.copy;
+        let env = self
+            .store
+            .get(mail.seq as usize)
+            .expect("mail points into the published log")
+            .clone();
+        let mut out = std::mem::take(&mut self.out);
+        let mut started = std::mem::take(&mut self.started);
+        out.clear();
+        started.clear();
+        let service = match kind {
+            ActorKind::House => {
+                let ctx = HouseContext {
+                    store: &self.store,
+                    bus: &mut self.st.bus,
+                    me: HOUSE,
+                    version: self.st.version,
+                    params: self.params,
+                };
+                self.st
+                    .house
+                    .handle(&env, mail.seq, ctx, &mut started, &mut out);
+                0
+            }
+            ActorKind::Dispatcher => {
+                self.refresh_loads();
+                let limit = self.cfg.queue_limit as usize;
+                match dispatch::choose(
+                    self.cfg.dispatch,
+                    &self.loads,
+                    now,
+                    limit,
+                    &mut self.st.rotation,
+                ) {
+                    Some(cook) => self.enqueue(FIRST_COOK + cook as ActorId, mail.seq),
+                    None => self.st.mail[a].push_front(mail),
+                }
+                0
+            }
+            ActorKind::Cook(i) => cook::handle(
+                &self.cook_names[i as usize],
+                self.service_ms[a],
+                &env,
+                now,
+                &mut out,
+            ),
+            ActorKind::AssistantManager => {
+                assistant_manager::handle(self.service_ms[a], &env, &mut out)
+            }
+            ActorKind::Cashier => {
+                let paid = self
+                    .store
+                    .stream_has(&env.correlation_id, MessageType::OrderPaid);
+                cashier::handle(self.service_ms[a], paid, &env, &mut out)
+            }
+            ActorKind::AlarmClock => alarm_clock::handle(&env, &mut out),
+            ActorKind::Printer | ActorKind::Waiter => 0,
+        };
+        let done = now + service;
+        let tag = kind.tag();
+        for (at, e) in started
+            .envelopes(&env, TAG_HOUSE_STARTED, 0, done)
+            .chain(out.envelopes(&env, tag, mail.copy, done))
+        {
+            outcome.outputs.push((at, e.message_type()));
+            self.schedule(at, actor, e);
+        }
+        self.st.stats.noticed(&out.notes);
+        self.out = out;
+        self.started = started;
+        self.finish_step(actor, done, mail.seq, mail.copy);
+        outcome
+    }
+
+    fn finish_step(&mut self, actor: ActorId, busy_until: u64, seq: u32, copy: u8) {
+        let a = actor as usize;
+        self.st.busy_until[a] = busy_until;
+        self.st.handled[a] += 1;
+        let record = TraceRecord {
+            at_ms: self.st.now,
+            seq,
+            log_end: self.store.len() as u32,
+            actor,
+            copy,
+        };
+        if self.st.steps >= self.trace.len() {
+            self.trace.push(record);
+        } else {
+            debug_assert_eq!(
+                self.trace[self.st.steps], record,
+                "re-execution diverged from the trace"
+            );
+        }
+        self.st.steps += 1;
+    }
+
+    /// Actor ids of the assistant manager, cashier, alarm clock and printer.
+    pub fn helpers(&self) -> [ActorId; 4] {
+        [
+            self.assistant_manager,
+            self.cashier,
+            self.alarm_clock,
+            self.printer,
+        ]
+    }
+}

@@ -1,0 +1,225 @@
+//! The event store: an append-only log of every published message, with a stream per
+//! correlation id (the history a process manager is rebuilt from).
+//!
+//! The store keeps the whole *frontier* of a run and a *cursor*: the messages visible at
+//! the simulation's current step. Re-executing a stretch of the run that is already
+//! recorded (after stepping back to a checkpoint) only moves the cursor, so stepping back
+//! and forth never loses the recorded future.
+
+use crate::message::{Envelope, MessageType};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use uuid::Uuid;
+
+/// A fast hasher for random ids (UUIDs are already uniformly random).
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+}
+
+/// A map keyed by message ids.
+pub type IdMap<V> = HashMap<Uuid, V, BuildHasherDefault<IdHasher>>;
+
+/// The messages of one correlation (one order).
+#[derive(Debug, Clone, Default)]
+pub struct Stream {
+    /// 1-based number of the order, in placing order.
+    pub order_no: u32,
+    /// Positions in the log, ascending.
+    pub seqs: Vec<u32>,
+}
+
+/// Append-only log with streams by correlation, and a cursor for time travel.
+#[derive(Debug, Default, Clone)]
+pub struct Store {
+    log: Vec<Envelope>,
+    publisher: Vec<u16>,
+    streams: IdMap<Stream>,
+    orders: Vec<Uuid>,
+    cursor: usize,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Self {
+        Store::default()
+    }
+
+    /// Reserves room for about `messages` messages.
+    pub fn reserve(&mut self, messages: usize) {
+        self.log.reserve(messages);
+        self.publisher.reserve(messages);
+    }
+
+    /// Messages published up to the current step.
+    pub fn len(&self) -> usize {
+        self.cursor
+    }
+
+    /// Whether nothing is published yet at the current step.
+    pub fn is_empty(&self) -> bool {
+        self.cursor == 0
+    }
+
+    /// Messages recorded in the whole known run (the frontier).
+    pub fn frontier_len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// The message at `seq`, if published by the current step.
+    pub fn get(&self, seq: usize) -> Option<&Envelope> {
+        if seq < self.cursor {
+            self.log.get(seq)
+        } else {
+            None
+        }
+    }
+
+    /// Index of the actor that published `seq`.
+    pub fn publisher(&self, seq: usize) -> Option<u16> {
+        self.publisher.get(seq).copied()
+    }
+
+    /// Every message published by the current step, in order.
+    pub fn messages(&self) -> &[Envelope] {
+        &self.log[..self.cursor]
+    }
+
+    /// Appends a publication and returns its seq. When the cursor is behind the frontier
+    /// (re-execution) the message is already recorded and only the cursor moves.
+    pub fn append(&mut self, env: Envelope, publisher: u16) -> u32 {
+        let seq = self.cursor;
+        self.cursor += 1;
+        if seq < self.log.len() {
+            debug_assert_eq!(
+                self.log[seq].id, env.id,
+                "re-execution diverged from the record"
+            );
+            return seq as u32;
+        }
+        let stream = self.streams.entry(env.correlation_id).or_default();
+        if env.message_type() == MessageType::OrderPlaced {
+            self.orders.push(env.correlation_id);
+            stream.order_no = self.orders.len() as u32;
+        }
+        stream.seqs.push(seq as u32);
+        self.log.push(env);
+        self.publisher.push(publisher);
+        seq as u32
+    }
+
+    /// Moves the cursor (restoring a checkpoint). `n` must not pass the frontier.
+    pub fn set_cursor(&mut self, n: usize) {
+        self.cursor = n.min(self.log.len());
+    }
+
+    /// Forgets the recorded future beyond the cursor (the run is about to diverge).
+    pub fn truncate_frontier(&mut self) {
+        while self.log.len() > self.cursor {
+            let env = self.log.pop().expect("log is longer than the cursor");
+            self.publisher.pop();
+            let corr = env.correlation_id;
+            if let Some(stream) = self.streams.get_mut(&corr) {
+                stream.seqs.pop();
+                if stream.seqs.is_empty() {
+                    self.streams.remove(&corr);
+                }
+            }
+            if env.message_type() == MessageType::OrderPlaced {
+                self.orders.pop();
+            }
+        }
+    }
+
+    /// The seqs of one correlation's messages published by the current step.
+    pub fn stream(&self, correlation_id: &Uuid) -> &[u32] {
+        match self.streams.get(correlation_id) {
+            Some(stream) => {
+                let visible = stream.seqs.partition_point(|&s| (s as usize) < self.cursor);
+                &stream.seqs[..visible]
+            }
+            None => &[],
+        }
+    }
+
+    /// The 1-based order number of a correlation, if its `OrderPlaced` is published.
+    pub fn order_no(&self, correlation_id: &Uuid) -> Option<u32> {
+        let stream = self.streams.get(correlation_id)?;
+        let first = *stream.seqs.first()?;
+        ((first as usize) < self.cursor && stream.order_no > 0).then_some(stream.order_no)
+    }
+
+    /// Correlation ids of the orders placed by the current step, in placing order.
+    pub fn orders(&self) -> impl Iterator<Item = &Uuid> {
+        let cursor = self.cursor;
+        let streams = &self.streams;
+        self.orders.iter().take_while(move |c| {
+            streams
+                .get(*c)
+                .and_then(|s| s.seqs.first())
+                .is_some_and(|&s| (s as usize) < cursor)
+        })
+    }
+
+    /// Whether the correlation has a message of type `t` published by the current step.
+    pub fn stream_has(&self, correlation_id: &Uuid, t: MessageType) -> bool {
+        self.stream(correlation_id)
+            .iter()
+            .any(|&s| self.log[s as usize].message_type() == t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Message;
+
+    fn env(id: u128, corr: u128, body: Message) -> Envelope {
+        Envelope {
+            id: Uuid::from_u128(id),
+            correlation_id: Uuid::from_u128(corr),
+            causation_id: None,
+            at_ms: 0,
+            body,
+        }
+    }
+
+    fn timed_out() -> Message {
+        Message::StepTimedOut {
+            step: crate::message::WorkStep::Cook,
+            attempt: 1,
+        }
+    }
+
+    #[test]
+    fn streams_follow_the_cursor_and_truncation() {
+        let mut store = Store::new();
+        store.append(env(1, 10, timed_out()), 0);
+        store.append(env(2, 20, timed_out()), 0);
+        store.append(env(3, 10, timed_out()), 0);
+        assert_eq!(store.stream(&Uuid::from_u128(10)), &[0, 2]);
+        store.set_cursor(1);
+        assert_eq!(store.stream(&Uuid::from_u128(10)), &[0]);
+        assert_eq!(store.stream(&Uuid::from_u128(20)), &[] as &[u32]);
+        assert_eq!(store.len(), 1);
+        assert_eq!(store.frontier_len(), 3);
+        // re-execution moves the cursor without appending twice
+        store.append(env(2, 20, timed_out()), 0);
+        assert_eq!(store.frontier_len(), 3);
+        store.truncate_frontier();
+        assert_eq!(store.frontier_len(), 2);
+        assert_eq!(store.stream(&Uuid::from_u128(10)), &[0]);
+    }
+}
