@@ -30,3 +30,5 @@ pub mod run_file;
 pub mod scenario;
 pub mod sim;
 pub mod store;
+pub mod view;
+pub mod wasm;

@@ -107,9 +107,21 @@ struct RunFileIn {
     view: Option<View>,
 }
 
-/// Re-simulates a run file to idle and checks its history. Returns the world and the
-/// view the file recorded.
-pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
+/// A run file read and checked for shape, not yet re-simulated.
+#[derive(Debug, Clone)]
+pub struct ParsedRun {
+    /// The validated config.
+    pub config: Config,
+    /// The user inputs, in step order.
+    pub inputs: Vec<Input>,
+    /// The history as written in the file.
+    pub history: Vec<serde_json::Value>,
+    /// The view the file recorded.
+    pub view: Option<View>,
+}
+
+/// Reads a run file: JSON, format, version, config and inputs.
+pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
     let file: RunFileIn = serde_json::from_str(text)
         .map_err(|e| ImportError::Json(clean_serde_error(&e.to_string())))?;
     match file.format.as_ref().and_then(|f| f.as_str()) {
@@ -132,10 +144,11 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
     let config = file
         .config
         .ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
-    let cfg: Config = serde_json::from_value(config).map_err(|e| ConfigError {
+    let config: Config = serde_json::from_value(config).map_err(|e| ConfigError {
         field: "config",
         message: clean_serde_error(&e.to_string()),
     })?;
+    config.validate()?;
     let inputs: Vec<Input> = match file.inputs {
         Some(v) => serde_json::from_value(v)
             .map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
@@ -144,8 +157,16 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
     let history = file
         .history
         .ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
-    let mut world = World::with_inputs(cfg, inputs)?;
-    world.run_to_idle();
+    Ok(ParsedRun {
+        config,
+        inputs,
+        history,
+        view: file.view,
+    })
+}
+
+/// Checks a world re-simulated to idle from a parsed run against the file's history.
+pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
     if world.inputs_pending() > 0 {
         return Err(ImportError::Inputs(format!(
             "{} input(s) come after the run's last step ({})",
@@ -153,8 +174,17 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
             world.steps()
         )));
     }
-    check_history(&world, &history)?;
-    Ok((world, file.view))
+    check_history(world, history)
+}
+
+/// Re-simulates a run file to idle and checks its history. Returns the world and the
+/// view the file recorded.
+pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
+    let run = parse(text)?;
+    let mut world = World::with_inputs(run.config, run.inputs)?;
+    world.run_to_idle();
+    verify(&world, &run.history)?;
+    Ok((world, run.view))
 }
 
 fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {

@@ -87,6 +87,16 @@ impl Store {
         }
     }
 
+    /// The message at `seq` in the whole known run, even beyond the cursor.
+    pub fn frontier_get(&self, seq: usize) -> Option<&Envelope> {
+        self.log.get(seq)
+    }
+
+    /// The seqs of one correlation's messages in the whole known run.
+    pub fn frontier_stream(&self, correlation_id: &Uuid) -> &[u32] {
+        self.streams.get(correlation_id).map_or(&[], |s| &s.seqs)
+    }
+
     /// Index of the actor that published `seq`.
     pub fn publisher(&self, seq: usize) -> Option<u16> {
         self.publisher.get(seq).copied()

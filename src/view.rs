@@ -1,0 +1,521 @@
+//! Plain views of the simulation for the page: what the JavaScript facade returns.
+//!
+//! Everything here is ordinary Rust over a [`Timeline`], so it is tested natively; the
+//! facade in `wasm.rs` only converts these values to JavaScript.
+
+use crate::ids;
+use crate::message::{Envelope, HistoryEntry, MessageType};
+use crate::process::replay::{replay, Replay};
+use crate::process::Definition;
+use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
+use crate::sim::{ActorKind, Fault, Timeline, World};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// One message of the history, for the log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageView {
+    /// Position in the history.
+    pub seq: u32,
+    /// Publication time.
+    pub at_ms: u64,
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// `"command"` or `"event"`.
+    pub kind: &'static str,
+    /// Message id.
+    pub id: Uuid,
+    /// The order's correlation id.
+    pub correlation_id: Uuid,
+    /// The message it answers.
+    pub causation_id: Option<Uuid>,
+    /// 1-based order number.
+    pub order: u32,
+    /// Name of the actor that published it.
+    pub publisher: String,
+    /// One line for humans.
+    pub summary: String,
+}
+
+/// A message with its payload as in the run file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageDetail {
+    /// The headers and summary.
+    #[serde(flatten)]
+    pub view: MessageView,
+    /// The run file's entry for it.
+    pub payload: serde_json::Value,
+}
+
+/// One output of a step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputView {
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// When it is (or was) published.
+    pub at_ms: u64,
+}
+
+/// A fault during a step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultView {
+    /// `"drop"` or `"duplicate"`.
+    pub fault: &'static str,
+    /// The message concerned.
+    pub seq: u32,
+    /// The worker it was meant for.
+    pub actor: String,
+}
+
+/// One step of the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepView {
+    /// Step number, from 1.
+    pub step: usize,
+    /// When the handler took the message.
+    pub at_ms: u64,
+    /// Who handled it.
+    pub actor: String,
+    /// What kind of actor.
+    pub actor_kind: &'static str,
+    /// The message delivered; `None` for the waiter taking an order.
+    pub seq: Option<u32>,
+    /// Its type (`"TakeOrder"` for the waiter).
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// `"command"`, `"event"`, or `"input"` for the waiter.
+    pub kind: &'static str,
+    /// The order it belongs to.
+    pub correlation_id: Option<Uuid>,
+    /// Whether this delivery is the second copy of a duplicated one.
+    pub duplicate: bool,
+    /// What the handler publishes in answer, and when.
+    pub outputs: Vec<OutputView>,
+    /// Messages that entered the history during this step.
+    pub published: Vec<u32>,
+    /// Deliveries lost or doubled during this step.
+    pub faults: Vec<FaultView>,
+}
+
+/// One actor at the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorView {
+    /// Name on the floor.
+    pub name: String,
+    /// Kind (`cook`, `house`, …).
+    pub kind: &'static str,
+    /// Messages waiting.
+    pub queue: usize,
+    /// Working at the cursor.
+    pub busy: bool,
+    /// Busy until.
+    pub busy_until: u64,
+    /// Messages handled so far.
+    pub handled: u32,
+    /// House: live process managers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<usize>,
+    /// Alarm clock: alarms set and not yet rung.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<usize>,
+}
+
+/// One order at the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderView {
+    /// 1-based order number.
+    pub order: u32,
+    /// Correlation id.
+    pub correlation_id: Uuid,
+    /// Table.
+    pub table: u16,
+    /// Pays first.
+    pub dodgy: bool,
+    /// Process definition, once started.
+    pub definition: Option<Definition>,
+    /// Process version, once started.
+    pub version: Option<u8>,
+    /// `in-progress`, `completed` or `dropped`.
+    pub status: &'static str,
+    /// Drop reason.
+    pub reason: Option<&'static str>,
+    /// When placed.
+    pub placed_at_ms: u64,
+    /// When it ended.
+    pub finished_at_ms: Option<u64>,
+    /// Who cooked it (twice for a duplicate).
+    pub cooks: Vec<String>,
+    /// Messages in its stream.
+    pub messages: usize,
+}
+
+/// A decision in a replay.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionView {
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// Command or event.
+    pub kind: &'static str,
+    /// The id it gets.
+    pub id: Uuid,
+    /// One line for humans.
+    pub summary: String,
+}
+
+/// One message of a replay.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplayStepView {
+    /// Position in the history.
+    pub seq: u32,
+    /// Publication time.
+    pub at_ms: u64,
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// Message id.
+    pub id: Uuid,
+    /// The state after it.
+    pub state: serde_json::Value,
+    /// What was decided.
+    pub decided: Vec<DecisionView>,
+    /// What was noticed.
+    pub notes: Vec<&'static str>,
+    /// Decisions equal the live run's.
+    pub same_as_history: bool,
+}
+
+/// Definition and version.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProcessRef {
+    /// Definition.
+    pub definition: Definition,
+    /// Version.
+    pub version: u8,
+}
+
+/// A replay of one order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplayView {
+    /// The order.
+    pub correlation_id: Uuid,
+    /// Definition replayed.
+    pub definition: Definition,
+    /// Version replayed.
+    pub version: u8,
+    /// What the order ran live.
+    pub original: Option<ProcessRef>,
+    /// One entry per input message.
+    pub steps: Vec<ReplayStepView>,
+}
+
+/// Queue-length samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SamplesView {
+    /// Interval of a bucket, in ms.
+    pub interval_ms: u64,
+    /// Actor names, one per column.
+    pub actors: Vec<String>,
+    /// Start time of each row, in ms.
+    pub at_ms: Vec<u64>,
+    /// Peak queue per actor, per row.
+    pub rows: Vec<Vec<u16>>,
+}
+
+/// The name of an actor id.
+fn actor_name(world: &World, actor: u16) -> String {
+    world
+        .actors()
+        .get(actor as usize)
+        .map_or_else(|| "?".to_string(), |a| a.name.clone())
+}
+
+/// The view of message `seq`, if published by the cursor.
+pub fn message(world: &World, seq: usize) -> Option<MessageView> {
+    let store = world.store();
+    let env = store.get(seq)?;
+    Some(message_of(world, seq as u32, env))
+}
+
+fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
+    let t = env.message_type();
+    MessageView {
+        seq,
+        at_ms: env.at_ms,
+        type_name: t.name(),
+        kind: t.kind().name(),
+        id: env.id,
+        correlation_id: env.correlation_id,
+        causation_id: env.causation_id,
+        order: world.store().order_no(&env.correlation_id).unwrap_or(0),
+        publisher: actor_name(
+            world,
+            world.store().publisher(seq as usize).unwrap_or(u16::MAX),
+        ),
+        summary: env.body.summary(),
+    }
+}
+
+/// Message `seq` with its payload.
+pub fn message_detail(world: &World, seq: usize) -> Option<MessageDetail> {
+    let env = world.store().get(seq)?;
+    let payload = serde_json::to_value(HistoryEntry::new(seq as u32, env)).unwrap_or_default();
+    Some(MessageDetail {
+        view: message_of(world, seq as u32, env),
+        payload,
+    })
+}
+
+/// Messages `[from, to)` of the history at the cursor.
+pub fn messages(world: &World, from: usize, to: usize) -> Vec<MessageView> {
+    let to = to.min(world.store().len());
+    (from.min(to)..to)
+        .filter_map(|s| message(world, s))
+        .collect()
+}
+
+/// Step `step` (1-based), if done by the cursor.
+pub fn step(world: &World, step: usize) -> Option<StepView> {
+    let trace = world.trace();
+    let rec = *trace.get(step.checked_sub(1)?)?;
+    let store = world.store();
+    let info = world.actors().get(rec.actor as usize)?;
+    let start = if step >= 2 {
+        trace[step - 2].log_end
+    } else {
+        0
+    };
+    let faults = {
+        let all = world.faults();
+        let first = all.partition_point(|f| (f.step as usize) < step);
+        all[first..]
+            .iter()
+            .take_while(|f| f.step as usize == step)
+            .map(|f| FaultView {
+                fault: match f.fault {
+                    Fault::Drop => "drop",
+                    Fault::Duplicate => "duplicate",
+                },
+                seq: f.seq,
+                actor: actor_name(world, f.actor),
+            })
+            .collect()
+    };
+    let mut view = StepView {
+        step,
+        at_ms: rec.at_ms,
+        actor: info.name.clone(),
+        actor_kind: info.kind.name(),
+        seq: None,
+        type_name: "TakeOrder",
+        kind: "input",
+        correlation_id: None,
+        duplicate: rec.copy > 0,
+        outputs: Vec::new(),
+        published: (start..rec.log_end).collect(),
+        faults,
+    };
+    if rec.seq == u32::MAX {
+        view.outputs.push(OutputView {
+            type_name: MessageType::OrderPlaced.name(),
+            at_ms: rec.at_ms,
+        });
+        return Some(view);
+    }
+    let env = store.frontier_get(rec.seq as usize)?;
+    let t = env.message_type();
+    view.seq = Some(rec.seq);
+    view.type_name = t.name();
+    view.kind = t.kind().name();
+    view.correlation_id = Some(env.correlation_id);
+    let mut expected: Vec<Uuid> = (0..8)
+        .map(|p| ids::derive(env.id, info.kind.tag(), rec.copy, p))
+        .collect();
+    if info.kind == ActorKind::House {
+        expected.push(ids::derive(env.id, TAG_HOUSE_STARTED, 0, 0));
+    }
+    debug_assert!(info.kind != ActorKind::House || info.kind.tag() == TAG_HOUSE);
+    for &s in store.frontier_stream(&env.correlation_id) {
+        if s <= rec.seq {
+            continue;
+        }
+        if let Some(out) = store.frontier_get(s as usize) {
+            if out.causation_id == Some(env.id) && expected.contains(&out.id) {
+                view.outputs.push(OutputView {
+                    type_name: out.message_type().name(),
+                    at_ms: out.at_ms,
+                });
+            }
+        }
+    }
+    Some(view)
+}
+
+/// Steps `[from, to)` (1-based) done by the cursor.
+pub fn steps(world: &World, from: usize, to: usize) -> Vec<StepView> {
+    let to = to.min(world.steps() + 1);
+    (from.max(1)..to).filter_map(|s| step(world, s)).collect()
+}
+
+/// Every actor at the cursor.
+pub fn actors(world: &World) -> Vec<ActorView> {
+    let now = world.now();
+    let alarm = world.helpers()[2];
+    world
+        .actors()
+        .iter()
+        .map(|a| ActorView {
+            name: a.name.clone(),
+            kind: a.kind.name(),
+            queue: world.queue_len(a.id),
+            busy: world.busy_until(a.id) > now,
+            busy_until: world.busy_until(a.id),
+            handled: world.handled(a.id),
+            live: (a.kind == ActorKind::House).then(|| world.live_processes()),
+            pending: (a.id == alarm).then(|| world.pending_from(alarm)),
+        })
+        .collect()
+}
+
+/// The order with correlation `id` at the cursor.
+pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
+    let store = world.store();
+    let order_no = store.order_no(id)?;
+    let stream = store.stream(id);
+    let mut view = OrderView {
+        order: order_no,
+        correlation_id: *id,
+        table: 0,
+        dodgy: false,
+        definition: None,
+        version: None,
+        status: "in-progress",
+        reason: None,
+        placed_at_ms: 0,
+        finished_at_ms: None,
+        cooks: Vec::new(),
+        messages: stream.len(),
+    };
+    for &s in stream {
+        let Some(env) = store.get(s as usize) else {
+            continue;
+        };
+        match &env.body {
+            crate::message::Message::OrderPlaced { order } => {
+                view.table = order.table;
+                view.dodgy = order.dodgy;
+                view.placed_at_ms = env.at_ms;
+            }
+            crate::message::Message::ProcessStarted {
+                definition,
+                version,
+            } => {
+                view.definition = Some(*definition);
+                view.version = Some(*version);
+            }
+            crate::message::Message::FoodCooked { cook, .. } => view.cooks.push(cook.to_string()),
+            crate::message::Message::OrderCompleted { .. } => {
+                view.status = "completed";
+                view.finished_at_ms = Some(env.at_ms);
+            }
+            crate::message::Message::OrderDropped { reason } => {
+                view.status = "dropped";
+                view.reason = Some(reason.name());
+                view.finished_at_ms = Some(env.at_ms);
+            }
+            _ => {}
+        }
+    }
+    Some(view)
+}
+
+/// Orders `[from, to)` (0-based positions in placing order) at the cursor.
+pub fn orders(world: &World, from: usize, to: usize) -> Vec<OrderView> {
+    world
+        .store()
+        .orders()
+        .skip(from)
+        .take(to.saturating_sub(from))
+        .filter_map(|id| order(world, id))
+        .collect()
+}
+
+/// Replay of order `id` under `definition`/`version` (defaults: what it ran).
+pub fn replay_view(
+    world: &World,
+    id: &Uuid,
+    definition: Option<Definition>,
+    version: Option<u8>,
+) -> Result<ReplayView, String> {
+    let Replay {
+        definition,
+        version,
+        original,
+        steps,
+    } = replay(world.store(), id, definition, version, world.params())?;
+    Ok(ReplayView {
+        correlation_id: *id,
+        definition,
+        version,
+        original: original.map(|(definition, version)| ProcessRef {
+            definition,
+            version,
+        }),
+        steps: steps
+            .into_iter()
+            .map(|s| ReplayStepView {
+                seq: s.seq,
+                at_ms: s.message.at_ms,
+                type_name: s.message.message_type().name(),
+                id: s.message.id,
+                state: serde_json::to_value(&s.state).unwrap_or_default(),
+                decided: s
+                    .decided
+                    .iter()
+                    .map(|d| DecisionView {
+                        type_name: d.message_type().name(),
+                        kind: d.message_type().kind().name(),
+                        id: d.id,
+                        summary: d.body.summary(),
+                    })
+                    .collect(),
+                notes: s.notes.iter().map(|n| n.text()).collect(),
+                same_as_history: s.same_as_history,
+            })
+            .collect(),
+    })
+}
+
+/// Queue samples, merged (peak of peaks) into at most `max_rows` rows.
+pub fn samples(world: &World, max_rows: usize) -> SamplesView {
+    let (buckets, values) = world.samples();
+    let n = world.actors().len();
+    let interval = world.config().sample_ms;
+    let group = buckets.len().div_ceil(max_rows.max(1)).max(1);
+    let mut at_ms = Vec::new();
+    let mut rows: Vec<Vec<u16>> = Vec::new();
+    for (g, chunk) in buckets.chunks(group).enumerate() {
+        at_ms.push(chunk[0] * interval);
+        let mut row = vec![0u16; n];
+        for r in 0..chunk.len() {
+            let i = g * group + r;
+            for (a, v) in row.iter_mut().enumerate() {
+                *v = (*v).max(values[i * n + a]);
+            }
+        }
+        rows.push(row);
+    }
+    SamplesView {
+        interval_ms: interval * group as u64,
+        actors: world.actors().iter().map(|a| a.name.clone()).collect(),
+        at_ms,
+        rows,
+    }
+}
+
+/// The whole known run's step count, the cursor, and whether the run ended idle.
+pub fn position(t: &Timeline) -> (usize, usize, bool) {
+    (t.current(), t.total(), t.frontier_idle())
+}
