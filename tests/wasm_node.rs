@@ -13,26 +13,35 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 // ---------------------------------------------------------------------------------------
-// Constants computed natively with the CLI (`cargo run --release -- … --format json`),
-// hashed by `history_fingerprint` below. Node and Chromium must reproduce them bit for bit.
+// Constants computed natively with the CLI, hashed like `history_fingerprint` below. Node
+// and Chromium must reproduce them bit for bit. When the engine changes a history on
+// purpose, recompute them from the CLI (never from the wasm build) with:
+//
+//   cargo run --release -- <options> --format json | python3 -c '
+//   import json, sys; h = json.load(sys.stdin)["history"]; x = 0xcbf29ce484222325
+//   for m in h:
+//       for b in ("%s|%s|%s|%s|%s|%s|%s\n" % (m["seq"], m["at_ms"], m["type"], m["kind"], m["id"],
+//                 m["correlation_id"], m["causation_id"] or "-")).encode():
+//           x = ((x ^ b) * 0x100000001b3) % 2**64
+//   print(len(h), h[0]["id"], h[-1]["id"], hex(x))'
 // ---------------------------------------------------------------------------------------
 
 /// `cargo run --release -- --format json` (the reference run, seed 42).
 const REFERENCE: Fingerprint = Fingerprint {
     config: r#"{}"#,
-    messages: 0,
-    first_id: "",
-    last_id: "",
-    hash: 0,
+    messages: 150,
+    first_id: "f0760308-6f73-4bca-8adc-52a85afb8e9c",
+    last_id: "282100d1-4742-4881-b0d9-73c6e5ee414c",
+    hash: 0x279d_42b6_eec3_904d,
 };
 
 /// `cargo run --release -- --seed 7 --drop 0.1 --duplicate 0.1 --dodgy 0.3 --dispatch competing --format json`
 const CHAOS: Fingerprint = Fingerprint {
     config: r#"{"seed":7,"drop":0.1,"duplicate":0.1,"dodgy":0.3,"dispatch":"competing"}"#,
-    messages: 0,
-    first_id: "",
-    last_id: "",
-    hash: 0,
+    messages: 151,
+    first_id: "1a2cfc27-bfca-4fef-acdb-312c24a9efb2",
+    last_id: "a2d1692b-9fe9-4d18-bf85-c1758bd107ce",
+    hash: 0xf7f7_bc1a_07fb_d96a,
 };
 
 pub struct Fingerprint {
@@ -569,6 +578,8 @@ fn bad_configs_throw_naming_the_field() {
         (r#"{"process_version": 7}"#, "process_version"),
         (r#"{"seed": "forty-two"}"#, "seed"),
         (r#"{"orders": -1}"#, "orders"),
+        (r#"{"orders": 2.5}"#, "orders"),
+        (r#"{"sede": 42}"#, "sede"),
     ];
     for (cfg, field) in cases {
         let err = match Sim::try_new(Some(cfg)) {
