@@ -4,7 +4,7 @@
 #   bash scripts/test.sh
 #
 # Stages, in order, stopping at the first failure:
-#   setup · fmt · clippy · native tests · wasm tests in Node · wasm tests in Chromium ·
+#   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · wasm tests in Node · wasm tests in Chromium ·
 #   wasm package build · browser end-to-end tests
 # The last line is a plain summary: "brigade: N passed, N failed" (tests counted over all
 # stages; a failed stage that is not a test run counts as one failure).
@@ -81,18 +81,30 @@ stage() {
   printf '%s==> ok: %s (%ds)%s\n' "$green" "$name" "$((SECONDS - t0))" "$plain"
 }
 
+# Runs one command after printing it.
+run() {
+  echo "    \$ $*"
+  "$@"
+}
+
+lint() {
+  run cargo clippy --all-targets -- -D warnings || return
+  # The wasm test files are empty natively: lint them (and the lib) for wasm32 as well.
+  run cargo clippy --target wasm32-unknown-unknown --test wasm_node --test wasm_browser -- -D warnings
+}
+
 e2e() {
   # The stage is always wired; it has nothing to run until tests/e2e holds test files.
   if [ -z "$(find tests/e2e -type f \( -name '*.test.*js' -o -name '*-test.*js' -o -name '*_test.*js' -o -name 'test-*.*js' \) 2>/dev/null | head -n 1)" ]; then
     echo "no browser end-to-end tests in tests/e2e/ yet: nothing to run"
     return 0
   fi
-  npm run --silent e2e
+  run npm run e2e
 }
 
 stage setup "setup: install what is missing" bash scripts/setup.sh all
 stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
-stage clippy "lint: cargo clippy, warnings are errors" cargo clippy --all-targets -- -D warnings
+stage clippy "lint: cargo clippy, warnings are errors (native, then the wasm tests)" lint
 stage test "native tests: unit, integration, doc" cargo test
 stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node
 stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
