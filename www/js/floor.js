@@ -15,6 +15,13 @@ const KIND_LABEL = {
   "assistant-manager": "assistant manager", cashier: "cashier", "alarm-clock": "alarm clock", printer: "printer",
 };
 const TIMEOUT_TYPES = new Set(["StepTimedOut"]);
+// Who receives a message of a type (by kind), for arrows whose receiver is not in the step.
+export const RECEIVER_KIND = {
+  OrderPlaced: "house", ProcessStarted: "house", CookFood: "dispatcher", FoodCooked: "house",
+  PriceOrder: "assistant-manager", OrderPriced: "house", TakePayment: "cashier", OrderPaid: "house",
+  PublishAt: "alarm-clock", StepTimedOut: "house", OrderCompleted: "printer", OrderDropped: "printer",
+  OrderExpired: "house",
+};
 const TTL_TYPES = new Set(["OrderExpired", "OrderDropped"]);
 
 export class FloorView {
@@ -101,10 +108,15 @@ export class FloorView {
 
     const arrows = [];
     if (publisher && publisher !== step.actor) {
-      arrows.push({ from: publisher, to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
-    } else if (!publisher && step.actor_kind === "waiter" && this.boxes.has("house")) {
-      // the waiter taking an order delivers nothing: it publishes OrderPlaced to the house
-      arrows.push({ from: step.actor, to: "house", type: step.type, kind: step.kind, main: true });
+      // a cook gets its CookFood from the dispatcher, whoever published it
+      const via = step.actor_kind === "cook" ? this.namesOfKind("dispatcher")[0] : null;
+      arrows.push({ from: via ?? publisher, to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
+    } else if (!publisher) {
+      // an input (the waiter taking an order) delivers nothing: draw what it publishes
+      for (const out of step.outputs ?? []) {
+        const to = this.namesOfKind(RECEIVER_KIND[out.type])[0];
+        if (to) arrows.push({ from: step.actor, to, type: out.type, kind: out.kind ?? "event", main: true });
+      }
     }
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
@@ -141,22 +153,15 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       el("span", { class: "mono", text: step.actor }),
-      publisher ? " handled " : " published ",
-      kindChip(step.kind), " ", el("span", { class: "mono", text: step.type }),
+      publisher ? [" handled ", kindChip(step.kind), " "] : step.kind === "input" ? " took an input: " : " handled ",
+      el("span", { class: "mono", text: step.type }),
       publisher ? [" from ", el("span", { class: "mono", text: publisher })] : "",
-      step.correlation_id ? [" · order ", el("span", { class: "mono", text: this.orderNumber(step, delivered) })] : "",
+      delivered?.order ? [" · order ", el("span", { class: "mono", text: delivered.order })] : "",
       step.duplicate ? " · duplicate copy" : "",
       outputTypes.length ? [" → publishes ", outputTypes.join(", ")] : "",
       ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
     );
     this.drawArrows(arrows);
-  }
-
-  orderNumber(step, delivered) {
-    if (delivered?.order) return delivered.order;
-    const first = step.published?.[0];
-    const m = first === undefined ? null : this.app.call(() => this.app.sim.message(first));
-    return m?.order ?? shortId(step.correlation_id);
   }
 
   namesOfKind(kind) {

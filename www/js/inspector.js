@@ -3,14 +3,8 @@
 // version), a sequence diagram across actors, and the causation tree.
 
 import { $, $$, el, svg, setText, formatMs, shortId } from "./dom.js";
-import { kindChip } from "./floor.js";
+import { kindChip, RECEIVER_KIND } from "./floor.js";
 
-// Who receives a message nobody answered (the end of a chain), by type.
-const RECEIVER_KIND = {
-  OrderPlaced: "house", CookFood: "dispatcher", FoodCooked: "house", PriceOrder: "assistant-manager",
-  OrderPriced: "house", TakePayment: "cashier", OrderPaid: "house", PublishAt: "alarm-clock",
-  StepTimedOut: "house", OrderCompleted: "printer", OrderDropped: "printer", OrderExpired: "house",
-};
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
 export class InspectorView {
@@ -40,15 +34,23 @@ export class InspectorView {
     });
   }
 
-  /** A new order was selected: show its original definition and version. */
-  selected(order) {
+  /**
+   * A new order was selected: show its original definition and version (once the order
+   * exists: one placed at the cursor appears a step later).
+   */
+  selected(correlationId, order) {
     this.pos = null;
     this.replayKey = "";
     this.key = "";
-    if (order) {
-      $("#replay-definition").value = order.definition;
-      $("#replay-version").value = String(order.version);
-    }
+    this.originalShownFor = null;
+    this.showOriginal(correlationId, order);
+  }
+
+  showOriginal(correlationId, order) {
+    if (!order || this.originalShownFor === correlationId) return;
+    this.originalShownFor = correlationId;
+    $("#replay-definition").value = order.definition;
+    $("#replay-version").value = String(order.version);
   }
 
   reinterpret() {
@@ -87,6 +89,7 @@ export class InspectorView {
       return;
     }
     const order = frame.orderBy(corr);
+    this.showOriginal(corr, order);
     setText($("#inspector-order"), order
       ? `#${order.order} · table ${order.table} · ${order.definition} v${order.version}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
       : `${shortId(corr)} · not placed yet at this step`);

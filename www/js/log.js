@@ -14,11 +14,16 @@ const KNOWN_TYPES = ["OrderPlaced", "CookFood", "FoodCooked", "PriceOrder", "Ord
 class TypeIndex {
   constructor() { this.reset(-1); }
   reset(gen) { this.gen = gen; this.upto = 0; this.seqs = new Map(); }
-  /** Index the history up to `count` messages (read in slices). */
-  ensure(app, gen, count) {
+  /**
+   * Index the history up to `count` messages, in slices, for at most `budgetMs`;
+   * returns true when the index covers `count`.
+   */
+  ensure(app, gen, count, budgetMs = Infinity) {
     if (gen !== this.gen) this.reset(gen);
-    const CHUNK = 20000;
+    const CHUNK = 5000;
+    const start = performance.now();
     while (this.upto < count) {
+      if (performance.now() - start > budgetMs) return false;
       const to = Math.min(count, this.upto + CHUNK);
       const slice = app.call(() => app.sim.messages(this.upto, to), []);
       if (!slice.length) break;
@@ -29,6 +34,7 @@ class TypeIndex {
       }
       this.upto = slice[slice.length - 1].seq + 1;
     }
+    return true;
   }
   /** The seqs of `type` below `count` (the index may run ahead of the cursor). */
   of(type, count) {
@@ -89,7 +95,13 @@ export class LogView {
     this.view = this.buildView(frame, order, type);
     this.spacer.style.height = `${this.view.length * ROW_HEIGHT}px`;
     const filtered = order || type ? ` (filtered from ${formatInt(frame.count)})` : "";
-    setText(this.shown, `${formatInt(this.view.length)} shown${filtered}`);
+    const partial = this.view.partial ? ` · searching ${formatInt(this.index.upto)} of ${formatInt(frame.count)}…` : "";
+    setText(this.shown, `${formatInt(this.view.length)} shown${filtered}${partial}`);
+    if (this.view.partial) {
+      // a long history is indexed a slice per frame; come back for the rest
+      this.viewKey = "";
+      this.app.changed();
+    }
     if (!frame.playing) this.refreshOptions(false);
     if (cursorMoved) this.scrollToCurrent(false);
     this.rowsKey = "";
@@ -105,9 +117,10 @@ export class LogView {
       return { length: stream.length, seqAt: (i) => stream[i].seq, rows: (a, b) => stream.slice(a, b), indexOf: (seq) => bsearch(stream, seq, (m) => m.seq) };
     }
     if (type) {
-      this.index.ensure(app, frame.gen, frame.count);
+      const complete = this.index.ensure(app, frame.gen, frame.count, 8);
       const seqs = this.index.of(type, frame.count);
       return {
+        partial: !complete,
         length: seqs.length, seqAt: (i) => seqs[i],
         rows: (a, b) => seqs.slice(a, b).map((s) => app.call(() => app.sim.messages(s, s + 1)[0])).filter(Boolean),
         indexOf: (seq) => bsearch(seqs, seq, (s) => s),
@@ -186,7 +199,7 @@ export class LogView {
     this.orderFilter.replaceChildren(...options);
     this.orderFilter.value = current;
     if (force) {
-      this.index.ensure(app, frame.gen, frame.count);
+      this.index.ensure(app, frame.gen, frame.count, 30);
       this.fillTypeOptions([...new Set([...KNOWN_TYPES, ...this.index.types()])]);
     }
   }

@@ -4,7 +4,7 @@
 
 import { $, formatInt } from "./dom.js";
 import { loadEngine, guard, setFatalHandler, errorText, engineDead } from "./engine.js";
-import { encodeState, decodeState, configDiff } from "./url-state.js";
+import { encodeState, decodeState, configDiff, inputAction } from "./url-state.js";
 import { SetupForm } from "./setup.js";
 import { FloorView } from "./floor.js";
 import { TimelineView } from "./timeline.js";
@@ -101,6 +101,19 @@ class App {
     this.clearError();
   }
 
+  /** The full config of a run: from the engine when it says, else from the run file. */
+  configOf(sim, text) {
+    if (typeof sim.config === "function") {
+      const config = this.call(() => sim.config(), null);
+      if (config) return config;
+    }
+    try {
+      return JSON.parse(text).config ?? {};
+    } catch {
+      return {};
+    }
+  }
+
   adopt(sim, config) {
     const old = this.sim;
     this.pause();
@@ -110,7 +123,7 @@ class App {
     this.selected = null;
     this.filters = { order: "", type: "" };
     this.endWanted = false;
-    this.inspector.selected(null);
+    this.inspector.selected(null, null);
     this.setup.fill(config);
     $("#live-version").value = String(config.process_version ?? this.defaults.process_version ?? 2);
     if (old) guard(() => old.free());
@@ -150,8 +163,9 @@ class App {
           await this.growTo(sim, input.step);
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => sim.seek(input.step));
-          if (input.action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: input.action.dodgy }));
-          else guard(() => sim.setProcessVersion(input.action.version));
+          const action = inputAction(input);
+          if (action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: action.dodgy }));
+          else guard(() => sim.setProcessVersion(action.version));
         }
         await this.growTo(sim, state.step);
         const total = guard(() => sim.totalSteps());
@@ -161,8 +175,8 @@ class App {
         throw error;
       }
       this.adopt(sim, configDiff(state.config, this.defaults));
-      const lastVersion = [...state.inputs].reverse().find((i) => i.action.type === "SetProcessVersion");
-      if (lastVersion) $("#live-version").value = String(lastVersion.action.version);
+      const lastVersion = [...state.inputs].reverse().find((i) => inputAction(i).type === "SetProcessVersion");
+      if (lastVersion) $("#live-version").value = String(inputAction(lastVersion).version);
       guard(() => sim.seek(state.step));
       this.tab = state.tab;
       if (state.order) {
@@ -340,8 +354,10 @@ class App {
   selectOrder(correlationId) {
     if (!correlationId || correlationId === this.selected) return;
     this.selected = correlationId;
-    const order = (this.call(() => this.sim.orders(), []) ?? []).find((o) => o.correlation_id === correlationId);
-    this.inspector.selected(order);
+    const order = typeof this.sim.order === "function"
+      ? this.call(() => this.sim.order(correlationId))
+      : (this.call(() => this.sim.orders(), []) ?? []).find((o) => o.correlation_id === correlationId);
+    this.inspector.selected(correlationId, order);
     this.changed();
   }
 
@@ -386,13 +402,7 @@ class App {
       return false;
     }
     if (!sim) return false;
-    let config = {};
-    try {
-      config = JSON.parse(text).config ?? {};
-    } catch {
-      config = {};
-    }
-    this.adopt(sim, configDiff(config, this.defaults));
+    this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
     this.call(() => sim.seek(sim.totalSteps()));
     this.clearError();
     this.changed();
@@ -435,7 +445,10 @@ class App {
       lastStep,
       actors,
       orders,
-      orderBy: (corr) => orders().find((o) => o.correlation_id === corr),
+      orderBy: memoBy((corr) => (typeof sim.order === "function"
+        ? app.call(() => sim.order(corr))
+        : orders().find((o) => o.correlation_id === corr))),
+      orderCount: memo(() => (typeof sim.orderCount === "function" ? app.call(() => sim.orderCount(), 0) : orders().length)),
       actorNamesByKind: () => {
         const map = new Map();
         for (const a of actors() ?? []) { if (!map.has(a.kind)) map.set(a.kind, []); map.get(a.kind).push(a.name); }
@@ -483,6 +496,15 @@ class App {
     this.lastUrl = state;
     history.replaceState(null, "", `#${state}`);
   }
+}
+
+/** Remember fn's answer per argument, for one frame. */
+function memoBy(fn) {
+  const cache = new Map();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, fn(key));
+    return cache.get(key);
+  };
 }
 
 /** Halve or double a chunk size so that one chunk takes about `target` ms. */

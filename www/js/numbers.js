@@ -32,9 +32,10 @@ export class NumbersView {
     const app = this.app;
     const report = app.call(() => app.sim.report(), null);
     this.renderReport(report);
-    this.samples = app.call(() => app.sim.queueSamples(), null);
+    const width = Math.max(100, Math.floor(this.canvas.parentElement.getBoundingClientRect().width));
+    this.samples = app.call(() => app.sim.queueSamples(width), null);
     this.drawChart();
-    this.renderOrders(frame.orders());
+    this.renderOrders(frame);
   }
 
   renderReport(report) {
@@ -60,8 +61,14 @@ export class NumbersView {
         el("dt", { text: k.replace(/_/g, " ") }), el("dd", {}, describe(k, v))))) : null);
   }
 
-  renderOrders(orders) {
-    const rows = (orders ?? []).slice(-500).map((o) => el("tr", {
+  /** The newest 500 orders (a long run would make a table nobody reads). */
+  renderOrders(frame) {
+    const app = this.app;
+    const n = frame.orderCount();
+    const orders = typeof app.sim.orderCount === "function"
+      ? app.call(() => app.sim.orders(Math.max(0, n - 500), n), []) ?? []
+      : frame.orders().slice(-500);
+    const rows = orders.map((o) => el("tr", {
       "data-correlation-id": o.correlation_id, "data-testid": "order-row", "data-status": o.status,
       class: `${o.correlation_id === this.app.selected ? "is-selected" : ""} status-${o.status}`,
     },
@@ -112,12 +119,12 @@ export class NumbersView {
       ctx.beginPath(); ctx.moveTo(pad.l, y); ctx.lineTo(pad.l + w, y); ctx.stroke();
       ctx.fillText(String(v), 4, y + 4);
     }
-    const total = rows.length * data.interval_ms;
+    // rows may be merged (at_ms gives each row's start); otherwise one per interval
+    const at = data.at_ms ?? rows.map((_, i) => i * data.interval_ms);
+    const total = Math.max(at[at.length - 1] ?? 0, data.interval_ms) || 1;
     ctx.fillText("0 s", pad.l, height - 5);
     const endLabel = `${(total / 1000).toFixed(1)} s`;
     ctx.fillText(endLabel, pad.l + w - ctx.measureText(endLabel).width, height - 5);
-    // one pixel column holds the peak of the samples that fall into it
-    const columns = Math.min(rows.length, Math.floor(w));
     const active = [];
     data.actors.forEach((name, a) => {
       let any = false;
@@ -128,13 +135,12 @@ export class NumbersView {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      for (let c = 0; c < columns; c++) {
-        const from = Math.floor((c * rows.length) / columns), to = Math.max(from + 1, Math.floor(((c + 1) * rows.length) / columns));
-        let peak = 0;
-        for (let i = from; i < to; i++) if (rows[i][a] > peak) peak = rows[i][a];
-        const x = pad.l + (columns === 1 ? 0 : (w * c) / (columns - 1));
-        const y = pad.t + h - (h * peak) / max;
-        if (c === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      // a step line: a queue keeps its length until the next sample
+      for (let i = 0; i < rows.length; i++) {
+        const x = pad.l + (w * at[i]) / total;
+        const y = pad.t + h - (h * rows[i][a]) / max;
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, pad.t + h - (h * rows[i - 1][a]) / max), ctx.lineTo(x, y);
       }
       ctx.stroke();
     });

@@ -4,6 +4,9 @@
 import { $, $$, el } from "./dom.js";
 import { errorText } from "./engine.js";
 
+// Fields the engine reads as whole numbers: checked here so the message names the field.
+const WHOLE_FIELDS = new Set(["orders", "interval_ms", "queue_limit", "assistant_manager_ms", "cashier_ms",
+  "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms", "max_retries", "sample_ms"]);
 const NUMBER_FIELDS = ["orders", "interval_ms", "queue_limit", "drop", "duplicate", "dodgy",
   "assistant_manager_ms", "cashier_ms", "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms",
   "max_retries", "sample_ms"];
@@ -103,21 +106,28 @@ export class SetupForm {
     const seedText = f.seed.value.trim();
     if (seedText !== "") {
       const n = Number(seedText);
-      config.seed = /^\d+$/.test(seedText) && Number.isSafeInteger(n) ? n : seedText;
+      if (!/^\d+$/.test(seedText)) problems.push(["seed", "must be a whole number (0 or more)"]);
+      config.seed = Number.isSafeInteger(n) ? n : seedText;
     }
     for (const name of NUMBER_FIELDS) {
       const input = f[name];
       if (!input) continue;
       if (input.validity.badInput) { problems.push([name, "must be a number"]); continue; }
       if (input.value.trim() === "") continue;
-      config[name] = Number(input.value);
+      const value = Number(input.value);
+      if (WHOLE_FIELDS.has(name) && !(Number.isInteger(value) && value >= 0)) {
+        problems.push([name, "must be a whole number (0 or more)"]);
+        continue;
+      }
+      config[name] = value;
     }
     config.dispatch = f.dispatch.value;
     config.process_version = Number(f.process_version.value);
-    config.cooks = $$("#cook-list .cook-row").map((row) => ({
-      name: row.querySelector("[name=cook-name]").value,
-      ms: Number(row.querySelector("[name=cook-ms]").value),
-    }));
+    config.cooks = $$("#cook-list .cook-row").map((row, i) => {
+      const ms = Number(row.querySelector("[name=cook-ms]").value);
+      if (!Number.isInteger(ms)) problems.push([`cooks[${i}].ms`, "cooking time must be a whole number of ms"]);
+      return { name: row.querySelector("[name=cook-name]").value, ms };
+    });
     return [config, problems];
   }
 
@@ -139,14 +149,37 @@ export class SetupForm {
   /** Put a `config: <field>: <why>` message next to its field (or under the form). */
   showConfigError(message) {
     const m = /^config:\s*([^:]+):\s*(.*)$/s.exec(message);
-    if (!m || !this.showFieldError(m[1].trim(), m[2].trim())) {
+    let field = m?.[1].trim();
+    const why = m?.[2].trim();
+    // serde's own errors come as "config: config: …": find the field by the value quoted
+    if (field === "config") field = this.guessField(why);
+    if (!m || !field || !this.showFieldError(field, why)) {
       $("#setup-error").textContent = message;
     }
   }
 
+  guessField(why) {
+    const quoted = [...why.matchAll(/[`"]([^`"]+)[`"]/g)].map((q) => q[1]);
+    const [config] = this.read();
+    for (const [key, value] of Object.entries(config)) {
+      if (key !== "cooks" && quoted.includes(String(value))) return key;
+    }
+    return null;
+  }
+
   showFieldError(field, why) {
     const base = /^[a-z_]+/.exec(field)?.[0];
-    const index = /(?:\[|\.)(\d+)/.exec(field)?.[1];
+    let index = /(?:\[|\.)(\d+)/.exec(field)?.[1];
+    if (base === "cooks" && index === undefined) {
+      // "cook \"B\": …" names the cook; "cook 1 has …" counts from 1
+      const named = /cook "([^"]*)"/.exec(why)?.[1];
+      const counted = /cook (\d+)\b/.exec(why)?.[1];
+      const rows = $$("#cook-list .cook-row");
+      if (named !== undefined) index = rows.findIndex((r) => r.querySelector("[name=cook-name]").value === named);
+      else if (counted !== undefined) index = Number(counted) - 1;
+      if (index === -1) index = undefined;
+      if (index !== undefined && /time|ms\b/.test(why)) field = `cooks[${index}].ms`;
+    }
     if (base === "cooks" && index !== undefined) {
       const row = $(`#cook-list .cook-row[data-index="${Number(index)}"]`);
       if (row) {

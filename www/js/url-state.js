@@ -14,7 +14,14 @@ export function encodeState({ config, inputs, step, order, tab }) {
   return `run=${toBase64Url(JSON.stringify(compact))}`;
 }
 
-function encodeInput({ step, action }) {
+/** An input as the facade gives it: { step, action: {...} } or flat { step, type, ... }. */
+export function inputAction(input) {
+  return input.action ?? input;
+}
+
+function encodeInput(input) {
+  const { step } = input;
+  const action = inputAction(input);
   if (action.type === "PlaceOrder") return [step, action.dodgy ? "d" : "o"];
   if (action.type === "SetProcessVersion") return [step, `v${action.version}`];
   throw new Error(`unknown input ${action.type}`);
