@@ -289,11 +289,15 @@ test("presets fill the form", { skip }, async () => {
   assert.ok(names.length >= 2, "the engine offers presets");
   const chaos = names.find((n) => /chaos/.test(n)) ?? names[1];
   await p.getByTestId("preset").selectOption(chaos);
+  const presets = await p.evaluate(() => window.brigade.presets);
+  const config = presets.find((x) => x.name === chaos).config;
+  assert.equal(Number(await p.getByTestId("cfg-drop").inputValue()), config.drop ?? 0, "the preset's drop rate is in the form");
+  assert.equal(Number(await p.getByTestId("cfg-orders").inputValue()), config.orders ?? 10);
   await p.getByTestId("start-run").click();
   await waitReady(p);
   await p.getByTestId("run-to-end").click();
   await waitReady(p);
-  assert.ok((await number(p, "total-steps")) > 0);
+  assert.equal(await text(p, "report-orders"), String(config.orders ?? 10), "the run uses the preset");
 });
 
 test("narrow screen and dark mode render", { skip }, async () => {

@@ -108,9 +108,7 @@ export class FloorView {
 
     const arrows = [];
     if (publisher && publisher !== step.actor) {
-      // a cook gets its CookFood from the dispatcher, whoever published it
-      const via = step.actor_kind === "cook" ? this.namesOfKind("dispatcher")[0] : null;
-      arrows.push({ from: via ?? publisher, to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
+      arrows.push({ from: this.sender(step.actor, publisher), to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
     } else if (!publisher) {
       // an input (the waiter taking an order) delivers nothing: draw what it publishes
       for (const out of step.outputs ?? []) {
@@ -120,7 +118,7 @@ export class FloorView {
     }
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
-      arrows.push({ from: m?.publisher ?? step.actor, to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
+      arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       const target = this.boxes.get(fault.actor);
       if (target) {
         target.box.classList.add("has-fault");
@@ -162,6 +160,12 @@ export class FloorView {
       ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
     );
     this.drawArrows(arrows);
+  }
+
+  /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
+  sender(receiver, publisher) {
+    const isCook = this.boxes.get(receiver)?.box.dataset.kind === "cook";
+    return (isCook && this.namesOfKind("dispatcher")[0]) || publisher;
   }
 
   namesOfKind(kind) {

@@ -18,6 +18,7 @@ export class InspectorView {
     for (const tab of $$(".tabs [role=tab]")) {
       tab.addEventListener("click", () => { app.tab = tab.dataset.tab; this.key = ""; app.changed(); });
     }
+    $("#unpin").addEventListener("click", () => app.selectOrder(null));
     $("#replay-definition").addEventListener("change", () => this.reinterpret());
     $("#replay-version").addEventListener("change", () => this.reinterpret());
     $("#replay-first").addEventListener("click", () => this.moveReplay(-Infinity));
@@ -72,17 +73,26 @@ export class InspectorView {
   update(frame) {
     const app = this.app;
     for (const tab of $$(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === app.tab));
-    for (const body of $$(".tab-body")) body.hidden = body.dataset.body !== app.tab || !app.selected;
-    const corr = app.selected;
+    // with nothing selected, follow the order of the current step
+    const following = !app.selected;
+    const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
+    for (const body of $$(".tab-body")) body.hidden = body.dataset.body !== app.tab || !corr;
     $("#inspector-empty").hidden = Boolean(corr);
-    const key = `${frame.gen}:${frame.count}:${corr}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    if (following && corr !== this.followed) {
+      this.followed = corr;
+      this.pos = null;
+      this.originalShownFor = null;
+    }
+    const key = `${frame.gen}:${frame.count}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
     if (key === this.key) return;
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
     if (frame.playing && now - this.lastRender < 250) { app.changedSoon(); return; }
     this.lastRender = now;
     this.key = key;
+    $("#unpin").hidden = following;
     if (!corr) {
+      setText($("#inspector-following"), "");
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
@@ -90,6 +100,7 @@ export class InspectorView {
     }
     const order = frame.orderBy(corr);
     this.showOriginal(corr, order);
+    setText($("#inspector-following"), following ? "following the current step · click a message to pin an order" : "");
     setText($("#inspector-order"), order
       ? `#${order.order} · table ${order.table} · ${order.definition} v${order.version}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
       : `${shortId(corr)} · not placed yet at this step`);

@@ -156,6 +156,13 @@ export class LogView {
     if (key === this.rowsKey) return;
     this.rowsKey = key;
     const messages = first < last ? this.view.rows(first, last) : [];
+    // the header sits outside the scroller: give it the scrollbar's width so columns line up
+    const gutter = this.scroller.offsetWidth - this.scroller.clientWidth;
+    const head = this.scroller.previousElementSibling;
+    if (head && head.dataset.gutter !== String(gutter)) {
+      head.dataset.gutter = String(gutter);
+      head.style.paddingRight = `${6 + gutter}px`;
+    }
     this.rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     const delivered = frame.deliveredSeq;
     const selected = this.app.selected;

@@ -351,9 +351,15 @@ class App {
     this.changed();
   }
 
+  /** Pin an order in the inspector; null goes back to following the current step. */
   selectOrder(correlationId) {
-    if (!correlationId || correlationId === this.selected) return;
-    this.selected = correlationId;
+    if (correlationId === this.selected) return;
+    this.selected = correlationId || null;
+    if (!this.selected) {
+      this.inspector.selected(null, null);
+      this.changed();
+      return;
+    }
     const order = typeof this.sim.order === "function"
       ? this.call(() => this.sim.order(correlationId))
       : (this.call(() => this.sim.orders(), []) ?? []).find((o) => o.correlation_id === correlationId);

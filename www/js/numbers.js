@@ -53,11 +53,12 @@ export class NumbersView {
         el("span", { class: "name", text: name }),
         el("span", { class: "bar" }, el("span", { style: `width:${(100 * n) / maxCook}%` })),
         el("span", { class: "mono num", text: n }))));
-    const rest = Object.entries(report).filter(([k]) => !KNOWN.has(k));
+    const rest = Object.entries(report).filter(([k]) => !KNOWN.has(k))
+      .sort(([a], [b]) => rank(a) - rank(b));
     host.replaceChildren(
       el("div", { class: "cards" }, ...cards),
       el("h3", { text: "Orders per cook" }), cookList,
-      rest.length ? el("dl", { class: "report-more" }, ...rest.map(([k, v]) => el("div", {},
+      rest.length ? el("dl", { class: "report-more", "data-testid": "report-more" }, ...rest.map(([k, v]) => el("div", { class: v && typeof v === "object" ? "wide" : "" },
         el("dt", { text: k.replace(/_/g, " ") }), el("dd", {}, describe(k, v))))) : null);
   }
 
@@ -148,6 +149,14 @@ export class NumbersView {
       el("span", { class: "swatch", style: `background:${color}` }), name)));
     if (!active.length) legend.replaceChildren(el("span", { class: "hint", text: "no queues so far" }));
   }
+}
+
+// the figures the workshop is about come first; anything new the engine adds follows
+const FIRST = ["latency_ms", "dropped_by_reason", "retries", "duplicates_noticed", "in_progress", "expired",
+  "deliveries_dropped", "deliveries_duplicated", "double_payments_refused", "per_process"];
+function rank(key) {
+  const i = FIRST.indexOf(key);
+  return i === -1 ? FIRST.length : i;
 }
 
 function card(label, value, testid, extra = "") {

@@ -40,7 +40,10 @@ export class SetupForm {
     $("#seed-random").addEventListener("click", () => {
       this.form.elements.seed.value = String(Math.floor(Math.random() * 2 ** 32));
     });
-    this.form.addEventListener("input", () => { $("#preset").value = ""; });
+    // editing any field makes the settings your own (not the preset's any more)
+    this.form.addEventListener("input", (event) => {
+      if (event.target.id !== "preset") { $("#preset").value = ""; this.describePreset(""); }
+    });
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submit();
