@@ -90,7 +90,7 @@ mod tests {
         Envelope {
             id: Uuid::from_u128(1),
             correlation_id: Uuid::from_u128(corr),
-            causation_id: None,
+            causation_id: crate::message::CausationId::NONE,
             at_ms: 0,
             body: Message::StepTimedOut {
                 step: WorkStep::Cook,

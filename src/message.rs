@@ -131,10 +131,8 @@ pub enum Message {
     },
     /// Event: a cook cooked the order.
     FoodCooked {
-        /// The document with ingredients and cooking time.
+        /// The document with ingredients, cooking time and the cook's name.
         order: Rc<Order>,
-        /// The cook's name.
-        cook: Rc<String>,
     },
     /// Event: a cook refused an order whose time to live had passed.
     OrderExpired {
@@ -166,7 +164,7 @@ pub enum Message {
         order: Rc<Order>,
     },
     /// Command to the alarm clock: publish a message later.
-    PublishAt(Box<Alarm>),
+    PublishAt(Rc<Alarm>),
     /// Event (published by the alarm clock): a step was not answered in time.
     StepTimedOut {
         /// Which step.
@@ -307,6 +305,15 @@ impl Message {
         }
     }
 
+    /// The cook named by a `FoodCooked` or `OrderExpired`.
+    pub fn cook(&self) -> Option<&str> {
+        match self {
+            Message::FoodCooked { order } => order.cook(),
+            Message::OrderExpired { cook } => Some(cook.as_str()),
+            _ => None,
+        }
+    }
+
     /// The retry attempt of a work command (1 for the first request).
     pub fn attempt(&self) -> Option<u8> {
         match self {
@@ -322,9 +329,9 @@ impl Message {
         match self {
             Message::OrderPlaced { order } => {
                 let items: Vec<String> = order
-                    .items
+                    .items()
                     .iter()
-                    .map(|l| format!("{}× {}", l.qty, l.dish))
+                    .map(|l| format!("{}× {}", l.qty, l.dish().name))
                     .collect();
                 format!(
                     "table {}{}: {}",
@@ -346,8 +353,12 @@ impl Message {
                     "first request".to_string()
                 }
             }
-            Message::FoodCooked { order, cook } => {
-                format!("{cook} cooked in {} ms", order.cooking_ms)
+            Message::FoodCooked { order } => {
+                format!(
+                    "{} cooked in {} ms",
+                    order.cook().unwrap_or("?"),
+                    order.cooking_ms
+                )
             }
             Message::OrderExpired { cook } => format!("{cook} refused: time to live passed"),
             Message::OrderPriced { order } => format!("total {}", cents(order.total_cents)),
@@ -370,6 +381,45 @@ fn cents(c: u32) -> String {
     format!("€{}.{:02}", c / 100, c % 100)
 }
 
+/// The id of the message an envelope answers, or none. Stored as the nil UUID when
+/// there is none, so that an envelope stays 72 bytes (the log holds millions of them).
+///
+/// ```
+/// use brigade::message::CausationId;
+/// let id = uuid::Uuid::from_u128(5);
+/// assert_eq!(CausationId::of(id).get(), Some(id));
+/// assert_eq!(CausationId::NONE.get(), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CausationId(Uuid);
+
+impl CausationId {
+    /// No causation: the message starts an order.
+    pub const NONE: CausationId = CausationId(Uuid::nil());
+
+    /// Caused by message `id` (a nil `id` means none).
+    pub fn of(id: Uuid) -> Self {
+        CausationId(id)
+    }
+
+    /// The causing message's id, if any.
+    pub fn get(self) -> Option<Uuid> {
+        (!self.0.is_nil()).then_some(self.0)
+    }
+}
+
+impl std::fmt::Debug for CausationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl Serialize for CausationId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
 /// A message with its headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
@@ -377,8 +427,8 @@ pub struct Envelope {
     pub id: Uuid,
     /// The order it belongs to (the `OrderPlaced` correlation).
     pub correlation_id: Uuid,
-    /// The message it answers; `None` only for `OrderPlaced`.
-    pub causation_id: Option<Uuid>,
+    /// The message it answers; none only for `OrderPlaced`.
+    pub causation_id: CausationId,
     /// Simulated time of publication, in ms.
     pub at_ms: u64,
     /// The body.
@@ -389,6 +439,16 @@ impl Envelope {
     /// The body's type.
     pub fn message_type(&self) -> MessageType {
         self.body.message_type()
+    }
+
+    /// The message it answers, as a plain id.
+    pub fn causation(&self) -> Option<Uuid> {
+        self.causation_id.get()
+    }
+
+    /// Whether this message answers message `id`.
+    pub fn answers(&self, id: Uuid) -> bool {
+        self.causation() == Some(id)
     }
 }
 
@@ -421,7 +481,7 @@ impl<'a> HistoryEntry<'a> {
             kind: env.message_type().kind(),
             id: env.id,
             correlation_id: env.correlation_id,
-            causation_id: env.causation_id,
+            causation_id: env.causation(),
             body: &env.body,
         }
     }
@@ -446,7 +506,7 @@ mod tests {
         let env = Envelope {
             id: Uuid::from_u128(1),
             correlation_id: Uuid::from_u128(2),
-            causation_id: None,
+            causation_id: CausationId::NONE,
             at_ms: 5,
             body: Message::StepTimedOut {
                 step: WorkStep::Cook,
@@ -464,7 +524,12 @@ mod tests {
     #[test]
     fn envelope_stays_small() {
         assert!(
-            std::mem::size_of::<Message>() <= 24,
+            std::mem::size_of::<Envelope>() <= 72,
+            "{}",
+            std::mem::size_of::<Envelope>()
+        );
+        assert!(
+            std::mem::size_of::<Message>() <= 16,
             "{}",
             std::mem::size_of::<Message>()
         );

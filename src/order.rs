@@ -5,7 +5,8 @@
 //! the assistant manager adds prices and tax, the cashier marks it paid.
 
 use crate::rng::Rng;
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::rc::Rc;
 
 /// One dish on the menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,33 +65,56 @@ pub const MENU: [Dish; 6] = [
 pub const TAX_PERCENT: u32 = 20;
 
 /// One line of an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineItem {
-    /// Dish name, from [`MENU`].
-    pub dish: &'static str,
+    /// Position of the dish in [`MENU`].
+    pub dish: u8,
     /// How many.
     pub qty: u8,
     /// Price of one, in cents; 0 until the assistant manager prices the order.
     pub price_cents: u32,
 }
 
-/// The order document. Each worker returns an enriched copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl LineItem {
+    /// The dish of this line.
+    pub fn dish(&self) -> &'static Dish {
+        &MENU[self.dish as usize % MENU.len()]
+    }
+}
+
+impl Serialize for LineItem {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("LineItem", 3)?;
+        m.serialize_field("dish", self.dish().name)?;
+        m.serialize_field("qty", &self.qty)?;
+        m.serialize_field("price_cents", &self.price_cents)?;
+        m.end()
+    }
+}
+
+/// Most lines an order has.
+pub const MAX_LINES: usize = 3;
+
+/// The order document. Each worker returns an enriched copy. It holds no heap data, so
+/// copies are cheap; the ingredients are written out from the menu once cooked.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
     /// Table number.
     pub table: u16,
     /// A dodgy customer must pay before the kitchen cooks.
     pub dodgy: bool,
-    /// What was ordered.
-    pub items: Vec<LineItem>,
+    lines: [LineItem; MAX_LINES],
+    line_count: u8,
     /// Simulated time the waiter took the order.
     pub placed_at_ms: u64,
     /// Cooking must start no later than this, or the order is not cooked.
     pub expires_at_ms: u64,
-    /// Added by the cook.
-    pub ingredients: Vec<&'static str>,
+    /// Added by the cook: whether the ingredients are in.
+    pub cooked: bool,
+    /// Added by the cook: who cooked it.
+    pub cooked_by: Option<Rc<String>>,
     /// Added by the cook: how long the cooking took.
-    pub cooking_ms: u64,
+    pub cooking_ms: u32,
     /// Added by the assistant manager.
     pub subtotal_cents: u32,
     /// Added by the assistant manager.
@@ -101,32 +125,57 @@ pub struct Order {
     pub paid: bool,
 }
 
+impl Serialize for Order {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Order", 12)?;
+        m.serialize_field("table", &self.table)?;
+        m.serialize_field("dodgy", &self.dodgy)?;
+        m.serialize_field("items", self.items())?;
+        m.serialize_field("placed_at_ms", &self.placed_at_ms)?;
+        m.serialize_field("expires_at_ms", &self.expires_at_ms)?;
+        m.serialize_field("ingredients", &self.ingredients())?;
+        m.serialize_field("cooking_ms", &self.cooking_ms)?;
+        m.serialize_field("cooked_by", &self.cooked_by)?;
+        m.serialize_field("subtotal_cents", &self.subtotal_cents)?;
+        m.serialize_field("tax_cents", &self.tax_cents)?;
+        m.serialize_field("total_cents", &self.total_cents)?;
+        m.serialize_field("paid", &self.paid)?;
+        m.end()
+    }
+}
+
 impl Order {
     /// A new order for one table, with one to three dishes drawn from the menu.
     pub fn draw(rng: &mut Rng, dodgy: bool, now_ms: u64) -> Order {
         let table = 1 + rng.below(20) as u16;
-        let lines = 1 + rng.below(3) as usize;
-        let mut items: Vec<LineItem> = Vec::with_capacity(lines);
+        let picks = 1 + rng.below(MAX_LINES as u64) as usize;
+        let mut lines = [LineItem::default(); MAX_LINES];
+        let mut count = 0;
         let mut ttl = u64::MAX;
-        for _ in 0..lines {
-            let dish = &MENU[rng.below(MENU.len() as u64) as usize];
-            ttl = ttl.min(dish.time_to_live_ms);
-            match items.iter_mut().find(|l| l.dish == dish.name) {
+        for _ in 0..picks {
+            let d = rng.below(MENU.len() as u64) as u8;
+            ttl = ttl.min(MENU[d as usize].time_to_live_ms);
+            match lines[..count].iter_mut().find(|l| l.dish == d) {
                 Some(line) => line.qty += 1,
-                None => items.push(LineItem {
-                    dish: dish.name,
-                    qty: 1,
-                    price_cents: 0,
-                }),
+                None => {
+                    lines[count] = LineItem {
+                        dish: d,
+                        qty: 1,
+                        price_cents: 0,
+                    };
+                    count += 1;
+                }
             }
         }
         Order {
             table,
             dodgy,
-            items,
+            lines,
+            line_count: count as u8,
             placed_at_ms: now_ms,
             expires_at_ms: now_ms + ttl,
-            ingredients: Vec::new(),
+            cooked: false,
+            cooked_by: None,
             cooking_ms: 0,
             subtotal_cents: 0,
             tax_cents: 0,
@@ -135,32 +184,50 @@ impl Order {
         }
     }
 
+    /// What was ordered.
+    pub fn items(&self) -> &[LineItem] {
+        &self.lines[..self.line_count as usize]
+    }
+
+    /// What the cook put in (empty until cooked).
+    pub fn ingredients(&self) -> Vec<&'static str> {
+        if !self.cooked {
+            return Vec::new();
+        }
+        self.items()
+            .iter()
+            .flat_map(|l| l.dish().ingredients.iter().copied())
+            .collect()
+    }
+
     /// Whether the order's time to live has passed at `now_ms`.
     pub fn expired(&self, now_ms: u64) -> bool {
         now_ms > self.expires_at_ms
     }
 
-    /// The cook's enrichment: ingredients and cooking time.
-    pub fn cooked(&self, cooking_ms: u64) -> Order {
-        let mut next = self.clone();
-        next.ingredients = self
-            .items
-            .iter()
-            .filter_map(|l| dish(l.dish))
-            .flat_map(|d| d.ingredients.iter().copied())
-            .collect();
-        next.cooking_ms = cooking_ms;
-        next
+    /// The cook's enrichment: ingredients, cooking time and the cook's name.
+    pub fn cooked(&self, cooking_ms: u64, cook: &Rc<String>) -> Order {
+        Order {
+            cooked: true,
+            cooking_ms: cooking_ms.min(u32::MAX as u64) as u32,
+            cooked_by: Some(cook.clone()),
+            ..self.clone()
+        }
+    }
+
+    /// Who cooked it, once cooked.
+    pub fn cook(&self) -> Option<&str> {
+        self.cooked_by.as_deref().map(String::as_str)
     }
 
     /// The assistant manager's enrichment: prices, tax and total.
     pub fn priced(&self) -> Order {
         let mut next = self.clone();
-        for line in &mut next.items {
-            line.price_cents = dish(line.dish).map_or(0, |d| d.price_cents);
+        for line in &mut next.lines[..self.line_count as usize] {
+            line.price_cents = line.dish().price_cents;
         }
         next.subtotal_cents = next
-            .items
+            .items()
             .iter()
             .map(|l| l.price_cents * l.qty as u32)
             .sum();
@@ -171,9 +238,10 @@ impl Order {
 
     /// The cashier's enrichment.
     pub fn settled(&self) -> Order {
-        let mut next = self.clone();
-        next.paid = true;
-        next
+        Order {
+            paid: true,
+            ..self.clone()
+        }
     }
 }
 
@@ -190,11 +258,13 @@ mod tests {
     fn workers_enrich_the_document() {
         let mut rng = Rng::new(5);
         let order = Order::draw(&mut rng, false, 100);
-        assert!(!order.items.is_empty() && order.items.len() <= 3);
+        assert!(!order.items().is_empty() && order.items().len() <= 3);
         assert!((4_600..=5_600).contains(&order.expires_at_ms));
-        let cooked = order.cooked(350);
+        let cooked = order.cooked(350, &Rc::new("Koen".to_string()));
+        assert_eq!(cooked.cook(), Some("Koen"));
         assert_eq!(cooked.cooking_ms, 350);
-        assert!(cooked.ingredients.len() >= 3);
+        assert!(cooked.ingredients().len() >= 3);
+        assert!(order.ingredients().is_empty());
         let priced = cooked.priced();
         assert!(priced.subtotal_cents > 0);
         assert_eq!(priced.total_cents, priced.subtotal_cents + priced.tax_cents);

@@ -5,7 +5,7 @@
 //! note for the report; the executor turns the outbox into envelopes with derived ids.
 
 use crate::ids;
-use crate::message::{Envelope, Message};
+use crate::message::{CausationId, Envelope, Message};
 
 /// Something a handler noticed, for the report and the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,12 @@ impl Outbox {
         }
     }
 
+    /// Whether side effects are switched off (rebuilding): a handler may skip building
+    /// messages that would be dropped anyway.
+    pub fn is_discarding(&self) -> bool {
+        self.discard
+    }
+
     /// Publish `msg` when the handler's work is done.
     pub fn publish(&mut self, msg: Message) {
         if !self.discard {
@@ -90,28 +96,28 @@ impl Outbox {
         self.notes.clear();
     }
 
-    /// The envelopes of the effects, answering `cause`, handled by `actor_tag` (copy
+    /// Takes the effects out as envelopes answering `cause`, handled by `actor_tag` (copy
     /// `copy` of the delivery), with `done_ms` as the time of plain publications.
-    /// Returns `(publish time, envelope)` pairs.
+    /// Yields `(publish time, envelope)` pairs; the outbox is left empty of effects.
     pub fn envelopes<'a>(
-        &'a self,
+        &'a mut self,
         cause: &'a Envelope,
         actor_tag: u32,
         copy: u8,
         done_ms: u64,
     ) -> impl Iterator<Item = (u64, Envelope)> + 'a {
         self.effects
-            .iter()
+            .drain(..)
             .enumerate()
             .map(move |(position, effect)| {
                 let (at, body) = match effect {
-                    Effect::Publish(m) => (done_ms, m.clone()),
-                    Effect::PublishAt(at, m) => (*at, m.clone()),
+                    Effect::Publish(m) => (done_ms, m),
+                    Effect::PublishAt(at, m) => (at, m),
                 };
                 let env = Envelope {
                     id: ids::derive(cause.id, actor_tag, copy, position as u8),
                     correlation_id: cause.correlation_id,
-                    causation_id: Some(cause.id),
+                    causation_id: CausationId::of(cause.id),
                     at_ms: at,
                     body,
                 };

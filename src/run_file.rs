@@ -63,9 +63,9 @@ struct History<'a>(&'a World);
 
 impl Serialize for History<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let messages = self.0.store().messages();
-        let mut seq = s.serialize_seq(Some(messages.len()))?;
-        for (i, env) in messages.iter().enumerate() {
+        let store = self.0.store();
+        let mut seq = s.serialize_seq(Some(store.len()))?;
+        for (i, env) in store.messages().enumerate() {
             seq.serialize_element(&HistoryEntry::new(i as u32, env))?;
         }
         seq.end()
@@ -188,8 +188,8 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
 }
 
 fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
-    let messages = world.store().messages();
-    for (i, (env, given)) in messages.iter().zip(history).enumerate() {
+    let store = world.store();
+    for (i, (env, given)) in store.messages().zip(history).enumerate() {
         let expected = serde_json::to_value(HistoryEntry::new(i as u32, env))
             .map_err(|e| ImportError::Json(e.to_string()))?;
         if &expected != given {
@@ -198,11 +198,11 @@ fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), Imp
             )));
         }
     }
-    if messages.len() != history.len() {
+    if store.len() != history.len() {
         return Err(ImportError::Mismatch(format!(
             "the file has {} messages, the simulation publishes {}",
             history.len(),
-            messages.len()
+            store.len()
         )));
     }
     Ok(())

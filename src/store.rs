@@ -32,6 +32,84 @@ impl Hasher for IdHasher {
 /// A map keyed by message ids.
 pub type IdMap<V> = HashMap<Uuid, V, BuildHasherDefault<IdHasher>>;
 
+const CHUNK_BITS: usize = 16;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// An append-only sequence stored in fixed-size chunks, so that growing it never copies
+/// (or doubles) what is already there.
+#[derive(Debug, Clone)]
+pub struct ChunkedLog<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for ChunkedLog<T> {
+    fn default() -> Self {
+        ChunkedLog {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> ChunkedLog<T> {
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The item at `i`.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
+    }
+
+    /// Appends an item.
+    pub fn push(&mut self, item: T) {
+        if self.len & (CHUNK - 1) == 0 && self.chunks.len() == self.len >> CHUNK_BITS {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.chunks[self.len >> CHUNK_BITS].push(item);
+        self.len += 1;
+    }
+
+    /// Removes the last item.
+    pub fn pop(&mut self) -> Option<T> {
+        let chunk = self.chunks.last_mut()?;
+        let item = chunk.pop()?;
+        if chunk.is_empty() {
+            self.chunks.pop();
+        }
+        self.len -= 1;
+        Some(item)
+    }
+
+    /// Keeps the first `n` items.
+    pub fn truncate(&mut self, n: usize) {
+        while self.len > n {
+            let chunk = self
+                .chunks
+                .last_mut()
+                .expect("len counts the chunks' items");
+            let keep = chunk.len().saturating_sub(self.len - n);
+            self.len -= chunk.len() - keep;
+            chunk.truncate(keep);
+            if chunk.is_empty() {
+                self.chunks.pop();
+            }
+        }
+    }
+
+    /// The first `n` items, in order.
+    pub fn iter_to(&self, n: usize) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten().take(n.min(self.len))
+    }
+}
+
 /// The messages of one correlation (one order).
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
@@ -44,7 +122,7 @@ pub struct Stream {
 /// Append-only log with streams by correlation, and a cursor for time travel.
 #[derive(Debug, Default, Clone)]
 pub struct Store {
-    log: Vec<Envelope>,
+    log: ChunkedLog<Envelope>,
     publisher: Vec<u16>,
     streams: IdMap<Stream>,
     orders: Vec<Uuid>,
@@ -59,7 +137,7 @@ impl Store {
 
     /// Reserves room for about `messages` messages.
     pub fn reserve(&mut self, messages: usize) {
-        self.log.reserve(messages);
+        let _ = messages;
         self.publisher.reserve(messages);
     }
 
@@ -103,8 +181,8 @@ impl Store {
     }
 
     /// Every message published by the current step, in order.
-    pub fn messages(&self) -> &[Envelope] {
-        &self.log[..self.cursor]
+    pub fn messages(&self) -> impl Iterator<Item = &Envelope> {
+        self.log.iter_to(self.cursor)
     }
 
     /// Appends a publication and returns its seq. When the cursor is behind the frontier
@@ -114,7 +192,8 @@ impl Store {
         self.cursor += 1;
         if seq < self.log.len() {
             debug_assert_eq!(
-                self.log[seq].id, env.id,
+                self.log.get(seq).map(|e| e.id),
+                Some(env.id),
                 "re-execution diverged from the record"
             );
             return seq as u32;
@@ -185,9 +264,11 @@ impl Store {
 
     /// Whether the correlation has a message of type `t` published by the current step.
     pub fn stream_has(&self, correlation_id: &Uuid, t: MessageType) -> bool {
-        self.stream(correlation_id)
-            .iter()
-            .any(|&s| self.log[s as usize].message_type() == t)
+        self.stream(correlation_id).iter().any(|&s| {
+            self.log
+                .get(s as usize)
+                .is_some_and(|e| e.message_type() == t)
+        })
     }
 }
 
@@ -200,7 +281,7 @@ mod tests {
         Envelope {
             id: Uuid::from_u128(id),
             correlation_id: Uuid::from_u128(corr),
-            causation_id: None,
+            causation_id: crate::message::CausationId::NONE,
             at_ms: 0,
             body,
         }
@@ -211,6 +292,21 @@ mod tests {
             step: crate::message::WorkStep::Cook,
             attempt: 1,
         }
+    }
+
+    #[test]
+    fn chunked_log_grows_pops_and_truncates_across_chunks() {
+        let mut log = ChunkedLog::default();
+        for i in 0..(CHUNK * 2 + 10) {
+            log.push(i);
+        }
+        assert_eq!(log.get(CHUNK + 3), Some(&(CHUNK + 3)));
+        log.truncate(CHUNK - 1);
+        assert_eq!(log.len(), CHUNK - 1);
+        assert_eq!(log.get(CHUNK - 1), None);
+        assert_eq!(log.pop(), Some(CHUNK - 2));
+        log.push(7);
+        assert_eq!(log.iter_to(usize::MAX).count(), CHUNK - 1);
     }
 
     #[test]

@@ -248,7 +248,7 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
         kind: t.kind().name(),
         id: env.id,
         correlation_id: env.correlation_id,
-        causation_id: env.causation_id,
+        causation_id: env.causation(),
         order: world.store().order_no(&env.correlation_id).unwrap_or(0),
         publisher: actor_name(
             world,
@@ -278,12 +278,11 @@ pub fn messages(world: &World, from: usize, to: usize) -> Vec<MessageView> {
 
 /// Step `step` (1-based), if done by the cursor.
 pub fn step(world: &World, step: usize) -> Option<StepView> {
-    let trace = world.trace();
-    let rec = *trace.get(step.checked_sub(1)?)?;
+    let rec = world.trace_record(step)?;
     let store = world.store();
     let info = world.actors().get(rec.actor as usize)?;
     let start = if step >= 2 {
-        trace[step - 2].log_end
+        world.trace_record(step - 1).map_or(0, |r| r.log_end)
     } else {
         0
     };
@@ -342,7 +341,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
             continue;
         }
         if let Some(out) = store.frontier_get(s as usize) {
-            if out.causation_id == Some(env.id) && expected.contains(&out.id) {
+            if out.answers(env.id) && expected.contains(&out.id) {
                 view.outputs.push(OutputView {
                     type_name: out.message_type().name(),
                     at_ms: out.at_ms,
@@ -415,7 +414,9 @@ pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
                 view.definition = Some(*definition);
                 view.version = Some(*version);
             }
-            crate::message::Message::FoodCooked { cook, .. } => view.cooks.push(cook.to_string()),
+            crate::message::Message::FoodCooked { order } => {
+                view.cooks.push(order.cook().unwrap_or("?").to_string())
+            }
             crate::message::Message::OrderCompleted { .. } => {
                 view.status = "completed";
                 view.finished_at_ms = Some(env.at_ms);

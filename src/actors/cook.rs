@@ -23,8 +23,7 @@ pub fn handle(
         return 0;
     }
     out.publish(Message::FoodCooked {
-        order: Rc::new(order.cooked(cooking_ms)),
-        cook: name.clone(),
+        order: Rc::new(order.cooked(cooking_ms, name)),
     });
     cooking_ms
 }

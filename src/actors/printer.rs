@@ -9,9 +9,9 @@ pub fn print(msg: &Envelope) -> Option<String> {
             "table {}: {} — {} cents{}",
             order.table,
             order
-                .items
+                .items()
                 .iter()
-                .map(|l| format!("{}× {}", l.qty, l.dish))
+                .map(|l| format!("{}× {}", l.qty, l.dish().name))
                 .collect::<Vec<_>>()
                 .join(", "),
             order.total_cents,

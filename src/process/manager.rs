@@ -92,7 +92,7 @@ impl ProcessManager {
     /// use std::rc::Rc;
     /// let order = Rc::new(Order::draw(&mut Rng::new(1), true, 0));
     /// let placed = Envelope { id: uuid::Uuid::from_u128(1), correlation_id: uuid::Uuid::from_u128(1),
-    ///     causation_id: None, at_ms: 0, body: Message::OrderPlaced { order } };
+    ///     causation_id: brigade::message::CausationId::NONE, at_ms: 0, body: Message::OrderPlaced { order } };
     /// let mut pm = ProcessManager::new(Definition::PayFirst, 2, ProcessParams::default());
     /// let mut out = Outbox::new();
     /// pm.handle(&placed, &mut out);
@@ -179,6 +179,9 @@ impl ProcessManager {
     fn request(&mut self, step: WorkStep, attempt: u8, now_ms: u64, out: &mut Outbox) {
         self.state.awaiting = Some(step);
         self.state.attempt = attempt;
+        if out.is_discarding() {
+            return;
+        }
         let order = self
             .state
             .order
@@ -189,7 +192,7 @@ impl ProcessManager {
             WorkStep::Price => Message::PriceOrder { order, attempt },
             WorkStep::Pay => Message::TakePayment { order, attempt },
         });
-        out.publish(Message::PublishAt(Box::new(Alarm {
+        out.publish(Message::PublishAt(Rc::new(Alarm {
             due_ms: now_ms + self.params.timeout(step),
             message: Message::StepTimedOut { step, attempt },
         })));

@@ -92,12 +92,11 @@ pub fn replay(
             .envelopes(env, TAG_HOUSE, 0, env.at_ms)
             .map(|(_, e)| e)
             .collect();
+        let notes = std::mem::take(&mut out.notes);
         let published: Vec<&Envelope> = stream
             .iter()
             .filter_map(|&t| store.get(t as usize))
-            .filter(|e| {
-                e.causation_id == Some(env.id) && e.message_type() != MessageType::ProcessStarted
-            })
+            .filter(|e| e.answers(env.id) && e.message_type() != MessageType::ProcessStarted)
             .collect();
         let same_as_history = decided.len() == published.len()
             && decided
@@ -109,7 +108,7 @@ pub fn replay(
             message: env.clone(),
             state: pm.state.clone(),
             decided,
-            notes: out.notes,
+            notes,
             same_as_history,
         });
     }

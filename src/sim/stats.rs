@@ -57,8 +57,8 @@ impl Stats {
                     .unwrap_or(0);
                 self.dropped[i] += 1;
             }
-            Message::FoodCooked { cook, .. } => {
-                if let Some(i) = cook_index(cook) {
+            Message::FoodCooked { order } => {
+                if let Some(i) = order.cook().and_then(&cook_index) {
                     self.per_cook[i] += 1;
                 }
             }
@@ -80,7 +80,7 @@ impl Stats {
             }
             _ => {}
         }
-        debug_assert!(env.message_type() != MessageType::PublishAt || env.causation_id.is_some());
+        debug_assert!(env.message_type() != MessageType::PublishAt || env.causation().is_some());
     }
 
     /// Counts what a handler noticed.

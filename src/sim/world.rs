@@ -17,7 +17,7 @@ use crate::process::house::HouseContext;
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
 use crate::scenario::{Config, ConfigError};
-use crate::store::Store;
+use crate::store::{ChunkedLog, Store};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 use std::ops::Range;
@@ -40,31 +40,65 @@ struct Request {
     enq: u64,
 }
 
-/// A message decided but not yet published (its handler is still working, or the alarm
-/// clock holds it).
-#[derive(Debug, Clone)]
-struct Pending {
+/// When a decided message is due, and where it waits (its slot in `Volatile::parked`).
+/// Ordered so that `BinaryHeap` (a max-heap) pops the earliest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Due {
     at: u64,
     order: u64,
-    publisher: ActorId,
-    env: Envelope,
+    slot: u32,
 }
 
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.order) == (other.at, other.order)
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
+impl PartialOrd for Due {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Pending {
-    // reversed: BinaryHeap is a max-heap and we want the earliest first
+impl Ord for Due {
     fn cmp(&self, other: &Self) -> Ordering {
         (other.at, other.order).cmp(&(self.at, self.order))
+    }
+}
+
+/// A message decided but not yet published (its handler is still working, or the alarm
+/// clock holds it), with its publisher.
+type Parked = Option<(Envelope, ActorId)>;
+
+/// A trace record packed into 16 bytes: `at_ms << 16 | actor`, `seq` with the copy in
+/// its top bit, and `log_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PackedRecord {
+    at_actor: u64,
+    seq_copy: u32,
+    log_end: u32,
+}
+
+impl PackedRecord {
+    fn pack(r: TraceRecord) -> Self {
+        PackedRecord {
+            at_actor: (r.at_ms << 16) | r.actor as u64,
+            seq_copy: if r.seq == u32::MAX {
+                u32::MAX
+            } else {
+                r.seq | ((r.copy as u32) << 31)
+            },
+            log_end: r.log_end,
+        }
+    }
+
+    fn unpack(self) -> TraceRecord {
+        let (seq, copy) = if self.seq_copy == u32::MAX {
+            (u32::MAX, 0)
+        } else {
+            (self.seq_copy & !(1 << 31), (self.seq_copy >> 31) as u8)
+        };
+        TraceRecord {
+            at_ms: self.at_actor >> 16,
+            seq,
+            log_end: self.log_end,
+            actor: self.at_actor as u16,
+            copy,
+        }
     }
 }
 
@@ -134,7 +168,9 @@ struct Volatile {
     requests: VecDeque<Request>,
     busy_until: Vec<u64>,
     handled: Vec<u32>,
-    pending: BinaryHeap<Pending>,
+    pending: BinaryHeap<Due>,
+    parked: Vec<Parked>,
+    free_slots: Vec<u32>,
     next_pending: u64,
     next_mail: u64,
     next_scheduled: u32,
@@ -176,7 +212,7 @@ pub struct World {
     alarm_clock: ActorId,
     printer: ActorId,
     store: Store,
-    trace: Vec<TraceRecord>,
+    trace: ChunkedLog<PackedRecord>,
     faults: Vec<FaultRecord>,
     samples: Samples,
     inputs: Vec<Input>,
@@ -273,6 +309,8 @@ impl World {
             busy_until: vec![0; n],
             handled: vec![0; n],
             pending: BinaryHeap::new(),
+            parked: Vec::new(),
+            free_slots: Vec::new(),
             next_pending: 0,
             next_mail: 0,
             next_scheduled: 0,
@@ -301,7 +339,7 @@ impl World {
             alarm_clock,
             printer,
             store,
-            trace: Vec::new(),
+            trace: ChunkedLog::default(),
             faults: Vec::new(),
             samples: Samples {
                 actors: n,
@@ -360,9 +398,12 @@ impl World {
         self.trace.len()
     }
 
-    /// The trace of steps up to the current one.
-    pub fn trace(&self) -> &[TraceRecord] {
-        &self.trace[..self.st.steps]
+    /// The record of step `step` (1-based), if done by the current step.
+    pub fn trace_record(&self, step: usize) -> Option<TraceRecord> {
+        if step == 0 || step > self.st.steps {
+            return None;
+        }
+        self.trace.get(step - 1).map(|r| r.unpack())
     }
 
     /// Faults up to the current step.
@@ -422,9 +463,9 @@ impl World {
     /// Messages decided but not yet published, by publisher (alarms included).
     pub fn pending_from(&self, actor: ActorId) -> usize {
         self.st
-            .pending
+            .parked
             .iter()
-            .filter(|p| p.publisher == actor)
+            .filter(|p| p.as_ref().is_some_and(|(_, a)| *a == actor))
             .count()
     }
 
@@ -681,11 +722,14 @@ impl World {
             self.observe(WAITER);
             return;
         }
-        let Some(p) = self.st.pending.pop() else {
+        let Some(due) = self.st.pending.pop() else {
             return;
         };
-        let mut env = p.env;
-        env.at_ms = p.at;
+        let Some((mut env, publisher)) = self.st.parked[due.slot as usize].take() else {
+            return;
+        };
+        self.st.free_slots.push(due.slot);
+        env.at_ms = due.at;
         let cook_names = &self.cook_names;
         self.st.stats.published(&env, |name| {
             cook_names.iter().position(|c| c.as_str() == name)
@@ -693,7 +737,7 @@ impl World {
         self.targets.clear();
         let targets = &mut self.targets;
         self.st.bus.route(&env, |a| targets.push(a));
-        let seq = self.store.append(env, p.publisher);
+        let seq = self.store.append(env, publisher);
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
             self.enqueue(actor, seq);
@@ -751,12 +795,17 @@ impl World {
     fn schedule(&mut self, at: u64, publisher: ActorId, env: Envelope) {
         self.st.next_pending += 1;
         let order = self.st.next_pending;
-        self.st.pending.push(Pending {
-            at,
-            order,
-            publisher,
-            env,
-        });
+        let slot = match self.st.free_slots.pop() {
+            Some(slot) => {
+                self.st.parked[slot as usize] = Some((env, publisher));
+                slot
+            }
+            None => {
+                self.st.parked.push(Some((env, publisher)));
+                (self.st.parked.len() - 1) as u32
+            }
+        };
+        self.st.pending.push(Due { at, order, slot });
     }
 
     /// Delivers the head of `actor`'s mailbox at the current time.
@@ -855,10 +904,11 @@ impl World {
         };
         let done = now + service;
         let tag = kind.tag();
-        for (at, e) in started
+        let decided: Vec<(u64, Envelope)> = started
             .envelopes(&env, TAG_HOUSE_STARTED, 0, done)
             .chain(out.envelopes(&env, tag, mail.copy, done))
-        {
+            .collect();
+        for (at, e) in decided {
             outcome.outputs.push((at, e.message_type()));
             self.schedule(at, actor, e);
         }
@@ -880,11 +930,13 @@ impl World {
             actor,
             copy,
         };
+        let record = PackedRecord::pack(record);
         if self.st.steps >= self.trace.len() {
             self.trace.push(record);
         } else {
             debug_assert_eq!(
-                self.trace[self.st.steps], record,
+                self.trace.get(self.st.steps),
+                Some(&record),
                 "re-execution diverged from the trace"
             );
         }
