@@ -1,1 +1,171 @@
-fn main() {}
+//! Throughput of the whole restaurant, against a bare-queue baseline measured in the
+//! same run (so the ratio survives a noisy machine).
+//!
+//! `cargo bench --bench throughput` runs, in this order:
+//! 1. **baseline**: as many messages as the engine run publishes, moved through a bare
+//!    `VecDeque` and a `match` on a message enum (the least a message system can do);
+//! 2. **engine**: 100,000 orders placed 120 ms apart, run to idle, full history kept
+//!    (`brigade --orders 100000 --interval-ms 120`);
+//! 3. **rebuild**: every order's process manager rebuilt from its stream in the store,
+//!    the event-sourced house's core cost, on the finished run.
+//!
+//! It prints min and median of each, the engine/baseline ratio and the process's peak
+//! resident memory. Set `BRIGADE_BENCH_ORDERS` to change the order count.
+
+use brigade::message::MessageType;
+use brigade::process::house::rebuild;
+use brigade::scenario::Config;
+use brigade::sim::World;
+use std::collections::VecDeque;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy)]
+enum Bare {
+    Placed(u64),
+    Cook(u64),
+    Cooked(u64),
+    Done(u64),
+}
+
+/// `n` messages through one queue: each handled message may enqueue the next of its
+/// order, like a chain of actors.
+fn baseline(n: usize) -> u64 {
+    let mut queue: VecDeque<Bare> = VecDeque::with_capacity(1024);
+    let mut log: Vec<Bare> = Vec::with_capacity(n);
+    let mut checksum = 0u64;
+    let mut next = 0u64;
+    while log.len() < n {
+        if queue.is_empty() {
+            next += 1;
+            queue.push_back(Bare::Placed(next));
+        }
+        let m = queue.pop_front().expect("not empty");
+        log.push(m);
+        match m {
+            Bare::Placed(o) => queue.push_back(Bare::Cook(o)),
+            Bare::Cook(o) => queue.push_back(Bare::Cooked(o)),
+            Bare::Cooked(o) => queue.push_back(Bare::Done(o)),
+            Bare::Done(o) => checksum = checksum.wrapping_add(o),
+        }
+    }
+    black_box(&log);
+    checksum
+}
+
+fn engine(orders: u32) -> World {
+    let cfg = Config {
+        orders,
+        interval_ms: 120,
+        ..Config::default()
+    };
+    let mut world = World::new(cfg).expect("valid config");
+    world.run_to_idle();
+    world
+}
+
+fn rebuild_all(world: &World) -> usize {
+    let store = world.store();
+    let mut decided = 0;
+    for corr in store.orders() {
+        let stream = store.stream(corr);
+        let end = stream.last().map_or(0, |s| s + 1);
+        let pm = rebuild(
+            store,
+            corr,
+            end,
+            brigade::process::Definition::PayLast,
+            2,
+            world.params(),
+        );
+        decided += pm.state.done.len();
+    }
+    decided
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[0], times[times.len() / 2])
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run small then.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let orders: u32 = std::env::var("BRIGADE_BENCH_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 2_000 } else { 100_000 });
+    let runs = if quick { 1 } else { 5 };
+
+    let probe = engine(orders);
+    let messages = probe.store().len();
+    let completed = probe.stats().completed;
+    let steps = probe.steps();
+    let rss_engine = peak_rss_mib();
+    assert_eq!(
+        completed + probe.stats().dropped_total(),
+        orders,
+        "every order ends"
+    );
+    assert!(
+        probe
+            .store()
+            .messages()
+            .filter(|m| m.message_type() == MessageType::OrderCompleted)
+            .count()
+            > 0
+    );
+    drop(probe);
+
+    let (base_min, base_med) = time(runs, || baseline(messages));
+    let (eng_min, eng_med) = time(runs.min(3), || engine(orders).steps());
+    let world = engine(orders);
+    let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
+
+    println!("brigade throughput ({orders} orders, 120 ms apart; {messages} messages, {steps} steps, {completed} completed)");
+    println!(
+        "  baseline  bare queue + match, {messages} msgs   min {:>8.1} ms   median {:>8.1} ms",
+        ms(base_min),
+        ms(base_med)
+    );
+    println!(
+        "  engine    run to idle, full history          min {:>8.1} ms   median {:>8.1} ms",
+        ms(eng_min),
+        ms(eng_med)
+    );
+    println!(
+        "  rebuild   every order's process from store   min {:>8.1} ms   median {:>8.1} ms",
+        ms(reb_min),
+        ms(reb_med)
+    );
+    println!(
+        "  ratio     engine / baseline (min)            {:>8.1}×",
+        eng_min.as_secs_f64() / base_min.as_secs_f64()
+    );
+    println!(
+        "  per msg   engine {:.0} ns, baseline {:.1} ns",
+        eng_min.as_secs_f64() * 1e9 / messages as f64,
+        base_min.as_secs_f64() * 1e9 / messages as f64
+    );
+    if let Some(mib) = rss_engine {
+        println!("  peak RSS  after the first engine run           {mib:>8.1} MiB");
+    }
+}

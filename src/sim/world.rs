@@ -616,17 +616,28 @@ impl World {
     /// nothing is left to do.
     pub fn step(&mut self) -> Option<StepOutcome> {
         let log_start = self.store.len() as u32;
+        let mut best = self.next_delivery();
         loop {
             let flush_at = self.next_flush_time();
-            let (deliver_at, actor) = self.next_delivery();
-            if flush_at <= deliver_at {
+            if flush_at <= best.0 {
                 if flush_at == u64::MAX {
                     return None;
                 }
                 self.st.now = flush_at;
                 self.flush_one();
+                // a publication only adds mail: only the actors it reached can have a
+                // new, earlier candidate
+                for k in 0..self.targets.len() {
+                    let a = self.targets[k];
+                    if let Some((start, enq)) = self.candidate(a) {
+                        if (start, enq) < (best.0, best.1) {
+                            best = (start, enq, a);
+                        }
+                    }
+                }
                 continue;
             }
+            let (deliver_at, _, actor) = best;
             self.st.now = deliver_at;
             let mut outcome = self.deliver(actor);
             outcome.published = log_start..self.store.len() as u32;
@@ -664,32 +675,38 @@ impl World {
         }
     }
 
-    /// The earliest delivery: `(start time, actor)`, or `u64::MAX` when none.
-    fn next_delivery(&mut self) -> (u64, ActorId) {
+    /// When `actor` could take the head of its mailbox, and that message's enqueue
+    /// number (the tie-breaker); `None` if it has nothing it may take.
+    fn candidate(&mut self, actor: ActorId) -> Option<(u64, u64)> {
         let now = self.st.now;
-        let mut best = (u64::MAX, u64::MAX, 0 as ActorId);
-        if let Some(r) = self.st.requests.front() {
-            best = (now.max(self.st.busy_until[WAITER as usize]), r.enq, WAITER);
+        let i = actor as usize;
+        if actor == WAITER {
+            let r = self.st.requests.front()?;
+            return Some((now.max(self.st.busy_until[i]), r.enq));
         }
-        for i in 1..self.actors.len() {
-            let Some(head_enq) = self.st.mail[i].front().map(|m| m.enq) else {
-                continue;
-            };
-            let start = if i == DISPATCHER as usize {
-                self.refresh_loads();
-                let limit = self.cfg.queue_limit as usize;
-                match dispatch::ready_at(self.cfg.dispatch, &self.loads, now, limit) {
-                    Some(t) => t,
-                    None => continue,
+        let head = self.st.mail[i].front()?.enq;
+        let start = if actor == DISPATCHER {
+            self.refresh_loads();
+            let limit = self.cfg.queue_limit as usize;
+            dispatch::ready_at(self.cfg.dispatch, &self.loads, now, limit)?
+        } else {
+            now.max(self.st.busy_until[i])
+        };
+        Some((start, head))
+    }
+
+    /// The earliest delivery: `(start time, enqueue number, actor)`; the time is
+    /// `u64::MAX` when there is none.
+    fn next_delivery(&mut self) -> (u64, u64, ActorId) {
+        let mut best = (u64::MAX, u64::MAX, WAITER);
+        for a in 0..self.actors.len() as ActorId {
+            if let Some((start, enq)) = self.candidate(a) {
+                if (start, enq) < (best.0, best.1) {
+                    best = (start, enq, a);
                 }
-            } else {
-                now.max(self.st.busy_until[i])
-            };
-            if (start, head_enq) < (best.0, best.1) {
-                best = (start, head_enq, i as ActorId);
             }
         }
-        (best.0, best.2)
+        best
     }
 
     fn tick_sampler(&mut self) {
@@ -711,7 +728,9 @@ impl World {
     fn flush_one(&mut self) {
         self.tick_sampler();
         let pending_at = self.st.pending.peek().map_or(u64::MAX, |p| p.at);
+        self.targets.clear();
         if pending_at > self.scheduled_at() {
+            self.targets.push(WAITER);
             self.st.next_scheduled += 1;
             let enq = self.next_mail();
             self.st.requests.push_back(Request {
