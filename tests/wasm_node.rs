@@ -490,6 +490,9 @@ fn export_import_round_trips_the_history() {
     assert_eq!(inputs[0]["action"]["type"], "PlaceOrder");
     assert_eq!(inputs[0]["action"]["dodgy"], true);
     assert_eq!(inputs[1]["action"]["type"], "SetProcessVersion");
+    assert_eq!(inputs[1]["action"]["version"], 1);
+    assert_eq!(inputs[2]["action"]["type"], "PlaceOrder");
+    assert_eq!(inputs[2]["action"]["dodgy"], false);
     assert_eq!(to_json(&sim.call("inputs", &[])), run["inputs"]);
     assert_eq!(run["report"]["orders"], 6);
 
