@@ -124,7 +124,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
     }
     cfg.validate().map_err(|e| {
-        let option = match e.field {
+        let option = match e.field.as_str() {
             "cooks" => "--cooks".to_string(),
             "interval_ms" => "--interval-ms".to_string(),
             f => format!("--{}", f.replace('_', "-")),

@@ -144,10 +144,8 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
     let config = file
         .config
         .ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
-    let config: Config = serde_json::from_value(config).map_err(|e| ConfigError {
-        field: "config",
-        message: clean_serde_error(&e.to_string()),
-    })?;
+    let config: Config =
+        serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
     config.validate()?;
     let inputs: Vec<Input> = match file.inputs {
         Some(v) => serde_json::from_value(v)

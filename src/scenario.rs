@@ -142,15 +142,38 @@ fn seed_from_number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D:
 #[error("{field}: {message}")]
 pub struct ConfigError {
     /// The offending key (snake_case, as in the run file).
-    pub field: &'static str,
+    pub field: String,
     /// What is wrong, for humans.
     pub message: String,
 }
 
-fn bad(field: &'static str, message: impl Into<String>) -> ConfigError {
+fn bad(field: &str, message: impl Into<String>) -> ConfigError {
     ConfigError {
-        field,
+        field: field.to_string(),
         message: message.into(),
+    }
+}
+
+impl ConfigError {
+    /// An error about `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        bad(field, message)
+    }
+
+    /// A deserialisation error, named after the key where it happened (`config` when
+    /// it concerns the whole object, such as an unknown key).
+    pub fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = e.path().to_string();
+        let message = clean_serde_error(&e.into_inner().to_string());
+        let unknown = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match unknown {
+            Some(name) if path.is_empty() || path == "." => name.to_string(),
+            _ if path.is_empty() || path == "." => "config".to_string(),
+            _ => path,
+        };
+        bad(&field, message)
     }
 }
 
@@ -268,8 +291,8 @@ impl Config {
 
     /// A config from JSON text (a partial object: missing keys take defaults), validated.
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
-        let cfg: Config = serde_json::from_str(text)
-            .map_err(|e| bad("config", clean_serde_error(&e.to_string())))?;
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let cfg: Config = serde_path_to_error::deserialize(de).map_err(ConfigError::from_serde)?;
         cfg.validate()?;
         Ok(cfg)
     }

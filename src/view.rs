@@ -54,8 +54,20 @@ pub struct OutputView {
     /// Type name.
     #[serde(rename = "type")]
     pub type_name: &'static str,
+    /// `"command"` or `"event"`.
+    pub kind: &'static str,
     /// When it is (or was) published.
     pub at_ms: u64,
+}
+
+impl OutputView {
+    fn new(t: MessageType, at_ms: u64) -> Self {
+        OutputView {
+            type_name: t.name(),
+            kind: t.kind().name(),
+            at_ms,
+        }
+    }
 }
 
 /// A fault during a step.
@@ -317,10 +329,8 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         faults,
     };
     if rec.seq == u32::MAX {
-        view.outputs.push(OutputView {
-            type_name: MessageType::OrderPlaced.name(),
-            at_ms: rec.at_ms,
-        });
+        view.outputs
+            .push(OutputView::new(MessageType::OrderPlaced, rec.at_ms));
         return Some(view);
     }
     let env = store.frontier_get(rec.seq as usize)?;
@@ -336,19 +346,21 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         expected.push(ids::derive(env.id, TAG_HOUSE_STARTED, 0, 0));
     }
     debug_assert!(info.kind != ActorKind::House || info.kind.tag() == TAG_HOUSE);
-    for &s in store.frontier_stream(&env.correlation_id) {
-        if s <= rec.seq {
-            continue;
-        }
-        if let Some(out) = store.frontier_get(s as usize) {
-            if out.answers(env.id) && expected.contains(&out.id) {
-                view.outputs.push(OutputView {
-                    type_name: out.message_type().name(),
-                    at_ms: out.at_ms,
-                });
-            }
+    // the answers are in the recorded run, or still waiting to be published
+    let mut seen: Vec<Uuid> = Vec::new();
+    let recorded = store
+        .frontier_stream(&env.correlation_id)
+        .iter()
+        .filter(|&&s| s > rec.seq)
+        .filter_map(|&s| store.frontier_get(s as usize))
+        .map(|out| (out.at_ms, out));
+    for (at, out) in recorded.chain(world.pending_answers(env.id)) {
+        if out.answers(env.id) && expected.contains(&out.id) && !seen.contains(&out.id) {
+            seen.push(out.id);
+            view.outputs.push(OutputView::new(out.message_type(), at));
         }
     }
+    view.outputs.sort_by_key(|o| o.at_ms);
     Some(view)
 }
 

@@ -23,9 +23,11 @@ fn install_panic_hook() {
     use std::sync::Once;
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
             let text = format!("internal error (please report): {info}");
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
+            previous(info);
         }));
     });
 }

@@ -25,6 +25,5 @@ pub struct Input {
     /// Steps done when the action happened.
     pub step: usize,
     /// What happened.
-    #[serde(flatten)]
     pub action: Action,
 }

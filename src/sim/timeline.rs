@@ -56,6 +56,9 @@ impl Timeline {
     pub fn step(&mut self) -> Option<StepOutcome> {
         let at_frontier = self.world.steps() == self.world.frontier_steps();
         if at_frontier && self.frontier_idle {
+            // publishes what is left after the last delivery (alarms that ring for
+            // nobody), as the run did when it first went idle
+            self.world.step();
             return None;
         }
         let outcome = self.world.step();
@@ -103,6 +106,10 @@ impl Timeline {
                 break;
             }
         }
+        if target == self.total() && self.frontier_idle {
+            // the end of an idle run includes what was published after its last step
+            self.world.step();
+        }
     }
 
     /// Runs the known run to its end and then on until idle; the cursor ends there.
@@ -139,7 +146,7 @@ impl Timeline {
     pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
         if !crate::process::VERSIONS.contains(&version) {
             return Err(ConfigError {
-                field: "process_version",
+                field: "process_version".to_string(),
                 message: format!("versions are 1 and 2, got {version}"),
             });
         }

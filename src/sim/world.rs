@@ -246,7 +246,7 @@ impl World {
     pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
         cfg.validate()?;
         let bad_input = |message: String| ConfigError {
-            field: "inputs",
+            field: "inputs".to_string(),
             message,
         };
         for (i, input) in inputs.iter().enumerate() {
@@ -469,6 +469,22 @@ impl World {
             .count()
     }
 
+    /// Messages decided in answer to message `cause` and not yet published:
+    /// `(publish time, envelope)`.
+    pub fn pending_answers(&self, cause: Uuid) -> Vec<(u64, &Envelope)> {
+        let mut found: Vec<(u64, u64, &Envelope)> = self
+            .st
+            .pending
+            .iter()
+            .filter_map(|due| {
+                let (env, _) = self.st.parked.get(due.slot as usize)?.as_ref()?;
+                env.answers(cause).then_some((due.at, due.order, env))
+            })
+            .collect();
+        found.sort_by_key(|&(at, order, _)| (at, order));
+        found.into_iter().map(|(at, _, env)| (at, env)).collect()
+    }
+
     /// Correlation topics on the bus (one per live order).
     pub fn correlation_topics(&self) -> usize {
         self.st.bus.correlation_topics()
@@ -509,7 +525,7 @@ impl World {
     pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
         if !crate::process::VERSIONS.contains(&version) {
             return Err(ConfigError {
-                field: "process_version",
+                field: "process_version".to_string(),
                 message: format!("versions are 1 and 2, got {version}"),
             });
         }
