@@ -51,6 +51,16 @@ export function setText(node, text) {
   if (node.textContent !== s) node.textContent = s;
 }
 
+/** Set a boolean property (hidden, disabled) only when it changes: each write restyles. */
+export function setFlag(node, name, value) {
+  if (node[name] !== value) node[name] = value;
+}
+
+/** Toggle a class only when it changes. */
+export function setClass(node, name, on) {
+  if (node.classList.contains(name) !== on) node.classList.toggle(name, on);
+}
+
 /** Simulated milliseconds as seconds with three decimals. */
 export function formatMs(ms) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return "–";

@@ -1,7 +1,7 @@
 // The restaurant floor: one box per actor with its queue and busy state, and the
 // messages of the last step drawn as arrows from the publisher to the receiver.
 
-import { $, el, svg, replace, setText, formatMs, shortId } from "./dom.js";
+import { $, el, svg, replace, setText, setClass, formatMs, shortId } from "./dom.js";
 
 // Where each kind of actor stands; the flow reads left to right.
 const COLUMN_OF_KIND = {
@@ -34,7 +34,11 @@ export class FloorView {
     this.signature = "";
     this.lastKey = "";
     this.lastArrows = null;
-    new ResizeObserver(() => this.drawArrows(this.lastArrows)).observe($("#floor"));
+    // box positions are measured after layout (in a ResizeObserver callback), never while
+    // rendering, so a frame costs one layout
+    this.rects = null;
+    this.observer = new ResizeObserver(() => { this.rects = null; this.drawArrows(this.lastArrows); });
+    this.observer.observe($("#floor"));
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -42,6 +46,7 @@ export class FloorView {
     const signature = actors.map((a) => `${a.name}:${a.kind}`).join("|");
     if (signature === this.signature) return;
     this.signature = signature;
+    this.rects = null;
     this.boxes.clear();
     const columns = [0, 1, 2, 3].map((i) => el("div", { class: `floor-col col-${i}` }));
     for (const actor of actors) {
@@ -61,6 +66,7 @@ export class FloorView {
         el("span", { class: "queue" }, "queue ", queueLength), bar, busy),
       el("div", { class: "actor-extra" }, extra));
       this.boxes.set(actor.name, { box, queueLength, busy, extra, badges, fill: bar.firstChild });
+      this.observer.observe(box);
       columns[COLUMN_OF_KIND[actor.kind] ?? 2].append(box);
     }
     this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
@@ -78,17 +84,18 @@ export class FloorView {
       const parts = this.boxes.get(actor.name);
       if (!parts) continue;
       setText(parts.queueLength, actor.queue ?? 0);
-      parts.fill.style.width = `${Math.min(100, (100 * (actor.queue ?? 0)) / maxQueue)}%`;
+      const fill = `${Math.min(100, (100 * (actor.queue ?? 0)) / maxQueue)}%`;
+      if (parts.fill.style.width !== fill) parts.fill.style.width = fill;
       const busy = Boolean(actor.busy);
-      parts.box.classList.toggle("is-busy", busy);
-      parts.box.dataset.busy = String(busy);
+      setClass(parts.box, "is-busy", busy);
+      if (parts.box.dataset.busy !== String(busy)) parts.box.dataset.busy = String(busy);
       setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : "idle");
       const extras = [`handled ${actor.handled ?? 0}`];
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
-      parts.badges.replaceChildren();
-      parts.box.classList.remove("is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl");
+      if (parts.badges.firstChild) parts.badges.replaceChildren();
+      for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
     }
     this.showStep(frame.lastStep());
   }
@@ -133,14 +140,12 @@ export class FloorView {
 
     const outputTypes = (step.outputs ?? []).map((o) => o.type);
     const allTypes = [step.type, ...outputTypes];
-    if (allTypes.some((t) => TIMEOUT_TYPES.has(t))) {
-      for (const name of [step.actor, ...this.namesOfKind("alarm-clock")]) {
-        const parts = this.boxes.get(name);
-        if (parts && !parts.box.classList.contains("has-timeout")) {
-          parts.box.classList.add("has-timeout");
-          parts.badges.append(el("span", { class: "chip timeout", title: "a step timed out", text: "◷ timeout" }));
-        }
-      }
+    if (TIMEOUT_TYPES.has(step.type)) {
+      // the alarm clock's message arrived: a step of the order took too long
+      receiver?.box.classList.add("has-timeout");
+      receiver?.badges.append(el("span", { class: "chip timeout", title: "a step of the order timed out", text: "◷ timeout" }));
+    } else if (outputTypes.some((t) => TIMEOUT_TYPES.has(t))) {
+      receiver?.badges.append(el("span", { class: "chip timeout", title: "a timer was set: it fires if the step is not done in time", text: "◷ timer set" }));
     }
     if (allTypes.some((t) => TTL_TYPES.has(t))) {
       receiver?.box.classList.add("has-ttl");
@@ -172,24 +177,47 @@ export class FloorView {
     return [...this.boxes.entries()].filter(([, p]) => p.box.dataset.kind === kind).map(([name]) => name);
   }
 
-  drawArrows(arrows) {
-    this.lastArrows = arrows;
+  deferDraw() {
+    this.measuring = true;
+    requestAnimationFrame(() => {
+      // a rAF callback runs before this frame's layout: measuring here forces one layout at
+      // most, and only when the boxes moved
+      this.drawArrows(this.lastArrows);
+      this.measuring = false;
+    });
+  }
+
+  /** Box rectangles relative to the floor, measured once and kept until invalidated. */
+  measure() {
+    if (this.rects) return this.rects;
     const area = $("#floor");
     const origin = area.getBoundingClientRect();
-    this.arrows.setAttribute("width", String(area.scrollWidth));
-    this.arrows.setAttribute("height", String(area.scrollHeight));
+    this.rects = new Map();
+    for (const [name, parts] of this.boxes) {
+      const r = parts.box.getBoundingClientRect();
+      this.rects.set(name, { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height });
+    }
+    this.rects.size_ = { width: area.scrollWidth, height: area.scrollHeight };
+    return this.rects;
+  }
+
+  drawArrows(arrows) {
+    this.lastArrows = arrows;
+    // before the first layout there is nothing to measure: the observer draws them then
+    if (!this.rects && !this.measuring) return this.deferDraw();
+    const rects = this.measure();
+    this.arrows.setAttribute("width", String(rects.size_.width));
+    this.arrows.setAttribute("height", String(rects.size_.height));
     this.arrows.replaceChildren(
       svg("defs", {},
         marker("arrow-command"), marker("arrow-event"), marker("arrow-fault")));
     if (!arrows) return;
     for (const a of arrows) {
-      const from = this.boxes.get(a.from)?.box;
-      const to = this.boxes.get(a.to)?.box;
-      if (!from || !to || from === to) continue;
-      const r1 = from.getBoundingClientRect();
-      const r2 = to.getBoundingClientRect();
-      const c1 = { x: r1.left + r1.width / 2 - origin.left, y: r1.top + r1.height / 2 - origin.top };
-      const c2 = { x: r2.left + r2.width / 2 - origin.left, y: r2.top + r2.height / 2 - origin.top };
+      const r1 = rects.get(a.from);
+      const r2 = rects.get(a.to);
+      if (!r1 || !r2 || a.from === a.to) continue;
+      const c1 = { x: r1.left + r1.width / 2, y: r1.top + r1.height / 2 };
+      const c2 = { x: r2.left + r2.width / 2, y: r2.top + r2.height / 2 };
       const p1 = edgePoint(c1, c2, r1);
       const p2 = edgePoint(c2, c1, r2);
       const mx = (p1.x + p2.x) / 2;

@@ -2,7 +2,7 @@
 // state after each message, what it decided, reinterpreted under another definition or
 // version), a sequence diagram across actors, and the causation tree.
 
-import { $, $$, el, svg, setText, formatMs, shortId } from "./dom.js";
+import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
@@ -68,16 +68,20 @@ export class InspectorView {
     const next = Math.max(0, Math.min(last, current + delta));
     this.pos = next === last ? null : next;
     this.renderReplay();
+    $("#pm-rows .is-current")?.scrollIntoView({ block: "nearest" });
   }
 
   update(frame) {
     const app = this.app;
-    for (const tab of $$(".tabs [role=tab]")) tab.setAttribute("aria-selected", String(tab.dataset.tab === app.tab));
+    for (const tab of $$(".tabs [role=tab]")) {
+      const selected = String(tab.dataset.tab === app.tab);
+      if (tab.getAttribute("aria-selected") !== selected) tab.setAttribute("aria-selected", selected);
+    }
     // with nothing selected, follow the order of the current step
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
-    for (const body of $$(".tab-body")) body.hidden = body.dataset.body !== app.tab || !corr;
-    $("#inspector-empty").hidden = Boolean(corr);
+    for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || !corr);
+    setFlag($("#inspector-empty"), "hidden", Boolean(corr));
     if (following && corr !== this.followed) {
       this.followed = corr;
       this.pos = null;
@@ -90,7 +94,7 @@ export class InspectorView {
     if (frame.playing && now - this.lastRender < 250) { app.changedSoon(); return; }
     this.lastRender = now;
     this.key = key;
-    $("#unpin").hidden = following;
+    setFlag($("#unpin"), "hidden", following);
     if (!corr) {
       setText($("#inspector-following"), "");
       setText($("#inspector-order"), "");
@@ -156,7 +160,6 @@ export class InspectorView {
     const current = steps[pos];
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
     setText($("#pm-state"), current ? JSON.stringify(current.state, null, 2) : "");
-    tbody.querySelector(".is-current")?.scrollIntoView({ block: "nearest" });
   }
 
   /** The actor that received `m`: whoever published a message it caused, else by type. */

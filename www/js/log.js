@@ -64,8 +64,24 @@ export class LogView {
     this.orderOptions = "";
     this.frame = null;
 
+    // geometry is read in events and observers, never while rendering (no forced layouts)
+    this.scrollTop = 0;
+    this.height = 300;
+    this.gutter = -1;
+    new ResizeObserver(() => {
+      this.height = this.scroller.clientHeight || 300;
+      const gutter = this.scroller.offsetWidth - this.scroller.clientWidth;
+      if (gutter !== this.gutter) {
+        this.gutter = gutter;
+        // the header sits outside the scroller: give it the scrollbar's width so columns line up
+        this.scroller.previousElementSibling.style.paddingRight = `${6 + gutter}px`;
+      }
+      this.rowsKey = "";
+      this.renderRows();
+    }).observe(this.scroller);
     let pending = false;
     this.scroller.addEventListener("scroll", () => {
+      this.scrollTop = this.scroller.scrollTop;
       if (pending) return;
       pending = true;
       requestAnimationFrame(() => { pending = false; this.renderRows(); });
@@ -102,7 +118,6 @@ export class LogView {
       this.viewKey = "";
       this.app.changed();
     }
-    if (!frame.playing) this.refreshOptions(false);
     if (cursorMoved) this.scrollToCurrent(false);
     this.rowsKey = "";
     this.renderRows();
@@ -139,30 +154,29 @@ export class LogView {
     let index = this.view.indexOf(target);
     if (index < 0) index = this.view.length - 1;
     const top = index * ROW_HEIGHT;
-    const height = this.scroller.clientHeight;
-    const { scrollTop } = this.scroller;
+    const { height, scrollTop } = this;
     if (force || top < scrollTop || top + ROW_HEIGHT > scrollTop + height) {
-      this.scroller.scrollTop = Math.max(0, top - height * 0.6);
+      this.setScroll(Math.max(0, top - height * 0.6));
     }
+  }
+
+  setScroll(top) {
+    const max = Math.max(0, this.view.length * ROW_HEIGHT - this.height);
+    this.scrollTop = Math.min(top, max);
+    this.scroller.scrollTop = this.scrollTop;
   }
 
   renderRows() {
     const frame = this.frame;
     if (!frame) return;
-    const height = this.scroller.clientHeight || 300;
-    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.view.length, Math.ceil((this.scroller.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const { height } = this;
+    const scrollTop = Math.min(this.scrollTop, Math.max(0, this.view.length * ROW_HEIGHT - height));
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.view.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
     const key = `${this.viewKey}:${first}:${last}:${this.app.selected ?? ""}`;
     if (key === this.rowsKey) return;
     this.rowsKey = key;
     const messages = first < last ? this.view.rows(first, last) : [];
-    // the header sits outside the scroller: give it the scrollbar's width so columns line up
-    const gutter = this.scroller.offsetWidth - this.scroller.clientWidth;
-    const head = this.scroller.previousElementSibling;
-    if (head && head.dataset.gutter !== String(gutter)) {
-      head.dataset.gutter = String(gutter);
-      head.style.paddingRight = `${6 + gutter}px`;
-    }
     this.rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     const delivered = frame.deliveredSeq;
     const selected = this.app.selected;
@@ -196,7 +210,11 @@ export class LogView {
     const key = `${frame.gen}:${frame.count}`;
     if (!force && key === this.orderOptions) return;
     this.orderOptions = key;
-    const orders = app.call(() => app.sim.orders(), []) ?? [];
+    // the newest orders first; a run of thousands lists the latest 2,000
+    const count = typeof app.sim.orderCount === "function" ? app.call(() => app.sim.orderCount(), 0) : null;
+    const orders = (count === null
+      ? app.call(() => app.sim.orders(), []) ?? []
+      : app.call(() => app.sim.orders(Math.max(0, count - 2000), count), []) ?? []).reverse();
     const current = app.filters.order;
     const options = [el("option", { value: "", text: "all" })];
     for (const o of orders) {
@@ -223,7 +241,10 @@ export class LogView {
   /** Jump the log to a seq (used by the inspector). */
   reveal(seq) {
     const index = this.view.indexOf(seq);
-    if (index >= 0) this.scroller.scrollTop = Math.max(0, index * ROW_HEIGHT - this.scroller.clientHeight / 3);
+    if (index >= 0) {
+      this.setScroll(Math.max(0, index * ROW_HEIGHT - this.height / 3));
+      this.renderRows();
+    }
   }
 }
 

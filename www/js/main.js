@@ -476,7 +476,7 @@ class App {
     this.log.update(frame);
     this.inspector.update(frame);
     this.numbers.update(frame);
-    document.body.dataset.ready = "true";
+    if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
 

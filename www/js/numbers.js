@@ -5,6 +5,7 @@
 import { $, el, setText, formatMs, formatInt } from "./dom.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
+const ORDER_ROWS = 40;
 const KNOWN = new Set(["orders", "completed", "dropped", "per_cook"]);
 
 export class NumbersView {
@@ -14,7 +15,11 @@ export class NumbersView {
     this.lastRender = 0;
     this.canvas = $("#queue-chart");
     this.samples = null;
-    new ResizeObserver(() => this.drawChart()).observe(this.canvas.parentElement);
+    this.width = 300;
+    new ResizeObserver(([entry]) => {
+      this.width = Math.max(200, Math.floor(entry.contentRect.width));
+      this.drawChart();
+    }).observe(this.canvas.parentElement);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.drawChart());
     $("#orders-rows").addEventListener("click", (event) => {
       const row = event.target.closest("tr[data-correlation-id]");
@@ -32,8 +37,7 @@ export class NumbersView {
     const app = this.app;
     const report = app.call(() => app.sim.report(), null);
     this.renderReport(report);
-    const width = Math.max(100, Math.floor(this.canvas.parentElement.getBoundingClientRect().width));
-    this.samples = app.call(() => app.sim.queueSamples(width), null);
+    this.samples = app.call(() => app.sim.queueSamples(this.width), null);
     this.drawChart();
     this.renderOrders(frame);
   }
@@ -62,14 +66,14 @@ export class NumbersView {
         el("dt", { text: k.replace(/_/g, " ") }), el("dd", {}, describe(k, v))))) : null);
   }
 
-  /** The newest 500 orders (a long run would make a table nobody reads). */
+  /** The newest orders first; a long run shows the latest ones (click one to inspect it). */
   renderOrders(frame) {
     const app = this.app;
     const n = frame.orderCount();
     const orders = typeof app.sim.orderCount === "function"
-      ? app.call(() => app.sim.orders(Math.max(0, n - 500), n), []) ?? []
-      : frame.orders().slice(-500);
-    const rows = orders.map((o) => el("tr", {
+      ? app.call(() => app.sim.orders(Math.max(0, n - ORDER_ROWS), n), []) ?? []
+      : frame.orders().slice(-ORDER_ROWS);
+    const rows = orders.reverse().map((o) => el("tr", {
       "data-correlation-id": o.correlation_id, "data-testid": "order-row", "data-status": o.status,
       class: `${o.correlation_id === this.app.selected ? "is-selected" : ""} status-${o.status}`,
     },
@@ -79,24 +83,26 @@ export class NumbersView {
     el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status }),
     el("td", { text: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : formatMs(o.finished_at_ms - o.placed_at_ms) })));
+    if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
     $("#orders-rows").replaceChildren(...rows);
   }
 
   drawChart() {
     const canvas = this.canvas;
-    const box = canvas.parentElement.getBoundingClientRect();
-    const width = Math.max(200, Math.floor(box.width));
+    const width = this.width;
     const height = 150;
     const ratio = window.devicePixelRatio || 1;
-    canvas.width = width * ratio;
-    canvas.height = height * ratio;
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
+    if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
+      canvas.width = width * ratio;
+      canvas.height = height * ratio;
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const styles = getComputedStyle(document.documentElement);
-    const fg = styles.getPropertyValue("--muted").trim() || "#666";
-    const grid = styles.getPropertyValue("--line").trim() || "#ddd";
+    const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+    const fg = dark ? "#9aa4b4" : "#5c6677";
+    const grid = dark ? "#343a45" : "#d9dee6";
     ctx.clearRect(0, 0, width, height);
     ctx.font = "11px system-ui, sans-serif";
     const data = this.samples;

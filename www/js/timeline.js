@@ -1,7 +1,7 @@
 // Time control: step buttons, play/pause and speed, the timeline slider, the simulated
 // clock and the progress of a run still being computed.
 
-import { $, setText, formatMs, formatInt } from "./dom.js";
+import { $, setText, setFlag, formatMs, formatInt } from "./dom.js";
 
 export class TimelineView {
   constructor(app) {
@@ -31,19 +31,20 @@ export class TimelineView {
     if (document.activeElement !== slider || !this.app.dragging) {
       if (slider.value !== String(frame.cursor)) slider.value = String(frame.cursor);
     }
-    slider.setAttribute("aria-valuetext", `step ${frame.cursor} of ${frame.total}`);
+    const valueText = `step ${frame.cursor} of ${frame.total}`;
+    if (slider.getAttribute("aria-valuetext") !== valueText) slider.setAttribute("aria-valuetext", valueText);
     setText($("#current-step"), frame.cursor);
     setText($("#total-steps"), frame.total);
     setText($("#message-count"), frame.count);
     setText($("#clock"), formatMs(frame.nowMs));
-    $("#play").hidden = frame.playing;
-    $("#pause").hidden = !frame.playing;
+    setFlag($("#play"), "hidden", frame.playing);
+    setFlag($("#pause"), "hidden", !frame.playing);
     const atEnd = frame.cursor >= frame.total && frame.idle;
-    $("#step-forward").disabled = atEnd;
-    $("#run-to-end").disabled = atEnd;
-    $("#step-back").disabled = frame.cursor === 0;
+    setFlag($("#step-forward"), "disabled", atEnd);
+    setFlag($("#run-to-end"), "disabled", atEnd);
+    setFlag($("#step-back"), "disabled", frame.cursor === 0);
     const progress = $("#progress");
-    progress.hidden = !frame.computing;
+    setFlag(progress, "hidden", !frame.computing);
     if (frame.computing) setText($("#progress-text"), `computing the run… ${formatInt(frame.total)} steps so far`);
   }
 }
