@@ -249,6 +249,10 @@ test("the floor shows the last step's message from publisher to receiver", { ski
   const label = await arrow.textContent();
   assert.match(label, kind === "event" ? /^EVT / : /^CMD /, "the arrow says command or event in words");
   assert.match(await text(p, "step-caption"), /^Step 14 /);
+  // walking through the first steps (orders whose process has not started yet) is quiet
+  for (let n = 0; n <= 30; n += 3) await slide(p, n);
+  assert.equal(await p.getByTestId("error").isVisible(), false, "no error while stepping through a run");
+  await slide(p, 14);
   assert.equal(await p.locator("[data-testid=actor].is-receiver").count(), 1, "the receiving actor is marked");
   await screenshot(p, "floor");
 });
@@ -307,6 +311,7 @@ test("narrow screen and dark mode render", { skip }, async () => {
   assert.ok(overflow <= 1, `no horizontal scrolling on a narrow screen (overflow ${overflow}px)`);
   assert.equal(await p.getByTestId("place-order").isVisible(), true);
   assert.equal(await p.getByTestId("step-forward").isVisible(), true);
+  assert.equal(await p.getByTestId("error").isVisible(), false, "no error shown");
   await screenshot(p, "narrow");
   await p.evaluate(() => window.scrollTo(0, 900));
   await screenshot(p, "narrow-scrolled");
@@ -316,9 +321,37 @@ test("narrow screen and dark mode render", { skip }, async () => {
   await slide(page, 20);
   await page.locator("[data-testid=message-row]").first().click();
   await settle(page);
+  assert.equal(await page.getByTestId("error").isVisible(), false, "no error shown");
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.notEqual(bg, "rgb(246, 247, 249)", "dark mode changes the colours");
   await screenshot(page, "dark");
+});
+
+test("every step of a chaos run renders without errors, in every inspector view", { skip }, async () => {
+  const p = await fresh();
+  await p.getByTestId("setup-toggle").click();
+  await p.getByTestId("preset").selectOption("chaos");
+  await p.getByTestId("cfg-dodgy").fill("0.3");
+  await p.getByTestId("start-run").click();
+  await waitReady(p);
+  const result = await p.evaluate(() => {
+    const app = window.brigade;
+    const total = app.sim.totalSteps();
+    const seen = { faults: 0, duplicates: 0, timeouts: 0 };
+    for (let n = 0; n <= total; n++) {
+      app.tab = ["pm", "seq", "tree"][n % 3];
+      app.seek(n);
+      app.render();
+      const step = app.sim.lastStep();
+      if (step?.faults.length) seen.faults++;
+      if (step?.duplicate) seen.duplicates++;
+      if (step?.type === "StepTimedOut") seen.timeouts++;
+      if (!document.querySelector("[data-testid=error]").hidden) return { n, error: document.querySelector("[data-testid=error]").textContent };
+    }
+    return { total, seen };
+  });
+  assert.equal(result.error, undefined, `no error at step ${result.n}: ${result.error}`);
+  assert.ok(result.seen.faults > 0 && result.seen.duplicates > 0, "the chaos run has drops and duplicates to show");
 });
 
 test("an engine panic is shown, not a frozen tab", { skip }, async () => {

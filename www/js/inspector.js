@@ -4,6 +4,7 @@
 
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
+import { guard, errorText } from "./engine.js";
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
@@ -48,7 +49,8 @@ export class InspectorView {
   }
 
   showOriginal(correlationId, order) {
-    if (!order || this.originalShownFor === correlationId) return;
+    // the definition is known once the house has started the order's process manager
+    if (!order?.definition || this.originalShownFor === correlationId) return;
     this.originalShownFor = correlationId;
     $("#replay-definition").value = order.definition;
     $("#replay-version").value = String(order.version);
@@ -105,8 +107,9 @@ export class InspectorView {
     const order = frame.orderBy(corr);
     this.showOriginal(corr, order);
     setText($("#inspector-following"), following ? "following the current step · click a message to pin an order" : "");
+    const process = order?.definition ? ` · ${order.definition} v${order.version}` : " · process not started yet";
     setText($("#inspector-order"), order
-      ? `#${order.order} · table ${order.table} · ${order.definition} v${order.version}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
+      ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
       : `${shortId(corr)} · not placed yet at this step`);
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
     if (app.tab === "pm") this.updateReplay(corr, stream, order);
@@ -119,17 +122,24 @@ export class InspectorView {
     const definition = $("#replay-definition").value;
     const version = Number($("#replay-version").value);
     this.replay = null;
-    if (!order) {
+    $("#replay-diff").classList.remove("warn");
+    $("#pm-view").classList.toggle("not-started", !order?.definition);
+    if (!order?.definition) {
       $("#pm-rows").replaceChildren();
       setText($("#pm-state"), "");
       setText($("#replay-pos"), "");
-      setText($("#replay-diff"), "");
+      setText($("#replay-diff"), order ? "The house has not started this order's process manager yet." : "");
       return;
     }
     try {
-      this.replay = app.call(() => app.sim.replay(corr, definition, version), null);
+      // a panic still goes to the error banner (guard); a refusal is about this view only
+      this.replay = guard(() => app.sim.replay(corr, definition || undefined, version || undefined), null);
     } catch (error) {
-      app.showError(`Replay under ${definition} v${version}: ${error.message}`);
+      setText($("#replay-diff"), `Cannot replay as ${definition} v${version}: ${errorText(error)}`);
+      $("#replay-diff").classList.add("warn");
+      $("#pm-rows").replaceChildren();
+      setText($("#pm-state"), "");
+      return;
     }
     this.renderReplay();
   }
