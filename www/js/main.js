@@ -162,7 +162,7 @@ class App {
         for (const input of state.inputs) {
           await this.growTo(sim, input.step);
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
-          guard(() => sim.seek(input.step));
+          guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
           if (action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: action.dodgy }));
           else guard(() => sim.setProcessVersion(action.version));
@@ -177,7 +177,7 @@ class App {
       this.adopt(sim, configDiff(state.config, this.defaults));
       const lastVersion = [...state.inputs].reverse().find((i) => inputAction(i).type === "SetProcessVersion");
       if (lastVersion) $("#live-version").value = String(inputAction(lastVersion).version);
-      guard(() => sim.seek(state.step));
+      guard(() => seekTo(sim, state.step));
       this.tab = state.tab;
       if (state.order) {
         const order = (guard(() => sim.orders(), []) ?? []).find((o) => o.order === state.order);
@@ -220,7 +220,7 @@ class App {
       const t0 = performance.now();
       const idle = this.call(() => sim.extend(this.chunk), true);
       this.chunk = adapt(this.chunk, performance.now() - t0);
-      if (this.endWanted) this.call(() => sim.seek(sim.totalSteps()));
+      if (this.endWanted) this.call(() => seekTo(sim, sim.totalSteps()));
       if (idle) {
         this.growing = false;
         this.endWanted = false;
@@ -249,7 +249,7 @@ class App {
     this.endWanted = false;
     const target = Math.max(0, this.call(() => this.sim.currentStep(), 0) - n);
     if (n === 1) this.call(() => this.sim.stepBack());
-    else this.call(() => this.sim.seek(target));
+    else this.call(() => seekTo(this.sim, target));
     this.changed();
   }
 
@@ -257,14 +257,14 @@ class App {
     this.endWanted = false;
     const total = this.call(() => this.sim.totalSteps(), 0);
     const target = Math.max(0, Math.min(total, Math.round(n)));
-    this.call(() => this.sim.seek(target));
+    this.call(() => seekTo(this.sim, target));
     this.changed();
   }
 
   runToEnd() {
     this.pause();
     const idle = this.call(() => this.sim.frontierIdle(), true);
-    this.call(() => this.sim.seek(this.sim.totalSteps()));
+    this.call(() => seekTo(this.sim, this.sim.totalSteps()));
     if (!idle) {
       this.endWanted = true;
       this.grow();
@@ -283,7 +283,7 @@ class App {
   play() {
     if (this.playing || engineDead() || !this.sim) return;
     const sim = this.sim;
-    if (this.call(() => sim.currentStep() >= sim.totalSteps() && sim.frontierIdle(), false)) this.call(() => sim.seek(0));
+    if (this.call(() => sim.currentStep() >= sim.totalSteps() && sim.frontierIdle(), false)) this.call(() => seekTo(sim, 0));
     this.playing = true;
     this.endWanted = false;
     let last = performance.now();
@@ -322,7 +322,7 @@ class App {
     }
     const target = Math.min(total, cursor + n);
     if (target === cursor + 1) this.call(() => sim.step());
-    else if (target > cursor) this.call(() => sim.seek(target));
+    else if (target > cursor) this.call(() => seekTo(sim, target));
     if (target >= total && this.call(() => sim.frontierIdle(), true)) this.pause();
   }
 
@@ -409,7 +409,7 @@ class App {
     }
     if (!sim) return false;
     this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
-    this.call(() => sim.seek(sim.totalSteps()));
+    this.call(() => seekTo(sim, sim.totalSteps()));
     this.clearError();
     this.changed();
     return true;
@@ -502,6 +502,17 @@ class App {
     this.lastUrl = state;
     history.replaceState(null, "", `#${state}`);
   }
+}
+
+/**
+ * sim.seek(n), finished with single steps if the cursor stops short. Works around a facade
+ * bug (docs/PAGE-NEEDS.md §1): after an order placed at the end of an idle run, seek stops
+ * at the first step after the input while step() still goes on.
+ */
+function seekTo(sim, n) {
+  sim.seek(n);
+  let at = sim.currentStep();
+  while (at < n && sim.step() !== undefined) at++;
 }
 
 /** Remember fn's answer per argument, for one frame. */
