@@ -50,6 +50,7 @@ class App {
       defaults: this.defaults,
       presets: this.presets,
       onSubmit: (config) => this.newRun(config),
+      randomSeed: typeof this.Simulation.randomSeed === "function" ? () => this.Simulation.randomSeed() : null,
     });
     bindKeys(this);
     $("#export").addEventListener("click", () => this.exportRun());
@@ -409,7 +410,11 @@ class App {
     }
     if (!sim) return false;
     this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
-    this.call(() => seekTo(sim, sim.totalSteps()));
+    // a run file records the step it was looking at (`view.step`); without one, show the end
+    let view = null;
+    try { view = JSON.parse(text).view ?? null; } catch { view = null; }
+    const step = Number.isSafeInteger(view?.step) ? view.step : null;
+    this.call(() => seekTo(sim, step ?? sim.totalSteps()));
     this.clearError();
     this.changed();
     return true;

@@ -18,7 +18,7 @@ export class SetupForm {
    * @param {() => Array} opts.presets the engine's presets
    * @param {(config: object) => void} opts.onSubmit starts a run; throws the engine's Error
    */
-  constructor({ defaults, presets, onSubmit }) {
+  constructor({ defaults, presets, onSubmit, randomSeed }) {
     this.form = $("#setup-form");
     this.panel = $("#setup");
     this.toggle = $("#setup-toggle");
@@ -38,7 +38,10 @@ export class SetupForm {
       this.addCookRow({ name: `Cook ${n}`, ms: 300 });
     });
     $("#seed-random").addEventListener("click", () => {
-      this.form.elements.seed.value = String(Math.floor(Math.random() * 2 ** 32));
+      let seed = null;
+      try { seed = typeof randomSeed === "function" ? randomSeed() : null; } catch { seed = null; }
+      this.form.elements.seed.value = String(seed ?? Math.floor(Math.random() * 2 ** 32));
+      this.form.elements.seed.dispatchEvent(new Event("input", { bubbles: true }));
     });
     // editing any field makes the settings your own (not the preset's any more)
     this.form.addEventListener("input", (event) => {
