@@ -1,0 +1,101 @@
+//! Export and import of run files.
+
+mod common;
+
+use brigade::run_file::{export, import, ImportError};
+use brigade::scenario::Config;
+use brigade::sim::{Timeline, World};
+use common::run;
+
+fn sample() -> String {
+    export(
+        &run(Config {
+            orders: 6,
+            drop: 0.2,
+            duplicate: 0.2,
+            dodgy: 0.5,
+            ..Config::default()
+        }),
+        None,
+    )
+}
+
+#[test]
+fn an_exported_run_imports_to_the_same_run() {
+    let text = sample();
+    let (world, view) = import(&text).unwrap();
+    assert_eq!(export(&world, None), text);
+    assert_eq!(view, None);
+}
+
+#[test]
+fn a_run_with_inputs_round_trips_through_the_timeline() {
+    let mut t = Timeline::new(
+        World::new(Config {
+            orders: 3,
+            ..Config::default()
+        })
+        .unwrap(),
+    );
+    t.extend(usize::MAX);
+    t.seek(7);
+    t.place_order(true);
+    // until the house has started the dodgy order's process, on version 2
+    while t.world().stats().per_process[1][1] == 0 {
+        t.step().expect("the dodgy order starts");
+    }
+    let version_step = t.current();
+    t.set_process_version(1).unwrap();
+    t.place_order(false);
+    t.run_to_idle();
+    let text = export(t.world(), None);
+    let (world, _) = import(&text).unwrap();
+    assert_eq!(export(&world, None), text);
+    assert_eq!(world.stats().placed, 5);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["inputs"][0]["step"], 7);
+    assert_eq!(v["inputs"][0]["action"]["type"], "PlaceOrder");
+    assert_eq!(v["inputs"][1]["action"]["version"], 1);
+    assert_eq!(v["inputs"][1]["step"], version_step);
+    assert_eq!(v["report"]["per_process"]["pay-first v2"], 1);
+    assert_eq!(v["report"]["per_process"]["pay-last v1"], 1);
+}
+
+#[test]
+fn garbage_and_wrong_files_are_refused_with_a_readable_reason() {
+    let cases: Vec<(String, &str)> = vec![
+        ("not json".into(), "not a readable run file"),
+        ("[]".into(), "not a readable run file"),
+        (r#"{"format":"other","version":1}"#.into(), "not a brigade run file"),
+        (r#"{"format":"brigade-run","version":9,"config":{},"history":[]}"#.into(), "version 9"),
+        (r#"{"format":"brigade-run","version":1,"config":{"drop":7},"history":[]}"#.into(), "drop"),
+        (r#"{"format":"brigade-run","version":1,"config":{"dispatch":"x"},"history":[]}"#.into(), "dispatch"),
+        (r#"{"format":"brigade-run","version":1,"config":{},"history":[]}"#.into(), "the file has 0 messages"),
+        (
+            r#"{"format":"brigade-run","version":1,"config":{"orders":0},"inputs":[{"step":99,"action":{"type":"PlaceOrder"}}],"history":[]}"#.into(),
+            "after the run's last step",
+        ),
+    ];
+    for (text, needle) in cases {
+        let err = import(&text).unwrap_err().to_string();
+        assert!(err.contains(needle), "{text}: {err}");
+        assert!(!err.contains('\n'));
+    }
+}
+
+#[test]
+fn a_tampered_history_is_refused_naming_the_message() {
+    let text = sample();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["history"][5]["at_ms"] = serde_json::json!(123_456);
+    let err = import(&v.to_string()).unwrap_err();
+    assert!(matches!(err, ImportError::Mismatch(_)), "{err}");
+    assert!(err.to_string().contains("message 5: `at_ms`"), "{err}");
+
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["history"].as_array_mut().unwrap().pop();
+    assert!(import(&v.to_string())
+        .unwrap_err()
+        .to_string()
+        .contains("messages"));
+}
