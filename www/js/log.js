@@ -180,27 +180,57 @@ export class LogView {
     this.rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     const delivered = frame.deliveredSeq;
     const selected = this.app.selected;
-    this.rows.replaceChildren(...messages.map((m) => this.row(m, m.seq === delivered, m.correlation_id === selected)));
+    // rows are reused: scrolling or stepping rewrites a few texts instead of building rows
+    const pool = this.rows.children;
+    while (pool.length > messages.length) this.rows.lastElementChild.remove();
+    while (pool.length < messages.length) this.rows.append(this.newRow());
+    messages.forEach((m, i) => this.fill(pool[i], m, m.seq === delivered, m.correlation_id === selected));
   }
 
-  row(m, delivered, selected) {
-    const classes = ["log-row", m.kind === "event" ? "is-event" : "is-command"];
-    if (delivered) classes.push("is-delivered");
-    if (selected) classes.push("is-selected");
-    return el("div", {
-      class: classes.join(" "), role: "row", "data-testid": "message-row", "data-seq": m.seq,
-      "data-type": m.type, "data-kind": m.kind, "data-id": m.id, "data-correlation-id": m.correlation_id,
-      "data-causation-id": m.causation_id ?? "", "aria-current": delivered ? "step" : undefined,
-      title: m.summary ?? "",
-    },
-    el("span", { class: "mono num", role: "cell", text: m.seq }),
-    el("span", { class: "mono num", role: "cell", text: (m.at_ms / 1000).toFixed(3) }),
-    el("span", { class: "type", role: "cell", text: m.type }),
-    el("span", { role: "cell" }, kindChip(m.kind)),
-    el("span", { class: "mono num", role: "cell", text: m.order ?? "" }),
-    el("span", { class: "mono id", role: "cell", title: m.id, text: shortId(m.id) }),
-    el("span", { class: "mono id", role: "cell", title: m.correlation_id, text: shortId(m.correlation_id) }),
-    el("span", { class: "mono id", role: "cell", title: m.causation_id ?? "none", text: m.causation_id ? shortId(m.causation_id) : "–" }));
+  newRow() {
+    const cells = [
+      el("span", { class: "mono num", role: "cell" }),
+      el("span", { class: "mono num", role: "cell" }),
+      el("span", { class: "type", role: "cell" }),
+      el("span", { role: "cell" }, kindChip("command")),
+      el("span", { class: "mono num", role: "cell" }),
+      el("span", { class: "mono id", role: "cell" }),
+      el("span", { class: "mono id", role: "cell" }),
+      el("span", { class: "mono id", role: "cell" }),
+    ];
+    const row = el("div", { class: "log-row", role: "row", "data-testid": "message-row" }, ...cells);
+    row.cells_ = cells;
+    return row;
+  }
+
+  /** Write message `m` into a pooled row, touching only what changed. */
+  fill(row, m, delivered, selected) {
+    if (row.dataset.id !== m.id) {
+      const [seq, time, type, kind, order, id, corr, cause] = row.cells_;
+      Object.assign(row.dataset, {
+        seq: m.seq, type: m.type, kind: m.kind, id: m.id, correlationId: m.correlation_id, causationId: m.causation_id ?? "",
+      });
+      row.title = m.summary ?? "";
+      seq.textContent = m.seq;
+      time.textContent = (m.at_ms / 1000).toFixed(3);
+      type.textContent = m.type;
+      const chip = kind.firstChild;
+      const isEvent = m.kind === "event";
+      chip.className = `chip ${isEvent ? "event" : "command"}`;
+      chip.title = m.kind;
+      chip.textContent = isEvent ? "EVT" : "CMD";
+      order.textContent = m.order ?? "";
+      id.textContent = shortId(m.id);
+      id.title = m.id;
+      corr.textContent = shortId(m.correlation_id);
+      corr.title = m.correlation_id;
+      cause.textContent = m.causation_id ? shortId(m.causation_id) : "–";
+      cause.title = m.causation_id ?? "none";
+    }
+    const cls = `log-row ${m.kind === "event" ? "is-event" : "is-command"}${delivered ? " is-delivered" : ""}${selected ? " is-selected" : ""}`;
+    if (row.className !== cls) row.className = cls;
+    if (delivered) row.setAttribute("aria-current", "step");
+    else if (row.hasAttribute("aria-current")) row.removeAttribute("aria-current");
   }
 
   refreshOptions(force) {
