@@ -77,7 +77,7 @@ export class NumbersView {
       "data-correlation-id": o.correlation_id, "data-testid": "order-row", "data-status": o.status,
       class: `${o.correlation_id === this.app.selected ? "is-selected" : ""} status-${o.status}`,
     },
-    el("td", { class: "mono num", text: o.order }),
+    el("td", { class: "mono num" }, el("button", { type: "button", class: "link", "aria-label": `Inspect order ${o.order}`, text: `#${o.order}` })),
     el("td", { class: "num", text: o.table }),
     el("td", { text: `${o.definition} v${o.version}` }),
     el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status }),
@@ -113,11 +113,11 @@ export class NumbersView {
       legend.replaceChildren();
       return;
     }
-    const pad = { l: 28, r: 8, t: 8, b: 20 };
-    const w = width - pad.l - pad.r, h = height - pad.t - pad.b;
     const rows = data.rows;
     let max = 1;
     for (const r of rows) for (const q of r) if (q > max) max = q;
+    const pad = { l: Math.ceil(ctx.measureText(String(max)).width) + 10, r: 8, t: 8, b: 20 };
+    const w = width - pad.l - pad.r, h = height - pad.t - pad.b;
     ctx.strokeStyle = grid;
     ctx.fillStyle = fg;
     ctx.lineWidth = 1;
