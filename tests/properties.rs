@@ -1,0 +1,163 @@
+//! Properties over many seeds, fault rates, customer mixes, dispatch kinds and process
+//! versions: every order ends exactly once, nobody pays twice, flows keep their order,
+//! retries stay bounded, and rebuilding any process from the store gives the decisions
+//! of the live run, ids included.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use brigade::message::{MessageType, WorkStep};
+use brigade::process::replay::replay;
+use brigade::scenario::{Config, Dispatch};
+use common::{count, first, run, streams};
+use proptest::prelude::*;
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        any::<u64>(),
+        1u32..30,
+        prop_oneof![Just(0u64), 20u64..300],
+        0.0f64..=0.5,
+        0.0f64..=0.5,
+        0.0f64..=1.0,
+        prop_oneof![
+            Just(Dispatch::RoundRobin),
+            Just(Dispatch::MoreFair),
+            Just(Dispatch::Competing)
+        ],
+        1u8..=2,
+    )
+        .prop_map(
+            |(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version)| {
+                Config {
+                    seed,
+                    orders,
+                    interval_ms,
+                    drop,
+                    duplicate,
+                    dodgy,
+                    dispatch,
+                    process_version,
+                    ..Config::default()
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_run_keeps_the_workshop_invariants(cfg in config()) {
+        let world = run(cfg.clone());
+        let s = world.stats();
+        prop_assert_eq!(s.placed, cfg.orders);
+        prop_assert_eq!(s.completed + s.dropped_total(), cfg.orders);
+        prop_assert_eq!(world.live_processes(), 0, "the house is empty at idle");
+        prop_assert_eq!(world.correlation_topics(), 0);
+        // bounded simulated time: 4 attempts of each of 3 steps, plus the time to live
+        let bound = cfg.orders as u64 * cfg.interval_ms + 3 * 4 * 2_500 + 6_000 + 60_000;
+        prop_assert!(world.now() <= bound, "ran until {} ms", world.now());
+
+        let all = streams(&world);
+        prop_assert_eq!(all.len(), cfg.orders as usize);
+        for stream in all.values() {
+            let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
+            prop_assert_eq!(terminal, 1, "exactly one terminal event");
+            prop_assert!(count(stream, MessageType::OrderPaid) <= 1, "paid at most once");
+            if let Some(done) = first(stream, MessageType::OrderCompleted) {
+                for needed in [MessageType::FoodCooked, MessageType::OrderPriced, MessageType::OrderPaid] {
+                    prop_assert!(first(stream, needed).is_some_and(|i| i < done), "{:?} before OrderCompleted", needed);
+                }
+            }
+            let dodgy = stream[0].body.order().is_some_and(|o| o.dodgy);
+            if dodgy {
+                let paid = first(stream, MessageType::OrderPaid).unwrap_or(usize::MAX);
+                for t in [MessageType::CookFood, MessageType::FoodCooked] {
+                    if let Some(i) = first(stream, t) {
+                        prop_assert!(i > paid, "a pay-first order is never cooked before it is paid");
+                    }
+                }
+            }
+            for env in stream.iter() {
+                if let Some(attempt) = env.body.attempt() {
+                    prop_assert!((1..=4).contains(&attempt), "at most 3 retries of a step");
+                }
+                if let Some(cause) = env.causation() {
+                    let before = stream.iter().take_while(|e| e.id != env.id).any(|e| e.id == cause);
+                    prop_assert!(before, "causation names an earlier message of the same order");
+                } else {
+                    prop_assert_eq!(env.message_type(), MessageType::OrderPlaced);
+                }
+            }
+            let retried_non_cook = stream.iter().any(|e| {
+                e.body.attempt().is_some_and(|a| a > 1)
+                    && matches!(e.message_type(), MessageType::PriceOrder | MessageType::TakePayment)
+            });
+            let started_v1 = stream.iter().any(|e| matches!(&e.body, brigade::message::Message::ProcessStarted { version: 1, .. }));
+            prop_assert!(!(started_v1 && retried_non_cook), "version 1 retries only cooking");
+        }
+    }
+
+    #[test]
+    fn rebuilding_any_process_gives_the_live_decisions(cfg in config()) {
+        let world = run(cfg);
+        let store = world.store();
+        for corr in store.orders() {
+            let r = replay(store, corr, None, None, world.params()).unwrap();
+            prop_assert!(!r.steps.is_empty());
+            for step in &r.steps {
+                prop_assert!(step.same_as_history, "order {} diverged at seq {}", corr, step.seq);
+            }
+            let last = r.steps.last().unwrap();
+            prop_assert!(last.state.outcome.is_some() || last.state.awaiting.is_some());
+        }
+    }
+}
+
+#[test]
+fn reinterpreting_a_history_under_another_version_shows_where_decisions_differ() {
+    // all pricing lost: version 2 retries the price, version 1 would have given up
+    let mut cfg = Config {
+        orders: 1,
+        ..Config::default()
+    };
+    let mut found = false;
+    for seed in 0..200 {
+        cfg.seed = seed;
+        cfg.drop = 0.5;
+        let world = run(cfg.clone());
+        let store = world.store();
+        let corr = *store.orders().next().unwrap();
+        let stream: Vec<_> = store
+            .stream(&corr)
+            .iter()
+            .map(|&s| store.get(s as usize).unwrap())
+            .collect();
+        let price_retry = stream
+            .iter()
+            .any(|e| e.message_type() == MessageType::PriceOrder && e.body.attempt() == Some(2));
+        if !price_retry {
+            continue;
+        }
+        let v2 = replay(store, &corr, None, Some(2), world.params()).unwrap();
+        let v1 = replay(store, &corr, None, Some(1), world.params()).unwrap();
+        assert!(v2.steps.iter().all(|s| s.same_as_history));
+        let differs = v1
+            .steps
+            .iter()
+            .find(|s| !s.same_as_history)
+            .expect("version 1 decides differently");
+        assert_eq!(
+            differs.message.body,
+            brigade::message::Message::StepTimedOut {
+                step: WorkStep::Price,
+                attempt: 1
+            }
+        );
+        assert_eq!(differs.decided[0].message_type(), MessageType::OrderDropped);
+        found = true;
+        break;
+    }
+    assert!(found, "some seed loses a price");
+}
