@@ -115,18 +115,16 @@ fn competing_consumers_never_leave_a_cook_idle_while_work_waits() {
         // whenever simulated time is about to move on, no cook may sit idle with work waiting
         let now = world.now();
         match world.next_event_time() {
-            Some(next) if next > now => {
-                if world.queue_len(dispatcher) > 0 {
-                    for &c in &cook_ids {
-                        let idle = world.busy_until(c) <= now && world.queue_len(c) == 0;
-                        assert!(
-                            !idle,
-                            "cook {c} idle at {now} ms while {} orders wait",
-                            world.queue_len(dispatcher)
-                        );
-                    }
-                    checked += 1;
+            Some(next) if next > now && world.queue_len(dispatcher) > 0 => {
+                for &c in &cook_ids {
+                    let idle = world.busy_until(c) <= now && world.queue_len(c) == 0;
+                    assert!(
+                        !idle,
+                        "cook {c} idle at {now} ms while {} orders wait",
+                        world.queue_len(dispatcher)
+                    );
                 }
+                checked += 1;
             }
             None => break,
             _ => {}
