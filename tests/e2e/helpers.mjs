@@ -12,9 +12,6 @@ export const root = path.resolve(here, "../..");
 export const www = path.join(root, "www");
 export const results = path.join(root, "test-results");
 
-// While the engine did not build yet, BRIGADE_MOCK=1 serves a JS stand-in as pkg/.
-const useMock = process.env.BRIGADE_MOCK === "1";
-
 const MIME = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -35,8 +32,7 @@ export async function serve() {
       let rel = decodeURIComponent(url.pathname);
       if (rel.endsWith("/")) rel += "index.html";
       let file = path.join(www, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
-      if (useMock && rel === "/pkg/brigade.js") file = path.join(here, "mock", "brigade.js");
-      if (!file.startsWith(www) && !file.startsWith(here)) throw new Error("outside");
+      if (!file.startsWith(www)) throw new Error("outside");
       const info = await stat(file);
       if (!info.isFile()) throw new Error("not a file");
       const body = await readFile(file);
@@ -59,7 +55,7 @@ export async function serve() {
 }
 
 export function packageBuilt() {
-  return useMock || existsSync(path.join(www, "pkg", "brigade.js"));
+  return existsSync(path.join(www, "pkg", "brigade.js"));
 }
 
 export async function launch() {

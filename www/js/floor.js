@@ -97,6 +97,8 @@ export class FloorView {
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
     }
+    // animate single steps and slow play only; fast play shows the arrows as they are
+    this.animate = !frame.playing || (typeof frame.speed === "number" && frame.speed <= 10);
     this.showStep(frame.lastStep());
   }
 
@@ -229,7 +231,13 @@ export class FloorView {
       const cx = mx - (dy / len) * bend, cy = my + (dx / len) * bend;
       const cls = a.fault ? "fault" : a.kind === "event" ? "event" : "command";
       const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "" });
-      group.append(svg("path", { d: `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`, "marker-end": `url(#arrow-${cls})` }));
+      const d = `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`;
+      group.append(svg("path", { d, "marker-end": `url(#arrow-${cls})` }));
+      // the message travels along its arrow once, when the pace leaves time to see it
+      if (this.animate && !reducedMotion.matches) {
+        group.append(svg("circle", { r: 5, class: "token" },
+          svg("animateMotion", { dur: "450ms", repeatCount: "1", fill: "freeze", path: d })));
+      }
       const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
       const lx = (mx + cx) / 2, ly = (my + cy) / 2;
       const width = label.length * 6.6 + 12;
@@ -254,6 +262,8 @@ function edgePoint(c, other, r) {
   const s = Math.min(sx, sy);
   return { x: c.x + dx * s, y: c.y + dy * s };
 }
+
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 export function kindChip(kind) {
   return el("span", { class: `chip ${kind === "event" ? "event" : "command"}`, title: kind, text: kind === "event" ? "EVT" : "CMD" });

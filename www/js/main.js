@@ -452,6 +452,7 @@ class App {
       idle: this.call(() => sim.frontierIdle(), true),
       nowMs: this.call(() => sim.nowMs(), 0),
       playing: this.playing,
+      speed: this.speed,
       computing: this.growing && !this.call(() => sim.frontierIdle(), true),
       lastStep,
       actors,
