@@ -102,6 +102,17 @@ impl Simulation {
         Ok(Simulation { timeline })
     }
 
+    /// Runs a config to idle without time travel (no checkpoints kept) and returns its
+    /// report: for scripts and benchmarks that only want the outcome.
+    #[wasm_bindgen(js_name = runHeadless)]
+    pub fn run_headless(cfg: JsValue) -> Result<JsValue, JsError> {
+        install_panic_hook();
+        let config = config_from_js(&cfg)?;
+        let mut world = World::new(config).map_err(|e| JsError::new(&format!("config: {e}")))?;
+        world.run_to_idle();
+        to_js(&Report::of(&world))
+    }
+
     /// The full default config.
     #[wasm_bindgen(js_name = defaultConfig)]
     pub fn default_config() -> Result<JsValue, JsError> {
