@@ -108,6 +108,19 @@ export async function number(page, testid) {
   return Number(t);
 }
 
+/**
+ * Wait until the run in the address (#run=<base64url JSON>) satisfies `expected`: an
+ * object whose keys (v, c, i, s, o, t) must equal the decoded state's, compared as JSON.
+ */
+export async function waitForUrlState(page, expected) {
+  await page.waitForFunction((want) => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get("run");
+    if (!raw) return false;
+    const state = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
+    return Object.entries(want).every(([k, v]) => JSON.stringify(state[k]) === JSON.stringify(v));
+  }, expected);
+}
+
 export async function screenshot(page, name) {
   await mkdir(results, { recursive: true });
   await page.screenshot({ path: path.join(results, `${name}.png`), fullPage: false });

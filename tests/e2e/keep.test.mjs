@@ -4,7 +4,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt } from "./helpers.mjs";
+import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt, waitForUrlState } from "./helpers.mjs";
 
 const skip = packageBuilt() ? false : "www/pkg is not built (bash scripts/build-wasm.sh)";
 let server, browser, page;
@@ -138,12 +138,7 @@ test("reloading the address restores the run", { skip }, async () => {
   const lastStep = await p.evaluate(() => JSON.stringify(window.brigade.sim.lastStep()));
   const caption = await text(p, "step-caption");
   // the address is written a moment after the last change
-  await p.waitForFunction((step) => {
-    const raw = new URLSearchParams(location.hash.slice(1)).get("run");
-    if (!raw) return false;
-    const state = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
-    return state.s === step && state.o > 0 && state.t === "tree" && state.i?.length === 1;
-  }, before.step);
+  await waitForUrlState(p, { s: before.step, t: "tree", i: [[10, "o"]], c: { seed: 7, orders: 6 } });
   const url = p.url();
 
   await p.reload();

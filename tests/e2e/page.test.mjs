@@ -3,7 +3,7 @@
 
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt } from "./helpers.mjs";
+import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt, waitForUrlState } from "./helpers.mjs";
 
 const skip = packageBuilt() ? false : "www/pkg is not built (bash scripts/build-wasm.sh)";
 let server, browser, page;
@@ -136,6 +136,35 @@ test("placing orders: a dodgy one pays first", { skip }, async () => {
   const decided = (await p.getByTestId("pm-table").textContent());
   assert.ok(decided.indexOf("PriceOrder") < decided.indexOf("CookFood"), "pay-first prices before cooking");
   await screenshot(p, "inspector-dodgy");
+});
+
+test("a new process version applies to orders placed after the switch", { skip }, async () => {
+  const p = await fresh();
+  await slide(p, 20);
+  await p.getByTestId("live-version").selectOption("1");
+  await waitReady(p);
+  await p.getByTestId("place-order").click();
+  await waitReady(p);
+  await p.keyboard.press("End");
+  await waitReady(p);
+  assert.match(await text(p, "inspector-order"), /^#11 .*pay-last v1/, "the order placed after the switch runs on v1");
+  const versions = await p.getByTestId("order-row").evaluateAll((rows) => rows.map((r) => r.children[2].textContent));
+  assert.ok(versions.includes("pay-last v2") && versions.includes("pay-last v1"), "older orders keep v2");
+  const inputs = await p.evaluate(() => window.brigade.sim.inputs());
+  assert.equal(inputs.length, 2, "both inputs are recorded");
+  assert.equal(await p.getByTestId("live-version").inputValue(), "1");
+  // reinterpreting the v1 order under v2 marks where the decisions would differ (if anywhere)
+  await p.getByTestId("replay-version").selectOption("2");
+  await settle(p);
+  assert.match(await text(p, "replay-diff"), /reinterpreted as pay-last v2 \(ran as pay-last v1\)/);
+  await screenshot(p, "inspector-versions");
+  // the page keeps the inputs in its address: a reload gives the same run
+  const total = await number(p, "total-steps");
+  await waitForUrlState(p, { i: [[20, "v1"], [20, "o"]], s: total });
+  await p.reload();
+  await waitReady(p);
+  assert.equal(await number(p, "total-steps"), total);
+  assert.equal(await p.getByTestId("live-version").inputValue(), "1");
 });
 
 test("play and pause, keyboard and the help overlay", { skip }, async () => {

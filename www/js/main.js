@@ -453,6 +453,7 @@ class App {
       nowMs: this.call(() => sim.nowMs(), 0),
       playing: this.playing,
       speed: this.speed,
+      processVersion: typeof sim.processVersion === "function" ? this.call(() => sim.processVersion(), null) : null,
       computing: this.growing && !this.call(() => sim.frontierIdle(), true),
       lastStep,
       actors,

@@ -43,6 +43,11 @@ export class TimelineView {
     setFlag($("#step-forward"), "disabled", atEnd);
     setFlag($("#run-to-end"), "disabled", atEnd);
     setFlag($("#step-back"), "disabled", frame.cursor === 0);
+    // the definition version new orders get, as the engine has it at the cursor
+    const live = $("#live-version");
+    if (frame.processVersion !== null && document.activeElement !== live && live.value !== String(frame.processVersion)) {
+      live.value = String(frame.processVersion);
+    }
     const progress = $("#progress");
     setFlag(progress, "hidden", !frame.computing);
     if (frame.computing) setText($("#progress-text"), `computing the run… ${formatInt(frame.total)} steps so far`);
