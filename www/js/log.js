@@ -90,6 +90,13 @@ export class LogView {
       const row = event.target.closest("[data-testid=message-row]");
       if (row) app.selectOrder(row.dataset.correlationId);
     });
+    // from the keyboard: Enter in the focused log inspects the order of the highlighted message
+    this.scroller.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      const row = this.rows.querySelector(".is-delivered") ?? this.rows.lastElementChild;
+      if (row) app.selectOrder(row.dataset.correlationId);
+      event.preventDefault();
+    });
     this.orderFilter.addEventListener("change", () => { app.filters.order = this.orderFilter.value; app.changed(); });
     this.typeFilter.addEventListener("change", () => { app.filters.type = this.typeFilter.value; app.changed(); });
     // order and type lists are refreshed when the user reaches for them, not every frame

@@ -181,7 +181,10 @@ class App {
       guard(() => seekTo(sim, state.step));
       this.tab = state.tab;
       if (state.order) {
-        const order = (guard(() => sim.orders(), []) ?? []).find((o) => o.order === state.order);
+        const orders = typeof sim.orderCount === "function"
+          ? guard(() => sim.orders(state.order - 1, state.order), [])
+          : guard(() => sim.orders(), []);
+        const order = (orders ?? []).find((o) => o.order === state.order);
         if (order) this.selectOrder(order.correlation_id);
       }
       this.changed();
@@ -236,6 +239,7 @@ class App {
   // ---- time control ---------------------------------------------------------------------
 
   stepForward(n = 1) {
+    if (!this.sim || engineDead()) return;
     this.pause();
     this.endWanted = false;
     for (let i = 0; i < n; i++) {
@@ -246,6 +250,7 @@ class App {
   }
 
   stepBack(n = 1) {
+    if (!this.sim || engineDead()) return;
     this.pause();
     this.endWanted = false;
     const target = Math.max(0, this.call(() => this.sim.currentStep(), 0) - n);
@@ -255,6 +260,7 @@ class App {
   }
 
   seek(n) {
+    if (!this.sim || engineDead()) return;
     this.endWanted = false;
     const total = this.call(() => this.sim.totalSteps(), 0);
     const target = Math.max(0, Math.min(total, Math.round(n)));
@@ -263,6 +269,7 @@ class App {
   }
 
   runToEnd() {
+    if (!this.sim || engineDead()) return;
     this.pause();
     const idle = this.call(() => this.sim.frontierIdle(), true);
     this.call(() => seekTo(this.sim, this.sim.totalSteps()));
@@ -336,6 +343,7 @@ class App {
   // ---- inputs ----------------------------------------------------------------------------
 
   placeOrder(dodgy) {
+    if (!this.sim || engineDead()) return;
     const corr = this.call(() => this.sim.placeOrder({ dodgy: Boolean(dodgy) }));
     if (corr === undefined) return;
     this.gen++;
@@ -345,6 +353,7 @@ class App {
   }
 
   setProcessVersion(version) {
+    if (!this.sim || engineDead()) return;
     const ok = this.call(() => { this.sim.setProcessVersion(version); return true; }, false);
     if (!ok) return;
     this.gen++;
@@ -375,6 +384,7 @@ class App {
   // ---- keep and share ----------------------------------------------------------------------
 
   exportRun() {
+    if (!this.sim || engineDead()) return;
     const text = this.call(() => this.sim.exportRun());
     if (!text) return;
     // exporting runs the frontier to idle: the grower has nothing left to do
