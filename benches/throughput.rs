@@ -54,11 +54,7 @@ fn baseline(n: usize) -> u64 {
 }
 
 fn engine(orders: u32) -> World {
-    let cfg = Config {
-        orders,
-        interval_ms: 120,
-        ..Config::default()
-    };
+    let cfg = Config { orders, interval_ms: 120, ..Config::default() };
     let mut world = World::new(cfg).expect("valid config");
     world.run_to_idle();
     world
@@ -70,14 +66,7 @@ fn rebuild_all(world: &World) -> usize {
     for corr in store.orders() {
         let stream = store.stream(corr);
         let end = stream.last().map_or(0, |s| s + 1);
-        let pm = rebuild(
-            store,
-            corr,
-            end,
-            brigade::process::Definition::PayLast,
-            2,
-            world.params(),
-        );
+        let pm = rebuild(store, corr, end, brigade::process::Definition::PayLast, 2, world.params());
         decided += pm.state.done.len();
     }
     decided
@@ -109,10 +98,11 @@ fn ms(d: Duration) -> f64 {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run small then.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let orders: u32 = std::env::var("BRIGADE_BENCH_ORDERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if quick { 2_000 } else { 100_000 });
+    let orders: u32 = std::env::var("BRIGADE_BENCH_ORDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick {
+        2_000
+    } else {
+        100_000
+    });
     let runs = if quick { 1 } else { 5 };
 
     let probe = engine(orders);
@@ -120,19 +110,8 @@ fn main() {
     let completed = probe.stats().completed;
     let steps = probe.steps();
     let rss_engine = peak_rss_mib();
-    assert_eq!(
-        completed + probe.stats().dropped_total(),
-        orders,
-        "every order ends"
-    );
-    assert!(
-        probe
-            .store()
-            .messages()
-            .filter(|m| m.message_type() == MessageType::OrderCompleted)
-            .count()
-            > 0
-    );
+    assert_eq!(completed + probe.stats().dropped_total(), orders, "every order ends");
+    assert!(probe.store().messages().filter(|m| m.message_type() == MessageType::OrderCompleted).count() > 0);
     drop(probe);
 
     let (base_min, base_med) = time(runs, || baseline(messages));
@@ -140,7 +119,9 @@ fn main() {
     let world = engine(orders);
     let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
 
-    println!("brigade throughput ({orders} orders, 120 ms apart; {messages} messages, {steps} steps, {completed} completed)");
+    println!(
+        "brigade throughput ({orders} orders, 120 ms apart; {messages} messages, {steps} steps, {completed} completed)"
+    );
     println!(
         "  baseline  bare queue + match, {messages} msgs   min {:>8.1} ms   median {:>8.1} ms",
         ms(base_min),
@@ -156,10 +137,7 @@ fn main() {
         ms(reb_min),
         ms(reb_med)
     );
-    println!(
-        "  ratio     engine / baseline (min)            {:>8.1}×",
-        eng_min.as_secs_f64() / base_min.as_secs_f64()
-    );
+    println!("  ratio     engine / baseline (min)            {:>8.1}×", eng_min.as_secs_f64() / base_min.as_secs_f64());
     println!(
         "  per msg   engine {:.0} ns, baseline {:.1} ns",
         eng_min.as_secs_f64() * 1e9 / messages as f64,

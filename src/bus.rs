@@ -22,10 +22,7 @@ pub struct Bus {
 impl Bus {
     /// A bus with no subscriptions.
     pub fn new() -> Self {
-        Bus {
-            by_type: vec![Vec::new(); MessageType::ALL.len()],
-            by_correlation: IdMap::default(),
-        }
+        Bus { by_type: vec![Vec::new(); MessageType::ALL.len()], by_correlation: IdMap::default() }
     }
 
     /// `actor` hears every message of type `t`.
@@ -92,10 +89,7 @@ mod tests {
             correlation_id: Uuid::from_u128(corr),
             causation_id: crate::message::CausationId::NONE,
             at_ms: 0,
-            body: Message::StepTimedOut {
-                step: WorkStep::Cook,
-                attempt: 1,
-            },
+            body: Message::StepTimedOut { step: WorkStep::Cook, attempt: 1 },
         }
     }
 

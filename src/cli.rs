@@ -64,17 +64,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             _ => {}
         }
         if !arg.starts_with("--") {
-            return Err(format!(
-                "{arg}: unexpected argument (options start with --; see --help)"
-            ));
+            return Err(format!("{arg}: unexpected argument (options start with --; see --help)"));
         }
         let (name, value) = match arg.split_once('=') {
             Some((n, v)) => (n.to_string(), v.to_string()),
             None => {
                 i += 1;
-                let value = args
-                    .get(i)
-                    .ok_or_else(|| format!("{arg}: a value is missing"))?;
+                let value = args.get(i).ok_or_else(|| format!("{arg}: a value is missing"))?;
                 (arg.clone(), value.clone())
             }
         };
@@ -83,15 +79,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
 
     let mut cfg = match pairs.iter().rev().find(|(n, _)| n == "--preset") {
-        Some((_, name)) => Config::presets()
-            .into_iter()
-            .find(|(p, _, _)| p == name)
-            .map(|(_, _, c)| c)
-            .ok_or_else(|| {
-                format!(
-                    "--preset: unknown preset {name:?} (reference, chaos, slow-cook, dodgy, rush)"
-                )
-            })?,
+        Some((_, name)) => {
+            Config::presets().into_iter().find(|(p, _, _)| p == name).map(|(_, _, c)| c).ok_or_else(|| {
+                format!("--preset: unknown preset {name:?} (reference, chaos, slow-cook, dodgy, rush)")
+            })?
+        }
         None => Config::default(),
     };
     let mut format = Format::Text;
@@ -106,9 +98,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "--process-version" => cfg.process_version = whole(name, v)?,
             "--cooks" => cfg.cooks = Config::parse_cooks(v).map_err(|e| format!("{name}: {e}"))?,
             "--dispatch" => {
-                cfg.dispatch = Dispatch::from_name(v).ok_or_else(|| {
-                    format!("{name}: unknown kind {v:?} (round-robin, more-fair, competing)")
-                })?
+                cfg.dispatch = Dispatch::from_name(v)
+                    .ok_or_else(|| format!("{name}: unknown kind {v:?} (round-robin, more-fair, competing)"))?
             }
             "--drop" => cfg.drop = probability(name, v)?,
             "--duplicate" => cfg.duplicate = probability(name, v)?,
@@ -135,18 +126,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 }
 
 fn whole<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
-    v.parse()
-        .map_err(|_| format!("{name}: expected a whole number, got {v:?}"))
+    v.parse().map_err(|_| format!("{name}: expected a whole number, got {v:?}"))
 }
 
 fn probability(name: &str, v: &str) -> Result<f64, String> {
-    let p: f64 = v
-        .parse()
-        .map_err(|_| format!("{name}: expected a probability between 0 and 1, got {v:?}"))?;
+    let p: f64 = v.parse().map_err(|_| format!("{name}: expected a probability between 0 and 1, got {v:?}"))?;
     if !(0.0..=1.0).contains(&p) {
-        return Err(format!(
-            "{name}: expected a probability between 0 and 1, got {v}"
-        ));
+        return Err(format!("{name}: expected a probability between 0 and 1, got {v}"));
     }
     Ok(p)
 }

@@ -34,11 +34,7 @@ pub fn ready_at(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize) -> O
     match kind {
         Dispatch::RoundRobin => Some(now),
         Dispatch::MoreFair => cooks.iter().any(|c| c.queued < limit).then_some(now),
-        Dispatch::Competing => cooks
-            .iter()
-            .filter(|c| c.queued == 0)
-            .map(|c| c.busy_until.max(now))
-            .min(),
+        Dispatch::Competing => cooks.iter().filter(|c| c.queued == 0).map(|c| c.busy_until.max(now)).min(),
     }
 }
 
@@ -52,25 +48,15 @@ pub fn ready_at(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize) -> O
 /// let mut next = 0;
 /// assert_eq!(choose(Dispatch::MoreFair, &cooks, 0, 5, &mut next), Some(1)); // cook 0 is full
 /// ```
-pub fn choose(
-    kind: Dispatch,
-    cooks: &[CookLoad],
-    now: u64,
-    limit: usize,
-    next: &mut usize,
-) -> Option<usize> {
+pub fn choose(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize, next: &mut usize) -> Option<usize> {
     let n = cooks.len();
     if n == 0 {
         return None;
     }
     let pick = match kind {
         Dispatch::RoundRobin => Some(*next % n),
-        Dispatch::MoreFair => (0..n)
-            .map(|k| (*next + k) % n)
-            .find(|&i| cooks[i].queued < limit),
-        Dispatch::Competing => (0..n)
-            .map(|k| (*next + k) % n)
-            .find(|&i| cooks[i].idle(now)),
+        Dispatch::MoreFair => (0..n).map(|k| (*next + k) % n).find(|&i| cooks[i].queued < limit),
+        Dispatch::Competing => (0..n).map(|k| (*next + k) % n).find(|&i| cooks[i].idle(now)),
     }?;
     *next = (pick + 1) % n;
     Some(pick)
@@ -88,9 +74,7 @@ mod tests {
     fn round_robin_takes_turns_regardless_of_load() {
         let cooks = [load(9, 100), load(0, 0), load(0, 0)];
         let mut next = 0;
-        let picks: Vec<_> = (0..6)
-            .map(|_| choose(Dispatch::RoundRobin, &cooks, 0, 5, &mut next).unwrap())
-            .collect();
+        let picks: Vec<_> = (0..6).map(|_| choose(Dispatch::RoundRobin, &cooks, 0, 5, &mut next).unwrap()).collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2]);
     }
 
@@ -108,9 +92,6 @@ mod tests {
         assert_eq!(ready_at(Dispatch::Competing, &cooks, 0, 5), Some(100));
         let mut next = 0;
         assert_eq!(choose(Dispatch::Competing, &cooks, 0, 5, &mut next), None);
-        assert_eq!(
-            choose(Dispatch::Competing, &cooks, 100, 5, &mut next),
-            Some(1)
-        );
+        assert_eq!(choose(Dispatch::Competing, &cooks, 100, 5, &mut next), Some(1));
     }
 }

@@ -37,11 +37,7 @@ fn main() -> ExitCode {
         Format::Json => run_file::export(&world, None) + "\n",
     };
     let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
+    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

@@ -70,12 +70,8 @@ pub enum DropReason {
 
 impl DropReason {
     /// Every reason, in report order.
-    pub const ALL: [DropReason; 4] = [
-        DropReason::Expired,
-        DropReason::GaveUpCooking,
-        DropReason::GaveUpPricing,
-        DropReason::GaveUpPayment,
-    ];
+    pub const ALL: [DropReason; 4] =
+        [DropReason::Expired, DropReason::GaveUpCooking, DropReason::GaveUpPricing, DropReason::GaveUpPayment];
 
     /// The snake_case name used in the run file.
     pub fn name(self) -> &'static str {
@@ -248,10 +244,9 @@ impl MessageType {
     /// Command or event.
     pub fn kind(self) -> Kind {
         match self {
-            MessageType::CookFood
-            | MessageType::PriceOrder
-            | MessageType::TakePayment
-            | MessageType::PublishAt => Kind::Command,
+            MessageType::CookFood | MessageType::PriceOrder | MessageType::TakePayment | MessageType::PublishAt => {
+                Kind::Command
+            }
             _ => Kind::Event,
         }
     }
@@ -263,10 +258,7 @@ impl MessageType {
 
     /// Whether this type ends an order.
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            MessageType::OrderCompleted | MessageType::OrderDropped
-        )
+        matches!(self, MessageType::OrderCompleted | MessageType::OrderDropped)
     }
 }
 
@@ -328,22 +320,11 @@ impl Message {
     pub fn summary(&self) -> String {
         match self {
             Message::OrderPlaced { order } => {
-                let items: Vec<String> = order
-                    .items()
-                    .iter()
-                    .map(|l| format!("{}× {}", l.qty, l.dish().name))
-                    .collect();
-                format!(
-                    "table {}{}: {}",
-                    order.table,
-                    if order.dodgy { " (dodgy)" } else { "" },
-                    items.join(", ")
-                )
+                let items: Vec<String> =
+                    order.items().iter().map(|l| format!("{}× {}", l.qty, l.dish().name)).collect();
+                format!("table {}{}: {}", order.table, if order.dodgy { " (dodgy)" } else { "" }, items.join(", "))
             }
-            Message::ProcessStarted {
-                definition,
-                version,
-            } => format!("{} v{}", definition.name(), version),
+            Message::ProcessStarted { definition, version } => format!("{} v{}", definition.name(), version),
             Message::CookFood { attempt, .. }
             | Message::PriceOrder { attempt, .. }
             | Message::TakePayment { attempt, .. } => {
@@ -354,20 +335,12 @@ impl Message {
                 }
             }
             Message::FoodCooked { order } => {
-                format!(
-                    "{} cooked in {} ms",
-                    order.cook().unwrap_or("?"),
-                    order.cooking_ms
-                )
+                format!("{} cooked in {} ms", order.cook().unwrap_or("?"), order.cooking_ms)
             }
             Message::OrderExpired { cook } => format!("{cook} refused: time to live passed"),
             Message::OrderPriced { order } => format!("total {}", cents(order.total_cents)),
             Message::OrderPaid { order } => format!("paid {}", cents(order.total_cents)),
-            Message::PublishAt(alarm) => format!(
-                "{} at {} ms",
-                alarm.message.message_type().name(),
-                alarm.due_ms
-            ),
+            Message::PublishAt(alarm) => format!("{} at {} ms", alarm.message.message_type().name(), alarm.due_ms),
             Message::StepTimedOut { step, attempt } => {
                 format!("{} attempt {} timed out", step.name(), attempt)
             }
@@ -508,10 +481,7 @@ mod tests {
             correlation_id: Uuid::from_u128(2),
             causation_id: CausationId::NONE,
             at_ms: 5,
-            body: Message::StepTimedOut {
-                step: WorkStep::Cook,
-                attempt: 2,
-            },
+            body: Message::StepTimedOut { step: WorkStep::Cook, attempt: 2 },
         };
         let v = serde_json::to_value(HistoryEntry::new(3, &env)).unwrap();
         assert_eq!(v["type"], "StepTimedOut");
@@ -523,15 +493,7 @@ mod tests {
 
     #[test]
     fn envelope_stays_small() {
-        assert!(
-            std::mem::size_of::<Envelope>() <= 72,
-            "{}",
-            std::mem::size_of::<Envelope>()
-        );
-        assert!(
-            std::mem::size_of::<Message>() <= 16,
-            "{}",
-            std::mem::size_of::<Message>()
-        );
+        assert!(std::mem::size_of::<Envelope>() <= 72, "{}", std::mem::size_of::<Envelope>());
+        assert!(std::mem::size_of::<Message>() <= 16, "{}", std::mem::size_of::<Message>());
     }
 }

@@ -53,12 +53,7 @@ pub const MENU: [Dish; 6] = [
         time_to_live_ms: 5_200,
         ingredients: &["rice", "mushrooms", "parmesan"],
     },
-    Dish {
-        name: "tomato soup",
-        price_cents: 600,
-        time_to_live_ms: 5_500,
-        ingredients: &["tomato", "basil", "cream"],
-    },
+    Dish { name: "tomato soup", price_cents: 600, time_to_live_ms: 5_500, ingredients: &["tomato", "basil", "cream"] },
 ];
 
 /// Tax added by the assistant manager, in percent.
@@ -158,11 +153,7 @@ impl Order {
             match lines[..count].iter_mut().find(|l| l.dish == d) {
                 Some(line) => line.qty += 1,
                 None => {
-                    lines[count] = LineItem {
-                        dish: d,
-                        qty: 1,
-                        price_cents: 0,
-                    };
+                    lines[count] = LineItem { dish: d, qty: 1, price_cents: 0 };
                     count += 1;
                 }
             }
@@ -194,10 +185,7 @@ impl Order {
         if !self.cooked {
             return Vec::new();
         }
-        self.items()
-            .iter()
-            .flat_map(|l| l.dish().ingredients.iter().copied())
-            .collect()
+        self.items().iter().flat_map(|l| l.dish().ingredients.iter().copied()).collect()
     }
 
     /// Whether the order's time to live has passed at `now_ms`.
@@ -226,11 +214,7 @@ impl Order {
         for line in &mut next.lines[..self.line_count as usize] {
             line.price_cents = line.dish().price_cents;
         }
-        next.subtotal_cents = next
-            .items()
-            .iter()
-            .map(|l| l.price_cents * l.qty as u32)
-            .sum();
+        next.subtotal_cents = next.items().iter().map(|l| l.price_cents * l.qty as u32).sum();
         next.tax_cents = next.subtotal_cents * TAX_PERCENT / 100;
         next.total_cents = next.subtotal_cents + next.tax_cents;
         next
@@ -238,10 +222,7 @@ impl Order {
 
     /// The cashier's enrichment.
     pub fn settled(&self) -> Order {
-        Order {
-            paid: true,
-            ..self.clone()
-        }
+        Order { paid: true, ..self.clone() }
     }
 }
 

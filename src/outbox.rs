@@ -57,10 +57,7 @@ impl Outbox {
     /// An outbox that drops everything: side effects switched off, for rebuilding a
     /// process from its history.
     pub fn discarding() -> Self {
-        Outbox {
-            discard: true,
-            ..Outbox::default()
-        }
+        Outbox { discard: true, ..Outbox::default() }
     }
 
     /// Whether side effects are switched off (rebuilding): a handler may skip building
@@ -106,22 +103,19 @@ impl Outbox {
         copy: u8,
         done_ms: u64,
     ) -> impl Iterator<Item = (u64, Envelope)> + 'a {
-        self.effects
-            .drain(..)
-            .enumerate()
-            .map(move |(position, effect)| {
-                let (at, body) = match effect {
-                    Effect::Publish(m) => (done_ms, m),
-                    Effect::PublishAt(at, m) => (at, m),
-                };
-                let env = Envelope {
-                    id: ids::derive(cause.id, actor_tag, copy, position as u8),
-                    correlation_id: cause.correlation_id,
-                    causation_id: CausationId::of(cause.id),
-                    at_ms: at,
-                    body,
-                };
-                (at, env)
-            })
+        self.effects.drain(..).enumerate().map(move |(position, effect)| {
+            let (at, body) = match effect {
+                Effect::Publish(m) => (done_ms, m),
+                Effect::PublishAt(at, m) => (at, m),
+            };
+            let env = Envelope {
+                id: ids::derive(cause.id, actor_tag, copy, position as u8),
+                correlation_id: cause.correlation_id,
+                causation_id: CausationId::of(cause.id),
+                at_ms: at,
+                body,
+            };
+            (at, env)
+        })
     }
 }

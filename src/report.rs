@@ -71,11 +71,7 @@ impl Report {
             .map(|a| a.name.clone())
             .zip(s.per_cook.iter().copied())
             .collect();
-        let dropped_by_reason = DropReason::ALL
-            .iter()
-            .map(|r| r.name())
-            .zip(s.dropped.iter().copied())
-            .collect();
+        let dropped_by_reason = DropReason::ALL.iter().map(|r| r.name()).zip(s.dropped.iter().copied()).collect();
         let mut per_process = BTreeMap::new();
         for (d, def) in Definition::ALL.iter().enumerate() {
             for v in 0..2 {
@@ -84,11 +80,7 @@ impl Report {
                 }
             }
         }
-        let peak_queue = world
-            .actors()
-            .iter()
-            .map(|a| (a.name.clone(), s.peak_queue[a.id as usize]))
-            .collect();
+        let peak_queue = world.actors().iter().map(|a| (a.name.clone(), s.peak_queue[a.id as usize])).collect();
         Report {
             orders: s.placed,
             completed: s.completed,
@@ -119,11 +111,8 @@ impl Report {
             "brigade: {} orders, {} completed, {} dropped, {} in progress",
             self.orders, self.completed, self.dropped, self.in_progress
         );
-        let _ = writeln!(
-            t,
-            "  {} messages in {} steps over {} simulated ms",
-            self.messages, self.steps, self.simulated_ms
-        );
+        let _ =
+            writeln!(t, "  {} messages in {} steps over {} simulated ms", self.messages, self.steps, self.simulated_ms);
         let _ = writeln!(t, "\ncooked per cook");
         for (cook, n) in &self.per_cook {
             let _ = writeln!(t, "  {cook:<18} {n:>8}");
@@ -139,32 +128,12 @@ impl Report {
             let _ = writeln!(t, "  {p:<18} {n:>8}");
         }
         let _ = writeln!(t, "\nfaults and recovery");
-        let _ = writeln!(
-            t,
-            "  {:<26} {:>8}",
-            "deliveries lost", self.deliveries_dropped
-        );
-        let _ = writeln!(
-            t,
-            "  {:<26} {:>8}",
-            "deliveries duplicated", self.deliveries_duplicated
-        );
+        let _ = writeln!(t, "  {:<26} {:>8}", "deliveries lost", self.deliveries_dropped);
+        let _ = writeln!(t, "  {:<26} {:>8}", "deliveries duplicated", self.deliveries_duplicated);
         let _ = writeln!(t, "  {:<26} {:>8}", "retries", self.retries);
-        let _ = writeln!(
-            t,
-            "  {:<26} {:>8}",
-            "duplicates noticed", self.duplicates_noticed
-        );
-        let _ = writeln!(
-            t,
-            "  {:<26} {:>8}",
-            "double payments refused", self.double_payments_refused
-        );
-        let _ = writeln!(
-            t,
-            "  {:<26} {:>8}",
-            "refused past time to live", self.expired
-        );
+        let _ = writeln!(t, "  {:<26} {:>8}", "duplicates noticed", self.duplicates_noticed);
+        let _ = writeln!(t, "  {:<26} {:>8}", "double payments refused", self.double_payments_refused);
+        let _ = writeln!(t, "  {:<26} {:>8}", "refused past time to live", self.expired);
         let _ = writeln!(t, "\npeak queue length");
         for (actor, n) in &self.peak_queue {
             let _ = writeln!(t, "  {actor:<18} {n:>8}");
@@ -205,9 +174,5 @@ fn latency(world: &World) -> Option<Latency> {
         return None;
     }
     times.sort_unstable();
-    Some(Latency {
-        min: times[0],
-        median: times[times.len() / 2],
-        max: times[times.len() - 1],
-    })
+    Some(Latency { min: times[0], median: times[times.len() / 2], max: times[times.len() - 1] })
 }

@@ -24,9 +24,7 @@ impl Rng {
 
     /// A generator for an independent stream `stream` of the same seed.
     pub fn stream(seed: u64, stream: u64) -> Self {
-        Rng::new(mix64(
-            seed ^ mix64(stream.wrapping_add(0x5851_f42d_4c95_7f2d)),
-        ))
+        Rng::new(mix64(seed ^ mix64(stream.wrapping_add(0x5851_f42d_4c95_7f2d))))
     }
 
     /// The next 64 random bits.

@@ -122,45 +122,26 @@ pub struct ParsedRun {
 
 /// Reads a run file: JSON, format, version, config and inputs.
 pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
-    let file: RunFileIn = serde_json::from_str(text)
-        .map_err(|e| ImportError::Json(clean_serde_error(&e.to_string())))?;
+    let file: RunFileIn =
+        serde_json::from_str(text).map_err(|e| ImportError::Json(clean_serde_error(&e.to_string())))?;
     match file.format.as_ref().and_then(|f| f.as_str()) {
         Some(FORMAT) => {}
-        _ => {
-            return Err(ImportError::Format(
-                file.format.map_or("missing".into(), |f| f.to_string()),
-            ))
-        }
+        _ => return Err(ImportError::Format(file.format.map_or("missing".into(), |f| f.to_string()))),
     }
     match file.version.as_ref().and_then(|v| v.as_u64()) {
         Some(1) => {}
         Some(v) => return Err(ImportError::Version(v)),
-        None => {
-            return Err(ImportError::Json(
-                "`version` is missing or not a number".into(),
-            ))
-        }
+        None => return Err(ImportError::Json("`version` is missing or not a number".into())),
     }
-    let config = file
-        .config
-        .ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
-    let config: Config =
-        serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
+    let config = file.config.ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
+    let config: Config = serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
     config.validate()?;
     let inputs: Vec<Input> = match file.inputs {
-        Some(v) => serde_json::from_value(v)
-            .map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
+        Some(v) => serde_json::from_value(v).map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
         None => Vec::new(),
     };
-    let history = file
-        .history
-        .ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
-    Ok(ParsedRun {
-        config,
-        inputs,
-        history,
-        view: file.view,
-    })
+    let history = file.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
+    Ok(ParsedRun { config, inputs, history, view: file.view })
 }
 
 /// Checks a world re-simulated to idle from a parsed run against the file's history.
@@ -188,12 +169,10 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
 fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
     let store = world.store();
     for (i, (env, given)) in store.messages().zip(history).enumerate() {
-        let expected = serde_json::to_value(HistoryEntry::new(i as u32, env))
-            .map_err(|e| ImportError::Json(e.to_string()))?;
+        let expected =
+            serde_json::to_value(HistoryEntry::new(i as u32, env)).map_err(|e| ImportError::Json(e.to_string()))?;
         if &expected != given {
-            return Err(ImportError::Mismatch(describe_difference(
-                i, &expected, given,
-            )));
+            return Err(ImportError::Mismatch(describe_difference(i, &expected, given)));
         }
     }
     if store.len() != history.len() {
@@ -206,11 +185,7 @@ fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), Imp
     Ok(())
 }
 
-fn describe_difference(
-    seq: usize,
-    expected: &serde_json::Value,
-    given: &serde_json::Value,
-) -> String {
+fn describe_difference(seq: usize, expected: &serde_json::Value, given: &serde_json::Value) -> String {
     if let (Some(e), Some(g)) = (expected.as_object(), given.as_object()) {
         for (key, ev) in e {
             match g.get(key) {

@@ -27,13 +27,7 @@ impl Dispatch {
 
     /// The kind called `name`.
     pub fn from_name(name: &str) -> Option<Dispatch> {
-        [
-            Dispatch::RoundRobin,
-            Dispatch::MoreFair,
-            Dispatch::Competing,
-        ]
-        .into_iter()
-        .find(|d| d.name() == name)
+        [Dispatch::RoundRobin, Dispatch::MoreFair, Dispatch::Competing].into_iter().find(|d| d.name() == name)
     }
 }
 
@@ -86,6 +80,21 @@ pub struct Config {
     pub max_retries: u8,
     /// Interval of the queue-length samples.
     pub sample_ms: u64,
+    /// How the house gets a process manager for each message: `rebuild` replays the
+    /// order's stream from the store every time (the workshop's naive form), `cached`
+    /// keeps it between messages. The history is the same either way.
+    pub house: HouseMode,
+}
+
+/// How the house gets a process manager for each message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HouseMode {
+    /// Replay the order's stream from the store for every message.
+    Rebuild,
+    /// Keep the process manager between messages (checked against the rebuild in
+    /// debug builds).
+    Cached,
 }
 
 impl Default for Config {
@@ -108,15 +117,13 @@ impl Default for Config {
             pay_timeout_ms: 1_000,
             max_retries: 3,
             sample_ms: 100,
+            house: HouseMode::Cached,
         }
     }
 }
 
 fn cook(name: &str, ms: u64) -> CookSpec {
-    CookSpec {
-        name: name.to_string(),
-        ms,
-    }
+    CookSpec { name: name.to_string(), ms }
 }
 
 fn seed_from_number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -128,12 +135,11 @@ fn seed_from_number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D:
     }
     match Seed::deserialize(d) {
         Ok(Seed::Number(n)) => Ok(n),
-        Ok(Seed::Text(s)) => s.trim().parse().map_err(|_| {
-            serde::de::Error::custom(format!("expected a whole number 0..=2^64-1, got {s:?}"))
-        }),
-        Err(_) => Err(serde::de::Error::custom(
-            "expected a whole number 0..=2^64-1 or a decimal string",
-        )),
+        Ok(Seed::Text(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("expected a whole number 0..=2^64-1, got {s:?}"))),
+        Err(_) => Err(serde::de::Error::custom("expected a whole number 0..=2^64-1 or a decimal string")),
     }
 }
 
@@ -148,10 +154,7 @@ pub struct ConfigError {
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        field: field.to_string(),
-        message: message.into(),
-    }
+    ConfigError { field: field.to_string(), message: message.into() }
 }
 
 impl ConfigError {
@@ -165,9 +168,7 @@ impl ConfigError {
     pub fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
         let path = e.path().to_string();
         let message = clean_serde_error(&e.into_inner().to_string());
-        let unknown = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next());
+        let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
         let field = match unknown {
             Some(name) if path.is_empty() || path == "." => name.to_string(),
             _ if path.is_empty() || path == "." => "config".to_string(),
@@ -194,10 +195,7 @@ impl Config {
     /// ```
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.orders > MAX_ORDERS {
-            return Err(bad(
-                "orders",
-                format!("at most {MAX_ORDERS}, got {}", self.orders),
-            ));
+            return Err(bad("orders", format!("at most {MAX_ORDERS}, got {}", self.orders)));
         }
         if self.interval_ms > 3_600_000 {
             return Err(bad("interval_ms", "at most 3600000 (one simulated hour)"));
@@ -213,54 +211,31 @@ impl Config {
             if name.is_empty() {
                 return Err(bad("cooks", format!("cook {} has an empty name", i + 1)));
             }
-            if name.chars().count() > 24
-                || name
-                    .chars()
-                    .any(|ch| ch.is_control() || ch == ',' || ch == ':')
-            {
-                return Err(bad("cooks", format!("cook name {name:?} must be 1-24 characters without ',' ':' or control characters")));
-            }
-            if c.ms == 0 || c.ms > 600_000 {
+            if name.chars().count() > 24 || name.chars().any(|ch| ch.is_control() || ch == ',' || ch == ':') {
                 return Err(bad(
                     "cooks",
-                    format!(
-                        "cook {name:?}: cooking time must be 1..=600000 ms, got {}",
-                        c.ms
-                    ),
+                    format!("cook name {name:?} must be 1-24 characters without ',' ':' or control characters"),
                 ));
+            }
+            if c.ms == 0 || c.ms > 600_000 {
+                return Err(bad("cooks", format!("cook {name:?}: cooking time must be 1..=600000 ms, got {}", c.ms)));
             }
             if self.cooks[..i].iter().any(|o| o.name.trim() == name) {
                 return Err(bad("cooks", format!("cook name {name:?} appears twice")));
             }
         }
         if self.queue_limit == 0 || self.queue_limit > 10_000 {
-            return Err(bad(
-                "queue_limit",
-                format!("must be 1..=10000, got {}", self.queue_limit),
-            ));
+            return Err(bad("queue_limit", format!("must be 1..=10000, got {}", self.queue_limit)));
         }
-        for (field, p) in [
-            ("drop", self.drop),
-            ("duplicate", self.duplicate),
-            ("dodgy", self.dodgy),
-        ] {
+        for (field, p) in [("drop", self.drop), ("duplicate", self.duplicate), ("dodgy", self.dodgy)] {
             if !(0.0..=1.0).contains(&p) {
-                return Err(bad(
-                    field,
-                    format!("a probability must be between 0 and 1, got {p}"),
-                ));
+                return Err(bad(field, format!("a probability must be between 0 and 1, got {p}")));
             }
         }
         if !(1..=2).contains(&self.process_version) {
-            return Err(bad(
-                "process_version",
-                format!("versions are 1 and 2, got {}", self.process_version),
-            ));
+            return Err(bad("process_version", format!("versions are 1 and 2, got {}", self.process_version)));
         }
-        for (field, ms) in [
-            ("assistant_manager_ms", self.assistant_manager_ms),
-            ("cashier_ms", self.cashier_ms),
-        ] {
+        for (field, ms) in [("assistant_manager_ms", self.assistant_manager_ms), ("cashier_ms", self.cashier_ms)] {
             if ms > 600_000 {
                 return Err(bad(field, format!("at most 600000 ms, got {ms}")));
             }
@@ -275,16 +250,10 @@ impl Config {
             }
         }
         if self.max_retries > 10 {
-            return Err(bad(
-                "max_retries",
-                format!("at most 10, got {}", self.max_retries),
-            ));
+            return Err(bad("max_retries", format!("at most 10, got {}", self.max_retries)));
         }
         if self.sample_ms == 0 || self.sample_ms > 3_600_000 {
-            return Err(bad(
-                "sample_ms",
-                format!("must be 1..=3600000 ms, got {}", self.sample_ms),
-            ));
+            return Err(bad("sample_ms", format!("must be 1..=3600000 ms, got {}", self.sample_ms)));
         }
         Ok(())
     }
@@ -311,17 +280,9 @@ impl Config {
         }
         list.split(',')
             .map(|part| {
-                let (name, ms) = part
-                    .split_once(':')
-                    .ok_or_else(|| format!("{part:?} is not name:ms"))?;
-                let ms: u64 = ms
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("{:?} is not a whole number of ms", ms.trim()))?;
-                Ok(CookSpec {
-                    name: name.trim().to_string(),
-                    ms,
-                })
+                let (name, ms) = part.split_once(':').ok_or_else(|| format!("{part:?} is not name:ms"))?;
+                let ms: u64 = ms.trim().parse().map_err(|_| format!("{:?} is not a whole number of ms", ms.trim()))?;
+                Ok(CookSpec { name: name.trim().to_string(), ms })
             })
             .collect()
     }
@@ -330,7 +291,11 @@ impl Config {
     pub fn presets() -> Vec<(&'static str, &'static str, Config)> {
         let reference = Config::default();
         vec![
-            ("reference", "The workshop's reference run: 10 orders at once, three cooks, more fair.", reference.clone()),
+            (
+                "reference",
+                "The workshop's reference run: 10 orders at once, three cooks, more fair.",
+                reference.clone(),
+            ),
             (
                 "chaos",
                 "10 % of deliveries to workers lost and 10 % duplicated: watch the retries and de-duplication.",
@@ -382,69 +347,15 @@ mod tests {
     #[test]
     fn every_invalid_value_names_its_field() {
         let cases: Vec<(&str, Config)> = vec![
-            (
-                "cooks",
-                Config {
-                    cooks: vec![],
-                    ..Config::default()
-                },
-            ),
-            (
-                "cooks",
-                Config {
-                    cooks: vec![cook("A", 0)],
-                    ..Config::default()
-                },
-            ),
-            (
-                "cooks",
-                Config {
-                    cooks: vec![cook("A", 1), cook("A", 2)],
-                    ..Config::default()
-                },
-            ),
-            (
-                "cooks",
-                Config {
-                    cooks: vec![cook(" ", 1)],
-                    ..Config::default()
-                },
-            ),
-            (
-                "duplicate",
-                Config {
-                    duplicate: -0.1,
-                    ..Config::default()
-                },
-            ),
-            (
-                "dodgy",
-                Config {
-                    dodgy: f64::NAN,
-                    ..Config::default()
-                },
-            ),
-            (
-                "process_version",
-                Config {
-                    process_version: 3,
-                    ..Config::default()
-                },
-            ),
-            (
-                "queue_limit",
-                Config {
-                    queue_limit: 0,
-                    ..Config::default()
-                },
-            ),
-            (
-                "orders",
-                Config {
-                    orders: MAX_ORDERS + 1,
-                    ..Config::default()
-                },
-            ),
+            ("cooks", Config { cooks: vec![], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("A", 0)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("A", 1), cook("A", 2)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook(" ", 1)], ..Config::default() }),
+            ("duplicate", Config { duplicate: -0.1, ..Config::default() }),
+            ("dodgy", Config { dodgy: f64::NAN, ..Config::default() }),
+            ("process_version", Config { process_version: 3, ..Config::default() }),
+            ("queue_limit", Config { queue_limit: 0, ..Config::default() }),
+            ("orders", Config { orders: MAX_ORDERS + 1, ..Config::default() }),
         ];
         for (field, cfg) in cases {
             assert_eq!(cfg.validate().unwrap_err().field, field);

@@ -23,8 +23,7 @@ impl Hasher for IdHasher {
         for chunk in bytes.chunks(8) {
             let mut buf = [0u8; 8];
             buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(buf)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
     }
 }
@@ -45,10 +44,7 @@ pub struct ChunkedLog<T> {
 
 impl<T> Default for ChunkedLog<T> {
     fn default() -> Self {
-        ChunkedLog {
-            chunks: Vec::new(),
-            len: 0,
-        }
+        ChunkedLog { chunks: Vec::new(), len: 0 }
     }
 }
 
@@ -91,10 +87,7 @@ impl<T> ChunkedLog<T> {
     /// Keeps the first `n` items.
     pub fn truncate(&mut self, n: usize) {
         while self.len > n {
-            let chunk = self
-                .chunks
-                .last_mut()
-                .expect("len counts the chunks' items");
+            let chunk = self.chunks.last_mut().expect("len counts the chunks' items");
             let keep = chunk.len().saturating_sub(self.len - n);
             self.len -= chunk.len() - keep;
             chunk.truncate(keep);
@@ -191,11 +184,7 @@ impl Store {
         let seq = self.cursor;
         self.cursor += 1;
         if seq < self.log.len() {
-            debug_assert_eq!(
-                self.log.get(seq).map(|e| e.id),
-                Some(env.id),
-                "re-execution diverged from the record"
-            );
+            debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
             return seq as u32;
         }
         let stream = self.streams.entry(env.correlation_id).or_default();
@@ -254,21 +243,14 @@ impl Store {
     pub fn orders(&self) -> impl Iterator<Item = &Uuid> {
         let cursor = self.cursor;
         let streams = &self.streams;
-        self.orders.iter().take_while(move |c| {
-            streams
-                .get(*c)
-                .and_then(|s| s.seqs.first())
-                .is_some_and(|&s| (s as usize) < cursor)
-        })
+        self.orders
+            .iter()
+            .take_while(move |c| streams.get(*c).and_then(|s| s.seqs.first()).is_some_and(|&s| (s as usize) < cursor))
     }
 
     /// Whether the correlation has a message of type `t` published by the current step.
     pub fn stream_has(&self, correlation_id: &Uuid, t: MessageType) -> bool {
-        self.stream(correlation_id).iter().any(|&s| {
-            self.log
-                .get(s as usize)
-                .is_some_and(|e| e.message_type() == t)
-        })
+        self.stream(correlation_id).iter().any(|&s| self.log.get(s as usize).is_some_and(|e| e.message_type() == t))
     }
 }
 
@@ -288,10 +270,7 @@ mod tests {
     }
 
     fn timed_out() -> Message {
-        Message::StepTimedOut {
-            step: crate::message::WorkStep::Cook,
-            attempt: 1,
-        }
+        Message::StepTimedOut { step: crate::message::WorkStep::Cook, attempt: 1 }
     }
 
     #[test]

@@ -62,11 +62,7 @@ pub struct OutputView {
 
 impl OutputView {
     fn new(t: MessageType, at_ms: u64) -> Self {
-        OutputView {
-            type_name: t.name(),
-            kind: t.kind().name(),
-            at_ms,
-        }
+        OutputView { type_name: t.name(), kind: t.kind().name(), at_ms }
     }
 }
 
@@ -238,10 +234,7 @@ pub struct SamplesView {
 
 /// The name of an actor id.
 fn actor_name(world: &World, actor: u16) -> String {
-    world
-        .actors()
-        .get(actor as usize)
-        .map_or_else(|| "?".to_string(), |a| a.name.clone())
+    world.actors().get(actor as usize).map_or_else(|| "?".to_string(), |a| a.name.clone())
 }
 
 /// The view of message `seq`, if published by the cursor.
@@ -262,10 +255,7 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
         correlation_id: env.correlation_id,
         causation_id: env.causation(),
         order: world.store().order_no(&env.correlation_id).unwrap_or(0),
-        publisher: actor_name(
-            world,
-            world.store().publisher(seq as usize).unwrap_or(u16::MAX),
-        ),
+        publisher: actor_name(world, world.store().publisher(seq as usize).unwrap_or(u16::MAX)),
         summary: env.body.summary(),
     }
 }
@@ -274,18 +264,13 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
 pub fn message_detail(world: &World, seq: usize) -> Option<MessageDetail> {
     let env = world.store().get(seq)?;
     let payload = serde_json::to_value(HistoryEntry::new(seq as u32, env)).unwrap_or_default();
-    Some(MessageDetail {
-        view: message_of(world, seq as u32, env),
-        payload,
-    })
+    Some(MessageDetail { view: message_of(world, seq as u32, env), payload })
 }
 
 /// Messages `[from, to)` of the history at the cursor.
 pub fn messages(world: &World, from: usize, to: usize) -> Vec<MessageView> {
     let to = to.min(world.store().len());
-    (from.min(to)..to)
-        .filter_map(|s| message(world, s))
-        .collect()
+    (from.min(to)..to).filter_map(|s| message(world, s)).collect()
 }
 
 /// Step `step` (1-based), if done by the cursor.
@@ -293,11 +278,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     let rec = world.trace_record(step)?;
     let store = world.store();
     let info = world.actors().get(rec.actor as usize)?;
-    let start = if step >= 2 {
-        world.trace_record(step - 1).map_or(0, |r| r.log_end)
-    } else {
-        0
-    };
+    let start = if step >= 2 { world.trace_record(step - 1).map_or(0, |r| r.log_end) } else { 0 };
     let faults = {
         let all = world.faults();
         let first = all.partition_point(|f| (f.step as usize) < step);
@@ -329,8 +310,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         faults,
     };
     if rec.seq == u32::MAX {
-        view.outputs
-            .push(OutputView::new(MessageType::OrderPlaced, rec.at_ms));
+        view.outputs.push(OutputView::new(MessageType::OrderPlaced, rec.at_ms));
         return Some(view);
     }
     let env = store.frontier_get(rec.seq as usize)?;
@@ -339,9 +319,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     view.type_name = t.name();
     view.kind = t.kind().name();
     view.correlation_id = Some(env.correlation_id);
-    let mut expected: Vec<Uuid> = (0..8)
-        .map(|p| ids::derive(env.id, info.kind.tag(), rec.copy, p))
-        .collect();
+    let mut expected: Vec<Uuid> = (0..8).map(|p| ids::derive(env.id, info.kind.tag(), rec.copy, p)).collect();
     if info.kind == ActorKind::House {
         expected.push(ids::derive(env.id, TAG_HOUSE_STARTED, 0, 0));
     }
@@ -419,16 +397,11 @@ pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
                 view.dodgy = order.dodgy;
                 view.placed_at_ms = env.at_ms;
             }
-            crate::message::Message::ProcessStarted {
-                definition,
-                version,
-            } => {
+            crate::message::Message::ProcessStarted { definition, version } => {
                 view.definition = Some(*definition);
                 view.version = Some(*version);
             }
-            crate::message::Message::FoodCooked { order } => {
-                view.cooks.push(order.cook().unwrap_or("?").to_string())
-            }
+            crate::message::Message::FoodCooked { order } => view.cooks.push(order.cook().unwrap_or("?").to_string()),
             crate::message::Message::OrderCompleted { .. } => {
                 view.status = "completed";
                 view.finished_at_ms = Some(env.at_ms);
@@ -446,13 +419,7 @@ pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
 
 /// Orders `[from, to)` (0-based positions in placing order) at the cursor.
 pub fn orders(world: &World, from: usize, to: usize) -> Vec<OrderView> {
-    world
-        .store()
-        .orders()
-        .skip(from)
-        .take(to.saturating_sub(from))
-        .filter_map(|id| order(world, id))
-        .collect()
+    world.store().orders().skip(from).take(to.saturating_sub(from)).filter_map(|id| order(world, id)).collect()
 }
 
 /// Replay of order `id` under `definition`/`version` (defaults: what it ran).
@@ -462,20 +429,13 @@ pub fn replay_view(
     definition: Option<Definition>,
     version: Option<u8>,
 ) -> Result<ReplayView, String> {
-    let Replay {
-        definition,
-        version,
-        original,
-        steps,
-    } = replay(world.store(), id, definition, version, world.params())?;
+    let Replay { definition, version, original, steps } =
+        replay(world.store(), id, definition, version, world.params())?;
     Ok(ReplayView {
         correlation_id: *id,
         definition,
         version,
-        original: original.map(|(definition, version)| ProcessRef {
-            definition,
-            version,
-        }),
+        original: original.map(|(definition, version)| ProcessRef { definition, version }),
         steps: steps
             .into_iter()
             .map(|s| ReplayStepView {

@@ -40,16 +40,13 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 
 fn whole(name: &str, v: f64, max: usize) -> Result<usize, JsError> {
     if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > max as f64 {
-        return Err(JsError::new(&format!(
-            "{name}: expected a whole number 0..={max}, got {v}"
-        )));
+        return Err(JsError::new(&format!("{name}: expected a whole number 0..={max}, got {v}")));
     }
     Ok(v as usize)
 }
 
 fn uuid_arg(name: &str, v: &str) -> Result<Uuid, JsError> {
-    Uuid::parse_str(v.trim())
-        .map_err(|_| JsError::new(&format!("{name}: {v:?} is not a correlation id")))
+    Uuid::parse_str(v.trim()).map_err(|_| JsError::new(&format!("{name}: {v:?} is not a correlation id")))
 }
 
 fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
@@ -57,9 +54,7 @@ fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
         return Ok(Config::default());
     }
     if !cfg.is_object() || js_sys::Array::is_array(cfg) {
-        return Err(JsError::new(
-            "config: expected an object such as { seed: 42, orders: 10 }",
-        ));
+        return Err(JsError::new("config: expected an object such as { seed: 42, orders: 10 }"));
     }
     let text = js_sys::JSON::stringify(cfg)
         .map_err(|_| JsError::new("config: could not be read as JSON"))?
@@ -82,9 +77,7 @@ impl Simulation {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
         let world = World::new(config).map_err(|e| JsError::new(&format!("config: {e}")))?;
-        Ok(Simulation {
-            timeline: Timeline::new(world),
-        })
+        Ok(Simulation { timeline: Timeline::new(world) })
     }
 
     /// A run re-simulated from a run file; throws if the file is not valid or its history
@@ -129,11 +122,7 @@ impl Simulation {
         }
         let list: Vec<Preset> = Config::presets()
             .into_iter()
-            .map(|(name, description, config)| Preset {
-                name,
-                description,
-                config,
-            })
+            .map(|(name, description, config)| Preset { name, description, config })
             .collect();
         to_js(&list)
     }
@@ -233,8 +222,7 @@ impl Simulation {
             if v.is_undefined() {
                 false
             } else {
-                v.as_bool()
-                    .ok_or_else(|| JsError::new("placeOrder: dodgy must be true or false"))?
+                v.as_bool().ok_or_else(|| JsError::new("placeOrder: dodgy must be true or false"))?
             }
         };
         Ok(self.timeline.place_order(dodgy).to_string())
@@ -244,9 +232,7 @@ impl Simulation {
     #[wasm_bindgen(js_name = setProcessVersion)]
     pub fn set_process_version(&mut self, v: f64) -> Result<(), JsError> {
         let v = whole("setProcessVersion", v, 255)? as u8;
-        self.timeline
-            .set_process_version(v)
-            .map_err(|e| JsError::new(&format!("setProcessVersion: {}", e.message)))
+        self.timeline.set_process_version(v).map_err(|e| JsError::new(&format!("setProcessVersion: {}", e.message)))
     }
 
     /// Process version for new orders at the cursor.
@@ -305,11 +291,7 @@ impl Simulation {
 
     /// Orders placed by the cursor; optionally positions `[from, to)` only.
     pub fn orders(&self, from: Option<f64>, to: Option<f64>) -> Result<JsValue, JsError> {
-        let from = whole(
-            "orders: from",
-            from.unwrap_or(0.0).max(0.0).floor(),
-            usize::MAX >> 11,
-        )?;
+        let from = whole("orders: from", from.unwrap_or(0.0).max(0.0).floor(), usize::MAX >> 11)?;
         let to = match to {
             Some(t) => whole("orders: to", t.max(0.0).floor(), usize::MAX >> 11)?,
             None => usize::MAX,
@@ -337,12 +319,7 @@ impl Simulation {
     pub fn order_stream(&self, correlation_id: &str) -> Result<JsValue, JsError> {
         let id = uuid_arg("orderStream", correlation_id)?;
         let world = self.timeline.world();
-        let list: Vec<_> = world
-            .store()
-            .stream(&id)
-            .iter()
-            .filter_map(|&s| view::message(world, s as usize))
-            .collect();
+        let list: Vec<_> = world.store().stream(&id).iter().filter_map(|&s| view::message(world, s as usize)).collect();
         to_js(&list)
     }
 
@@ -355,14 +332,13 @@ impl Simulation {
         version: Option<f64>,
     ) -> Result<JsValue, JsError> {
         let id = uuid_arg("replay", correlation_id)?;
-        let definition = match definition.as_deref() {
-            None | Some("") => None,
-            Some(name) => Some(Definition::from_name(name).ok_or_else(|| {
-                JsError::new(&format!(
-                    "replay: unknown definition {name:?} (pay-last, pay-first)"
-                ))
-            })?),
-        };
+        let definition =
+            match definition.as_deref() {
+                None | Some("") => None,
+                Some(name) => Some(Definition::from_name(name).ok_or_else(|| {
+                    JsError::new(&format!("replay: unknown definition {name:?} (pay-last, pay-first)"))
+                })?),
+            };
         let version = match version {
             None => None,
             Some(v) => Some(whole("replay: version", v, 255)? as u8),

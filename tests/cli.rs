@@ -3,10 +3,7 @@
 use std::process::{Command, Output};
 
 fn brigade(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brigade"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_brigade")).args(args).output().expect("the binary runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -18,27 +15,15 @@ fn the_report_names_cooks_outcomes_peaks_and_latency() {
     let o = brigade(&["--orders", "10"]);
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        text.starts_with("brigade: 10 orders, 10 completed, 0 dropped"),
-        "{text}"
-    );
-    for needle in [
-        "Koen",
-        "Guido",
-        "Greg",
-        "peak queue length",
-        "latency placed → completed",
-        "median",
-    ] {
+    assert!(text.starts_with("brigade: 10 orders, 10 completed, 0 dropped"), "{text}");
+    for needle in ["Koen", "Guido", "Greg", "peak queue length", "latency placed → completed", "median"] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
 }
 
 #[test]
 fn json_is_the_run_file_and_deterministic() {
-    let a = brigade(&[
-        "--format", "json", "--orders", "5", "--drop", "0.2", "--seed", "9",
-    ]);
+    let a = brigade(&["--format", "json", "--orders", "5", "--drop", "0.2", "--seed", "9"]);
     let b = brigade(&["--format=json", "--orders=5", "--drop=0.2", "--seed=9"]);
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
@@ -48,10 +33,7 @@ fn json_is_the_run_file_and_deterministic() {
     assert_eq!(v["config"]["seed"], 9);
     assert_eq!(v["config"]["orders"], 5);
     let r = &v["report"];
-    assert_eq!(
-        r["completed"].as_u64().unwrap() + r["dropped"].as_u64().unwrap(),
-        5
-    );
+    assert_eq!(r["completed"].as_u64().unwrap() + r["dropped"].as_u64().unwrap(), 5);
     let history = v["history"].as_array().unwrap();
     for (i, m) in history.iter().enumerate() {
         assert_eq!(m["seq"], i);
@@ -88,10 +70,7 @@ fn every_kind_of_bad_value_exits_2_with_one_line_naming_the_option() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-        assert!(
-            err.starts_with(&format!("brigade: {option}")),
-            "{args:?}: {err}"
-        );
+        assert!(err.starts_with(&format!("brigade: {option}")), "{args:?}: {err}");
         assert!(o.stdout.is_empty());
     }
 }

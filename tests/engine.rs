@@ -9,12 +9,7 @@ use common::{count, run, streams};
 use std::collections::HashSet;
 
 fn cooks(list: &[(&str, u64)]) -> Vec<CookSpec> {
-    list.iter()
-        .map(|(n, ms)| CookSpec {
-            name: n.to_string(),
-            ms: *ms,
-        })
-        .collect()
+    list.iter().map(|(n, ms)| CookSpec { name: n.to_string(), ms: *ms }).collect()
 }
 
 #[test]
@@ -24,42 +19,20 @@ fn the_reference_run_completes_every_order() {
     assert_eq!((s.placed, s.completed, s.dropped_total()), (10, 10, 0));
     assert_eq!(s.per_cook.iter().sum::<u32>(), 10);
     assert_eq!(world.live_processes(), 0, "the house is empty at idle");
-    assert_eq!(
-        world.correlation_topics(),
-        0,
-        "no correlation subscription leaks"
-    );
+    assert_eq!(world.correlation_topics(), 0, "no correlation subscription leaks");
 }
 
 #[test]
 fn round_robin_spreads_orders_evenly() {
     // few enough that no order times out: every cook cooks the same number
-    let world = run(Config {
-        orders: 9,
-        dispatch: Dispatch::RoundRobin,
-        ..Config::default()
-    });
+    let world = run(Config { orders: 9, dispatch: Dispatch::RoundRobin, ..Config::default() });
     assert_eq!(world.stats().per_cook, vec![3, 3, 3]);
     // with retries in play the hand-outs still take turns: counts differ by at most one
-    let world = run(Config {
-        orders: 31,
-        dispatch: Dispatch::RoundRobin,
-        ..Config::default()
-    });
-    let handed: Vec<u32> = world
-        .actors()
-        .iter()
-        .filter(|a| matches!(a.kind, ActorKind::Cook(_)))
-        .map(|a| world.handled(a.id))
-        .collect();
-    assert!(
-        handed.iter().max().unwrap() - handed.iter().min().unwrap() <= 1,
-        "{handed:?}"
-    );
-    assert!(
-        world.stats().retries > 0,
-        "the test should exercise retried CookFood too"
-    );
+    let world = run(Config { orders: 31, dispatch: Dispatch::RoundRobin, ..Config::default() });
+    let handed: Vec<u32> =
+        world.actors().iter().filter(|a| matches!(a.kind, ActorKind::Cook(_))).map(|a| world.handled(a.id)).collect();
+    assert!(handed.iter().max().unwrap() - handed.iter().min().unwrap() <= 1, "{handed:?}");
+    assert!(world.stats().retries > 0, "the test should exercise retried CookFood too");
 }
 
 #[test]
@@ -71,17 +44,9 @@ fn more_fair_never_lets_a_queue_pass_its_limit() {
             cooks: cooks(&[("A", 300), ("B", 900)]),
             ..Config::default()
         });
-        for a in world
-            .actors()
-            .iter()
-            .filter(|a| matches!(a.kind, ActorKind::Cook(_)))
-        {
+        for a in world.actors().iter().filter(|a| matches!(a.kind, ActorKind::Cook(_))) {
             let peak = world.stats().peak_queue[a.id as usize];
-            assert!(
-                peak <= limit,
-                "{} reached {peak} with limit {limit}",
-                a.name
-            );
+            assert!(peak <= limit, "{} reached {peak} with limit {limit}", a.name);
         }
         // and the limit really bit: the fast cook took more
         assert!(world.stats().per_cook[0] > world.stats().per_cook[1]);
@@ -98,18 +63,9 @@ fn competing_consumers_never_leave_a_cook_idle_while_work_waits() {
         ..Config::default()
     };
     let mut world = World::new(cfg).unwrap();
-    let dispatcher = world
-        .actors()
-        .iter()
-        .find(|a| a.kind == ActorKind::Dispatcher)
-        .unwrap()
-        .id;
-    let cook_ids: Vec<u16> = world
-        .actors()
-        .iter()
-        .filter(|a| matches!(a.kind, ActorKind::Cook(_)))
-        .map(|a| a.id)
-        .collect();
+    let dispatcher = world.actors().iter().find(|a| a.kind == ActorKind::Dispatcher).unwrap().id;
+    let cook_ids: Vec<u16> =
+        world.actors().iter().filter(|a| matches!(a.kind, ActorKind::Cook(_))).map(|a| a.id).collect();
     let mut checked = 0;
     loop {
         // whenever simulated time is about to move on, no cook may sit idle with work waiting
@@ -118,11 +74,7 @@ fn competing_consumers_never_leave_a_cook_idle_while_work_waits() {
             Some(next) if next > now && world.queue_len(dispatcher) > 0 => {
                 for &c in &cook_ids {
                     let idle = world.busy_until(c) <= now && world.queue_len(c) == 0;
-                    assert!(
-                        !idle,
-                        "cook {c} idle at {now} ms while {} orders wait",
-                        world.queue_len(dispatcher)
-                    );
+                    assert!(!idle, "cook {c} idle at {now} ms while {} orders wait", world.queue_len(dispatcher));
                 }
                 checked += 1;
             }
@@ -131,100 +83,55 @@ fn competing_consumers_never_leave_a_cook_idle_while_work_waits() {
         }
         world.step();
     }
-    assert!(
-        checked > 10,
-        "work waited at the dispatcher only {checked} times: the test saw no contention"
-    );
+    assert!(checked > 10, "work waited at the dispatcher only {checked} times: the test saw no contention");
     for &c in &cook_ids {
-        assert!(
-            world.stats().peak_queue[c as usize] <= 1,
-            "competing cooks hold one order at a time"
-        );
+        assert!(world.stats().peak_queue[c as usize] <= 1, "competing cooks hold one order at a time");
     }
 }
 
 #[test]
 fn a_slow_cook_lets_the_time_to_live_drop_orders() {
-    let world = run(Config {
-        cooks: cooks(&[("Slow", 2_000)]),
-        ..Config::default()
-    });
+    let world = run(Config { cooks: cooks(&[("Slow", 2_000)]), ..Config::default() });
     let s = world.stats();
-    assert!(
-        s.dropped[0] > 0,
-        "orders dropped as expired: {:?}",
-        s.dropped
-    );
+    assert!(s.dropped[0] > 0, "orders dropped as expired: {:?}", s.dropped);
     assert!(s.expired > 0);
     assert_eq!(s.completed + s.dropped_total(), 10);
     // an expired order is announced by the cook and dropped once by its process
     for stream in streams(&world).values() {
-        assert!(
-            count(stream, MessageType::OrderDropped) + count(stream, MessageType::OrderCompleted)
-                == 1
-        );
+        assert!(count(stream, MessageType::OrderDropped) + count(stream, MessageType::OrderCompleted) == 1);
     }
 }
 
 #[test]
 fn when_every_delivery_is_lost_nothing_is_cooked() {
-    let world = run(Config {
-        drop: 1.0,
-        ..Config::default()
-    });
+    let world = run(Config { drop: 1.0, ..Config::default() });
     let s = world.stats();
     assert_eq!(s.per_cook.iter().sum::<u32>(), 0);
     assert_eq!(s.completed, 0);
     assert_eq!(s.dropped_total(), 10);
-    assert!(
-        s.retries >= 30,
-        "each order retried cooking three times: {}",
-        s.retries
-    );
+    assert!(s.retries >= 30, "each order retried cooking three times: {}", s.retries);
 }
 
 #[test]
 fn duplicated_deliveries_reach_the_worker_twice() {
-    let world = run(Config {
-        duplicate: 1.0,
-        ..Config::default()
-    });
+    let world = run(Config { duplicate: 1.0, ..Config::default() });
     let s = world.stats();
     assert!(s.deliveries_duplicated > 0);
     // every worker delivery came twice: the second copy is in the trace
-    let copies = (1..=world.steps())
-        .filter_map(|i| world.trace_record(i))
-        .filter(|r| r.copy == 1)
-        .count();
+    let copies = (1..=world.steps()).filter_map(|i| world.trace_record(i)).filter(|r| r.copy == 1).count();
     assert_eq!(copies as u32, s.deliveries_duplicated);
-    assert!(
-        s.per_cook.iter().sum::<u32>() >= 20,
-        "each order cooked at least twice"
-    );
-    assert!(
-        s.duplicates_noticed > 0,
-        "repeated answers to a live process are noticed and ignored"
-    );
+    assert!(s.per_cook.iter().sum::<u32>() >= 20, "each order cooked at least twice");
+    assert!(s.duplicates_noticed > 0, "repeated answers to a live process are noticed and ignored");
     assert!(s.already_paid >= 10, "the cashier refuses to charge twice");
     assert_eq!(s.completed, 10);
     for stream in streams(&world).values() {
-        assert_eq!(
-            count(stream, MessageType::OrderPaid),
-            1,
-            "charged exactly once"
-        );
+        assert_eq!(count(stream, MessageType::OrderPaid), 1, "charged exactly once");
     }
 }
 
 #[test]
 fn every_causation_names_an_earlier_message_of_the_same_order_and_ids_are_unique() {
-    let world = run(Config {
-        orders: 40,
-        drop: 0.2,
-        duplicate: 0.2,
-        dodgy: 0.5,
-        ..Config::default()
-    });
+    let world = run(Config { orders: 40, drop: 0.2, duplicate: 0.2, dodgy: 0.5, ..Config::default() });
     let mut seen = HashSet::new();
     let mut last_at = 0;
     for env in world.store().messages() {
@@ -233,13 +140,8 @@ fn every_causation_names_an_earlier_message_of_the_same_order_and_ids_are_unique
         match env.causation() {
             None => assert_eq!(env.message_type(), MessageType::OrderPlaced),
             Some(cause) => {
-                let earlier = world
-                    .store()
-                    .messages()
-                    .take_while(|e| e.id != env.id)
-                    .find(|e| e.id == cause);
-                let earlier = earlier
-                    .unwrap_or_else(|| panic!("{:?} names no earlier message", env.message_type()));
+                let earlier = world.store().messages().take_while(|e| e.id != env.id).find(|e| e.id == cause);
+                let earlier = earlier.unwrap_or_else(|| panic!("{:?} names no earlier message", env.message_type()));
                 assert_eq!(earlier.correlation_id, env.correlation_id);
             }
         }
@@ -249,13 +151,7 @@ fn every_causation_names_an_earlier_message_of_the_same_order_and_ids_are_unique
 
 #[test]
 fn the_same_seed_gives_a_byte_identical_run_file_and_another_seed_another() {
-    let cfg = Config {
-        orders: 25,
-        drop: 0.1,
-        duplicate: 0.1,
-        dodgy: 0.3,
-        ..Config::default()
-    };
+    let cfg = Config { orders: 25, drop: 0.1, duplicate: 0.1, dodgy: 0.3, ..Config::default() };
     let a = brigade::run_file::export(&run(cfg.clone()), None);
     let b = brigade::run_file::export(&run(cfg.clone()), None);
     let c = brigade::run_file::export(&run(Config { seed: 43, ..cfg }), None);
@@ -277,10 +173,7 @@ fn run_until_stops_at_the_given_time_and_resumes() {
 
 #[test]
 fn queue_samples_record_peaks_over_time() {
-    let world = run(Config {
-        orders: 30,
-        ..Config::default()
-    });
+    let world = run(Config { orders: 30, ..Config::default() });
     let (buckets, values) = world.samples();
     let n = world.actors().len();
     assert_eq!(values.len(), buckets.len() * n);

@@ -20,28 +20,20 @@ fn config() -> impl Strategy<Value = Config> {
         0.0f64..=0.5,
         0.0f64..=0.5,
         0.0f64..=1.0,
-        prop_oneof![
-            Just(Dispatch::RoundRobin),
-            Just(Dispatch::MoreFair),
-            Just(Dispatch::Competing)
-        ],
+        prop_oneof![Just(Dispatch::RoundRobin), Just(Dispatch::MoreFair), Just(Dispatch::Competing)],
         1u8..=2,
     )
-        .prop_map(
-            |(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version)| {
-                Config {
-                    seed,
-                    orders,
-                    interval_ms,
-                    drop,
-                    duplicate,
-                    dodgy,
-                    dispatch,
-                    process_version,
-                    ..Config::default()
-                }
-            },
-        )
+        .prop_map(|(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version)| Config {
+            seed,
+            orders,
+            interval_ms,
+            drop,
+            duplicate,
+            dodgy,
+            dispatch,
+            process_version,
+            ..Config::default()
+        })
 }
 
 proptest! {
@@ -118,10 +110,7 @@ proptest! {
 #[test]
 fn reinterpreting_a_history_under_another_version_shows_where_decisions_differ() {
     // all pricing lost: version 2 retries the price, version 1 would have given up
-    let mut cfg = Config {
-        orders: 1,
-        ..Config::default()
-    };
+    let mut cfg = Config { orders: 1, ..Config::default() };
     let mut found = false;
     for seed in 0..200 {
         cfg.seed = seed;
@@ -129,32 +118,17 @@ fn reinterpreting_a_history_under_another_version_shows_where_decisions_differ()
         let world = run(cfg.clone());
         let store = world.store();
         let corr = *store.orders().next().unwrap();
-        let stream: Vec<_> = store
-            .stream(&corr)
-            .iter()
-            .map(|&s| store.get(s as usize).unwrap())
-            .collect();
-        let price_retry = stream
-            .iter()
-            .any(|e| e.message_type() == MessageType::PriceOrder && e.body.attempt() == Some(2));
+        let stream: Vec<_> = store.stream(&corr).iter().map(|&s| store.get(s as usize).unwrap()).collect();
+        let price_retry =
+            stream.iter().any(|e| e.message_type() == MessageType::PriceOrder && e.body.attempt() == Some(2));
         if !price_retry {
             continue;
         }
         let v2 = replay(store, &corr, None, Some(2), world.params()).unwrap();
         let v1 = replay(store, &corr, None, Some(1), world.params()).unwrap();
         assert!(v2.steps.iter().all(|s| s.same_as_history));
-        let differs = v1
-            .steps
-            .iter()
-            .find(|s| !s.same_as_history)
-            .expect("version 1 decides differently");
-        assert_eq!(
-            differs.message.body,
-            brigade::message::Message::StepTimedOut {
-                step: WorkStep::Price,
-                attempt: 1
-            }
-        );
+        let differs = v1.steps.iter().find(|s| !s.same_as_history).expect("version 1 decides differently");
+        assert_eq!(differs.message.body, brigade::message::Message::StepTimedOut { step: WorkStep::Price, attempt: 1 });
         assert_eq!(differs.decided[0].message_type(), MessageType::OrderDropped);
         found = true;
         break;

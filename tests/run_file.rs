@@ -8,16 +8,7 @@ use brigade::sim::{Timeline, World};
 use common::run;
 
 fn sample() -> String {
-    export(
-        &run(Config {
-            orders: 6,
-            drop: 0.2,
-            duplicate: 0.2,
-            dodgy: 0.5,
-            ..Config::default()
-        }),
-        None,
-    )
+    export(&run(Config { orders: 6, drop: 0.2, duplicate: 0.2, dodgy: 0.5, ..Config::default() }), None)
 }
 
 #[test]
@@ -30,13 +21,7 @@ fn an_exported_run_imports_to_the_same_run() {
 
 #[test]
 fn a_run_with_inputs_round_trips_through_the_timeline() {
-    let mut t = Timeline::new(
-        World::new(Config {
-            orders: 3,
-            ..Config::default()
-        })
-        .unwrap(),
-    );
+    let mut t = Timeline::new(World::new(Config { orders: 3, ..Config::default() }).unwrap());
     t.extend(usize::MAX);
     t.seek(7);
     t.place_order(true);
@@ -94,8 +79,5 @@ fn a_tampered_history_is_refused_naming_the_message() {
 
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["history"].as_array_mut().unwrap().pop();
-    assert!(import(&v.to_string())
-        .unwrap_err()
-        .to_string()
-        .contains("messages"));
+    assert!(import(&v.to_string()).unwrap_err().to_string().contains("messages"));
 }

@@ -6,29 +6,13 @@ use brigade::scenario::Config;
 use brigade::sim::{Timeline, World};
 
 fn chaos() -> Config {
-    Config {
-        orders: 150,
-        interval_ms: 60,
-        drop: 0.1,
-        duplicate: 0.1,
-        dodgy: 0.3,
-        ..Config::default()
-    }
+    Config { orders: 150, interval_ms: 60, drop: 0.1, duplicate: 0.1, dodgy: 0.3, ..Config::default() }
 }
 
 /// What a person sees at a step: clock, queues, counters, history length and report.
 fn picture(world: &World) -> (u64, Vec<usize>, usize, String) {
-    let queues = world
-        .actors()
-        .iter()
-        .map(|a| world.queue_len(a.id))
-        .collect();
-    (
-        world.now(),
-        queues,
-        world.store().len(),
-        format!("{:?}", Report::of(world)),
-    )
+    let queues = world.actors().iter().map(|a| world.queue_len(a.id)).collect();
+    (world.now(), queues, world.store().len(), format!("{:?}", Report::of(world)))
 }
 
 #[test]
@@ -37,21 +21,7 @@ fn every_jump_equals_a_straight_run_to_that_step() {
     t.extend(usize::MAX);
     let total = t.total();
     assert!(total > 2_000, "long enough to cross checkpoints: {total}");
-    let targets = [
-        total,
-        3,
-        total / 2,
-        1,
-        total - 1,
-        0,
-        1_500,
-        1_499,
-        2_049,
-        513,
-        512,
-        511,
-        total,
-    ];
+    let targets = [total, 3, total / 2, 1, total - 1, 0, 1_500, 1_499, 2_049, 513, 512, 511, total];
     for &target in &targets {
         t.seek(target);
         assert_eq!(t.current(), target);
@@ -89,13 +59,7 @@ fn stepping_back_then_forward_gives_the_same_messages() {
 
 #[test]
 fn an_order_placed_in_the_past_forgets_the_old_future_and_replays_deterministically() {
-    let mut t = Timeline::new(
-        World::new(Config {
-            orders: 5,
-            ..Config::default()
-        })
-        .unwrap(),
-    );
+    let mut t = Timeline::new(World::new(Config { orders: 5, ..Config::default() }).unwrap());
     t.run_to_idle();
     let old_total = t.total();
     t.seek(20);
@@ -111,14 +75,8 @@ fn an_order_placed_in_the_past_forgets_the_old_future_and_replays_deterministica
     assert_eq!(export(t.world(), None), first);
     assert!(t.world().store().order_no(&corr).is_some());
     // a straight world with the same inputs agrees
-    let mut straight = World::with_inputs(
-        Config {
-            orders: 5,
-            ..Config::default()
-        },
-        t.world().inputs().to_vec(),
-    )
-    .unwrap();
+    let mut straight =
+        World::with_inputs(Config { orders: 5, ..Config::default() }, t.world().inputs().to_vec()).unwrap();
     straight.run_to_idle();
     assert_eq!(export(&straight, None), first);
 }

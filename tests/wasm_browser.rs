@@ -21,22 +21,13 @@ mod facade;
 fn runs_in_a_browser_page() {
     let global = js_sys::global();
     let document = Reflect::get(&global, &"document".into()).expect("globalThis.document");
-    assert!(
-        document.is_object(),
-        "a DOM document: this is a browser, not Node"
-    );
+    assert!(document.is_object(), "a DOM document: this is a browser, not Node");
     let agent = Reflect::get(&global, &"navigator".into())
         .and_then(|n| Reflect::get(&n, &"userAgent".into()))
         .ok()
         .and_then(|a| a.as_string())
         .unwrap_or_default();
-    assert!(
-        agent.contains("Chrome"),
-        "headless Chromium, got user agent {agent:?}"
-    );
+    assert!(agent.contains("Chrome"), "headless Chromium, got user agent {agent:?}");
     let process = Reflect::get(&global, &"process".into()).unwrap_or(JsValue::UNDEFINED);
-    assert!(
-        process.is_undefined(),
-        "no Node `process` object in the browser"
-    );
+    assert!(process.is_undefined(), "no Node `process` object in the browser");
 }

@@ -84,9 +84,7 @@ fn show_panics() {
     let facade_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         wasm_bindgen_test::console_error!("panicked: {info}");
-        let in_tests = info
-            .location()
-            .is_some_and(|l| l.file().starts_with("tests/"));
+        let in_tests = info.location().is_some_and(|l| l.file().starts_with("tests/"));
         if !in_tests {
             facade_hook(info);
         }
@@ -110,15 +108,10 @@ fn to_json(v: &JsValue) -> Value {
 /// The message of a thrown value, which must be an `Error` with a readable one-line message
 /// (not a trap such as "unreachable", which is what a Rust panic looks like from JS).
 fn error_message(thrown: &JsValue) -> String {
-    let err: &js_sys::Error = thrown
-        .dyn_ref()
-        .unwrap_or_else(|| panic!("thrown value is not an Error: {thrown:?}"));
+    let err: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("thrown value is not an Error: {thrown:?}"));
     let msg: String = err.message().into();
     assert!(!msg.trim().is_empty(), "the Error has an empty message");
-    assert!(
-        !msg.contains('\n'),
-        "the Error message is not one line: {msg:?}"
-    );
+    assert!(!msg.contains('\n'), "the Error message is not one line: {msg:?}");
     assert!(
         !msg.contains("unreachable") && !msg.contains("RuntimeError"),
         "looks like a wasm trap (a panic), not an error value: {msg:?}"
@@ -161,19 +154,13 @@ impl Sim {
     }
 
     pub fn call(&self, name: &str, args: &[JsValue]) -> JsValue {
-        self.try_call(name, args)
-            .unwrap_or_else(|e| panic!("sim.{name}(…) threw: {e:?}"))
+        self.try_call(name, args).unwrap_or_else(|e| panic!("sim.{name}(…) threw: {e:?}"))
     }
 
     pub fn num(&self, name: &str) -> u64 {
         let v = self.call(name, &[]);
-        let n = v
-            .as_f64()
-            .unwrap_or_else(|| panic!("sim.{name}() is not a number: {v:?}"));
-        assert!(
-            n >= 0.0 && n.fract() == 0.0,
-            "sim.{name}() = {n} is not a whole number"
-        );
+        let n = v.as_f64().unwrap_or_else(|| panic!("sim.{name}() is not a number: {v:?}"));
+        assert!(n >= 0.0 && n.fract() == 0.0, "sim.{name}() = {n} is not a whole number");
         n as u64
     }
 
@@ -182,9 +169,7 @@ impl Sim {
     }
 
     pub fn step_back(&self) -> bool {
-        self.call("stepBack", &[])
-            .as_bool()
-            .expect("stepBack() returns a boolean")
+        self.call("stepBack", &[]).as_bool().expect("stepBack() returns a boolean")
     }
 
     pub fn seek(&self, n: f64) -> Result<JsValue, JsValue> {
@@ -213,14 +198,7 @@ impl Sim {
         let list = to_json(&self.call("messages", &[0.0.into(), n.into()]));
         let list = list.as_array().expect("messages() is an array");
         assert_eq!(list.len() as f64, n, "messages(0, messageCount()) length");
-        list.iter()
-            .map(|m| {
-                m["id"]
-                    .as_str()
-                    .expect("MessageView.id is a string")
-                    .to_owned()
-            })
-            .collect()
+        list.iter().map(|m| m["id"].as_str().expect("MessageView.id is a string").to_owned()).collect()
     }
 
     pub fn report(&self) -> Value {
@@ -228,9 +206,7 @@ impl Sim {
     }
 
     pub fn export(&self) -> String {
-        self.call("exportRun", &[])
-            .as_string()
-            .expect("exportRun() returns a string")
+        self.call("exportRun", &[]).as_string().expect("exportRun() returns a string")
     }
 }
 
@@ -266,18 +242,8 @@ fn assert_same_text(a: &str, b: &str, what: &str) {
     }
     let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     let from = at.saturating_sub(120);
-    let show = |s: &str| {
-        s.get(from..(at + 120).min(s.len()))
-            .unwrap_or("")
-            .to_owned()
-    };
-    panic!(
-        "{what}: texts differ at byte {at} (lengths {} and {}):\n…{}…\n…{}…",
-        a.len(),
-        b.len(),
-        show(a),
-        show(b)
-    );
+    let show = |s: &str| s.get(from..(at + 120).min(s.len())).unwrap_or("").to_owned();
+    panic!("{what}: texts differ at byte {at} (lengths {} and {}):\n…{}…\n…{}…", a.len(), b.len(), show(a), show(b));
 }
 
 fn parse_run(text: &str) -> Value {
@@ -293,10 +259,7 @@ fn history(run: &Value) -> &Vec<Value> {
 
 fn assert_no_panic() {
     let p = Sim::class_call("lastPanic");
-    assert!(
-        p.is_null() || p.is_undefined(),
-        "a panic was recorded: {p:?}"
-    );
+    assert!(p.is_null() || p.is_undefined(), "a panic was recorded: {p:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,26 +284,18 @@ fn default_run_to_idle_completes_ten_orders() {
     assert_eq!(report["orders"], 10, "{report}");
     assert_eq!(report["completed"], 10, "{report}");
     assert_eq!(report["dropped"], 0, "{report}");
-    let per_cook = report["per_cook"]
-        .as_object()
-        .expect("per_cook is a plain object");
+    let per_cook = report["per_cook"].as_object().expect("per_cook is a plain object");
     let names: Vec<&str> = per_cook.keys().map(String::as_str).collect();
     for cook in ["Koen", "Guido", "Greg"] {
         assert!(names.contains(&cook), "per_cook has {cook}: {report}");
     }
-    let cooked: u64 = per_cook
-        .values()
-        .map(|n| n.as_u64().expect("a count"))
-        .sum();
+    let cooked: u64 = per_cook.values().map(|n| n.as_u64().expect("a count")).sum();
     assert_eq!(cooked, 10, "every order cooked once: {report}");
 
     let orders = to_json(&sim.call("orders", &[]));
     let orders = orders.as_array().expect("orders() is an array");
     assert_eq!(orders.len(), 10);
-    assert!(
-        orders.iter().all(|o| o["status"] == "completed"),
-        "{orders:?}"
-    );
+    assert!(orders.iter().all(|o| o["status"] == "completed"), "{orders:?}");
     assert_no_panic();
 }
 
@@ -357,19 +312,12 @@ fn step_step_back_and_seek_move_the_cursor_consistently() {
         let view = sim.step();
         assert_eq!(view["step"], n, "StepView.step is 1-based: {view}");
         assert_eq!(sim.current(), n);
-        assert_eq!(
-            to_json(&sim.call("lastStep", &[])),
-            view,
-            "lastStep() after step()"
-        );
+        assert_eq!(to_json(&sim.call("lastStep", &[])), view, "lastStep() after step()");
         counts.push(sim.message_count());
         ids_at.push(sim.message_ids());
         views.push(view);
     }
-    assert!(
-        counts.windows(2).all(|w| w[0] <= w[1]),
-        "messageCount never shrinks going forward"
-    );
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "messageCount never shrinks going forward");
     for w in ids_at.windows(2) {
         assert!(w[1].starts_with(&w[0]), "history only grows at its end");
     }
@@ -379,43 +327,26 @@ fn step_step_back_and_seek_move_the_cursor_consistently() {
         assert!(sim.step_back());
         assert_eq!(sim.current(), n);
         assert_eq!(sim.message_count(), counts[n as usize]);
-        assert_eq!(
-            sim.message_ids(),
-            ids_at[n as usize],
-            "ids at step {n} after stepBack"
-        );
+        assert_eq!(sim.message_ids(), ids_at[n as usize], "ids at step {n} after stepBack");
     }
     assert_eq!(sim.total(), 40, "stepping back keeps the frontier");
     for n in 36..=40u64 {
-        assert_eq!(
-            sim.step(),
-            views[n as usize - 1],
-            "step {n} replayed after stepBack"
-        );
+        assert_eq!(sim.step(), views[n as usize - 1], "step {n} replayed after stepBack");
         assert_eq!(sim.message_ids(), ids_at[n as usize]);
     }
 
     // seek anywhere in [0, totalSteps()] shows what stepping showed.
     for n in [0u64, 17, 3, 40, 1, 25] {
-        sim.seek(n as f64)
-            .unwrap_or_else(|e| panic!("seek({n}): {e:?}"));
+        sim.seek(n as f64).unwrap_or_else(|e| panic!("seek({n}): {e:?}"));
         assert_eq!(sim.current(), n);
-        assert_eq!(
-            sim.message_count(),
-            counts[n as usize],
-            "messageCount at {n}"
-        );
+        assert_eq!(sim.message_count(), counts[n as usize], "messageCount at {n}");
         assert_eq!(sim.message_ids(), ids_at[n as usize], "message ids at {n}");
         if n > 0 {
             assert_eq!(to_json(&sim.call("lastStep", &[])), views[n as usize - 1]);
         }
     }
     let steps = to_json(&sim.call("steps", &[1.0.into(), 26.0.into()]));
-    assert_eq!(
-        steps.as_array().map(Vec::len),
-        Some(25),
-        "steps(1, 26) at cursor 25"
-    );
+    assert_eq!(steps.as_array().map(Vec::len), Some(25), "steps(1, 26) at cursor 25");
     assert_eq!(steps[0], views[0]);
     assert_eq!(steps[24], views[24]);
 
@@ -447,19 +378,11 @@ fn same_seed_same_export_other_seed_other_history() {
     let b = Sim::new(r#"{"seed": "1234", "drop": 0.1, "duplicate": 0.1}"#);
     a.run_to_idle();
     b.run_to_idle();
-    assert_same_text(
-        &a.export(),
-        &b.export(),
-        "same config and seed give the same run file",
-    );
+    assert_same_text(&a.export(), &b.export(), "same config and seed give the same run file");
 
     let c = Sim::new(r#"{"seed": 1235, "drop": 0.1, "duplicate": 0.1}"#);
     let (ra, rc) = (parse_run(&a.export()), parse_run(&c.export()));
-    assert_ne!(
-        history(&ra)[0]["id"],
-        history(&rc)[0]["id"],
-        "ids come from the seed"
-    );
+    assert_ne!(history(&ra)[0]["id"], history(&rc)[0]["id"], "ids come from the seed");
 }
 
 #[wasm_bindgen_test]
@@ -469,10 +392,7 @@ fn export_import_round_trips_the_history() {
         sim.step();
     }
     let corr = sim.call("placeOrder", &[js(r#"{"dodgy": true}"#)]);
-    assert!(
-        corr.as_string().is_some_and(|c| !c.is_empty()),
-        "placeOrder returns a correlation id"
-    );
+    assert!(corr.as_string().is_some_and(|c| !c.is_empty()), "placeOrder returns a correlation id");
     sim.call("setProcessVersion", &[1.0.into()]);
     sim.step();
     sim.call("placeOrder", &[js(r#"{"dodgy": false}"#)]);
@@ -481,11 +401,7 @@ fn export_import_round_trips_the_history() {
     let text = sim.export();
     let run = parse_run(&text);
     let inputs = run["inputs"].as_array().expect("inputs");
-    assert_eq!(
-        inputs.len(),
-        3,
-        "two orders and a version change recorded: {inputs:?}"
-    );
+    assert_eq!(inputs.len(), 3, "two orders and a version change recorded: {inputs:?}");
     assert_eq!(inputs[0]["step"], 15);
     assert_eq!(inputs[0]["action"]["type"], "PlaceOrder");
     assert_eq!(inputs[0]["action"]["dodgy"], true);
@@ -500,17 +416,9 @@ fn export_import_round_trips_the_history() {
     let back = parse_run(&again.export());
     assert_eq!(back["config"], run["config"]);
     assert_eq!(back["inputs"], run["inputs"]);
-    assert_eq!(
-        history(&back),
-        history(&run),
-        "the imported run has the same history"
-    );
+    assert_eq!(history(&back), history(&run), "the imported run has the same history");
     assert_eq!(back["report"], run["report"]);
-    assert_eq!(
-        again.export(),
-        text,
-        "export → import → export is the same text"
-    );
+    assert_eq!(again.export(), text, "export → import → export is the same text");
     assert_no_panic();
 }
 
@@ -553,18 +461,12 @@ fn tampered_or_malformed_run_files_throw_readable_errors() {
         };
         let msg = error_message(&err);
         if what == "an invalid config" {
-            assert!(
-                msg.contains("drop"),
-                "{what}: the message names the field: {msg}"
-            );
+            assert!(msg.contains("drop"), "{what}: the message names the field: {msg}");
         }
     }
     // The untouched file still imports.
     if let Err(e) = Sim::import(&text) {
-        panic!(
-            "the untouched run file does not import: {}",
-            error_message(&e)
-        );
+        panic!("the untouched run file does not import: {}", error_message(&e));
     }
     assert_no_panic();
 }
@@ -590,10 +492,7 @@ fn bad_configs_throw_naming_the_field() {
             Err(e) => e,
         };
         let msg = error_message(&err);
-        assert!(
-            msg.contains(field),
-            "new Simulation({cfg}): the message names `{field}`: {msg}"
-        );
+        assert!(msg.contains(field), "new Simulation({cfg}): the message names `{field}`: {msg}");
     }
     // A valid partial config still works after all those errors.
     let sim = Sim::new(r#"{"orders": 2}"#);
@@ -609,25 +508,13 @@ fn bad_configs_throw_naming_the_field() {
 
 /// The cross-platform determinism check: the run the native CLI prints, reproduced here.
 pub fn assert_matches_native(expected: &Fingerprint) {
-    assert!(
-        expected.messages > 0,
-        "the native fingerprint has not been filled in"
-    );
+    assert!(expected.messages > 0, "the native fingerprint has not been filled in");
     let sim = Sim::new(expected.config);
     let run = parse_run(&sim.export());
     let history = history(&run);
-    assert_eq!(
-        history.len(),
-        expected.messages,
-        "message count for {}",
-        expected.config
-    );
+    assert_eq!(history.len(), expected.messages, "message count for {}", expected.config);
     assert_eq!(history[0]["id"], expected.first_id, "first message id");
-    assert_eq!(
-        history[history.len() - 1]["id"],
-        expected.last_id,
-        "last message id"
-    );
+    assert_eq!(history[history.len() - 1]["id"], expected.last_id, "last message id");
     assert_eq!(
         history_fingerprint(history),
         expected.hash,

@@ -9,8 +9,6 @@ pub fn handle(pricing_ms: u64, msg: &Envelope, out: &mut Outbox) -> u64 {
     let Message::PriceOrder { order, .. } = &msg.body else {
         return 0;
     };
-    out.publish(Message::OrderPriced {
-        order: Rc::new(order.priced()),
-    });
+    out.publish(Message::OrderPriced { order: Rc::new(order.priced()) });
     pricing_ms
 }

@@ -15,8 +15,6 @@ pub fn handle(paying_ms: u64, already_paid: bool, msg: &Envelope, out: &mut Outb
         out.note(Note::AlreadyPaid);
         return 0;
     }
-    out.publish(Message::OrderPaid {
-        order: Rc::new(order.settled()),
-    });
+    out.publish(Message::OrderPaid { order: Rc::new(order.settled()) });
     paying_ms
 }

@@ -8,13 +8,7 @@ use std::rc::Rc;
 ///
 /// An order whose time to live has passed is refused at once with `OrderExpired`;
 /// otherwise the cook spends `cooking_ms` and announces `FoodCooked`.
-pub fn handle(
-    name: &Rc<String>,
-    cooking_ms: u64,
-    msg: &Envelope,
-    now_ms: u64,
-    out: &mut Outbox,
-) -> u64 {
+pub fn handle(name: &Rc<String>, cooking_ms: u64, msg: &Envelope, now_ms: u64, out: &mut Outbox) -> u64 {
     let Message::CookFood { order, .. } = &msg.body else {
         return 0;
     };
@@ -22,8 +16,6 @@ pub fn handle(
         out.publish(Message::OrderExpired { cook: name.clone() });
         return 0;
     }
-    out.publish(Message::FoodCooked {
-        order: Rc::new(order.cooked(cooking_ms, name)),
-    });
+    out.publish(Message::FoodCooked { order: Rc::new(order.cooked(cooking_ms, name)) });
     cooking_ms
 }

@@ -8,12 +8,7 @@ pub fn print(msg: &Envelope) -> Option<String> {
         Message::OrderCompleted { order } => Some(format!(
             "table {}: {} — {} cents{}",
             order.table,
-            order
-                .items()
-                .iter()
-                .map(|l| format!("{}× {}", l.qty, l.dish().name))
-                .collect::<Vec<_>>()
-                .join(", "),
+            order.items().iter().map(|l| format!("{}× {}", l.qty, l.dish().name)).collect::<Vec<_>>().join(", "),
             order.total_cents,
             if order.paid { ", paid" } else { "" }
         )),

@@ -24,8 +24,6 @@ pub fn take_order(rng: &mut Rng, correlation_id: Uuid, dodgy: bool, now_ms: u64)
         correlation_id,
         causation_id: CausationId::NONE,
         at_ms: now_ms,
-        body: Message::OrderPlaced {
-            order: Rc::new(order),
-        },
+        body: Message::OrderPlaced { order: Rc::new(order) },
     }
 }

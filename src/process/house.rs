@@ -27,6 +27,7 @@ pub struct LiveProcess {
 #[derive(Debug, Clone, Default)]
 pub struct House {
     live: IdMap<LiveProcess>,
+    cache: IdMap<ProcessManager>,
 }
 
 /// What the house needs from the executor to handle one message.
@@ -41,6 +42,10 @@ pub struct HouseContext<'a> {
     pub version: u8,
     /// Timeouts and retries.
     pub params: ProcessParams,
+    /// Keep each live process manager between messages instead of rebuilding it from
+    /// the store every time. The decisions are the same: debug builds check every cached
+    /// state against the rebuild.
+    pub cached: bool,
 }
 
 impl House {
@@ -61,54 +66,42 @@ impl House {
 
     /// Handles message `msg` (at `seq` in the store). `started` receives `ProcessStarted`
     /// for a new order; `out` receives the process manager's decisions.
-    pub fn handle(
-        &mut self,
-        msg: &Envelope,
-        seq: u32,
-        ctx: HouseContext<'_>,
-        started: &mut Outbox,
-        out: &mut Outbox,
-    ) {
+    pub fn handle(&mut self, msg: &Envelope, seq: u32, ctx: HouseContext<'_>, started: &mut Outbox, out: &mut Outbox) {
         let corr = msg.correlation_id;
         if let Message::OrderPlaced { order } = &msg.body {
             if self.live.contains_key(&corr) {
                 out.note(Note::DuplicateIgnored);
                 return;
             }
-            let process = LiveProcess {
-                definition: Definition::for_customer(order.dodgy),
-                version: ctx.version,
-            };
+            let process = LiveProcess { definition: Definition::for_customer(order.dodgy), version: ctx.version };
             self.live.insert(corr, process);
-            ctx.bus.subscribe_correlation(
-                corr,
-                ctx.me,
-                input_mask() & !MessageType::OrderPlaced.bit(),
-            );
-            started.publish(Message::ProcessStarted {
-                definition: process.definition,
-                version: process.version,
-            });
+            ctx.bus.subscribe_correlation(corr, ctx.me, input_mask() & !MessageType::OrderPlaced.bit());
+            started.publish(Message::ProcessStarted { definition: process.definition, version: process.version });
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
             pm.handle(msg, out);
+            if ctx.cached {
+                self.cache.insert(corr, pm);
+            }
             return;
         }
         let Some(process) = self.live.get(&corr).copied() else {
             out.note(Note::StaleIgnored);
             return;
         };
-        let mut pm = rebuild(
-            ctx.store,
-            &corr,
-            seq,
-            process.definition,
-            process.version,
-            ctx.params,
-        );
+        let from_store = || rebuild(ctx.store, &corr, seq, process.definition, process.version, ctx.params);
+        let mut pm = match self.cache.remove(&corr) {
+            Some(pm) => {
+                debug_assert_eq!(pm, from_store(), "the cached process differs from its rebuild");
+                pm
+            }
+            None => from_store(),
+        };
         pm.handle(msg, out);
         if pm.finished() {
             self.live.remove(&corr);
             ctx.bus.unsubscribe_correlation(&corr, ctx.me);
+        } else if ctx.cached {
+            self.cache.insert(corr, pm);
         }
     }
 }

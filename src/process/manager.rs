@@ -67,12 +67,7 @@ pub fn input_mask() -> u32 {
 impl ProcessManager {
     /// A fresh process manager that has seen nothing.
     pub fn new(definition: Definition, version: u8, params: ProcessParams) -> Self {
-        ProcessManager {
-            definition,
-            version,
-            state: ProcessState::default(),
-            params,
-        }
+        ProcessManager { definition, version, state: ProcessState::default(), params }
     }
 
     /// Whether a terminal event has been decided.
@@ -112,22 +107,15 @@ impl ProcessManager {
                 let first = self.definition.steps()[0];
                 self.request(first, 1, msg.at_ms, out);
             }
-            Message::FoodCooked { order, .. } => {
-                self.answered(WorkStep::Cook, order, msg.at_ms, out)
-            }
+            Message::FoodCooked { order, .. } => self.answered(WorkStep::Cook, order, msg.at_ms, out),
             Message::OrderPriced { order } => self.answered(WorkStep::Price, order, msg.at_ms, out),
             Message::OrderPaid { order } => self.answered(WorkStep::Pay, order, msg.at_ms, out),
             Message::StepTimedOut { step, attempt } => {
-                if self.finished()
-                    || self.state.awaiting != Some(*step)
-                    || self.state.attempt != *attempt
-                {
+                if self.finished() || self.state.awaiting != Some(*step) || self.state.attempt != *attempt {
                     out.note(Note::StaleIgnored);
                     return;
                 }
-                if self.definition.retries(self.version, *step)
-                    && *attempt <= self.params.max_retries
-                {
+                if self.definition.retries(self.version, *step) && *attempt <= self.params.max_retries {
                     self.state.retries += 1;
                     self.request(*step, attempt + 1, msg.at_ms, out);
                 } else {
@@ -159,18 +147,12 @@ impl ProcessManager {
         self.state.done.push(step);
         self.state.order = Some(order.clone());
         let steps = self.definition.steps();
-        match steps
-            .iter()
-            .position(|&s| s == step)
-            .and_then(|i| steps.get(i + 1))
-        {
+        match steps.iter().position(|&s| s == step).and_then(|i| steps.get(i + 1)) {
             Some(&next) => self.request(next, 1, now_ms, out),
             None => {
                 self.state.awaiting = None;
                 self.state.outcome = Some(Outcome::Completed);
-                out.publish(Message::OrderCompleted {
-                    order: order.clone(),
-                });
+                out.publish(Message::OrderCompleted { order: order.clone() });
             }
         }
     }
@@ -182,11 +164,7 @@ impl ProcessManager {
         if out.is_discarding() {
             return;
         }
-        let order = self
-            .state
-            .order
-            .clone()
-            .expect("a process requests work only after OrderPlaced");
+        let order = self.state.order.clone().expect("a process requests work only after OrderPlaced");
         out.publish(match step {
             WorkStep::Cook => Message::CookFood { order, attempt },
             WorkStep::Price => Message::PriceOrder { order, attempt },

@@ -41,16 +41,10 @@ pub struct Replay {
 
 /// The definition and version an order ran, from its `ProcessStarted`.
 pub fn original_process(store: &Store, correlation_id: &Uuid) -> Option<(Definition, u8)> {
-    store
-        .stream(correlation_id)
-        .iter()
-        .find_map(|&s| match &store.get(s as usize)?.body {
-            Message::ProcessStarted {
-                definition,
-                version,
-            } => Some((*definition, *version)),
-            _ => None,
-        })
+    store.stream(correlation_id).iter().find_map(|&s| match &store.get(s as usize)?.body {
+        Message::ProcessStarted { definition, version } => Some((*definition, *version)),
+        _ => None,
+    })
 }
 
 /// Replays the order `correlation_id` (as published by the store's current step) into a
@@ -67,14 +61,10 @@ pub fn replay(
         return Err(format!("no order with correlation id {correlation_id}"));
     }
     let original = original_process(store, correlation_id);
-    let definition = definition
-        .or(original.map(|o| o.0))
-        .unwrap_or(Definition::PayLast);
+    let definition = definition.or(original.map(|o| o.0)).unwrap_or(Definition::PayLast);
     let version = version.or(original.map(|o| o.1)).unwrap_or(2);
     if !super::VERSIONS.contains(&version) {
-        return Err(format!(
-            "unknown process version {version}; versions are 1 and 2"
-        ));
+        return Err(format!("unknown process version {version}; versions are 1 and 2"));
     }
     let mut pm = ProcessManager::new(definition, version, params);
     let mask = input_mask();
@@ -88,10 +78,7 @@ pub fn replay(
         }
         let mut out = Outbox::new();
         pm.handle(env, &mut out);
-        let decided: Vec<Envelope> = out
-            .envelopes(env, TAG_HOUSE, 0, env.at_ms)
-            .map(|(_, e)| e)
-            .collect();
+        let decided: Vec<Envelope> = out.envelopes(env, TAG_HOUSE, 0, env.at_ms).map(|(_, e)| e).collect();
         let notes = std::mem::take(&mut out.notes);
         let published: Vec<&Envelope> = stream
             .iter()
@@ -99,10 +86,7 @@ pub fn replay(
             .filter(|e| e.answers(env.id) && e.message_type() != MessageType::ProcessStarted)
             .collect();
         let same_as_history = decided.len() == published.len()
-            && decided
-                .iter()
-                .zip(&published)
-                .all(|(d, p)| d.id == p.id && d.body == p.body);
+            && decided.iter().zip(&published).all(|(d, p)| d.id == p.id && d.body == p.body);
         steps.push(ReplayStep {
             seq: s,
             message: env.clone(),
@@ -112,10 +96,5 @@ pub fn replay(
             same_as_history,
         });
     }
-    Ok(Replay {
-        definition,
-        version,
-        original,
-        steps,
-    })
+    Ok(Replay { definition, version, original, steps })
 }

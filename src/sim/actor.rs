@@ -42,10 +42,7 @@ impl ActorKind {
 
     /// Whether deliveries to this actor are subject to drop and duplicate faults.
     pub fn is_worker(self) -> bool {
-        matches!(
-            self,
-            ActorKind::Cook(_) | ActorKind::AssistantManager | ActorKind::Cashier
-        )
+        matches!(self, ActorKind::Cook(_) | ActorKind::AssistantManager | ActorKind::Cashier)
     }
 
     /// The tag mixed into the ids of this actor's outputs.

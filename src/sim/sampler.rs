@@ -26,11 +26,7 @@ pub struct Samples {
 impl Sampler {
     /// A sampler for `actors` actors.
     pub fn new(actors: usize) -> Self {
-        Sampler {
-            bucket: 0,
-            peak: vec![0; actors],
-            rows: 0,
-        }
+        Sampler { bucket: 0, peak: vec![0; actors], rows: 0 }
     }
 
     /// A queue reached `len`.
@@ -43,12 +39,7 @@ impl Sampler {
 
     /// Time moved to `bucket`: the finished interval becomes a row; the new one starts
     /// from the queues as they are (`current`).
-    pub fn advance(
-        &mut self,
-        bucket: u64,
-        samples: &mut Samples,
-        current: impl Fn(usize) -> usize,
-    ) {
+    pub fn advance(&mut self, bucket: u64, samples: &mut Samples, current: impl Fn(usize) -> usize) {
         if bucket == self.bucket {
             return;
         }

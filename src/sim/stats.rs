@@ -38,11 +38,7 @@ pub struct Stats {
 impl Stats {
     /// Counters for `cooks` cooks and `actors` actors.
     pub fn new(cooks: usize, actors: usize) -> Self {
-        Stats {
-            per_cook: vec![0; cooks],
-            peak_queue: vec![0; actors],
-            ..Stats::default()
-        }
+        Stats { per_cook: vec![0; cooks], peak_queue: vec![0; actors], ..Stats::default() }
     }
 
     /// Counts one publication; `cook_index` maps a cook's name to its position.
@@ -51,10 +47,7 @@ impl Stats {
             Message::OrderPlaced { .. } => self.placed += 1,
             Message::OrderCompleted { .. } => self.completed += 1,
             Message::OrderDropped { reason } => {
-                let i = DropReason::ALL
-                    .iter()
-                    .position(|r| r == reason)
-                    .unwrap_or(0);
+                let i = DropReason::ALL.iter().position(|r| r == reason).unwrap_or(0);
                 self.dropped[i] += 1;
             }
             Message::FoodCooked { order } => {
@@ -63,10 +56,7 @@ impl Stats {
                 }
             }
             Message::OrderExpired { .. } => self.expired += 1,
-            Message::ProcessStarted {
-                definition,
-                version,
-            } => {
+            Message::ProcessStarted { definition, version } => {
                 let d = (*definition == Definition::PayFirst) as usize;
                 let v = (*version as usize).clamp(1, 2) - 1;
                 self.per_process[d][v] += 1;

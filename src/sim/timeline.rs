@@ -25,11 +25,7 @@ impl Timeline {
     /// A timeline at step 0 of `world`.
     pub fn new(world: World) -> Self {
         let checkpoints = vec![world.snapshot()];
-        Timeline {
-            world,
-            checkpoints,
-            frontier_idle: false,
-        }
+        Timeline { world, checkpoints, frontier_idle: false }
     }
 
     /// The world at the cursor.
@@ -64,9 +60,7 @@ impl Timeline {
         let outcome = self.world.step();
         match &outcome {
             Some(o) => {
-                if o.step % CHECKPOINT_EVERY == 0
-                    && self.checkpoints.last().is_some_and(|c| c.steps() < o.step)
-                {
+                if o.step % CHECKPOINT_EVERY == 0 && self.checkpoints.last().is_some_and(|c| c.steps() < o.step) {
                     self.checkpoints.push(self.world.snapshot());
                 }
             }
@@ -93,10 +87,7 @@ impl Timeline {
             return;
         }
         if target < current || target - current > CHECKPOINT_EVERY {
-            let i = self
-                .checkpoints
-                .partition_point(|c| c.steps() <= target)
-                .saturating_sub(1);
+            let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
             if target < current || self.checkpoints[i].steps() > current {
                 self.world.restore(&self.checkpoints[i]);
             }

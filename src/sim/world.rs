@@ -1,8 +1,6 @@
 //! The executor: one world, stepped one delivery at a time.
 
-use super::actor::{
-    ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER,
-};
+use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
 use super::input::{Action, Input};
 use super::sampler::{Sampler, Samples};
 use super::stats::Stats;
@@ -16,7 +14,7 @@ use crate::outbox::Outbox;
 use crate::process::house::HouseContext;
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, ConfigError};
+use crate::scenario::{Config, ConfigError, HouseMode};
 use crate::store::{ChunkedLog, Store};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -77,11 +75,7 @@ impl PackedRecord {
     fn pack(r: TraceRecord) -> Self {
         PackedRecord {
             at_actor: (r.at_ms << 16) | r.actor as u64,
-            seq_copy: if r.seq == u32::MAX {
-                u32::MAX
-            } else {
-                r.seq | ((r.copy as u32) << 31)
-            },
+            seq_copy: if r.seq == u32::MAX { u32::MAX } else { r.seq | ((r.copy as u32) << 31) },
             log_end: r.log_end,
         }
     }
@@ -92,13 +86,7 @@ impl PackedRecord {
         } else {
             (self.seq_copy & !(1 << 31), (self.seq_copy >> 31) as u8)
         };
-        TraceRecord {
-            at_ms: self.at_actor >> 16,
-            seq,
-            log_end: self.log_end,
-            actor: self.at_actor as u16,
-            copy,
-        }
+        TraceRecord { at_ms: self.at_actor >> 16, seq, log_end: self.log_end, actor: self.at_actor as u16, copy }
     }
 }
 
@@ -245,10 +233,7 @@ impl World {
     /// A world that will replay `inputs` (sorted by step) as it goes.
     pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
         cfg.validate()?;
-        let bad_input = |message: String| ConfigError {
-            field: "inputs".to_string(),
-            message,
-        };
+        let bad_input = |message: String| ConfigError { field: "inputs".to_string(), message };
         for (i, input) in inputs.iter().enumerate() {
             if i > 0 && input.step < inputs[i - 1].step {
                 return Err(bad_input(format!(
@@ -259,10 +244,7 @@ impl World {
             }
             if let Action::SetProcessVersion { version } = input.action {
                 if !crate::process::VERSIONS.contains(&version) {
-                    return Err(bad_input(format!(
-                        "input {}: process version {version} does not exist",
-                        i + 1
-                    )));
+                    return Err(bad_input(format!("input {}: process version {version} does not exist", i + 1)));
                 }
             }
         }
@@ -326,11 +308,7 @@ impl World {
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
-            cook_names: cfg
-                .cooks
-                .iter()
-                .map(|c| Rc::new(c.name.trim().to_string()))
-                .collect(),
+            cook_names: cfg.cooks.iter().map(|c| Rc::new(c.name.trim().to_string())).collect(),
             cfg,
             actors,
             service_ms,
@@ -341,10 +319,7 @@ impl World {
             store,
             trace: ChunkedLog::default(),
             faults: Vec::new(),
-            samples: Samples {
-                actors: n,
-                ..Samples::default()
-            },
+            samples: Samples { actors: n, ..Samples::default() },
             inputs,
             st,
             loads: Vec::new(),
@@ -462,11 +437,7 @@ impl World {
 
     /// Messages decided but not yet published, by publisher (alarms included).
     pub fn pending_from(&self, actor: ActorId) -> usize {
-        self.st
-            .parked
-            .iter()
-            .filter(|p| p.as_ref().is_some_and(|(_, a)| *a == actor))
-            .count()
+        self.st.parked.iter().filter(|p| p.as_ref().is_some_and(|(_, a)| *a == actor)).count()
     }
 
     /// Messages decided in answer to message `cause` and not yet published:
@@ -514,11 +485,7 @@ impl World {
     /// order's correlation id.
     pub fn place_order(&mut self, dodgy: bool) -> Uuid {
         self.record_input(Action::PlaceOrder { dodgy });
-        self.st
-            .requests
-            .back()
-            .and_then(|r| r.correlation_id)
-            .unwrap_or_default()
+        self.st.requests.back().and_then(|r| r.correlation_id).unwrap_or_default()
     }
 
     /// New orders from now on use process `version`. Forgets any recorded future first.
@@ -535,10 +502,7 @@ impl World {
 
     fn record_input(&mut self, action: Action) {
         self.truncate_future();
-        self.inputs.push(Input {
-            step: self.st.steps,
-            action,
-        });
+        self.inputs.push(Input { step: self.st.steps, action });
         self.apply_due_inputs();
     }
 
@@ -562,14 +526,8 @@ impl World {
                 Action::PlaceOrder { dodgy } => {
                     let corr = ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index));
                     let enq = self.next_mail();
-                    self.st.requests.push_back(Request {
-                        dodgy: Some(dodgy),
-                        correlation_id: Some(corr),
-                        enq,
-                    });
-                    self.st
-                        .sampler
-                        .observe(WAITER as usize, self.st.requests.len());
+                    self.st.requests.push_back(Request { dodgy: Some(dodgy), correlation_id: Some(corr), enq });
+                    self.st.sampler.observe(WAITER as usize, self.st.requests.len());
                 }
                 Action::SetProcessVersion { version } => self.st.version = version,
             }
@@ -580,10 +538,7 @@ impl World {
 
     /// A checkpoint of the current step.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            st: self.st.clone(),
-            log_len: self.store.len(),
-        }
+        Snapshot { st: self.st.clone(), log_len: self.store.len() }
     }
 
     /// Goes back (or forward) to a checkpoint taken from this world's recorded run.
@@ -684,10 +639,7 @@ impl World {
         self.loads.clear();
         for i in 0..self.cook_names.len() {
             let a = FIRST_COOK as usize + i;
-            self.loads.push(CookLoad {
-                queued: self.st.mail[a].len(),
-                busy_until: self.st.busy_until[a],
-            });
+            self.loads.push(CookLoad { queued: self.st.mail[a].len(), busy_until: self.st.busy_until[a] });
         }
     }
 
@@ -730,13 +682,7 @@ impl World {
         if bucket != self.st.sampler.bucket {
             let st = &mut self.st;
             let (mail, requests) = (&st.mail, &st.requests);
-            st.sampler.advance(bucket, &mut self.samples, |i| {
-                if i == 0 {
-                    requests.len()
-                } else {
-                    mail[i].len()
-                }
-            });
+            st.sampler.advance(bucket, &mut self.samples, |i| if i == 0 { requests.len() } else { mail[i].len() });
         }
     }
 
@@ -749,11 +695,7 @@ impl World {
             self.targets.push(WAITER);
             self.st.next_scheduled += 1;
             let enq = self.next_mail();
-            self.st.requests.push_back(Request {
-                dodgy: None,
-                correlation_id: None,
-                enq,
-            });
+            self.st.requests.push_back(Request { dodgy: None, correlation_id: None, enq });
             self.observe(WAITER);
             return;
         }
@@ -766,9 +708,7 @@ impl World {
         self.st.free_slots.push(due.slot);
         env.at_ms = due.at;
         let cook_names = &self.cook_names;
-        self.st.stats.published(&env, |name| {
-            cook_names.iter().position(|c| c.as_str() == name)
-        });
+        self.st.stats.published(&env, |name| cook_names.iter().position(|c| c.as_str() == name));
         self.targets.clear();
         let targets = &mut self.targets;
         self.st.bus.route(&env, |a| targets.push(a));
@@ -792,12 +732,7 @@ impl World {
             Fate::Delivered => None,
         };
         if let Some(fault) = fault {
-            let record = FaultRecord {
-                step: self.st.steps as u32 + 1,
-                seq,
-                actor,
-                fault,
-            };
+            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault };
             if self.st.faults_len >= self.faults.len() {
                 self.faults.push(record);
             }
@@ -860,11 +795,7 @@ impl World {
         };
 
         if kind == ActorKind::Waiter {
-            let req = self
-                .st
-                .requests
-                .pop_front()
-                .expect("the waiter is chosen only with an order to take");
+            let req = self.st.requests.pop_front().expect("the waiter is chosen only with an order to take");
             let rng = &mut self.st.order_rng;
             let dodgy = req.dodgy.unwrap_or_else(|| rng.chance(self.cfg.dodgy));
             let corr = req.correlation_id.unwrap_or_else(|| ids::fresh(rng));
@@ -875,16 +806,10 @@ impl World {
             return outcome;
         }
 
-        let mail = self.st.mail[a]
-            .pop_front()
-            .expect("an actor is chosen only with mail");
+        let mail = self.st.mail[a].pop_front().expect("an actor is chosen only with mail");
         outcome.seq = Some(mail.seq);
         outcome.copy = mail.copy;
-        let env = self
-            .store
-            .get(mail.seq as usize)
-            .expect("mail points into the published log")
-            .clone();
+        let env = self.store.get(mail.seq as usize).expect("mail points into the published log").clone();
         let mut out = std::mem::take(&mut self.out);
         let mut started = std::mem::take(&mut self.started);
         out.clear();
@@ -897,41 +822,24 @@ impl World {
                     me: HOUSE,
                     version: self.st.version,
                     params: self.params,
+                    cached: self.cfg.house == HouseMode::Cached,
                 };
-                self.st
-                    .house
-                    .handle(&env, mail.seq, ctx, &mut started, &mut out);
+                self.st.house.handle(&env, mail.seq, ctx, &mut started, &mut out);
                 0
             }
             ActorKind::Dispatcher => {
                 self.refresh_loads();
                 let limit = self.cfg.queue_limit as usize;
-                match dispatch::choose(
-                    self.cfg.dispatch,
-                    &self.loads,
-                    now,
-                    limit,
-                    &mut self.st.rotation,
-                ) {
+                match dispatch::choose(self.cfg.dispatch, &self.loads, now, limit, &mut self.st.rotation) {
                     Some(cook) => self.enqueue(FIRST_COOK + cook as ActorId, mail.seq),
                     None => self.st.mail[a].push_front(mail),
                 }
                 0
             }
-            ActorKind::Cook(i) => cook::handle(
-                &self.cook_names[i as usize],
-                self.service_ms[a],
-                &env,
-                now,
-                &mut out,
-            ),
-            ActorKind::AssistantManager => {
-                assistant_manager::handle(self.service_ms[a], &env, &mut out)
-            }
+            ActorKind::Cook(i) => cook::handle(&self.cook_names[i as usize], self.service_ms[a], &env, now, &mut out),
+            ActorKind::AssistantManager => assistant_manager::handle(self.service_ms[a], &env, &mut out),
             ActorKind::Cashier => {
-                let paid = self
-                    .store
-                    .stream_has(&env.correlation_id, MessageType::OrderPaid);
+                let paid = self.store.stream_has(&env.correlation_id, MessageType::OrderPaid);
                 cashier::handle(self.service_ms[a], paid, &env, &mut out)
             }
             ActorKind::AlarmClock => alarm_clock::handle(&env, &mut out),
@@ -958,33 +866,18 @@ impl World {
         let a = actor as usize;
         self.st.busy_until[a] = busy_until;
         self.st.handled[a] += 1;
-        let record = TraceRecord {
-            at_ms: self.st.now,
-            seq,
-            log_end: self.store.len() as u32,
-            actor,
-            copy,
-        };
+        let record = TraceRecord { at_ms: self.st.now, seq, log_end: self.store.len() as u32, actor, copy };
         let record = PackedRecord::pack(record);
         if self.st.steps >= self.trace.len() {
             self.trace.push(record);
         } else {
-            debug_assert_eq!(
-                self.trace.get(self.st.steps),
-                Some(&record),
-                "re-execution diverged from the trace"
-            );
+            debug_assert_eq!(self.trace.get(self.st.steps), Some(&record), "re-execution diverged from the trace");
         }
         self.st.steps += 1;
     }
 
     /// Actor ids of the assistant manager, cashier, alarm clock and printer.
     pub fn helpers(&self) -> [ActorId; 4] {
-        [
-            self.assistant_manager,
-            self.cashier,
-            self.alarm_clock,
-            self.printer,
-        ]
+        [self.assistant_manager, self.cashier, self.alarm_clock, self.printer]
     }
 }
