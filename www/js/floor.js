@@ -169,6 +169,23 @@ export class FloorView {
     this.drawArrows(arrows);
   }
 
+  /**
+   * Where to put an arrow's label: at (x, y) if that covers no actor box, else the nearest
+   * spot along the arrow's normal (nx, ny) that does (or the least covered one).
+   */
+  labelSpot(x, y, nx, ny, width, height, rects) {
+    let best = [x, y], bestCover = Infinity;
+    for (const d of [0, 16, -16, 30, -30, 46, -46, 62, -62]) {
+      const cx = x + nx * d, cy = y + ny * d;
+      const box = { left: cx - width / 2, top: cy - height / 2, width, height };
+      let cover = 0;
+      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) cover++;
+      if (cover < bestCover) { best = [cx, cy]; bestCover = cover; }
+      if (cover === 0) break;
+    }
+    return best;
+  }
+
   /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
   sender(receiver, publisher) {
     const isCook = this.boxes.get(receiver)?.box.dataset.kind === "cook";
@@ -235,17 +252,22 @@ export class FloorView {
       group.append(svg("path", { d, "marker-end": `url(#arrow-${cls})` }));
       // the message travels along its arrow once, when the pace leaves time to see it
       if (this.animate && !reducedMotion.matches) {
-        group.append(svg("circle", { r: 5, class: "token" },
-          svg("animateMotion", { dur: "450ms", repeatCount: "1", fill: "freeze", path: d })));
+        group.append(svg("circle", { r: 5, class: "token", opacity: 0 },
+          svg("animateMotion", { dur: "500ms", repeatCount: "1", fill: "freeze", path: d }),
+          svg("animate", { attributeName: "opacity", values: "1;1;0", keyTimes: "0;0.85;1", dur: "500ms", fill: "freeze" })));
       }
       const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
-      const lx = (mx + cx) / 2, ly = (my + cy) / 2;
-      const width = label.length * 6.6 + 12;
+      const width = label.length * 6.4 + 12;
+      const [lx, ly] = this.labelSpot((mx + cx) / 2, (my + cy) / 2, -dy / len, dx / len, width, 20, rects);
       group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
       group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
       this.arrows.append(group);
     }
   }
+}
+
+function overlaps(a, b) {
+  return a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
 }
 
 function marker(id) {
