@@ -14,7 +14,7 @@
 
 use brigade::message::MessageType;
 use brigade::process::house::rebuild;
-use brigade::scenario::Config;
+use brigade::scenario::{Config, HouseMode};
 use brigade::sim::World;
 use std::collections::VecDeque;
 use std::hint::black_box;
@@ -54,7 +54,11 @@ fn baseline(n: usize) -> u64 {
 }
 
 fn engine(orders: u32) -> World {
-    let cfg = Config { orders, interval_ms: 120, ..Config::default() };
+    engine_with(orders, HouseMode::Cached)
+}
+
+fn engine_with(orders: u32, house: HouseMode) -> World {
+    let cfg = Config { orders, interval_ms: 120, house, ..Config::default() };
     let mut world = World::new(cfg).expect("valid config");
     world.run_to_idle();
     world
@@ -116,6 +120,7 @@ fn main() {
 
     let (base_min, base_med) = time(runs, || baseline(messages));
     let (eng_min, eng_med) = time(runs.min(3), || engine(orders).steps());
+    let (naive_min, naive_med) = time(runs.min(3), || engine_with(orders, HouseMode::Rebuild).steps());
     let world = engine(orders);
     let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
 
@@ -133,11 +138,20 @@ fn main() {
         ms(eng_med)
     );
     println!(
+        "  naive     same, house rebuilds every message  min {:>8.1} ms   median {:>8.1} ms",
+        ms(naive_min),
+        ms(naive_med)
+    );
+    println!(
         "  rebuild   every order's process from store   min {:>8.1} ms   median {:>8.1} ms",
         ms(reb_min),
         ms(reb_med)
     );
     println!("  ratio     engine / baseline (min)            {:>8.1}×", eng_min.as_secs_f64() / base_min.as_secs_f64());
+    println!(
+        "  ratio     naive house / cached house (min)   {:>8.2}×",
+        naive_min.as_secs_f64() / eng_min.as_secs_f64()
+    );
     println!(
         "  per msg   engine {:.0} ns, baseline {:.1} ns",
         eng_min.as_secs_f64() * 1e9 / messages as f64,
