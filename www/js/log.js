@@ -117,6 +117,9 @@ export class LogView {
     this.viewKey = key;
     this.view = this.buildView(frame, order, type);
     this.spacer.style.height = `${this.view.length * ROW_HEIGHT}px`;
+    const empty = $("#log-empty");
+    if (empty.hidden !== (this.view.length > 0)) empty.hidden = this.view.length > 0;
+    if (!this.view.length) empty.textContent = order || type ? "No message matches the filter at this step." : "No messages yet at this step. Step forward (→) or press play.";
     const filtered = order || type ? ` (filtered from ${formatInt(frame.count)})` : "";
     const partial = this.view.partial ? ` · searching ${formatInt(this.index.upto)} of ${formatInt(frame.count)}…` : "";
     setText(this.shown, `${formatInt(this.view.length)} shown${filtered}${partial}`);
