@@ -27,14 +27,15 @@ impl CookLoad {
 /// use brigade::dispatch::{ready_at, CookLoad};
 /// use brigade::scenario::Dispatch;
 /// let busy = [CookLoad { queued: 0, busy_until: 500 }];
-/// assert_eq!(ready_at(Dispatch::Competing, &busy, 100, 5), Some(500));
-/// assert_eq!(ready_at(Dispatch::RoundRobin, &busy, 100, 5), Some(100));
+/// assert_eq!(ready_at(Dispatch::Competing, busy, 100, 5), Some(500));
+/// assert_eq!(ready_at(Dispatch::RoundRobin, busy, 100, 5), Some(100));
 /// ```
-pub fn ready_at(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize) -> Option<u64> {
+pub fn ready_at(kind: Dispatch, cooks: impl IntoIterator<Item = CookLoad>, now: u64, limit: usize) -> Option<u64> {
+    let mut cooks = cooks.into_iter();
     match kind {
         Dispatch::RoundRobin => Some(now),
-        Dispatch::MoreFair => cooks.iter().any(|c| c.queued < limit).then_some(now),
-        Dispatch::Competing => cooks.iter().filter(|c| c.queued == 0).map(|c| c.busy_until.max(now)).min(),
+        Dispatch::MoreFair => cooks.any(|c| c.queued < limit).then_some(now),
+        Dispatch::Competing => cooks.filter(|c| c.queued == 0).map(|c| c.busy_until.max(now)).min(),
     }
 }
 
@@ -81,7 +82,7 @@ mod tests {
     #[test]
     fn more_fair_waits_when_every_queue_is_full() {
         let full = [load(5, 100), load(5, 200)];
-        assert_eq!(ready_at(Dispatch::MoreFair, &full, 0, 5), None);
+        assert_eq!(ready_at(Dispatch::MoreFair, full, 0, 5), None);
         let mut next = 0;
         assert_eq!(choose(Dispatch::MoreFair, &full, 0, 5, &mut next), None);
     }
@@ -89,7 +90,7 @@ mod tests {
     #[test]
     fn competing_gives_work_only_to_an_idle_cook() {
         let cooks = [load(0, 300), load(0, 100)];
-        assert_eq!(ready_at(Dispatch::Competing, &cooks, 0, 5), Some(100));
+        assert_eq!(ready_at(Dispatch::Competing, cooks, 0, 5), Some(100));
         let mut next = 0;
         assert_eq!(choose(Dispatch::Competing, &cooks, 0, 5, &mut next), None);
         assert_eq!(choose(Dispatch::Competing, &cooks, 100, 5, &mut next), Some(1));

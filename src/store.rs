@@ -187,7 +187,11 @@ impl Store {
             debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
             return seq as u32;
         }
-        let stream = self.streams.entry(env.correlation_id).or_default();
+        // an order's stream holds about twenty messages: room for them at once
+        let stream = self
+            .streams
+            .entry(env.correlation_id)
+            .or_insert_with(|| Stream { order_no: 0, seqs: Vec::with_capacity(20) });
         if env.message_type() == MessageType::OrderPlaced {
             self.orders.push(env.correlation_id);
             stream.order_no = self.orders.len() as u32;

@@ -42,9 +42,15 @@ struct Request {
 /// Ordered so that `BinaryHeap` (a max-heap) pops the earliest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Due {
-    at: u64,
-    order: u64,
+    /// `at << 64 | order`: one comparison orders by time, then by decision order.
+    key: u128,
     slot: u32,
+}
+
+impl Due {
+    fn at(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
 }
 
 impl PartialOrd for Due {
@@ -54,7 +60,7 @@ impl PartialOrd for Due {
 }
 impl Ord for Due {
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.order).cmp(&(self.at, self.order))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -140,8 +146,6 @@ pub struct StepOutcome {
     pub seq: Option<u32>,
     /// 1 for the second copy of a duplicated delivery.
     pub copy: u8,
-    /// What the handler will publish, and when.
-    pub outputs: Vec<(u64, MessageType)>,
     /// Store positions of the messages published during this step.
     pub published: Range<u32>,
 }
@@ -443,17 +447,17 @@ impl World {
     /// Messages decided in answer to message `cause` and not yet published:
     /// `(publish time, envelope)`.
     pub fn pending_answers(&self, cause: Uuid) -> Vec<(u64, &Envelope)> {
-        let mut found: Vec<(u64, u64, &Envelope)> = self
+        let mut found: Vec<(u128, &Envelope)> = self
             .st
             .pending
             .iter()
             .filter_map(|due| {
                 let (env, _) = self.st.parked.get(due.slot as usize)?.as_ref()?;
-                env.answers(cause).then_some((due.at, due.order, env))
+                env.answers(cause).then_some((due.key, env))
             })
             .collect();
-        found.sort_by_key(|&(at, order, _)| (at, order));
-        found.into_iter().map(|(at, _, env)| (at, env)).collect()
+        found.sort_by_key(|&(key, _)| key);
+        found.into_iter().map(|(key, env)| ((key >> 64) as u64, env)).collect()
     }
 
     /// Correlation topics on the bus (one per live order).
@@ -631,7 +635,7 @@ impl World {
     }
 
     fn next_flush_time(&self) -> u64 {
-        let pending = self.st.pending.peek().map_or(u64::MAX, |p| p.at);
+        let pending = self.st.pending.peek().map_or(u64::MAX, |p| p.at());
         pending.min(self.scheduled_at())
     }
 
@@ -654,9 +658,12 @@ impl World {
         }
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
-            self.refresh_loads();
-            let limit = self.cfg.queue_limit as usize;
-            dispatch::ready_at(self.cfg.dispatch, &self.loads, now, limit)?
+            let st = &self.st;
+            let loads = (0..self.cook_names.len()).map(|c| {
+                let a = FIRST_COOK as usize + c;
+                CookLoad { queued: st.mail[a].len(), busy_until: st.busy_until[a] }
+            });
+            dispatch::ready_at(self.cfg.dispatch, loads, now, self.cfg.queue_limit as usize)?
         } else {
             now.max(self.st.busy_until[i])
         };
@@ -668,6 +675,10 @@ impl World {
     fn next_delivery(&mut self) -> (u64, u64, ActorId) {
         let mut best = (u64::MAX, u64::MAX, WAITER);
         for a in 0..self.actors.len() as ActorId {
+            let empty = if a == WAITER { self.st.requests.is_empty() } else { self.st.mail[a as usize].is_empty() };
+            if empty {
+                continue;
+            }
             if let Some((start, enq)) = self.candidate(a) {
                 if (start, enq) < (best.0, best.1) {
                     best = (start, enq, a);
@@ -678,6 +689,10 @@ impl World {
     }
 
     fn tick_sampler(&mut self) {
+        // cheap test first: most steps stay in the interval being filled
+        if self.st.now < (self.st.sampler.bucket + 1).saturating_mul(self.cfg.sample_ms) {
+            return;
+        }
         let bucket = self.st.now / self.cfg.sample_ms;
         if bucket != self.st.sampler.bucket {
             let st = &mut self.st;
@@ -689,7 +704,7 @@ impl World {
     /// Carries out the earliest publication or scheduled order.
     fn flush_one(&mut self) {
         self.tick_sampler();
-        let pending_at = self.st.pending.peek().map_or(u64::MAX, |p| p.at);
+        let pending_at = self.st.pending.peek().map_or(u64::MAX, |p| p.at());
         self.targets.clear();
         if pending_at > self.scheduled_at() {
             self.targets.push(WAITER);
@@ -706,7 +721,7 @@ impl World {
             return;
         };
         self.st.free_slots.push(due.slot);
-        env.at_ms = due.at;
+        env.at_ms = due.at();
         let cook_names = &self.cook_names;
         self.st.stats.published(&env, |name| cook_names.iter().position(|c| c.as_str() == name));
         self.targets.clear();
@@ -775,7 +790,7 @@ impl World {
                 (self.st.parked.len() - 1) as u32
             }
         };
-        self.st.pending.push(Due { at, order, slot });
+        self.st.pending.push(Due { key: ((at as u128) << 64) | order as u128, slot });
     }
 
     /// Delivers the head of `actor`'s mailbox at the current time.
@@ -784,15 +799,8 @@ impl World {
         let now = self.st.now;
         let a = actor as usize;
         let kind = self.actors[a].kind;
-        let mut outcome = StepOutcome {
-            step: self.st.steps + 1,
-            at_ms: now,
-            actor,
-            seq: None,
-            copy: 0,
-            outputs: Vec::new(),
-            published: 0..0,
-        };
+        let mut outcome =
+            StepOutcome { step: self.st.steps + 1, at_ms: now, actor, seq: None, copy: 0, published: 0..0 };
 
         if kind == ActorKind::Waiter {
             let req = self.st.requests.pop_front().expect("the waiter is chosen only with an order to take");
@@ -800,7 +808,6 @@ impl World {
             let dodgy = req.dodgy.unwrap_or_else(|| rng.chance(self.cfg.dodgy));
             let corr = req.correlation_id.unwrap_or_else(|| ids::fresh(rng));
             let placed = waiter::take_order(rng, corr, dodgy, now);
-            outcome.outputs.push((now, MessageType::OrderPlaced));
             self.schedule(now, WAITER, placed);
             self.finish_step(actor, now, u32::MAX, 0);
             return outcome;
@@ -847,12 +854,9 @@ impl World {
         };
         let done = now + service;
         let tag = kind.tag();
-        let decided: Vec<(u64, Envelope)> = started
-            .envelopes(&env, TAG_HOUSE_STARTED, 0, done)
-            .chain(out.envelopes(&env, tag, mail.copy, done))
-            .collect();
-        for (at, e) in decided {
-            outcome.outputs.push((at, e.message_type()));
+        for (at, e) in
+            started.envelopes(&env, TAG_HOUSE_STARTED, 0, done).chain(out.envelopes(&env, tag, mail.copy, done))
+        {
             self.schedule(at, actor, e);
         }
         self.st.stats.noticed(&out.notes);
