@@ -25,18 +25,37 @@ cargo build --release --target wasm32-unknown-unknown --lib </dev/null
 say "wasm-bindgen --target web --out-dir $out"
 wasm-bindgen --target web --out-dir "$out" "$wasm"
 
+# Loads a built package in Node and runs a small simulation through it: a module that
+# does not instantiate or run (as old wasm-opt versions make of wasm-bindgen's externref
+# table) fails here instead of in the browser.
+smoke_test() {
+  command -v node >/dev/null || return 1
+  node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    const dir = process.argv[1];
+    const { default: init, Simulation } = await import(dir + "/brigade.js");
+    await init({ module_or_path: readFileSync(dir + "/brigade_bg.wasm") });
+    const sim = new Simulation({ orders: 2 });
+    if (!(sim.runToIdle() > 0)) throw new Error("the run did not move");
+    const text = sim.exportRun();
+    if (Simulation.importRun(text).exportRun() !== text) throw new Error("export/import differ");
+  ' "$(cd "$1" && pwd)"
+}
+
 if [ "${WASM_OPT:-1}" != 0 ] && command -v wasm-opt >/dev/null; then
-  # Debian's binaryen is older than rustc: name the features rustc's output uses, and keep
-  # the unoptimised file if this wasm-opt cannot read it.
+  # wasm-opt is optional. Debian's binaryen is older than rustc: name the features rustc's
+  # output uses, check the result, and keep the unoptimised module if anything goes wrong.
   say "wasm-opt -O ($(wasm-opt --version 2>/dev/null | head -n 1))"
+  tmp=$(mktemp -d)
+  cp "$out/brigade.js" "$tmp/"
   if wasm-opt -O --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/brigade_bg.wasm" -o "$out/brigade_bg.opt.wasm"; then
-    mv "$out/brigade_bg.opt.wasm" "$out/brigade_bg.wasm"
+    "$out/brigade_bg.wasm" -o "$tmp/brigade_bg.wasm" && smoke_test "$tmp" 2>"$tmp/error"; then
+    mv "$tmp/brigade_bg.wasm" "$out/brigade_bg.wasm"
   else
-    rm -f "$out/brigade_bg.opt.wasm"
-    say "wasm-opt failed; keeping the unoptimised module (it works the same)"
+    say "the wasm-opt output does not work here ($(grep -m1 Error "$tmp/error" 2>/dev/null || echo 'wasm-opt failed')); keeping the unoptimised module"
   fi
+  rm -rf "$tmp"
 fi
 
 size=$(wc -c <"$out/brigade_bg.wasm")
