@@ -181,3 +181,16 @@ fn queue_samples_record_peaks_over_time() {
     let dispatcher_peak = (0..buckets.len()).map(|r| values[r * n + 2]).max().unwrap();
     assert_eq!(dispatcher_peak as u32, world.stats().peak_queue[2]);
 }
+
+#[test]
+fn the_naive_house_and_the_cached_house_publish_the_same_history() {
+    use brigade::scenario::HouseMode;
+    for seed in 0..8 {
+        let cfg = Config { seed, orders: 30, interval_ms: 50, drop: 0.15, duplicate: 0.15, dodgy: 0.4, ..Config::default() };
+        let cached = run(Config { house: HouseMode::Cached, ..cfg.clone() });
+        let naive = run(Config { house: HouseMode::Rebuild, ..cfg });
+        let a: Vec<_> = cached.store().messages().collect();
+        let b: Vec<_> = naive.store().messages().collect();
+        assert_eq!(a, b, "seed {seed}");
+    }
+}

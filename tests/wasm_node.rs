@@ -373,6 +373,26 @@ fn step_step_back_and_seek_move_the_cursor_consistently() {
 }
 
 #[wasm_bindgen_test]
+fn placing_an_order_behind_the_frontier_forgets_the_steps_after_the_cursor() {
+    let sim = Sim::new(r#"{"seed": 3, "orders": 3}"#);
+    let total = sim.run_to_idle();
+    sim.seek(4.0).unwrap();
+    let ids_at_4 = sim.message_ids();
+    sim.call("placeOrder", &[js(r#"{"dodgy": false}"#)]);
+    assert_eq!(sim.current(), 4, "placing an order does not move the cursor");
+    assert_eq!(sim.total(), 4, "the steps after the cursor are forgotten");
+    assert_eq!(sim.call("frontierIdle", &[]), JsValue::FALSE);
+    assert_eq!(sim.message_ids(), ids_at_4);
+    assert!(sim.run_to_idle() > total, "the new order adds steps");
+    let run = parse_run(&sim.export());
+    assert_eq!(run["report"]["orders"], 4);
+    assert_eq!(run["inputs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(run["inputs"][0]["step"], 4);
+    assert_contract_history(&run);
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
 fn same_seed_same_export_other_seed_other_history() {
     let a = Sim::new(r#"{"seed": 1234, "drop": 0.1, "duplicate": 0.1}"#);
     let b = Sim::new(r#"{"seed": "1234", "drop": 0.1, "duplicate": 0.1}"#);
@@ -525,6 +545,38 @@ pub fn assert_matches_native(expected: &Fingerprint) {
     sim.run_to_idle();
     let ids: Vec<&str> = history.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(sim.message_ids(), ids);
+    assert_contract_history(&run);
+}
+
+/// CONTRACT §2, checked on what the wasm build exports: `seq` from 0, `at_ms` never
+/// decreasing, `kind` command or event, `causation_id` null only on `OrderPlaced`, exactly
+/// one terminal event per order, and a report that adds up.
+fn assert_contract_history(run: &Value) {
+    let history = history(run);
+    let mut placed = std::collections::BTreeSet::new();
+    let mut terminal = std::collections::BTreeMap::<&str, usize>::new();
+    let mut last_at = 0;
+    for (i, m) in history.iter().enumerate() {
+        assert_eq!(m["seq"], i, "seq counts from 0: {m}");
+        let at = m["at_ms"].as_u64().expect("at_ms is a whole number");
+        assert!(at >= last_at, "at_ms never decreases: {m}");
+        last_at = at;
+        assert!(m["kind"] == "command" || m["kind"] == "event", "kind: {m}");
+        let ty = m["type"].as_str().expect("type");
+        let corr = m["correlation_id"].as_str().expect("correlation_id");
+        assert_eq!(m["causation_id"].is_null(), ty == "OrderPlaced", "causation_id null only on OrderPlaced: {m}");
+        match ty {
+            "OrderPlaced" => assert!(placed.insert(corr), "one OrderPlaced per order: {m}"),
+            "OrderCompleted" | "OrderDropped" => *terminal.entry(corr).or_default() += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(placed.len() as u64, run["report"]["orders"].as_u64().unwrap(), "report.orders");
+    for corr in &placed {
+        assert_eq!(terminal.get(corr), Some(&1), "order {corr} ends with exactly one terminal event");
+    }
+    let (completed, dropped) = (&run["report"]["completed"], &run["report"]["dropped"]);
+    assert_eq!(completed.as_u64().unwrap() + dropped.as_u64().unwrap(), placed.len() as u64, "completed + dropped");
 }
 
 #[wasm_bindgen_test]
