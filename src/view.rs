@@ -8,7 +8,7 @@ use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{replay, Replay};
 use crate::process::Definition;
 use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
-use crate::sim::{ActorKind, Fault, Timeline, World};
+use crate::sim::{ActorKind, Fault, Timeline, World, TAIL, TAKE_ORDER};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -309,8 +309,19 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         published: (start..rec.log_end).collect(),
         faults,
     };
-    if rec.seq == u32::MAX {
+    if rec.seq == TAKE_ORDER {
         view.outputs.push(OutputView::new(MessageType::OrderPlaced, rec.at_ms));
+        return Some(view);
+    }
+    if rec.seq == TAIL {
+        // nothing is delivered: the last decided messages are published, nobody receives them
+        view.type_name = "Tail";
+        view.kind = "tail";
+        for s in start..rec.log_end {
+            if let Some(m) = store.frontier_get(s as usize) {
+                view.outputs.push(OutputView::new(m.message_type(), m.at_ms));
+            }
+        }
         return Some(view);
     }
     let env = store.frontier_get(rec.seq as usize)?;

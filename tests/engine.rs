@@ -186,7 +186,8 @@ fn queue_samples_record_peaks_over_time() {
 fn the_naive_house_and_the_cached_house_publish_the_same_history() {
     use brigade::scenario::HouseMode;
     for seed in 0..8 {
-        let cfg = Config { seed, orders: 30, interval_ms: 50, drop: 0.15, duplicate: 0.15, dodgy: 0.4, ..Config::default() };
+        let cfg =
+            Config { seed, orders: 30, interval_ms: 50, drop: 0.15, duplicate: 0.15, dodgy: 0.4, ..Config::default() };
         let cached = run(Config { house: HouseMode::Cached, ..cfg.clone() });
         let naive = run(Config { house: HouseMode::Rebuild, ..cfg });
         let a: Vec<_> = cached.store().messages().collect();

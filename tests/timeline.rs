@@ -91,3 +91,22 @@ fn the_timeline_export_equals_the_plain_run() {
     w.run_to_idle();
     assert_eq!(export(t.world(), None), export(&w, None));
 }
+
+#[test]
+fn an_order_placed_after_the_run_went_idle_replays_exactly() {
+    let mut t = Timeline::new(World::new(Config { orders: 4, ..Config::default() }).unwrap());
+    let end = t.run_to_idle();
+    let tail = brigade::view::step(t.world(), end).unwrap();
+    assert_eq!(tail.type_name, "Tail", "the alarms ringing after the last delivery are a step");
+    t.place_order(false);
+    t.run_to_idle();
+    let total = t.total();
+    assert!(total > end);
+    for target in [end + 1, total - 1, 3, total] {
+        t.seek(target);
+        assert_eq!(t.current(), target);
+    }
+    let text = export(t.world(), None);
+    let (again, _) = brigade::run_file::import(&text).unwrap();
+    assert_eq!(export(&again, None), text);
+}

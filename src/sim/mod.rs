@@ -15,4 +15,4 @@ pub use actor::{ActorInfo, ActorKind};
 pub use input::{Action, Input};
 pub use stats::Stats;
 pub use timeline::Timeline;
-pub use world::{Fault, FaultRecord, Snapshot, StepOutcome, TraceRecord, World};
+pub use world::{Fault, FaultRecord, Snapshot, StepOutcome, TraceRecord, World, TAIL, TAKE_ORDER};

@@ -52,9 +52,6 @@ impl Timeline {
     pub fn step(&mut self) -> Option<StepOutcome> {
         let at_frontier = self.world.steps() == self.world.frontier_steps();
         if at_frontier && self.frontier_idle {
-            // publishes what is left after the last delivery (alarms that ring for
-            // nobody), as the run did when it first went idle
-            self.world.step();
             return None;
         }
         let outcome = self.world.step();
@@ -96,10 +93,6 @@ impl Timeline {
             if self.world.step().is_none() {
                 break;
             }
-        }
-        if target == self.total() && self.frontier_idle {
-            // the end of an idle run includes what was published after its last step
-            self.world.step();
         }
     }
 

@@ -68,6 +68,11 @@ impl Ord for Due {
 /// clock holds it), with its publisher.
 type Parked = Option<(Envelope, ActorId)>;
 
+/// `seq` of a trace record for the waiter taking an order.
+pub const TAKE_ORDER: u32 = u32::MAX;
+/// `seq` of a trace record for the run's tail (publications after the last delivery).
+pub const TAIL: u32 = u32::MAX - 1;
+
 /// A trace record packed into 16 bytes: `at_ms << 16 | actor`, `seq` with the copy in
 /// its top bit, and `log_end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +86,14 @@ impl PackedRecord {
     fn pack(r: TraceRecord) -> Self {
         PackedRecord {
             at_actor: (r.at_ms << 16) | r.actor as u64,
-            seq_copy: if r.seq == u32::MAX { u32::MAX } else { r.seq | ((r.copy as u32) << 31) },
+            seq_copy: if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) },
             log_end: r.log_end,
         }
     }
 
     fn unpack(self) -> TraceRecord {
-        let (seq, copy) = if self.seq_copy == u32::MAX {
-            (u32::MAX, 0)
+        let (seq, copy) = if self.seq_copy >= TAIL {
+            (self.seq_copy, 0)
         } else {
             (self.seq_copy & !(1 << 31), (self.seq_copy >> 31) as u8)
         };
@@ -101,7 +106,8 @@ impl PackedRecord {
 pub struct TraceRecord {
     /// When the handler took the message.
     pub at_ms: u64,
-    /// The message delivered (`u32::MAX`: the waiter taking an order).
+    /// The message delivered ([`TAKE_ORDER`]: the waiter taking an order; [`TAIL`]: the
+    /// run's tail published after its last delivery).
     pub seq: u32,
     /// Messages in the store once the step was done.
     pub log_end: u32,
@@ -596,7 +602,7 @@ impl World {
             let flush_at = self.next_flush_time();
             if flush_at <= best.0 {
                 if flush_at == u64::MAX {
-                    return None;
+                    return self.tail_step(log_start);
                 }
                 self.st.now = flush_at;
                 self.flush_one();
@@ -619,6 +625,28 @@ impl World {
             self.apply_due_inputs();
             return Some(outcome);
         }
+    }
+
+    /// Nothing is left to deliver. If this call published messages nobody receives (the
+    /// run's tail: alarms ringing for finished orders, answers nobody awaits), that is a
+    /// step of its own, so that the run's history and its steps always go together and
+    /// an input placed after it replays at the same moment.
+    fn tail_step(&mut self, log_start: u32) -> Option<StepOutcome> {
+        let end = self.store.len() as u32;
+        if end == log_start {
+            return None;
+        }
+        let publisher = self.store.publisher(end as usize - 1).unwrap_or(self.alarm_clock);
+        self.record_step(publisher, TAIL, 0);
+        self.apply_due_inputs();
+        Some(StepOutcome {
+            step: self.st.steps,
+            at_ms: self.st.now,
+            actor: publisher,
+            seq: None,
+            copy: 0,
+            published: log_start..end,
+        })
     }
 
     fn next_mail(&mut self) -> u64 {
@@ -809,7 +837,7 @@ impl World {
             let corr = req.correlation_id.unwrap_or_else(|| ids::fresh(rng));
             let placed = waiter::take_order(rng, corr, dodgy, now);
             self.schedule(now, WAITER, placed);
-            self.finish_step(actor, now, u32::MAX, 0);
+            self.finish_step(actor, now, TAKE_ORDER, 0);
             return outcome;
         }
 
@@ -870,6 +898,10 @@ impl World {
         let a = actor as usize;
         self.st.busy_until[a] = busy_until;
         self.st.handled[a] += 1;
+        self.record_step(actor, seq, copy);
+    }
+
+    fn record_step(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let record = TraceRecord { at_ms: self.st.now, seq, log_end: self.store.len() as u32, actor, copy };
         let record = PackedRecord::pack(record);
         if self.st.steps >= self.trace.len() {
