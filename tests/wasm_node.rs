@@ -393,9 +393,7 @@ fn placing_an_order_behind_the_frontier_forgets_the_steps_after_the_cursor() {
 }
 
 /// The page's ordinary flow: run to the end, place an order there, run again (PAGE-NEEDS §1).
-/// Ignored until the engine fixes it (docs/TEST-NEEDS.md §1): it panics in a debug build.
 #[wasm_bindgen_test]
-#[ignore = "engine bug: seek after an order placed at the end of an idle run (TEST-NEEDS §1)"]
 fn an_order_placed_at_the_end_of_an_idle_run_seeks_and_exports() {
     let sim = Sim::try_new(None).expect("new Simulation()");
     let idle_steps = sim.run_to_idle();
