@@ -32,3 +32,5 @@ pub mod sim;
 pub mod store;
 pub mod view;
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+mod wasm_alloc;
