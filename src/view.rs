@@ -260,6 +260,11 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
     }
 }
 
+/// The seqs of the messages of type `t` published by the cursor, ascending.
+pub fn seqs_of_type(world: &World, t: MessageType) -> Vec<u32> {
+    world.store().messages().enumerate().filter(|(_, m)| m.message_type() == t).map(|(i, _)| i as u32).collect()
+}
+
 /// Message `seq` with its payload.
 pub fn message_detail(world: &World, seq: usize) -> Option<MessageDetail> {
     let env = world.store().get(seq)?;

@@ -4,6 +4,7 @@
 //! and converts results to plain JavaScript objects. Bad arguments become `Error`s with
 //! a one-line message and leave the simulation as it was. docs/FACADE.md is its manual.
 
+use crate::message::MessageType;
 use crate::process::Definition;
 use crate::report::Report;
 use crate::run_file::{self, View};
@@ -262,6 +263,15 @@ impl Simulation {
         let from = whole("messages: from", from.max(0.0).floor(), usize::MAX >> 11)?;
         let to = whole("messages: to", to.max(0.0).floor(), usize::MAX >> 11)?;
         to_js(&view::messages(self.timeline.world(), from, to))
+    }
+
+    /// The seqs of every message of type `name` published by the cursor, ascending.
+    #[wasm_bindgen(js_name = seqsOfType)]
+    pub fn seqs_of_type(&self, name: &str) -> Result<js_sys::Uint32Array, JsError> {
+        let t = MessageType::from_name(name)
+            .ok_or_else(|| JsError::new(&format!("seqsOfType: unknown message type {name:?}")))?;
+        let seqs = view::seqs_of_type(self.timeline.world(), t);
+        Ok(js_sys::Uint32Array::from(&seqs[..]))
     }
 
     /// One message with its payload; `undefined` beyond the cursor.

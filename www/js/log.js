@@ -7,19 +7,25 @@ import { kindChip } from "./floor.js";
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
-const KNOWN_TYPES = ["OrderPlaced", "CookFood", "FoodCooked", "PriceOrder", "OrderPriced", "TakePayment",
+const KNOWN_TYPES = ["OrderPlaced", "ProcessStarted", "CookFood", "FoodCooked", "PriceOrder", "OrderPriced", "TakePayment",
   "OrderPaid", "PublishAt", "StepTimedOut", "OrderCompleted", "OrderDropped", "OrderExpired"];
 
 /** Where every message type occurs, built incrementally over the history of one run. */
 class TypeIndex {
   constructor() { this.reset(-1); }
-  reset(gen) { this.gen = gen; this.upto = 0; this.seqs = new Map(); }
+  reset(gen) { this.gen = gen; this.upto = 0; this.seqs = new Map(); this.cachedKey = ""; this.cached = []; }
   /**
    * Index the history up to `count` messages, in slices, for at most `budgetMs`;
    * returns true when the index covers `count`.
    */
   ensure(app, gen, count, budgetMs = Infinity) {
     if (gen !== this.gen) this.reset(gen);
+    if (typeof app.sim.seqsOfType === "function") {
+      // the engine answers a type's seqs itself: nothing to index here
+      this.engine = app;
+      this.upto = count;
+      return true;
+    }
     const CHUNK = 5000;
     const start = performance.now();
     while (this.upto < count) {
@@ -38,6 +44,15 @@ class TypeIndex {
   }
   /** The seqs of `type` below `count` (the index may run ahead of the cursor). */
   of(type, count) {
+    if (this.engine) {
+      const key = `${this.gen}:${count}:${type}`;
+      if (this.cachedKey !== key) {
+        const app = this.engine;
+        this.cachedKey = key;
+        this.cached = Array.from(app.call(() => app.sim.seqsOfType(type), []) ?? []);
+      }
+      return this.cached;
+    }
     const list = this.seqs.get(type) ?? [];
     let lo = 0, hi = list.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid] < count) lo = mid + 1; else hi = mid; }
