@@ -128,12 +128,6 @@ impl Store {
         Store::default()
     }
 
-    /// Reserves room for about `messages` messages.
-    pub fn reserve(&mut self, messages: usize) {
-        let _ = messages;
-        self.publisher.reserve(messages);
-    }
-
     /// Messages published up to the current step.
     pub fn len(&self) -> usize {
         self.cursor

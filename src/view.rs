@@ -1,6 +1,6 @@
 //! Plain views of the simulation for the page: what the JavaScript facade returns.
 //!
-//! Everything here is ordinary Rust over a [`Timeline`], so it is tested natively; the
+//! Everything here is ordinary Rust over a [`Timeline`](crate::sim::Timeline), so it is tested natively; the
 //! facade in `wasm.rs` only converts these values to JavaScript.
 
 use crate::ids;
@@ -8,7 +8,7 @@ use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{replay, Replay};
 use crate::process::Definition;
 use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
-use crate::sim::{ActorKind, Fault, Timeline, World, TAIL, TAKE_ORDER};
+use crate::sim::{ActorKind, Fault, World, TAIL, TAKE_ORDER};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -502,9 +502,4 @@ pub fn samples(world: &World, max_rows: usize) -> SamplesView {
         at_ms,
         rows,
     }
-}
-
-/// The whole known run's step count, the cursor, and whether the run ended idle.
-pub fn position(t: &Timeline) -> (usize, usize, bool) {
-    (t.current(), t.total(), t.frontier_idle())
 }

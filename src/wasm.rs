@@ -1,6 +1,6 @@
 //! The JavaScript facade (`Simulation`), the only thing the page talks to.
 //!
-//! A thin layer: it converts arguments, calls [`Timeline`] and [`view`](crate::view),
+//! A thin layer: it converts arguments, calls [`Timeline`] and [`view`],
 //! and converts results to plain JavaScript objects. Bad arguments become `Error`s with
 //! a one-line message and leave the simulation as it was. docs/FACADE.md is its manual.
 

@@ -3,7 +3,7 @@
 //!
 //! A [`ProcessManager`] keeps no state between messages in the running system: the
 //! [`house`] rebuilds it from the order's stream in the event store each time (side
-//! effects switched off), then lets it handle the new message. [`replay`] exposes the same
+//! effects switched off), then lets it handle the new message. [`replay()`] exposes the same
 //! rebuild one message at a time, under any definition and version.
 
 pub mod definition;

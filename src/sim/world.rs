@@ -290,8 +290,7 @@ impl World {
         bus.subscribe_type(MessageType::PublishAt, alarm_clock);
         bus.subscribe_type(MessageType::OrderCompleted, printer);
 
-        let mut store = Store::new();
-        store.reserve((cfg.orders as usize).saturating_mul(15).min(1 << 24));
+        let store = Store::new();
         let st = Volatile {
             now: 0,
             steps: 0,

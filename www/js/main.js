@@ -523,16 +523,15 @@ class App {
 }
 
 /**
- * sim.seek(n), finished with single steps if the cursor stops short. Works around a facade
- * bug (docs/PAGE-NEEDS.md §1): after an order placed at the end of an idle run, seek stops
- * at the first step after the input while step() still goes on.
+ * sim.seek(n), checked: a cursor that stops short (it should not: see docs/PAGE-NEEDS.md §1,
+ * fixed) is finished with single steps, and an error is shown if that fails too.
  */
 function seekTo(sim, n) {
   sim.seek(n);
   let at = sim.currentStep();
   while (at < n && sim.step() !== undefined) at++;
   // say so rather than leave a cursor that silently does not move
-  if (at !== n) throw new Error(`the engine stopped at step ${at} on its way to step ${n} (a known facade bug, see docs/PAGE-NEEDS.md)`);
+  if (at !== n) throw new Error(`the engine stopped at step ${at} on its way to step ${n} (please report it with the exported run)`);
 }
 
 /** Remember fn's answer per argument, for one frame. */
