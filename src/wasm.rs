@@ -376,7 +376,7 @@ impl Simulation {
         let cursor = self.timeline.current();
         while !self.timeline.extend(1 << 20) {}
         self.timeline.seek(self.timeline.total());
-        let text = run_file::export(self.timeline.world(), Some(View { step: cursor }));
+        let text = run_file::export_compact(self.timeline.world(), Some(View { step: cursor }));
         self.timeline.seek(cursor);
         text
     }

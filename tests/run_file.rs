@@ -17,6 +17,13 @@ fn an_exported_run_imports_to_the_same_run() {
     let (world, view) = import(&text).unwrap();
     assert_eq!(export(&world, None), text);
     assert_eq!(view, None);
+    // the compact form is the same document
+    let compact = brigade::run_file::export_compact(&world, None);
+    assert!(compact.len() < text.len() * 3 / 4);
+    let a: serde_json::Value = serde_json::from_str(&compact).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(export(&import(&compact).unwrap().0, None), text);
 }
 
 #[test]
