@@ -2,7 +2,7 @@
 // step, one order in the inspector. Needs the wasm package built and Debian's Chromium.
 //
 //   node scripts/screenshot.mjs [out.png] [step]
-import { serve, launch, openPage, waitReady, settle } from "../tests/e2e/helpers.mjs";
+import { serve, launch, openPage, waitReady, slide } from "../tests/e2e/helpers.mjs";
 
 const out = process.argv[2] ?? "docs/screenshot.png";
 const step = Number(process.argv[3] ?? 260);
@@ -16,11 +16,7 @@ try {
     app.newRun(app.presets.find((p) => p.name === "chaos").config);
   });
   await waitReady(page);
-  await page.getByTestId("timeline").evaluate((input, v) => {
-    input.value = String(v);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  }, step);
-  await settle(page);
+  await slide(page, step);
   await waitReady(page);
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);

@@ -232,9 +232,7 @@ impl Config {
                 return Err(bad(field, format!("a probability must be between 0 and 1, got {p}")));
             }
         }
-        if !(1..=2).contains(&self.process_version) {
-            return Err(bad("process_version", format!("versions are 1 and 2, got {}", self.process_version)));
-        }
+        crate::process::check_version(self.process_version).map_err(|e| bad("process_version", e))?;
         for (field, ms) in [("assistant_manager_ms", self.assistant_manager_ms), ("cashier_ms", self.cashier_ms)] {
             if ms > 600_000 {
                 return Err(bad(field, format!("at most 600000 ms, got {ms}")));

@@ -46,6 +46,12 @@ fn whole(name: &str, v: f64, max: usize) -> Result<usize, JsError> {
     Ok(v as usize)
 }
 
+/// A position in a list (`from`/`to` of a slice): negatives count as 0, fractions are
+/// rounded down; infinities are refused.
+fn position(name: &str, v: f64) -> Result<usize, JsError> {
+    whole(name, v.max(0.0).floor(), usize::MAX >> 11)
+}
+
 fn uuid_arg(name: &str, v: &str) -> Result<Uuid, JsError> {
     Uuid::parse_str(v.trim()).map_err(|_| JsError::new(&format!("{name}: {v:?} is not a correlation id")))
 }
@@ -260,8 +266,8 @@ impl Simulation {
 
     /// Messages `[from, to)` at the cursor.
     pub fn messages(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
-        let from = whole("messages: from", from.max(0.0).floor(), usize::MAX >> 11)?;
-        let to = whole("messages: to", to.max(0.0).floor(), usize::MAX >> 11)?;
+        let from = position("messages: from", from)?;
+        let to = position("messages: to", to)?;
         to_js(&view::messages(self.timeline.world(), from, to))
     }
 
@@ -294,16 +300,16 @@ impl Simulation {
 
     /// Steps `[from, to)` (1-based) done by the cursor.
     pub fn steps(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
-        let from = whole("steps: from", from.max(0.0).floor(), usize::MAX >> 11)?;
-        let to = whole("steps: to", to.max(0.0).floor(), usize::MAX >> 11)?;
+        let from = position("steps: from", from)?;
+        let to = position("steps: to", to)?;
         to_js(&view::steps(self.timeline.world(), from, to))
     }
 
     /// Orders placed by the cursor; optionally positions `[from, to)` only.
     pub fn orders(&self, from: Option<f64>, to: Option<f64>) -> Result<JsValue, JsError> {
-        let from = whole("orders: from", from.unwrap_or(0.0).max(0.0).floor(), usize::MAX >> 11)?;
+        let from = position("orders: from", from.unwrap_or(0.0))?;
         let to = match to {
-            Some(t) => whole("orders: to", t.max(0.0).floor(), usize::MAX >> 11)?,
+            Some(t) => position("orders: to", t)?,
             None => usize::MAX,
         };
         to_js(&view::orders(self.timeline.world(), from, to))

@@ -18,6 +18,20 @@ pub enum Definition {
 /// The versions every definition has.
 pub const VERSIONS: [u8; 2] = [1, 2];
 
+/// Whether `version` exists; the error says which do.
+///
+/// ```
+/// assert!(brigade::process::check_version(2).is_ok());
+/// assert_eq!(brigade::process::check_version(3).unwrap_err(), "versions are 1 and 2, got 3");
+/// ```
+pub fn check_version(version: u8) -> Result<(), String> {
+    if VERSIONS.contains(&version) {
+        Ok(())
+    } else {
+        Err(format!("versions are 1 and 2, got {version}"))
+    }
+}
+
 impl Definition {
     /// Both definitions.
     pub const ALL: [Definition; 2] = [Definition::PayLast, Definition::PayFirst];

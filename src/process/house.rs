@@ -1,10 +1,11 @@
 //! The house: starts a process manager for each new order, routes the order's messages to
 //! it by correlation id, and removes it when the order ends.
 //!
-//! The house keeps no process state. For each message it rebuilds the order's process
-//! manager from the order's stream in the store (side effects off), then lets it handle
-//! the message. It only remembers which definition and version each live order runs
-//! (also recorded in the store, in `ProcessStarted`).
+//! By default the house keeps no process state. For each message it rebuilds the order's
+//! process manager from the order's stream in the store (side effects off), then lets it
+//! handle the message. It only remembers which definition and version each live order runs
+//! (also recorded in the store, in `ProcessStarted`) and, with `house: cached`, the process
+//! manager itself.
 
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager};
@@ -23,11 +24,18 @@ pub struct LiveProcess {
     pub version: u8,
 }
 
+/// One live order in the house.
+#[derive(Debug, Clone)]
+struct Live {
+    process: LiveProcess,
+    /// The process manager as of the last message (`house: cached` only).
+    cached: Option<ProcessManager>,
+}
+
 /// The house of process managers.
 #[derive(Debug, Clone, Default)]
 pub struct House {
-    live: IdMap<LiveProcess>,
-    cache: IdMap<ProcessManager>,
+    live: IdMap<Live>,
 }
 
 /// What the house needs from the executor to handle one message.
@@ -61,7 +69,7 @@ impl House {
 
     /// The flow of a live order.
     pub fn get(&self, correlation_id: &Uuid) -> Option<LiveProcess> {
-        self.live.get(correlation_id).copied()
+        self.live.get(correlation_id).map(|l| l.process)
     }
 
     /// Handles message `msg` (at `seq` in the store). `started` receives `ProcessStarted`
@@ -74,22 +82,20 @@ impl House {
                 return;
             }
             let process = LiveProcess { definition: Definition::for_customer(order.dodgy), version: ctx.version };
-            self.live.insert(corr, process);
             ctx.bus.subscribe_correlation(corr, ctx.me, input_mask() & !MessageType::OrderPlaced.bit());
             started.publish(Message::ProcessStarted { definition: process.definition, version: process.version });
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
             pm.handle(msg, out);
-            if ctx.cached {
-                self.cache.insert(corr, pm);
-            }
+            self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
             return;
         }
-        let Some(process) = self.live.get(&corr).copied() else {
+        let Some(live) = self.live.get_mut(&corr) else {
             out.note(Note::StaleIgnored);
             return;
         };
+        let process = live.process;
         let from_store = || rebuild(ctx.store, &corr, seq, process.definition, process.version, ctx.params);
-        let mut pm = match self.cache.remove(&corr) {
+        let mut pm = match live.cached.take() {
             Some(pm) => {
                 debug_assert_eq!(pm, from_store(), "the cached process differs from its rebuild");
                 pm
@@ -101,7 +107,7 @@ impl House {
             self.live.remove(&corr);
             ctx.bus.unsubscribe_correlation(&corr, ctx.me);
         } else if ctx.cached {
-            self.cache.insert(corr, pm);
+            live.cached = Some(pm);
         }
     }
 }

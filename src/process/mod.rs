@@ -11,7 +11,7 @@ pub mod house;
 pub mod manager;
 pub mod replay;
 
-pub use definition::{Definition, ProcessParams, VERSIONS};
+pub use definition::{check_version, Definition, ProcessParams, VERSIONS};
 pub use house::House;
 pub use manager::{Outcome, ProcessManager, ProcessState};
 pub use replay::{replay, ReplayStep};

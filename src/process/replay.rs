@@ -63,9 +63,7 @@ pub fn replay(
     let original = original_process(store, correlation_id);
     let definition = definition.or(original.map(|o| o.0)).unwrap_or(Definition::PayLast);
     let version = version.or(original.map(|o| o.1)).unwrap_or(2);
-    if !super::VERSIONS.contains(&version) {
-        return Err(format!("unknown process version {version}; versions are 1 and 2"));
-    }
+    super::check_version(version).map_err(|e| format!("unknown process version: {e}"))?;
     let mut pm = ProcessManager::new(definition, version, params);
     let mask = input_mask();
     let mut steps = Vec::new();

@@ -128,12 +128,8 @@ impl Timeline {
 
     /// New orders from the cursor on use `version`; the run after the cursor is forgotten.
     pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
-        if !crate::process::VERSIONS.contains(&version) {
-            return Err(ConfigError {
-                field: "process_version".to_string(),
-                message: format!("versions are 1 and 2, got {version}"),
-            });
-        }
+        // checked before forgetting anything: a bad version loses nothing
+        crate::process::check_version(version).map_err(|e| ConfigError::new("process_version", e))?;
         self.diverge();
         self.world.set_process_version(version)
     }

@@ -221,6 +221,14 @@ pub struct World {
     started: Outbox,
 }
 
+/// What the dispatcher sees of each of the `cooks` cooks.
+fn cook_loads(st: &Volatile, cooks: usize) -> impl Iterator<Item = CookLoad> + '_ {
+    (0..cooks).map(|c| {
+        let a = FIRST_COOK as usize + c;
+        CookLoad { queued: st.mail[a].len(), busy_until: st.busy_until[a] }
+    })
+}
+
 /// Stream numbers of the generators.
 const ORDER_STREAM: u64 = 1;
 const FAULT_STREAM: u64 = 2;
@@ -253,9 +261,9 @@ impl World {
                 )));
             }
             if let Action::SetProcessVersion { version } = input.action {
-                if !crate::process::VERSIONS.contains(&version) {
-                    return Err(bad_input(format!("input {}: process version {version} does not exist", i + 1)));
-                }
+                crate::process::check_version(version).map_err(|e| {
+                    bad_input(format!("input {}: process version {version} does not exist ({e})", i + 1))
+                })?;
             }
         }
         let mut actors = Vec::new();
@@ -499,12 +507,7 @@ impl World {
 
     /// New orders from now on use process `version`. Forgets any recorded future first.
     pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
-        if !crate::process::VERSIONS.contains(&version) {
-            return Err(ConfigError {
-                field: "process_version".to_string(),
-                message: format!("versions are 1 and 2, got {version}"),
-            });
-        }
+        crate::process::check_version(version).map_err(|e| ConfigError::new("process_version", e))?;
         self.record_input(Action::SetProcessVersion { version });
         Ok(())
     }
@@ -668,10 +671,7 @@ impl World {
 
     fn refresh_loads(&mut self) {
         self.loads.clear();
-        for i in 0..self.cook_names.len() {
-            let a = FIRST_COOK as usize + i;
-            self.loads.push(CookLoad { queued: self.st.mail[a].len(), busy_until: self.st.busy_until[a] });
-        }
+        self.loads.extend(cook_loads(&self.st, self.cook_names.len()));
     }
 
     /// When `actor` could take the head of its mailbox, and that message's enqueue
@@ -685,11 +685,7 @@ impl World {
         }
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
-            let st = &self.st;
-            let loads = (0..self.cook_names.len()).map(|c| {
-                let a = FIRST_COOK as usize + c;
-                CookLoad { queued: st.mail[a].len(), busy_until: st.busy_until[a] }
-            });
+            let loads = cook_loads(&self.st, self.cook_names.len());
             dispatch::ready_at(self.cfg.dispatch, loads, now, self.cfg.queue_limit as usize)?
         } else {
             now.max(self.st.busy_until[i])

@@ -2,6 +2,8 @@
 // headless Debian Chromium driven by playwright-core.
 
 import http from "node:http";
+import assert from "node:assert/strict";
+import { before, after, afterEach } from "node:test";
 import { readFile, stat, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -56,6 +58,43 @@ export async function serve() {
 
 export function packageBuilt() {
   return existsSync(path.join(www, "pkg", "brigade.js"));
+}
+
+/**
+ * Registers the hooks every browser test file needs: a server and a browser for the file,
+ * and after each test the page is closed and must have logged no console or page error.
+ * Returns `{ skip, server, browser, page }`; a test sets `ctx.page` to the page it opens.
+ */
+export function browserSuite() {
+  const ctx = { skip: packageBuilt() ? false : "www/pkg is not built (bash scripts/build-wasm.sh)", server: null, browser: null, page: null };
+  before(async () => {
+    if (ctx.skip) return;
+    ctx.server = await serve();
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+  });
+  afterEach(async () => {
+    if (ctx.page) {
+      const problems = ctx.page.problems;
+      await ctx.page.context().close();
+      ctx.page = null;
+      assert.deepEqual(problems, [], "no console errors or page errors");
+    }
+  });
+  return ctx;
+}
+
+/** Set the timeline slider like a user dragging it. */
+export async function slide(page, value) {
+  await page.getByTestId("timeline").evaluate((input, v) => {
+    input.value = String(v);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  await settle(page);
+  await settle(page);
 }
 
 export async function launch() {

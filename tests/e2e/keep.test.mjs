@@ -1,42 +1,13 @@
 // Keep and share: export then import gives the same run; bad files are refused and the
 // run stays; the address reproduces the screen; a bad address falls back to defaults.
 
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt, waitForUrlState } from "./helpers.mjs";
+import { browserSuite, slide, openPage, waitReady, settle, text, number, screenshot, waitForUrlState } from "./helpers.mjs";
 
-const skip = packageBuilt() ? false : "www/pkg is not built (bash scripts/build-wasm.sh)";
-let server, browser, page;
-
-before(async () => {
-  if (skip) return;
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) {
-    const problems = page.problems;
-    await page.context().close();
-    page = null;
-    assert.deepEqual(problems, [], "no console errors or page errors");
-  }
-});
-
-async function slide(p, value) {
-  await p.getByTestId("timeline").evaluate((input, v) => {
-    input.value = String(v);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
-  await settle(p);
-  await settle(p);
-}
+const ctx = browserSuite();
+const { skip } = ctx;
 
 async function exportText(p) {
   const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId("export").click()]);
@@ -58,7 +29,7 @@ async function snapshot(p) {
 }
 
 test("export then import gives the same run", { skip }, async () => {
-  const p = (page = await openPage(browser, server.url));
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   await p.getByTestId("dodgy").check();
   await slide(p, 6);
   await p.getByTestId("place-order").click();
@@ -88,7 +59,7 @@ test("export then import gives the same run", { skip }, async () => {
 });
 
 test("a bad import shows an error and keeps the run", { skip }, async () => {
-  const p = (page = await openPage(browser, server.url));
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   await slide(p, 9);
   const good = await exportText(p);
   await slide(p, 9);
@@ -120,7 +91,7 @@ test("a bad import shows an error and keeps the run", { skip }, async () => {
 });
 
 test("reloading the address restores the run", { skip }, async () => {
-  const p = (page = await openPage(browser, server.url));
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   await p.getByTestId("setup-toggle").click();
   await p.getByTestId("cfg-seed").fill("7");
   await p.getByTestId("cfg-orders").fill("6");
@@ -150,22 +121,22 @@ test("reloading the address restores the run", { skip }, async () => {
   assert.equal(await text(p, "step-caption"), caption, "the floor tells the same step");
 
   // the link works in a fresh tab too
-  const other = await openPage(browser, url);
+  const other = await openPage(ctx.browser, url);
   assert.deepEqual(await snapshot(other), before);
   assert.deepEqual(other.problems, []);
   await other.context().close();
 });
 
 test("a bad address shows a readable error and the default run", { skip }, async () => {
-  const p = (page = await openPage(browser, `${server.url}#run=not-base64!!`));
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#run=not-base64!!`));
   assert.equal(await p.getByTestId("error").isVisible(), true);
   assert.match(await text(p, "error"), /link could not be used/);
   assert.ok((await number(p, "total-steps")) > 0, "the default run is shown");
   await p.context().close();
 
   const bad = Buffer.from(JSON.stringify({ v: 1, c: { drop: 7 } })).toString("base64url");
-  page = await openPage(browser, `${server.url}#run=${bad}`);
-  assert.match(await text(page, "error"), /link could not be used.*drop/);
-  assert.ok((await number(page, "total-steps")) > 0);
-  assert.equal(await number(page, "current-step"), 0);
+  ctx.page = await openPage(ctx.browser, `${ctx.server.url}#run=${bad}`);
+  assert.match(await text(ctx.page, "error"), /link could not be used.*drop/);
+  assert.ok((await number(ctx.page, "total-steps")) > 0);
+  assert.equal(await number(ctx.page, "current-step"), 0);
 });

@@ -1,47 +1,17 @@
 // The page in headless Chromium: test ids of CONTRACT §4, time control, the log, the
 // inspector, keyboard, layouts (wide, narrow, dark) and no console errors.
 
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, waitReady, settle, text, number, screenshot, packageBuilt, waitForUrlState } from "./helpers.mjs";
+import { browserSuite, slide, openPage, waitReady, settle, text, number, screenshot, waitForUrlState } from "./helpers.mjs";
 
-const skip = packageBuilt() ? false : "www/pkg is not built (bash scripts/build-wasm.sh)";
-let server, browser, page;
+const ctx = browserSuite();
+const { skip } = ctx;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-before(async () => {
-  if (skip) return;
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  if (page) {
-    const problems = page.problems;
-    await page.context().close();
-    page = null;
-    assert.deepEqual(problems, [], "no console errors or page errors");
-  }
-});
-
 async function fresh(hash = "", options) {
-  page = await openPage(browser, server.url + hash, options);
-  return page;
-}
-
-/** Set the timeline slider like a user dragging it. */
-async function slide(p, value) {
-  await p.getByTestId("timeline").evaluate((input, v) => {
-    input.value = String(v);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  }, value);
-  await settle(p);
-  await settle(p);
+  ctx.page = await openPage(ctx.browser, ctx.server.url + hash, options);
+  return ctx.page;
 }
 
 test("every CONTRACT test id is there with sensible values", { skip }, async () => {
@@ -366,14 +336,14 @@ test("narrow screen and dark mode render", { skip }, async () => {
   await screenshot(p, "narrow-scrolled");
   await p.context().close();
 
-  page = await openPage(browser, server.url, { colorScheme: "dark" });
-  await slide(page, 20);
-  await page.locator("[data-testid=message-row]").first().click();
-  await settle(page);
-  assert.equal(await page.getByTestId("error").isVisible(), false, "no error shown");
-  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  ctx.page = await openPage(ctx.browser, ctx.server.url, { colorScheme: "dark" });
+  await slide(ctx.page, 20);
+  await ctx.page.locator("[data-testid=message-row]").first().click();
+  await settle(ctx.page);
+  assert.equal(await ctx.page.getByTestId("error").isVisible(), false, "no error shown");
+  const bg = await ctx.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.notEqual(bg, "rgb(246, 247, 249)", "dark mode changes the colours");
-  await screenshot(page, "dark");
+  await screenshot(ctx.page, "dark");
 });
 
 test("every step of a chaos run renders without errors, in every inspector view", { skip }, async () => {
