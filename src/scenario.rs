@@ -84,6 +84,45 @@ pub struct Config {
     /// order's stream from the store every time (the workshop's naive form), `cached`
     /// keeps it between messages. The history is the same either way.
     pub house: HouseMode,
+    /// How the workers are wired: with process managers (the default), by choreography
+    /// (each worker reacts to the previous worker's event) or by commands (each worker is
+    /// told where to send next).
+    pub architecture: Architecture,
+    /// The store refuses a message whose id it already holds (counted as `absorbed`), and
+    /// the answer to a duplicated delivery gets the same id as the answer to its first copy.
+    pub idempotent_store: bool,
+}
+
+/// How the same workers are wired together (the workshop's three stages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Architecture {
+    /// One process manager per order decides every next command (the default).
+    ProcessManager,
+    /// Events only: each worker reacts to the previous worker's event.
+    Choreography,
+    /// Each worker is told where to send its result next.
+    Commands,
+}
+
+impl Architecture {
+    /// Every architecture, in the workshop's order of presentation.
+    pub const ALL: [Architecture; 3] =
+        [Architecture::Choreography, Architecture::Commands, Architecture::ProcessManager];
+
+    /// The CLI and config name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::ProcessManager => "process-manager",
+            Architecture::Choreography => "choreography",
+            Architecture::Commands => "commands",
+        }
+    }
+
+    /// The architecture called `name`.
+    pub fn from_name(name: &str) -> Option<Architecture> {
+        Architecture::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// How the house gets a process manager for each message.
@@ -118,6 +157,8 @@ impl Default for Config {
             max_retries: 3,
             sample_ms: 100,
             house: HouseMode::Rebuild,
+            architecture: Architecture::ProcessManager,
+            idempotent_store: false,
         }
     }
 }

@@ -77,6 +77,32 @@ pub struct FaultView {
     pub actor: String,
 }
 
+/// A fault of the run, with the step during which it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultStepView {
+    /// The step (1-based) during which the delivery was lost or doubled.
+    pub step: u32,
+    /// `"drop"` or `"duplicate"`.
+    pub fault: &'static str,
+    /// The message concerned.
+    pub seq: u32,
+    /// The worker it was meant for.
+    pub actor: String,
+}
+
+/// One delivery of a message to a handler.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryView {
+    /// The step (1-based) that delivered it.
+    pub step: usize,
+    /// Who received it.
+    pub actor: String,
+    /// When the handler took it.
+    pub at_ms: u64,
+    /// 1 for the second copy of a duplicated delivery.
+    pub copy: u8,
+}
+
 /// One step of the run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepView {
@@ -290,14 +316,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         all[first..]
             .iter()
             .take_while(|f| f.step as usize == step)
-            .map(|f| FaultView {
-                fault: match f.fault {
-                    Fault::Drop => "drop",
-                    Fault::Duplicate => "duplicate",
-                },
-                seq: f.seq,
-                actor: actor_name(world, f.actor),
-            })
+            .map(|f| FaultView { fault: fault_name(f.fault), seq: f.seq, actor: actor_name(world, f.actor) })
             .collect()
     };
     let mut view = StepView {
@@ -356,6 +375,37 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     }
     view.outputs.sort_by_key(|o| o.at_ms);
     Some(view)
+}
+
+fn fault_name(f: Fault) -> &'static str {
+    match f {
+        Fault::Drop => "drop",
+        Fault::Duplicate => "duplicate",
+    }
+}
+
+/// Every fault up to the cursor, in step order.
+pub fn faults(world: &World) -> Vec<FaultStepView> {
+    world
+        .faults()
+        .iter()
+        .map(|f| FaultStepView {
+            step: f.step,
+            fault: fault_name(f.fault),
+            seq: f.seq,
+            actor: actor_name(world, f.actor),
+        })
+        .collect()
+}
+
+/// Every delivery of message `seq` done by the cursor (none for a message nobody has
+/// taken yet, or whose deliveries were all lost).
+pub fn deliveries(world: &World, seq: u32) -> Vec<DeliveryView> {
+    (1..=world.steps())
+        .filter_map(|s| world.trace_record(s).map(|r| (s, r)))
+        .filter(|(_, r)| r.seq == seq)
+        .map(|(step, r)| DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
+        .collect()
 }
 
 /// Steps `[from, to)` (1-based) done by the cursor.

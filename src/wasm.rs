@@ -364,6 +364,17 @@ impl Simulation {
         to_js(&replay)
     }
 
+    /// Every lost or doubled delivery up to the cursor: `[{ step, fault, seq, actor }]`.
+    pub fn faults(&self) -> Result<JsValue, JsError> {
+        to_js(&view::faults(self.timeline.world()))
+    }
+
+    /// Every delivery of message `seq` up to the cursor: `[{ step, actor, at_ms, copy }]`.
+    pub fn deliveries(&self, seq: f64) -> Result<JsValue, JsError> {
+        let seq = whole("deliveries", seq, u32::MAX as usize)? as u32;
+        to_js(&view::deliveries(self.timeline.world(), seq))
+    }
+
     /// The report at the cursor.
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&Report::of(self.timeline.world()))
