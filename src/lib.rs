@@ -31,6 +31,8 @@ pub mod scenario;
 pub mod sim;
 pub mod store;
 pub mod view;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 mod wasm_alloc;
+pub mod wiring;

@@ -9,6 +9,7 @@ use crate::order::Order;
 use crate::process::Definition;
 use serde::Serialize;
 use std::rc::Rc;
+use strum::{EnumCount, EnumDiscriminants, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 use uuid::Uuid;
 
 /// A command asks one worker to do something; an event says that something happened.
@@ -41,6 +42,8 @@ pub enum WorkStep {
     Price,
     /// The cashier takes payment.
     Pay,
+    /// The cashier gives the money back (compensation for an order not served).
+    Refund,
 }
 
 impl WorkStep {
@@ -50,13 +53,15 @@ impl WorkStep {
             WorkStep::Cook => "cook",
             WorkStep::Price => "price",
             WorkStep::Pay => "pay",
+            WorkStep::Refund => "refund",
         }
     }
 }
 
 /// Why an order was dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, EnumIter, IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DropReason {
     /// Its time to live passed before a cook started it.
     Expired,
@@ -69,18 +74,9 @@ pub enum DropReason {
 }
 
 impl DropReason {
-    /// Every reason, in report order.
-    pub const ALL: [DropReason; 4] =
-        [DropReason::Expired, DropReason::GaveUpCooking, DropReason::GaveUpPricing, DropReason::GaveUpPayment];
-
     /// The snake_case name used in the run file.
     pub fn name(self) -> &'static str {
-        match self {
-            DropReason::Expired => "expired",
-            DropReason::GaveUpCooking => "gave_up_cooking",
-            DropReason::GaveUpPricing => "gave_up_pricing",
-            DropReason::GaveUpPayment => "gave_up_payment",
-        }
+        self.into()
     }
 
     /// The reason for giving up on `step`.
@@ -88,9 +84,54 @@ impl DropReason {
         match step {
             WorkStep::Cook => DropReason::GaveUpCooking,
             WorkStep::Price => DropReason::GaveUpPricing,
-            WorkStep::Pay => DropReason::GaveUpPayment,
+            WorkStep::Pay | WorkStep::Refund => DropReason::GaveUpPayment,
         }
     }
+}
+
+/// Why a process manager rejected a message (the workshop's "throw events when invalid
+/// events, state").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, EnumIter, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum RejectReason {
+    /// A second answer to a step already answered.
+    Duplicate,
+    /// An answer to a step (or an attempt) the process is not waiting for.
+    Stale,
+    /// Anything but a payment after the order ended.
+    AfterEnd,
+    /// A message of a type the process does not handle.
+    Unexpected,
+}
+
+impl RejectReason {
+    /// The kebab-case name used in the run file.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What a `MessageRejected` says about the message it rejects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejection {
+    /// The rejected message's id.
+    pub rejected_id: Uuid,
+    /// The rejected message's type.
+    pub rejected_type: MessageType,
+    /// Why it was rejected.
+    pub reason: RejectReason,
+}
+
+/// Why the cashier refused a payment or a refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum RefusalReason {
+    /// The order is already paid: it is never charged twice.
+    AlreadyPaid,
+    /// A refund for an order that is not paid (or already refunded).
+    NotPaid,
 }
 
 /// A message the alarm clock holds until `due_ms`, then publishes.
@@ -102,9 +143,14 @@ pub struct Alarm {
     pub message: Message,
 }
 
-/// Every message of the kitchen. The variant name is the message's type name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Every message of the kitchen. The variant name is the message's type name; the
+/// [`MessageType`] enum (type without payload) is derived from it, so the names live in
+/// one place.
+#[derive(Debug, Clone, PartialEq, Serialize, EnumDiscriminants)]
 #[serde(tag = "type")]
+#[strum_discriminants(name(MessageType), vis(pub))]
+#[strum_discriminants(derive(Hash, PartialOrd, Ord, EnumIter, EnumCount, IntoStaticStr, EnumString))]
+#[strum_discriminants(doc = "The type of a message, without its payload.", allow(missing_docs))]
 pub enum Message {
     /// Event: the waiter took an order. Starts the order's correlation.
     OrderPlaced {
@@ -134,6 +180,8 @@ pub enum Message {
     OrderExpired {
         /// The cook's name.
         cook: Rc<String>,
+        /// The attempt of `CookFood` it refused.
+        attempt: u8,
     },
     /// Command: price this order.
     PriceOrder {
@@ -159,6 +207,21 @@ pub enum Message {
         /// The document marked paid.
         order: Rc<Order>,
     },
+    /// Event: the cashier refused to charge (or refund) an order.
+    PaymentRefused {
+        /// Why.
+        reason: RefusalReason,
+    },
+    /// Command: give the customer their money back (compensation).
+    RefundPayment {
+        /// The document to refund.
+        order: Rc<Order>,
+    },
+    /// Event: the cashier refunded the order.
+    PaymentRefunded {
+        /// The document marked unpaid.
+        order: Rc<Order>,
+    },
     /// Command to the alarm clock: publish a message later.
     PublishAt(Rc<Alarm>),
     /// Event (published by the alarm clock): a step was not answered in time.
@@ -168,6 +231,8 @@ pub enum Message {
         /// Which attempt of it timed out.
         attempt: u8,
     },
+    /// Event: a process manager got a message its state does not allow.
+    MessageRejected(Rc<Rejection>),
     /// Event: the order went the whole way. Terminal.
     OrderCompleted {
         /// The final document.
@@ -180,73 +245,39 @@ pub enum Message {
     },
 }
 
-/// The type of a message, without its payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
-pub enum MessageType {
-    OrderPlaced,
-    ProcessStarted,
-    CookFood,
-    FoodCooked,
-    OrderExpired,
-    PriceOrder,
-    OrderPriced,
-    TakePayment,
-    OrderPaid,
-    PublishAt,
-    StepTimedOut,
-    OrderCompleted,
-    OrderDropped,
+impl Serialize for MessageType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 impl MessageType {
-    /// Every message type.
-    pub const ALL: [MessageType; 13] = [
-        MessageType::OrderPlaced,
-        MessageType::ProcessStarted,
-        MessageType::CookFood,
-        MessageType::FoodCooked,
-        MessageType::OrderExpired,
-        MessageType::PriceOrder,
-        MessageType::OrderPriced,
-        MessageType::TakePayment,
-        MessageType::OrderPaid,
-        MessageType::PublishAt,
-        MessageType::StepTimedOut,
-        MessageType::OrderCompleted,
-        MessageType::OrderDropped,
-    ];
+    /// Every message type, in declaration order.
+    pub fn all() -> impl Iterator<Item = MessageType> {
+        <MessageType as IntoEnumIterator>::iter()
+    }
+
+    /// How many message types there are.
+    pub const COUNT: usize = <MessageType as EnumCount>::COUNT;
 
     /// The stable type name used in the run file.
     pub fn name(self) -> &'static str {
-        match self {
-            MessageType::OrderPlaced => "OrderPlaced",
-            MessageType::ProcessStarted => "ProcessStarted",
-            MessageType::CookFood => "CookFood",
-            MessageType::FoodCooked => "FoodCooked",
-            MessageType::OrderExpired => "OrderExpired",
-            MessageType::PriceOrder => "PriceOrder",
-            MessageType::OrderPriced => "OrderPriced",
-            MessageType::TakePayment => "TakePayment",
-            MessageType::OrderPaid => "OrderPaid",
-            MessageType::PublishAt => "PublishAt",
-            MessageType::StepTimedOut => "StepTimedOut",
-            MessageType::OrderCompleted => "OrderCompleted",
-            MessageType::OrderDropped => "OrderDropped",
-        }
+        self.into()
     }
 
     /// The type called `name`, if any.
     pub fn from_name(name: &str) -> Option<MessageType> {
-        MessageType::ALL.into_iter().find(|t| t.name() == name)
+        name.parse().ok()
     }
 
     /// Command or event.
     pub fn kind(self) -> Kind {
         match self {
-            MessageType::CookFood | MessageType::PriceOrder | MessageType::TakePayment | MessageType::PublishAt => {
-                Kind::Command
-            }
+            MessageType::CookFood
+            | MessageType::PriceOrder
+            | MessageType::TakePayment
+            | MessageType::RefundPayment
+            | MessageType::PublishAt => Kind::Command,
             _ => Kind::Event,
         }
     }
@@ -265,21 +296,25 @@ impl MessageType {
 impl Message {
     /// The message's type.
     pub fn message_type(&self) -> MessageType {
-        match self {
-            Message::OrderPlaced { .. } => MessageType::OrderPlaced,
-            Message::ProcessStarted { .. } => MessageType::ProcessStarted,
-            Message::CookFood { .. } => MessageType::CookFood,
-            Message::FoodCooked { .. } => MessageType::FoodCooked,
-            Message::OrderExpired { .. } => MessageType::OrderExpired,
-            Message::PriceOrder { .. } => MessageType::PriceOrder,
-            Message::OrderPriced { .. } => MessageType::OrderPriced,
-            Message::TakePayment { .. } => MessageType::TakePayment,
-            Message::OrderPaid { .. } => MessageType::OrderPaid,
-            Message::PublishAt(_) => MessageType::PublishAt,
-            Message::StepTimedOut { .. } => MessageType::StepTimedOut,
-            Message::OrderCompleted { .. } => MessageType::OrderCompleted,
-            Message::OrderDropped { .. } => MessageType::OrderDropped,
-        }
+        self.into()
+    }
+
+    /// A message of type `t` carrying `order` (a first attempt for work commands), for
+    /// the types that carry nothing else; `None` for the others.
+    pub fn with_order(t: MessageType, order: Rc<Order>) -> Option<Message> {
+        Some(match t {
+            MessageType::OrderPlaced => Message::OrderPlaced { order },
+            MessageType::CookFood => Message::CookFood { order, attempt: 1 },
+            MessageType::FoodCooked => Message::FoodCooked { order },
+            MessageType::PriceOrder => Message::PriceOrder { order, attempt: 1 },
+            MessageType::OrderPriced => Message::OrderPriced { order },
+            MessageType::TakePayment => Message::TakePayment { order, attempt: 1 },
+            MessageType::OrderPaid => Message::OrderPaid { order },
+            MessageType::RefundPayment => Message::RefundPayment { order },
+            MessageType::PaymentRefunded => Message::PaymentRefunded { order },
+            MessageType::OrderCompleted => Message::OrderCompleted { order },
+            _ => return None,
+        })
     }
 
     /// The order document the message carries, if it carries one.
@@ -292,6 +327,8 @@ impl Message {
             | Message::OrderPriced { order }
             | Message::TakePayment { order, .. }
             | Message::OrderPaid { order }
+            | Message::RefundPayment { order }
+            | Message::PaymentRefunded { order }
             | Message::OrderCompleted { order } => Some(order),
             _ => None,
         }
@@ -301,7 +338,7 @@ impl Message {
     pub fn cook(&self) -> Option<&str> {
         match self {
             Message::FoodCooked { order } => order.cook(),
-            Message::OrderExpired { cook } => Some(cook.as_str()),
+            Message::OrderExpired { cook, .. } => Some(cook.as_str()),
             _ => None,
         }
     }
@@ -337,13 +374,19 @@ impl Message {
             Message::FoodCooked { order } => {
                 format!("{} cooked in {} ms", order.cook().unwrap_or("?"), order.cooking_ms)
             }
-            Message::OrderExpired { cook } => format!("{cook} refused: time to live passed"),
+            Message::OrderExpired { cook, attempt } => {
+                format!("{cook} refused attempt {attempt}: time to live passed")
+            }
             Message::OrderPriced { order } => format!("total {}", cents(order.total_cents)),
             Message::OrderPaid { order } => format!("paid {}", cents(order.total_cents)),
+            Message::PaymentRefused { reason } => format!("refused: {}", <&str>::from(*reason)),
+            Message::RefundPayment { order } => format!("refund {}", cents(order.total_cents)),
+            Message::PaymentRefunded { order } => format!("refunded {}", cents(order.total_cents)),
             Message::PublishAt(alarm) => format!("{} at {} ms", alarm.message.message_type().name(), alarm.due_ms),
             Message::StepTimedOut { step, attempt } => {
                 format!("{} attempt {} timed out", step.name(), attempt)
             }
+            Message::MessageRejected(r) => format!("rejected {} ({})", r.rejected_type.name(), r.reason.name()),
             Message::OrderCompleted { order } => format!("done, {}", cents(order.total_cents)),
             Message::OrderDropped { reason } => format!("dropped: {}", reason.name()),
         }
@@ -466,7 +509,8 @@ mod tests {
 
     #[test]
     fn type_names_round_trip_and_kinds() {
-        for t in MessageType::ALL {
+        assert_eq!(MessageType::all().count(), MessageType::COUNT);
+        for t in MessageType::all() {
             assert_eq!(MessageType::from_name(t.name()), Some(t));
         }
         assert_eq!(MessageType::CookFood.kind(), Kind::Command);

@@ -224,11 +224,11 @@ impl Order {
     pub fn settled(&self) -> Order {
         Order { paid: true, ..self.clone() }
     }
-}
 
-/// The menu entry of a dish name.
-pub fn dish(name: &str) -> Option<&'static Dish> {
-    MENU.iter().find(|d| d.name == name)
+    /// The cashier's refund: the document is no longer paid.
+    pub fn refunded(&self) -> Order {
+        Order { paid: false, ..self.clone() }
+    }
 }
 
 #[cfg(test)]

@@ -1,30 +1,33 @@
 //! The outbox: where a pure handler writes what it wants to happen.
 //!
-//! Handlers never touch time, randomness or delivery. They say "publish this" (when the
-//! handler's work is done), "publish this at that time" (the alarm clock), or leave a
-//! note for the report; the executor turns the outbox into envelopes with derived ids.
+//! Handlers never touch time, randomness, subscriptions or delivery. They say "publish
+//! this" (when the handler's work is done), "publish this at that time" (the alarm
+//! clock), "hand this to that cook" (the dispatcher), "follow this order" (the house),
+//! "print this" (the printer), or leave a note; the executor carries it out and turns
+//! publications into envelopes with derived ids.
 
 use crate::ids;
 use crate::message::{CausationId, Envelope, Message};
+use crate::order::Order;
+use std::rc::Rc;
+use uuid::Uuid;
 
-/// Something a handler noticed, for the report and the page.
+/// Something a handler noticed that publishes nothing, for the report and the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Note {
-    /// A repeated answer (for example a second `FoodCooked`) was ignored.
-    DuplicateIgnored,
-    /// A message that no longer matters (an old timeout, a late answer) was ignored.
-    StaleIgnored,
-    /// The cashier refused to charge an order twice.
-    AlreadyPaid,
+    /// A timeout for a step already answered, or for an older attempt (the alarm clock
+    /// cannot cancel an alarm: normal, nothing to do).
+    TimeoutIgnored,
+    /// A message for an order this house does not know.
+    UnknownOrder,
 }
 
 impl Note {
     /// Human wording.
     pub fn text(self) -> &'static str {
         match self {
-            Note::DuplicateIgnored => "duplicate ignored",
-            Note::StaleIgnored => "stale message ignored",
-            Note::AlreadyPaid => "already paid: not charged again",
+            Note::TimeoutIgnored => "timeout for a step already answered: nothing to do",
+            Note::UnknownOrder => "not an order of this house",
         }
     }
 }
@@ -36,12 +39,26 @@ pub enum Effect {
     Publish(Message),
     /// Publish at a given simulated time (the alarm clock).
     PublishAt(u64, Message),
+    /// Publish when the work is done, with an id of its own kind (the house announcing
+    /// `ProcessStarted`, apart from the process manager's decisions).
+    Announce(Message),
+    /// Publish a message that starts a correlation, headers given (the waiter).
+    Start(Envelope),
+    /// Give the delivered message to cook number `n` (the dispatcher).
+    HandTo(usize),
+    /// Keep the delivered message at the head of the mailbox: no cook may take it now.
+    Hold,
+    /// From now on, deliver this correlation's messages of the types in the mask to the
+    /// handler (the house following an order).
+    Follow(Uuid, u32),
+    /// Print a receipt for this document (the printer).
+    Print(Rc<Order>),
 }
 
 /// What one handler invocation wants to happen.
 #[derive(Debug, Default, Clone)]
 pub struct Outbox {
-    /// Publications, in order; their position fixes their derived id.
+    /// Effects, in order; a publication's position among publications fixes its id.
     pub effects: Vec<Effect>,
     /// Things noticed.
     pub notes: Vec<Note>,
@@ -66,18 +83,21 @@ impl Outbox {
         self.discard
     }
 
+    /// Asks for `effect`.
+    pub fn push(&mut self, effect: Effect) {
+        if !self.discard {
+            self.effects.push(effect);
+        }
+    }
+
     /// Publish `msg` when the handler's work is done.
     pub fn publish(&mut self, msg: Message) {
-        if !self.discard {
-            self.effects.push(Effect::Publish(msg));
-        }
+        self.push(Effect::Publish(msg));
     }
 
     /// Publish `msg` at simulated time `at_ms`.
     pub fn publish_at(&mut self, at_ms: u64, msg: Message) {
-        if !self.discard {
-            self.effects.push(Effect::PublishAt(at_ms, msg));
-        }
+        self.push(Effect::PublishAt(at_ms, msg));
     }
 
     /// Record a note.
@@ -93,29 +113,47 @@ impl Outbox {
         self.notes.clear();
     }
 
-    /// Takes the effects out as envelopes answering `cause`, handled by `actor_tag` (copy
-    /// `copy` of the delivery), with `done_ms` as the time of plain publications.
-    /// Yields `(publish time, envelope)` pairs; the outbox is left empty of effects.
+    /// The publications (plain, timed and announced), in order, without the other effects.
+    pub fn publications(&self) -> impl Iterator<Item = &Message> {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Publish(m) | Effect::PublishAt(_, m) | Effect::Announce(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The publications as envelopes answering `cause`, handled by `actor_tag` (copy
+    /// `copy` of the delivery; pass 0 to give a duplicate's answers the first copy's ids),
+    /// with `done_ms` as the time of plain publications: `(publish time, envelope)` pairs
+    /// in order. `announce_tag` is the id tag of [`Effect::Announce`]. Other effects are
+    /// skipped.
     pub fn envelopes<'a>(
-        &'a mut self,
+        &'a self,
         cause: &'a Envelope,
         actor_tag: u32,
+        announce_tag: u32,
         copy: u8,
         done_ms: u64,
     ) -> impl Iterator<Item = (u64, Envelope)> + 'a {
-        self.effects.drain(..).enumerate().map(move |(position, effect)| {
-            let (at, body) = match effect {
-                Effect::Publish(m) => (done_ms, m),
-                Effect::PublishAt(at, m) => (at, m),
+        let mut position = 0u8;
+        self.effects.iter().filter_map(move |effect| {
+            let (at, body, tag, pos) = match effect {
+                Effect::Publish(m) => (done_ms, m, actor_tag, position),
+                Effect::PublishAt(at, m) => (*at, m, actor_tag, position),
+                Effect::Announce(m) => (done_ms, m, announce_tag, 0),
+                Effect::Start(env) => return Some((done_ms, env.clone())),
+                _ => return None,
             };
+            if tag == actor_tag {
+                position = position.wrapping_add(1);
+            }
             let env = Envelope {
-                id: ids::derive(cause.id, actor_tag, copy, position as u8),
+                id: ids::derive(cause.id, tag, if tag == actor_tag { copy } else { 0 }, pos),
                 correlation_id: cause.correlation_id,
                 causation_id: CausationId::of(cause.id),
                 at_ms: at,
-                body,
+                body: body.clone(),
             };
-            (at, env)
+            Some((at, env))
         })
     }
 }

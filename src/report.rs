@@ -1,12 +1,13 @@
 //! The status report of a run: what the CLI prints and the run file's `report`.
 
-use crate::message::{DropReason, MessageType};
+use crate::message::{DropReason, MessageType, RejectReason};
 use crate::process::Definition;
 use crate::sim::World;
 use crate::store::IdMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use strum::IntoEnumIterator;
 
 /// Order latency, placed → completed, in simulated ms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,8 +29,17 @@ pub struct Report {
     pub completed: u32,
     /// Orders given up.
     pub dropped: u32,
-    /// Orders not ended yet (0 once the run is idle).
+    /// Orders not ended yet (0 once a run with process managers is idle).
     pub in_progress: u32,
+    /// Orders with no terminal event once the run is idle: nobody noticed they were lost
+    /// (only possible without process managers; 0 while the run is not idle).
+    pub stuck: u32,
+    /// The stuck orders' numbers (1-based, in placing order).
+    pub stuck_orders: Vec<u32>,
+    /// How the workers are wired (`process-manager`, `choreography`, `commands`).
+    pub architecture: &'static str,
+    /// The workers whose wiring differs between the pay-last and the pay-first flow.
+    pub rewired_for_pay_first: Vec<&'static str>,
     /// Orders cooked by each cook (a duplicate cooking counts).
     pub per_cook: BTreeMap<String, u32>,
     /// Dropped orders by reason.
@@ -38,8 +48,17 @@ pub struct Report {
     pub per_process: BTreeMap<String, u32>,
     /// Work commands sent again after a timeout.
     pub retries: u32,
-    /// Repeated answers a process noticed and ignored.
+    /// Repeated answers a process manager rejected (`MessageRejected`, reason
+    /// `duplicate`).
     pub duplicates_noticed: u32,
+    /// `MessageRejected` events, all reasons.
+    pub rejected: u32,
+    /// `MessageRejected` events by reason.
+    pub rejected_by_reason: BTreeMap<&'static str, u32>,
+    /// `PaymentRefunded` events.
+    pub refunded: u32,
+    /// Messages the idempotent store did not append because it already held their id.
+    pub absorbed: u32,
     /// Payments the cashier refused to take twice.
     pub double_payments_refused: u32,
     /// `OrderExpired` events (a cook refused an order past its time to live).
@@ -71,7 +90,12 @@ impl Report {
             .map(|a| a.name.clone())
             .zip(s.per_cook.iter().copied())
             .collect();
-        let dropped_by_reason = DropReason::ALL.iter().map(|r| r.name()).zip(s.dropped.iter().copied()).collect();
+        let dropped_by_reason = DropReason::iter().map(|r| r.name()).zip(s.dropped.iter().copied()).collect();
+        let rejected_by_reason = RejectReason::iter().map(|r| (r.name(), s.rejected_for(r))).collect();
+        let ended = s.completed + s.dropped_total();
+        let idle = world.is_idle();
+        let stuck_orders = if idle && !world.has_process_managers() { stuck_orders(world) } else { Vec::new() };
+        let wiring = world.wiring();
         let mut per_process = BTreeMap::new();
         for (d, def) in Definition::ALL.iter().enumerate() {
             for v in 0..2 {
@@ -85,12 +109,20 @@ impl Report {
             orders: s.placed,
             completed: s.completed,
             dropped: s.dropped_total(),
-            in_progress: s.placed - s.completed - s.dropped_total(),
+            in_progress: s.placed - ended - stuck_orders.len() as u32,
+            stuck: stuck_orders.len() as u32,
+            stuck_orders,
+            architecture: wiring.architecture.name(),
+            rewired_for_pay_first: wiring.rewired_for_pay_first().into_iter().map(|r| r.name()).collect(),
             per_cook,
             dropped_by_reason,
             per_process,
             retries: s.retries,
-            duplicates_noticed: s.duplicates_noticed,
+            duplicates_noticed: s.rejected_for(RejectReason::Duplicate),
+            rejected: s.rejected_total(),
+            rejected_by_reason,
+            refunded: s.refunded,
+            absorbed: s.absorbed,
             double_payments_refused: s.already_paid,
             expired: s.expired,
             deliveries_dropped: s.deliveries_dropped,
@@ -111,6 +143,19 @@ impl Report {
             "brigade: {} orders, {} completed, {} dropped, {} in progress",
             self.orders, self.completed, self.dropped, self.in_progress
         );
+        if self.architecture != "process-manager" {
+            let _ = writeln!(
+                t,
+                "  {}: {} stuck{}",
+                self.architecture,
+                self.stuck,
+                if self.stuck_orders.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (orders {})", list(&self.stuck_orders))
+                }
+            );
+        }
         let _ =
             writeln!(t, "  {} messages in {} steps over {} simulated ms", self.messages, self.steps, self.simulated_ms);
         let _ = writeln!(t, "\ncooked per cook");
@@ -131,9 +176,24 @@ impl Report {
         let _ = writeln!(t, "  {:<26} {:>8}", "deliveries lost", self.deliveries_dropped);
         let _ = writeln!(t, "  {:<26} {:>8}", "deliveries duplicated", self.deliveries_duplicated);
         let _ = writeln!(t, "  {:<26} {:>8}", "retries", self.retries);
-        let _ = writeln!(t, "  {:<26} {:>8}", "duplicates noticed", self.duplicates_noticed);
+        let _ = writeln!(t, "  {:<26} {:>8}", "messages rejected", self.rejected);
+        let _ = writeln!(t, "  {:<26} {:>8}", "  of which duplicates", self.duplicates_noticed);
         let _ = writeln!(t, "  {:<26} {:>8}", "double payments refused", self.double_payments_refused);
+        let _ = writeln!(t, "  {:<26} {:>8}", "payments refunded", self.refunded);
         let _ = writeln!(t, "  {:<26} {:>8}", "refused past time to live", self.expired);
+        if self.absorbed > 0 {
+            let _ = writeln!(t, "  {:<26} {:>8}", "duplicates absorbed", self.absorbed);
+        }
+        let _ = writeln!(
+            t,
+            "
+rewired for pay-first: {}",
+            if self.rewired_for_pay_first.is_empty() {
+                "no worker (one more process definition instead)".to_string()
+            } else {
+                format!("{} of 4 workers ({})", self.rewired_for_pay_first.len(), self.rewired_for_pay_first.join(", "))
+            }
+        );
         let _ = writeln!(t, "\npeak queue length");
         for (actor, n) in &self.peak_queue {
             let _ = writeln!(t, "  {actor:<18} {n:>8}");
@@ -152,6 +212,27 @@ impl Report {
         }
         t
     }
+}
+
+fn list(numbers: &[u32]) -> String {
+    let shown: Vec<String> = numbers.iter().take(20).map(|n| n.to_string()).collect();
+    if numbers.len() > 20 {
+        format!("{}, … {} more", shown.join(", "), numbers.len() - 20)
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The orders placed by the current step that have no terminal event.
+fn stuck_orders(world: &World) -> Vec<u32> {
+    let store = world.store();
+    store
+        .orders()
+        .filter(|c| {
+            !store.stream(c).iter().any(|&s| store.get(s as usize).is_some_and(|e| e.message_type().is_terminal()))
+        })
+        .filter_map(|c| store.order_no(c))
+        .collect()
 }
 
 fn latency(world: &World) -> Option<Latency> {

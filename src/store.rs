@@ -73,6 +73,11 @@ impl<T> ChunkedLog<T> {
         self.len += 1;
     }
 
+    /// The item at `i`, to change it.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks.get_mut(i >> CHUNK_BITS)?.get_mut(i & (CHUNK - 1))
+    }
+
     /// Removes the last item.
     pub fn pop(&mut self) -> Option<T> {
         let chunk = self.chunks.last_mut()?;
@@ -103,16 +108,33 @@ impl<T> ChunkedLog<T> {
     }
 }
 
-/// The messages of one correlation (one order).
+/// A subscription to one correlation: `actor` hears the stream's messages of the types
+/// in `mask` published from position `since` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Follower {
+    /// Who hears them (the house).
+    pub actor: u16,
+    /// A type mask ([`MessageType::bit`]).
+    pub mask: u32,
+    /// The store's length when the follow began.
+    pub since: u32,
+}
+
+/// The messages of one correlation (one order): a topic of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
     /// 1-based number of the order, in placing order.
     pub order_no: u32,
     /// Positions in the log, ascending.
     pub seqs: Vec<u32>,
+    /// Who follows this correlation.
+    pub follower: Option<Follower>,
 }
 
 /// Append-only log with streams by correlation, and a cursor for time travel.
+///
+/// Subscriptions by correlation live here, with their stream: a follow is part of the
+/// recorded run, so stepping back and forth keeps it right without copying it.
 #[derive(Debug, Default, Clone)]
 pub struct Store {
     log: ChunkedLog<Envelope>,
@@ -120,12 +142,49 @@ pub struct Store {
     streams: IdMap<Stream>,
     orders: Vec<Uuid>,
     cursor: usize,
+    /// Position of every message by id (only for an idempotent store).
+    ids: Option<IdMap<u32>>,
 }
 
 impl Store {
     /// An empty store.
     pub fn new() -> Self {
         Store::default()
+    }
+
+    /// An empty store that refuses a message whose id it already holds.
+    pub fn idempotent() -> Self {
+        Store { ids: Some(IdMap::default()), ..Store::default() }
+    }
+
+    /// Whether the store refuses messages whose id it already holds.
+    pub fn is_idempotent(&self) -> bool {
+        self.ids.is_some()
+    }
+
+    /// Whether a message with this id is published by the current step (known only to
+    /// an idempotent store; `false` otherwise).
+    pub fn holds(&self, id: &Uuid) -> bool {
+        self.ids.as_ref().and_then(|ids| ids.get(id)).is_some_and(|&s| (s as usize) < self.cursor)
+    }
+
+    /// From the current position on, `actor` hears the messages of correlation
+    /// `correlation_id` whose type bit is in `mask`.
+    pub fn follow(&mut self, correlation_id: Uuid, actor: u16, mask: u32) {
+        let since = self.cursor as u32;
+        let stream = self.streams.entry(correlation_id).or_default();
+        stream.follower = Some(Follower { actor, mask, since });
+    }
+
+    /// The follower of `env`'s correlation who hears it, if any.
+    pub fn follower_of(&self, env: &Envelope) -> Option<u16> {
+        let f = self.streams.get(&env.correlation_id)?.follower?;
+        ((f.since as usize) <= self.cursor && f.mask & env.message_type().bit() != 0).then_some(f.actor)
+    }
+
+    /// Correlations followed by the current step.
+    pub fn followed(&self) -> usize {
+        self.streams.values().filter(|s| s.follower.is_some_and(|f| (f.since as usize) <= self.cursor)).count()
     }
 
     /// Messages published up to the current step.
@@ -185,12 +244,15 @@ impl Store {
         let stream = self
             .streams
             .entry(env.correlation_id)
-            .or_insert_with(|| Stream { order_no: 0, seqs: Vec::with_capacity(20) });
+            .or_insert_with(|| Stream { seqs: Vec::with_capacity(20), ..Stream::default() });
         if env.message_type() == MessageType::OrderPlaced {
             self.orders.push(env.correlation_id);
             stream.order_no = self.orders.len() as u32;
         }
         stream.seqs.push(seq as u32);
+        if let Some(ids) = &mut self.ids {
+            ids.insert(env.id, seq as u32);
+        }
         self.log.push(env);
         self.publisher.push(publisher);
         seq as u32
@@ -203,6 +265,14 @@ impl Store {
 
     /// Forgets the recorded future beyond the cursor (the run is about to diverge).
     pub fn truncate_frontier(&mut self) {
+        if self.log.len() > self.cursor {
+            let cursor = self.cursor as u32;
+            for stream in self.streams.values_mut() {
+                if stream.follower.is_some_and(|f| f.since > cursor) {
+                    stream.follower = None;
+                }
+            }
+        }
         while self.log.len() > self.cursor {
             let env = self.log.pop().expect("log is longer than the cursor");
             self.publisher.pop();
@@ -212,6 +282,9 @@ impl Store {
                 if stream.seqs.is_empty() {
                     self.streams.remove(&corr);
                 }
+            }
+            if let Some(ids) = &mut self.ids {
+                ids.remove(&env.id);
             }
             if env.message_type() == MessageType::OrderPlaced {
                 self.orders.pop();

@@ -3,12 +3,11 @@
 //! Everything here is ordinary Rust over a [`Timeline`](crate::sim::Timeline), so it is tested natively; the
 //! facade in `wasm.rs` only converts these values to JavaScript.
 
-use crate::ids;
 use crate::message::{Envelope, HistoryEntry, MessageType};
-use crate::process::replay::{replay, Replay};
+use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
-use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
-use crate::sim::{ActorKind, Fault, World, TAIL, TAKE_ORDER};
+use crate::sim::actor::HOUSE;
+use crate::sim::{ActorKind, Fault, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -56,13 +55,39 @@ pub struct OutputView {
     pub type_name: &'static str,
     /// `"command"` or `"event"`.
     pub kind: &'static str,
-    /// When it is (or was) published.
+    /// When it is (or was) published; for a hand-off, when it was handed over.
     pub at_ms: u64,
+    /// Its id, once known.
+    pub id: Option<Uuid>,
+    /// Its position in the history, once published by the cursor (for a hand-off: the
+    /// message handed over).
+    pub seq: Option<u32>,
+    /// `published` (by the cursor), `pending` (decided, not due yet), `absorbed` (the
+    /// idempotent store held its id already) or `handed` (the dispatcher gave the message
+    /// to a cook).
+    pub status: &'static str,
+    /// For a hand-off: the cook who got it.
+    pub to: Option<String>,
 }
 
 impl OutputView {
-    fn new(t: MessageType, at_ms: u64) -> Self {
-        OutputView { type_name: t.name(), kind: t.kind().name(), at_ms }
+    fn of(world: &World, out: OutputRecord, env: Option<&Envelope>) -> Self {
+        let t = out.message_type;
+        let status = match out.seq {
+            _ if out.handed_to.is_some() => "handed",
+            ABSORBED => "absorbed",
+            s if (s as usize) < world.store().len() => "published",
+            _ => "pending",
+        };
+        OutputView {
+            type_name: t.name(),
+            kind: t.kind().name(),
+            at_ms: out.at_ms,
+            id: env.map(|e| e.id),
+            seq: matches!(status, "published" | "handed").then_some(out.seq),
+            status,
+            to: out.handed_to.map(|a| actor_name(world, a)),
+        }
     }
 }
 
@@ -333,19 +358,22 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         published: (start..rec.log_end).collect(),
         faults,
     };
+    // what the handler decided, as the executor recorded it
+    view.outputs = world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env)).collect();
     if rec.seq == TAKE_ORDER {
-        view.outputs.push(OutputView::new(MessageType::OrderPlaced, rec.at_ms));
         return Some(view);
     }
     if rec.seq == TAIL {
         // nothing is delivered: the last decided messages are published, nobody receives them
         view.type_name = "Tail";
         view.kind = "tail";
-        for s in start..rec.log_end {
-            if let Some(m) = store.frontier_get(s as usize) {
-                view.outputs.push(OutputView::new(m.message_type(), m.at_ms));
-            }
-        }
+        view.outputs = (start..rec.log_end)
+            .filter_map(|s| {
+                let m = store.frontier_get(s as usize)?;
+                let out = OutputRecord { at_ms: m.at_ms, seq: s, message_type: m.message_type(), handed_to: None };
+                Some(OutputView::of(world, out, Some(m)))
+            })
+            .collect();
         return Some(view);
     }
     let env = store.frontier_get(rec.seq as usize)?;
@@ -354,26 +382,6 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     view.type_name = t.name();
     view.kind = t.kind().name();
     view.correlation_id = Some(env.correlation_id);
-    let mut expected: Vec<Uuid> = (0..8).map(|p| ids::derive(env.id, info.kind.tag(), rec.copy, p)).collect();
-    if info.kind == ActorKind::House {
-        expected.push(ids::derive(env.id, TAG_HOUSE_STARTED, 0, 0));
-    }
-    debug_assert!(info.kind != ActorKind::House || info.kind.tag() == TAG_HOUSE);
-    // the answers are in the recorded run, or still waiting to be published
-    let mut seen: Vec<Uuid> = Vec::new();
-    let recorded = store
-        .frontier_stream(&env.correlation_id)
-        .iter()
-        .filter(|&&s| s > rec.seq)
-        .filter_map(|&s| store.frontier_get(s as usize))
-        .map(|out| (out.at_ms, out));
-    for (at, out) in recorded.chain(world.pending_answers(env.id)) {
-        if out.answers(env.id) && expected.contains(&out.id) && !seen.contains(&out.id) {
-            seen.push(out.id);
-            view.outputs.push(OutputView::new(out.message_type(), at));
-        }
-    }
-    view.outputs.sort_by_key(|o| o.at_ms);
     Some(view)
 }
 
@@ -417,7 +425,7 @@ pub fn steps(world: &World, from: usize, to: usize) -> Vec<StepView> {
 /// Every actor at the cursor.
 pub fn actors(world: &World) -> Vec<ActorView> {
     let now = world.now();
-    let alarm = world.helpers()[2];
+    let alarm = world.alarm_clock();
     world
         .actors()
         .iter()
@@ -495,8 +503,20 @@ pub fn replay_view(
     definition: Option<Definition>,
     version: Option<u8>,
 ) -> Result<ReplayView, String> {
+    let store = world.store();
+    // what the live run decided for a message: recorded, or still waiting to be published
+    let recorded = |env: &Envelope| {
+        let mut answers = recorded_answers(store, id, env.id);
+        for (_, pending, publisher) in world.pending() {
+            if publisher == HOUSE && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
+                answers.push(pending.clone());
+            }
+        }
+        answers.retain(|a| a.message_type() != MessageType::ProcessStarted);
+        answers
+    };
     let Replay { definition, version, original, steps } =
-        replay(world.store(), id, definition, version, world.params())?;
+        replay(store, id, definition, version, world.params(), recorded)?;
     Ok(ReplayView {
         correlation_id: *id,
         definition,

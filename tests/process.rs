@@ -1,7 +1,8 @@
 //! Process managers, given / when / then: given these messages of an order's history,
-//! when this one arrives, then these commands (no executor involved).
+//! when this one arrives, then exactly these messages are published (whole messages
+//! compared, no executor involved).
 
-use brigade::message::{CausationId, DropReason, Envelope, Message, WorkStep};
+use brigade::message::{Alarm, CausationId, DropReason, Envelope, Message, RejectReason, Rejection, WorkStep};
 use brigade::order::Order;
 use brigade::outbox::{Effect, Note, Outbox};
 use brigade::process::{Definition, Outcome, ProcessManager, ProcessParams};
@@ -14,25 +15,26 @@ struct Given {
     next_id: u128,
 }
 
-fn order(dodgy: bool) -> Rc<Order> {
-    Rc::new(Order::draw(&mut Rng::new(3), dodgy, 0))
+fn doc(dodgy: bool) -> Order {
+    Order::draw(&mut Rng::new(3), dodgy, 0)
 }
 
-fn env(id: u128, body: Message) -> Envelope {
+fn env(id: u128, at_ms: u64, body: Message) -> Envelope {
     Envelope {
         id: Uuid::from_u128(id),
         correlation_id: Uuid::from_u128(1),
         causation_id: CausationId::NONE,
-        at_ms: 100,
+        at_ms,
         body,
     }
 }
 
+/// A process manager that has seen `history` (side effects off: the rebuild).
 fn given(definition: Definition, version: u8, history: &[Message]) -> Given {
     let mut g = Given { pm: ProcessManager::new(definition, version, ProcessParams::default()), next_id: 1 };
     let mut off = Outbox::discarding();
     for m in history {
-        let e = env(g.next_id, m.clone());
+        let e = env(g.next_id, 100, m.clone());
         g.next_id += 1;
         g.pm.handle(&e, &mut off);
     }
@@ -42,151 +44,248 @@ fn given(definition: Definition, version: u8, history: &[Message]) -> Given {
 struct Then {
     pm: ProcessManager,
     out: Outbox,
+    when_id: Uuid,
 }
 
 impl Given {
-    fn when(mut self, m: Message) -> Then {
+    /// `m` arrives at 100 ms.
+    fn when(self, m: Message) -> Then {
+        self.when_at(100, m)
+    }
+
+    fn when_at(mut self, at_ms: u64, m: Message) -> Then {
         let mut out = Outbox::new();
-        self.pm.handle(&env(self.next_id, m), &mut out);
-        Then { pm: self.pm, out }
+        let e = env(self.next_id, at_ms, m);
+        self.pm.handle(&e, &mut out);
+        Then { pm: self.pm, out, when_id: e.id }
     }
 }
 
 impl Then {
-    fn types(&self) -> Vec<&'static str> {
-        self.out
+    /// Exactly these messages, in this order, are published.
+    #[track_caller]
+    fn then(self, expected: &[Message]) -> Self {
+        let published: Vec<Message> = self
+            .out
             .effects
             .iter()
             .map(|e| match e {
-                Effect::Publish(m) | Effect::PublishAt(_, m) => m.message_type().name(),
+                Effect::Publish(m) => m.clone(),
+                other => panic!("a process manager only publishes, got {other:?}"),
             })
-            .collect()
-    }
-    fn then_commands(self, expected: &[&str]) -> Self {
-        assert_eq!(self.types(), expected);
+            .collect();
+        assert_eq!(published, expected);
         self
     }
-    fn alarm(&self) -> (u64, Message) {
-        self.out
-            .effects
-            .iter()
-            .find_map(|e| match e {
-                Effect::Publish(Message::PublishAt(a)) => Some((a.due_ms, a.message.clone())),
-                _ => None,
-            })
-            .expect("an alarm was set")
+
+    /// Nothing is published; `note` is noted.
+    #[track_caller]
+    fn then_nothing_but(self, note: Note) -> Self {
+        let then = self.then(&[]);
+        assert_eq!(then.out.notes, vec![note]);
+        then
+    }
+
+    /// The message is rejected for `reason`.
+    #[track_caller]
+    fn then_rejected(self, reason: RejectReason, rejected: &Message) -> Self {
+        let id = self.when_id;
+        self.then(&[Message::MessageRejected(Rc::new(Rejection {
+            rejected_id: id,
+            rejected_type: rejected.message_type(),
+            reason,
+        }))])
     }
 }
 
 fn placed(dodgy: bool) -> Message {
-    Message::OrderPlaced { order: order(dodgy) }
+    Message::OrderPlaced { order: Rc::new(doc(dodgy)) }
+}
+fn cooked_doc(dodgy: bool) -> Order {
+    doc(dodgy).cooked(350, &Rc::new("Koen".into()))
 }
 fn cooked() -> Message {
-    Message::FoodCooked { order: Rc::new(order(false).cooked(350, &Rc::new("Koen".into()))) }
+    Message::FoodCooked { order: Rc::new(cooked_doc(false)) }
 }
 fn priced() -> Message {
-    Message::OrderPriced { order: Rc::new(order(false).priced()) }
+    Message::OrderPriced { order: Rc::new(cooked_doc(false).priced()) }
 }
 fn paid() -> Message {
-    Message::OrderPaid { order: Rc::new(order(false).priced().settled()) }
+    Message::OrderPaid { order: Rc::new(cooked_doc(false).priced().settled()) }
+}
+fn priced_first() -> Message {
+    Message::OrderPriced { order: Rc::new(doc(true).priced()) }
+}
+fn paid_first() -> Message {
+    Message::OrderPaid { order: Rc::new(doc(true).priced().settled()) }
 }
 fn timed_out(step: WorkStep, attempt: u8) -> Message {
     Message::StepTimedOut { step, attempt }
 }
+fn expired(attempt: u8) -> Message {
+    Message::OrderExpired { cook: Rc::new("Greg".into()), attempt }
+}
+fn alarm(due_ms: u64, step: WorkStep, attempt: u8) -> Message {
+    Message::PublishAt(Rc::new(Alarm { due_ms, message: timed_out(step, attempt) }))
+}
+fn order_of(m: &Message) -> Rc<Order> {
+    m.order().cloned().expect("a message with a document")
+}
 
 #[test]
 fn a_normal_customer_is_cooked_then_priced_then_pays() {
-    let then = given(Definition::PayLast, 2, &[]).when(placed(false)).then_commands(&["CookFood", "PublishAt"]);
-    assert_eq!(then.alarm(), (2_600, timed_out(WorkStep::Cook, 1)));
-    given(Definition::PayLast, 2, &[placed(false)]).when(cooked()).then_commands(&["PriceOrder", "PublishAt"]);
+    let o = order_of(&placed(false));
+    given(Definition::PayLast, 2, &[])
+        .when(placed(false))
+        .then(&[Message::CookFood { order: o, attempt: 1 }, alarm(2_600, WorkStep::Cook, 1)]);
+    given(Definition::PayLast, 2, &[placed(false)])
+        .when(cooked())
+        .then(&[Message::PriceOrder { order: order_of(&cooked()), attempt: 1 }, alarm(1_100, WorkStep::Price, 1)]);
     given(Definition::PayLast, 2, &[placed(false), cooked()])
         .when(priced())
-        .then_commands(&["TakePayment", "PublishAt"]);
+        .then(&[Message::TakePayment { order: order_of(&priced()), attempt: 1 }, alarm(1_100, WorkStep::Pay, 1)]);
     let then = given(Definition::PayLast, 2, &[placed(false), cooked(), priced()])
         .when(paid())
-        .then_commands(&["OrderCompleted"]);
+        .then(&[Message::OrderCompleted { order: order_of(&paid()) }]);
     assert_eq!(then.pm.state.outcome, Some(Outcome::Completed));
+    assert!(then.pm.state.paid);
 }
 
 #[test]
 fn a_dodgy_customer_pays_before_cooking() {
-    given(Definition::PayFirst, 2, &[]).when(placed(true)).then_commands(&["PriceOrder", "PublishAt"]);
-    given(Definition::PayFirst, 2, &[placed(true)]).when(priced()).then_commands(&["TakePayment", "PublishAt"]);
-    given(Definition::PayFirst, 2, &[placed(true), priced()]).when(paid()).then_commands(&["CookFood", "PublishAt"]);
-    given(Definition::PayFirst, 2, &[placed(true), priced(), paid()]).when(cooked()).then_commands(&["OrderCompleted"]);
-    // an early FoodCooked (it cannot be cooked before paying) changes nothing
-    let then = given(Definition::PayFirst, 2, &[placed(true), priced()]).when(cooked()).then_commands(&[]);
-    assert_eq!(then.out.notes, vec![Note::StaleIgnored]);
+    let o = order_of(&placed(true));
+    given(Definition::PayFirst, 2, &[])
+        .when(placed(true))
+        .then(&[Message::PriceOrder { order: o, attempt: 1 }, alarm(1_100, WorkStep::Price, 1)]);
+    given(Definition::PayFirst, 2, &[placed(true), priced_first()])
+        .when(paid_first())
+        .then(&[Message::CookFood { order: order_of(&paid_first()), attempt: 1 }, alarm(2_600, WorkStep::Cook, 1)]);
+    // a FoodCooked before paying answers nothing the process asked for: stale
+    given(Definition::PayFirst, 2, &[placed(true), priced_first()])
+        .when(cooked())
+        .then_rejected(RejectReason::Stale, &cooked());
 }
 
 #[test]
-fn cooking_is_retried_three_times_then_given_up() {
-    let mut history = vec![placed(false)];
-    for attempt in 1..=3 {
-        let then = given(Definition::PayLast, 1, &history)
-            .when(timed_out(WorkStep::Cook, attempt))
-            .then_commands(&["CookFood", "PublishAt"]);
-        assert_eq!(then.alarm().1, timed_out(WorkStep::Cook, attempt + 1));
-        history.push(timed_out(WorkStep::Cook, attempt));
-    }
-    let then =
-        given(Definition::PayLast, 1, &history).when(timed_out(WorkStep::Cook, 4)).then_commands(&["OrderDropped"]);
-    assert_eq!(then.pm.state.outcome, Some(Outcome::Dropped(DropReason::GaveUpCooking)));
-    assert_eq!(then.pm.state.retries, 3);
+fn a_lost_step_is_retried_up_to_the_limit_then_given_up() {
+    let o = order_of(&placed(false));
+    given(Definition::PayLast, 2, &[placed(false)])
+        .when_at(2_600, timed_out(WorkStep::Cook, 1))
+        .then(&[Message::CookFood { order: o, attempt: 2 }, alarm(5_100, WorkStep::Cook, 2)]);
+    let history =
+        [placed(false), timed_out(WorkStep::Cook, 1), timed_out(WorkStep::Cook, 2), timed_out(WorkStep::Cook, 3)];
+    // the fourth timeout: no more retries (and the order would be past its time to live)
+    given(Definition::PayLast, 2, &history)
+        .when_at(100, timed_out(WorkStep::Cook, 4))
+        .then(&[Message::OrderDropped { reason: DropReason::GaveUpCooking }]);
 }
 
 #[test]
 fn version_1_gives_up_a_lost_price_at_once_and_version_2_retries_it() {
-    let history = [placed(false), cooked()];
-    given(Definition::PayLast, 1, &history).when(timed_out(WorkStep::Price, 1)).then_commands(&["OrderDropped"]);
-    given(Definition::PayLast, 2, &history)
+    given(Definition::PayLast, 1, &[placed(false), cooked()])
         .when(timed_out(WorkStep::Price, 1))
-        .then_commands(&["PriceOrder", "PublishAt"]);
-    let history = [placed(true), priced()];
-    given(Definition::PayFirst, 1, &history).when(timed_out(WorkStep::Pay, 1)).then_commands(&["OrderDropped"]);
-    given(Definition::PayFirst, 2, &history)
-        .when(timed_out(WorkStep::Pay, 1))
-        .then_commands(&["TakePayment", "PublishAt"]);
+        .then(&[Message::OrderDropped { reason: DropReason::GaveUpPricing }]);
+    given(Definition::PayLast, 2, &[placed(false), cooked()])
+        .when(timed_out(WorkStep::Price, 1))
+        .then(&[Message::PriceOrder { order: order_of(&cooked()), attempt: 2 }, alarm(1_100, WorkStep::Price, 2)]);
 }
 
 #[test]
-fn duplicates_and_stale_timeouts_are_ignored_and_counted() {
-    let then = given(Definition::PayLast, 2, &[placed(false), cooked()]).when(cooked()).then_commands(&[]);
-    assert_eq!(then.out.notes, vec![Note::DuplicateIgnored]);
-    assert_eq!(then.pm.state.duplicates, 1);
-    // the cook's timeout rings after the food came: nothing happens
-    let then =
-        given(Definition::PayLast, 2, &[placed(false), cooked()]).when(timed_out(WorkStep::Cook, 1)).then_commands(&[]);
-    assert_eq!(then.out.notes, vec![Note::StaleIgnored]);
-    // an old attempt's timeout does not trigger a second retry
+fn a_cooking_timeout_past_the_time_to_live_drops_the_order_instead_of_retrying() {
+    let ttl = doc(false).expires_at_ms;
+    given(Definition::PayLast, 2, &[placed(false)])
+        .when_at(ttl + 1, timed_out(WorkStep::Cook, 1))
+        .then(&[Message::OrderDropped { reason: DropReason::Expired }]);
+}
+
+#[test]
+fn a_timeout_for_a_step_already_answered_is_normal_and_publishes_nothing() {
+    given(Definition::PayLast, 2, &[placed(false), cooked()])
+        .when(timed_out(WorkStep::Cook, 1))
+        .then_nothing_but(Note::TimeoutIgnored);
+    // an older attempt's alarm, once a retry is out
     given(Definition::PayLast, 2, &[placed(false), timed_out(WorkStep::Cook, 1)])
         .when(timed_out(WorkStep::Cook, 1))
-        .then_commands(&[]);
-    // a completed order never completes twice
-    given(Definition::PayLast, 2, &[placed(false), cooked(), priced(), paid()]).when(paid()).then_commands(&[]);
+        .then_nothing_but(Note::TimeoutIgnored);
 }
 
 #[test]
-fn an_expired_order_is_dropped_once_while_waiting_for_the_cook() {
-    let expired = Message::OrderExpired { cook: Rc::new("Greg".into()) };
-    let then = given(Definition::PayLast, 2, &[placed(false)]).when(expired.clone()).then_commands(&["OrderDropped"]);
-    assert_eq!(then.pm.state.outcome, Some(Outcome::Dropped(DropReason::Expired)));
-    given(Definition::PayLast, 2, &[placed(false), expired.clone()]).when(expired.clone()).then_commands(&[]);
-    // a late duplicate CookFood refused after the order was cooked does not drop it
-    given(Definition::PayLast, 2, &[placed(false), cooked()]).when(expired).then_commands(&[]);
+fn each_invalid_message_is_rejected_with_its_reason() {
+    // duplicate: a second answer to a step already answered
+    given(Definition::PayLast, 2, &[placed(false), cooked()])
+        .when(cooked())
+        .then_rejected(RejectReason::Duplicate, &cooked());
+    // duplicate: the order placed twice
+    given(Definition::PayLast, 2, &[placed(false)])
+        .when(placed(false))
+        .then_rejected(RejectReason::Duplicate, &placed(false));
+    // stale: an answer to a step it is not waiting for
+    given(Definition::PayLast, 2, &[placed(false)]).when(priced()).then_rejected(RejectReason::Stale, &priced());
+    // stale: a cook refused an attempt that is no longer the one awaited
+    given(Definition::PayLast, 2, &[placed(false), timed_out(WorkStep::Cook, 1)])
+        .when(expired(1))
+        .then_rejected(RejectReason::Stale, &expired(1));
+    // after-end: anything but a payment after the order ended
+    given(Definition::PayLast, 2, &[placed(false), cooked(), priced(), paid()])
+        .when(cooked())
+        .then_rejected(RejectReason::AfterEnd, &cooked());
+    // unexpected: a type a process manager does not handle
+    let stray = Message::CookFood { order: order_of(&placed(false)), attempt: 1 };
+    given(Definition::PayLast, 2, &[placed(false)]).when(stray.clone()).then_rejected(RejectReason::Unexpected, &stray);
 }
 
 #[test]
-fn the_rebuild_decides_the_same_ids_every_time() {
-    // the outbox's envelopes derive ids from the cause, so a rebuilt process re-issues them
-    let cause = env(9, placed(false));
-    let ids = |pm: &mut ProcessManager| {
-        let mut out = Outbox::new();
-        pm.handle(&cause, &mut out);
-        out.envelopes(&cause, 2, 0, cause.at_ms).map(|(_, e)| e.id).collect::<Vec<_>>()
-    };
-    let a = ids(&mut ProcessManager::new(Definition::PayLast, 2, ProcessParams::default()));
-    let b = ids(&mut ProcessManager::new(Definition::PayLast, 2, ProcessParams::default()));
-    assert_eq!(a, b);
-    assert_eq!(a.len(), 2);
+fn the_awaited_attempt_refused_past_its_time_to_live_drops_the_order() {
+    given(Definition::PayLast, 2, &[placed(false), timed_out(WorkStep::Cook, 1)])
+        .when(expired(2))
+        .then(&[Message::OrderDropped { reason: DropReason::Expired }]);
+}
+
+#[test]
+fn a_paid_order_that_is_dropped_is_refunded_until_the_cashier_answers() {
+    let paid_doc = order_of(&paid_first());
+    let history = [placed(true), priced_first(), paid_first()];
+    let then = given(Definition::PayFirst, 2, &history).when(expired(1)).then(&[
+        Message::OrderDropped { reason: DropReason::Expired },
+        Message::RefundPayment { order: paid_doc.clone() },
+        alarm(1_100, WorkStep::Refund, 1),
+    ]);
+    assert_eq!(then.pm.state.refunding, Some(1));
+    assert!(!then.pm.settled());
+    // the refund was lost: ask again
+    let refunding = [placed(true), priced_first(), paid_first(), expired(1)];
+    given(Definition::PayFirst, 2, &refunding)
+        .when(timed_out(WorkStep::Refund, 1))
+        .then(&[Message::RefundPayment { order: paid_doc.clone() }, alarm(1_100, WorkStep::Refund, 2)]);
+    // refunded: settled, the refund's alarm is then normal
+    let refunded = Message::PaymentRefunded { order: Rc::new(paid_doc.refunded()) };
+    let then = given(Definition::PayFirst, 2, &refunding).when(refunded.clone()).then(&[]);
+    assert!(then.pm.settled() && !then.pm.state.paid);
+    let mut done = refunding.to_vec();
+    done.push(refunded);
+    given(Definition::PayFirst, 2, &done).when(timed_out(WorkStep::Refund, 1)).then_nothing_but(Note::TimeoutIgnored);
+}
+
+#[test]
+fn a_payment_that_arrives_after_the_order_was_given_up_is_refunded() {
+    // version 1 gives up a payment at its first timeout; the cashier was only slow
+    let history = [placed(false), cooked(), priced(), timed_out(WorkStep::Pay, 1)];
+    let then = given(Definition::PayLast, 1, &history)
+        .when(paid())
+        .then(&[Message::RefundPayment { order: order_of(&paid()) }, alarm(1_100, WorkStep::Refund, 1)]);
+    assert_eq!(then.pm.state.outcome, Some(Outcome::Dropped(DropReason::GaveUpPayment)));
+}
+
+#[test]
+fn replaying_the_same_history_twice_decides_the_same() {
+    // the rebuild (side effects off) and the live fold reach the same state
+    let history = [placed(false), cooked(), timed_out(WorkStep::Price, 1), priced()];
+    let rebuilt = given(Definition::PayLast, 2, &history).pm;
+    let mut live = ProcessManager::new(Definition::PayLast, 2, ProcessParams::default());
+    let mut out = Outbox::new();
+    for (i, m) in history.iter().enumerate() {
+        live.handle(&env(i as u128 + 1, 100, m.clone()), &mut out);
+    }
+    assert_eq!(rebuilt, live);
+    assert!(!out.effects.is_empty(), "the live fold decided things the rebuild did not publish");
 }

@@ -1,20 +1,68 @@
-//! The cashier: takes payment, never twice for the same order.
+//! The cashier: takes payment, never twice for the same order, and refunds.
+//!
+//! The cashier keeps no state of its own: whether an order is paid is read from the
+//! order's stream in the store (what it charged, less what it refunded).
 
-use crate::message::{Envelope, Message};
-use crate::outbox::{Note, Outbox};
+use super::Context;
+use crate::message::{Envelope, Message, MessageType, RefusalReason};
+use crate::outbox::Outbox;
+use crate::wiring::Role;
 use std::rc::Rc;
+use uuid::Uuid;
 
-/// Handles one `TakePayment`; `already_paid` tells whether the order's stream already
-/// holds an `OrderPaid` (the cashier reads the store rather than keeping state). Returns
-/// how long the cashier is busy.
-pub fn handle(paying_ms: u64, already_paid: bool, msg: &Envelope, out: &mut Outbox) -> u64 {
-    let Message::TakePayment { order, .. } = &msg.body else {
-        return 0;
-    };
-    if already_paid {
-        out.note(Note::AlreadyPaid);
-        return 0;
+/// The cashier and how long a payment takes.
+#[derive(Debug, Clone)]
+pub struct Cashier {
+    /// Simulated ms to take (or refund) one payment.
+    pub ms: u64,
+}
+
+/// Charges minus refunds of an order so far: what the cashier (`ctx.me`) published
+/// carrying a paid document, less its `PaymentRefunded`.
+pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid) -> i32 {
+    let store = ctx.store;
+    store
+        .stream(correlation_id)
+        .iter()
+        .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
+        .filter_map(|&s| store.get(s as usize))
+        .map(|env| match &env.body {
+            Message::PaymentRefunded { .. } => -1,
+            body if body.order().is_some_and(|o| o.paid) => 1,
+            _ => 0,
+        })
+        .sum()
+}
+
+impl Cashier {
+    /// Handles a payment request (`TakePayment`, or `OrderPriced` in choreography) or a
+    /// `RefundPayment`; returns how long the cashier is busy.
+    pub fn handle(&self, msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+        let Some(order) = msg.body.order() else {
+            return 0;
+        };
+        let paid = balance(ctx, &msg.correlation_id) > 0;
+        if msg.message_type() == MessageType::RefundPayment {
+            if !paid {
+                out.publish(Message::PaymentRefused { reason: RefusalReason::NotPaid });
+                return 0;
+            }
+            out.publish(Message::PaymentRefunded { order: Rc::new(order.refunded()) });
+            return self.ms;
+        }
+        let Some(Some(then)) = ctx.wiring.reaction(Role::Cashier, msg.message_type(), Some(order.dodgy)) else {
+            return 0;
+        };
+        if paid {
+            out.publish(Message::PaymentRefused { reason: RefusalReason::AlreadyPaid });
+            return 0;
+        }
+        match Message::with_order(then, Rc::new(order.settled())) {
+            Some(answer) => {
+                out.publish(answer);
+                self.ms
+            }
+            None => 0,
+        }
     }
-    out.publish(Message::OrderPaid { order: Rc::new(order.settled()) });
-    paying_ms
 }

@@ -1,21 +1,45 @@
-//! A cook: cooks the food of a `CookFood`, unless the order's time to live has passed.
+//! A cook: cooks the food of an order, unless the order's time to live has passed.
 
+use super::Context;
 use crate::message::{Envelope, Message};
 use crate::outbox::Outbox;
+use crate::wiring::Role;
 use std::rc::Rc;
 
-/// Handles one message at `now_ms`; returns how long the cook is busy.
-///
-/// An order whose time to live has passed is refused at once with `OrderExpired`;
-/// otherwise the cook spends `cooking_ms` and announces `FoodCooked`.
-pub fn handle(name: &Rc<String>, cooking_ms: u64, msg: &Envelope, now_ms: u64, out: &mut Outbox) -> u64 {
-    let Message::CookFood { order, .. } = &msg.body else {
-        return 0;
-    };
-    if order.expired(now_ms) {
-        out.publish(Message::OrderExpired { cook: name.clone() });
-        return 0;
+/// One cook.
+#[derive(Debug, Clone)]
+pub struct Cook {
+    /// The cook's name, written on what it cooks.
+    pub name: Rc<String>,
+    /// Simulated ms to cook one order.
+    pub ms: u64,
+}
+
+impl Cook {
+    /// Handles one message at `ctx.now`; returns how long the cook is busy.
+    ///
+    /// An order whose time to live has passed is refused at once with `OrderExpired`
+    /// (naming the attempt refused); otherwise the cook spends its cooking time and
+    /// answers as the wiring says (`FoodCooked`, or `PriceOrder` when workers send
+    /// commands).
+    pub fn handle(&self, msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+        let Some(order) = msg.body.order() else {
+            return 0;
+        };
+        let Some(Some(then)) = ctx.wiring.reaction(Role::Cook, msg.message_type(), Some(order.dodgy)) else {
+            return 0;
+        };
+        if order.expired(ctx.now) {
+            let attempt = msg.body.attempt().unwrap_or(1);
+            out.publish(Message::OrderExpired { cook: self.name.clone(), attempt });
+            return 0;
+        }
+        match Message::with_order(then, Rc::new(order.cooked(self.ms, &self.name))) {
+            Some(answer) => {
+                out.publish(answer);
+                self.ms
+            }
+            None => 0,
+        }
     }
-    out.publish(Message::FoodCooked { order: Rc::new(order.cooked(cooking_ms, name)) });
-    cooking_ms
 }

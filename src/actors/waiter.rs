@@ -1,11 +1,43 @@
 //! The waiter: takes an order at a table and announces it.
 
+use super::Context;
 use crate::ids;
-use crate::message::{CausationId, Envelope, Message};
+use crate::message::{CausationId, Envelope, Message, MessageType};
 use crate::order::Order;
+use crate::outbox::{Effect, Outbox};
 use crate::rng::Rng;
+use crate::wiring::Role;
 use std::rc::Rc;
 use uuid::Uuid;
+
+/// An order the waiter is asked to take; what is not given is drawn from the run's
+/// generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    /// Whether the customer is dodgy (`None`: drawn with the config's share).
+    pub dodgy: Option<bool>,
+    /// The order's correlation id (`None`: drawn).
+    pub correlation_id: Option<Uuid>,
+}
+
+/// Takes one order at `ctx.now`: publishes the `OrderPlaced` that starts the order's
+/// correlation and, when workers send commands, the first command. Takes no time.
+pub fn take(request: Request, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+    let rng = &mut *ctx.order_rng;
+    let dodgy = request.dodgy.unwrap_or_else(|| rng.chance(ctx.cfg.dodgy));
+    let corr = request.correlation_id.unwrap_or_else(|| ids::fresh(rng));
+    let placed = take_order(rng, corr, dodgy, ctx.now);
+    let order = placed.body.order().cloned();
+    out.push(Effect::Start(placed));
+    if let (Some(Some(then)), Some(order)) =
+        (ctx.wiring.reaction(Role::Waiter, MessageType::OrderPlaced, Some(dodgy)), order)
+    {
+        if let Some(command) = Message::with_order(then, order) {
+            out.publish(command);
+        }
+    }
+    0
+}
 
 /// Takes one order at `now_ms`: draws table and dishes from `rng`, and returns the
 /// `OrderPlaced` event that starts the order's correlation `correlation_id`.

@@ -60,6 +60,7 @@ impl Definition {
 
     /// The order of the work.
     pub fn steps(self) -> [WorkStep; 3] {
+        // a refund is compensation, not a step of the flow
         match self {
             Definition::PayLast => [WorkStep::Cook, WorkStep::Price, WorkStep::Pay],
             Definition::PayFirst => [WorkStep::Price, WorkStep::Pay, WorkStep::Cook],
@@ -70,7 +71,7 @@ impl Definition {
     /// cooking and gives up on a lost price or payment at the first timeout; version 2
     /// retries every step.
     pub fn retries(self, version: u8, step: WorkStep) -> bool {
-        version >= 2 || step == WorkStep::Cook
+        version >= 2 || matches!(step, WorkStep::Cook | WorkStep::Refund)
     }
 }
 
@@ -103,7 +104,7 @@ impl ProcessParams {
         match step {
             WorkStep::Cook => self.cook_timeout_ms,
             WorkStep::Price => self.price_timeout_ms,
-            WorkStep::Pay => self.pay_timeout_ms,
+            WorkStep::Pay | WorkStep::Refund => self.pay_timeout_ms,
         }
     }
 }

@@ -1,17 +1,18 @@
-//! The house: starts a process manager for each new order, routes the order's messages to
-//! it by correlation id, and removes it when the order ends.
+//! The house: starts a process manager for each new order, hears the order's messages by
+//! correlation id, and forgets the process manager once nothing more is owed.
 //!
 //! By default the house keeps no process state. For each message it rebuilds the order's
 //! process manager from the order's stream in the store (side effects off), then lets it
 //! handle the message. It only remembers which definition and version each live order runs
 //! (also recorded in the store, in `ProcessStarted`) and, with `house: cached`, the process
-//! manager itself.
+//! manager itself. An order that ended stays followed: a late answer is rejected, a late
+//! payment refunded, by a process manager rebuilt from the store.
 
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager};
-use crate::bus::{ActorId, Bus};
+use super::replay::original_process;
 use crate::message::{Envelope, Message, MessageType};
-use crate::outbox::{Note, Outbox};
+use crate::outbox::{Effect, Note, Outbox};
 use crate::store::{IdMap, Store};
 use uuid::Uuid;
 
@@ -42,10 +43,6 @@ pub struct House {
 pub struct HouseContext<'a> {
     /// The event store, up to the message being handled.
     pub store: &'a Store,
-    /// Subscriptions, to follow and forget correlations.
-    pub bus: &'a mut Bus,
-    /// The house's own actor id.
-    pub me: ActorId,
     /// Version for orders that start now.
     pub version: u8,
     /// Timeouts and retries.
@@ -56,13 +53,18 @@ pub struct HouseContext<'a> {
     pub cached: bool,
 }
 
+/// The types the house follows for each order.
+pub fn follow_mask() -> u32 {
+    input_mask() & !MessageType::OrderPlaced.bit()
+}
+
 impl House {
     /// An empty house.
     pub fn new() -> Self {
         House::default()
     }
 
-    /// Number of live process managers.
+    /// Number of live process managers (orders with something still owed).
     pub fn live(&self) -> usize {
         self.live.len()
     }
@@ -72,30 +74,35 @@ impl House {
         self.live.get(correlation_id).map(|l| l.process)
     }
 
-    /// Handles message `msg` (at `seq` in the store). `started` receives `ProcessStarted`
-    /// for a new order; `out` receives the process manager's decisions.
-    pub fn handle(&mut self, msg: &Envelope, seq: u32, ctx: HouseContext<'_>, started: &mut Outbox, out: &mut Outbox) {
+    /// Handles message `msg` (at `seq` in the store): a new order starts a process
+    /// manager (follow the correlation, announce `ProcessStarted`); any other message goes
+    /// to the order's process manager. Everything decided goes into `out`.
+    pub fn handle(&mut self, msg: &Envelope, seq: u32, ctx: HouseContext<'_>, out: &mut Outbox) {
         let corr = msg.correlation_id;
-        if let Message::OrderPlaced { order } = &msg.body {
-            if self.live.contains_key(&corr) {
-                out.note(Note::DuplicateIgnored);
+        let known = self.get(&corr).or_else(|| {
+            original_process(ctx.store, &corr).map(|(definition, version)| LiveProcess { definition, version })
+        });
+        let Some(process) = known else {
+            let Message::OrderPlaced { order } = &msg.body else {
+                out.note(Note::UnknownOrder);
                 return;
-            }
+            };
             let process = LiveProcess { definition: Definition::for_customer(order.dodgy), version: ctx.version };
-            ctx.bus.subscribe_correlation(corr, ctx.me, input_mask() & !MessageType::OrderPlaced.bit());
-            started.publish(Message::ProcessStarted { definition: process.definition, version: process.version });
+            out.push(Effect::Follow(corr, follow_mask()));
+            out.push(Effect::Announce(Message::ProcessStarted {
+                definition: process.definition,
+                version: process.version,
+            }));
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
             pm.handle(msg, out);
-            self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
-            return;
-        }
-        let Some(live) = self.live.get_mut(&corr) else {
-            out.note(Note::StaleIgnored);
+            if !pm.settled() {
+                self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
+            }
             return;
         };
-        let process = live.process;
         let from_store = || rebuild(ctx.store, &corr, seq, process.definition, process.version, ctx.params);
-        let mut pm = match live.cached.take() {
+        let cached = self.live.get_mut(&corr).and_then(|l| l.cached.take());
+        let mut pm = match cached {
             Some(pm) => {
                 debug_assert_eq!(pm, from_store(), "the cached process differs from its rebuild");
                 pm
@@ -103,11 +110,11 @@ impl House {
             None => from_store(),
         };
         pm.handle(msg, out);
-        if pm.finished() {
+        if pm.settled() {
             self.live.remove(&corr);
-            ctx.bus.unsubscribe_correlation(&corr, ctx.me);
-        } else if ctx.cached {
-            live.cached = Some(pm);
+        } else {
+            // still live, or owing something again (a late payment to refund)
+            self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
         }
     }
 }

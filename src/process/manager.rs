@@ -1,7 +1,11 @@
 //! The process manager of one order: a state machine folded over the order's history.
+//!
+//! It decides every next command, sets an alarm for each, retries what timed out, drops
+//! what cannot be done, refunds what was paid for an order not served, and rejects (with
+//! a `MessageRejected` event) any message its state does not allow.
 
 use super::definition::{Definition, ProcessParams};
-use crate::message::{Alarm, DropReason, Envelope, Message, MessageType, WorkStep};
+use crate::message::{Alarm, DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
 use crate::order::Order;
 use crate::outbox::{Note, Outbox};
 use serde::Serialize;
@@ -30,8 +34,12 @@ pub struct ProcessState {
     pub done: Vec<WorkStep>,
     /// Retries sent over the whole order.
     pub retries: u8,
-    /// Repeated answers noticed and ignored.
-    pub duplicates: u32,
+    /// Messages rejected (each published as `MessageRejected`).
+    pub rejected: u32,
+    /// The customer has paid and has not been refunded.
+    pub paid: bool,
+    /// The attempt of the refund being waited for, if one is.
+    pub refunding: Option<u8>,
     /// Set once a terminal event is decided.
     pub outcome: Option<Outcome>,
 }
@@ -50,12 +58,14 @@ pub struct ProcessManager {
 }
 
 /// The message types a process manager reacts to.
-pub const INPUTS: [MessageType; 6] = [
+pub const INPUTS: [MessageType; 8] = [
     MessageType::OrderPlaced,
     MessageType::FoodCooked,
     MessageType::OrderExpired,
     MessageType::OrderPriced,
     MessageType::OrderPaid,
+    MessageType::PaymentRefused,
+    MessageType::PaymentRefunded,
     MessageType::StepTimedOut,
 ];
 
@@ -73,6 +83,11 @@ impl ProcessManager {
     /// Whether a terminal event has been decided.
     pub fn finished(&self) -> bool {
         self.state.outcome.is_some()
+    }
+
+    /// Whether nothing more is owed: finished, and no refund outstanding.
+    pub fn settled(&self) -> bool {
+        self.finished() && self.state.refunding.is_none()
     }
 
     /// Folds one message of the order's history into the state and writes the decisions
@@ -96,59 +111,72 @@ impl ProcessManager {
     /// assert!(matches!(&out.effects[1], Effect::Publish(m) if m.message_type() == MessageType::PublishAt));
     /// ```
     pub fn handle(&mut self, msg: &Envelope, out: &mut Outbox) {
+        let now = msg.at_ms;
         match &msg.body {
             Message::OrderPlaced { order } => {
                 if self.state.order.is_some() {
-                    self.state.duplicates += 1;
-                    out.note(Note::DuplicateIgnored);
-                    return;
+                    return self.reject(msg, RejectReason::Duplicate, out);
                 }
                 self.state.order = Some(order.clone());
                 let first = self.definition.steps()[0];
-                self.request(first, 1, msg.at_ms, out);
+                self.request(first, 1, now, out);
             }
-            Message::FoodCooked { order, .. } => self.answered(WorkStep::Cook, order, msg.at_ms, out),
-            Message::OrderPriced { order } => self.answered(WorkStep::Price, order, msg.at_ms, out),
-            Message::OrderPaid { order } => self.answered(WorkStep::Pay, order, msg.at_ms, out),
-            Message::StepTimedOut { step, attempt } => {
-                if self.finished() || self.state.awaiting != Some(*step) || self.state.attempt != *attempt {
-                    out.note(Note::StaleIgnored);
-                    return;
-                }
-                if self.definition.retries(self.version, *step) && *attempt <= self.params.max_retries {
-                    self.state.retries += 1;
-                    self.request(*step, attempt + 1, msg.at_ms, out);
+            Message::FoodCooked { order } => self.answered(WorkStep::Cook, msg, order, out),
+            Message::OrderPriced { order } => self.answered(WorkStep::Price, msg, order, out),
+            Message::OrderPaid { order } => {
+                if matches!(self.state.outcome, Some(Outcome::Dropped(_))) && !self.state.paid {
+                    // paid for an order already given up: give the money back
+                    self.state.paid = true;
+                    self.state.order = Some(order.clone());
+                    self.request(WorkStep::Refund, 1, now, out);
                 } else {
-                    self.drop_order(DropReason::gave_up(*step), out);
+                    self.answered(WorkStep::Pay, msg, order, out);
                 }
             }
-            Message::OrderExpired { .. } => {
-                if !self.finished() && self.state.awaiting == Some(WorkStep::Cook) {
-                    self.drop_order(DropReason::Expired, out);
+            Message::PaymentRefunded { .. } => {
+                if self.state.refunding.is_some() {
+                    self.state.refunding = None;
+                    self.state.paid = false;
                 } else {
-                    out.note(Note::StaleIgnored);
+                    self.reject(msg, RejectReason::Stale, out);
                 }
             }
-            _ => {}
+            // the answer to a repeated payment or refund request; the first one's answer
+            // arrives (or arrived) on its own
+            Message::PaymentRefused { .. } => out.note(Note::TimeoutIgnored),
+            Message::StepTimedOut { step, attempt } => self.timed_out(*step, *attempt, now, out),
+            Message::OrderExpired { attempt, .. } => {
+                if self.finished() {
+                    self.reject(msg, RejectReason::AfterEnd, out);
+                } else if self.state.awaiting != Some(WorkStep::Cook) || self.state.attempt != *attempt {
+                    self.reject(msg, RejectReason::Stale, out);
+                } else {
+                    self.drop_order(DropReason::Expired, now, out);
+                }
+            }
+            _ => self.reject(msg, RejectReason::Unexpected, out),
         }
     }
 
     /// A worker answered `step` with an enriched document.
-    fn answered(&mut self, step: WorkStep, order: &Rc<Order>, now_ms: u64, out: &mut Outbox) {
-        if self.state.done.contains(&step) {
-            self.state.duplicates += 1;
-            out.note(Note::DuplicateIgnored);
-            return;
+    fn answered(&mut self, step: WorkStep, msg: &Envelope, order: &Rc<Order>, out: &mut Outbox) {
+        if self.finished() {
+            return self.reject(msg, RejectReason::AfterEnd, out);
         }
-        if self.finished() || self.state.awaiting != Some(step) {
-            out.note(Note::StaleIgnored);
-            return;
+        if self.state.done.contains(&step) {
+            return self.reject(msg, RejectReason::Duplicate, out);
+        }
+        if self.state.awaiting != Some(step) {
+            return self.reject(msg, RejectReason::Stale, out);
         }
         self.state.done.push(step);
         self.state.order = Some(order.clone());
+        if step == WorkStep::Pay {
+            self.state.paid = true;
+        }
         let steps = self.definition.steps();
         match steps.iter().position(|&s| s == step).and_then(|i| steps.get(i + 1)) {
-            Some(&next) => self.request(next, 1, now_ms, out),
+            Some(&next) => self.request(next, 1, msg.at_ms, out),
             None => {
                 self.state.awaiting = None;
                 self.state.outcome = Some(Outcome::Completed);
@@ -157,10 +185,41 @@ impl ProcessManager {
         }
     }
 
+    fn timed_out(&mut self, step: WorkStep, attempt: u8, now: u64, out: &mut Outbox) {
+        if step == WorkStep::Refund {
+            if self.state.refunding == Some(attempt) && attempt < u8::MAX {
+                // compensation is owed: ask again until the cashier answers
+                self.state.retries = self.state.retries.saturating_add(1);
+                self.request(WorkStep::Refund, attempt + 1, now, out);
+            } else {
+                out.note(Note::TimeoutIgnored);
+            }
+            return;
+        }
+        if self.finished() || self.state.awaiting != Some(step) || self.state.attempt != attempt {
+            out.note(Note::TimeoutIgnored);
+            return;
+        }
+        let expired = self.state.order.as_ref().is_some_and(|o| o.expired(now));
+        if step == WorkStep::Cook && expired {
+            // a retry would only be refused: the time to live has passed
+            self.drop_order(DropReason::Expired, now, out);
+        } else if self.definition.retries(self.version, step) && attempt <= self.params.max_retries {
+            self.state.retries += 1;
+            self.request(step, attempt + 1, now, out);
+        } else {
+            self.drop_order(DropReason::gave_up(step), now, out);
+        }
+    }
+
     /// Sends the command for `step` and sets an alarm for its timeout.
     fn request(&mut self, step: WorkStep, attempt: u8, now_ms: u64, out: &mut Outbox) {
-        self.state.awaiting = Some(step);
-        self.state.attempt = attempt;
+        if step == WorkStep::Refund {
+            self.state.refunding = Some(attempt);
+        } else {
+            self.state.awaiting = Some(step);
+            self.state.attempt = attempt;
+        }
         if out.is_discarding() {
             return;
         }
@@ -169,6 +228,7 @@ impl ProcessManager {
             WorkStep::Cook => Message::CookFood { order, attempt },
             WorkStep::Price => Message::PriceOrder { order, attempt },
             WorkStep::Pay => Message::TakePayment { order, attempt },
+            WorkStep::Refund => Message::RefundPayment { order },
         });
         out.publish(Message::PublishAt(Rc::new(Alarm {
             due_ms: now_ms + self.params.timeout(step),
@@ -176,9 +236,25 @@ impl ProcessManager {
         })));
     }
 
-    fn drop_order(&mut self, reason: DropReason, out: &mut Outbox) {
+    fn drop_order(&mut self, reason: DropReason, now: u64, out: &mut Outbox) {
         self.state.awaiting = None;
         self.state.outcome = Some(Outcome::Dropped(reason));
         out.publish(Message::OrderDropped { reason });
+        if self.state.paid {
+            // nobody pays for food they do not get
+            self.request(WorkStep::Refund, 1, now, out);
+        }
+    }
+
+    fn reject(&mut self, msg: &Envelope, reason: RejectReason, out: &mut Outbox) {
+        self.state.rejected += 1;
+        if out.is_discarding() {
+            return;
+        }
+        out.publish(Message::MessageRejected(Rc::new(Rejection {
+            rejected_id: msg.id,
+            rejected_type: msg.message_type(),
+            reason,
+        })));
     }
 }

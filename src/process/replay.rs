@@ -5,7 +5,7 @@ use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager, ProcessState};
 use crate::message::{Envelope, Message, MessageType};
 use crate::outbox::{Note, Outbox};
-use crate::sim::actor::TAG_HOUSE;
+use crate::sim::actor::{HOUSE, TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::store::Store;
 use uuid::Uuid;
 
@@ -47,14 +47,41 @@ pub fn original_process(store: &Store, correlation_id: &Uuid) -> Option<(Definit
     })
 }
 
+/// What the house published in answer to message `id` (`ProcessStarted` aside), in the
+/// whole recorded run of `store`.
+pub fn recorded_answers(store: &Store, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
+    store
+        .frontier_stream(correlation_id)
+        .iter()
+        .filter(|&&t| store.publisher(t as usize) == Some(HOUSE))
+        .filter_map(|&t| store.frontier_get(t as usize))
+        .filter(|e| e.answers(id) && e.message_type() != MessageType::ProcessStarted)
+        .cloned()
+        .collect()
+}
+
+/// [`replay`] compared with what the store recorded (the whole known run).
+pub fn replay_store(
+    store: &Store,
+    correlation_id: &Uuid,
+    definition: Option<Definition>,
+    version: Option<u8>,
+    params: ProcessParams,
+) -> Result<Replay, String> {
+    replay(store, correlation_id, definition, version, params, |env| recorded_answers(store, correlation_id, env.id))
+}
+
 /// Replays the order `correlation_id` (as published by the store's current step) into a
 /// fresh process manager. `definition` and `version` default to the ones the order ran.
+/// Each step's decisions are compared with `recorded(message)`: what the live run
+/// decided for that message (see [`recorded_answers`]).
 pub fn replay(
     store: &Store,
     correlation_id: &Uuid,
     definition: Option<Definition>,
     version: Option<u8>,
     params: ProcessParams,
+    recorded: impl Fn(&Envelope) -> Vec<Envelope>,
 ) -> Result<Replay, String> {
     let stream = store.stream(correlation_id);
     if stream.is_empty() {
@@ -76,13 +103,13 @@ pub fn replay(
         }
         let mut out = Outbox::new();
         pm.handle(env, &mut out);
-        let decided: Vec<Envelope> = out.envelopes(env, TAG_HOUSE, 0, env.at_ms).map(|(_, e)| e).collect();
-        let notes = std::mem::take(&mut out.notes);
-        let published: Vec<&Envelope> = stream
-            .iter()
-            .filter_map(|&t| store.get(t as usize))
-            .filter(|e| e.answers(env.id) && e.message_type() != MessageType::ProcessStarted)
+        let decided: Vec<Envelope> = out
+            .envelopes(env, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
+            .map(|(_, e)| e)
+            .filter(|e| e.message_type() != MessageType::ProcessStarted)
             .collect();
+        let notes = std::mem::take(&mut out.notes);
+        let published = recorded(env);
         let same_as_history = decided.len() == published.len()
             && decided.iter().zip(&published).all(|(d, p)| d.id == p.id && d.body == p.body);
         steps.push(ReplayStep {

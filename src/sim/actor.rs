@@ -1,4 +1,5 @@
-//! The actors of the floor: who they are, and the tag their outputs' ids derive from.
+//! Who is on the floor: each actor's name, kind and id, and the tag its outputs' ids
+//! derive from. (What each actor does is in [`crate::actors`].)
 
 use crate::bus::ActorId;
 use serde::Serialize;
@@ -37,6 +38,21 @@ impl ActorKind {
             ActorKind::Cashier => "cashier",
             ActorKind::AlarmClock => "alarm-clock",
             ActorKind::Printer => "printer",
+        }
+    }
+
+    /// The actor's role in the wiring.
+    pub fn role(self) -> crate::wiring::Role {
+        use crate::wiring::Role;
+        match self {
+            ActorKind::Waiter => Role::Waiter,
+            ActorKind::House => Role::House,
+            ActorKind::Dispatcher => Role::Dispatcher,
+            ActorKind::Cook(_) => Role::Cook,
+            ActorKind::AssistantManager => Role::AssistantManager,
+            ActorKind::Cashier => Role::Cashier,
+            ActorKind::AlarmClock => Role::AlarmClock,
+            ActorKind::Printer => Role::Printer,
         }
     }
 

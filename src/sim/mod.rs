@@ -7,12 +7,15 @@
 pub mod actor;
 pub mod input;
 pub mod sampler;
+pub mod scheduler;
 pub mod stats;
 pub mod timeline;
+pub mod trace;
 mod world;
 
 pub use actor::{ActorInfo, ActorKind};
 pub use input::{Action, Input};
 pub use stats::Stats;
 pub use timeline::Timeline;
-pub use world::{Fault, FaultRecord, Snapshot, StepOutcome, TraceRecord, World, TAIL, TAKE_ORDER};
+pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
+pub use world::{Fault, FaultRecord, Snapshot, StepOutcome, World};

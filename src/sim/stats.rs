@@ -1,8 +1,9 @@
 //! Running counters, kept as the simulation goes (cheap to snapshot).
 
-use crate::message::{DropReason, Envelope, Message, MessageType};
+use crate::message::{Envelope, Message, MessageType, RefusalReason, RejectReason};
 use crate::outbox::Note;
 use crate::process::Definition;
+use strum::IntoEnumIterator;
 
 /// Counters of one run, at the current step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,7 +12,7 @@ pub struct Stats {
     pub placed: u32,
     /// `OrderCompleted` published.
     pub completed: u32,
-    /// `OrderDropped` published, by [`DropReason`] (in `DropReason::ALL` order).
+    /// `OrderDropped` published, by [`DropReason`] (in declaration order).
     pub dropped: [u32; 4],
     /// `FoodCooked` published, by cook.
     pub per_cook: Vec<u32>,
@@ -19,20 +20,31 @@ pub struct Stats {
     pub per_process: [[u32; 2]; 2],
     /// Work commands sent again after a timeout.
     pub retries: u32,
-    /// Repeated answers a process noticed and ignored.
-    pub duplicates_noticed: u32,
-    /// Old timeouts and late answers ignored.
-    pub stale_ignored: u32,
-    /// Payments the cashier refused to take twice.
+    /// `MessageRejected` published, by [`RejectReason`] (in declaration order).
+    pub rejected: [u32; 4],
+    /// Timeouts that came after their step was answered (normal: alarms cannot be
+    /// cancelled).
+    pub timeouts_ignored: u32,
+    /// `PaymentRefused` because the order was already paid.
     pub already_paid: u32,
+    /// `PaymentRefunded` published.
+    pub refunded: u32,
+    /// `OrderPaid` published.
+    pub paid: u32,
     /// `OrderExpired` published.
     pub expired: u32,
     /// Deliveries to workers lost.
     pub deliveries_dropped: u32,
     /// Deliveries to workers made twice.
     pub deliveries_duplicated: u32,
+    /// Messages the idempotent store did not append because it held their id already.
+    pub absorbed: u32,
     /// Longest queue seen, by actor.
     pub peak_queue: Vec<u32>,
+}
+
+fn index_of<T: IntoEnumIterator + PartialEq>(value: T) -> usize {
+    T::iter().position(|v| v == value).unwrap_or(0)
 }
 
 impl Stats {
@@ -46,16 +58,17 @@ impl Stats {
         match &env.body {
             Message::OrderPlaced { .. } => self.placed += 1,
             Message::OrderCompleted { .. } => self.completed += 1,
-            Message::OrderDropped { reason } => {
-                let i = DropReason::ALL.iter().position(|r| r == reason).unwrap_or(0);
-                self.dropped[i] += 1;
-            }
+            Message::OrderDropped { reason } => self.dropped[index_of(*reason)] += 1,
             Message::FoodCooked { order } => {
                 if let Some(i) = order.cook().and_then(&cook_index) {
                     self.per_cook[i] += 1;
                 }
             }
             Message::OrderExpired { .. } => self.expired += 1,
+            Message::OrderPaid { .. } => self.paid += 1,
+            Message::PaymentRefunded { .. } => self.refunded += 1,
+            Message::PaymentRefused { reason: RefusalReason::AlreadyPaid } => self.already_paid += 1,
+            Message::MessageRejected(r) => self.rejected[index_of(r.reason)] += 1,
             Message::ProcessStarted { definition, version } => {
                 let d = (*definition == Definition::PayFirst) as usize;
                 let v = (*version as usize).clamp(1, 2) - 1;
@@ -76,10 +89,8 @@ impl Stats {
     /// Counts what a handler noticed.
     pub fn noticed(&mut self, notes: &[Note]) {
         for note in notes {
-            match note {
-                Note::DuplicateIgnored => self.duplicates_noticed += 1,
-                Note::StaleIgnored => self.stale_ignored += 1,
-                Note::AlreadyPaid => self.already_paid += 1,
+            if *note == Note::TimeoutIgnored {
+                self.timeouts_ignored += 1;
             }
         }
     }
@@ -87,5 +98,15 @@ impl Stats {
     /// Orders dropped for any reason.
     pub fn dropped_total(&self) -> u32 {
         self.dropped.iter().sum()
+    }
+
+    /// `MessageRejected` for any reason.
+    pub fn rejected_total(&self) -> u32 {
+        self.rejected.iter().sum()
+    }
+
+    /// `MessageRejected` for `reason`.
+    pub fn rejected_for(&self, reason: RejectReason) -> u32 {
+        self.rejected[index_of(reason)]
     }
 }

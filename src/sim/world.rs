@@ -1,23 +1,36 @@
 //! The executor: one world, stepped one delivery at a time.
+//!
+//! The world owns the clock, the seeded generators, the mailboxes, the pending
+//! publications and the trace. It applies the [wiring](crate::wiring) to the bus, hands
+//! each message to its actor's handler ([`Actor::handle`]) and carries out the outbox:
+//! message → mailbox → handler → outbox → executor → store → bus.
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
 use super::input::{Action, Input};
 use super::sampler::{Sampler, Samples};
+use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
-use crate::actors::{alarm_clock, assistant_manager, cashier, cook, waiter};
+use super::trace::{OutputRecord, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
+use crate::actors::assistant_manager::AssistantManager;
+use crate::actors::cashier::Cashier;
+use crate::actors::cook::Cook;
+use crate::actors::dispatcher::Dispatcher;
+use crate::actors::printer::Receipt;
+use crate::actors::waiter::Request;
+use crate::actors::{self, Actor, Context};
 use crate::bus::{ActorId, Bus};
 use crate::dispatch::{self, CookLoad};
 use crate::faults::{self, Fate};
 use crate::ids;
-use crate::message::{Envelope, MessageType};
-use crate::outbox::Outbox;
-use crate::process::house::HouseContext;
+use crate::message::Envelope;
+use crate::order::Order;
+use crate::outbox::{Effect, Outbox};
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, ConfigError, HouseMode};
-use crate::store::{ChunkedLog, Store};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use crate::scenario::{Config, ConfigError};
+use crate::store::Store;
+use crate::wiring::{Role, Wiring};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 use uuid::Uuid;
@@ -28,93 +41,6 @@ struct Mail {
     seq: u32,
     copy: u8,
     enq: u64,
-}
-
-/// An order the waiter has been asked to take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Request {
-    dodgy: Option<bool>,
-    correlation_id: Option<Uuid>,
-    enq: u64,
-}
-
-/// When a decided message is due, and where it waits (its slot in `Volatile::parked`).
-/// Ordered so that `BinaryHeap` (a max-heap) pops the earliest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Due {
-    /// `at << 64 | order`: one comparison orders by time, then by decision order.
-    key: u128,
-    slot: u32,
-}
-
-impl Due {
-    fn at(&self) -> u64 {
-        (self.key >> 64) as u64
-    }
-}
-
-impl PartialOrd for Due {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Due {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
-}
-
-/// A message decided but not yet published (its handler is still working, or the alarm
-/// clock holds it), with its publisher.
-type Parked = Option<(Envelope, ActorId)>;
-
-/// `seq` of a trace record for the waiter taking an order.
-pub const TAKE_ORDER: u32 = u32::MAX;
-/// `seq` of a trace record for the run's tail (publications after the last delivery).
-pub const TAIL: u32 = u32::MAX - 1;
-
-/// A trace record packed into 16 bytes: `at_ms << 16 | actor`, `seq` with the copy in
-/// its top bit, and `log_end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PackedRecord {
-    at_actor: u64,
-    seq_copy: u32,
-    log_end: u32,
-}
-
-impl PackedRecord {
-    fn pack(r: TraceRecord) -> Self {
-        PackedRecord {
-            at_actor: (r.at_ms << 16) | r.actor as u64,
-            seq_copy: if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) },
-            log_end: r.log_end,
-        }
-    }
-
-    fn unpack(self) -> TraceRecord {
-        let (seq, copy) = if self.seq_copy >= TAIL {
-            (self.seq_copy, 0)
-        } else {
-            (self.seq_copy & !(1 << 31), (self.seq_copy >> 31) as u8)
-        };
-        TraceRecord { at_ms: self.at_actor >> 16, seq, log_end: self.log_end, actor: self.at_actor as u16, copy }
-    }
-}
-
-/// One delivery, as recorded in the trace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TraceRecord {
-    /// When the handler took the message.
-    pub at_ms: u64,
-    /// The message delivered ([`TAKE_ORDER`]: the waiter taking an order; [`TAIL`]: the
-    /// run's tail published after its last delivery).
-    pub seq: u32,
-    /// Messages in the store once the step was done.
-    pub log_end: u32,
-    /// Who handled it.
-    pub actor: ActorId,
-    /// 1 for the second copy of a duplicated delivery.
-    pub copy: u8,
 }
 
 /// A fault of the delivery layer.
@@ -148,7 +74,7 @@ pub struct StepOutcome {
     pub at_ms: u64,
     /// Who handled it.
     pub actor: ActorId,
-    /// The message delivered (`None`: the waiter taking an order).
+    /// The message delivered (`None`: the waiter taking an order, or the run's tail).
     pub seq: Option<u32>,
     /// 1 for the second copy of a duplicated delivery.
     pub copy: u8,
@@ -156,27 +82,33 @@ pub struct StepOutcome {
     pub published: Range<u32>,
 }
 
+/// A receipt the printer printed, and when.
+#[derive(Debug, Clone, PartialEq)]
+struct Printed {
+    step: u32,
+    at_ms: u64,
+    correlation_id: Uuid,
+    document: Rc<Order>,
+}
+
 /// Everything that changes as the world steps, apart from the recorded frontier.
 #[derive(Debug, Clone)]
 struct Volatile {
     now: u64,
     steps: usize,
+    outputs: u32,
     faults_len: usize,
+    printed_len: usize,
     mail: Vec<VecDeque<Mail>>,
-    requests: VecDeque<Request>,
+    requests: VecDeque<(Request, u64)>,
     busy_until: Vec<u64>,
     handled: Vec<u32>,
-    pending: BinaryHeap<Due>,
-    parked: Vec<Parked>,
-    free_slots: Vec<u32>,
-    next_pending: u64,
+    scheduler: Scheduler,
     next_mail: u64,
     next_scheduled: u32,
-    bus: Bus,
-    house: House,
+    actors: Vec<Actor>,
     order_rng: Rng,
     fault_rng: Rng,
-    rotation: usize,
     version: u8,
     next_input: usize,
     stats: Stats,
@@ -202,23 +134,22 @@ impl Snapshot {
 pub struct World {
     cfg: Config,
     params: ProcessParams,
+    wiring: Wiring,
+    bus: Bus,
     actors: Vec<ActorInfo>,
-    cook_names: Vec<Rc<String>>,
-    service_ms: Vec<u64>,
-    assistant_manager: ActorId,
-    cashier: ActorId,
+    cooks: usize,
     alarm_clock: ActorId,
     printer: ActorId,
     store: Store,
-    trace: ChunkedLog<PackedRecord>,
+    trace: Trace,
     faults: Vec<FaultRecord>,
+    printed: Vec<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
     st: Volatile,
     loads: Vec<CookLoad>,
     targets: Vec<ActorId>,
     out: Outbox,
-    started: Outbox,
 }
 
 /// What the dispatcher sees of each of the `cooks` cooks.
@@ -267,57 +198,55 @@ impl World {
             }
         }
         let mut actors = Vec::new();
-        let mut add = |name: String, kind: ActorKind| {
+        let mut state = Vec::new();
+        let mut add = |name: String, kind: ActorKind, actor: Actor| {
             let id = actors.len() as ActorId;
             actors.push(ActorInfo { name, kind, id });
+            state.push(actor);
             id
         };
-        add("waiter".into(), ActorKind::Waiter);
-        add("house".into(), ActorKind::House);
-        add("dispatcher".into(), ActorKind::Dispatcher);
+        add("waiter".into(), ActorKind::Waiter, Actor::Waiter);
+        add("house".into(), ActorKind::House, Actor::House(House::new()));
+        add("dispatcher".into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
         for (i, c) in cfg.cooks.iter().enumerate() {
-            add(c.name.trim().to_string(), ActorKind::Cook(i as u16));
+            let name = c.name.trim().to_string();
+            let cook = Cook { name: Rc::new(name.clone()), ms: c.ms };
+            add(name, ActorKind::Cook(i as u16), Actor::Cook(cook));
         }
-        let assistant_manager = add("assistant manager".into(), ActorKind::AssistantManager);
-        let cashier = add("cashier".into(), ActorKind::Cashier);
-        let alarm_clock = add("alarm clock".into(), ActorKind::AlarmClock);
-        let printer = add("printer".into(), ActorKind::Printer);
+        add(
+            "assistant manager".into(),
+            ActorKind::AssistantManager,
+            Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
+        );
+        add("cashier".into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
+        let alarm_clock = add("alarm clock".into(), ActorKind::AlarmClock, Actor::AlarmClock);
+        let printer = add("printer".into(), ActorKind::Printer, Actor::Printer);
         let n = actors.len();
-        let mut service_ms = vec![0; n];
-        for (i, c) in cfg.cooks.iter().enumerate() {
-            service_ms[FIRST_COOK as usize + i] = c.ms;
-        }
-        service_ms[assistant_manager as usize] = cfg.assistant_manager_ms;
-        service_ms[cashier as usize] = cfg.cashier_ms;
 
+        let wiring = Wiring::of(cfg.architecture);
         let mut bus = Bus::new();
-        bus.subscribe_type(MessageType::OrderPlaced, HOUSE);
-        bus.subscribe_type(MessageType::CookFood, DISPATCHER);
-        bus.subscribe_type(MessageType::PriceOrder, assistant_manager);
-        bus.subscribe_type(MessageType::TakePayment, cashier);
-        bus.subscribe_type(MessageType::PublishAt, alarm_clock);
-        bus.subscribe_type(MessageType::OrderCompleted, printer);
+        for sub in &wiring.subscriptions {
+            for a in actors.iter().filter(|a| a.kind.role() == sub.role) {
+                bus.subscribe_type(sub.message_type, a.id, sub.customers);
+            }
+        }
 
-        let store = Store::new();
         let st = Volatile {
             now: 0,
             steps: 0,
+            outputs: 0,
             faults_len: 0,
+            printed_len: 0,
             mail: vec![VecDeque::new(); n],
             requests: VecDeque::new(),
             busy_until: vec![0; n],
             handled: vec![0; n],
-            pending: BinaryHeap::new(),
-            parked: Vec::new(),
-            free_slots: Vec::new(),
-            next_pending: 0,
+            scheduler: Scheduler::default(),
             next_mail: 0,
             next_scheduled: 0,
-            bus,
-            house: House::new(),
+            actors: state,
             order_rng: Rng::stream(cfg.seed, ORDER_STREAM),
             fault_rng: Rng::stream(cfg.seed, FAULT_STREAM),
-            rotation: 0,
             version: cfg.process_version,
             next_input: 0,
             stats: Stats::new(cfg.cooks.len(), n),
@@ -325,24 +254,23 @@ impl World {
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
-            cook_names: cfg.cooks.iter().map(|c| Rc::new(c.name.trim().to_string())).collect(),
+            store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
+            cooks: cfg.cooks.len(),
             cfg,
+            wiring,
+            bus,
             actors,
-            service_ms,
-            assistant_manager,
-            cashier,
             alarm_clock,
             printer,
-            store,
-            trace: ChunkedLog::default(),
+            trace: Trace::default(),
             faults: Vec::new(),
+            printed: Vec::new(),
             samples: Samples { actors: n, ..Samples::default() },
             inputs,
             st,
             loads: Vec::new(),
             targets: Vec::new(),
             out: Outbox::new(),
-            started: Outbox::new(),
         };
         world.apply_due_inputs();
         Ok(world)
@@ -360,14 +288,14 @@ impl World {
         self.params
     }
 
+    /// Who hears what, and what each worker answers.
+    pub fn wiring(&self) -> &Wiring {
+        &self.wiring
+    }
+
     /// The actors, in floor order.
     pub fn actors(&self) -> &[ActorInfo] {
         &self.actors
-    }
-
-    /// The actor id of a cook's name.
-    pub fn cook_index(&self, name: &str) -> Option<usize> {
-        self.cook_names.iter().position(|c| c.as_str() == name)
     }
 
     /// The event store, up to the current step.
@@ -395,12 +323,50 @@ impl World {
         if step == 0 || step > self.st.steps {
             return None;
         }
-        self.trace.get(step - 1).map(|r| r.unpack())
+        self.trace.get(step - 1)
+    }
+
+    /// What step `step` (1-based, done by the current step) decided, in order: each
+    /// output with the envelope, once it is known (published, or waiting to be).
+    pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<&Envelope>)> {
+        let Some(rec) = self.trace_record(step) else {
+            return Vec::new();
+        };
+        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
+        let pending = self.st.scheduler.pending();
+        (start..rec.outputs_end)
+            .filter_map(|k| {
+                let mut out = self.trace.output(k as usize)?;
+                let published = out.seq < ABSORBED && (out.seq as usize) < self.store.len();
+                let env = if out.handed_to.is_some() || published {
+                    self.store.get(out.seq as usize)
+                } else {
+                    if out.seq < ABSORBED {
+                        out.seq = NOT_PUBLISHED;
+                    }
+                    pending.iter().find(|(_, p)| p.output == k).map(|(_, p)| &p.env)
+                };
+                Some((out, env))
+            })
+            .collect()
     }
 
     /// Faults up to the current step.
     pub fn faults(&self) -> &[FaultRecord] {
         &self.faults[..self.st.faults_len]
+    }
+
+    /// Receipts the printer printed up to the current step.
+    pub fn receipts(&self) -> Vec<Receipt> {
+        self.printed[..self.st.printed_len]
+            .iter()
+            .map(|p| Receipt {
+                order: self.store.order_no(&p.correlation_id).unwrap_or(0),
+                correlation_id: p.correlation_id,
+                at_ms: p.at_ms,
+                document: p.document.clone(),
+            })
+            .collect()
     }
 
     /// Counters at the current step.
@@ -432,6 +398,12 @@ impl World {
         }
     }
 
+    /// The store positions of the messages waiting in `actor`'s mailbox, head first,
+    /// with when each entered it (a mail number, increasing) and its copy.
+    pub fn mailbox(&self, actor: ActorId) -> Vec<(u32, u8)> {
+        self.st.mail.get(actor as usize).map_or_else(Vec::new, |m| m.iter().map(|m| (m.seq, m.copy)).collect())
+    }
+
     /// Until when `actor` is busy.
     pub fn busy_until(&self, actor: ActorId) -> u64 {
         self.st.busy_until[actor as usize]
@@ -442,40 +414,23 @@ impl World {
         self.st.handled[actor as usize]
     }
 
-    /// Live process managers in the house.
+    /// Live process managers in the house (orders with something still owed).
     pub fn live_processes(&self) -> usize {
-        self.st.house.live()
+        match &self.st.actors[HOUSE as usize] {
+            Actor::House(house) => house.live(),
+            _ => 0,
+        }
     }
 
-    /// The house (which orders are live, on which flow).
-    pub fn house(&self) -> &House {
-        &self.st.house
+    /// Messages decided but not yet published (alarms included): `(due time, envelope,
+    /// publisher)`, earliest first.
+    pub fn pending(&self) -> Vec<(u64, &Envelope, ActorId)> {
+        self.st.scheduler.pending().into_iter().map(|(at, p)| (at, &p.env, p.publisher)).collect()
     }
 
     /// Messages decided but not yet published, by publisher (alarms included).
     pub fn pending_from(&self, actor: ActorId) -> usize {
-        self.st.parked.iter().filter(|p| p.as_ref().is_some_and(|(_, a)| *a == actor)).count()
-    }
-
-    /// Messages decided in answer to message `cause` and not yet published:
-    /// `(publish time, envelope)`.
-    pub fn pending_answers(&self, cause: Uuid) -> Vec<(u64, &Envelope)> {
-        let mut found: Vec<(u128, &Envelope)> = self
-            .st
-            .pending
-            .iter()
-            .filter_map(|due| {
-                let (env, _) = self.st.parked.get(due.slot as usize)?.as_ref()?;
-                env.answers(cause).then_some((due.key, env))
-            })
-            .collect();
-        found.sort_by_key(|&(key, _)| key);
-        found.into_iter().map(|(key, env)| ((key >> 64) as u64, env)).collect()
-    }
-
-    /// Correlation topics on the bus (one per live order).
-    pub fn correlation_topics(&self) -> usize {
-        self.st.bus.correlation_topics()
+        self.st.scheduler.pending().iter().filter(|(_, p)| p.publisher == actor).count()
     }
 
     /// The queue-length samples up to the current step, plus the interval being filled.
@@ -492,8 +447,18 @@ impl World {
     }
 
     /// Whether nothing is left to do.
-    pub fn is_idle(&mut self) -> bool {
+    pub fn is_idle(&self) -> bool {
         self.next_event_time().is_none()
+    }
+
+    /// The alarm clock's actor id.
+    pub fn alarm_clock(&self) -> ActorId {
+        self.alarm_clock
+    }
+
+    /// The printer's actor id.
+    pub fn printer(&self) -> ActorId {
+        self.printer
     }
 
     // ----- inputs ----------------------------------------------------------------------
@@ -502,7 +467,7 @@ impl World {
     /// order's correlation id.
     pub fn place_order(&mut self, dodgy: bool) -> Uuid {
         self.record_input(Action::PlaceOrder { dodgy });
-        self.st.requests.back().and_then(|r| r.correlation_id).unwrap_or_default()
+        self.st.requests.back().and_then(|(r, _)| r.correlation_id).unwrap_or_default()
     }
 
     /// New orders from now on use process `version`. Forgets any recorded future first.
@@ -522,7 +487,12 @@ impl World {
     pub fn truncate_future(&mut self) {
         self.store.truncate_frontier();
         self.trace.truncate(self.st.steps);
+        // outputs decided before now and published in the forgotten future are pending again
+        for (_, p) in self.st.scheduler.pending() {
+            self.trace.published(p.output as usize, NOT_PUBLISHED);
+        }
         self.faults.truncate(self.st.faults_len);
+        self.printed.truncate(self.st.printed_len);
         self.samples.truncate(self.st.sampler.rows);
         self.inputs.truncate(self.st.next_input);
     }
@@ -538,7 +508,7 @@ impl World {
                 Action::PlaceOrder { dodgy } => {
                     let corr = ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index));
                     let enq = self.next_mail();
-                    self.st.requests.push_back(Request { dodgy: Some(dodgy), correlation_id: Some(corr), enq });
+                    self.st.requests.push_back((Request { dodgy: Some(dodgy), correlation_id: Some(corr) }, enq));
                     self.st.sampler.observe(WAITER as usize, self.st.requests.len());
                 }
                 Action::SetProcessVersion { version } => self.st.version = version,
@@ -584,7 +554,7 @@ impl World {
     }
 
     /// When the next thing happens (a publication, an order to take, a delivery).
-    pub fn next_event_time(&mut self) -> Option<u64> {
+    pub fn next_event_time(&self) -> Option<u64> {
         let t = self.next_flush_time().min(self.next_delivery().0);
         (t != u64::MAX).then_some(t)
     }
@@ -665,27 +635,21 @@ impl World {
     }
 
     fn next_flush_time(&self) -> u64 {
-        let pending = self.st.pending.peek().map_or(u64::MAX, |p| p.at());
-        pending.min(self.scheduled_at())
-    }
-
-    fn refresh_loads(&mut self) {
-        self.loads.clear();
-        self.loads.extend(cook_loads(&self.st, self.cook_names.len()));
+        self.st.scheduler.next_at().min(self.scheduled_at())
     }
 
     /// When `actor` could take the head of its mailbox, and that message's enqueue
     /// number (the tie-breaker); `None` if it has nothing it may take.
-    fn candidate(&mut self, actor: ActorId) -> Option<(u64, u64)> {
+    fn candidate(&self, actor: ActorId) -> Option<(u64, u64)> {
         let now = self.st.now;
         let i = actor as usize;
         if actor == WAITER {
-            let r = self.st.requests.front()?;
-            return Some((now.max(self.st.busy_until[i]), r.enq));
+            let (_, enq) = self.st.requests.front()?;
+            return Some((now.max(self.st.busy_until[i]), *enq));
         }
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
-            let loads = cook_loads(&self.st, self.cook_names.len());
+            let loads = cook_loads(&self.st, self.cooks);
             dispatch::ready_at(self.cfg.dispatch, loads, now, self.cfg.queue_limit as usize)?
         } else {
             now.max(self.st.busy_until[i])
@@ -695,7 +659,7 @@ impl World {
 
     /// The earliest delivery: `(start time, enqueue number, actor)`; the time is
     /// `u64::MAX` when there is none.
-    fn next_delivery(&mut self) -> (u64, u64, ActorId) {
+    fn next_delivery(&self) -> (u64, u64, ActorId) {
         let mut best = (u64::MAX, u64::MAX, WAITER);
         for a in 0..self.actors.len() as ActorId {
             let empty = if a == WAITER { self.st.requests.is_empty() } else { self.st.mail[a as usize].is_empty() };
@@ -727,30 +691,38 @@ impl World {
     /// Carries out the earliest publication or scheduled order.
     fn flush_one(&mut self) {
         self.tick_sampler();
-        let pending_at = self.st.pending.peek().map_or(u64::MAX, |p| p.at());
         self.targets.clear();
-        if pending_at > self.scheduled_at() {
+        if self.st.scheduler.next_at() > self.scheduled_at() {
             self.targets.push(WAITER);
             self.st.next_scheduled += 1;
             let enq = self.next_mail();
-            self.st.requests.push_back(Request { dodgy: None, correlation_id: None, enq });
+            self.st.requests.push_back((Request { dodgy: None, correlation_id: None }, enq));
             self.observe(WAITER);
             return;
         }
-        let Some(due) = self.st.pending.pop() else {
+        let Some((at, Parked { mut env, publisher, output })) = self.st.scheduler.pop() else {
             return;
         };
-        let Some((mut env, publisher)) = self.st.parked[due.slot as usize].take() else {
+        env.at_ms = at;
+        if self.store.holds(&env.id) {
+            // the idempotent store already has this message: the duplicate goes no further
+            self.st.stats.absorbed += 1;
+            self.trace.published(output as usize, ABSORBED);
             return;
-        };
-        self.st.free_slots.push(due.slot);
-        env.at_ms = due.at();
-        let cook_names = &self.cook_names;
-        self.st.stats.published(&env, |name| cook_names.iter().position(|c| c.as_str() == name));
-        self.targets.clear();
+        }
+        let cooks = &self.st.actors[FIRST_COOK as usize..FIRST_COOK as usize + self.cooks];
+        self.st
+            .stats
+            .published(&env, |name| cooks.iter().position(|a| matches!(a, Actor::Cook(c) if c.name.as_str() == name)));
         let targets = &mut self.targets;
-        self.st.bus.route(&env, |a| targets.push(a));
+        self.bus.route(&env, |a| targets.push(a));
+        if let Some(follower) = self.store.follower_of(&env) {
+            if !self.targets.contains(&follower) {
+                self.targets.push(follower);
+            }
+        }
         let seq = self.store.append(env, publisher);
+        self.trace.published(output as usize, seq);
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
             self.enqueue(actor, seq);
@@ -765,8 +737,8 @@ impl World {
         }
         let fate = faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
         let fault = match fate {
-            Fate::Dropped => Some(super::world::Fault::Drop),
-            Fate::Duplicated => Some(super::world::Fault::Duplicate),
+            Fate::Dropped => Some(Fault::Drop),
+            Fate::Duplicated => Some(Fault::Duplicate),
             Fate::Delivered => None,
         };
         if let Some(fault) = fault {
@@ -800,115 +772,141 @@ impl World {
         self.st.sampler.observe(actor as usize, len);
     }
 
-    fn schedule(&mut self, at: u64, publisher: ActorId, env: Envelope) {
-        self.st.next_pending += 1;
-        let order = self.st.next_pending;
-        let slot = match self.st.free_slots.pop() {
-            Some(slot) => {
-                self.st.parked[slot as usize] = Some((env, publisher));
-                slot
-            }
-            None => {
-                self.st.parked.push(Some((env, publisher)));
-                (self.st.parked.len() - 1) as u32
-            }
-        };
-        self.st.pending.push(Due { key: ((at as u128) << 64) | order as u128, slot });
-    }
-
-    /// Delivers the head of `actor`'s mailbox at the current time.
+    /// Delivers the head of `actor`'s mailbox at the current time: the actor's handler
+    /// runs, and the executor carries out its outbox.
     fn deliver(&mut self, actor: ActorId) -> StepOutcome {
         self.tick_sampler();
         let now = self.st.now;
         let a = actor as usize;
-        let kind = self.actors[a].kind;
         let mut outcome =
             StepOutcome { step: self.st.steps + 1, at_ms: now, actor, seq: None, copy: 0, published: 0..0 };
-
-        if kind == ActorKind::Waiter {
-            let req = self.st.requests.pop_front().expect("the waiter is chosen only with an order to take");
-            let rng = &mut self.st.order_rng;
-            let dodgy = req.dodgy.unwrap_or_else(|| rng.chance(self.cfg.dodgy));
-            let corr = req.correlation_id.unwrap_or_else(|| ids::fresh(rng));
-            let placed = waiter::take_order(rng, corr, dodgy, now);
-            self.schedule(now, WAITER, placed);
-            self.finish_step(actor, now, TAKE_ORDER, 0);
-            return outcome;
-        }
-
-        let mail = self.st.mail[a].pop_front().expect("an actor is chosen only with mail");
-        outcome.seq = Some(mail.seq);
-        outcome.copy = mail.copy;
-        let env = self.store.get(mail.seq as usize).expect("mail points into the published log").clone();
         let mut out = std::mem::take(&mut self.out);
-        let mut started = std::mem::take(&mut self.started);
         out.clear();
-        started.clear();
-        let service = match kind {
-            ActorKind::House => {
-                let ctx = HouseContext {
-                    store: &self.store,
-                    bus: &mut self.st.bus,
-                    me: HOUSE,
-                    version: self.st.version,
-                    params: self.params,
-                    cached: self.cfg.house == HouseMode::Cached,
-                };
-                self.st.house.handle(&env, mail.seq, ctx, &mut started, &mut out);
-                0
+
+        let mail = if actor == WAITER {
+            None
+        } else {
+            let mail = self.st.mail[a].pop_front().expect("an actor is chosen only with mail");
+            outcome.seq = Some(mail.seq);
+            outcome.copy = mail.copy;
+            Some(mail)
+        };
+        if actor == DISPATCHER {
+            self.loads.clear();
+            self.loads.extend(cook_loads(&self.st, self.cooks));
+        }
+        let st = &mut self.st;
+        let mut ctx = Context {
+            now,
+            me: actor,
+            store: &self.store,
+            wiring: &self.wiring,
+            cfg: &self.cfg,
+            cooks: &self.loads,
+            version: st.version,
+            params: self.params,
+            order_rng: &mut st.order_rng,
+        };
+        let (service, cause) = match mail {
+            None => {
+                let (request, _) = st.requests.pop_front().expect("the waiter is chosen only with an order to take");
+                let service = st.actors[a].handle(actors::Input::TakeOrder(request), &mut ctx, &mut out);
+                let placed = out.effects.iter().find_map(|e| match e {
+                    Effect::Start(env) => Some(env.clone()),
+                    _ => None,
+                });
+                (service, placed)
             }
-            ActorKind::Dispatcher => {
-                self.refresh_loads();
-                let limit = self.cfg.queue_limit as usize;
-                match dispatch::choose(self.cfg.dispatch, &self.loads, now, limit, &mut self.st.rotation) {
-                    Some(cook) => self.enqueue(FIRST_COOK + cook as ActorId, mail.seq),
-                    None => self.st.mail[a].push_front(mail),
-                }
-                0
+            Some(mail) => {
+                let env = self.store.get(mail.seq as usize).expect("mail points into the published log");
+                let service = st.actors[a].handle(actors::Input::Message { env, seq: mail.seq }, &mut ctx, &mut out);
+                (service, Some(env.clone()))
             }
-            ActorKind::Cook(i) => cook::handle(&self.cook_names[i as usize], self.service_ms[a], &env, now, &mut out),
-            ActorKind::AssistantManager => assistant_manager::handle(self.service_ms[a], &env, &mut out),
-            ActorKind::Cashier => {
-                let paid = self.store.stream_has(&env.correlation_id, MessageType::OrderPaid);
-                cashier::handle(self.service_ms[a], paid, &env, &mut out)
-            }
-            ActorKind::AlarmClock => alarm_clock::handle(&env, &mut out),
-            ActorKind::Printer | ActorKind::Waiter => 0,
         };
         let done = now + service;
-        let tag = kind.tag();
-        for (at, e) in
-            started.envelopes(&env, TAG_HOUSE_STARTED, 0, done).chain(out.envelopes(&env, tag, mail.copy, done))
-        {
-            self.schedule(at, actor, e);
+
+        // carry out the outbox
+        for effect in &out.effects {
+            match effect {
+                Effect::HandTo(cook) => {
+                    if let (Some(mail), Some(cause)) = (mail, &cause) {
+                        let to = FIRST_COOK + *cook as ActorId;
+                        let k = self.st.outputs as usize;
+                        self.st.outputs += 1;
+                        let handed = OutputRecord {
+                            at_ms: now,
+                            seq: mail.seq,
+                            message_type: cause.message_type(),
+                            handed_to: Some(to),
+                        };
+                        self.trace.record_output(k, handed);
+                        self.enqueue(to, mail.seq);
+                    }
+                }
+                Effect::Hold => {
+                    if let Some(mail) = mail {
+                        self.st.mail[a].push_front(mail);
+                    }
+                }
+                Effect::Follow(corr, mask) => self.store.follow(*corr, actor, *mask),
+                Effect::Print(document) => {
+                    let corr = cause.as_ref().map_or_else(Uuid::nil, |c| c.correlation_id);
+                    let printed = Printed {
+                        step: self.st.steps as u32 + 1,
+                        at_ms: now,
+                        correlation_id: corr,
+                        document: document.clone(),
+                    };
+                    if self.st.printed_len >= self.printed.len() {
+                        self.printed.push(printed);
+                    }
+                    self.st.printed_len += 1;
+                }
+                _ => {}
+            }
+        }
+        if let Some(cause) = &cause {
+            let tag = self.actors[a].kind.tag();
+            let copy = if self.cfg.idempotent_store { 0 } else { mail.map_or(0, |m| m.copy) };
+            for (at, env) in out.envelopes(cause, tag, TAG_HOUSE_STARTED, copy, done) {
+                let k = self.st.outputs;
+                self.st.outputs += 1;
+                self.trace.record_output(
+                    k as usize,
+                    OutputRecord { at_ms: at, seq: NOT_PUBLISHED, message_type: env.message_type(), handed_to: None },
+                );
+                self.st.scheduler.schedule(at, Parked { env, publisher: actor, output: k });
+            }
         }
         self.st.stats.noticed(&out.notes);
         self.out = out;
-        self.started = started;
-        self.finish_step(actor, done, mail.seq, mail.copy);
+        self.st.busy_until[a] = done;
+        self.st.handled[a] += 1;
+        let seq = mail.map_or(TAKE_ORDER, |m| m.seq);
+        self.record_step(actor, seq, mail.map_or(0, |m| m.copy));
         outcome
     }
 
-    fn finish_step(&mut self, actor: ActorId, busy_until: u64, seq: u32, copy: u8) {
-        let a = actor as usize;
-        self.st.busy_until[a] = busy_until;
-        self.st.handled[a] += 1;
-        self.record_step(actor, seq, copy);
-    }
-
     fn record_step(&mut self, actor: ActorId, seq: u32, copy: u8) {
-        let record = TraceRecord { at_ms: self.st.now, seq, log_end: self.store.len() as u32, actor, copy };
-        let record = PackedRecord::pack(record);
-        if self.st.steps >= self.trace.len() {
-            self.trace.push(record);
-        } else {
-            debug_assert_eq!(self.trace.get(self.st.steps), Some(&record), "re-execution diverged from the trace");
-        }
+        let record = TraceRecord {
+            at_ms: self.st.now,
+            seq,
+            log_end: self.store.len() as u32,
+            actor,
+            copy,
+            outputs_end: self.st.outputs,
+        };
+        self.trace.record(self.st.steps, record);
         self.st.steps += 1;
     }
 
-    /// Actor ids of the assistant manager, cashier, alarm clock and printer.
-    pub fn helpers(&self) -> [ActorId; 4] {
-        [self.assistant_manager, self.cashier, self.alarm_clock, self.printer]
+    /// Whether the process managers run the orders (the wiring has a house).
+    pub fn has_process_managers(&self) -> bool {
+        self.wiring.has_process_managers()
+    }
+
+    /// The role of actor `actor`.
+    pub fn role(&self, actor: ActorId) -> Option<Role> {
+        self.actors.get(actor as usize).map(|a| a.kind.role())
     }
 }
