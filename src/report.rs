@@ -1,12 +1,15 @@
-//! The status report of a run: what the CLI prints and the run file's `report`.
+//! The status report of a run (what the CLI prints and the run file's `report`), and the
+//! printer's receipts.
 
-use crate::message::{DropReason, MessageType};
+use crate::message::{DropReason, Message, MessageType};
+use crate::order::TAX_PERCENT;
 use crate::process::Definition;
 use crate::sim::World;
 use crate::store::IdMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use uuid::Uuid;
 
 /// Order latency, placed → completed, in simulated ms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -175,4 +178,100 @@ fn latency(world: &World) -> Option<Latency> {
     }
     times.sort_unstable();
     Some(Latency { min: times[0], median: times[times.len() / 2], max: times[times.len() - 1] })
+}
+
+/// One line of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptLine {
+    /// The dish's name on the menu.
+    pub dish: &'static str,
+    /// How many.
+    pub qty: u8,
+    /// Price of one, in cents.
+    pub price_cents: u32,
+}
+
+/// What the printer prints for a completed order: table, items, total, paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// The order's number, from 1 in the order the waiter took them.
+    pub order: u32,
+    /// The order's correlation id.
+    pub correlation_id: Uuid,
+    /// Simulated time the order completed.
+    pub at_ms: u64,
+    /// Table number.
+    pub table: u16,
+    /// What was served.
+    pub items: Vec<ReceiptLine>,
+    /// Before tax, in cents.
+    pub subtotal_cents: u32,
+    /// Tax, in cents.
+    pub tax_cents: u32,
+    /// What the customer paid, in cents.
+    pub total_cents: u32,
+    /// Whether the cashier marked the order paid.
+    pub paid: bool,
+}
+
+/// The receipts of every order completed by the world's current step, in completion order.
+/// Read from the `OrderCompleted` events of the store.
+pub fn receipts(world: &World) -> Vec<Receipt> {
+    let mut numbers: HashMap<Uuid, u32> = HashMap::new();
+    let mut out = Vec::new();
+    for env in world.store().messages() {
+        match &env.body {
+            Message::OrderPlaced { .. } => {
+                let n = numbers.len() as u32 + 1;
+                numbers.entry(env.correlation_id).or_insert(n);
+            }
+            Message::OrderCompleted { order } => out.push(Receipt {
+                order: numbers.get(&env.correlation_id).copied().unwrap_or(0),
+                correlation_id: env.correlation_id,
+                at_ms: env.at_ms,
+                table: order.table,
+                items: order
+                    .items()
+                    .iter()
+                    .map(|l| ReceiptLine { dish: l.dish().name, qty: l.qty, price_cents: l.price_cents })
+                    .collect(),
+                subtotal_cents: order.subtotal_cents,
+                tax_cents: order.tax_cents,
+                total_cents: order.total_cents,
+                paid: order.paid,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Receipt {
+    /// The receipt as the printer prints it.
+    ///
+    /// ```text
+    /// receipt · order 3 · table 7 · 950 ms
+    ///   2× meatballs             €19.00
+    ///   subtotal                 €19.00
+    ///   tax 20 %                  €3.80
+    ///   total                    €22.80
+    ///   PAID
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(t, "receipt · order {} · table {} · {} ms", self.order, self.table, self.at_ms);
+        for l in &self.items {
+            let _ =
+                writeln!(t, "  {:<22} {:>9}", format!("{}× {}", l.qty, l.dish), euros(l.price_cents * l.qty as u32));
+        }
+        let _ = writeln!(t, "  {:<22} {:>9}", "subtotal", euros(self.subtotal_cents));
+        let _ = writeln!(t, "  {:<22} {:>9}", format!("tax {TAX_PERCENT} %"), euros(self.tax_cents));
+        let _ = writeln!(t, "  {:<22} {:>9}", "total", euros(self.total_cents));
+        let _ = writeln!(t, "  {}", if self.paid { "PAID" } else { "NOT PAID" });
+        t
+    }
+}
+
+fn euros(cents: u32) -> String {
+    format!("€{}.{:02}", cents / 100, cents % 100)
 }
