@@ -41,27 +41,24 @@ fn simulate(run: &Run) -> ExitCode {
         };
         return emit(&text, ExitCode::SUCCESS);
     }
-    let mut text = match run.format {
-        Format::Text => Report::of(&world).to_text(),
-        Format::Json if run.receipts => String::new(),
-        Format::Json => run_file::export(&world, None) + "\n",
-    };
-    if run.receipts {
-        let receipts = report::receipts(&world);
-        match run.format {
-            Format::Text => {
-                text.push_str(&format!("\nreceipts ({})\n", receipts.len()));
-                for r in &receipts {
-                    text.push('\n');
-                    text.push_str(&r.to_text());
-                }
+    let text = match (run.format, run.receipts) {
+        (Format::Text, false) => Report::of(&world).to_text(),
+        (Format::Json, false) => run_file::export(&world, None) + "\n",
+        (Format::Text, true) => {
+            let receipts = report::receipts(&world);
+            let mut text = Report::of(&world).to_text();
+            text += &format!("\nreceipts ({})\n", receipts.len());
+            for r in &receipts {
+                text += "\n";
+                text += &r.to_text();
             }
-            Format::Json => {
-                text = serde_json::to_string_pretty(&receipts).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-                text.push('\n');
-            }
+            text
         }
-    }
+        (Format::Json, true) => {
+            let receipts = report::receipts(&world);
+            serde_json::to_string_pretty(&receipts).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+        }
+    };
     emit(&text, ExitCode::SUCCESS)
 }
 

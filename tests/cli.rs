@@ -248,7 +248,10 @@ fn check_exits_1_with_the_first_difference_of_a_tampered_history() {
 fn check_exits_2_for_what_is_not_a_run_file() {
     let mut bad_config = run_file(&["--orders", "2"]);
     bad_config["config"]["drop"] = Value::from(3);
+    let mut bad_cook = run_file(&["--orders", "2"]);
+    bad_cook["config"]["cooks"][1]["name"] = Value::from(" House");
     let cases = [
+        scratch("check-bad-cook.json", &bad_cook.to_string()),
         scratch("check-not-json.json", "hello"),
         scratch("check-no-format.json", r#"{ "seed": 1 }"#),
         scratch("check-bad-config.json", &bad_config.to_string()),
