@@ -1,6 +1,16 @@
-//! The native command line: options of CONTRACT §1 parsed into a [`Config`].
+//! The native command line (docs/CONTRACT.md §1 and §5): the options parsed with `clap`
+//! into a [`Config`] and what to print, and the text of `--trace`.
+//!
+//! Every error is one line that starts with the option it concerns, for `main` to print
+//! after `brigade: ` and exit with status 2.
 
-use crate::scenario::{Config, Dispatch};
+use crate::message::HistoryEntry;
+use crate::scenario::{Architecture, Config, ConfigError, CookSpec, Dispatch};
+use crate::sim::World;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
+use std::fmt::Write as _;
+use uuid::Uuid;
 
 /// What the CLI prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,128 +21,390 @@ pub enum Format {
     Json,
 }
 
+/// Which order `--trace` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderRef {
+    /// Its number, counting from 1 in the order the waiter took them.
+    Number(u32),
+    /// Its correlation id, or the start of it (at least 8 hex digits), lower case.
+    Id(String),
+}
+
+/// A run to idle and what to print of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The validated config.
+    pub config: Config,
+    /// Text report or run file.
+    pub format: Format,
+    /// Print the printer's receipts after the report.
+    pub receipts: bool,
+    /// Print only this order's messages.
+    pub trace: Option<OrderRef>,
+}
+
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Run a simulation to idle and print it.
-    Run(Config, Format),
-    /// Print usage.
-    Help,
-    /// Print the version.
-    Version,
+    Run(Box<Run>),
+    /// Re-simulate the run file at this path and compare its history.
+    Check(String),
+    /// Print this help text.
+    Help(String),
+    /// Print this version line.
+    Version(String),
 }
 
-/// The usage text.
-pub const USAGE: &str = "\
-brigade — the event-sourced restaurant, simulated deterministically
+/// The options as `clap` sees them. Every config option is optional so that only the
+/// ones given override the preset or the `--config` file.
+#[derive(Parser, Debug)]
+#[command(
+    name = "brigade",
+    version,
+    about = "brigade — the event-sourced restaurant, simulated deterministically",
+    long_about = None,
+    args_override_self = true,
+    after_help = "The contract of these options and of the run file: docs/CONTRACT.md."
+)]
+struct Args {
+    /// Orders the waiter takes [default: 10]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>, allow_hyphen_values = true)]
+    orders: Option<u32>,
+    /// Simulated ms between two orders (0: all at once) [default: 0]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    interval_ms: Option<u64>,
+    /// u64 seed of the run [default: 42]
+    #[arg(long, value_name = "S", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    seed: Option<u64>,
+    /// name:ms,name:ms,… cooks and their cooking times [default: Koen:350,Guido:200,Greg:600]
+    #[arg(long, value_name = "LIST", value_parser = cooks, allow_hyphen_values = true)]
+    cooks: Option<CookList>,
+    /// round-robin | more-fair | competing [default: more-fair]
+    #[arg(long, value_name = "KIND", value_parser = dispatch, allow_hyphen_values = true)]
+    dispatch: Option<Dispatch>,
+    /// More fair: skip a cook with this many queued orders [default: 5]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>, allow_hyphen_values = true)]
+    queue_limit: Option<u32>,
+    /// Probability that a delivery to a worker is lost [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    drop: Option<f64>,
+    /// Probability that a delivery to a worker happens twice [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    duplicate: Option<f64>,
+    /// Share of customers who pay first [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    dodgy: Option<f64>,
+    /// Process definition version for new orders: 1 or 2 [default: 2]
+    #[arg(long, value_name = "V", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    process_version: Option<u8>,
+    /// process-manager | choreography | commands [default: process-manager]
+    #[arg(long, value_name = "A", value_parser = architecture, allow_hyphen_values = true)]
+    architecture: Option<Architecture>,
+    /// The store absorbs a message whose id it already holds
+    #[arg(long)]
+    idempotent_store: bool,
+    /// Start from a preset: reference, chaos, slow-cook, dodgy, rush
+    #[arg(long, value_name = "NAME", value_parser = preset, allow_hyphen_values = true)]
+    preset: Option<Config>,
+    /// Take the config from a run file or a JSON object of config keys; options given as well override it
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    config: Option<String>,
+    /// text (status report) | json (the run file) [default: text]
+    #[arg(long, value_name = "F", value_parser = format, allow_hyphen_values = true)]
+    format: Option<Format>,
+    /// After the report, the printer's receipts, one per completed order
+    #[arg(long, conflicts_with = "trace")]
+    receipts: bool,
+    /// Only one order's messages, one line each (ORDER: its number from 1, or its correlation id)
+    #[arg(long, value_name = "ORDER", value_parser = order_ref, allow_hyphen_values = true)]
+    trace: Option<OrderRef>,
+    /// Re-simulate a run file: `ok` (exit 0) or its first difference (exit 1)
+    #[arg(long, value_name = "FILE", exclusive = true, allow_hyphen_values = true)]
+    check: Option<String>,
+}
 
-usage: brigade [OPTIONS]
-
-  --orders N            orders the waiter takes                      [10]
-  --interval-ms MS      simulated ms between two orders (0: at once)  [0]
-  --seed S              u64 seed of the run                           [42]
-  --cooks LIST          name:ms,name:ms,… cooks and cooking times     [Koen:350,Guido:200,Greg:600]
-  --dispatch KIND       round-robin | more-fair | competing           [more-fair]
-  --queue-limit N       more-fair: skip a cook with this many queued  [5]
-  --drop P              probability a delivery to a worker is lost    [0]
-  --duplicate P         probability a delivery to a worker is doubled [0]
-  --dodgy P             share of customers who pay first              [0]
-  --process-version V   process definition version for orders (1, 2)  [2]
-  --preset NAME         start from a preset: reference, chaos, slow-cook, dodgy, rush
-  --format F            text (status report) | json (the run file)    [text]
-  -h, --help            this text
-  -V, --version         the version
-";
-
-/// Parses the arguments after the program name. The error is one line naming the option.
+/// Parses the arguments after the program name (reading the `--config` file, if any).
+/// The error is one line that starts with the option it concerns.
 ///
 /// ```
 /// use brigade::cli::{parse, Command};
-/// let args = ["--orders", "3", "--drop=0.1"].map(String::from);
-/// let Ok(Command::Run(cfg, _)) = parse(&args) else { panic!() };
-/// assert_eq!((cfg.orders, cfg.drop), (3, 0.1));
+/// let args = ["--orders", "3", "--drop=0.1", "--idempotent-store"].map(String::from);
+/// let Ok(Command::Run(run)) = parse(&args) else { panic!() };
+/// assert_eq!((run.config.orders, run.config.drop, run.config.idempotent_store), (3, 0.1, true));
 /// assert!(parse(&["--drop".into(), "2".into()]).unwrap_err().starts_with("--drop"));
 /// ```
 pub fn parse(args: &[String]) -> Result<Command, String> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            _ => {}
-        }
-        if !arg.starts_with("--") {
-            return Err(format!("{arg}: unexpected argument (options start with --; see --help)"));
-        }
-        let (name, value) = match arg.split_once('=') {
-            Some((n, v)) => (n.to_string(), v.to_string()),
-            None => {
-                i += 1;
-                let value = args.get(i).ok_or_else(|| format!("{arg}: a value is missing"))?;
-                (arg.clone(), value.clone())
-            }
-        };
-        pairs.push((name, value));
-        i += 1;
-    }
-
-    let mut cfg = match pairs.iter().rev().find(|(n, _)| n == "--preset") {
-        Some((_, name)) => {
-            Config::presets().into_iter().find(|(p, _, _)| p == name).map(|(_, _, c)| c).ok_or_else(|| {
-                format!("--preset: unknown preset {name:?} (reference, chaos, slow-cook, dodgy, rush)")
-            })?
-        }
-        None => Config::default(),
-    };
-    let mut format = Format::Text;
-    for (name, value) in &pairs {
-        let v = value.trim();
-        match name.as_str() {
-            "--preset" => {}
-            "--orders" => cfg.orders = whole(name, v)?,
-            "--interval-ms" => cfg.interval_ms = whole(name, v)?,
-            "--seed" => cfg.seed = whole(name, v)?,
-            "--queue-limit" => cfg.queue_limit = whole(name, v)?,
-            "--process-version" => cfg.process_version = whole(name, v)?,
-            "--cooks" => cfg.cooks = Config::parse_cooks(v).map_err(|e| format!("{name}: {e}"))?,
-            "--dispatch" => {
-                cfg.dispatch = Dispatch::from_name(v)
-                    .ok_or_else(|| format!("{name}: unknown kind {v:?} (round-robin, more-fair, competing)"))?
-            }
-            "--drop" => cfg.drop = probability(name, v)?,
-            "--duplicate" => cfg.duplicate = probability(name, v)?,
-            "--dodgy" => cfg.dodgy = probability(name, v)?,
-            "--format" => {
-                format = match v {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    _ => return Err(format!("{name}: unknown format {v:?} (text, json)")),
+    let argv = std::iter::once("brigade".to_string()).chain(args.iter().cloned());
+    let a = match Args::try_parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    Ok(Command::Help(e.render().to_string()))
                 }
+                ErrorKind::DisplayVersion => Ok(Command::Version(e.render().to_string())),
+                _ => Err(one_line(&e)),
             }
-            _ => return Err(format!("{name}: unknown option (see --help)")),
+        }
+    };
+    if let Some(path) = a.check {
+        return Ok(Command::Check(path));
+    }
+    let base = a.preset.unwrap_or_default();
+    let mut cfg = match &a.config {
+        Some(path) => config_file(path, base).map_err(|e| format!("--config: {path}: {e}"))?,
+        None => base,
+    };
+    if let Some(v) = a.orders {
+        cfg.orders = v;
+    }
+    if let Some(v) = a.interval_ms {
+        cfg.interval_ms = v;
+    }
+    if let Some(v) = a.seed {
+        cfg.seed = v;
+    }
+    if let Some(CookList(v)) = a.cooks {
+        cfg.cooks = v;
+    }
+    if let Some(v) = a.dispatch {
+        cfg.dispatch = v;
+    }
+    if let Some(v) = a.queue_limit {
+        cfg.queue_limit = v;
+    }
+    if let Some(v) = a.drop {
+        cfg.drop = v;
+    }
+    if let Some(v) = a.duplicate {
+        cfg.duplicate = v;
+    }
+    if let Some(v) = a.dodgy {
+        cfg.dodgy = v;
+    }
+    if let Some(v) = a.process_version {
+        cfg.process_version = v;
+    }
+    if let Some(v) = a.architecture {
+        cfg.architecture = v;
+    }
+    if a.idempotent_store {
+        cfg.idempotent_store = true;
+    }
+    cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
+    Ok(Command::Run(Box::new(Run {
+        config: cfg,
+        format: a.format.unwrap_or(Format::Text),
+        receipts: a.receipts,
+        trace: a.trace,
+    })))
+}
+
+/// The option that sets a config key, or `--config` for keys no option sets.
+fn option_of(e: &ConfigError) -> String {
+    let flag = format!("--{}", e.field.replace('_', "-"));
+    let known = Args::command().get_arguments().any(|a| a.get_long().is_some_and(|l| flag[2..] == *l));
+    if known {
+        flag
+    } else {
+        "--config".to_string()
+    }
+}
+
+/// A clap error as one line that starts with the option (or the stray word) it is about.
+fn one_line(e: &clap::Error) -> String {
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.first().cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    // clap names an option `--drop <P>`; a stray `--name=value` is named whole.
+    let option = arg.split([' ', '=']).next().unwrap_or_default().to_string();
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    match e.kind() {
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map_or_else(|| "invalid value".to_string(), |s| s.to_string());
+            format!("{option}: {why}")
+        }
+        ErrorKind::InvalidValue if value.as_deref().is_none_or(str::is_empty) => {
+            format!("{option}: a value is missing")
+        }
+        ErrorKind::UnknownArgument if option.starts_with('-') => format!("{option}: unknown option (see --help)"),
+        ErrorKind::UnknownArgument => {
+            format!("{option}: unexpected argument (options start with --; see --help)")
+        }
+        ErrorKind::ArgumentConflict => {
+            let other = match e.get(ContextKind::PriorArg) {
+                Some(ContextValue::String(s)) => s.split(' ').next().unwrap_or_default().to_string(),
+                Some(ContextValue::Strings(v)) => {
+                    v.iter().map(|s| s.split(' ').next().unwrap_or_default()).collect::<Vec<_>>().join(", ")
+                }
+                _ => String::new(),
+            };
+            if other.is_empty() {
+                format!("{option}: cannot be used with the other options given")
+            } else {
+                format!("{option}: cannot be used with {other}")
+            }
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ").to_string();
+            if option.is_empty() {
+                first
+            } else {
+                format!("{option}: {first}")
+            }
         }
     }
-    cfg.validate().map_err(|e| {
-        let option = match e.field.as_str() {
-            "cooks" => "--cooks".to_string(),
-            "interval_ms" => "--interval-ms".to_string(),
-            f => format!("--{}", f.replace('_', "-")),
-        };
-        format!("{option}: {}", e.message)
-    })?;
-    Ok(Command::Run(cfg, format))
 }
 
-fn whole<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{name}: expected a whole number, got {v:?}"))
+/// The config of a `--config` file: a run file's `config`, or a JSON object of config keys
+/// laid over `base` (the preset or the defaults).
+fn config_file(path: &str, base: Config) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("not JSON: {}", crate::scenario::clean_serde_error(&e.to_string())))?;
+    let Some(object) = value.as_object() else {
+        return Err("expected a run file or a JSON object of config keys".into());
+    };
+    if object.contains_key("format") {
+        return crate::run_file::parse(&text).map(|run| run.config).map_err(|e| e.to_string());
+    }
+    let mut merged = serde_json::to_value(&base).map_err(|e| e.to_string())?;
+    if let Some(m) = merged.as_object_mut() {
+        m.extend(object.clone());
+    }
+    let cfg: Config = serde_path_to_error::deserialize(merged).map_err(|e| ConfigError::from_serde(e).to_string())?;
+    cfg.validate().map_err(|e| e.to_string())?;
+    Ok(cfg)
 }
 
-fn probability(name: &str, v: &str) -> Result<f64, String> {
-    let p: f64 = v.parse().map_err(|_| format!("{name}: expected a probability between 0 and 1, got {v:?}"))?;
+fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
+    v.trim().parse().map_err(|_| format!("expected a whole number, got {v:?}"))
+}
+
+fn probability(v: &str) -> Result<f64, String> {
+    let p: f64 = v.trim().parse().map_err(|_| format!("expected a probability between 0 and 1, got {v:?}"))?;
     if !(0.0..=1.0).contains(&p) {
-        return Err(format!("{name}: expected a probability between 0 and 1, got {v}"));
+        return Err(format!("expected a probability between 0 and 1, got {}", v.trim()));
     }
     Ok(p)
+}
+
+/// The value of `--cooks` (a newtype, so that clap takes it as one value, not many).
+#[derive(Debug, Clone)]
+struct CookList(Vec<CookSpec>);
+
+fn cooks(v: &str) -> Result<CookList, String> {
+    Config::parse_cooks(v.trim()).map(CookList)
+}
+
+fn dispatch(v: &str) -> Result<Dispatch, String> {
+    Dispatch::from_name(v.trim()).ok_or_else(|| format!("unknown kind {v:?} (round-robin, more-fair, competing)"))
+}
+
+fn architecture(v: &str) -> Result<Architecture, String> {
+    Architecture::from_name(v.trim())
+        .ok_or_else(|| format!("unknown architecture {v:?} (process-manager, choreography, commands)"))
+}
+
+fn preset(v: &str) -> Result<Config, String> {
+    let presets = Config::presets();
+    let names: Vec<&str> = presets.iter().map(|(n, _, _)| *n).collect();
+    presets
+        .iter()
+        .find(|(n, _, _)| *n == v.trim())
+        .map(|(_, _, c)| c.clone())
+        .ok_or_else(|| format!("unknown preset {v:?} ({})", names.join(", ")))
+}
+
+fn format(v: &str) -> Result<Format, String> {
+    match v.trim() {
+        "text" => Ok(Format::Text),
+        "json" => Ok(Format::Json),
+        _ => Err(format!("unknown format {v:?} (text, json)")),
+    }
+}
+
+fn order_ref(v: &str) -> Result<OrderRef, String> {
+    let v = v.trim();
+    let id = v.to_ascii_lowercase();
+    // Eight digits or more cannot be an order number (at most MAX_ORDERS): an id's start.
+    if id.len() >= 8 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Ok(OrderRef::Id(id));
+    }
+    match v.parse::<u32>() {
+        Ok(0) => Err("orders are numbered from 1".into()),
+        Ok(n) => Ok(OrderRef::Number(n)),
+        Err(_) => {
+            Err(format!("expected an order number from 1 or a correlation id (at least its first 8 digits), got {v:?}"))
+        }
+    }
+}
+
+/// The correlation id and number of the order `r` names in `world`, or why there is none.
+pub fn find_order(world: &World, r: &OrderRef) -> Result<(Uuid, u32), String> {
+    let orders: Vec<Uuid> = world
+        .store()
+        .messages()
+        .filter(|m| m.message_type() == crate::message::MessageType::OrderPlaced)
+        .map(|m| m.correlation_id)
+        .collect();
+    match r {
+        OrderRef::Number(n) => orders
+            .get(*n as usize - 1)
+            .map(|id| (*id, *n))
+            .ok_or_else(|| format!("no order {n} (the run has {} orders)", orders.len())),
+        OrderRef::Id(prefix) => {
+            let found: Vec<usize> = (0..orders.len())
+                .filter(|&i| orders[i].hyphenated().to_string().starts_with(prefix.as_str()))
+                .collect();
+            match found[..] {
+                [i] => Ok((orders[i], i as u32 + 1)),
+                [] => Err(format!("no order has correlation id {prefix}")),
+                _ => Err(format!("{} orders have a correlation id starting with {prefix}", found.len())),
+            }
+        }
+    }
+}
+
+/// One order's messages, one line each in publish order: seq, time, type, id, cause and a
+/// summary (ids shortened to their first 8 digits; `--format json` has them whole).
+pub fn trace_text(world: &World, correlation_id: Uuid, number: u32) -> String {
+    let messages: Vec<(usize, &crate::message::Envelope)> =
+        world.store().messages().enumerate().filter(|(_, m)| m.correlation_id == correlation_id).collect();
+    let mut t = String::new();
+    let _ = writeln!(t, "order {number} ({correlation_id}): {} messages", messages.len());
+    let _ = writeln!(t, "{:>7} {:>8}  {:<16} {:<8}  {:<8}  summary", "seq", "at_ms", "type", "id", "cause");
+    for (seq, m) in messages {
+        let short = |id: Uuid| id.simple().to_string()[..8].to_string();
+        let cause = m.causation().map_or("-".to_string(), short);
+        let _ = writeln!(
+            t,
+            "{seq:>7} {:>8}  {:<16} {:<8}  {:<8}  {}",
+            m.at_ms,
+            m.message_type().name(),
+            short(m.id),
+            cause,
+            m.body.summary()
+        );
+    }
+    t
+}
+
+/// One order's messages as the run file writes them (a JSON array, ids whole).
+pub fn trace_json(world: &World, correlation_id: Uuid) -> String {
+    let entries: Vec<HistoryEntry<'_>> = world
+        .store()
+        .messages()
+        .enumerate()
+        .filter(|(_, m)| m.correlation_id == correlation_id)
+        .map(|(seq, m)| HistoryEntry::new(seq as u32, m))
+        .collect();
+    serde_json::to_string_pretty(&entries).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }

@@ -16,6 +16,7 @@
 
 pub mod actors;
 pub mod bus;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod dispatch;
 pub mod faults;

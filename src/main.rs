@@ -1,44 +1,96 @@
-//! The `brigade` command: runs one simulation to idle and prints its report or run file.
+//! The `brigade` command: runs one simulation to idle and prints its report, run file,
+//! receipts or one order's trace; or checks a run file (docs/CONTRACT.md §1 and §5).
+//!
+//! Exit status: 0 done, 1 a `--check` mismatch or stdout could not be written, 2 bad input.
 
-use brigade::cli::{self, Command, Format};
-use brigade::report::Report;
-use brigade::run_file;
+use brigade::cli::{self, Command, Format, Run};
+use brigade::report::{self, Report};
+use brigade::run_file::{self, ImportError};
 use brigade::sim::World;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (cfg, format) = match cli::parse(&args) {
-        Ok(Command::Run(cfg, format)) => (cfg, format),
-        Ok(Command::Help) => {
-            print!("{}", cli::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Version) => {
-            println!("brigade {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("brigade: {message}");
-            return ExitCode::from(2);
-        }
+    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+        Ok(args) => args,
+        Err(bad) => return fail(&format!("{}: not valid UTF-8", bad.to_string_lossy())),
     };
-    let mut world = match World::new(cfg) {
+    match cli::parse(&args) {
+        Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
+        Ok(Command::Check(path)) => check(&path),
+        Ok(Command::Run(run)) => simulate(&run),
+        Err(message) => fail(&message),
+    }
+}
+
+/// Runs the config to idle and prints what `run` asks for.
+fn simulate(run: &Run) -> ExitCode {
+    let mut world = match World::new(run.config.clone()) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("brigade: --{}: {}", e.field.replace('_', "-"), e.message);
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&format!("--{}: {}", e.field.replace('_', "-"), e.message)),
     };
     world.run_to_idle();
-    let text = match format {
-        Format::Text => Report::of(&world).to_text(),
-        Format::Json => run_file::export(&world, None) + "\n",
-    };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
-        return ExitCode::from(1);
+    if let Some(order) = &run.trace {
+        let (id, number) = match cli::find_order(&world, order) {
+            Ok(found) => found,
+            Err(e) => return fail(&format!("--trace: {e}")),
+        };
+        let text = match run.format {
+            Format::Text => cli::trace_text(&world, id, number),
+            Format::Json => cli::trace_json(&world, id),
+        };
+        return emit(&text, ExitCode::SUCCESS);
     }
-    ExitCode::SUCCESS
+    let text = match (run.format, run.receipts) {
+        (Format::Text, false) => Report::of(&world).to_text(),
+        (Format::Json, false) => run_file::export(&world, None) + "\n",
+        (Format::Text, true) => {
+            let receipts = report::receipts(&world);
+            let mut text = Report::of(&world).to_text();
+            text += &format!("\nreceipts ({})\n", receipts.len());
+            for r in &receipts {
+                text += "\n";
+                text += &r.to_text();
+            }
+            text
+        }
+        (Format::Json, true) => {
+            let receipts = report::receipts(&world);
+            serde_json::to_string_pretty(&receipts).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+        }
+    };
+    emit(&text, ExitCode::SUCCESS)
+}
+
+/// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it
+/// does not, 2 when the file is not a valid run file.
+fn check(path: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("--check: {path}: {e}")),
+    };
+    match run_file::import(&text) {
+        Ok(_) => emit("ok\n", ExitCode::SUCCESS),
+        Err(e @ ImportError::Mismatch(_)) => emit(&format!("{path}: {e}\n"), ExitCode::from(1)),
+        Err(e) => fail(&format!("--check: {path}: {e}")),
+    }
+}
+
+/// Writes `text` to stdout and exits with `code`; a write failure (a full disk, a closed
+/// pipe) exits 1 with one line on stderr.
+fn emit(text: &str, code: ExitCode) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "brigade: cannot write to stdout: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Bad input: one line on stderr, exit 2.
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "brigade: {message}");
+    ExitCode::from(2)
 }

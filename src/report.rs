@@ -1,5 +1,7 @@
-//! The status report of a run: what the CLI prints and the run file's `report`.
+//! The status report of a run (what the CLI prints and the run file's `report`), and the
+//! printer's receipts.
 
+pub use crate::actors::printer::{Receipt, ReceiptLine};
 use crate::message::{DropReason, MessageType, RejectReason};
 use crate::process::Definition;
 use crate::sim::World;
@@ -256,4 +258,9 @@ fn latency(world: &World) -> Option<Latency> {
     }
     times.sort_unstable();
     Some(Latency { min: times[0], median: times[times.len() / 2], max: times[times.len() - 1] })
+}
+
+/// The receipts the printer printed by the world's current step, in printing order.
+pub fn receipts(world: &World) -> Vec<Receipt> {
+    world.receipts()
 }

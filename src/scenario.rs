@@ -219,6 +219,32 @@ impl ConfigError {
     }
 }
 
+/// The names of the floor's workers besides the cooks, in lower case. A cook may not take
+/// one of them (compared ignoring case and surrounding spaces): the report, the page and
+/// the trace name actors by name.
+pub const WORKER_NAMES: [&str; 7] =
+    ["waiter", "dispatcher", "house", "assistant manager", "cashier", "printer", "alarm clock"];
+
+/// Whether a character is one that must not appear in a name: control characters, line and
+/// paragraph separators, spaces other than U+0020, and invisible format characters
+/// (zero-width spaces and joiners, bidirectional controls, the byte-order mark, soft
+/// hyphen, fillers, variation selectors and tags).
+///
+/// ```
+/// use brigade::scenario::invisible;
+/// assert!(invisible('\u{200B}') && invisible('\u{FEFF}') && invisible('\u{202E}') && invisible('\t'));
+/// assert!(!invisible('é') && !invisible(' ') && !invisible('語'));
+/// ```
+pub fn invisible(ch: char) -> bool {
+    ch.is_control()
+        || (ch.is_whitespace() && ch != ' ')
+        || matches!(ch as u32,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+            | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF)
+}
+
 /// Largest number of orders a run may have (keeps memory bounded).
 pub const MAX_ORDERS: u32 = 1_000_000;
 /// Largest number of cooks.
@@ -252,17 +278,28 @@ impl Config {
             if name.is_empty() {
                 return Err(bad("cooks", format!("cook {} has an empty name", i + 1)));
             }
-            if name.chars().count() > 24 || name.chars().any(|ch| ch.is_control() || ch == ',' || ch == ':') {
+            if let Some(ch) = name.chars().find(|&ch| invisible(ch)) {
                 return Err(bad(
                     "cooks",
-                    format!("cook name {name:?} must be 1-24 characters without ',' ':' or control characters"),
+                    format!("cook name {name:?} holds an invisible or control character (U+{:04X})", ch as u32),
                 ));
+            }
+            if name.chars().count() > 24 || name.chars().any(|ch| ch == ',' || ch == ':') {
+                return Err(bad("cooks", format!("cook name {name:?} must be 1-24 characters without ',' or ':'")));
+            }
+            let key = name.to_lowercase();
+            if let Some(worker) = WORKER_NAMES.iter().find(|w| **w == key) {
+                return Err(bad("cooks", format!("cook name {name:?} is the {worker}'s name; choose another")));
             }
             if c.ms == 0 || c.ms > 600_000 {
                 return Err(bad("cooks", format!("cook {name:?}: cooking time must be 1..=600000 ms, got {}", c.ms)));
             }
-            if self.cooks[..i].iter().any(|o| o.name.trim() == name) {
-                return Err(bad("cooks", format!("cook name {name:?} appears twice")));
+            if let Some(other) = self.cooks[..i].iter().find(|o| o.name.trim().to_lowercase() == key) {
+                return Err(if other.name.trim() == name {
+                    bad("cooks", format!("cook name {name:?} appears twice"))
+                } else {
+                    bad("cooks", format!("cook names {:?} and {name:?} differ only in case", other.name.trim()))
+                });
             }
         }
         if self.queue_limit == 0 || self.queue_limit > 10_000 {
@@ -390,6 +427,12 @@ mod tests {
             ("cooks", Config { cooks: vec![cook("A", 0)], ..Config::default() }),
             ("cooks", Config { cooks: vec![cook("A", 1), cook("A", 2)], ..Config::default() }),
             ("cooks", Config { cooks: vec![cook(" ", 1)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("Koen", 1), cook(" kOEN ", 2)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("Cashier", 1)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook(" Assistant Manager", 1)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("Ko\u{200B}en", 1)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("\u{FEFF}Koen", 1)], ..Config::default() }),
+            ("cooks", Config { cooks: vec![cook("Koen\u{202E}", 1)], ..Config::default() }),
             ("duplicate", Config { duplicate: -0.1, ..Config::default() }),
             ("dodgy", Config { dodgy: f64::NAN, ..Config::default() }),
             ("process_version", Config { process_version: 3, ..Config::default() }),

@@ -1,20 +1,55 @@
-//! The `brigade` command as a user runs it.
+//! The `brigade` command as a user runs it (docs/CONTRACT.md §1 and §5).
 
-use std::process::{Command, Output};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 
 fn brigade(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_brigade")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
 }
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// The run file of a run with these options.
+fn run_file(args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let o = brigade(&all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("the run file is JSON")
+}
+
+/// A file in cargo's scratch folder for integration tests, named after the test.
+fn scratch(name: &str, text: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    std::fs::write(&path, text).expect("the scratch file is written");
+    path.to_string_lossy().into_owned()
+}
+
+/// Asserts a refusal: status 2, nothing on stdout, one line on stderr starting with
+/// `brigade: {option}`.
+#[track_caller]
+fn assert_refused(args: &[&str], option: &str) -> String {
+    let o = brigade(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with(&format!("brigade: {option}")), "{args:?}: {err}");
+    assert!(o.stdout.is_empty(), "{args:?}");
+    err
+}
+
 #[test]
 fn the_report_names_cooks_outcomes_peaks_and_latency() {
     let o = brigade(&["--orders", "10"]);
     assert!(o.status.success());
-    let text = String::from_utf8(o.stdout).unwrap();
+    let text = stdout(&o);
     assert!(text.starts_with("brigade: 10 orders, 10 completed, 0 dropped"), "{text}");
     for needle in ["Koen", "Guido", "Greg", "peak queue length", "latency placed → completed", "median"] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
@@ -27,7 +62,7 @@ fn json_is_the_run_file_and_deterministic() {
     let b = brigade(&["--format=json", "--orders=5", "--drop=0.2", "--seed=9"]);
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
-    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let v: Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(v["format"], "brigade-run");
     assert_eq!(v["version"], 1);
     assert_eq!(v["config"]["seed"], 9);
@@ -61,17 +96,19 @@ fn every_kind_of_bad_value_exits_2_with_one_line_naming_the_option() {
         (&["--process-version", "3"], "--process-version"),
         (&["--queue-limit", "0"], "--queue-limit"),
         (&["--preset", "nope"], "--preset"),
+        (&["--architecture", "microservices"], "--architecture"),
+        (&["--idempotent-store=yes"], "--idempotent-store"),
+        (&["--trace", "0"], "--trace"),
+        (&["--trace", "table-4"], "--trace"),
+        (&["--trace", "1", "--receipts"], "--trace"),
+        (&["--check", "run.json", "--orders", "3"], "--check"),
         (&["--colour", "red"], "--colour"),
+        (&["--colour=red"], "--colour"),
         (&["--orders"], "--orders"),
         (&["stray"], "stray"),
     ];
     for (args, option) in cases {
-        let o = brigade(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = stderr(&o);
-        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with(&format!("brigade: {option}")), "{args:?}: {err}");
-        assert!(o.stdout.is_empty());
+        assert_refused(args, option);
     }
 }
 
@@ -79,8 +116,350 @@ fn every_kind_of_bad_value_exits_2_with_one_line_naming_the_option() {
 fn help_and_presets() {
     let o = brigade(&["--help"]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("--interval-ms"));
+    let help = stdout(&o);
+    for option in [
+        "--orders",
+        "--interval-ms",
+        "--seed",
+        "--cooks",
+        "--dispatch",
+        "--queue-limit",
+        "--drop",
+        "--duplicate",
+        "--dodgy",
+        "--process-version",
+        "--architecture",
+        "--idempotent-store",
+        "--preset",
+        "--config",
+        "--format",
+        "--receipts",
+        "--trace",
+        "--check",
+    ] {
+        assert!(help.contains(option), "--help does not mention {option}:\n{help}");
+    }
+    let o = brigade(&["--version"]);
+    assert_eq!(stdout(&o), format!("brigade {}\n", env!("CARGO_PKG_VERSION")));
     let o = brigade(&["--preset", "slow-cook"]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("expired"));
+    assert!(stdout(&o).contains("expired"));
+}
+
+#[test]
+fn an_option_given_twice_takes_its_last_value() {
+    let v = run_file(&["--orders", "3", "--orders", "4"]);
+    assert_eq!(v["config"]["orders"], 4);
+}
+
+#[test]
+fn architecture_and_idempotent_store_reach_the_config() {
+    let v = run_file(&["--orders", "2"]);
+    assert_eq!(v["config"]["architecture"], "process-manager");
+    assert_eq!(v["config"]["idempotent_store"], false);
+    for architecture in ["process-manager", "choreography", "commands"] {
+        let v = run_file(&["--orders", "2", "--architecture", architecture, "--idempotent-store"]);
+        assert_eq!(v["config"]["architecture"], architecture);
+        assert_eq!(v["config"]["idempotent_store"], true);
+    }
+}
+
+#[test]
+fn config_from_a_run_file_re_runs_it_and_options_override_it() {
+    let original = run_file(&["--orders", "4", "--seed", "9", "--drop", "0.2", "--dispatch", "round-robin"]);
+    let path = scratch("config-run.json", &serde_json::to_string_pretty(&original).unwrap());
+    let again = run_file(&["--config", &path]);
+    assert_eq!(again["config"], original["config"]);
+    assert_eq!(again["history"], original["history"]);
+
+    let changed = run_file(&["--config", &path, "--orders", "2", "--architecture", "commands"]);
+    assert_eq!(changed["config"]["orders"], 2);
+    assert_eq!(changed["config"]["architecture"], "commands");
+    assert_eq!(changed["config"]["seed"], 9);
+    assert_eq!(changed["config"]["dispatch"], "round-robin");
+    assert_eq!(changed["config"]["drop"], 0.2);
+}
+
+#[test]
+fn config_from_a_json_object_of_keys_fills_the_rest_from_the_preset_or_defaults() {
+    let path =
+        scratch("config-keys.json", r#"{ "seed": "5", "cashier_ms": 70, "cooks": [{ "name": "Ada", "ms": 90 }] }"#);
+    let v = run_file(&["--config", &path]);
+    assert_eq!(v["config"]["seed"], 5);
+    assert_eq!(v["config"]["cashier_ms"], 70);
+    assert_eq!(v["config"]["cooks"], serde_json::json!([{ "name": "Ada", "ms": 90 }]));
+    assert_eq!(v["config"]["orders"], 10, "a key the file does not give keeps its default");
+    assert_eq!(v["report"]["per_cook"]["Ada"], 10);
+
+    let v = run_file(&["--preset", "chaos", "--config", &path, "--seed", "6"]);
+    assert_eq!(v["config"]["drop"], 0.1, "the preset fills what the file does not give");
+    assert_eq!(v["config"]["cashier_ms"], 70);
+    assert_eq!(v["config"]["seed"], 6, "an option overrides the file");
+}
+
+#[test]
+fn a_bad_config_file_exits_2_with_one_line() {
+    let missing = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-no-such-file.json");
+    let cases = [
+        (missing.to_string_lossy().into_owned(), "No such file"),
+        (scratch("config-not-json.json", "{ seed: 1"), "not JSON"),
+        (scratch("config-array.json", "[1, 2]"), "JSON object"),
+        (scratch("config-unknown-key.json", r#"{ "sed": 1 }"#), "sed"),
+        (scratch("config-bad-value.json", r#"{ "drop": 2 }"#), "drop"),
+        (scratch("config-bad-cook.json", r#"{ "cooks": [{ "name": "Printer", "ms": 9 }] }"#), "printer"),
+        (scratch("config-bad-format.json", r#"{ "format": "other", "config": {} }"#), "brigade-run"),
+    ];
+    for (path, needle) in &cases {
+        let err = assert_refused(&["--config", path], "--config");
+        assert!(err.contains(path.as_str()) && err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn check_says_ok_for_an_exported_run() {
+    let text = stdout(&brigade(&["--format", "json", "--orders", "6", "--drop", "0.2", "--seed", "4"]));
+    let path = scratch("check-ok.json", &text);
+    let o = brigade(&["--check", &path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "ok\n");
+}
+
+#[test]
+fn check_exits_1_with_the_first_difference_of_a_tampered_history() {
+    let mut v = run_file(&["--orders", "3"]);
+    v["history"][5]["at_ms"] = Value::from(99_999);
+    v["history"][9]["at_ms"] = Value::from(99_999);
+    let path = scratch("check-tampered.json", &v.to_string());
+    let o = brigade(&["--check", &path]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("message 5") && out.contains("at_ms") && out.contains("99999"), "{out}");
+
+    let mut v = run_file(&["--orders", "3"]);
+    v["history"].as_array_mut().unwrap().pop();
+    let path = scratch("check-short.json", &v.to_string());
+    let o = brigade(&["--check", &path]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("messages"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_exits_2_for_what_is_not_a_run_file() {
+    let mut bad_config = run_file(&["--orders", "2"]);
+    bad_config["config"]["drop"] = Value::from(3);
+    let mut bad_cook = run_file(&["--orders", "2"]);
+    bad_cook["config"]["cooks"][1]["name"] = Value::from(" House");
+    let cases = [
+        scratch("check-bad-cook.json", &bad_cook.to_string()),
+        scratch("check-not-json.json", "hello"),
+        scratch("check-no-format.json", r#"{ "seed": 1 }"#),
+        scratch("check-bad-config.json", &bad_config.to_string()),
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-check-missing.json").to_string_lossy().into_owned(),
+    ];
+    for path in &cases {
+        let err = assert_refused(&["--check", path], "--check");
+        assert!(err.contains(path.as_str()), "{err}");
+    }
+}
+
+#[test]
+fn trace_shows_one_orders_messages_in_publish_order() {
+    let args = ["--orders", "4", "--drop", "0.2", "--seed", "3"];
+    let v = run_file(&args);
+    let history = v["history"].as_array().unwrap();
+    let placed: Vec<&Value> = history.iter().filter(|m| m["type"] == "OrderPlaced").collect();
+    let corr = placed[1]["correlation_id"].as_str().unwrap();
+    let mine: Vec<&Value> = history.iter().filter(|m| m["correlation_id"] == corr).collect();
+
+    let mut trace_args = args.to_vec();
+    trace_args.extend(["--trace", "2"]);
+    let o = brigade(&trace_args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("order 2 ({corr}): {} messages", mine.len()));
+    assert_eq!(lines.len(), mine.len() + 2, "{text}");
+    for (line, m) in lines[2..].iter().zip(&mine) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cols[0], m["seq"].to_string(), "{line}");
+        assert_eq!(cols[1], m["at_ms"].to_string(), "{line}");
+        assert_eq!(cols[2], m["type"].as_str().unwrap(), "{line}");
+        assert_eq!(cols[3], &m["id"].as_str().unwrap()[..8], "{line}");
+        let cause = m["causation_id"].as_str().map_or("-", |c| &c[..8]);
+        assert_eq!(cols[4], cause, "{line}");
+    }
+
+    for by_id in [corr, &corr[..8], &corr.to_uppercase()] {
+        let mut id_args = args.to_vec();
+        id_args.extend(["--trace", by_id]);
+        assert_eq!(stdout(&brigade(&id_args)), text, "--trace {by_id}");
+    }
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--trace", "2", "--format", "json"]);
+    let o = brigade(&json_args);
+    let entries: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(entries.iter().collect::<Vec<_>>(), mine, "the json trace is the order's history entries, whole");
+}
+
+#[test]
+fn trace_of_an_order_the_run_does_not_have_exits_2() {
+    let err = assert_refused(&["--orders", "3", "--trace", "4"], "--trace");
+    assert!(err.contains("3 orders"), "{err}");
+    let err = assert_refused(&["--orders", "3", "--trace", "00000000-0000-0000-0000-000000000000"], "--trace");
+    assert!(err.contains("no order"), "{err}");
+    let err = assert_refused(&["--orders", "3", "--trace", "00000000"], "--trace");
+    assert!(err.contains("no order has correlation id 00000000"), "eight digits are an id's start: {err}");
+}
+
+#[test]
+fn receipts_follow_the_report_one_per_completed_order() {
+    let args = ["--preset", "slow-cook"];
+    let v = run_file(&args);
+    let completed = v["report"]["completed"].as_u64().unwrap() as usize;
+    assert!(completed > 0 && v["report"]["dropped"].as_u64().unwrap() > 0, "the case needs both outcomes");
+    let history = v["history"].as_array().unwrap();
+    let placed: Vec<&str> =
+        history.iter().filter(|m| m["type"] == "OrderPlaced").map(|m| m["correlation_id"].as_str().unwrap()).collect();
+    let done: Vec<&Value> = history.iter().filter(|m| m["type"] == "OrderCompleted").collect();
+    assert_eq!(done.len(), completed);
+
+    let o = brigade(&["--preset", "slow-cook", "--receipts", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let receipts: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(receipts.len(), completed);
+    for (r, m) in receipts.iter().zip(&done) {
+        let order = &m["order"];
+        assert_eq!(r["correlation_id"], m["correlation_id"]);
+        let number = placed.iter().position(|c| *c == m["correlation_id"]).unwrap() + 1;
+        assert_eq!(r["order"], number);
+        assert_eq!(r["at_ms"], m["at_ms"]);
+        assert_eq!(r["table"], order["table"]);
+        assert_eq!(r["total_cents"], order["total_cents"]);
+        assert_eq!(r["paid"], true);
+        let items: Vec<(Value, Value, Value)> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["dish"].clone(), l["qty"].clone(), l["price_cents"].clone()))
+            .collect();
+        let ordered: Vec<(Value, Value, Value)> = order["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["dish"].clone(), l["qty"].clone(), l["price_cents"].clone()))
+            .collect();
+        assert_eq!(items, ordered);
+    }
+
+    let report = stdout(&brigade(&args));
+    let o = brigade(&["--preset", "slow-cook", "--receipts"]);
+    let text = stdout(&o);
+    let rest = text.strip_prefix(report.as_str()).expect("the receipts come after the unchanged report");
+    assert!(rest.starts_with(&format!("\nreceipts ({completed})\n")), "{rest}");
+    assert_eq!(rest.matches("receipt · order ").count(), completed, "{rest}");
+    for r in &receipts {
+        let total = r["total_cents"].as_u64().unwrap();
+        let head = format!("receipt · order {} · table {} · {} ms", r["order"], r["table"], r["at_ms"]);
+        let block =
+            rest.split("\n\n").find(|b| b.starts_with(&head)).unwrap_or_else(|| panic!("no {head:?} in {rest}"));
+        let total_line = format!("€{}.{:02}", total / 100, total % 100);
+        assert!(block.lines().any(|l| l.starts_with("  total") && l.ends_with(&total_line)), "{block}");
+        assert!(block.trim_end().ends_with("PAID"), "{block}");
+    }
+}
+
+#[test]
+fn a_cook_may_not_share_a_name_with_a_cook_or_a_worker_nor_hide_characters() {
+    for cooks in [
+        "cashier:100,house:200",
+        "Koen:100, koen :200",
+        "Alarm Clock:100",
+        " PRINTER :100",
+        "waiter:1",
+        "dispatcher:1",
+        "assistant manager:1",
+        "Ko\u{200B}en:100",
+        "\u{FEFF}Koen:100",
+        "Koen\u{202E}:100",
+        "Ko\u{00AD}en:100",
+        "Ko\u{2060}en:100",
+    ] {
+        assert_refused(&["--cooks", cooks], "--cooks");
+    }
+    let v = run_file(&["--cooks", "Zoë:100,Cashier Bob:200,Printer2:300", "--orders", "3"]);
+    assert_eq!(v["config"]["cooks"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_write_failure_on_stdout_exits_1_with_a_message() {
+    for args in [&["--help"][..], &["--orders", "2"], &["--orders", "2", "--format", "json"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full exists on Linux");
+        let o = Command::new(env!("CARGO_BIN_EXE_brigade"))
+            .args(args)
+            .stdout(Stdio::from(full))
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.starts_with("brigade: cannot write to stdout"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// The README's reference report is what the binary prints. To refresh it after a change
+/// of the engine, run this test with `BRIGADE_BLESS=1`: it rewrites the README block.
+#[test]
+fn the_readme_reference_report_is_what_the_cli_prints() {
+    let readme_path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(readme_path).unwrap();
+    let (before, rest) = readme.split_once("<!-- REPORT -->\n").expect("README has <!-- REPORT -->");
+    let (block, after) = rest.split_once("<!-- /REPORT -->").expect("README has <!-- /REPORT -->");
+    let documented = block
+        .strip_prefix("```text\n")
+        .and_then(|b| b.strip_suffix("```\n"))
+        .expect("the REPORT block is one ```text fence");
+    let o = brigade(&[]);
+    assert!(o.status.success());
+    let actual = stdout(&o);
+    if documented == actual {
+        return;
+    }
+    if std::env::var_os("BRIGADE_BLESS").is_some() {
+        std::fs::write(readme_path, format!("{before}<!-- REPORT -->\n```text\n{actual}```\n<!-- /REPORT -->{after}"))
+            .unwrap();
+        return;
+    }
+    panic!(
+        "README.md's reference report differs from `brigade` (- README, + CLI):\n{}\n\
+         Refresh it with: BRIGADE_BLESS=1 cargo test --test cli the_readme_reference_report",
+        line_diff(documented, &actual)
+    );
+}
+
+/// A line diff (longest common subsequence): ` ` kept, `-` only in `a`, `+` only in `b`.
+fn line_diff(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out += &format!("  {}\n", a[i]);
+            (i, j) = (i + 1, j + 1);
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out += &format!("- {}\n", a[i]);
+            i += 1;
+        } else {
+            out += &format!("+ {}\n", b[j]);
+            j += 1;
+        }
+    }
+    out
 }

@@ -5,11 +5,11 @@
 use super::Context;
 use crate::message::{DropReason, Envelope, Message, MessageType};
 use crate::order::Order;
+use crate::order::TAX_PERCENT;
 use crate::outbox::{Effect, Outbox};
 use crate::wiring::Role;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::rc::Rc;
 use uuid::Uuid;
 
 /// Handles one message; the printer takes no time.
@@ -48,55 +48,87 @@ pub fn handle(msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
     0
 }
 
-/// A printed receipt.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptLine {
+    /// The dish's name on the menu.
+    pub dish: &'static str,
+    /// How many.
+    pub qty: u8,
+    /// Price of one, in cents.
+    pub price_cents: u32,
+}
+
+/// What the printer prints for a completed order: table, items, total, paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Receipt {
-    /// 1-based order number.
+    /// The order's number, from 1 in the order the waiter took them.
     pub order: u32,
     /// The order's correlation id.
     pub correlation_id: Uuid,
-    /// When it was printed (simulated ms).
+    /// Simulated time the printer printed it.
     pub at_ms: u64,
-    /// The document printed.
-    pub document: Rc<Order>,
+    /// Table number.
+    pub table: u16,
+    /// What was served.
+    pub items: Vec<ReceiptLine>,
+    /// Before tax, in cents.
+    pub subtotal_cents: u32,
+    /// Tax, in cents.
+    pub tax_cents: u32,
+    /// What the customer paid, in cents.
+    pub total_cents: u32,
+    /// Whether the cashier marked the order paid.
+    pub paid: bool,
 }
 
 impl Receipt {
-    /// The receipt as text: table, items with prices, total, paid.
-    ///
-    /// ```
-    /// use brigade::actors::printer::Receipt;
-    /// use brigade::order::Order;
-    /// use brigade::rng::Rng;
-    /// use std::rc::Rc;
-    /// let document = Rc::new(Order::draw(&mut Rng::new(1), false, 0).priced().settled());
-    /// let r = Receipt { order: 1, correlation_id: uuid::Uuid::nil(), at_ms: 5, document };
-    /// assert!(r.to_text().contains("paid"));
-    /// ```
-    pub fn to_text(&self) -> String {
-        let d = &self.document;
-        let mut text = format!("order {} · table {} · {} ms\n", self.order, d.table, self.at_ms);
-        for line in d.items() {
-            let _ = writeln!(
-                text,
-                "  {}× {:<22} {:>9}",
-                line.qty,
-                line.dish().name,
-                cents(line.price_cents * line.qty as u32)
-            );
+    /// The receipt of order number `order` printed at `at_ms` from `document`.
+    pub fn of(order: u32, correlation_id: Uuid, at_ms: u64, document: &Order) -> Receipt {
+        Receipt {
+            order,
+            correlation_id,
+            at_ms,
+            table: document.table,
+            items: document
+                .items()
+                .iter()
+                .map(|l| ReceiptLine { dish: l.dish().name, qty: l.qty, price_cents: l.price_cents })
+                .collect(),
+            subtotal_cents: document.subtotal_cents,
+            tax_cents: document.tax_cents,
+            total_cents: document.total_cents,
+            paid: document.paid,
         }
-        let _ = writeln!(text, "  {:<25} {:>9}", "tax", cents(d.tax_cents));
-        let _ = writeln!(
-            text,
-            "  {:<25} {:>9}  {}",
-            "total",
-            cents(d.total_cents),
-            if d.paid { "paid" } else { "NOT PAID" }
-        );
-        text
     }
 }
 
-fn cents(c: u32) -> String {
-    format!("€{}.{:02}", c / 100, c % 100)
+impl Receipt {
+    /// The receipt as the printer prints it.
+    ///
+    /// ```text
+    /// receipt · order 3 · table 7 · 950 ms
+    ///   2× meatballs             €19.00
+    ///   subtotal                 €19.00
+    ///   tax 20 %                  €3.80
+    ///   total                    €22.80
+    ///   PAID
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(t, "receipt · order {} · table {} · {} ms", self.order, self.table, self.at_ms);
+        for l in &self.items {
+            let _ =
+                writeln!(t, "  {:<22} {:>9}", format!("{}× {}", l.qty, l.dish), euros(l.price_cents * l.qty as u32));
+        }
+        let _ = writeln!(t, "  {:<22} {:>9}", "subtotal", euros(self.subtotal_cents));
+        let _ = writeln!(t, "  {:<22} {:>9}", format!("tax {TAX_PERCENT} %"), euros(self.tax_cents));
+        let _ = writeln!(t, "  {:<22} {:>9}", "total", euros(self.total_cents));
+        let _ = writeln!(t, "  {}", if self.paid { "PAID" } else { "NOT PAID" });
+        t
+    }
+}
+
+fn euros(cents: u32) -> String {
+    format!("€{}.{:02}", cents / 100, cents % 100)
 }

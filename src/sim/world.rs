@@ -360,11 +360,8 @@ impl World {
     pub fn receipts(&self) -> Vec<Receipt> {
         self.printed[..self.st.printed_len]
             .iter()
-            .map(|p| Receipt {
-                order: self.store.order_no(&p.correlation_id).unwrap_or(0),
-                correlation_id: p.correlation_id,
-                at_ms: p.at_ms,
-                document: p.document.clone(),
+            .map(|p| {
+                Receipt::of(self.store.order_no(&p.correlation_id).unwrap_or(0), p.correlation_id, p.at_ms, &p.document)
             })
             .collect()
     }
