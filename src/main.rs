@@ -3,94 +3,107 @@
 //!
 //! Exit status: 0 done, 1 a `--check` mismatch or stdout could not be written, 2 bad input.
 
-use brigade::cli::{self, Command, Format, Run};
-use brigade::report::{self, Report};
-use brigade::run_file::{self, ImportError};
-use brigade::sim::World;
-use std::io::Write;
-use std::process::ExitCode;
+// The command line is native only; in the browser the page drives the wasm facade.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-fn main() -> ExitCode {
-    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
-        Ok(args) => args,
-        Err(bad) => return fail(&format!("{}: not valid UTF-8", bad.to_string_lossy())),
-    };
-    match cli::parse(&args) {
-        Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
-        Ok(Command::Check(path)) => check(&path),
-        Ok(Command::Run(run)) => simulate(&run),
-        Err(message) => fail(&message),
-    }
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
 }
 
-/// Runs the config to idle and prints what `run` asks for.
-fn simulate(run: &Run) -> ExitCode {
-    let mut world = match World::new(run.config.clone()) {
-        Ok(w) => w,
-        Err(e) => return fail(&format!("--{}: {}", e.field.replace('_', "-"), e.message)),
-    };
-    world.run_to_idle();
-    if let Some(order) = &run.trace {
-        let (id, number) = match cli::find_order(&world, order) {
-            Ok(found) => found,
-            Err(e) => return fail(&format!("--trace: {e}")),
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+
+    use brigade::cli::{self, Command, Format, Run};
+    use brigade::report::{self, Report};
+    use brigade::run_file::{self, ImportError};
+    use brigade::sim::World;
+    use std::io::Write;
+    use std::process::ExitCode;
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+            Ok(args) => args,
+            Err(bad) => return fail(&format!("{}: not valid UTF-8", bad.to_string_lossy())),
         };
-        let text = match run.format {
-            Format::Text => cli::trace_text(&world, id, number),
-            Format::Json => cli::trace_json(&world, id),
-        };
-        return emit(&text, ExitCode::SUCCESS);
+        match cli::parse(&args) {
+            Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
+            Ok(Command::Check(path)) => check(&path),
+            Ok(Command::Run(run)) => simulate(&run),
+            Err(message) => fail(&message),
+        }
     }
-    let text = match (run.format, run.receipts) {
-        (Format::Text, false) => Report::of(&world).to_text(),
-        (Format::Json, false) => run_file::export(&world, None) + "\n",
-        (Format::Text, true) => {
-            let receipts = report::receipts(&world);
-            let mut text = Report::of(&world).to_text();
-            text += &format!("\nreceipts ({})\n", receipts.len());
-            for r in &receipts {
-                text += "\n";
-                text += &r.to_text();
+
+    /// Runs the config to idle and prints what `run` asks for.
+    fn simulate(run: &Run) -> ExitCode {
+        let mut world = match World::new(run.config.clone()) {
+            Ok(w) => w,
+            Err(e) => return fail(&format!("--{}: {}", e.field.replace('_', "-"), e.message)),
+        };
+        world.run_to_idle();
+        if let Some(order) = &run.trace {
+            let (id, number) = match cli::find_order(&world, order) {
+                Ok(found) => found,
+                Err(e) => return fail(&format!("--trace: {e}")),
+            };
+            let text = match run.format {
+                Format::Text => cli::trace_text(&world, id, number),
+                Format::Json => cli::trace_json(&world, id),
+            };
+            return emit(&text, ExitCode::SUCCESS);
+        }
+        let text = match (run.format, run.receipts) {
+            (Format::Text, false) => Report::of(&world).to_text(),
+            (Format::Json, false) => run_file::export(&world, None) + "\n",
+            (Format::Text, true) => {
+                let receipts = report::receipts(&world);
+                let mut text = Report::of(&world).to_text();
+                text += &format!("\nreceipts ({})\n", receipts.len());
+                for r in &receipts {
+                    text += "\n";
+                    text += &r.to_text();
+                }
+                text
             }
-            text
-        }
-        (Format::Json, true) => {
-            let receipts = report::receipts(&world);
-            serde_json::to_string_pretty(&receipts).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
-        }
-    };
-    emit(&text, ExitCode::SUCCESS)
-}
-
-/// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it
-/// does not, 2 when the file is not a valid run file.
-fn check(path: &str) -> ExitCode {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => return fail(&format!("--check: {path}: {e}")),
-    };
-    match run_file::import(&text) {
-        Ok(_) => emit("ok\n", ExitCode::SUCCESS),
-        Err(e @ ImportError::Mismatch(_)) => emit(&format!("{path}: {e}\n"), ExitCode::from(1)),
-        Err(e) => fail(&format!("--check: {path}: {e}")),
+            (Format::Json, true) => {
+                let receipts = report::receipts(&world);
+                serde_json::to_string_pretty(&receipts).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+            }
+        };
+        emit(&text, ExitCode::SUCCESS)
     }
-}
 
-/// Writes `text` to stdout and exits with `code`; a write failure (a full disk, a closed
-/// pipe) exits 1 with one line on stderr.
-fn emit(text: &str, code: ExitCode) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        Ok(()) => code,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "brigade: cannot write to stdout: {e}");
-            ExitCode::from(1)
+    /// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it
+    /// does not, 2 when the file is not a valid run file.
+    fn check(path: &str) -> ExitCode {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return fail(&format!("--check: {path}: {e}")),
+        };
+        match run_file::import(&text) {
+            Ok(_) => emit("ok\n", ExitCode::SUCCESS),
+            Err(e @ ImportError::Mismatch(_)) => emit(&format!("{path}: {e}\n"), ExitCode::from(1)),
+            Err(e) => fail(&format!("--check: {path}: {e}")),
         }
     }
-}
 
-/// Bad input: one line on stderr, exit 2.
-fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "brigade: {message}");
-    ExitCode::from(2)
+    /// Writes `text` to stdout and exits with `code`; a write failure (a full disk, a closed
+    /// pipe) exits 1 with one line on stderr.
+    fn emit(text: &str, code: ExitCode) -> ExitCode {
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            Ok(()) => code,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "brigade: cannot write to stdout: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+
+    /// Bad input: one line on stderr, exit 2.
+    fn fail(message: &str) -> ExitCode {
+        let _ = writeln!(std::io::stderr(), "brigade: {message}");
+        ExitCode::from(2)
+    }
 }

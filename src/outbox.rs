@@ -20,6 +20,9 @@ pub enum Note {
     TimeoutIgnored,
     /// A message for an order this house does not know.
     UnknownOrder,
+    /// A retry was refused past the time to live, but an earlier attempt may still be
+    /// cooking: the cooking timeout decides.
+    EarlierAttemptMayCook,
 }
 
 impl Note {
@@ -28,6 +31,7 @@ impl Note {
         match self {
             Note::TimeoutIgnored => "timeout for a step already answered: nothing to do",
             Note::UnknownOrder => "not an order of this house",
+            Note::EarlierAttemptMayCook => "retry refused past its time to live; an earlier attempt may still cook",
         }
     }
 }

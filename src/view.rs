@@ -8,6 +8,7 @@ use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
 use crate::sim::actor::HOUSE;
 use crate::sim::{ActorKind, Fault, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
+use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -281,6 +282,25 @@ pub struct SamplesView {
     pub at_ms: Vec<u64>,
     /// Peak queue per actor, per row.
     pub rows: Vec<Vec<u16>>,
+}
+
+/// The wiring of the run, for the floor: the subscriptions and reactions, the arrows
+/// they make, and what pay-first costs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WiringView<'a> {
+    /// The wiring itself.
+    #[serde(flatten)]
+    pub wiring: &'a Wiring,
+    /// Every arrow of the floor.
+    pub links: Vec<Link>,
+    /// The workers whose wiring differs between the pay-last and pay-first flows.
+    pub rewired_for_pay_first: Vec<Role>,
+}
+
+/// The wiring of `world`'s architecture.
+pub fn wiring(world: &World) -> WiringView<'_> {
+    let wiring = world.wiring();
+    WiringView { wiring, links: wiring.links(), rewired_for_pay_first: wiring.rewired_for_pay_first() }
 }
 
 /// The name of an actor id.

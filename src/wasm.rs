@@ -375,6 +375,17 @@ impl Simulation {
         to_js(&view::deliveries(self.timeline.world(), seq))
     }
 
+    /// The wiring of the run's architecture: `{ architecture, subscriptions, reactions,
+    /// follows, decisions, links, rewired_for_pay_first }` (see docs/FACADE.md).
+    pub fn wiring(&self) -> Result<JsValue, JsError> {
+        to_js(&view::wiring(self.timeline.world()))
+    }
+
+    /// The receipts the printer printed up to the cursor.
+    pub fn receipts(&self) -> Result<JsValue, JsError> {
+        to_js(&self.timeline.world().receipts())
+    }
+
     /// The report at the cursor.
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&Report::of(self.timeline.world()))

@@ -235,9 +235,27 @@ fn each_invalid_message_is_rejected_with_its_reason() {
 }
 
 #[test]
-fn the_awaited_attempt_refused_past_its_time_to_live_drops_the_order() {
-    given(Definition::PayLast, 2, &[placed(false), timed_out(WorkStep::Cook, 1)])
-        .when(expired(2))
+fn the_first_attempt_refused_past_its_time_to_live_drops_the_order() {
+    given(Definition::PayLast, 2, &[placed(false)])
+        .when(expired(1))
+        .then(&[Message::OrderDropped { reason: DropReason::Expired }]);
+}
+
+#[test]
+fn a_refused_retry_waits_for_an_earlier_attempt_that_may_still_cook() {
+    // attempt 1 may be on a stove: a refused retry does not drop the order
+    let history = [placed(false), timed_out(WorkStep::Cook, 1)];
+    given(Definition::PayLast, 2, &history).when(expired(2)).then_nothing_but(Note::EarlierAttemptMayCook);
+    // and when attempt 1's food arrives, the order goes on
+    let mut refused = history.to_vec();
+    refused.push(expired(2));
+    given(Definition::PayLast, 2, &refused)
+        .when(cooked())
+        .then(&[Message::PriceOrder { order: order_of(&cooked()), attempt: 1 }, alarm(1_100, WorkStep::Price, 1)]);
+    // nothing came: the timeout past the time to live drops it as expired
+    let ttl = doc(false).expires_at_ms;
+    given(Definition::PayLast, 2, &refused)
+        .when_at(ttl + 1, timed_out(WorkStep::Cook, 2))
         .then(&[Message::OrderDropped { reason: DropReason::Expired }]);
 }
 

@@ -8,7 +8,9 @@ mod common;
 
 use brigade::message::{MessageType, WorkStep};
 use brigade::process::replay::replay_store as replay;
-use brigade::scenario::{Config, Dispatch};
+use brigade::scenario::{Architecture, Config, Dispatch};
+use brigade::sim::actor::HOUSE;
+use brigade::sim::ActorKind;
 use common::{count, first, run, streams};
 use proptest::prelude::*;
 
@@ -22,18 +24,27 @@ fn config() -> impl Strategy<Value = Config> {
         0.0f64..=1.0,
         prop_oneof![Just(Dispatch::RoundRobin), Just(Dispatch::MoreFair), Just(Dispatch::Competing)],
         1u8..=2,
+        any::<bool>(),
     )
-        .prop_map(|(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version)| Config {
-            seed,
-            orders,
-            interval_ms,
-            drop,
-            duplicate,
-            dodgy,
-            dispatch,
-            process_version,
-            ..Config::default()
-        })
+        .prop_map(
+            |(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version, idempotent_store)| Config {
+                seed,
+                orders,
+                interval_ms,
+                drop,
+                duplicate,
+                dodgy,
+                dispatch,
+                process_version,
+                idempotent_store,
+                ..Config::default()
+            },
+        )
+}
+
+fn any_architecture() -> impl Strategy<Value = Config> {
+    (config(), prop_oneof![Just(Architecture::Choreography), Just(Architecture::Commands)])
+        .prop_map(|(cfg, architecture)| Config { architecture, ..cfg })
 }
 
 proptest! {
@@ -53,6 +64,20 @@ proptest! {
 
         let all = streams(&world);
         prop_assert_eq!(all.len(), cfg.orders as usize);
+        let store = world.store();
+        for corr in store.orders() {
+            let seqs = store.stream(corr);
+            let ended = seqs.iter().position(|&s| store.get(s as usize).unwrap().message_type().is_terminal()).unwrap();
+            for &s in &seqs[ended + 1..] {
+                let t = store.get(s as usize).unwrap().message_type();
+                if store.publisher(s as usize) == Some(HOUSE) {
+                    prop_assert!(
+                        matches!(t, MessageType::RefundPayment | MessageType::PublishAt | MessageType::MessageRejected),
+                        "a process sends nothing after the end but refunds, alarms and rejections, sent {:?}", t
+                    );
+                }
+            }
+        }
         for stream in all.values() {
             let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
             prop_assert_eq!(terminal, 1, "exactly one terminal event");
@@ -90,6 +115,33 @@ proptest! {
             });
             let started_v1 = stream.iter().any(|e| matches!(&e.body, brigade::message::Message::ProcessStarted { version: 1, .. }));
             prop_assert!(!(started_v1 && retried_non_cook), "version 1 retries only cooking");
+        }
+    }
+
+    #[test]
+    fn without_process_managers_every_order_ends_once_or_is_stuck(cfg in any_architecture()) {
+        let world = run(cfg.clone());
+        let report = brigade::report::Report::of(&world);
+        prop_assert_eq!(report.orders, cfg.orders);
+        prop_assert_eq!(report.completed + report.dropped + report.stuck, cfg.orders);
+        prop_assert_eq!(report.in_progress, 0);
+        let ids: std::collections::HashSet<_> = world.store().messages().map(|e| e.id).collect();
+        prop_assert_eq!(ids.len(), world.store().len(), "ids are unique");
+        for stream in streams(&world).values() {
+            let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
+            prop_assert!(terminal <= 1, "at most one terminal event");
+        }
+        // the cashier never charges twice, whatever the wiring
+        let store = world.store();
+        let cashier = world.actors().iter().find(|a| a.kind == ActorKind::Cashier).unwrap().id;
+        for corr in store.orders() {
+            let charges = store
+                .stream(corr)
+                .iter()
+                .filter(|&&s| store.publisher(s as usize) == Some(cashier))
+                .filter(|&&s| store.get(s as usize).unwrap().body.order().is_some_and(|o| o.paid))
+                .count();
+            prop_assert!(charges <= 1, "charged once");
         }
     }
 

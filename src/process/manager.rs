@@ -150,6 +150,10 @@ impl ProcessManager {
                     self.reject(msg, RejectReason::AfterEnd, out);
                 } else if self.state.awaiting != Some(WorkStep::Cook) || self.state.attempt != *attempt {
                     self.reject(msg, RejectReason::Stale, out);
+                } else if *attempt > 1 {
+                    // an earlier attempt may still be on a stove: the cooking timeout
+                    // decides (past the time to live it drops the order as expired)
+                    out.note(Note::EarlierAttemptMayCook);
                 } else {
                     self.drop_order(DropReason::Expired, now, out);
                 }
