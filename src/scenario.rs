@@ -1,11 +1,13 @@
 //! The run's configuration: validated values, defaults from the workshop, and presets.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use strum::{EnumIter, EnumString, IntoStaticStr};
 use thiserror::Error;
 
 /// How the dispatcher hands `CookFood` to the cooks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Dispatch {
     /// Each cook in turn.
     RoundRobin,
@@ -18,16 +20,12 @@ pub enum Dispatch {
 impl Dispatch {
     /// The CLI and config name.
     pub fn name(self) -> &'static str {
-        match self {
-            Dispatch::RoundRobin => "round-robin",
-            Dispatch::MoreFair => "more-fair",
-            Dispatch::Competing => "competing",
-        }
+        self.into()
     }
 
     /// The kind called `name`.
     pub fn from_name(name: &str) -> Option<Dispatch> {
-        [Dispatch::RoundRobin, Dispatch::MoreFair, Dispatch::Competing].into_iter().find(|d| d.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -94,8 +92,9 @@ pub struct Config {
 }
 
 /// How the same workers are wired together (the workshop's three stages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Architecture {
     /// One process manager per order decides every next command (the default).
     ProcessManager,
@@ -112,16 +111,12 @@ impl Architecture {
 
     /// The CLI and config name.
     pub fn name(self) -> &'static str {
-        match self {
-            Architecture::ProcessManager => "process-manager",
-            Architecture::Choreography => "choreography",
-            Architecture::Commands => "commands",
-        }
+        self.into()
     }
 
     /// The architecture called `name`.
     pub fn from_name(name: &str) -> Option<Architecture> {
-        Architecture::ALL.into_iter().find(|a| a.name() == name)
+        name.parse().ok()
     }
 }
 

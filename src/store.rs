@@ -127,8 +127,9 @@ pub struct Stream {
     pub order_no: u32,
     /// Positions in the log, ascending.
     pub seqs: Vec<u32>,
-    /// Who follows this correlation.
-    pub follower: Option<Follower>,
+    /// Who follows this correlation, each follow from its position on (the last one
+    /// whose `since` is reached applies).
+    pub follows: Vec<Follower>,
 }
 
 /// Append-only log with streams by correlation, and a cursor for time travel.
@@ -169,22 +170,32 @@ impl Store {
     }
 
     /// From the current position on, `actor` hears the messages of correlation
-    /// `correlation_id` whose type bit is in `mask`.
+    /// `correlation_id` whose type bit is in `mask` (a mask of 0 forgets it).
     pub fn follow(&mut self, correlation_id: Uuid, actor: u16, mask: u32) {
         let since = self.cursor as u32;
         let stream = self.streams.entry(correlation_id).or_default();
-        stream.follower = Some(Follower { actor, mask, since });
+        let follow = Follower { actor, mask, since };
+        // re-executing a recorded stretch finds the follow there already (a diverging
+        // run forgets the follows after its cursor in `truncate_frontier`)
+        if !stream.follows.contains(&follow) {
+            stream.follows.push(follow);
+        }
+    }
+
+    fn follow_at(&self, correlation_id: &Uuid) -> Option<Follower> {
+        let follows = &self.streams.get(correlation_id)?.follows;
+        follows.iter().rev().find(|f| (f.since as usize) <= self.cursor).copied()
     }
 
     /// The follower of `env`'s correlation who hears it, if any.
     pub fn follower_of(&self, env: &Envelope) -> Option<u16> {
-        let f = self.streams.get(&env.correlation_id)?.follower?;
-        ((f.since as usize) <= self.cursor && f.mask & env.message_type().bit() != 0).then_some(f.actor)
+        let f = self.follow_at(&env.correlation_id)?;
+        (f.mask & env.message_type().bit() != 0).then_some(f.actor)
     }
 
     /// Correlations followed by the current step.
     pub fn followed(&self) -> usize {
-        self.streams.values().filter(|s| s.follower.is_some_and(|f| (f.since as usize) <= self.cursor)).count()
+        self.streams.keys().filter(|c| self.follow_at(c).is_some_and(|f| f.mask != 0)).count()
     }
 
     /// Messages published up to the current step.
@@ -268,9 +279,7 @@ impl Store {
         if self.log.len() > self.cursor {
             let cursor = self.cursor as u32;
             for stream in self.streams.values_mut() {
-                if stream.follower.is_some_and(|f| f.since > cursor) {
-                    stream.follower = None;
-                }
+                stream.follows.retain(|f| f.since <= cursor);
             }
         }
         while self.log.len() > self.cursor {

@@ -2,14 +2,21 @@
 //! consumers; the choice itself is in [`crate::dispatch`]).
 
 use super::Context;
-use crate::dispatch;
+use crate::dispatch::{self, CookLoad};
 use crate::outbox::{Effect, Outbox};
+use crate::scenario::Config;
 
 /// The dispatcher and the next cook in its rotation.
 #[derive(Debug, Clone, Default)]
 pub struct Dispatcher {
     /// Where the rotation starts looking next.
     pub rotation: usize,
+}
+
+/// When the dispatcher could hand out the message at the head of its mailbox, given what
+/// it sees of the cooks; `None` when it must wait for a cook to take from its own queue.
+pub fn ready_at(cfg: &Config, cooks: impl IntoIterator<Item = CookLoad>, now: u64) -> Option<u64> {
+    dispatch::ready_at(cfg.dispatch, cooks, now, cfg.queue_limit as usize)
 }
 
 impl Dispatcher {

@@ -58,6 +58,12 @@ pub fn follow_mask() -> u32 {
     input_mask() & !MessageType::OrderPlaced.bit()
 }
 
+/// The types the house follows for an order that owes nothing more: late answers and
+/// payments, but no alarms (a timeout after the end needs nothing, so it is not delivered).
+pub fn settled_mask() -> u32 {
+    follow_mask() & !MessageType::StepTimedOut.bit()
+}
+
 impl House {
     /// An empty house.
     pub fn new() -> Self {
@@ -101,6 +107,7 @@ impl House {
             return;
         };
         let from_store = || rebuild(ctx.store, &corr, seq, process.definition, process.version, ctx.params);
+        let was_live = self.live.contains_key(&corr);
         let cached = self.live.get_mut(&corr).and_then(|l| l.cached.take());
         let mut pm = match cached {
             Some(pm) => {
@@ -111,9 +118,15 @@ impl House {
         };
         pm.handle(msg, out);
         if pm.settled() {
+            if was_live {
+                out.push(Effect::Follow(corr, settled_mask()));
+            }
             self.live.remove(&corr);
         } else {
-            // still live, or owing something again (a late payment to refund)
+            if !was_live {
+                // owing something again (a late payment to refund): alarms matter again
+                out.push(Effect::Follow(corr, follow_mask()));
+            }
             self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
         }
     }

@@ -19,7 +19,7 @@ use crate::actors::printer::Receipt;
 use crate::actors::waiter::Request;
 use crate::actors::{self, Actor, Context};
 use crate::bus::{ActorId, Bus};
-use crate::dispatch::{self, CookLoad};
+use crate::dispatch::CookLoad;
 use crate::faults::{self, Fate};
 use crate::ids;
 use crate::message::Envelope;
@@ -647,7 +647,7 @@ impl World {
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
             let loads = cook_loads(&self.st, self.cooks);
-            dispatch::ready_at(self.cfg.dispatch, loads, now, self.cfg.queue_limit as usize)?
+            actors::dispatcher::ready_at(&self.cfg, loads, now)?
         } else {
             now.max(self.st.busy_until[i])
         };
