@@ -125,19 +125,21 @@ impl Outbox {
         })
     }
 
-    /// The publications as envelopes answering `cause`, handled by `actor_tag` (copy
+    /// The publications as envelopes answering message `cause` of correlation
+    /// `correlation_id`, handled by `actor_tag` (copy
     /// `copy` of the delivery; pass 0 to give a duplicate's answers the first copy's ids),
     /// with `done_ms` as the time of plain publications: `(publish time, envelope)` pairs
     /// in order. `announce_tag` is the id tag of [`Effect::Announce`]. Other effects are
     /// skipped.
-    pub fn envelopes<'a>(
-        &'a self,
-        cause: &'a Envelope,
+    pub fn envelopes(
+        &self,
+        cause: Uuid,
+        correlation_id: Uuid,
         actor_tag: u32,
         announce_tag: u32,
         copy: u8,
         done_ms: u64,
-    ) -> impl Iterator<Item = (u64, Envelope)> + 'a {
+    ) -> impl Iterator<Item = (u64, Envelope)> + '_ {
         let mut position = 0u8;
         self.effects.iter().filter_map(move |effect| {
             let (at, body, tag, pos) = match effect {
@@ -151,9 +153,9 @@ impl Outbox {
                 position = position.wrapping_add(1);
             }
             let env = Envelope {
-                id: ids::derive(cause.id, tag, if tag == actor_tag { copy } else { 0 }, pos),
-                correlation_id: cause.correlation_id,
-                causation_id: CausationId::of(cause.id),
+                id: ids::derive(cause, tag, if tag == actor_tag { copy } else { 0 }, pos),
+                correlation_id,
+                causation_id: CausationId::of(cause),
                 at_ms: at,
                 body: body.clone(),
             };

@@ -178,6 +178,8 @@ impl Store {
         // re-executing a recorded stretch finds the follow there already (a diverging
         // run forgets the follows after its cursor in `truncate_frontier`)
         if !stream.follows.contains(&follow) {
+            // an order is followed once, and its mask changes once when it settles
+            stream.follows.reserve_exact(2);
             stream.follows.push(follow);
         }
     }

@@ -122,11 +122,11 @@ impl House {
                 out.push(Effect::Follow(corr, settled_mask()));
             }
             self.live.remove(&corr);
+        } else if let Some(live) = self.live.get_mut(&corr) {
+            live.cached = ctx.cached.then_some(pm);
         } else {
-            if !was_live {
-                // owing something again (a late payment to refund): alarms matter again
-                out.push(Effect::Follow(corr, follow_mask()));
-            }
+            // owing something again (a late payment to refund): alarms matter again
+            out.push(Effect::Follow(corr, follow_mask()));
             self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
         }
     }

@@ -104,7 +104,7 @@ pub fn replay(
         let mut out = Outbox::new();
         pm.handle(env, &mut out);
         let decided: Vec<Envelope> = out
-            .envelopes(env, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
+            .envelopes(env.id, env.correlation_id, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
             .map(|(_, e)| e)
             .filter(|e| e.message_type() != MessageType::ProcessStarted)
             .collect();

@@ -7,17 +7,22 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// When a decided message is due, and where it waits (its slot in `Scheduler::parked`).
-/// Ordered so that `BinaryHeap` (a max-heap) pops the earliest first.
+/// Ordered so that `BinaryHeap` (a max-heap) pops the earliest first; ties in decision
+/// order. 16 bytes, so the heap moves little.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Due {
-    /// `at << 64 | order`: one comparison orders by time, then by decision order.
-    key: u128,
+    at: u64,
+    order: u32,
     slot: u32,
 }
 
 impl Due {
     fn at(&self) -> u64 {
-        (self.key >> 64) as u64
+        self.at
+    }
+
+    fn key(&self) -> (u64, u32) {
+        (self.at, self.order)
     }
 }
 
@@ -28,7 +33,7 @@ impl PartialOrd for Due {
 }
 impl Ord for Due {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+        other.key().cmp(&self.key())
     }
 }
 
@@ -49,13 +54,14 @@ pub struct Scheduler {
     pending: BinaryHeap<Due>,
     parked: Vec<Option<Parked>>,
     free_slots: Vec<u32>,
-    decided: u64,
+    decided: u32,
 }
 
 impl Scheduler {
     /// Holds `parked` until simulated time `at`.
     pub fn schedule(&mut self, at: u64, parked: Parked) {
-        self.decided += 1;
+        // decision order only breaks ties between messages due at the same moment
+        self.decided = self.decided.wrapping_add(1);
         let slot = match self.free_slots.pop() {
             Some(slot) => {
                 self.parked[slot as usize] = Some(parked);
@@ -66,7 +72,7 @@ impl Scheduler {
                 (self.parked.len() - 1) as u32
             }
         };
-        self.pending.push(Due { key: ((at as u128) << 64) | self.decided as u128, slot });
+        self.pending.push(Due { at, order: self.decided, slot });
     }
 
     /// When the next publication is due (`u64::MAX`: none).
@@ -84,13 +90,13 @@ impl Scheduler {
 
     /// Every pending publication with its due time, earliest first.
     pub fn pending(&self) -> Vec<(u64, &Parked)> {
-        let mut found: Vec<(u128, &Parked)> = self
+        let mut found: Vec<((u64, u32), &Parked)> = self
             .pending
             .iter()
-            .filter_map(|due| Some((due.key, self.parked.get(due.slot as usize)?.as_ref()?)))
+            .filter_map(|due| Some((due.key(), self.parked.get(due.slot as usize)?.as_ref()?)))
             .collect();
         found.sort_by_key(|&(key, _)| key);
-        found.into_iter().map(|(key, p)| ((key >> 64) as u64, p)).collect()
+        found.into_iter().map(|((at, _), p)| (at, p)).collect()
     }
 
     /// How many publications are pending.

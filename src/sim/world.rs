@@ -637,6 +637,7 @@ impl World {
 
     /// When `actor` could take the head of its mailbox, and that message's enqueue
     /// number (the tie-breaker); `None` if it has nothing it may take.
+    #[inline]
     fn candidate(&self, actor: ActorId) -> Option<(u64, u64)> {
         let now = self.st.now;
         let i = actor as usize;
@@ -809,7 +810,7 @@ impl World {
                 let (request, _) = st.requests.pop_front().expect("the waiter is chosen only with an order to take");
                 let service = st.actors[a].handle(actors::Input::TakeOrder(request), &mut ctx, &mut out);
                 let placed = out.effects.iter().find_map(|e| match e {
-                    Effect::Start(env) => Some(env.clone()),
+                    Effect::Start(env) => Some((env.id, env.correlation_id, env.message_type())),
                     _ => None,
                 });
                 (service, placed)
@@ -817,7 +818,7 @@ impl World {
             Some(mail) => {
                 let env = self.store.get(mail.seq as usize).expect("mail points into the published log");
                 let service = st.actors[a].handle(actors::Input::Message { env, seq: mail.seq }, &mut ctx, &mut out);
-                (service, Some(env.clone()))
+                (service, Some((env.id, env.correlation_id, env.message_type())))
             }
         };
         let done = now + service;
@@ -826,16 +827,12 @@ impl World {
         for effect in &out.effects {
             match effect {
                 Effect::HandTo(cook) => {
-                    if let (Some(mail), Some(cause)) = (mail, &cause) {
+                    if let (Some(mail), Some((_, _, delivered))) = (mail, cause) {
                         let to = FIRST_COOK + *cook as ActorId;
                         let k = self.st.outputs as usize;
                         self.st.outputs += 1;
-                        let handed = OutputRecord {
-                            at_ms: now,
-                            seq: mail.seq,
-                            message_type: cause.message_type(),
-                            handed_to: Some(to),
-                        };
+                        let handed =
+                            OutputRecord { at_ms: now, seq: mail.seq, message_type: delivered, handed_to: Some(to) };
                         self.trace.record_output(k, handed);
                         self.enqueue(to, mail.seq);
                     }
@@ -847,7 +844,7 @@ impl World {
                 }
                 Effect::Follow(corr, mask) => self.store.follow(*corr, actor, *mask),
                 Effect::Print(document) => {
-                    let corr = cause.as_ref().map_or_else(Uuid::nil, |c| c.correlation_id);
+                    let corr = cause.map_or_else(Uuid::nil, |(_, c, _)| c);
                     let printed = Printed {
                         step: self.st.steps as u32 + 1,
                         at_ms: now,
@@ -862,10 +859,10 @@ impl World {
                 _ => {}
             }
         }
-        if let Some(cause) = &cause {
+        if let Some((cause, correlation_id, _)) = cause {
             let tag = self.actors[a].kind.tag();
             let copy = if self.cfg.idempotent_store { 0 } else { mail.map_or(0, |m| m.copy) };
-            for (at, env) in out.envelopes(cause, tag, TAG_HOUSE_STARTED, copy, done) {
+            for (at, env) in out.envelopes(cause, correlation_id, tag, TAG_HOUSE_STARTED, copy, done) {
                 let k = self.st.outputs;
                 self.st.outputs += 1;
                 self.trace.record_output(
