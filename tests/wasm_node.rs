@@ -38,10 +38,10 @@ const REFERENCE: Fingerprint = Fingerprint {
 /// `cargo run --release -- --seed 7 --drop 0.1 --duplicate 0.1 --dodgy 0.3 --dispatch competing --format json`
 const CHAOS: Fingerprint = Fingerprint {
     config: r#"{"seed":7,"drop":0.1,"duplicate":0.1,"dodgy":0.3,"dispatch":"competing"}"#,
-    messages: 151,
+    messages: 148,
     first_id: "1a2cfc27-bfca-4fef-acdb-312c24a9efb2",
-    last_id: "a2d1692b-9fe9-4d18-bf85-c1758bd107ce",
-    hash: 0xf7f7_bc1a_07fb_d96a,
+    last_id: "cc72aa27-ede2-4447-b969-5dd74d2e8ffc",
+    hash: 0x2319_44dc_537a_cdd9,
 };
 
 pub struct Fingerprint {
@@ -347,7 +347,9 @@ fn step_step_back_and_seek_move_the_cursor_consistently() {
     }
     let steps = to_json(&sim.call("steps", &[1.0.into(), 26.0.into()]));
     assert_eq!(steps.as_array().map(Vec::len), Some(25), "steps(1, 26) at cursor 25");
-    assert_eq!(steps[0], views[0]);
+    // what a step decided does not depend on the cursor; what became of each output
+    // (published yet? at which seq?) is told as of the cursor
+    assert_eq!(decided(&steps[0]), decided(&views[0]));
     assert_eq!(steps[24], views[24]);
 
     // Outside the run: an Error, and the cursor stays.
@@ -551,6 +553,21 @@ fn bad_configs_throw_naming_the_field() {
     assert_eq!(defaults["orders"], 10);
     assert_eq!(defaults["dispatch"], "more-fair");
     assert_no_panic();
+}
+
+/// A StepView without the fate of its outputs (`seq`, `status`, `id`: as of the cursor).
+fn decided(step: &Value) -> Value {
+    let mut step = step.clone();
+    if let Some(outputs) = step["outputs"].as_array_mut() {
+        for o in outputs {
+            if let Some(o) = o.as_object_mut() {
+                for key in ["seq", "status", "id"] {
+                    o.remove(key);
+                }
+            }
+        }
+    }
+    step
 }
 
 /// The cross-platform determinism check: the run the native CLI prints, reproduced here.
