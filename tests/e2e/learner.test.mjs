@@ -38,3 +38,58 @@ test("after a mouse click on a button, space plays and pauses instead of pressin
   await settle(p);
   assert.equal(await number(p, "current-step"), before + 1, "a keyboard-focused button is pressed by space");
 });
+
+test("a #config= link opens that run at step 0; presets are one click away in the main bar", { skip }, async () => {
+  const config = { seed: 5, orders: 4, cooks: [{ name: "Ana", ms: 300 }, { name: "Bo", ms: 200 }] };
+  const p = await fresh(configLink(config));
+  assert.equal(await number(p, "current-step"), 0);
+  assert.equal(await p.getByTestId("error").isVisible(), false);
+  const cooks = await p.locator("[data-testid=actor][data-kind=cook]").evaluateAll((n) => n.map((x) => x.dataset.actor));
+  assert.deepEqual(cooks, ["Ana", "Bo"]);
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  assert.equal(await text(p, "report-orders"), "4");
+  // a broken link says so and shows the default run
+  await p.goto(`${ctx.server.url}#config=%7Bnope`);
+  await waitReady(p);
+  assert.match(await text(p, "error"), /link could not be used: the config in the link is not JSON/);
+  p.problems.length = 0;
+
+  const presets = await p.evaluate(() => window.brigade.presets.map((x) => x.name));
+  assert.ok(presets.includes("chaos"));
+  await p.getByTestId("preset-bar").selectOption("chaos");
+  await waitReady(p);
+  const chaos = await p.evaluate(() => window.brigade.presets.find((x) => x.name === "chaos").config);
+  assert.equal(await p.evaluate(() => window.brigade.config.drop), chaos.drop, "the chaos run started");
+  assert.equal(await number(p, "current-step"), 0);
+  assert.equal(await p.getByTestId("preset-bar").inputValue(), "chaos");
+});
+
+test("placing an order after rewinding says the rest was replaced, and Back brings the old run back", { skip }, async () => {
+  const p = await fresh();
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  const total = await number(p, "total-steps");
+  await slide(p, 30);
+  await p.waitForTimeout(300); // the address catches up with the cursor (it is written 200 ms after a change)
+  const entries = await p.evaluate(() => history.length);
+  assert.equal(await p.getByTestId("notice").isVisible(), false);
+  await p.getByTestId("place-order").click();
+  await waitReady(p);
+  assert.equal(await p.getByTestId("notice").isVisible(), true, "a notice says what happened");
+  assert.match(await text(p, "notice"), /at step 30 replaced the rest of the run.*Back/);
+  await p.waitForFunction((n) => history.length === n + 1, entries);
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  assert.notEqual(await number(p, "total-steps"), total, "the new run has the new order's steps");
+  assert.equal(await text(p, "report-orders"), "11");
+
+  await p.goBack();
+  await waitReady(p);
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 30, "back at the rewound step");
+  assert.equal(await p.evaluate(() => window.brigade.sim.inputs().length), 0, "without the order");
+  assert.equal(await number(p, "total-steps"), total, "the old run is there");
+  assert.equal(await p.getByTestId("notice").isVisible(), false);
+  await screenshot(p, "back-undoes");
+});
