@@ -93,3 +93,50 @@ test("placing an order after rewinding says the rest was replaced, and Back brin
   assert.equal(await p.getByTestId("notice").isVisible(), false);
   await screenshot(p, "back-undoes");
 });
+
+/** Rectangles of the floor's actors, its title, caption and arrow labels, and the panel. */
+async function floorBoxes(p) {
+  return p.evaluate(() => {
+    const r = (n) => { const b = n.getBoundingClientRect(); return { left: b.left, top: b.top, right: b.right, bottom: b.bottom, name: n.dataset.actor ?? n.id ?? n.tagName }; };
+    const panel = document.querySelector(".floor-panel");
+    return {
+      panel: r(panel),
+      actors: [...document.querySelectorAll("[data-testid=actor]")].map(r),
+      title: r(document.querySelector("#floor-title")),
+      caption: r(document.querySelector("[data-testid=step-caption]")),
+      labels: [...document.querySelectorAll("[data-testid=floor-arrow] rect.label-bg")].map(r),
+    };
+  });
+}
+
+const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+const inside = (a, box) => a.left >= box.left - 0.5 && a.right <= box.right + 0.5 && a.top >= box.top - 0.5 && a.bottom <= box.bottom + 0.5;
+const COOKS = ["Koen", "Guido", "Greg", "Ana", "Bo", "Cy", "Di", "Ed"];
+
+test("the floor lays out 1 to 8 cooks: no box overlaps another, the title or the caption, none is clipped", { skip }, async () => {
+  const sizes = [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }, { width: 1024, height: 768 }, { width: 390, height: 844 }];
+  for (const viewport of sizes) {
+    for (let n = 1; n <= 8; n++) {
+      if (viewport.width !== 1280 && ![1, 4, 6, 8].includes(n)) continue;
+      const config = { orders: 3, cooks: COOKS.slice(0, n).map((name) => ({ name, ms: 300 })) };
+      const p = await fresh(configLink(config), { viewport });
+      await slide(p, 12); // arrows and labels on the floor
+      const where = `${n} cooks at ${viewport.width}px`;
+      const b = await floorBoxes(p);
+      assert.equal(b.actors.filter((a) => COOKS.includes(a.name)).length, n, where);
+      for (let i = 0; i < b.actors.length; i++) {
+        const a = b.actors[i];
+        assert.ok(inside(a, b.panel), `${a.name} is inside the floor panel (${where})`);
+        assert.ok(!overlap(a, b.title), `${a.name} does not cover the title (${where})`);
+        assert.ok(!overlap(a, b.caption), `${a.name} does not cover the caption (${where})`);
+        for (let j = i + 1; j < b.actors.length; j++) assert.ok(!overlap(a, b.actors[j]), `${a.name} and ${b.actors[j].name} do not overlap (${where})`);
+      }
+      assert.ok(inside(b.caption, b.panel), `the caption is inside the panel (${where})`);
+      for (const label of b.labels) {
+        assert.ok(!overlap(label, b.caption) && !overlap(label, b.title), `an arrow label covers neither the caption nor the title (${where})`);
+      }
+      await p.context().close();
+      ctx.page = null;
+    }
+  }
+});
