@@ -140,3 +140,51 @@ test("the floor lays out 1 to 8 cooks: no box overlaps another, the title or the
     }
   }
 });
+
+test("the orders table in the numbers panel has real height at 1024, 1280 and 1920 px", { skip }, async () => {
+  for (const viewport of [{ width: 1024, height: 768 }, { width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+    const p = await fresh("", { viewport });
+    await p.getByTestId("run-to-end").click();
+    await waitReady(p);
+    const table = await p.locator(".orders-wrap").evaluate((n) => n.getBoundingClientRect().height);
+    assert.ok(table >= 120, `the orders table is ${table} px high at ${viewport.width} px`);
+    const rows = await p.getByTestId("order-row").evaluateAll((rows) => rows.filter((r) => r.getBoundingClientRect().height > 10).length);
+    assert.equal(rows, 10, "every order has a row");
+    await p.context().close();
+    ctx.page = null;
+  }
+});
+
+test("the numbers say seconds where they say time, 'expired' once, why more dishes than orders, and the queue chart can be read", { skip }, async () => {
+  const p = await fresh();
+  await p.getByTestId("preset-bar").selectOption("chaos");
+  await waitReady(p);
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  const report = await p.evaluate(() => window.brigade.sim.report());
+  const cooked = Object.values(report.per_cook).reduce((a, b) => a + b, 0);
+  assert.ok(cooked > report.orders, "the chaos run cooks some orders twice");
+  const shown = await text(p, "report");
+  assert.doesNotMatch(shown, /\bms\b/, "no label or value in ms: times are in seconds");
+  assert.match(await text(p, "report-latency"), new RegExp(`median ${report.latency_ms.median / 1000} s`));
+  assert.ok((shown.match(/expired/g) ?? []).length <= 1, "'expired' is shown at most once");
+  assert.match(await text(p, "cooked-explained"), new RegExp(`${cooked} cooked for ${report.orders} orders.*retr.*twice`));
+
+  // the chart: a legend, and pointing at it reads the queues of that moment
+  const chart = p.getByTestId("queue-chart");
+  const before = await text(p, "chart-readout");
+  assert.match(before, /busiest moment, [\d.]+ s–[\d.]+ s: \S+ \d/);
+  const box = await chart.boundingBox();
+  await p.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+  await settle(p);
+  const pointed = await text(p, "chart-readout");
+  assert.match(pointed, /^[\d.]+ s–[\d.]+ s: /);
+  assert.notEqual(pointed, before);
+  const legend = await p.locator("#chart-legend [data-actor]").evaluateAll((n) => n.map((x) => x.dataset.actor));
+  assert.ok(legend.includes("Koen"), "the legend names the lines");
+  await chart.focus();
+  await p.keyboard.press("Home");
+  await settle(p);
+  assert.match(await text(p, "chart-readout"), /^0 s–/, "the arrow keys walk the chart");
+  assert.equal(await number(p, "current-step"), await number(p, "total-steps"), "keys on the chart do not move the time");
+});
