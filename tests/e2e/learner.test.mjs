@@ -188,3 +188,31 @@ test("the numbers say seconds where they say time, 'expired' once, why more dish
   assert.match(await text(p, "chart-readout"), /^0 s–/, "the arrow keys walk the chart");
   assert.equal(await number(p, "current-step"), await number(p, "total-steps"), "keys on the chart do not move the time");
 });
+
+test("on a phone the control bar stays at hand, the ids stay (shortened), the controls fit a finger", { skip }, async () => {
+  const p = await fresh("", { viewport: { width: 390, height: 844 } });
+  await slide(p, 30);
+  await p.evaluate(() => window.scrollTo(0, 1200));
+  await settle(p);
+  const bar = await p.locator(".controls").evaluate((n) => n.getBoundingClientRect().top);
+  assert.ok(Math.abs(bar) <= 1, `the control bar sticks to the top (top ${bar})`);
+  assert.equal(await p.getByTestId("step-forward").isVisible(), true);
+  for (const id of ["place-order", "step-back", "play", "step-forward", "run-to-end", "speed", "live-version"]) {
+    const h = await p.getByTestId(id).evaluate((n) => n.getBoundingClientRect().height);
+    assert.ok(h >= 40, `${id} is ${h} px tall`);
+  }
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, "no horizontal scrolling");
+  const cells = await p.locator("[data-testid=message-row]").first().evaluate((row) => {
+    const [, , , , , id, corr, cause] = row.children;
+    const show = (n) => ({ text: n.textContent, width: n.getBoundingClientRect().width, right: n.getBoundingClientRect().right, shown: getComputedStyle(n).display !== "none" });
+    return { id: show(id), corr: show(corr), cause: show(cause), row: { ...row.dataset } };
+  });
+  for (const [name, full] of [["id", cells.row.id], ["corr", cells.row.correlationId], ["cause", cells.row.causationId]]) {
+    const c = cells[name];
+    assert.ok(c.shown && c.width >= 30, `the ${name} column is shown (${c.width} px)`);
+    assert.ok(c.right <= 390, `the ${name} column is on the screen`);
+    if (full) assert.ok(full.startsWith(c.text) && c.text.length >= 4, `the ${name} is shortened: ${c.text}`);
+  }
+  await screenshot(p, "phone-sticky");
+});
