@@ -5,6 +5,9 @@
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
 import { guard, errorText } from "./engine.js";
+import { faultItem } from "./faults.js";
+
+const RUN_FAULTS_SHOWN = 200;
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
@@ -30,6 +33,12 @@ export class InspectorView {
       const row = event.target.closest("tr[data-index]");
       if (row) { this.pos = Number(row.dataset.index); this.renderReplay(); }
     });
+    for (const list of ["#fault-list-order", "#fault-list-run"]) {
+      $(list).addEventListener("click", (event) => {
+        const item = event.target.closest("[data-step]");
+        if (item) { app.pause(); app.seek(Number(item.dataset.step)); }
+      });
+    }
     $("#causation-tree").addEventListener("click", (event) => {
       const node = event.target.closest("[data-seq]");
       if (node) app.revealMessage(Number(node.dataset.seq));
@@ -82,14 +91,16 @@ export class InspectorView {
     // with nothing selected, follow the order of the current step
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
-    for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || !corr);
-    setFlag($("#inspector-empty"), "hidden", Boolean(corr));
+    // the fault list is about the whole run too: it shows with no order selected
+    const runWide = app.tab === "faults";
+    for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || (!corr && !runWide));
+    setFlag($("#inspector-empty"), "hidden", Boolean(corr) || runWide);
     if (following && corr !== this.followed) {
       this.followed = corr;
       this.pos = null;
       this.originalShownFor = null;
     }
-    const key = `${frame.gen}:${frame.count}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
     if (key === this.key) return;
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
@@ -102,6 +113,7 @@ export class InspectorView {
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
+      if (runWide) this.renderFaults(null, frame);
       return;
     }
     const order = frame.orderBy(corr);
@@ -114,7 +126,27 @@ export class InspectorView {
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
     if (app.tab === "pm") this.updateReplay(corr, stream, order);
     else if (app.tab === "seq") this.renderSequence(stream, frame);
+    else if (app.tab === "faults") this.renderFaults(stream, frame);
     else this.renderTree(stream, frame);
+  }
+
+  /** The faults of the selected order and of the whole run, up to the current step. */
+  renderFaults(stream, frame) {
+    const app = this.app;
+    const all = frame.faults();
+    const message = (seq) => app.call(() => app.sim.messages(seq, seq + 1)[0]);
+    const current = (item) => { if (Number(item.firstChild.dataset.step) === frame.cursor) item.firstChild.classList.add("is-current"); return item; };
+    const seqs = new Map((stream ?? []).map((m) => [m.seq, m]));
+    const mine = all.filter((f) => seqs.has(f.seq));
+    $("#fault-list-order").replaceChildren(...(stream === null
+      ? [el("li", { class: "hint", text: "No order selected: click a message or an order." })]
+      : mine.length ? mine.map((f) => current(faultItem(f, seqs.get(f.seq))))
+        : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
+    const shown = all.slice(-RUN_FAULTS_SHOWN);
+    setText($("#fault-run-title"), all.length > shown.length
+      ? `The whole run (the last ${shown.length} of ${all.length})` : `The whole run (${all.length} up to step ${frame.cursor})`);
+    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
+      : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
 
   updateReplay(corr, stream, order) {
@@ -189,7 +221,13 @@ export class InspectorView {
     const host = $("#seq-diagram");
     const receiverOf = this.receivers(stream, frame);
     const kinds = frame.kindByName();
-    const rows = stream.map((m) => ({ m, from: m.publisher, to: receiverOf(m) }));
+    const faultsOf = (seq) => this.app.faults.ofSeq(frame, seq);
+    const rows = stream.map((m) => {
+      const faults = faultsOf(m.seq);
+      const lost = faults.find((f) => f.fault === "drop");
+      const doubled = faults.find((f) => f.fault === "duplicate");
+      return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled };
+    });
     const names = new Set();
     for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
     const columns = [...names].filter(Boolean).sort((a, b) =>
@@ -205,22 +243,32 @@ export class InspectorView {
       root.append(svg("rect", { x: x(name) - colWidth / 2 + 6, y: 6, width: colWidth - 12, height: 24, rx: 4, class: "head" }));
       root.append(svg("text", { x: x(name), y: 22, "text-anchor": "middle", class: "head-text", text: name }));
     });
-    rows.forEach(({ m, from, to }, i) => {
+    rows.forEach(({ m, from, to, lost, doubled }, i) => {
       const y = top + i * rowHeight + 16;
       const cls = m.kind === "event" ? "event" : "command";
-      const g = svg("g", { class: `msg ${cls}`, "data-seq": m.seq });
+      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null });
       const x1 = x(from);
       if (to && to !== from) {
         const x2 = x(to);
-        g.append(svg("line", { x1, x2: x2 + (x2 > x1 ? -3 : 3), y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
+        const dir = x2 > x1 ? 1 : -1;
+        if (lost) {
+          // a lost message never reaches its receiver: the arrow stops half way, crossed out
+          const end = x1 + (x2 - x1) * 0.6;
+          g.append(svg("line", { x1, x2: end, y1: y, y2: y, class: "lost-line" }));
+          g.append(svg("path", { d: `M${end - 5},${y - 5} l10,10 M${end + 5},${y - 5} l-10,10`, class: "lost-cross" }));
+        } else {
+          g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
+          // a duplicated delivery arrives twice: a second arrow just under the first
+          if (doubled) g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y + 6, y2: y + 6, class: "copy", "marker-end": `url(#seq-${cls})` }));
+        }
         const tx = (x1 + x2) / 2;
-        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
+        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
         g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
       }
       g.append(svg("text", { x: 4, y: y + 4, class: "time", text: (m.at_ms / 1000).toFixed(2) }));
-      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}` }));
+      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}${lost ? " (lost on the way)" : doubled ? " (delivered twice)" : ""}` }));
       root.append(g);
     });
     host.replaceChildren(root);

@@ -57,6 +57,12 @@ export function bindKeys(app) {
       case "o":
         app.placeOrder($("#dodgy").checked);
         break;
+      case "f":
+        app.faultNext();
+        break;
+      case "F":
+        app.faultPrev();
+        break;
       case "[":
         app.inspector.moveReplay(-1);
         break;
@@ -75,7 +81,7 @@ export function bindKeys(app) {
 
 /** What space presses or ticks when it has the focus. */
 function pressable(target) {
-  return target instanceof HTMLButtonElement || target instanceof HTMLInputElement || target instanceof HTMLSummaryElement;
+  return target instanceof HTMLButtonElement || target instanceof HTMLInputElement || (target instanceof HTMLElement && target.tagName === "SUMMARY");
 }
 
 function toggleHelp(help) {

@@ -216,7 +216,7 @@ export class LogView {
     const cells = [
       el("span", { class: "mono num", role: "cell" }),
       el("span", { class: "mono num", role: "cell" }),
-      el("span", { class: "type", role: "cell" }),
+      el("span", { class: "type", role: "cell" }, el("span", { class: "type-name" }), el("span", { class: "fault-mark" })),
       el("span", { role: "cell" }, kindChip("command")),
       el("span", { class: "mono num", role: "cell" }),
       el("span", { class: "mono id", role: "cell" }),
@@ -238,7 +238,7 @@ export class LogView {
       row.title = m.summary ?? "";
       seq.textContent = m.seq;
       time.textContent = (m.at_ms / 1000).toFixed(3);
-      type.textContent = m.type;
+      type.firstChild.textContent = m.type;
       const chip = kind.firstChild;
       const isEvent = m.kind === "event";
       chip.className = `chip ${isEvent ? "event" : "command"}`;
@@ -252,10 +252,25 @@ export class LogView {
       cause.textContent = m.causation_id ? shortId(m.causation_id) : "–";
       cause.title = m.causation_id ?? "none";
     }
+    this.markFaults(row, m);
     const cls = `log-row ${m.kind === "event" ? "is-event" : "is-command"}${delivered ? " is-delivered" : ""}${selected ? " is-selected" : ""}`;
     if (row.className !== cls) row.className = cls;
     if (delivered) row.setAttribute("aria-current", "step");
     else if (row.hasAttribute("aria-current")) row.removeAttribute("aria-current");
+  }
+
+  /** Mark a message lost or delivered twice on its way to a worker (by the current step). */
+  markFaults(row, m) {
+    const faults = this.app.faults.ofSeq(this.frame, m.seq);
+    const code = faults.map((f) => `${f.fault}:${f.actor}`).join(",");
+    if ((row.dataset.fault ?? "") === code) return;
+    if (code) row.dataset.fault = code; else delete row.dataset.fault;
+    const mark = row.cells_[2].lastChild;
+    mark.replaceChildren(...faults.map((f) => el("span", {
+      class: `chip ${f.fault === "drop" ? "fault" : "dup"}`, "data-testid": "log-fault", "data-fault": f.fault,
+      title: `${f.fault === "drop" ? "lost on the way to" : "delivered twice to"} ${f.actor} (step ${f.step})`,
+      text: f.fault === "drop" ? "✕ lost" : "×2",
+    })));
   }
 
   refreshOptions(force) {

@@ -12,6 +12,7 @@ import { LogView } from "./log.js";
 import { InspectorView } from "./inspector.js";
 import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
+import { FaultIndex } from "./faults.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -36,6 +37,7 @@ class App {
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
+    this.faults = new FaultIndex(this);
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
     this.presets = this.call(() => Simulation.presets(), []) ?? [];
   }
@@ -315,6 +317,27 @@ class App {
     this.changed();
   }
 
+  /** Move the time control to the next step with a lost or duplicated delivery. */
+  faultNext() {
+    if (!this.sim || engineDead()) return;
+    this.pause();
+    const at = this.call(() => this.sim.currentStep(), 0);
+    const next = this.faults.known().find((f) => f.step > at);
+    if (next) { this.notify(null); this.seek(next.step); return; }
+    const idle = this.call(() => this.sim.frontierIdle(), true);
+    this.notify(`No lost or duplicated delivery after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
+  }
+
+  /** Move the time control to the previous step with a lost or duplicated delivery. */
+  faultPrev() {
+    if (!this.sim || engineDead()) return;
+    this.pause();
+    const frame = this.makeFrame();
+    const before = this.faults.upToCursor(frame).filter((f) => f.step < frame.cursor);
+    if (before.length) { this.notify(null); this.seek(before[before.length - 1].step); return; }
+    this.notify(`No lost or duplicated delivery before step ${formatInt(frame.cursor)}.`);
+  }
+
   togglePlay() {
     if (this.playing) this.pause(); else this.play();
   }
@@ -534,6 +557,7 @@ class App {
       processVersion: typeof sim.processVersion === "function" ? this.call(() => sim.processVersion(), null) : null,
       computing: this.growing && !this.call(() => sim.frontierIdle(), true),
       lastStep,
+      faults: memo(() => app.faults.upToCursor(frame)),
       actors,
       orders,
       orderBy: memoBy((corr) => (typeof sim.order === "function"
