@@ -41,7 +41,7 @@ export class InspectorView {
     }
     $("#causation-tree").addEventListener("click", (event) => {
       const node = event.target.closest("[data-seq]");
-      if (node) app.revealMessage(Number(node.dataset.seq));
+      if (node) app.openMessage(Number(node.dataset.seq));
     });
   }
 

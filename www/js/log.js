@@ -92,6 +92,8 @@ export class LogView {
         this.scroller.previousElementSibling.style.paddingRight = `${6 + gutter}px`;
       }
       this.rowsKey = "";
+      // a pane opening under the log shortens it: keep the current message in view
+      this.scrollToCurrent(false);
       this.renderRows();
     }).observe(this.scroller);
     let pending = false;
@@ -103,13 +105,13 @@ export class LogView {
     });
     this.scroller.addEventListener("click", (event) => {
       const row = event.target.closest("[data-testid=message-row]");
-      if (row) app.selectOrder(row.dataset.correlationId);
+      if (row) app.openMessage(Number(row.dataset.seq));
     });
     // from the keyboard: Enter in the focused log inspects the order of the highlighted message
     this.scroller.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
       const row = this.rows.querySelector(".is-delivered") ?? this.rows.lastElementChild;
-      if (row) app.selectOrder(row.dataset.correlationId);
+      if (row) app.openMessage(Number(row.dataset.seq));
       event.preventDefault();
     });
     this.orderFilter.addEventListener("change", () => { app.filters.order = this.orderFilter.value; app.changed(); });

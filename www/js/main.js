@@ -13,6 +13,7 @@ import { InspectorView } from "./inspector.js";
 import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
+import { MessagePane } from "./message-pane.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -48,6 +49,7 @@ class App {
     this.log = new LogView(this);
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
+    this.messagePane = new MessagePane(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -471,6 +473,34 @@ class App {
     this.log.reveal(seq);
   }
 
+  /**
+   * Open message `seq` in the message pane and move the time control to the step that
+   * delivered it (its first delivery; a lost one: the step it was lost). What became of it
+   * is read over the whole run computed so far, at its end.
+   */
+  openMessage(seq) {
+    const sim = this.sim;
+    if (!sim || engineDead()) return;
+    this.pause();
+    this.endWanted = false;
+    const at = this.call(() => sim.currentStep(), 0);
+    const total = this.call(() => sim.totalSteps(), 0);
+    const message = this.call(() => sim.messages(seq, seq + 1)[0]);
+    if (!message) return;
+    const faults = this.faults.known().filter((f) => f.seq === seq);
+    let deliveries = [];
+    this.call(() => {
+      seekTo(sim, total);
+      deliveries = sim.deliveries(seq);
+    });
+    const idle = this.call(() => sim.frontierIdle(), true);
+    const first = Math.min(...deliveries.map((d) => d.step), ...faults.filter((f) => f.fault === "drop").map((f) => f.step));
+    this.call(() => seekTo(sim, Number.isFinite(first) ? first : at));
+    this.messagePane.open(seq, { deliveries, faults, idle }, this.gen);
+    if (message.correlation_id !== this.selected) this.selectOrder(message.correlation_id);
+    this.changed();
+  }
+
   // ---- keep and share ----------------------------------------------------------------------
 
   exportRun() {
@@ -585,6 +615,7 @@ class App {
     this.log.update(frame);
     this.inspector.update(frame);
     this.numbers.update(frame);
+    this.messagePane.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
