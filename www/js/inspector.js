@@ -196,12 +196,21 @@ export class InspectorView {
     },
     el("td", { class: "mono num", text: s.seq }),
     el("td", {}, el("span", { class: "type", text: s.type }), el("span", { class: "hint", text: ` ${formatMs(s.at_ms)}` }),
-      ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n }))),
+      ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n })),
+      changesLine(diffState(steps[i - 1]?.state, s.state))),
     el("td", {}, ...(s.decided?.length ? s.decided.map((d) => el("div", { class: "decided", title: d.summary ?? "" }, kindChip(d.kind), " ", d.type)) : [el("span", { class: "hint", text: "nothing" })])),
     el("td", { class: "same", title: s.same_as_history === false ? "decides differently from what the live run published" : "same as the history", text: s.same_as_history === false ? "≠ differs" : "✓" }))));
     const current = steps[pos];
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
     setText($("#pm-state"), current ? JSON.stringify(current.state, null, 2) : "");
+    const changes = current ? diffState(steps[pos - 1]?.state, current.state) : [];
+    $("#state-diff").replaceChildren(...(current ? (changes.length ? changes.map((c) => el("li", {
+      class: `change ${c.change}`, "data-testid": "state-change", "data-change": c.change, "data-path": c.path,
+    }, el("span", { class: "sign", "aria-hidden": "true", text: SIGN[c.change] }), " ", el("span", { class: "mono", text: c.path }), " ",
+    c.change === "changed" ? [el("code", { class: "old", text: short(c.before) }), " → ", el("code", { text: short(c.after) })]
+      : el("code", { class: c.change === "removed" ? "old" : "", text: short(c.change === "removed" ? c.before : c.after) }),
+    el("span", { class: "hint", text: ` ${c.change}` }))) : [el("li", { class: "hint", text: "nothing changed in the state" })]) : []));
+    setText($("#state-diff-label"), current ? (pos === 0 ? `What ${current.type} set up` : `What ${current.type} changed`) : "");
   }
 
   /** The actor that received `m`: whoever published a message it caused, else by type. */
@@ -292,6 +301,45 @@ export class InspectorView {
       depth < 200 && byCause.has(m.id) ? el("ul", {}, ...byCause.get(m.id).map((c) => node(c, depth + 1))) : null);
     $("#causation-tree").replaceChildren(roots.length ? el("ul", { class: "tree-root" }, ...roots.map((r) => node(r, 0))) : el("p", { class: "hint", text: "No messages yet." }));
   }
+}
+
+const SIGN = { added: "+", changed: "~", removed: "−" };
+
+/**
+ * What changed from state `before` to `after`: objects are compared field by field (paths
+ * like "order.cooked_by"), anything else (numbers, strings, lists) as a whole.
+ */
+export function diffState(before, after, path = "", out = []) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const p = path ? `${path}.${key}` : key;
+      if (!(key in before)) out.push({ change: "added", path: p, after: after[key] });
+      else if (!(key in after)) out.push({ change: "removed", path: p, before: before[key] });
+      else diffState(before[key], after[key], p, out);
+    }
+    return out;
+  }
+  if (before === undefined && isObject(after)) return diffState({}, after, path, out);
+  if (JSON.stringify(before) !== JSON.stringify(after)) {
+    if (before === undefined) out.push({ change: "added", path: path || "state", after });
+    else if (after === undefined) out.push({ change: "removed", path: path || "state", before });
+    else out.push({ change: "changed", path: path || "state", before, after });
+  }
+  return out;
+}
+
+function short(value) {
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** The fields a message changed, for its row in the replay table. */
+function changesLine(changes) {
+  if (!changes.length) return el("div", { class: "changes hint", "data-testid": "row-changes", text: "state unchanged" });
+  const names = changes.slice(0, 4).map((c) => `${SIGN[c.change]}${c.path}`).join(" ");
+  return el("div", { class: "changes", "data-testid": "row-changes", title: changes.map((c) => `${c.change} ${c.path}`).join("\n") },
+    names + (changes.length > 4 ? ` +${changes.length - 4} more` : ""));
 }
 
 function seqMarker(id) {
