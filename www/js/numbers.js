@@ -2,7 +2,7 @@
 // retries, duplicates noticed, latency), the orders table and a chart of queue lengths
 // over simulated time.
 
-import { $, el, setText, formatMs, formatInt } from "./dom.js";
+import { $, el, replace, setText, formatMs, formatInt } from "./dom.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 const ORDER_ROWS = 40;
@@ -93,7 +93,7 @@ export class NumbersView {
         el("span", { class: "mono num", text: n }))));
     const rest = Object.entries(report).filter(([k, v]) => !KNOWN.has(k) && !(k === "expired" && v === report.dropped_by_reason?.expired))
       .sort(([a], [b]) => rank(a) - rank(b));
-    host.replaceChildren(
+    replace(host,
       el("div", { class: "cards" }, ...cards),
       latency && typeof latency === "object" ? el("p", { class: "latency", "data-testid": "report-latency" },
         el("span", { class: "hint", text: "order to completion: " }),
@@ -123,7 +123,7 @@ export class NumbersView {
     el("td", { text: `${o.definition} v${o.version}` }),
     el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status }),
     el("td", { text: (o.cooks ?? []).join(", ") }),
-    el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : formatMs(o.finished_at_ms - o.placed_at_ms) })));
+    el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
     $("#orders-rows").replaceChildren(...rows);
   }
@@ -142,7 +142,7 @@ export class NumbersView {
   drawChart() {
     const canvas = this.canvas;
     const width = this.width;
-    const height = 150;
+    const height = 130;
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
       canvas.width = width * ratio;
@@ -242,7 +242,7 @@ export class NumbersView {
     const end = i + 1 < at.length ? at[i + 1] : at[i] + data.interval_ms;
     setText(this.readout, `${hover === null ? "busiest moment, " : ""}${seconds(at[i])}–${seconds(end)}: ` +
       (values.length ? values.map(([name, q]) => `${name} ${q}`).join(" · ") : "every queue empty") +
-      (hover === null ? " (point at the chart, or ← → on it)" : ""));
+      (hover === null ? " (point at the chart to read another)" : ""));
   }
 }
 
