@@ -81,7 +81,6 @@ export class NumbersView {
       card("completed", report.completed, "report-completed"),
       card("dropped", report.dropped, "report-dropped", report.dropped > 0 ? "warn" : ""),
     ];
-    if (report.in_progress > 0) cards.push(card("in progress", report.in_progress, "report-in-progress"));
     const perCook = report.per_cook ?? {};
     const maxCook = Math.max(1, ...Object.values(perCook));
     const cooked = Object.values(perCook).reduce((a, b) => a + b, 0);
@@ -95,6 +94,8 @@ export class NumbersView {
       .sort(([a], [b]) => rank(a) - rank(b));
     replace(host,
       el("div", { class: "cards" }, ...cards),
+      report.in_progress > 0 ? el("p", { class: "in-progress", "data-testid": "report-in-progress" },
+        el("span", { class: "mono", text: formatInt(report.in_progress) }), " still in progress at this step") : null,
       latency && typeof latency === "object" ? el("p", { class: "latency", "data-testid": "report-latency" },
         el("span", { class: "hint", text: "order to completion: " }),
         ...["min", "median", "max"].filter((k) => latency[k] !== undefined)
@@ -120,9 +121,9 @@ export class NumbersView {
     },
     el("td", { class: "mono num" }, el("button", { type: "button", class: "link", "aria-label": `Inspect order ${o.order}`, text: `#${o.order}` })),
     el("td", { class: "num", text: o.table }),
-    el("td", { text: `${o.definition} v${o.version}` }),
-    el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status }),
-    el("td", { text: (o.cooks ?? []).join(", ") }),
+    el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` }),
+    el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status, title: o.reason ? `${o.status}: ${o.reason}` : o.status }),
+    el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
     $("#orders-rows").replaceChildren(...rows);
