@@ -4,7 +4,7 @@
 
 import { el, formatMs, formatInt } from "./dom.js";
 
-const INCREMENT = 2000; // read up to this many new steps one by one; more: ask faults() again
+const INCREMENT = 64; // read up to this many new steps one by one (StepViews are not free); more: ask faults() again
 
 export class FaultIndex {
   constructor(app) {

@@ -37,10 +37,14 @@ export class FloorView {
     // box positions are measured after layout (in a ResizeObserver callback), never while
     // rendering, so a frame costs one layout
     this.rects = null;
-    this.observer = new ResizeObserver(() => { this.rects = null; this.fit(); this.drawArrows(this.lastArrows); });
+    this.observer = new ResizeObserver((entries) => {
+      // the kitchen's size only changes with the actors or the page width: fit the panel then
+      if (entries.some((e) => e.target === this.grid)) this.fit();
+      this.rects = null;
+      this.drawArrows(this.lastArrows);
+    });
     this.observer.observe($("#floor"));
     this.observer.observe(this.grid);
-    this.observer.observe(this.caption);
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
