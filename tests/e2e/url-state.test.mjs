@@ -63,3 +63,11 @@ test("configDiff keeps only what differs from the defaults", () => {
   assert.deepEqual(configDiff({ seed: 42, orders: 12, cooks: [{ name: "Koen", ms: 350 }] }, defaults), { orders: 12 });
   assert.deepEqual(configDiff({ cooks: [{ name: "Koen", ms: 300 }] }, defaults), { cooks: [{ name: "Koen", ms: 300 }] });
 });
+
+test("a #config= link opens that config at step 0", () => {
+  const config = { seed: 9, orders: 3, cooks: [{ name: "Ana & Bo", ms: 250 }], drop: 0.1 };
+  const state = decodeState(`#config=${encodeURIComponent(JSON.stringify(config))}`);
+  assert.deepEqual(state, { config, inputs: [], step: 0, order: null, tab: "pm" });
+  assert.throws(() => decodeState("#config=%7Bnot"), /not JSON/);
+  assert.throws(() => decodeState(`#config=${encodeURIComponent("[1]")}`), /not an object/);
+});

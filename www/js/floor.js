@@ -37,8 +37,14 @@ export class FloorView {
     // box positions are measured after layout (in a ResizeObserver callback), never while
     // rendering, so a frame costs one layout
     this.rects = null;
-    this.observer = new ResizeObserver(() => { this.rects = null; this.drawArrows(this.lastArrows); });
+    this.observer = new ResizeObserver((entries) => {
+      // the kitchen's size only changes with the actors or the page width: fit the panel then
+      if (entries.some((e) => e.target === this.grid)) this.fit();
+      this.rects = null;
+      this.drawArrows(this.lastArrows);
+    });
     this.observer.observe($("#floor"));
+    this.observer.observe(this.grid);
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -69,7 +75,30 @@ export class FloorView {
       this.observer.observe(box);
       columns[COLUMN_OF_KIND[actor.kind] ?? 2].append(box);
     }
+    this.grid.classList.toggle("many-cooks", actors.filter((a) => a.kind === "cook").length > 4);
     this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
+  }
+
+  /**
+   * On wide screens the panels have fixed heights (each lays out on its own): make the
+   * floor's row as tall as the kitchen needs, so no actor is clipped and nothing covers the
+   * caption. Runs in the ResizeObserver callback, after layout.
+   */
+  fit() {
+    const panel = this.grid.closest(".panel");
+    const floor = $("#floor");
+    const panels = panel.parentElement;
+    if (getComputedStyle(panels).gridTemplateRows.split(" ").length < 2 || !matchMedia("(min-width: 901px)").matches) {
+      if (panels.style.getPropertyValue("--floor-row")) panels.style.removeProperty("--floor-row");
+      return;
+    }
+    // everything in the panel but the floor, plus the kitchen itself and a little air
+    const others = panel.scrollHeight - floor.offsetHeight;
+    const needed = Math.ceil(others + this.grid.offsetHeight + 12);
+    const row = Math.max(450, needed);
+    if (Math.abs(row - panel.offsetHeight) > 1 && (row > panel.offsetHeight || panel.offsetHeight > 450)) {
+      panels.style.setProperty("--floor-row", `${row}px`);
+    }
   }
 
   update(frame) {
@@ -175,8 +204,11 @@ export class FloorView {
    */
   labelSpot(x, y, nx, ny, width, height, rects) {
     let best = [x, y], bestCover = Infinity;
+    const size = rects.size_;
     for (const d of [0, 16, -16, 30, -30, 46, -46, 62, -62]) {
-      const cx = x + nx * d, cy = y + ny * d;
+      // inside the floor: a label never covers the panel's title or the step caption
+      const cx = clamp(x + nx * d, width / 2, size.width - width / 2);
+      const cy = clamp(y + ny * d, height / 2, size.height - height / 2);
       const box = { left: cx - width / 2, top: cy - height / 2, width, height };
       let cover = 0;
       for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) cover++;
@@ -264,6 +296,10 @@ export class FloorView {
       this.arrows.append(group);
     }
   }
+}
+
+function clamp(v, lo, hi) {
+  return Math.max(lo, Math.min(Math.max(lo, hi), v));
 }
 
 function overlaps(a, b) {

@@ -5,6 +5,9 @@
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
 import { guard, errorText } from "./engine.js";
+import { faultItem } from "./faults.js";
+
+const RUN_FAULTS_SHOWN = 200;
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
@@ -30,9 +33,15 @@ export class InspectorView {
       const row = event.target.closest("tr[data-index]");
       if (row) { this.pos = Number(row.dataset.index); this.renderReplay(); }
     });
+    for (const list of ["#fault-list-order", "#fault-list-run"]) {
+      $(list).addEventListener("click", (event) => {
+        const item = event.target.closest("[data-step]");
+        if (item) { app.pause(); app.seek(Number(item.dataset.step)); }
+      });
+    }
     $("#causation-tree").addEventListener("click", (event) => {
       const node = event.target.closest("[data-seq]");
-      if (node) app.revealMessage(Number(node.dataset.seq));
+      if (node) app.openMessage(Number(node.dataset.seq));
     });
   }
 
@@ -82,14 +91,16 @@ export class InspectorView {
     // with nothing selected, follow the order of the current step
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
-    for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || !corr);
-    setFlag($("#inspector-empty"), "hidden", Boolean(corr));
+    // the fault list is about the whole run too: it shows with no order selected
+    const runWide = app.tab === "faults";
+    for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || (!corr && !runWide));
+    setFlag($("#inspector-empty"), "hidden", Boolean(corr) || runWide);
     if (following && corr !== this.followed) {
       this.followed = corr;
       this.pos = null;
       this.originalShownFor = null;
     }
-    const key = `${frame.gen}:${frame.count}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
     if (key === this.key) return;
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
@@ -102,6 +113,7 @@ export class InspectorView {
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
+      if (runWide) this.renderFaults(null, frame);
       return;
     }
     const order = frame.orderBy(corr);
@@ -114,7 +126,27 @@ export class InspectorView {
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
     if (app.tab === "pm") this.updateReplay(corr, stream, order);
     else if (app.tab === "seq") this.renderSequence(stream, frame);
+    else if (app.tab === "faults") this.renderFaults(stream, frame);
     else this.renderTree(stream, frame);
+  }
+
+  /** The faults of the selected order and of the whole run, up to the current step. */
+  renderFaults(stream, frame) {
+    const app = this.app;
+    const all = frame.faults();
+    const message = (seq) => app.call(() => app.sim.messages(seq, seq + 1)[0]);
+    const current = (item) => { if (Number(item.firstChild.dataset.step) === frame.cursor) item.firstChild.classList.add("is-current"); return item; };
+    const seqs = new Map((stream ?? []).map((m) => [m.seq, m]));
+    const mine = all.filter((f) => seqs.has(f.seq));
+    $("#fault-list-order").replaceChildren(...(stream === null
+      ? [el("li", { class: "hint", text: "No order selected: click a message or an order." })]
+      : mine.length ? mine.map((f) => current(faultItem(f, seqs.get(f.seq))))
+        : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
+    const shown = all.slice(-RUN_FAULTS_SHOWN);
+    setText($("#fault-run-title"), all.length > shown.length
+      ? `The whole run (the last ${shown.length} of ${all.length})` : `The whole run (${all.length} up to step ${frame.cursor})`);
+    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
+      : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
 
   updateReplay(corr, stream, order) {
@@ -164,12 +196,21 @@ export class InspectorView {
     },
     el("td", { class: "mono num", text: s.seq }),
     el("td", {}, el("span", { class: "type", text: s.type }), el("span", { class: "hint", text: ` ${formatMs(s.at_ms)}` }),
-      ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n }))),
+      ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n })),
+      changesLine(diffState(steps[i - 1]?.state, s.state))),
     el("td", {}, ...(s.decided?.length ? s.decided.map((d) => el("div", { class: "decided", title: d.summary ?? "" }, kindChip(d.kind), " ", d.type)) : [el("span", { class: "hint", text: "nothing" })])),
     el("td", { class: "same", title: s.same_as_history === false ? "decides differently from what the live run published" : "same as the history", text: s.same_as_history === false ? "≠ differs" : "✓" }))));
     const current = steps[pos];
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
     setText($("#pm-state"), current ? JSON.stringify(current.state, null, 2) : "");
+    const changes = current ? diffState(steps[pos - 1]?.state, current.state) : [];
+    $("#state-diff").replaceChildren(...(current ? (changes.length ? changes.map((c) => el("li", {
+      class: `change ${c.change}`, "data-testid": "state-change", "data-change": c.change, "data-path": c.path,
+    }, el("span", { class: "sign", "aria-hidden": "true", text: SIGN[c.change] }), " ", el("span", { class: "mono", text: c.path }), " ",
+    c.change === "changed" ? [el("code", { class: "old", text: short(c.before) }), " → ", el("code", { text: short(c.after) })]
+      : el("code", { class: c.change === "removed" ? "old" : "", text: short(c.change === "removed" ? c.before : c.after) }),
+    el("span", { class: "hint", text: ` ${c.change}` }))) : [el("li", { class: "hint", text: "nothing changed in the state" })]) : []));
+    setText($("#state-diff-label"), current ? (pos === 0 ? `What ${current.type} set up` : `What ${current.type} changed`) : "");
   }
 
   /** The actor that received `m`: whoever published a message it caused, else by type. */
@@ -189,7 +230,13 @@ export class InspectorView {
     const host = $("#seq-diagram");
     const receiverOf = this.receivers(stream, frame);
     const kinds = frame.kindByName();
-    const rows = stream.map((m) => ({ m, from: m.publisher, to: receiverOf(m) }));
+    const faultsOf = (seq) => this.app.faults.ofSeq(frame, seq);
+    const rows = stream.map((m) => {
+      const faults = faultsOf(m.seq);
+      const lost = faults.find((f) => f.fault === "drop");
+      const doubled = faults.find((f) => f.fault === "duplicate");
+      return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled };
+    });
     const names = new Set();
     for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
     const columns = [...names].filter(Boolean).sort((a, b) =>
@@ -205,22 +252,32 @@ export class InspectorView {
       root.append(svg("rect", { x: x(name) - colWidth / 2 + 6, y: 6, width: colWidth - 12, height: 24, rx: 4, class: "head" }));
       root.append(svg("text", { x: x(name), y: 22, "text-anchor": "middle", class: "head-text", text: name }));
     });
-    rows.forEach(({ m, from, to }, i) => {
+    rows.forEach(({ m, from, to, lost, doubled }, i) => {
       const y = top + i * rowHeight + 16;
       const cls = m.kind === "event" ? "event" : "command";
-      const g = svg("g", { class: `msg ${cls}`, "data-seq": m.seq });
+      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null });
       const x1 = x(from);
       if (to && to !== from) {
         const x2 = x(to);
-        g.append(svg("line", { x1, x2: x2 + (x2 > x1 ? -3 : 3), y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
+        const dir = x2 > x1 ? 1 : -1;
+        if (lost) {
+          // a lost message never reaches its receiver: the arrow stops half way, crossed out
+          const end = x1 + (x2 - x1) * 0.6;
+          g.append(svg("line", { x1, x2: end, y1: y, y2: y, class: "lost-line" }));
+          g.append(svg("path", { d: `M${end - 5},${y - 5} l10,10 M${end + 5},${y - 5} l-10,10`, class: "lost-cross" }));
+        } else {
+          g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
+          // a duplicated delivery arrives twice: a second arrow just under the first
+          if (doubled) g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y + 6, y2: y + 6, class: "copy", "marker-end": `url(#seq-${cls})` }));
+        }
         const tx = (x1 + x2) / 2;
-        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
+        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
         g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
       }
       g.append(svg("text", { x: 4, y: y + 4, class: "time", text: (m.at_ms / 1000).toFixed(2) }));
-      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}` }));
+      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}${lost ? " (lost on the way)" : doubled ? " (delivered twice)" : ""}` }));
       root.append(g);
     });
     host.replaceChildren(root);
@@ -244,6 +301,45 @@ export class InspectorView {
       depth < 200 && byCause.has(m.id) ? el("ul", {}, ...byCause.get(m.id).map((c) => node(c, depth + 1))) : null);
     $("#causation-tree").replaceChildren(roots.length ? el("ul", { class: "tree-root" }, ...roots.map((r) => node(r, 0))) : el("p", { class: "hint", text: "No messages yet." }));
   }
+}
+
+const SIGN = { added: "+", changed: "~", removed: "−" };
+
+/**
+ * What changed from state `before` to `after`: objects are compared field by field (paths
+ * like "order.cooked_by"), anything else (numbers, strings, lists) as a whole.
+ */
+export function diffState(before, after, path = "", out = []) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const p = path ? `${path}.${key}` : key;
+      if (!(key in before)) out.push({ change: "added", path: p, after: after[key] });
+      else if (!(key in after)) out.push({ change: "removed", path: p, before: before[key] });
+      else diffState(before[key], after[key], p, out);
+    }
+    return out;
+  }
+  if (before === undefined && isObject(after)) return diffState({}, after, path, out);
+  if (JSON.stringify(before) !== JSON.stringify(after)) {
+    if (before === undefined) out.push({ change: "added", path: path || "state", after });
+    else if (after === undefined) out.push({ change: "removed", path: path || "state", before });
+    else out.push({ change: "changed", path: path || "state", before, after });
+  }
+  return out;
+}
+
+function short(value) {
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** The fields a message changed, for its row in the replay table. */
+function changesLine(changes) {
+  if (!changes.length) return el("div", { class: "changes hint", "data-testid": "row-changes", text: "state unchanged" });
+  const names = changes.slice(0, 4).map((c) => `${SIGN[c.change]}${c.path}`).join(" ");
+  return el("div", { class: "changes", "data-testid": "row-changes", title: changes.map((c) => `${c.change} ${c.path}`).join("\n") },
+    names + (changes.length > 4 ? ` +${changes.length - 4} more` : ""));
 }
 
 function seqMarker(id) {

@@ -11,6 +11,18 @@ function typing(target) {
 
 export function bindKeys(app) {
   const help = $("#help");
+  // the control last pressed with a mouse or a finger: it keeps the focus, but space on it
+  // means play / pause (a learner who clicked "Place order" does not want a second order)
+  let clicked = null;
+  document.addEventListener("pointerdown", (event) => {
+    const control = event.target instanceof Element ? event.target.closest("button, input, summary, label") : null;
+    clicked = control instanceof HTMLLabelElement ? control.control : control;
+  }, true);
+  document.addEventListener("focusin", (event) => { if (event.target !== clicked) clicked = null; });
+  document.addEventListener("keyup", (event) => {
+    // a button is pressed when space is released: not this one
+    if (event.key === " " && event.target === clicked) event.preventDefault();
+  });
   $("#help-toggle").addEventListener("click", () => toggleHelp(help));
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -19,7 +31,10 @@ export function bindKeys(app) {
     const many = event.shiftKey ? 10 : 1;
     switch (event.key) {
       case " ":
-        if (event.target instanceof HTMLButtonElement) return; // space presses the button
+        // a button reached with the keyboard (focus ring shown) is pressed by space; one that
+        // was clicked with the mouse keeps focus too, but space then means play / pause
+        if (pressable(event.target) && event.target !== clicked) return;
+        if (event.target instanceof HTMLElement && event.target.closest("dialog")) return;
         app.togglePlay();
         break;
       case "ArrowRight":
@@ -42,6 +57,12 @@ export function bindKeys(app) {
       case "o":
         app.placeOrder($("#dodgy").checked);
         break;
+      case "f":
+        app.faultNext();
+        break;
+      case "F":
+        app.faultPrev();
+        break;
       case "[":
         app.inspector.moveReplay(-1);
         break;
@@ -56,6 +77,11 @@ export function bindKeys(app) {
     }
     event.preventDefault();
   });
+}
+
+/** What space presses or ticks when it has the focus. */
+function pressable(target) {
+  return target instanceof HTMLButtonElement || target instanceof HTMLInputElement || (target instanceof HTMLElement && target.tagName === "SUMMARY");
 }
 
 function toggleHelp(help) {

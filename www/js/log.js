@@ -92,6 +92,8 @@ export class LogView {
         this.scroller.previousElementSibling.style.paddingRight = `${6 + gutter}px`;
       }
       this.rowsKey = "";
+      // a pane opening under the log shortens it: keep the current message in view
+      this.scrollToCurrent(false);
       this.renderRows();
     }).observe(this.scroller);
     let pending = false;
@@ -103,13 +105,13 @@ export class LogView {
     });
     this.scroller.addEventListener("click", (event) => {
       const row = event.target.closest("[data-testid=message-row]");
-      if (row) app.selectOrder(row.dataset.correlationId);
+      if (row) app.openMessage(Number(row.dataset.seq));
     });
     // from the keyboard: Enter in the focused log inspects the order of the highlighted message
     this.scroller.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
       const row = this.rows.querySelector(".is-delivered") ?? this.rows.lastElementChild;
-      if (row) app.selectOrder(row.dataset.correlationId);
+      if (row) app.openMessage(Number(row.dataset.seq));
       event.preventDefault();
     });
     this.orderFilter.addEventListener("change", () => { app.filters.order = this.orderFilter.value; app.changed(); });
@@ -216,7 +218,7 @@ export class LogView {
     const cells = [
       el("span", { class: "mono num", role: "cell" }),
       el("span", { class: "mono num", role: "cell" }),
-      el("span", { class: "type", role: "cell" }),
+      el("span", { class: "type", role: "cell" }, el("span", { class: "type-name" }), el("span", { class: "fault-mark" })),
       el("span", { role: "cell" }, kindChip("command")),
       el("span", { class: "mono num", role: "cell" }),
       el("span", { class: "mono id", role: "cell" }),
@@ -238,7 +240,7 @@ export class LogView {
       row.title = m.summary ?? "";
       seq.textContent = m.seq;
       time.textContent = (m.at_ms / 1000).toFixed(3);
-      type.textContent = m.type;
+      type.firstChild.textContent = m.type;
       const chip = kind.firstChild;
       const isEvent = m.kind === "event";
       chip.className = `chip ${isEvent ? "event" : "command"}`;
@@ -252,10 +254,25 @@ export class LogView {
       cause.textContent = m.causation_id ? shortId(m.causation_id) : "–";
       cause.title = m.causation_id ?? "none";
     }
+    this.markFaults(row, m);
     const cls = `log-row ${m.kind === "event" ? "is-event" : "is-command"}${delivered ? " is-delivered" : ""}${selected ? " is-selected" : ""}`;
     if (row.className !== cls) row.className = cls;
     if (delivered) row.setAttribute("aria-current", "step");
     else if (row.hasAttribute("aria-current")) row.removeAttribute("aria-current");
+  }
+
+  /** Mark a message lost or delivered twice on its way to a worker (by the current step). */
+  markFaults(row, m) {
+    const faults = this.app.faults.ofSeq(this.frame, m.seq);
+    const code = faults.map((f) => `${f.fault}:${f.actor}`).join(",");
+    if ((row.dataset.fault ?? "") === code) return;
+    if (code) row.dataset.fault = code; else delete row.dataset.fault;
+    const mark = row.cells_[2].lastChild;
+    mark.replaceChildren(...faults.map((f) => el("span", {
+      class: `chip ${f.fault === "drop" ? "fault" : "dup"}`, "data-testid": "log-fault", "data-fault": f.fault,
+      title: `${f.fault === "drop" ? "lost on the way to" : "delivered twice to"} ${f.actor} (step ${f.step})`,
+      text: f.fault === "drop" ? "✕ lost" : "×2",
+    })));
   }
 
   refreshOptions(force) {

@@ -2,7 +2,7 @@
 // plus what only the page cares about (selection, filters, playing). Views read a
 // `frame` built once per animation frame and redraw what changed.
 
-import { $, formatInt } from "./dom.js";
+import { $, el, formatInt } from "./dom.js";
 import { loadEngine, guard, setFatalHandler, errorText, engineDead } from "./engine.js";
 import { encodeState, decodeState, configDiff, inputAction } from "./url-state.js";
 import { SetupForm } from "./setup.js";
@@ -12,6 +12,8 @@ import { LogView } from "./log.js";
 import { InspectorView } from "./inspector.js";
 import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
+import { FaultIndex } from "./faults.js";
+import { MessagePane } from "./message-pane.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -36,6 +38,7 @@ class App {
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
+    this.faults = new FaultIndex(this);
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
     this.presets = this.call(() => Simulation.presets(), []) ?? [];
   }
@@ -46,6 +49,7 @@ class App {
     this.log = new LogView(this);
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
+    this.messagePane = new MessagePane(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -56,6 +60,9 @@ class App {
     $("#export").addEventListener("click", () => this.exportRun());
     $("#import").addEventListener("change", (event) => this.importFile(event.target));
     $("#error-close").addEventListener("click", () => this.clearError());
+    $("#notice-close").addEventListener("click", () => this.notify(null));
+    this.fillPresetBar();
+    $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));
     window.addEventListener("hashchange", () => {
       if (location.hash.slice(1) !== this.lastUrl) this.restoreFromUrl();
     });
@@ -92,14 +99,44 @@ class App {
     for (const b of document.querySelectorAll(".controls button, .controls input, .controls select, #export")) b.disabled = true;
   }
 
+  /** A notice about something the learner did (null hides it); not an error. */
+  notify(message) {
+    $("#notice-text").textContent = message ?? "";
+    $("#notice").hidden = !message;
+  }
+
   // ---- runs ----------------------------------------------------------------------------
 
   /** Replace the current run; throws (leaving the current run as it is) on a bad config. */
   newRun(config) {
     const sim = guard(() => new this.Simulation(config));
     if (!sim) throw new Error("the engine is not available");
+    this.keepInHistory();
     this.adopt(sim, configDiff(config, this.defaults));
     this.clearError();
+  }
+
+  fillPresetBar() {
+    const select = $("#preset-bar");
+    select.replaceChildren(el("option", { value: "", text: "custom" }),
+      ...this.presets.map((p) => el("option", { value: p.name, text: p.name, title: p.description ?? "" })));
+  }
+
+  /** Start a preset's run from the main bar (one click: no form). */
+  startPreset(name) {
+    const preset = this.presets.find((p) => p.name === name);
+    if (!preset) return;
+    try {
+      this.newRun(preset.config);
+    } catch (error) {
+      this.showError(`The preset ${name} could not start: ${errorText(error)}`);
+    }
+  }
+
+  /** The preset whose config the current run has, or "". */
+  presetOf(config) {
+    const full = JSON.stringify({ ...this.defaults, ...config });
+    return this.presets.find((p) => JSON.stringify({ ...this.defaults, ...p.config }) === full)?.name ?? "";
   }
 
   /** The full config of a run: from the engine when it says, else from the run file. */
@@ -126,6 +163,8 @@ class App {
     this.endWanted = false;
     this.inspector.selected(null, null);
     this.setup.fill(config);
+    $("#preset-bar").value = this.presetOf(config);
+    this.notify(null);
     $("#live-version").value = String(config.process_version ?? this.defaults.process_version ?? 2);
     if (old) guard(() => old.free());
     this.grow();
@@ -280,6 +319,27 @@ class App {
     this.changed();
   }
 
+  /** Move the time control to the next step with a lost or duplicated delivery. */
+  faultNext() {
+    if (!this.sim || engineDead()) return;
+    this.pause();
+    const at = this.call(() => this.sim.currentStep(), 0);
+    const next = this.faults.known().find((f) => f.step > at);
+    if (next) { this.notify(null); this.seek(next.step); return; }
+    const idle = this.call(() => this.sim.frontierIdle(), true);
+    this.notify(`No lost or duplicated delivery after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
+  }
+
+  /** Move the time control to the previous step with a lost or duplicated delivery. */
+  faultPrev() {
+    if (!this.sim || engineDead()) return;
+    this.pause();
+    const frame = this.makeFrame();
+    const before = this.faults.upToCursor(frame).filter((f) => f.step < frame.cursor);
+    if (before.length) { this.notify(null); this.seek(before[before.length - 1].step); return; }
+    this.notify(`No lost or duplicated delivery before step ${formatInt(frame.cursor)}.`);
+  }
+
   togglePlay() {
     if (this.playing) this.pause(); else this.play();
   }
@@ -345,8 +405,11 @@ class App {
 
   placeOrder(dodgy) {
     if (!this.sim || engineDead()) return;
+    const replaced = this.futureAtStake();
+    this.keepInHistory();
     const corr = this.call(() => this.sim.placeOrder({ dodgy: Boolean(dodgy) }));
     if (corr === undefined) return;
+    this.sayReplaced(replaced, "Placing an order");
     this.gen++;
     this.selectOrder(corr);
     this.grow();
@@ -355,11 +418,39 @@ class App {
 
   setProcessVersion(version) {
     if (!this.sim || engineDead()) return;
+    const replaced = this.futureAtStake();
+    this.keepInHistory();
     const ok = this.call(() => { this.sim.setProcessVersion(version); return true; }, false);
     if (!ok) return;
+    this.sayReplaced(replaced, `Switching new orders to v${version}`);
     this.gen++;
     this.grow();
     this.changed();
+  }
+
+  /** The steps an input at the cursor would discard: { at, total } or null when none. */
+  futureAtStake() {
+    const at = this.call(() => this.sim.currentStep(), 0);
+    const total = this.call(() => this.sim.totalSteps(), 0);
+    return at < total ? { at, total } : null;
+  }
+
+  sayReplaced(replaced, what) {
+    if (!replaced) return;
+    this.notify(`${what} at step ${formatInt(replaced.at)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps ` +
+      `after step ${formatInt(replaced.at)} were discarded and are being recomputed. The browser's Back button brings the old run back.`);
+  }
+
+  /**
+   * Before an action that changes the run (an input, a new run): the address holds the run as
+   * it is now, and the action's address will be a new history entry, so Back undoes it.
+   */
+  keepInHistory() {
+    if (this.restoring || !this.sim || engineDead()) return;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = null;
+    this.saveUrl();
+    this.pushNext = true;
   }
 
   /** Pin an order in the inspector; null goes back to following the current step. */
@@ -380,6 +471,34 @@ class App {
 
   revealMessage(seq) {
     this.log.reveal(seq);
+  }
+
+  /**
+   * Open message `seq` in the message pane and move the time control to the step that
+   * delivered it (its first delivery; a lost one: the step it was lost). What became of it
+   * is read over the whole run computed so far, at its end.
+   */
+  openMessage(seq) {
+    const sim = this.sim;
+    if (!sim || engineDead()) return;
+    this.pause();
+    this.endWanted = false;
+    const at = this.call(() => sim.currentStep(), 0);
+    const total = this.call(() => sim.totalSteps(), 0);
+    const message = this.call(() => sim.messages(seq, seq + 1)[0]);
+    if (!message) return;
+    const faults = this.faults.known().filter((f) => f.seq === seq);
+    let deliveries = [];
+    this.call(() => {
+      seekTo(sim, total);
+      deliveries = sim.deliveries(seq);
+    });
+    const idle = this.call(() => sim.frontierIdle(), true);
+    const first = Math.min(...deliveries.map((d) => d.step), ...faults.filter((f) => f.fault === "drop").map((f) => f.step));
+    this.call(() => seekTo(sim, Number.isFinite(first) ? first : at));
+    this.messagePane.open(seq, { deliveries, faults, idle }, this.gen);
+    if (message.correlation_id !== this.selected) this.selectOrder(message.correlation_id);
+    this.changed();
   }
 
   // ---- keep and share ----------------------------------------------------------------------
@@ -420,6 +539,7 @@ class App {
       return false;
     }
     if (!sim) return false;
+    this.keepInHistory();
     this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
     // a run file records the step it was looking at (`view.step`); without one, show the end
     let view = null;
@@ -467,6 +587,7 @@ class App {
       processVersion: typeof sim.processVersion === "function" ? this.call(() => sim.processVersion(), null) : null,
       computing: this.growing && !this.call(() => sim.frontierIdle(), true),
       lastStep,
+      faults: memo(() => app.faults.upToCursor(frame)),
       actors,
       orders,
       orderBy: memoBy((corr) => (typeof sim.order === "function"
@@ -494,6 +615,7 @@ class App {
     this.log.update(frame);
     this.inspector.update(frame);
     this.numbers.update(frame);
+    this.messagePane.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
@@ -517,8 +639,11 @@ class App {
       tab: this.tab,
     });
     if (state === this.lastUrl) return;
+    const push = this.pushNext && this.lastUrl !== "";
+    this.pushNext = false;
     this.lastUrl = state;
-    history.replaceState(null, "", `#${state}`);
+    if (push) history.pushState(null, "", `#${state}`);
+    else history.replaceState(null, "", `#${state}`);
   }
 }
 

@@ -2,11 +2,18 @@
 // retries, duplicates noticed, latency), the orders table and a chart of queue lengths
 // over simulated time.
 
-import { $, el, setText, formatMs, formatInt } from "./dom.js";
+import { $, el, replace, setText, formatMs, formatInt } from "./dom.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 const ORDER_ROWS = 40;
-const KNOWN = new Set(["orders", "completed", "dropped", "per_cook"]);
+const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms"]);
+// report keys in words; times are shown in seconds, so no label says "ms"
+const LABELS = {
+  dropped_by_reason: "dropped, by reason", retries: "cooking retries", duplicates_noticed: "duplicates noticed",
+  double_payments_refused: "double payments refused", expired: "refused by a cook as too late",
+  deliveries_dropped: "deliveries lost", deliveries_duplicated: "deliveries doubled", per_process: "orders per process",
+  peak_queue: "longest queue", messages: "messages", steps: "steps", simulated_ms: "simulated time",
+};
 
 export class NumbersView {
   constructor(app) {
@@ -16,6 +23,30 @@ export class NumbersView {
     this.canvas = $("#queue-chart");
     this.samples = null;
     this.width = 300;
+    this.hover = null; // index of the sample row the pointer (or the arrow keys) is on
+    this.focusActor = null; // the legend entry being pointed at: its line is drawn on top
+    this.readout = $("#chart-readout");
+    this.canvas.addEventListener("pointermove", (event) => this.pointAt(event.offsetX));
+    this.canvas.addEventListener("pointerdown", (event) => this.pointAt(event.offsetX));
+    this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.drawChart(); });
+    this.canvas.addEventListener("keydown", (event) => {
+      const rows = this.samples?.rows?.length ?? 0;
+      if (!rows || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
+      const at = this.hover ?? rows - 1;
+      this.hover = event.key === "Home" ? 0 : event.key === "End" ? rows - 1 : Math.max(0, Math.min(rows - 1, at + (event.key === "ArrowLeft" ? -1 : 1)));
+      this.drawChart();
+      event.preventDefault();
+      event.stopPropagation();
+    });
+    const legend = $("#chart-legend");
+    const pick = (event) => {
+      const name = event.target.closest?.("[data-actor]")?.dataset.actor ?? null;
+      if (name !== this.focusActor) { this.focusActor = name; this.drawChart(); }
+    };
+    legend.addEventListener("pointerover", pick);
+    legend.addEventListener("focusin", pick);
+    legend.addEventListener("pointerleave", () => { this.focusActor = null; this.drawChart(); });
+    legend.addEventListener("focusout", () => { this.focusActor = null; this.drawChart(); });
     new ResizeObserver(([entry]) => {
       this.width = Math.max(200, Math.floor(entry.contentRect.width));
       this.drawChart();
@@ -52,18 +83,29 @@ export class NumbersView {
     ];
     const perCook = report.per_cook ?? {};
     const maxCook = Math.max(1, ...Object.values(perCook));
+    const cooked = Object.values(perCook).reduce((a, b) => a + b, 0);
+    const latency = report.latency_ms;
     const cookList = el("ul", { class: "per-cook", "data-testid": "per-cook" },
       ...Object.entries(perCook).map(([name, n]) => el("li", {},
         el("span", { class: "name", text: name }),
         el("span", { class: "bar" }, el("span", { style: `width:${(100 * n) / maxCook}%` })),
         el("span", { class: "mono num", text: n }))));
-    const rest = Object.entries(report).filter(([k]) => !KNOWN.has(k))
+    const rest = Object.entries(report).filter(([k, v]) => !KNOWN.has(k) && !(k === "expired" && v === report.dropped_by_reason?.expired))
       .sort(([a], [b]) => rank(a) - rank(b));
-    host.replaceChildren(
+    replace(host,
       el("div", { class: "cards" }, ...cards),
-      el("h3", { text: "Orders per cook" }), cookList,
+      report.in_progress > 0 ? el("p", { class: "in-progress", "data-testid": "report-in-progress" },
+        el("span", { class: "mono", text: formatInt(report.in_progress) }), " still in progress at this step") : null,
+      latency && typeof latency === "object" ? el("p", { class: "latency", "data-testid": "report-latency" },
+        el("span", { class: "hint", text: "order to completion: " }),
+        ...["min", "median", "max"].filter((k) => latency[k] !== undefined)
+          .flatMap((k, i) => [i ? " · " : "", `${k} `, el("span", { class: "mono", text: seconds(latency[k]) })])) : null,
+      el("h3", { text: "Dishes cooked, per cook" }), cookList,
+      cooked > report.orders ? el("p", { class: "hint explain", "data-testid": "cooked-explained" },
+        `${formatInt(cooked)} cooked for ${formatInt(report.orders)} orders: an order is cooked again when its CookFood is retried after a timeout `,
+        `(${formatInt(report.retries ?? 0)} retries) or delivered twice (${formatInt(report.deliveries_duplicated ?? 0)} doubled deliveries); the process manager uses the first dish and ignores the rest.`) : null,
       rest.length ? el("dl", { class: "report-more", "data-testid": "report-more" }, ...rest.map(([k, v]) => el("div", { class: v && typeof v === "object" ? "wide" : "" },
-        el("dt", { text: k.replace(/_/g, " ") }), el("dd", {}, describe(k, v))))) : null);
+        el("dt", { text: LABELS[k] ?? k.replace(/_ms$/, "").replace(/_/g, " ") }), el("dd", {}, describe(k, v))))) : null);
   }
 
   /** The newest orders first; a long run shows the latest ones (click one to inspect it). */
@@ -79,18 +121,29 @@ export class NumbersView {
     },
     el("td", { class: "mono num" }, el("button", { type: "button", class: "link", "aria-label": `Inspect order ${o.order}`, text: `#${o.order}` })),
     el("td", { class: "num", text: o.table }),
-    el("td", { text: `${o.definition} v${o.version}` }),
-    el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status }),
-    el("td", { text: (o.cooks ?? []).join(", ") }),
-    el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : formatMs(o.finished_at_ms - o.placed_at_ms) })));
+    el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` }),
+    el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status, title: o.reason ? `${o.status}: ${o.reason}` : o.status }),
+    el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
+    el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
     $("#orders-rows").replaceChildren(...rows);
+  }
+
+  /** Point at the sample under x (in CSS pixels on the canvas). */
+  pointAt(x) {
+    const g = this.geometry;
+    const rows = this.samples?.rows;
+    if (!g || !rows?.length) return;
+    const t = ((x - g.pad.l) / g.w) * g.total;
+    let i = 0;
+    while (i + 1 < g.at.length && g.at[i + 1] <= t) i++;
+    if (i !== this.hover) { this.hover = i; this.drawChart(); }
   }
 
   drawChart() {
     const canvas = this.canvas;
     const width = this.width;
-    const height = 150;
+    const height = 130;
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== width * ratio || canvas.height !== height * ratio) {
       canvas.width = width * ratio;
@@ -111,6 +164,8 @@ export class NumbersView {
       ctx.fillStyle = fg;
       ctx.fillText("Queue lengths appear here as the run goes on.", 10, height / 2);
       legend.replaceChildren();
+      this.legendKey = "";
+      setText(this.readout, "");
       return;
     }
     const rows = data.rows;
@@ -133,14 +188,9 @@ export class NumbersView {
     const endLabel = `${(total / 1000).toFixed(1)} s`;
     ctx.fillText(endLabel, pad.l + w - ctx.measureText(endLabel).width, height - 5);
     const active = [];
-    data.actors.forEach((name, a) => {
-      let any = false;
-      for (const r of rows) if (r[a] > 0) { any = true; break; }
-      if (!any) return;
-      const color = PALETTE[a % PALETTE.length];
-      active.push([name, color]);
+    const line = (a, color, width) => {
       ctx.strokeStyle = color;
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = width;
       ctx.beginPath();
       // a step line: a queue keeps its length until the next sample
       for (let i = 0; i < rows.length; i++) {
@@ -150,11 +200,58 @@ export class NumbersView {
         else ctx.lineTo(x, pad.t + h - (h * rows[i - 1][a]) / max), ctx.lineTo(x, y);
       }
       ctx.stroke();
+    };
+    data.actors.forEach((name, a) => {
+      let any = false;
+      for (const r of rows) if (r[a] > 0) { any = true; break; }
+      if (!any) return;
+      active.push([name, PALETTE[a % PALETTE.length], a]);
     });
-    legend.replaceChildren(...active.map(([name, color]) => el("span", { class: "legend-item" },
-      el("span", { class: "swatch", style: `background:${color}` }), name)));
-    if (!active.length) legend.replaceChildren(el("span", { class: "hint", text: "no queues so far" }));
+    // a dozen lines in 300 px cannot be read: the four longest queues are drawn strong, the
+    // rest faint; pointing at a legend entry draws that one on top and fades all others
+    const peak = (a) => { let m = 0; for (const r of rows) if (r[a] > m) m = r[a]; return m; };
+    const strong = new Set([...active].sort((x, y) => peak(y[2]) - peak(x[2])).slice(0, 4).map(([name]) => name));
+    const picked = active.find(([name]) => name === this.focusActor);
+    for (const [name, color, a] of active) {
+      if (name === this.focusActor) continue;
+      ctx.globalAlpha = picked ? 0.15 : strong.has(name) ? 1 : 0.25;
+      line(a, color, picked || !strong.has(name) ? 1 : 2);
+    }
+    ctx.globalAlpha = 1;
+    if (picked) line(picked[2], picked[1], 3);
+    this.geometry = { pad, w, total, at };
+    const hover = this.hover !== null && this.hover < rows.length ? this.hover : null;
+    if (hover !== null) {
+      const x = pad.l + (w * at[hover]) / total;
+      ctx.strokeStyle = fg;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath(); ctx.moveTo(x, pad.t); ctx.lineTo(x, pad.t + h); ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    const key = active.map(([n]) => n).join("|");
+    if (key !== this.legendKey) {
+      this.legendKey = key;
+      legend.replaceChildren(...active.map(([name, color]) => el("button", { type: "button", class: "legend-item", "data-actor": name, title: `show ${name}'s queue on top` },
+        el("span", { class: "swatch", style: `background:${color}` }), name)));
+      if (!active.length) legend.replaceChildren(el("span", { class: "hint", text: "no queues so far" }));
+    }
+    for (const item of legend.querySelectorAll("[data-actor]")) item.classList.toggle("is-picked", item.dataset.actor === this.focusActor);
+    // the values at the pointed moment (or the busiest moment): the chart in words
+    const i = hover ?? busiest(rows);
+    const values = active.map(([name, , a]) => [name, rows[i][a]]).filter(([, q]) => q > 0).sort((x, y) => y[1] - x[1]);
+    const end = i + 1 < at.length ? at[i + 1] : at[i] + data.interval_ms;
+    setText(this.readout, `${hover === null ? "busiest moment, " : ""}${seconds(at[i])}–${seconds(end)}: ` +
+      (values.length ? values.map(([name, q]) => `${name} ${q}`).join(" · ") : "every queue empty") +
+      (hover === null ? " (point at the chart to read another)" : ""));
   }
+}
+
+/** The row whose queues add up to the most. */
+function busiest(rows) {
+  let best = 0, most = -1;
+  rows.forEach((r, i) => { const sum = r.reduce((a, b) => a + b, 0); if (sum > most) { most = sum; best = i; } });
+  return best;
 }
 
 // the figures the workshop is about come first; anything new the engine adds follows
@@ -169,15 +266,21 @@ function card(label, value, testid, extra = "") {
   return el("div", { class: `card ${extra}` }, el("div", { class: "card-value", "data-testid": testid, text: formatInt(value) }), el("div", { class: "card-label", text: label }));
 }
 
-/** A report value for humans: numbers, latency-like objects in seconds, maps as lists. */
+/** Simulated ms in seconds, as short as it stays exact ("0.35 s", "6.3 s"). */
+function seconds(ms) {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** A report value for humans: numbers, times in seconds, maps as lists (zero reasons left out). */
 function describe(key, value) {
   if (value === null || value === undefined) return "–";
-  if (typeof value !== "object") return /_ms$|latency/.test(key) && typeof value === "number" ? formatMs(value) : String(value);
+  if (typeof value !== "object") return /_ms$|latency/.test(key) && typeof value === "number" ? seconds(value) : formatInt(value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v))).join(", ") || "none";
-  const entries = Object.entries(value);
+  let entries = Object.entries(value);
+  if (key === "dropped_by_reason") entries = entries.filter(([, v]) => v !== 0);
   if (!entries.length) return "none";
   const timeLike = /latency|_ms$/.test(key);
   return el("span", { class: "kv" }, ...entries.map(([k, v]) => el("span", { class: "kv-item" },
     el("span", { class: "hint", text: `${k.replace(/_/g, " ")} ` }),
-    typeof v === "object" && v !== null ? JSON.stringify(v) : timeLike && typeof v === "number" ? formatMs(v) : String(v))));
+    typeof v === "object" && v !== null ? JSON.stringify(v) : timeLike && typeof v === "number" ? seconds(v) : String(v))));
 }

@@ -12,6 +12,8 @@ export class TimelineView {
     $("#play").addEventListener("click", () => app.play());
     $("#pause").addEventListener("click", () => app.pause());
     $("#run-to-end").addEventListener("click", () => app.runToEnd());
+    $("#fault-prev").addEventListener("click", () => app.faultPrev());
+    $("#fault-next").addEventListener("click", () => app.faultNext());
     $("#speed").addEventListener("change", (e) => app.setSpeed(e.target.value));
     $("#place-order").addEventListener("click", () => app.placeOrder($("#dodgy").checked));
     $("#live-version").addEventListener("change", (e) => app.setProcessVersion(Number(e.target.value)));
@@ -43,6 +45,13 @@ export class TimelineView {
     setFlag($("#step-forward"), "disabled", atEnd);
     setFlag($("#run-to-end"), "disabled", atEnd);
     setFlag($("#step-back"), "disabled", frame.cursor === 0);
+    // faults so far: counted when paused (while playing the count would flicker past)
+    if (!frame.playing) {
+      const n = frame.faults().length;
+      setText($("#fault-count"), `${formatInt(n)} ⚠`);
+      const title = `${formatInt(n)} lost or duplicated deliveries up to this step (the Faults tab lists them)`;
+      if ($("#fault-count").title !== title) $("#fault-count").title = title;
+    }
     // the definition version new orders get, as the engine has it at the cursor
     const live = $("#live-version");
     if (frame.processVersion !== null && document.activeElement !== live && live.value !== String(frame.processVersion)) {

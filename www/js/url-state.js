@@ -1,6 +1,8 @@
 // The run lives in the address: #run=<base64url of a compact JSON>. Config keys that equal
 // the defaults are left out; inputs are [step, code] pairs ("o" order, "d" dodgy order,
 // "v1"/"v2" process version). Reloading or sharing the link rebuilds the same screen.
+// A hand-written link #config=<encodeURIComponent(JSON.stringify(config))> (CONTRACT.md §5)
+// opens that config's run at step 0; the page then keeps it in the #run= form.
 
 const FORMAT = 1;
 
@@ -33,6 +35,7 @@ function encodeInput(input) {
  */
 export function decodeState(hash) {
   const params = new URLSearchParams(String(hash ?? "").replace(/^#/, ""));
+  if (params.has("config") && !params.has("run")) return decodeConfigLink(params.get("config"));
   const raw = params.get("run");
   if (raw === null) return null;
   let data;
@@ -53,8 +56,20 @@ export function decodeState(hash) {
   if (!Number.isSafeInteger(step) || step < 0) throw new Error(`the step in the address (${JSON.stringify(step)}) is not a whole number`);
   const order = data.o ?? null;
   if (order !== null && (!Number.isSafeInteger(order) || order < 1)) throw new Error("the selected order in the address is not an order number");
-  const tab = ["pm", "seq", "tree"].includes(data.t) ? data.t : "pm";
+  const tab = ["pm", "seq", "tree", "faults"].includes(data.t) ? data.t : "pm";
   return { config, inputs, step, order, tab };
+}
+
+/** `#config=` + encodeURIComponent(JSON.stringify(config)): that run at step 0. */
+function decodeConfigLink(raw) {
+  let config;
+  try {
+    config = JSON.parse(raw);
+  } catch {
+    throw new Error("the config in the link is not JSON (expected #config= followed by encodeURIComponent(JSON.stringify(config)))");
+  }
+  if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("the config in the link is not an object");
+  return { config, inputs: [], step: 0, order: null, tab: "pm" };
 }
 
 function decodeInput(pair) {

@@ -1,0 +1,151 @@
+// The opened message: its headers, its payload (the order document with what each worker
+// added marked), who sent it, who received it and what became of it. Opened by clicking a
+// log row or a node of the causation tree; the time control moves to the step that
+// delivered it (App.openMessage finds that step).
+
+import { $, el, replace, formatMs, formatInt } from "./dom.js";
+import { kindChip } from "./floor.js";
+
+const HEADERS = new Set(["seq", "at_ms", "type", "kind", "id", "correlation_id", "causation_id"]);
+
+export class MessagePane {
+  constructor(app) {
+    this.app = app;
+    this.pane = $("#message-pane");
+    this.body = $("#message-pane-body");
+    this.opened = null;
+    this.key = "";
+    $("#message-pane-close").addEventListener("click", () => this.close());
+    this.body.addEventListener("click", (event) => {
+      const link = event.target.closest("[data-open-seq]");
+      if (link) app.openMessage(Number(link.dataset.openSeq));
+      const step = event.target.closest("[data-go-step]");
+      if (step) { app.pause(); app.seek(Number(step.dataset.goStep)); }
+    });
+  }
+
+  /**
+   * Show message `seq`: `fate` is what the whole known run did with it
+   * ({ deliveries, faults, idle }), read by the App at the run's end.
+   */
+  open(seq, fate, gen) {
+    const app = this.app;
+    const message = app.call(() => app.sim.message(seq));
+    if (!message) return;
+    this.opened = { seq, message, fate, gen, fields: this.attribute(message) };
+    this.key = "";
+    this.pane.hidden = false;
+  }
+
+  close() {
+    this.opened = null;
+    this.pane.hidden = true;
+    this.app.changed();
+  }
+
+  /**
+   * Who set each field of the order document as it stands in `message`: walk the order's
+   * stream up to it and note, for every field, the last message that changed it.
+   */
+  attribute(message) {
+    const app = this.app;
+    if (!message.payload?.order) return null;
+    const stream = (app.call(() => app.sim.orderStream(message.correlation_id), []) ?? []).filter((m) => m.seq <= message.seq);
+    const by = new Map();
+    let previous = null;
+    for (const m of stream) {
+      const payload = m.seq === message.seq ? message.payload : app.call(() => app.sim.message(m.seq))?.payload;
+      const doc = payload?.order;
+      if (!doc) continue;
+      for (const [key, value] of Object.entries(doc)) {
+        const text = JSON.stringify(value);
+        if (!previous || JSON.stringify(previous[key]) !== text) by.set(key, { publisher: m.publisher, type: m.type, seq: m.seq, fresh: !previous });
+      }
+      previous = doc;
+    }
+    return by;
+  }
+
+  update(frame) {
+    const opened = this.opened;
+    if (!opened) return;
+    if (opened.gen !== frame.gen) { this.close(); return; } // the run changed under it
+    const key = `${frame.gen}:${frame.cursor}`;
+    if (key === this.key) return;
+    this.key = key;
+    const m = opened.message;
+    replace(this.body,
+      el("div", { class: "mp-title" }, kindChip(m.kind), " ", el("strong", { class: "type", text: m.type }),
+        el("span", { class: "hint", text: ` seq ${m.seq} · order #${m.order} · published at ${formatMs(m.at_ms)}` })),
+      m.summary ? el("p", { class: "mp-summary", text: m.summary }) : null,
+      el("dl", { class: "mp-headers", "data-testid": "message-headers" },
+        row("id", m.id),
+        row("correlation", m.correlation_id, "the order it belongs to"),
+        row("causation", m.causation_id ?? "none: it starts the order", m.causation_id ? "the message it answers" : null),
+        el("div", {}, el("dt", { text: "sender" }), el("dd", { "data-testid": "message-sender", text: m.publisher })),
+        el("div", {}, el("dt", { text: "receiver(s)" }), el("dd", { "data-testid": "message-receivers" }, ...this.receivers(frame)))),
+      this.outcome(frame),
+      el("h4", { text: "Payload" }),
+      this.payload(m));
+  }
+
+  receivers(frame) {
+    const { deliveries, faults } = this.opened.fate;
+    const names = [...new Set([...deliveries.map((d) => d.actor), ...faults.map((f) => f.actor)])];
+    return names.length ? [names.join(", ")] : [el("span", { class: "hint", text: "nobody (yet)" })];
+  }
+
+  /** What became of the message: delivered, lost, duplicated, or still waiting. */
+  outcome(frame) {
+    const { deliveries, faults, idle } = this.opened.fate;
+    const lost = faults.filter((f) => f.fault === "drop");
+    const doubled = faults.some((f) => f.fault === "duplicate") || deliveries.some((d) => d.copy > 0);
+    // a CookFood can reach the dispatcher and be lost on its way on to a cook: lost wins
+    const outcome = lost.length ? "lost" : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
+    const later = (step) => (step > frame.cursor ? el("span", { class: "hint", text: " (later)" }) : null);
+    const items = [
+      ...deliveries.map((d) => el("li", {},
+        d.copy ? el("span", { class: "chip dup", text: "×2" }) : el("span", { class: "chip event", text: "✓" }), " ",
+        d.copy ? "a second copy delivered to " : "delivered to ", el("strong", { text: d.actor }),
+        ` at ${formatMs(d.at_ms)}, `, stepLink(d.step), later(d.step))),
+      ...lost.map((f) => el("li", {}, el("span", { class: "chip fault", text: "✕ lost" }), " lost on the way to ",
+        el("strong", { text: f.actor }), ", ", stepLink(f.step), later(f.step))),
+    ];
+    if (!deliveries.length && !lost.length) {
+      items.push(el("li", { class: "hint", text: idle
+        ? "no worker received it: it is in the history (the event store) for whoever replays it"
+        : "still waiting: not delivered in the part of the run computed so far" }));
+    }
+    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", waiting: idle ? "not delivered" : "still waiting" };
+    return el("div", { class: `mp-outcome outcome-${outcome}`, "data-testid": "message-outcome", "data-outcome": outcome },
+      el("h4", {}, "What became of it: ", el("span", { class: "outcome-word", text: words[outcome] })),
+      el("ul", {}, ...items));
+  }
+
+  payload(m) {
+    const body = Object.fromEntries(Object.entries(m.payload ?? {}).filter(([k]) => !HEADERS.has(k) && k !== "order"));
+    const doc = m.payload?.order;
+    const fields = this.opened.fields;
+    return el("div", { class: "mp-payload", "data-testid": "message-payload" },
+      Object.keys(body).length ? el("pre", { class: "mp-json", text: JSON.stringify(body, null, 2) }) : null,
+      doc ? el("div", { class: "mp-doc" },
+        el("div", { class: "hint", text: "the order document: ← who last wrote each field; highlighted: what this message's sender added" }),
+        el("dl", { class: "mp-fields" }, ...Object.entries(doc).map(([key, value]) => {
+          const who = fields?.get(key);
+          const mine = who && who.seq === m.seq && !who.fresh;
+          return el("div", { class: mine ? "is-added" : "", "data-testid": "doc-field", "data-field": key, "data-by": who?.publisher ?? "", "data-added": String(Boolean(mine)) },
+            el("dt", { text: key }),
+            el("dd", {}, el("code", { text: JSON.stringify(value) }),
+              who ? el("span", { class: "by", title: `set by ${who.type} (seq ${who.seq})` }, " ← ", who.fresh ? `${who.publisher} (placed)` : who.publisher) : null));
+        }))) : null,
+      !doc && !Object.keys(body).length ? el("p", { class: "hint", text: "headers only" }) : null);
+  }
+}
+
+function row(name, value, hint = null) {
+  return el("div", {}, el("dt", { text: name }), el("dd", { class: "mono", "data-testid": `message-${name}`, title: hint ?? "" }, value));
+}
+
+function stepLink(step) {
+  return el("button", { type: "button", class: "link", "data-go-step": step, text: `step ${formatInt(step)}` });
+}
