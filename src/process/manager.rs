@@ -21,6 +21,48 @@ pub enum Outcome {
     Dropped(DropReason),
 }
 
+/// The steps of an order done so far, in order (at most three: no allocation, since a
+/// process is rebuilt for every message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StepsDone {
+    steps: [Option<WorkStep>; 3],
+}
+
+impl StepsDone {
+    /// Whether `step` is done.
+    pub fn contains(&self, step: &WorkStep) -> bool {
+        self.steps.contains(&Some(*step))
+    }
+
+    /// Marks `step` done (a fourth step is ignored: an order has three).
+    pub fn push(&mut self, step: WorkStep) {
+        if let Some(free) = self.steps.iter_mut().find(|s| s.is_none()) {
+            *free = Some(step);
+        }
+    }
+
+    /// How many steps are done.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether no step is done yet.
+    pub fn is_empty(&self) -> bool {
+        self.steps[0].is_none()
+    }
+
+    /// The steps done, in order.
+    pub fn iter(&self) -> impl Iterator<Item = WorkStep> + '_ {
+        self.steps.iter().map_while(|s| *s)
+    }
+}
+
+impl Serialize for StepsDone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// Everything a process manager knows about its order.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ProcessState {
@@ -31,7 +73,7 @@ pub struct ProcessState {
     /// Which attempt of that step is running (1 = first request).
     pub attempt: u8,
     /// Steps done, in order.
-    pub done: Vec<WorkStep>,
+    pub done: StepsDone,
     /// Retries sent over the whole order.
     pub retries: u8,
     /// Messages rejected (each published as `MessageRejected`).
