@@ -19,6 +19,8 @@ pub enum Format {
     Text,
     /// The run file.
     Json,
+    /// With `--trace`: the order's sequence diagram as Mermaid text.
+    Mermaid,
 }
 
 /// Which order `--trace` shows.
@@ -193,6 +195,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         cfg.idempotent_store = true;
     }
     cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
+    if a.format == Some(Format::Mermaid) && a.trace.is_none() {
+        return Err("--format: mermaid draws one order: use it with --trace ORDER".to_string());
+    }
     Ok(Command::Run(Box::new(Run {
         config: cfg,
         format: a.format.unwrap_or(Format::Text),
@@ -327,7 +332,8 @@ fn format(v: &str) -> Result<Format, String> {
     match v.trim() {
         "text" => Ok(Format::Text),
         "json" => Ok(Format::Json),
-        _ => Err(format!("unknown format {v:?} (text, json)")),
+        "mermaid" => Ok(Format::Mermaid),
+        _ => Err(format!("unknown format {v:?} (text, json; mermaid with --trace)")),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod dispatch;
 pub mod faults;
 pub mod ids;
+pub mod mermaid;
 pub mod message;
 pub mod order;
 pub mod outbox;

@@ -50,13 +50,14 @@ mod native {
             let text = match run.format {
                 Format::Text => cli::trace_text(&world, id, number),
                 Format::Json => cli::trace_json(&world, id),
+                Format::Mermaid => brigade::mermaid::sequence(&world, &id).unwrap_or_default(),
             };
             return emit(&text, ExitCode::SUCCESS);
         }
         let text = match (run.format, run.receipts) {
-            (Format::Text, false) => Report::of(&world).to_text(),
+            (Format::Text | Format::Mermaid, false) => Report::of(&world).to_text(),
             (Format::Json, false) => run_file::export(&world, None) + "\n",
-            (Format::Text, true) => {
+            (Format::Text | Format::Mermaid, true) => {
                 let receipts = report::receipts(&world);
                 let mut text = Report::of(&world).to_text();
                 text += &format!("\nreceipts ({})\n", receipts.len());

@@ -381,6 +381,13 @@ impl Simulation {
         to_js(&view::wiring(self.timeline.world()))
     }
 
+    /// One order's sequence diagram as Mermaid text (the same as the CLI's `--trace ORDER
+    /// --format mermaid`); `undefined` if the order is not placed by the cursor.
+    pub fn mermaid(&self, correlation_id: &str) -> Result<Option<String>, JsError> {
+        let id = uuid_arg("mermaid", correlation_id)?;
+        Ok(crate::mermaid::sequence(self.timeline.world(), &id))
+    }
+
     /// The receipts the printer printed up to the cursor.
     pub fn receipts(&self) -> Result<JsValue, JsError> {
         to_js(&self.timeline.world().receipts())

@@ -463,3 +463,23 @@ fn line_diff(a: &str, b: &str) -> String {
     }
     out
 }
+
+#[test]
+fn trace_as_mermaid_is_a_sequence_diagram_naming_every_message_of_the_order() {
+    let args = ["--trace", "2", "--drop", "0.2", "--duplicate", "0.2", "--seed", "5"];
+    let out = brigade(&[&args[..], &["--format", "mermaid"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("sequenceDiagram\n"), "{text}");
+    let run = run_file(&args[2..]);
+    let corr = run["history"].as_array().unwrap().iter().filter(|m| m["type"] == "OrderPlaced").nth(1).unwrap()
+        ["correlation_id"]
+        .clone();
+    for m in run["history"].as_array().unwrap().iter().filter(|m| m["correlation_id"] == corr) {
+        let id = m["id"].as_str().unwrap();
+        assert!(text.contains(&format!("{} {}", m["type"].as_str().unwrap(), &id[..8])), "{} missing", m["type"]);
+    }
+    let refused = brigade(&["--format", "mermaid"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--trace"), "{}", stderr(&refused));
+}
