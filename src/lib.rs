@@ -32,6 +32,8 @@ pub mod run_file;
 pub mod scenario;
 pub mod sim;
 pub mod store;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod typescript;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -251,6 +251,25 @@ impl Serialize for MessageType {
     }
 }
 
+/// In TypeScript, the union of the type names (from the same enum).
+#[cfg(not(target_arch = "wasm32"))]
+impl ts_rs::TS for MessageType {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &ts_rs::Config) -> String {
+        "MessageType".to_string()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        MessageType::all().map(|t| format!("\"{}\"", t.name())).collect::<Vec<_>>().join(" | ")
+    }
+
+    fn decl(cfg: &ts_rs::Config) -> String {
+        format!("type MessageType = {};", Self::inline(cfg))
+    }
+}
+
 impl MessageType {
     /// Every message type, in declaration order.
     pub fn all() -> impl Iterator<Item = MessageType> {

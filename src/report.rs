@@ -13,6 +13,7 @@ use strum::IntoEnumIterator;
 
 /// Order latency, placed → completed, in simulated ms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Latency {
     /// Fastest completed order.
     pub min: u64,
@@ -24,6 +25,7 @@ pub struct Latency {
 
 /// The report at the world's current step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Report {
     /// Orders placed.
     pub orders: u32,

@@ -8,6 +8,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Dispatch {
     /// Each cook in turn.
     RoundRobin,
@@ -32,6 +33,7 @@ impl Dispatch {
 /// One cook and how long it takes to cook an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct CookSpec {
     /// Shown everywhere; must be unique and non-empty.
     pub name: String,
@@ -42,6 +44,7 @@ pub struct CookSpec {
 /// Everything needed to re-simulate a run. Keys are snake_case in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Config {
     /// Seed of every random draw of the run.
     #[serde(deserialize_with = "seed_from_number_or_string")]
@@ -95,6 +98,7 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Architecture {
     /// One process manager per order decides every next command (the default).
     ProcessManager,
@@ -123,6 +127,7 @@ impl Architecture {
 /// How the house gets a process manager for each message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum HouseMode {
     /// Replay the order's stream from the store for every message.
     Rebuild,

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 /// One message of the history, for the log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct MessageView {
     /// Position in the history.
     pub seq: u32,
@@ -40,6 +41,7 @@ pub struct MessageView {
 
 /// A message with its payload as in the run file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct MessageDetail {
     /// The headers and summary.
     #[serde(flatten)]
@@ -50,6 +52,7 @@ pub struct MessageDetail {
 
 /// One output of a step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct OutputView {
     /// Type name.
     #[serde(rename = "type")]
@@ -94,6 +97,7 @@ impl OutputView {
 
 /// A fault during a step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct FaultView {
     /// `"drop"` or `"duplicate"`.
     pub fault: &'static str,
@@ -105,6 +109,7 @@ pub struct FaultView {
 
 /// A fault of the run, with the step during which it happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct FaultStepView {
     /// The step (1-based) during which the delivery was lost or doubled.
     pub step: u32,
@@ -118,6 +123,7 @@ pub struct FaultStepView {
 
 /// One delivery of a message to a handler.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct DeliveryView {
     /// The step (1-based) that delivered it.
     pub step: usize,
@@ -131,6 +137,7 @@ pub struct DeliveryView {
 
 /// One step of the run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct StepView {
     /// Step number, from 1.
     pub step: usize,
@@ -161,6 +168,7 @@ pub struct StepView {
 
 /// One actor at the cursor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ActorView {
     /// Name on the floor.
     pub name: String,
@@ -184,6 +192,7 @@ pub struct ActorView {
 
 /// One order at the cursor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct OrderView {
     /// 1-based order number.
     pub order: u32,
@@ -213,6 +222,7 @@ pub struct OrderView {
 
 /// A decision in a replay.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct DecisionView {
     /// Type name.
     #[serde(rename = "type")]
@@ -227,6 +237,7 @@ pub struct DecisionView {
 
 /// One message of a replay.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ReplayStepView {
     /// Position in the history.
     pub seq: u32,
@@ -249,6 +260,7 @@ pub struct ReplayStepView {
 
 /// Definition and version.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ProcessRef {
     /// Definition.
     pub definition: Definition,
@@ -258,6 +270,7 @@ pub struct ProcessRef {
 
 /// A replay of one order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ReplayView {
     /// The order.
     pub correlation_id: Uuid,
@@ -273,6 +286,7 @@ pub struct ReplayView {
 
 /// Queue-length samples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct SamplesView {
     /// Interval of a bucket, in ms.
     pub interval_ms: u64,
@@ -287,6 +301,7 @@ pub struct SamplesView {
 /// The wiring of the run, for the floor: the subscriptions and reactions, the arrows
 /// they make, and what pay-first costs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct WiringView<'a> {
     /// The wiring itself.
     #[serde(flatten)]

@@ -14,6 +14,7 @@ use serde::Serialize;
 /// A role on the floor (every cook plays `Cook`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Role {
     /// Takes orders.
     Waiter,
@@ -55,6 +56,7 @@ impl Role {
 /// Which customers a subscription or reaction is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Customers {
     /// Everybody (also messages that carry no order document).
     All,
@@ -78,6 +80,7 @@ impl Customers {
 
 /// `role` hears every message of type `message_type` for `customers`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Subscription {
     /// Who hears it.
     pub role: Role,
@@ -91,6 +94,7 @@ pub struct Subscription {
 /// A worker handling `on` for `customers` answers with a message of type `then`
 /// (`None`: it answers nothing, as the printer of completed orders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Reaction {
     /// The worker.
     pub role: Role,
@@ -104,6 +108,7 @@ pub struct Reaction {
 
 /// One arrow of the floor: messages of type `message_type` go from `from` to `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Link {
     /// Publisher.
     pub from: Role,
@@ -120,6 +125,7 @@ pub struct Link {
 
 /// The whole wiring of one architecture.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Wiring {
     /// Which architecture.
     pub architecture: Architecture,

@@ -50,6 +50,7 @@ pub fn handle(msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
 
 /// One line of a receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ReceiptLine {
     /// The dish's name on the menu.
     pub dish: &'static str,
@@ -61,6 +62,7 @@ pub struct ReceiptLine {
 
 /// What the printer prints for a completed order: table, items, total, paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Receipt {
     /// The order's number, from 1 in the order the waiter took them.
     pub order: u32,

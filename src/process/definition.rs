@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Which flow an order follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Definition {
     /// Normal customers: cook, then price, then pay.
     #[serde(rename = "pay-last")]

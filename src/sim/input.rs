@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// One user action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", deny_unknown_fields)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub enum Action {
     /// The waiter takes one order now.
     PlaceOrder {
@@ -21,6 +22,7 @@ pub enum Action {
 
 /// An action and the step at which it happened (applied when the run has done `step` steps).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Input {
     /// Steps done when the action happened.
     pub step: usize,

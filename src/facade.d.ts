@@ -1,0 +1,926 @@
+// The values the brigade facade returns. Generated from the Rust types by
+// src/typescript.rs: do not edit (BRIGADE_BLESS=1 cargo test --lib typescript).
+
+export type MessageType = "OrderPlaced" | "ProcessStarted" | "CookFood" | "FoodCooked" | "OrderExpired" | "PriceOrder" | "OrderPriced" | "TakePayment" | "OrderPaid" | "PaymentRefused" | "RefundPayment" | "PaymentRefunded" | "PublishAt" | "StepTimedOut" | "MessageRejected" | "OrderCompleted" | "OrderDropped";
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/**
+ * Everything needed to re-simulate a run. Keys are snake_case in JSON.
+ */
+export type Config = { 
+/**
+ * Seed of every random draw of the run.
+ */
+seed: number, 
+/**
+ * Orders the waiter takes on its own.
+ */
+orders: number, 
+/**
+ * Simulated ms between two of those orders (0: all at the start).
+ */
+interval_ms: number, 
+/**
+ * The cooks.
+ */
+cooks: Array<CookSpec>, 
+/**
+ * How `CookFood` reaches the cooks.
+ */
+dispatch: Dispatch, 
+/**
+ * More fair: a cook whose queue has this many messages is skipped.
+ */
+queue_limit: number, 
+/**
+ * Probability that a delivery to a worker is lost.
+ */
+drop: number, 
+/**
+ * Probability that a delivery to a worker happens twice.
+ */
+duplicate: number, 
+/**
+ * Share of the waiter's orders from dodgy customers (they pay first).
+ */
+dodgy: number, 
+/**
+ * Process definition version for new orders (1 or 2).
+ */
+process_version: number, 
+/**
+ * The assistant manager's time to price an order.
+ */
+assistant_manager_ms: number, 
+/**
+ * The cashier's time to take a payment.
+ */
+cashier_ms: number, 
+/**
+ * How long a process waits for `FoodCooked`.
+ */
+cook_timeout_ms: number, 
+/**
+ * How long a process waits for `OrderPriced`.
+ */
+price_timeout_ms: number, 
+/**
+ * How long a process waits for `OrderPaid`.
+ */
+pay_timeout_ms: number, 
+/**
+ * Retries of a step before giving up.
+ */
+max_retries: number, 
+/**
+ * Interval of the queue-length samples.
+ */
+sample_ms: number, 
+/**
+ * How the house gets a process manager for each message: `rebuild` replays the
+ * order's stream from the store every time (the workshop's naive form), `cached`
+ * keeps it between messages. The history is the same either way.
+ */
+house: HouseMode, 
+/**
+ * How the workers are wired: with process managers (the default), by choreography
+ * (each worker reacts to the previous worker's event) or by commands (each worker is
+ * told where to send next).
+ */
+architecture: Architecture, 
+/**
+ * The store refuses a message whose id it already holds (counted as `absorbed`), and
+ * the answer to a duplicated delivery gets the same id as the answer to its first copy.
+ */
+idempotent_store: boolean, };
+
+/**
+ * One cook and how long it takes to cook an order.
+ */
+export type CookSpec = { 
+/**
+ * Shown everywhere; must be unique and non-empty.
+ */
+name: string, 
+/**
+ * Cooking time in simulated ms; at least 1.
+ */
+ms: number, };
+
+/**
+ * How the dispatcher hands `CookFood` to the cooks.
+ */
+export type Dispatch = "round-robin" | "more-fair" | "competing";
+
+/**
+ * How the house gets a process manager for each message.
+ */
+export type HouseMode = "rebuild" | "cached";
+
+/**
+ * How the same workers are wired together (the workshop's three stages).
+ */
+export type Architecture = "process-manager" | "choreography" | "commands";
+
+/**
+ * Which flow an order follows.
+ */
+export type Definition = "pay-last" | "pay-first";
+
+/**
+ * One user action.
+ */
+export type Action = { "type": "PlaceOrder", 
+/**
+ * The customer must pay first.
+ */
+dodgy: boolean, } | { "type": "SetProcessVersion", 
+/**
+ * 1 or 2.
+ */
+version: number, };
+
+/**
+ * An action and the step at which it happened (applied when the run has done `step` steps).
+ */
+export type Input = { 
+/**
+ * Steps done when the action happened.
+ */
+step: number, 
+/**
+ * What happened.
+ */
+action: Action, };
+
+/**
+ * One message of the history, for the log.
+ */
+export type MessageView = { 
+/**
+ * Position in the history.
+ */
+seq: number, 
+/**
+ * Publication time.
+ */
+at_ms: number, 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * `"command"` or `"event"`.
+ */
+kind: string, 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * The order's correlation id.
+ */
+correlation_id: string, 
+/**
+ * The message it answers.
+ */
+causation_id: string | null, 
+/**
+ * 1-based order number.
+ */
+order: number, 
+/**
+ * Name of the actor that published it.
+ */
+publisher: string, 
+/**
+ * One line for humans.
+ */
+summary: string, };
+
+/**
+ * A message with its payload as in the run file.
+ */
+export type MessageDetail = { 
+/**
+ * The run file's entry for it.
+ */
+payload: JsonValue, 
+/**
+ * Position in the history.
+ */
+seq: number, 
+/**
+ * Publication time.
+ */
+at_ms: number, 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * `"command"` or `"event"`.
+ */
+kind: string, 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * The order's correlation id.
+ */
+correlation_id: string, 
+/**
+ * The message it answers.
+ */
+causation_id: string | null, 
+/**
+ * 1-based order number.
+ */
+order: number, 
+/**
+ * Name of the actor that published it.
+ */
+publisher: string, 
+/**
+ * One line for humans.
+ */
+summary: string, };
+
+/**
+ * One output of a step.
+ */
+export type OutputView = { 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * `"command"` or `"event"`.
+ */
+kind: string, 
+/**
+ * When it is (or was) published; for a hand-off, when it was handed over.
+ */
+at_ms: number, 
+/**
+ * Its id, once known.
+ */
+id: string | null, 
+/**
+ * Its position in the history, once published by the cursor (for a hand-off: the
+ * message handed over).
+ */
+seq: number | null, 
+/**
+ * `published` (by the cursor), `pending` (decided, not due yet), `absorbed` (the
+ * idempotent store held its id already) or `handed` (the dispatcher gave the message
+ * to a cook).
+ */
+status: string, 
+/**
+ * For a hand-off: the cook who got it.
+ */
+to: string | null, };
+
+/**
+ * A fault during a step.
+ */
+export type FaultView = { 
+/**
+ * `"drop"` or `"duplicate"`.
+ */
+fault: string, 
+/**
+ * The message concerned.
+ */
+seq: number, 
+/**
+ * The worker it was meant for.
+ */
+actor: string, };
+
+/**
+ * A fault of the run, with the step during which it happened.
+ */
+export type FaultStepView = { 
+/**
+ * The step (1-based) during which the delivery was lost or doubled.
+ */
+step: number, 
+/**
+ * `"drop"` or `"duplicate"`.
+ */
+fault: string, 
+/**
+ * The message concerned.
+ */
+seq: number, 
+/**
+ * The worker it was meant for.
+ */
+actor: string, };
+
+/**
+ * One delivery of a message to a handler.
+ */
+export type DeliveryView = { 
+/**
+ * The step (1-based) that delivered it.
+ */
+step: number, 
+/**
+ * Who received it.
+ */
+actor: string, 
+/**
+ * When the handler took it.
+ */
+at_ms: number, 
+/**
+ * 1 for the second copy of a duplicated delivery.
+ */
+copy: number, };
+
+/**
+ * One step of the run.
+ */
+export type StepView = { 
+/**
+ * Step number, from 1.
+ */
+step: number, 
+/**
+ * When the handler took the message.
+ */
+at_ms: number, 
+/**
+ * Who handled it.
+ */
+actor: string, 
+/**
+ * What kind of actor.
+ */
+actor_kind: string, 
+/**
+ * The message delivered; `None` for the waiter taking an order.
+ */
+seq: number | null, 
+/**
+ * Its type (`"TakeOrder"` for the waiter).
+ */
+type: string, 
+/**
+ * `"command"`, `"event"`, or `"input"` for the waiter.
+ */
+kind: string, 
+/**
+ * The order it belongs to.
+ */
+correlation_id: string | null, 
+/**
+ * Whether this delivery is the second copy of a duplicated one.
+ */
+duplicate: boolean, 
+/**
+ * What the handler publishes in answer, and when.
+ */
+outputs: Array<OutputView>, 
+/**
+ * Messages that entered the history during this step.
+ */
+published: Array<number>, 
+/**
+ * Deliveries lost or doubled during this step.
+ */
+faults: Array<FaultView>, };
+
+/**
+ * One actor at the cursor.
+ */
+export type ActorView = { 
+/**
+ * Name on the floor.
+ */
+name: string, 
+/**
+ * Kind (`cook`, `house`, …).
+ */
+kind: string, 
+/**
+ * Messages waiting.
+ */
+queue: number, 
+/**
+ * Working at the cursor.
+ */
+busy: boolean, 
+/**
+ * Busy until.
+ */
+busy_until: number, 
+/**
+ * Messages handled so far.
+ */
+handled: number, 
+/**
+ * House: live process managers.
+ */
+live: number | null, 
+/**
+ * Alarm clock: alarms set and not yet rung.
+ */
+pending: number | null, };
+
+/**
+ * One order at the cursor.
+ */
+export type OrderView = { 
+/**
+ * 1-based order number.
+ */
+order: number, 
+/**
+ * Correlation id.
+ */
+correlation_id: string, 
+/**
+ * Table.
+ */
+table: number, 
+/**
+ * Pays first.
+ */
+dodgy: boolean, 
+/**
+ * Process definition, once started.
+ */
+definition: Definition | null, 
+/**
+ * Process version, once started.
+ */
+version: number | null, 
+/**
+ * `in-progress`, `completed` or `dropped`.
+ */
+status: string, 
+/**
+ * Drop reason.
+ */
+reason: string | null, 
+/**
+ * When placed.
+ */
+placed_at_ms: number, 
+/**
+ * When it ended.
+ */
+finished_at_ms: number | null, 
+/**
+ * Who cooked it (twice for a duplicate).
+ */
+cooks: Array<string>, 
+/**
+ * Messages in its stream.
+ */
+messages: number, };
+
+/**
+ * A decision in a replay.
+ */
+export type DecisionView = { 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * Command or event.
+ */
+kind: string, 
+/**
+ * The id it gets.
+ */
+id: string, 
+/**
+ * One line for humans.
+ */
+summary: string, };
+
+/**
+ * One message of a replay.
+ */
+export type ReplayStepView = { 
+/**
+ * Position in the history.
+ */
+seq: number, 
+/**
+ * Publication time.
+ */
+at_ms: number, 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * Message id.
+ */
+id: string, 
+/**
+ * The state after it.
+ */
+state: JsonValue, 
+/**
+ * What was decided.
+ */
+decided: Array<DecisionView>, 
+/**
+ * What was noticed.
+ */
+notes: Array<string>, 
+/**
+ * Decisions equal the live run's.
+ */
+same_as_history: boolean, };
+
+/**
+ * Definition and version.
+ */
+export type ProcessRef = { 
+/**
+ * Definition.
+ */
+definition: Definition, 
+/**
+ * Version.
+ */
+version: number, };
+
+/**
+ * A replay of one order.
+ */
+export type ReplayView = { 
+/**
+ * The order.
+ */
+correlation_id: string, 
+/**
+ * Definition replayed.
+ */
+definition: Definition, 
+/**
+ * Version replayed.
+ */
+version: number, 
+/**
+ * What the order ran live.
+ */
+original: ProcessRef | null, 
+/**
+ * One entry per input message.
+ */
+steps: Array<ReplayStepView>, };
+
+/**
+ * Queue-length samples.
+ */
+export type SamplesView = { 
+/**
+ * Interval of a bucket, in ms.
+ */
+interval_ms: number, 
+/**
+ * Actor names, one per column.
+ */
+actors: Array<string>, 
+/**
+ * Start time of each row, in ms.
+ */
+at_ms: Array<number>, 
+/**
+ * Peak queue per actor, per row.
+ */
+rows: Array<Array<number>>, };
+
+/**
+ * A role on the floor (every cook plays `Cook`).
+ */
+export type Role = "waiter" | "house" | "dispatcher" | "cook" | "assistant-manager" | "cashier" | "alarm-clock" | "printer";
+
+/**
+ * Which customers a subscription or reaction is for.
+ */
+export type Customers = "all" | "normal" | "dodgy";
+
+/**
+ * `role` hears every message of type `message_type` for `customers`.
+ */
+export type Subscription = { 
+/**
+ * Who hears it.
+ */
+role: Role, 
+/**
+ * What it hears.
+ */
+type: MessageType, 
+/**
+ * For whom.
+ */
+customers: Customers, };
+
+/**
+ * A worker handling `on` for `customers` answers with a message of type `then`
+ * (`None`: it answers nothing, as the printer of completed orders).
+ */
+export type Reaction = { 
+/**
+ * The worker.
+ */
+role: Role, 
+/**
+ * What it handles.
+ */
+on: MessageType, 
+/**
+ * For whom.
+ */
+customers: Customers, 
+/**
+ * What it answers.
+ */
+then: MessageType | null, };
+
+/**
+ * One arrow of the floor: messages of type `message_type` go from `from` to `to`.
+ */
+export type Link = { 
+/**
+ * Publisher.
+ */
+from: Role, 
+/**
+ * Receiver.
+ */
+to: Role, 
+/**
+ * What travels.
+ */
+type: MessageType, 
+/**
+ * For whom.
+ */
+customers: Customers, 
+/**
+ * `true` for the house's per-order follows (a subscription by correlation id).
+ */
+by_correlation: boolean, };
+
+/**
+ * The whole wiring of one architecture.
+ */
+export type Wiring = { 
+/**
+ * Which architecture.
+ */
+architecture: Architecture, 
+/**
+ * Subscriptions by type.
+ */
+subscriptions: Array<Subscription>, 
+/**
+ * What each worker answers.
+ */
+reactions: Array<Reaction>, 
+/**
+ * The types the house hears of each order it follows (by correlation id, from the
+ * order's `OrderPlaced` on).
+ */
+follows: Array<MessageType>, 
+/**
+ * What the house's process managers may publish (empty without them).
+ */
+decisions: Array<MessageType>, };
+
+/**
+ * The wiring of the run, for the floor: the subscriptions and reactions, the arrows
+ * they make, and what pay-first costs.
+ */
+export type WiringView = { 
+/**
+ * Every arrow of the floor.
+ */
+links: Array<Link>, 
+/**
+ * The workers whose wiring differs between the pay-last and pay-first flows.
+ */
+rewired_for_pay_first: Array<Role>, 
+/**
+ * Which architecture.
+ */
+architecture: Architecture, 
+/**
+ * Subscriptions by type.
+ */
+subscriptions: Array<Subscription>, 
+/**
+ * What each worker answers.
+ */
+reactions: Array<Reaction>, 
+/**
+ * The types the house hears of each order it follows (by correlation id, from the
+ * order's `OrderPlaced` on).
+ */
+follows: Array<MessageType>, 
+/**
+ * What the house's process managers may publish (empty without them).
+ */
+decisions: Array<MessageType>, };
+
+/**
+ * Order latency, placed → completed, in simulated ms.
+ */
+export type Latency = { 
+/**
+ * Fastest completed order.
+ */
+min: number, 
+/**
+ * Median completed order.
+ */
+median: number, 
+/**
+ * Slowest completed order.
+ */
+max: number, };
+
+/**
+ * The report at the world's current step.
+ */
+export type Report = { 
+/**
+ * Orders placed.
+ */
+orders: number, 
+/**
+ * Orders that went the whole way.
+ */
+completed: number, 
+/**
+ * Orders given up.
+ */
+dropped: number, 
+/**
+ * Orders not ended yet (0 once a run with process managers is idle).
+ */
+in_progress: number, 
+/**
+ * Orders with no terminal event once the run is idle: nobody noticed they were lost
+ * (only possible without process managers; 0 while the run is not idle).
+ */
+stuck: number, 
+/**
+ * The stuck orders' numbers (1-based, in placing order).
+ */
+stuck_orders: Array<number>, 
+/**
+ * How the workers are wired (`process-manager`, `choreography`, `commands`).
+ */
+architecture: string, 
+/**
+ * The workers whose wiring differs between the pay-last and the pay-first flow.
+ */
+rewired_for_pay_first: Array<string>, 
+/**
+ * Orders cooked by each cook (a duplicate cooking counts).
+ */
+per_cook: { [key in string]: number }, 
+/**
+ * Dropped orders by reason.
+ */
+dropped_by_reason: { [key in string]: number }, 
+/**
+ * Orders by process definition and version (`"pay-last v2"`).
+ */
+per_process: { [key in string]: number }, 
+/**
+ * Work commands sent again after a timeout.
+ */
+retries: number, 
+/**
+ * Repeated answers a process manager rejected (`MessageRejected`, reason
+ * `duplicate`).
+ */
+duplicates_noticed: number, 
+/**
+ * `MessageRejected` events, all reasons.
+ */
+rejected: number, 
+/**
+ * `MessageRejected` events by reason.
+ */
+rejected_by_reason: { [key in string]: number }, 
+/**
+ * `PaymentRefunded` events.
+ */
+refunded: number, 
+/**
+ * Messages the idempotent store did not append because it already held their id.
+ */
+absorbed: number, 
+/**
+ * Payments the cashier refused to take twice.
+ */
+double_payments_refused: number, 
+/**
+ * `OrderExpired` events (a cook refused an order past its time to live).
+ */
+expired: number, 
+/**
+ * Deliveries to workers lost / made twice by the fault layer.
+ */
+deliveries_dropped: number, 
+/**
+ * Deliveries made twice.
+ */
+deliveries_duplicated: number, 
+/**
+ * Longest queue seen, by actor.
+ */
+peak_queue: { [key in string]: number }, 
+/**
+ * Placed → completed, in simulated ms; `None` before any order completes.
+ */
+latency_ms: Latency | null, 
+/**
+ * Messages published.
+ */
+messages: number, 
+/**
+ * Steps (deliveries) done.
+ */
+steps: number, 
+/**
+ * Simulated time at the current step.
+ */
+simulated_ms: number, };
+
+/**
+ * One line of a receipt.
+ */
+export type ReceiptLine = { 
+/**
+ * The dish's name on the menu.
+ */
+dish: string, 
+/**
+ * How many.
+ */
+qty: number, 
+/**
+ * Price of one, in cents.
+ */
+price_cents: number, };
+
+/**
+ * What the printer prints for a completed order: table, items, total, paid.
+ */
+export type Receipt = { 
+/**
+ * The order's number, from 1 in the order the waiter took them.
+ */
+order: number, 
+/**
+ * The order's correlation id.
+ */
+correlation_id: string, 
+/**
+ * Simulated time the printer printed it.
+ */
+at_ms: number, 
+/**
+ * Table number.
+ */
+table: number, 
+/**
+ * What was served.
+ */
+items: Array<ReceiptLine>, 
+/**
+ * Before tax, in cents.
+ */
+subtotal_cents: number, 
+/**
+ * Tax, in cents.
+ */
+tax_cents: number, 
+/**
+ * What the customer paid, in cents.
+ */
+total_cents: number, 
+/**
+ * Whether the cashier marked the order paid.
+ */
+paid: boolean, };
+
