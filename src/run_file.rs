@@ -149,12 +149,16 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
         Some(v) => serde_json::from_value(v).map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
         None => Vec::new(),
     };
+    crate::sim::input::check_inputs(&inputs).map_err(ImportError::Inputs)?;
     let history = file.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
     Ok(ParsedRun { config, inputs, history, view: file.view })
 }
 
 /// Checks a world re-simulated to idle from a parsed run against the file's history.
 pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+    if let Some(e) = world.input_error() {
+        return Err(ImportError::Inputs(e.to_string()));
+    }
     if world.inputs_pending() > 0 {
         return Err(ImportError::Inputs(format!(
             "{} input(s) come after the run's last step ({})",

@@ -6,7 +6,7 @@
 //! message → mailbox → handler → outbox → executor → store → bus.
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
-use super::input::{Action, Input};
+use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
@@ -23,11 +23,12 @@ use crate::dispatch::CookLoad;
 use crate::faults::{self, Fate};
 use crate::ids;
 use crate::message::Envelope;
+use crate::message::MessageType;
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, ConfigError};
+use crate::scenario::{Config, ConfigError, MAX_COOKS};
 use crate::store::Store;
 use crate::wiring::{Role, Wiring};
 use std::collections::VecDeque;
@@ -41,6 +42,41 @@ struct Mail {
     seq: u32,
     copy: u8,
     enq: u64,
+    /// When it entered the mailbox.
+    since: u64,
+}
+
+/// A delivery a person delayed: it enters `actor`'s mailbox again at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Delayed {
+    at: u64,
+    actor: ActorId,
+    seq: u32,
+    copy: u8,
+}
+
+/// A message waiting in a mailbox, or in flight (decided, not yet published) towards an
+/// actor, at the current step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// Store position of a waiting message (`None` in flight).
+    pub seq: Option<u32>,
+    /// Output number of a message in flight (`None` when waiting).
+    pub output: Option<u32>,
+    /// The receiving actor.
+    pub actor: ActorId,
+    /// Which copy (0, or more for duplicated deliveries).
+    pub copy: u8,
+    /// The message's type.
+    pub message_type: MessageType,
+    /// The order it belongs to.
+    pub correlation_id: Uuid,
+    /// Waiting: when it entered the mailbox. In flight: when it was decided.
+    pub since_ms: u64,
+    /// In flight: when it is due to be published.
+    pub due_ms: Option<u64>,
+    /// Whether a person may drop, duplicate or delay it (deliveries to the workers).
+    pub changeable: bool,
 }
 
 /// A fault of the delivery layer.
@@ -50,6 +86,10 @@ pub enum Fault {
     Drop,
     /// The delivery was made twice.
     Duplicate,
+    /// The delivery was delayed by a person (the message re-enters the mailbox later).
+    Delay,
+    /// The message was waiting for a cook who walked out (or reached it while away): lost.
+    WalkedOut,
 }
 
 /// A fault, and where it happened.
@@ -63,6 +103,8 @@ pub struct FaultRecord {
     pub actor: ActorId,
     /// What happened.
     pub fault: Fault,
+    /// Whether a recorded input caused it (rather than the seeded fault rates).
+    pub manual: bool,
 }
 
 /// What one step did.
@@ -113,6 +155,12 @@ struct Volatile {
     next_input: usize,
     stats: Stats,
     sampler: Sampler,
+    /// The cooks taking work, by cook number (the dispatcher sees only these).
+    on_duty: Vec<ActorId>,
+    /// Deliveries a person delayed, waiting to re-enter their mailbox.
+    delayed: Vec<Delayed>,
+    /// Fates a person chose for messages in flight: `(output, actor, fate)`.
+    fates: Vec<(u32, ActorId, ManualFate)>,
 }
 
 /// A checkpoint: the world's moving parts at one step; the frontier is not copied.
@@ -137,7 +185,6 @@ pub struct World {
     wiring: Wiring,
     bus: Bus,
     actors: Vec<ActorInfo>,
-    cooks: usize,
     alarm_clock: ActorId,
     printer: ActorId,
     store: Store,
@@ -146,16 +193,17 @@ pub struct World {
     printed: Vec<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
+    input_error: Option<(usize, String)>,
     st: Volatile,
     loads: Vec<CookLoad>,
     targets: Vec<ActorId>,
     out: Outbox,
 }
 
-/// What the dispatcher sees of each of the `cooks` cooks.
-fn cook_loads(st: &Volatile, cooks: usize) -> impl Iterator<Item = CookLoad> + '_ {
-    (0..cooks).map(|c| {
-        let a = FIRST_COOK as usize + c;
+/// What the dispatcher sees of each cook on duty.
+fn cook_loads(st: &Volatile) -> impl Iterator<Item = CookLoad> + '_ {
+    st.on_duty.iter().map(|&a| {
+        let a = a as usize;
         CookLoad { queued: st.mail[a].len(), busy_until: st.busy_until[a] }
     })
 }
@@ -182,21 +230,7 @@ impl World {
     /// A world that will replay `inputs` (sorted by step) as it goes.
     pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
         cfg.validate()?;
-        let bad_input = |message: String| ConfigError { field: "inputs".to_string(), message };
-        for (i, input) in inputs.iter().enumerate() {
-            if i > 0 && input.step < inputs[i - 1].step {
-                return Err(bad_input(format!(
-                    "input {} is at step {}, before the input before it",
-                    i + 1,
-                    input.step
-                )));
-            }
-            if let Action::SetProcessVersion { version } = input.action {
-                crate::process::check_version(version).map_err(|e| {
-                    bad_input(format!("input {}: process version {version} does not exist ({e})", i + 1))
-                })?;
-            }
-        }
+        check_inputs(&inputs).map_err(|message| ConfigError { field: "inputs".to_string(), message })?;
         let mut actors = Vec::new();
         let mut state = Vec::new();
         let mut add = |name: String, kind: ActorKind, actor: Actor| {
@@ -251,11 +285,13 @@ impl World {
             next_input: 0,
             stats: Stats::new(cfg.cooks.len(), n),
             sampler: Sampler::new(n),
+            on_duty: (0..cfg.cooks.len()).map(|c| FIRST_COOK + c as ActorId).collect(),
+            delayed: Vec::new(),
+            fates: Vec::new(),
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
             store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
-            cooks: cfg.cooks.len(),
             cfg,
             wiring,
             bus,
@@ -265,8 +301,9 @@ impl World {
             trace: Trace::default(),
             faults: Vec::new(),
             printed: Vec::new(),
-            samples: Samples { actors: n, ..Samples::default() },
+            samples: Samples::default(),
             inputs,
+            input_error: None,
             st,
             loads: Vec::new(),
             targets: Vec::new(),
@@ -293,9 +330,30 @@ impl World {
         &self.wiring
     }
 
-    /// The actors, in floor order.
+    /// The actors at the current step, in floor order (cooks hired during the run come
+    /// after the printer).
     pub fn actors(&self) -> &[ActorInfo] {
-        &self.actors
+        &self.actors[..self.st.actors.len()]
+    }
+
+    /// The actor called `name` at the current step (surrounding spaces and case ignored).
+    pub fn actor_named(&self, name: &str) -> Option<ActorId> {
+        let key = name.trim().to_lowercase();
+        self.actors().iter().find(|a| a.name.to_lowercase() == key).map(|a| a.id)
+    }
+
+    /// A cook's cooking time and whether it is taking work, at the current step.
+    pub fn cook_state(&self, actor: ActorId) -> Option<(u64, bool)> {
+        match self.st.actors.get(actor as usize)? {
+            Actor::Cook(c) => Some((c.ms, self.st.on_duty.contains(&actor))),
+            _ => None,
+        }
+    }
+
+    /// The first input (`input N: …`) that could not apply when the run reached it: a
+    /// message that was not waiting, a cook that was not there. It changed nothing.
+    pub fn input_error(&self) -> Option<&str> {
+        self.input_error.as_ref().map(|(_, e)| e.as_str())
     }
 
     /// The event store, up to the current step.
@@ -431,11 +489,18 @@ impl World {
     }
 
     /// The queue-length samples up to the current step, plus the interval being filled.
+    /// One value per actor present at the current step, in each row (0 for a cook not yet
+    /// hired).
     pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
         let rows = self.st.sampler.rows;
-        let n = self.samples.actors;
+        let n = self.st.sampler.peak.len();
         let mut buckets = self.samples.buckets[..rows].to_vec();
-        let mut values = self.samples.values[..rows * n].to_vec();
+        let mut values = Vec::with_capacity((rows + 1) * n);
+        for r in 0..rows {
+            let row = self.samples.row(r);
+            values.extend_from_slice(&row[..row.len().min(n)]);
+            values.resize((r + 1) * n, 0);
+        }
         if self.st.steps > 0 {
             buckets.push(self.st.sampler.bucket);
             values.extend_from_slice(&self.st.sampler.peak);
@@ -474,6 +539,270 @@ impl World {
         Ok(())
     }
 
+    /// Carries out a person's action at the current step, after checking it can happen
+    /// now: a bad one is refused with a one-line reason and changes nothing. Otherwise the
+    /// recorded future is forgotten and the action is recorded at this step.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        self.check_action(&action)?;
+        self.record_input(action);
+        Ok(())
+    }
+
+    /// Whether `action` can happen at the current step (see [`World::act`]).
+    pub fn check_action(&self, action: &Action) -> Result<(), String> {
+        action.check_shape()?;
+        match action {
+            Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => Ok(()),
+            Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                self.fate_slot(action).map(|_| ())
+            }
+            Action::CookLeaves { cook } => {
+                let id = self.cook_named(cook)?;
+                if !self.st.on_duty.contains(&id) {
+                    return Err(format!("{} has already walked out", self.actors[id as usize].name));
+                }
+                Ok(())
+            }
+            Action::CookReturns { cook } => {
+                let id = self.cook_named(cook)?;
+                if self.st.on_duty.contains(&id) {
+                    return Err(format!(
+                        "{} is in the kitchen; only a cook who walked out can return",
+                        self.actors[id as usize].name
+                    ));
+                }
+                Ok(())
+            }
+            Action::HireCook { name, .. } => {
+                let name = name.trim();
+                if let Some(id) = self.actor_named(name) {
+                    return Err(format!(
+                        "the name {name:?} is taken by {}; choose another",
+                        self.actors[id as usize].name
+                    ));
+                }
+                if self.st.stats.per_cook.len() >= MAX_COOKS {
+                    return Err(format!("the kitchen has {MAX_COOKS} cooks already (the most it can have)"));
+                }
+                Ok(())
+            }
+            Action::SetCookTime { cook, .. } => self.cook_named(cook).map(|_| ()),
+        }
+    }
+
+    fn cook_named(&self, name: &str) -> Result<ActorId, String> {
+        match self.actor_named(name) {
+            Some(id) if matches!(self.actors[id as usize].kind, ActorKind::Cook(_)) => Ok(id),
+            Some(id) => Err(format!("{} is not a cook", self.actors[id as usize].name)),
+            None => Err(format!("no cook is called {:?}", name.trim())),
+        }
+    }
+
+    /// For a fate input: the fate, the receiving actor, and where the delivery is (the
+    /// position in the mailbox of a waiting message, or `None` for one in flight).
+    fn fate_slot(&self, action: &Action) -> Result<(ManualFate, ActorId, FateTarget, Option<usize>), String> {
+        let Some((fate, target, actor_name)) = action.fate() else {
+            return Err("not a message fate".to_string());
+        };
+        let target = target?;
+        let actor =
+            self.actor_named(actor_name).ok_or_else(|| format!("no actor is called {:?}", actor_name.trim()))?;
+        let info = &self.actors[actor as usize];
+        if !info.kind.is_worker() {
+            return Err(format!(
+                "deliveries to the {} are reliable; only those to the cooks, the assistant manager and the cashier can be dropped, duplicated or delayed",
+                info.name
+            ));
+        }
+        match target {
+            FateTarget::Waiting { seq, copy } => {
+                let at = self.st.mail[actor as usize]
+                    .iter()
+                    .position(|m| m.seq == seq && copy.is_none_or(|c| c == m.copy))
+                    .ok_or_else(|| match copy {
+                        Some(c) => format!("message {seq} (copy {c}) is not waiting in {}'s mailbox", info.name),
+                        None => format!("message {seq} is not waiting in {}'s mailbox", info.name),
+                    })?;
+                if fate == ManualFate::Duplicate && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
+                    return Err(format!("message {seq} has been duplicated for {} too often already", info.name));
+                }
+                Ok((fate, actor, target, Some(at)))
+            }
+            FateTarget::InFlight { output } => {
+                let pending = self.st.scheduler.pending();
+                let (_, parked) = pending
+                    .iter()
+                    .find(|(_, p)| p.output == output)
+                    .ok_or_else(|| format!("no message in flight has output number {output}"))?;
+                if !self.route_of(&parked.env).contains(&actor) {
+                    return Err(format!("the message in flight (output {output}) is not for {}", info.name));
+                }
+                if self.st.fates.iter().any(|&(o, a, _)| o == output && a == actor) {
+                    return Err(format!("the fate of that delivery to {} is decided already", info.name));
+                }
+                Ok((fate, actor, target, None))
+            }
+        }
+    }
+
+    /// Who a publication would reach if published now.
+    fn route_of(&self, env: &Envelope) -> Vec<ActorId> {
+        let mut targets = Vec::new();
+        self.bus.route(env, |a| targets.push(a));
+        if let Some(follower) = self.store.follower_of(env) {
+            if !targets.contains(&follower) {
+                targets.push(follower);
+            }
+        }
+        targets
+    }
+
+    /// Copies made of message `seq` for `actor` so far (duplicated deliveries).
+    fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
+        self.faults().iter().filter(|f| f.seq == seq && f.actor == actor && f.fault == Fault::Duplicate).count()
+    }
+
+    /// The messages waiting in mailboxes (head first, in floor order), then those in
+    /// flight towards each actor they will reach (earliest first).
+    pub fn queued(&self) -> Vec<Queued> {
+        let mut list = Vec::new();
+        for (a, mail) in self.st.mail.iter().enumerate() {
+            let changeable = self.actors[a].kind.is_worker();
+            for m in mail {
+                let Some(env) = self.store.get(m.seq as usize) else { continue };
+                list.push(Queued {
+                    seq: Some(m.seq),
+                    output: None,
+                    actor: a as ActorId,
+                    copy: m.copy,
+                    message_type: env.message_type(),
+                    correlation_id: env.correlation_id,
+                    since_ms: m.since,
+                    due_ms: None,
+                    changeable,
+                });
+            }
+        }
+        for (at, p) in self.st.scheduler.pending() {
+            let since = self.step_of_output(p.output).and_then(|s| self.trace_record(s)).map_or(0, |r| r.at_ms);
+            for actor in self.route_of(&p.env) {
+                list.push(Queued {
+                    seq: None,
+                    output: Some(p.output),
+                    actor,
+                    copy: 0,
+                    message_type: p.env.message_type(),
+                    correlation_id: p.env.correlation_id,
+                    since_ms: since,
+                    due_ms: Some(at),
+                    changeable: self.actors[actor as usize].kind.is_worker(),
+                });
+            }
+        }
+        list
+    }
+
+    /// The step (1-based, done by the current step) that decided output `k`.
+    fn step_of_output(&self, k: u32) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.st.steps);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.trace.get(mid).is_some_and(|r| r.outputs_end > k) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        (lo < self.st.steps).then_some(lo + 1)
+    }
+
+    fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
+        let record = FaultRecord { step, seq, actor, fault, manual };
+        if self.st.faults_len >= self.faults.len() {
+            self.faults.push(record);
+        } else {
+            self.faults[self.st.faults_len] = record;
+        }
+        self.st.faults_len += 1;
+    }
+
+    /// Applies an action already checked at the current step.
+    fn apply_action(&mut self, action: &Action) {
+        let step = self.st.steps as u32;
+        match action {
+            Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => {}
+            Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                let Ok((fate, actor, target, at)) = self.fate_slot(action) else { return };
+                let a = actor as usize;
+                match (target, at) {
+                    (FateTarget::InFlight { output }, _) => self.st.fates.push((output, actor, fate)),
+                    (FateTarget::Waiting { .. }, Some(i)) => {
+                        let Some(mail) = self.st.mail[a].get(i).copied() else { return };
+                        match fate {
+                            ManualFate::Drop => {
+                                self.st.mail[a].remove(i);
+                                self.st.stats.deliveries_dropped += 1;
+                                self.record_fault(step, mail.seq, actor, Fault::Drop, true);
+                            }
+                            ManualFate::Duplicate => {
+                                let copy = (self.copies_made(mail.seq, actor) + 1).min(u8::MAX as usize) as u8;
+                                let enq = self.next_mail();
+                                let now = self.st.now;
+                                self.st.mail[a].insert(i + 1, Mail { seq: mail.seq, copy, enq, since: now });
+                                self.observe(actor);
+                                self.st.stats.deliveries_duplicated += 1;
+                                self.record_fault(step, mail.seq, actor, Fault::Duplicate, true);
+                            }
+                            ManualFate::Delay(ms) => {
+                                self.st.mail[a].remove(i);
+                                let at = self.st.now + ms;
+                                self.st.delayed.push(Delayed { at, actor, seq: mail.seq, copy: mail.copy });
+                                self.record_fault(step, mail.seq, actor, Fault::Delay, true);
+                            }
+                        }
+                    }
+                    (FateTarget::Waiting { .. }, None) => {}
+                }
+            }
+            Action::CookLeaves { cook } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                self.st.on_duty.retain(|&c| c != id);
+                let lost: Vec<Mail> = self.st.mail[id as usize].drain(..).collect();
+                for m in lost {
+                    self.st.stats.deliveries_dropped += 1;
+                    self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
+                }
+            }
+            Action::CookReturns { cook } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                let at = self.st.on_duty.partition_point(|&c| c < id);
+                self.st.on_duty.insert(at, id);
+            }
+            Action::HireCook { name, ms } => {
+                let name = name.trim().to_string();
+                let id = self.st.actors.len() as ActorId;
+                let number = self.st.stats.per_cook.len() as u16;
+                if self.actors.len() <= id as usize {
+                    self.actors.push(ActorInfo { name: name.clone(), kind: ActorKind::Cook(number), id });
+                }
+                self.st.actors.push(Actor::Cook(Cook { name: Rc::new(name), ms: *ms }));
+                self.st.mail.push(VecDeque::new());
+                self.st.busy_until.push(0);
+                self.st.handled.push(0);
+                self.st.stats.per_cook.push(0);
+                self.st.stats.peak_queue.push(0);
+                self.st.sampler.peak.push(0);
+                self.st.on_duty.push(id);
+            }
+            Action::SetCookTime { cook, ms } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                if let Actor::Cook(c) = &mut self.st.actors[id as usize] {
+                    c.ms = *ms;
+                }
+            }
+        }
+    }
+
     fn record_input(&mut self, action: Action) {
         self.truncate_future();
         self.inputs.push(Input { step: self.st.steps, action });
@@ -492,6 +821,10 @@ impl World {
         self.printed.truncate(self.st.printed_len);
         self.samples.truncate(self.st.sampler.rows);
         self.inputs.truncate(self.st.next_input);
+        self.actors.truncate(self.st.actors.len());
+        if self.input_error.as_ref().is_some_and(|(i, _)| *i >= self.st.next_input) {
+            self.input_error = None;
+        }
     }
 
     fn apply_due_inputs(&mut self) {
@@ -509,6 +842,18 @@ impl World {
                     self.st.sampler.observe(WAITER as usize, self.st.requests.len());
                 }
                 Action::SetProcessVersion { version } => self.st.version = version,
+                _ => {
+                    let action = input.action.clone();
+                    match self.check_action(&action) {
+                        Ok(()) => self.apply_action(&action),
+                        Err(e) => {
+                            // a replayed input that cannot happen here changes nothing
+                            if self.input_error.is_none() {
+                                self.input_error = Some((index as usize, format!("input {}: {e}", index + 1)));
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -632,7 +977,12 @@ impl World {
     }
 
     fn next_flush_time(&self) -> u64 {
-        self.st.scheduler.next_at().min(self.scheduled_at())
+        self.st.scheduler.next_at().min(self.scheduled_at()).min(self.next_redelivery())
+    }
+
+    /// When the earliest delayed delivery re-enters its mailbox.
+    fn next_redelivery(&self) -> u64 {
+        self.st.delayed.iter().map(|d| d.at).min().unwrap_or(u64::MAX)
     }
 
     /// When `actor` could take the head of its mailbox, and that message's enqueue
@@ -646,7 +996,7 @@ impl World {
         }
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
-            let loads = cook_loads(&self.st, self.cooks);
+            let loads = cook_loads(&self.st);
             actors::dispatcher::ready_at(&self.cfg, loads, now)?
         } else {
             now.max(self.st.busy_until[i])
@@ -658,7 +1008,7 @@ impl World {
     /// `u64::MAX` when there is none.
     fn next_delivery(&self) -> (u64, u64, ActorId) {
         let mut best = (u64::MAX, u64::MAX, WAITER);
-        for a in 0..self.actors.len() as ActorId {
+        for a in 0..self.st.mail.len() as ActorId {
             let empty = if a == WAITER { self.st.requests.is_empty() } else { self.st.mail[a as usize].is_empty() };
             if empty {
                 continue;
@@ -689,6 +1039,11 @@ impl World {
     fn flush_one(&mut self) {
         self.tick_sampler();
         self.targets.clear();
+        let redelivery = self.next_redelivery();
+        if redelivery <= self.st.scheduler.next_at() && redelivery <= self.scheduled_at() {
+            self.redeliver(redelivery);
+            return;
+        }
         if self.st.scheduler.next_at() > self.scheduled_at() {
             self.targets.push(WAITER);
             self.st.next_scheduled += 1;
@@ -705,12 +1060,14 @@ impl World {
             // the idempotent store already has this message: the duplicate goes no further
             self.st.stats.absorbed += 1;
             self.trace.published(output as usize, ABSORBED);
+            self.st.fates.retain(|f| f.0 != output);
             return;
         }
-        let cooks = &self.st.actors[FIRST_COOK as usize..FIRST_COOK as usize + self.cooks];
-        self.st
-            .stats
-            .published(&env, |name| cooks.iter().position(|a| matches!(a, Actor::Cook(c) if c.name.as_str() == name)));
+        let st = &mut self.st;
+        st.stats.published(&env, |name| {
+            let mut cooks = st.actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
+            cooks.position(|c| c.name.as_str() == name)
+        });
         let targets = &mut self.targets;
         self.bus.route(&env, |a| targets.push(a));
         if let Some(follower) = self.store.follower_of(&env) {
@@ -722,7 +1079,62 @@ impl World {
         self.trace.published(output as usize, seq);
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
-            self.enqueue(actor, seq);
+            let manual = if self.st.fates.is_empty() { None } else { self.take_fate(output, actor) };
+            match manual {
+                None => self.enqueue(actor, seq),
+                Some(fate) => self.enqueue_by_hand(actor, seq, fate),
+            }
+        }
+        if !self.st.fates.is_empty() {
+            // a fate for an actor the message did not reach after all lapses
+            self.st.fates.retain(|f| f.0 != output);
+        }
+    }
+
+    /// The fate a person chose for the delivery of output `output` to `actor`, if any.
+    fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<ManualFate> {
+        let i = self.st.fates.iter().position(|&(o, a, _)| o == output && a == actor)?;
+        Some(self.st.fates.remove(i).2)
+    }
+
+    /// A delayed delivery due at `at` re-enters its mailbox (lost if its cook walked out).
+    fn redeliver(&mut self, at: u64) {
+        let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
+        let d = self.st.delayed.remove(i);
+        let away =
+            matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.st.on_duty.contains(&d.actor);
+        if away {
+            self.st.stats.deliveries_dropped += 1;
+            self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
+            return;
+        }
+        self.targets.push(d.actor);
+        self.push_mail(d.actor, d.seq, d.copy);
+    }
+
+    /// Delivers message `seq` to `actor` as a person decided, instead of the seeded draw
+    /// (which is still drawn, so that every other delivery keeps its fate).
+    fn enqueue_by_hand(&mut self, actor: ActorId, seq: u32, fate: ManualFate) {
+        if self.actors[actor as usize].kind.is_worker() {
+            faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
+        }
+        let step = self.st.steps as u32 + 1;
+        match fate {
+            ManualFate::Drop => {
+                self.st.stats.deliveries_dropped += 1;
+                self.record_fault(step, seq, actor, Fault::Drop, true);
+            }
+            ManualFate::Duplicate => {
+                let copy = (self.copies_made(seq, actor) + 1).min(u8::MAX as usize) as u8;
+                self.st.stats.deliveries_duplicated += 1;
+                self.record_fault(step, seq, actor, Fault::Duplicate, true);
+                self.push_mail(actor, seq, 0);
+                self.push_mail(actor, seq, copy);
+            }
+            ManualFate::Delay(ms) => {
+                self.record_fault(step, seq, actor, Fault::Delay, true);
+                self.st.delayed.push(Delayed { at: self.st.now + ms, actor, seq, copy: 0 });
+            }
         }
     }
 
@@ -739,7 +1151,7 @@ impl World {
             Fate::Delivered => None,
         };
         if let Some(fault) = fault {
-            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault };
+            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault, manual: false };
             if self.st.faults_len >= self.faults.len() {
                 self.faults.push(record);
             }
@@ -758,7 +1170,8 @@ impl World {
 
     fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
-        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq });
+        let since = self.st.now;
+        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq, since });
         self.observe(actor);
     }
 
@@ -790,7 +1203,7 @@ impl World {
         };
         if actor == DISPATCHER {
             self.loads.clear();
-            self.loads.extend(cook_loads(&self.st, self.cooks));
+            self.loads.extend(cook_loads(&self.st));
         }
         let st = &mut self.st;
         let mut ctx = Context {
@@ -827,7 +1240,7 @@ impl World {
             match effect {
                 Effect::HandTo(cook) => {
                     if let (Some(mail), Some(cause)) = (mail, &cause) {
-                        let to = FIRST_COOK + *cook as ActorId;
+                        let Some(&to) = self.st.on_duty.get(*cook) else { continue };
                         let k = self.st.outputs as usize;
                         self.st.outputs += 1;
                         let handed = OutputRecord {
