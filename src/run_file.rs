@@ -146,7 +146,16 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
     let config: Config = serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
     config.validate()?;
     let inputs: Vec<Input> = match file.inputs {
-        Some(v) => serde_json::from_value(v).map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
+        Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
+            // name the input (counting from 1) when the path starts with its index
+            let path = e.path().to_string();
+            let message = clean_serde_error(&e.into_inner().to_string());
+            let index = path.strip_prefix('[').and_then(|p| p.split(']').next()).and_then(|i| i.parse::<usize>().ok());
+            ImportError::Inputs(match index {
+                Some(i) => format!("input {}: {message}", i + 1),
+                None => message,
+            })
+        })?,
         None => Vec::new(),
     };
     crate::sim::input::check_inputs(&inputs).map_err(ImportError::Inputs)?;
