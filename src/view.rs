@@ -136,6 +136,8 @@ pub struct QueuedView {
     /// Type name.
     #[serde(rename = "type")]
     pub type_name: &'static str,
+    /// The message's id.
+    pub id: Uuid,
     /// The order it belongs to.
     pub correlation_id: Uuid,
     /// Waiting: when it entered the mailbox. In flight: when it was decided.
@@ -483,6 +485,7 @@ pub fn queued(world: &World) -> Vec<QueuedView> {
             actor: actor_name(world, q.actor),
             copy: q.copy,
             type_name: q.message_type.name(),
+            id: q.id,
             correlation_id: q.correlation_id,
             waiting_since_ms: q.since_ms,
             due_ms: q.due_ms,

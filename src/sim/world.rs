@@ -69,6 +69,8 @@ pub struct Queued {
     pub copy: u8,
     /// The message's type.
     pub message_type: MessageType,
+    /// The message's id.
+    pub id: Uuid,
     /// The order it belongs to.
     pub correlation_id: Uuid,
     /// Waiting: when it entered the mailbox. In flight: when it was decided.
@@ -676,6 +678,7 @@ impl World {
                     actor: a as ActorId,
                     copy: m.copy,
                     message_type: env.message_type(),
+                    id: env.id,
                     correlation_id: env.correlation_id,
                     since_ms: m.since,
                     due_ms: None,
@@ -692,6 +695,7 @@ impl World {
                     actor,
                     copy: 0,
                     message_type: p.env.message_type(),
+                    id: p.env.id,
                     correlation_id: p.env.correlation_id,
                     since_ms: since,
                     due_ms: Some(at),
