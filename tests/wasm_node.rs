@@ -648,6 +648,21 @@ fn manual_inputs_change_the_run_and_replay_from_the_run_file() {
     let last = faults.as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["fault"].as_str(), last["manual"].as_bool()), (Some("drop"), Some(true)));
     assert!(waiting_for_a_cook(&sim).is_none_or(|other| other["seq"] != q["seq"] || other["actor"] != q["actor"]));
+    // an entry of queued() can be passed as it is: a message in flight to a worker
+    let in_flight = |sim: &Sim| {
+        to_json(&sim.call("queued", &[]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["state"] == "in-flight" && q["changeable"] == true)
+            .cloned()
+    };
+    while in_flight(&sim).is_none() {
+        assert!(!sim.step().is_null(), "something is sent to a worker before the run ends");
+    }
+    let entry = in_flight(&sim).unwrap();
+    assert!(entry["seq"].is_null() && entry["output"].is_u64() && entry["due_ms"].is_u64(), "{entry}");
+    sim.call("delayMessage", &[js(&entry.to_string()), JsValue::UNDEFINED, 300.0.into()]);
     sim.call("hireCook", &["Ana".into(), 120.0.into()]);
     sim.call("cookLeaves", &["Greg".into()]);
     let actors = to_json(&sim.call("actors", &[]));
@@ -661,7 +676,7 @@ fn manual_inputs_change_the_run_and_replay_from_the_run_file() {
     let text = sim.export();
     let run = parse_run(&text);
     let types: Vec<_> = run["inputs"].as_array().unwrap().iter().map(|i| i["action"]["type"].clone()).collect();
-    assert_eq!(types, vec!["DropMessage", "HireCook", "CookLeaves"]);
+    assert_eq!(types, vec!["DropMessage", "DelayMessage", "HireCook", "CookLeaves"]);
     let again = Sim::import(&text).unwrap_or_else(|e| panic!("importRun: {}", error_message(&e)));
     assert_same_text(&again.export(), &text, "export → import → export");
     assert_no_panic();
