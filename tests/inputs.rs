@@ -324,8 +324,12 @@ fn acting_at_an_earlier_step_forgets_the_future_and_rewinding_undoes_a_hire() {
     t.seek(3);
     assert_eq!(t.world().actors().len(), with_ana - 1, "before the hire, Ana is not on the floor");
     assert!(t.world().actor_named("Ana").is_none());
+    let (buckets, values) = t.world().samples();
+    assert_eq!(values.len(), buckets.len() * (with_ana - 1), "the samples have one value per actor present");
     t.seek(t.total());
     assert_eq!(t.world().actors().len(), with_ana);
+    let (buckets, values) = t.world().samples();
+    assert_eq!(values.len(), buckets.len() * with_ana);
     // a bad input at an earlier step forgets nothing
     t.seek(2);
     let end = t.total();
@@ -431,4 +435,18 @@ fn run_file_inputs_are_checked_for_shape_on_import() {
         let e = run_file::import(&with(inputs)).unwrap_err().to_string();
         assert!(e.starts_with("inputs: ") && e.contains(expected), "{inputs}: {e}");
     }
+}
+
+#[test]
+fn the_kitchen_holds_at_most_32_cooks() {
+    let mut w = world(Config { orders: 1, ..Config::default() });
+    for i in 0..29 {
+        w.act(Action::HireCook { name: format!("Cook {i}"), ms: 100 }).unwrap();
+    }
+    let e = w.act(Action::HireCook { name: "One too many".into(), ms: 100 }).unwrap_err();
+    assert!(e.contains("32 cooks"), "{e}");
+    assert_eq!(w.stats().per_cook.len(), 32);
+    w.run_to_idle();
+    assert_eq!(w.stats().completed, 1);
+    replays(&w);
 }
