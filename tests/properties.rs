@@ -214,6 +214,40 @@ proptest! {
     }
 
     #[test]
+    fn manual_inputs_without_process_managers_end_each_order_at_most_once_and_replay(
+        cfg in any_architecture(),
+        manual in manuals(),
+    ) {
+        let mut world = World::new(cfg.clone()).unwrap();
+        let mut hired = 0;
+        for m in &manual {
+            for _ in 0..m.after {
+                if world.step().is_none() {
+                    break;
+                }
+            }
+            if world.is_idle() {
+                break;
+            }
+            let Some(action) = action_of(&world, m, &mut hired) else { continue };
+            if let Err(e) = world.act(action.clone()) {
+                prop_assert!(e.contains("decided already"), "{:?} refused: {}", action, e);
+            }
+        }
+        world.run_to_idle();
+        let report = brigade::report::Report::of(&world);
+        prop_assert_eq!(report.completed + report.dropped + report.stuck, cfg.orders, "lost work leaves orders stuck");
+        for stream in streams(&world).values() {
+            let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
+            prop_assert!(terminal <= 1, "at most one terminal event");
+        }
+        let text = run_file::export(&world, None);
+        let again = run_file::import(&text);
+        prop_assert!(again.is_ok(), "re-imports: {:?}", again.err());
+        prop_assert!(run_file::export(&again.unwrap().0, None) == text, "replays byte-identically");
+    }
+
+    #[test]
     fn without_process_managers_every_order_ends_once_or_is_stuck(cfg in any_architecture()) {
         let world = run(cfg.clone());
         let report = brigade::report::Report::of(&world);
