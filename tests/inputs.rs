@@ -450,3 +450,25 @@ fn the_kitchen_holds_at_most_32_cooks() {
     assert_eq!(w.stats().completed, 1);
     replays(&w);
 }
+
+#[test]
+fn a_cook_who_comes_back_after_the_orders_were_given_up_changes_no_outcome() {
+    let mut w = world(Config { orders: 3, dodgy: 0.5, ..Config::default() });
+    for cook in ["Koen", "Guido", "Greg"] {
+        w.act(Action::CookLeaves { cook: cook.into() }).unwrap();
+    }
+    w.run_to_idle();
+    assert_eq!(w.stats().dropped_total(), 3);
+    assert!(w.queue_len(brigade::sim::actor::DISPATCHER) > 0, "the dispatcher still holds the food");
+    let placed = w.stats().placed;
+    w.act(Action::CookReturns { cook: "Guido".into() }).unwrap();
+    w.run_to_idle();
+    assert_eq!(w.queue_len(brigade::sim::actor::DISPATCHER), 0, "the food goes to the cook who came back");
+    assert_eq!((w.stats().placed, w.stats().completed, w.stats().dropped_total()), (placed, 0, 3));
+    every_order_ends_once(&w);
+    for stream in streams(&w).values() {
+        let balance = count(stream, MessageType::OrderPaid) as i64 - count(stream, MessageType::PaymentRefunded) as i64;
+        assert_eq!(balance, 0, "a given-up order is not paid");
+    }
+    replays(&w);
+}

@@ -111,9 +111,6 @@ proptest! {
                     break;
                 }
             }
-            if world.is_idle() {
-                break;
-            }
             let Some(action) = action_of(&world, m, &mut hired) else { continue };
             match world.act(action.clone()) {
                 Ok(()) => {}
@@ -225,9 +222,6 @@ proptest! {
                 if world.step().is_none() {
                     break;
                 }
-            }
-            if world.is_idle() {
-                break;
             }
             let Some(action) = action_of(&world, m, &mut hired) else { continue };
             if let Err(e) = world.act(action.clone()) {
