@@ -33,7 +33,8 @@ impl CookLoad {
 pub fn ready_at(kind: Dispatch, cooks: impl IntoIterator<Item = CookLoad>, now: u64, limit: usize) -> Option<u64> {
     let mut cooks = cooks.into_iter();
     match kind {
-        Dispatch::RoundRobin => Some(now),
+        // with no cook on duty, nobody can take the order
+        Dispatch::RoundRobin => cooks.next().map(|_| now),
         Dispatch::MoreFair => cooks.any(|c| c.queued < limit).then_some(now),
         Dispatch::Competing => cooks.filter(|c| c.queued == 0).map(|c| c.busy_until.max(now)).min(),
     }

@@ -139,7 +139,83 @@ dodgy: boolean, } | { "type": "SetProcessVersion",
 /**
  * 1 or 2.
  */
-version: number, };
+version: number, } | { "type": "DropMessage", 
+/**
+ * Store position of a message waiting in the mailbox.
+ */
+seq?: number | null, 
+/**
+ * For a message in flight: its output number (see [`crate::sim::Queued`]).
+ */
+output?: number | null, 
+/**
+ * The receiving actor's name.
+ */
+actor: string, 
+/**
+ * Which copy of a waiting message (default: the first one waiting).
+ */
+copy?: number | null, } | { "type": "DuplicateMessage", 
+/**
+ * Store position of a message waiting in the mailbox.
+ */
+seq?: number | null, 
+/**
+ * For a message in flight: its output number.
+ */
+output?: number | null, 
+/**
+ * The receiving actor's name.
+ */
+actor: string, 
+/**
+ * Which copy of a waiting message (default: the first one waiting).
+ */
+copy?: number | null, } | { "type": "DelayMessage", 
+/**
+ * Store position of a message waiting in the mailbox.
+ */
+seq?: number | null, 
+/**
+ * For a message in flight: its output number.
+ */
+output?: number | null, 
+/**
+ * The receiving actor's name.
+ */
+actor: string, 
+/**
+ * Which copy of a waiting message (default: the first one waiting).
+ */
+copy?: number | null, 
+/**
+ * The delay, 1..=600000 simulated ms.
+ */
+ms: number, } | { "type": "CookLeaves", 
+/**
+ * The cook's name.
+ */
+cook: string, } | { "type": "CookReturns", 
+/**
+ * The cook's name.
+ */
+cook: string, } | { "type": "HireCook", 
+/**
+ * A name no actor has (the config's cook-name rules).
+ */
+name: string, 
+/**
+ * Cooking time, 1..=600000 simulated ms.
+ */
+ms: number, } | { "type": "SetCookTime", 
+/**
+ * The cook's name.
+ */
+cook: string, 
+/**
+ * Cooking time, 1..=600000 simulated ms.
+ */
+ms: number, };
 
 /**
  * An action and the step at which it happened (applied when the run has done `step` steps).
@@ -289,7 +365,7 @@ to: string | null, };
  */
 export type FaultView = { 
 /**
- * `"drop"` or `"duplicate"`.
+ * `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
  */
 fault: string, 
 /**
@@ -299,18 +375,24 @@ seq: number,
 /**
  * The worker it was meant for.
  */
-actor: string, };
+actor: string, 
+/**
+ * Whether a person's input caused it (not the seeded fault rates).
+ */
+manual: boolean, };
 
 /**
  * A fault of the run, with the step during which it happened.
  */
 export type FaultStepView = { 
 /**
- * The step (1-based) during which the delivery was lost or doubled.
+ * The step (1-based) during which the delivery was lost or doubled; for a person's
+ * input, the steps done when it applied (0: before the first step).
  */
 step: number, 
 /**
- * `"drop"` or `"duplicate"`.
+ * `"drop"`, `"duplicate"`, `"delay"` (a person delayed it) or `"walked-out"` (it
+ * waited for a cook who walked out, and is lost).
  */
 fault: string, 
 /**
@@ -320,7 +402,60 @@ seq: number,
 /**
  * The worker it was meant for.
  */
-actor: string, };
+actor: string, 
+/**
+ * Whether a person's input caused it (not the seeded fault rates).
+ */
+manual: boolean, };
+
+/**
+ * A message waiting in a mailbox or in flight at the cursor (see [`World::queued`]).
+ */
+export type QueuedView = { 
+/**
+ * Store position of a waiting message; `null` in flight.
+ */
+seq: number | null, 
+/**
+ * Output number of a message in flight; `null` when waiting.
+ */
+output: number | null, 
+/**
+ * The receiving actor's name.
+ */
+actor: string, 
+/**
+ * Which copy (0, or more for duplicated deliveries).
+ */
+copy: number, 
+/**
+ * Type name.
+ */
+type: string, 
+/**
+ * The message's id.
+ */
+id: string, 
+/**
+ * The order it belongs to.
+ */
+correlation_id: string, 
+/**
+ * Waiting: when it entered the mailbox. In flight: when it was decided.
+ */
+waiting_since_ms: number, 
+/**
+ * In flight: when it is due to be published.
+ */
+due_ms: number | null, 
+/**
+ * `"waiting"` or `"in-flight"`.
+ */
+state: string, 
+/**
+ * Whether it can be dropped, duplicated or delayed (deliveries to the workers).
+ */
+changeable: boolean, };
 
 /**
  * One delivery of a message to a handler.
@@ -431,7 +566,15 @@ live: number | null,
 /**
  * Alarm clock: alarms set and not yet rung.
  */
-pending: number | null, };
+pending: number | null, 
+/**
+ * Cook: cooking time (ms).
+ */
+ms: number | null, 
+/**
+ * Cook: whether it walked out (and has not come back).
+ */
+away: boolean | null, };
 
 /**
  * One order at the cursor.

@@ -146,15 +146,28 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
     let config: Config = serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
     config.validate()?;
     let inputs: Vec<Input> = match file.inputs {
-        Some(v) => serde_json::from_value(v).map_err(|e| ImportError::Inputs(clean_serde_error(&e.to_string())))?,
+        Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
+            // name the input (counting from 1) when the path starts with its index
+            let path = e.path().to_string();
+            let message = clean_serde_error(&e.into_inner().to_string());
+            let index = path.strip_prefix('[').and_then(|p| p.split(']').next()).and_then(|i| i.parse::<usize>().ok());
+            ImportError::Inputs(match index {
+                Some(i) => format!("input {}: {message}", i + 1),
+                None => message,
+            })
+        })?,
         None => Vec::new(),
     };
+    crate::sim::input::check_inputs(&inputs).map_err(ImportError::Inputs)?;
     let history = file.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
     Ok(ParsedRun { config, inputs, history, view: file.view })
 }
 
 /// Checks a world re-simulated to idle from a parsed run against the file's history.
 pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+    if let Some(e) = world.input_error() {
+        return Err(ImportError::Inputs(e.to_string()));
+    }
     if world.inputs_pending() > 0 {
         return Err(ImportError::Inputs(format!(
             "{} input(s) come after the run's last step ({})",

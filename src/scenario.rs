@@ -245,6 +245,33 @@ pub fn invisible(ch: char) -> bool {
             | 0xE0000..=0xE0FFF)
 }
 
+/// Checks one cook name (surrounding spaces ignored): not empty, no invisible or control
+/// character, 1-24 characters without ',' or ':', and not another worker's name. (That it
+/// differs from the other cooks' names is checked where the cooks are known.)
+///
+/// ```
+/// use brigade::scenario::check_cook_name;
+/// assert!(check_cook_name(" Ana ").is_ok());
+/// assert!(check_cook_name("Cashier").is_err() && check_cook_name("a:b").is_err() && check_cook_name(" ").is_err());
+/// ```
+pub fn check_cook_name(name: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a cook's name cannot be empty".to_string());
+    }
+    if let Some(ch) = name.chars().find(|&ch| invisible(ch)) {
+        return Err(format!("cook name {name:?} holds an invisible or control character (U+{:04X})", ch as u32));
+    }
+    if name.chars().count() > 24 || name.chars().any(|ch| ch == ',' || ch == ':') {
+        return Err(format!("cook name {name:?} must be 1-24 characters without ',' or ':'"));
+    }
+    let key = name.to_lowercase();
+    if let Some(worker) = WORKER_NAMES.iter().find(|w| **w == key) {
+        return Err(format!("cook name {name:?} is the {worker}'s name; choose another"));
+    }
+    Ok(())
+}
+
 /// Largest number of orders a run may have (keeps memory bounded).
 pub const MAX_ORDERS: u32 = 1_000_000;
 /// Largest number of cooks.
@@ -278,19 +305,8 @@ impl Config {
             if name.is_empty() {
                 return Err(bad("cooks", format!("cook {} has an empty name", i + 1)));
             }
-            if let Some(ch) = name.chars().find(|&ch| invisible(ch)) {
-                return Err(bad(
-                    "cooks",
-                    format!("cook name {name:?} holds an invisible or control character (U+{:04X})", ch as u32),
-                ));
-            }
-            if name.chars().count() > 24 || name.chars().any(|ch| ch == ',' || ch == ':') {
-                return Err(bad("cooks", format!("cook name {name:?} must be 1-24 characters without ',' or ':'")));
-            }
+            check_cook_name(name).map_err(|e| bad("cooks", e))?;
             let key = name.to_lowercase();
-            if let Some(worker) = WORKER_NAMES.iter().find(|w| **w == key) {
-                return Err(bad("cooks", format!("cook name {name:?} is the {worker}'s name; choose another")));
-            }
             if c.ms == 0 || c.ms > 600_000 {
                 return Err(bad("cooks", format!("cook {name:?}: cooking time must be 1..=600000 ms, got {}", c.ms)));
             }

@@ -45,6 +45,7 @@ pub fn declarations() -> String {
         decl::<OutputView>(&cfg),
         decl::<FaultView>(&cfg),
         decl::<FaultStepView>(&cfg),
+        decl::<QueuedView>(&cfg),
         decl::<DeliveryView>(&cfg),
         decl::<StepView>(&cfg),
         decl::<ActorView>(&cfg),

@@ -99,26 +99,61 @@ impl OutputView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct FaultView {
-    /// `"drop"` or `"duplicate"`.
+    /// `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
     pub fault: &'static str,
     /// The message concerned.
     pub seq: u32,
     /// The worker it was meant for.
     pub actor: String,
+    /// Whether a person's input caused it (not the seeded fault rates).
+    pub manual: bool,
 }
 
 /// A fault of the run, with the step during which it happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct FaultStepView {
-    /// The step (1-based) during which the delivery was lost or doubled.
+    /// The step (1-based) during which the delivery was lost or doubled; for a person's
+    /// input, the steps done when it applied (0: before the first step).
     pub step: u32,
-    /// `"drop"` or `"duplicate"`.
+    /// `"drop"`, `"duplicate"`, `"delay"` (a person delayed it) or `"walked-out"` (it
+    /// waited for a cook who walked out, and is lost).
     pub fault: &'static str,
     /// The message concerned.
     pub seq: u32,
     /// The worker it was meant for.
     pub actor: String,
+    /// Whether a person's input caused it (not the seeded fault rates).
+    pub manual: bool,
+}
+
+/// A message waiting in a mailbox or in flight at the cursor (see [`World::queued`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct QueuedView {
+    /// Store position of a waiting message; `null` in flight.
+    pub seq: Option<u32>,
+    /// Output number of a message in flight; `null` when waiting.
+    pub output: Option<u32>,
+    /// The receiving actor's name.
+    pub actor: String,
+    /// Which copy (0, or more for duplicated deliveries).
+    pub copy: u8,
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// The message's id.
+    pub id: Uuid,
+    /// The order it belongs to.
+    pub correlation_id: Uuid,
+    /// Waiting: when it entered the mailbox. In flight: when it was decided.
+    pub waiting_since_ms: u64,
+    /// In flight: when it is due to be published.
+    pub due_ms: Option<u64>,
+    /// `"waiting"` or `"in-flight"`.
+    pub state: &'static str,
+    /// Whether it can be dropped, duplicated or delayed (deliveries to the workers).
+    pub changeable: bool,
 }
 
 /// One delivery of a message to a handler.
@@ -188,6 +223,12 @@ pub struct ActorView {
     /// Alarm clock: alarms set and not yet rung.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<usize>,
+    /// Cook: cooking time (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ms: Option<u64>,
+    /// Cook: whether it walked out (and has not come back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away: Option<bool>,
 }
 
 /// One order at the cursor.
@@ -376,7 +417,12 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         all[first..]
             .iter()
             .take_while(|f| f.step as usize == step)
-            .map(|f| FaultView { fault: fault_name(f.fault), seq: f.seq, actor: actor_name(world, f.actor) })
+            .map(|f| FaultView {
+                fault: fault_name(f.fault),
+                seq: f.seq,
+                actor: actor_name(world, f.actor),
+                manual: f.manual,
+            })
             .collect()
     };
     let mut view = StepView {
@@ -424,6 +470,8 @@ fn fault_name(f: Fault) -> &'static str {
     match f {
         Fault::Drop => "drop",
         Fault::Duplicate => "duplicate",
+        Fault::Delay => "delay",
+        Fault::WalkedOut => "walked-out",
     }
 }
 
@@ -437,6 +485,28 @@ pub fn faults(world: &World) -> Vec<FaultStepView> {
             fault: fault_name(f.fault),
             seq: f.seq,
             actor: actor_name(world, f.actor),
+            manual: f.manual,
+        })
+        .collect()
+}
+
+/// The messages waiting in mailboxes, then those in flight, at the cursor.
+pub fn queued(world: &World) -> Vec<QueuedView> {
+    world
+        .queued()
+        .into_iter()
+        .map(|q| QueuedView {
+            seq: q.seq,
+            output: q.output,
+            actor: actor_name(world, q.actor),
+            copy: q.copy,
+            type_name: q.message_type.name(),
+            id: q.id,
+            correlation_id: q.correlation_id,
+            waiting_since_ms: q.since_ms,
+            due_ms: q.due_ms,
+            state: if q.seq.is_some() { "waiting" } else { "in-flight" },
+            changeable: q.changeable,
         })
         .collect()
 }
@@ -473,6 +543,8 @@ pub fn actors(world: &World) -> Vec<ActorView> {
             handled: world.handled(a.id),
             live: (a.kind == ActorKind::House).then(|| world.live_processes()),
             pending: (a.id == alarm).then(|| world.pending_from(alarm)),
+            ms: world.cook_state(a.id).map(|(ms, _)| ms),
+            away: world.cook_state(a.id).map(|(_, on_duty)| !on_duty),
         })
         .collect()
 }

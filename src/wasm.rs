@@ -9,7 +9,7 @@ use crate::process::Definition;
 use crate::report::Report;
 use crate::run_file::{self, View};
 use crate::scenario::Config;
-use crate::sim::{Timeline, World};
+use crate::sim::{Action, Timeline, World};
 use crate::view;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -54,6 +54,72 @@ fn position(name: &str, v: f64) -> Result<usize, JsError> {
 
 fn uuid_arg(name: &str, v: &str) -> Result<Uuid, JsError> {
     Uuid::parse_str(v.trim()).map_err(|_| JsError::new(&format!("{name}: {v:?} is not a correlation id")))
+}
+
+/// A string argument of facade call `call` (numbers, objects and missing values refused).
+fn string_arg(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
+    v.as_string().ok_or_else(|| JsError::new(&format!("{call}: {what} must be a string, got {}", describe(v))))
+}
+
+/// A whole-number argument `0..=max` of facade call `call` (strings and fractions refused).
+fn number_arg(call: &str, what: &str, v: &JsValue, max: u64) -> Result<u64, JsError> {
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max as f64 => Ok(n as u64),
+        _ => Err(JsError::new(&format!("{call}: {what} must be a whole number 0..={max}, got {}", describe(v)))),
+    }
+}
+
+/// A time in ms `1..=600000` of facade call `call`.
+fn ms_arg(call: &str, what: &str, v: &JsValue) -> Result<u64, JsError> {
+    let max = crate::sim::input::MAX_MS;
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= max as f64 => Ok(n as u64),
+        _ => Err(JsError::new(&format!("{call}: {what} must be a whole number of ms 1..={max}, got {}", describe(v)))),
+    }
+}
+
+/// How a JavaScript value reads in an error message.
+fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        return format!("{s:?}");
+    }
+    if let Some(n) = v.as_f64() {
+        return format!("{n}");
+    }
+    if v.is_undefined() {
+        return "nothing".to_string();
+    }
+    if v.is_null() {
+        return "null".to_string();
+    }
+    v.js_typeof().as_string().map_or_else(|| "something else".to_string(), |t| format!("a value of type {t}"))
+}
+
+/// The delivery a fate call is about: `target` is a waiting message's seq, or an entry of
+/// `queued()` (`{ seq, copy }` or `{ output }`, and `actor` if `actor` is not given).
+/// `(seq, output, copy, actor)` of a fate call.
+type FateArgs = (Option<u32>, Option<u32>, Option<u8>, String);
+
+fn fate_target(call: &str, target: &JsValue, actor: &JsValue) -> Result<FateArgs, JsError> {
+    let max = u32::MAX as u64;
+    if target.as_f64().is_some() {
+        let seq = number_arg(call, "seq", target, max)? as u32;
+        return Ok((Some(seq), None, None, string_arg(call, "the actor", actor)?));
+    }
+    if !target.is_object() || js_sys::Array::is_array(target) {
+        return Err(JsError::new(&format!(
+            "{call}: expected a message's seq or an entry of queued(), got {}",
+            describe(target)
+        )));
+    }
+    let field = |name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let given = |v: &JsValue| !v.is_undefined() && !v.is_null();
+    let (seq, output, copy) = (field("seq"), field("output"), field("copy"));
+    let seq = if given(&seq) { Some(number_arg(call, "seq", &seq, max)? as u32) } else { None };
+    let output = if given(&output) { Some(number_arg(call, "output", &output, max)? as u32) } else { None };
+    let copy = if given(&copy) && seq.is_some() { Some(number_arg(call, "copy", &copy, 255)? as u8) } else { None };
+    let actor = if actor.is_undefined() { field("actor") } else { actor.clone() };
+    Ok((seq, output, copy, string_arg(call, "the actor", &actor)?))
 }
 
 fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
@@ -242,6 +308,67 @@ impl Simulation {
         self.timeline.set_process_version(v).map_err(|e| JsError::new(&format!("setProcessVersion: {}", e.message)))
     }
 
+    /// The messages waiting in mailboxes, then those in flight, at the cursor:
+    /// `[{ seq, output, actor, copy, type, correlation_id, waiting_since_ms, due_ms, state,
+    /// changeable }]` (see docs/FACADE.md).
+    pub fn queued(&self) -> Result<JsValue, JsError> {
+        to_js(&view::queued(self.timeline.world()))
+    }
+
+    /// Loses one delivery: `target` is the seq of a message waiting in `actor`'s mailbox,
+    /// or an entry of `queued()`. The run after the cursor is forgotten.
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(&mut self, target: JsValue, actor: JsValue) -> Result<(), JsError> {
+        let (seq, output, copy, actor) = fate_target("dropMessage", &target, &actor)?;
+        self.act("dropMessage", Action::DropMessage { seq, output, actor, copy })
+    }
+
+    /// Makes one delivery twice (a second copy enters the mailbox right after it).
+    #[wasm_bindgen(js_name = duplicateMessage)]
+    pub fn duplicate_message(&mut self, target: JsValue, actor: JsValue) -> Result<(), JsError> {
+        let (seq, output, copy, actor) = fate_target("duplicateMessage", &target, &actor)?;
+        self.act("duplicateMessage", Action::DuplicateMessage { seq, output, actor, copy })
+    }
+
+    /// Delays one delivery by `ms` (1..=600000): the message leaves the mailbox and enters
+    /// it again `ms` later.
+    #[wasm_bindgen(js_name = delayMessage)]
+    pub fn delay_message(&mut self, target: JsValue, actor: JsValue, ms: JsValue) -> Result<(), JsError> {
+        let (seq, output, copy, actor) = fate_target("delayMessage", &target, &actor)?;
+        let ms = ms_arg("delayMessage", "the delay", &ms)?;
+        self.act("delayMessage", Action::DelayMessage { seq, output, actor, copy, ms })
+    }
+
+    /// Cook `name` walks out: it takes no more work, and what waits in its mailbox is lost.
+    #[wasm_bindgen(js_name = cookLeaves)]
+    pub fn cook_leaves(&mut self, name: JsValue) -> Result<(), JsError> {
+        let cook = string_arg("cookLeaves", "the cook's name", &name)?;
+        self.act("cookLeaves", Action::CookLeaves { cook })
+    }
+
+    /// Cook `name`, who walked out, comes back.
+    #[wasm_bindgen(js_name = cookReturns)]
+    pub fn cook_returns(&mut self, name: JsValue) -> Result<(), JsError> {
+        let cook = string_arg("cookReturns", "the cook's name", &name)?;
+        self.act("cookReturns", Action::CookReturns { cook })
+    }
+
+    /// Hires a cook called `name` who cooks in `ms` (1..=600000).
+    #[wasm_bindgen(js_name = hireCook)]
+    pub fn hire_cook(&mut self, name: JsValue, ms: JsValue) -> Result<(), JsError> {
+        let name = string_arg("hireCook", "the name", &name)?;
+        let ms = ms_arg("hireCook", "the cooking time", &ms)?;
+        self.act("hireCook", Action::HireCook { name, ms })
+    }
+
+    /// Cook `name` cooks in `ms` (1..=600000) from now on.
+    #[wasm_bindgen(js_name = setCookTime)]
+    pub fn set_cook_time(&mut self, name: JsValue, ms: JsValue) -> Result<(), JsError> {
+        let cook = string_arg("setCookTime", "the cook's name", &name)?;
+        let ms = ms_arg("setCookTime", "the cooking time", &ms)?;
+        self.act("setCookTime", Action::SetCookTime { cook, ms })
+    }
+
     /// Process version for new orders at the cursor.
     #[wasm_bindgen(js_name = processVersion)]
     pub fn process_version(&self) -> u8 {
@@ -418,6 +545,11 @@ impl Simulation {
 }
 
 impl Simulation {
+    /// Records `action` at the cursor, or throws `call: reason` and changes nothing.
+    fn act(&mut self, call: &str, action: Action) -> Result<(), JsError> {
+        self.timeline.act(action).map_err(|e| JsError::new(&format!("{call}: {e}")))
+    }
+
     /// The timeline behind the facade (for Rust callers and tests).
     pub fn timeline(&self) -> &Timeline {
         &self.timeline

@@ -8,9 +8,10 @@ mod common;
 
 use brigade::message::{MessageType, WorkStep};
 use brigade::process::replay::replay_store as replay;
+use brigade::run_file;
 use brigade::scenario::{Architecture, Config, Dispatch};
 use brigade::sim::actor::HOUSE;
-use brigade::sim::ActorKind;
+use brigade::sim::{Action, ActorKind, World};
 use common::{count, first, run, streams};
 use proptest::prelude::*;
 
@@ -47,8 +48,99 @@ fn any_architecture() -> impl Strategy<Value = Config> {
         .prop_map(|(cfg, architecture)| Config { architecture, ..cfg })
 }
 
+/// One manual input at a random moment: steps to take first, what to do, which message or
+/// cook (an index into what is there), and a time.
+#[derive(Debug, Clone)]
+struct Manual {
+    after: usize,
+    kind: u8,
+    pick: usize,
+    ms: u64,
+}
+
+fn manuals() -> impl Strategy<Value = Vec<Manual>> {
+    prop::collection::vec(
+        (0usize..40, 0u8..7, any::<usize>(), 1u64..3_000).prop_map(|(after, kind, pick, ms)| Manual {
+            after,
+            kind,
+            pick,
+            ms,
+        }),
+        0..12,
+    )
+}
+
+/// What `m` means in `world` as it stands, if it can mean anything there.
+fn action_of(world: &World, m: &Manual, hired: &mut usize) -> Option<Action> {
+    let name = |a: u16| world.actors()[a as usize].name.clone();
+    let cooks: Vec<(u16, bool)> =
+        world.actors().iter().filter_map(|a| world.cook_state(a.id).map(|(_, on_duty)| (a.id, on_duty))).collect();
+    let pick = |list: Vec<u16>| (!list.is_empty()).then(|| list[m.pick % list.len()]);
+    match m.kind {
+        0..=2 => {
+            let q: Vec<_> = world.queued().into_iter().filter(|q| q.changeable).collect();
+            let q = q.get(m.pick % q.len().max(1))?.clone();
+            let copy = q.seq.map(|_| q.copy);
+            let (seq, output, actor) = (q.seq, q.output, name(q.actor));
+            Some(match m.kind {
+                0 => Action::DropMessage { seq, output, actor, copy },
+                1 => Action::DuplicateMessage { seq, output, actor, copy },
+                _ => Action::DelayMessage { seq, output, actor, copy, ms: m.ms },
+            })
+        }
+        3 => pick(cooks.iter().filter(|c| c.1).map(|c| c.0).collect()).map(|c| Action::CookLeaves { cook: name(c) }),
+        4 => pick(cooks.iter().filter(|c| !c.1).map(|c| c.0).collect()).map(|c| Action::CookReturns { cook: name(c) }),
+        5 => {
+            *hired += 1;
+            Some(Action::HireCook { name: format!("Hired {hired}"), ms: 20 + m.ms % 800 })
+        }
+        _ => pick(cooks.iter().map(|c| c.0).collect()).map(|c| Action::SetCookTime { cook: name(c), ms: m.ms }),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn manual_inputs_keep_the_process_managers_invariants_and_replay(cfg in config(), manual in manuals()) {
+        let mut world = World::new(cfg.clone()).unwrap();
+        let mut hired = 0;
+        for m in &manual {
+            for _ in 0..m.after {
+                if world.step().is_none() {
+                    break;
+                }
+            }
+            let Some(action) = action_of(&world, m, &mut hired) else { continue };
+            match world.act(action.clone()) {
+                Ok(()) => {}
+                // a delivery in flight whose fate was already chosen
+                Err(e) => prop_assert!(e.contains("decided already"), "{:?} refused: {}", action, e),
+            }
+        }
+        world.run_to_idle();
+        let s = world.stats();
+        prop_assert_eq!(s.placed, cfg.orders);
+        prop_assert_eq!(s.completed + s.dropped_total(), cfg.orders);
+        prop_assert_eq!(world.live_processes(), 0, "the house is empty at idle");
+        for stream in streams(&world).values() {
+            let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
+            prop_assert_eq!(terminal, 1, "exactly one terminal event");
+            let balance = count(stream, MessageType::OrderPaid) as i64 - count(stream, MessageType::PaymentRefunded) as i64;
+            let completed = count(stream, MessageType::OrderCompleted) == 1;
+            prop_assert_eq!(balance, completed as i64, "payments − refunds is 1 for a completed order, 0 otherwise");
+            for env in stream.iter() {
+                if let Some(attempt) = env.body.attempt() {
+                    prop_assert!((1..=4).contains(&attempt), "at most 3 retries of a step");
+                }
+            }
+        }
+        let text = run_file::export(&world, None);
+        let again = run_file::import(&text);
+        prop_assert!(again.is_ok(), "re-imports: {:?}", again.err());
+        let (again, _) = again.unwrap();
+        prop_assert!(run_file::export(&again, None) == text, "replays byte-identically");
+    }
 
     #[test]
     fn every_run_keeps_the_workshop_invariants(cfg in config()) {
@@ -116,6 +208,37 @@ proptest! {
             let started_v1 = stream.iter().any(|e| matches!(&e.body, brigade::message::Message::ProcessStarted { version: 1, .. }));
             prop_assert!(!(started_v1 && retried_non_cook), "version 1 retries only cooking");
         }
+    }
+
+    #[test]
+    fn manual_inputs_without_process_managers_end_each_order_at_most_once_and_replay(
+        cfg in any_architecture(),
+        manual in manuals(),
+    ) {
+        let mut world = World::new(cfg.clone()).unwrap();
+        let mut hired = 0;
+        for m in &manual {
+            for _ in 0..m.after {
+                if world.step().is_none() {
+                    break;
+                }
+            }
+            let Some(action) = action_of(&world, m, &mut hired) else { continue };
+            if let Err(e) = world.act(action.clone()) {
+                prop_assert!(e.contains("decided already"), "{:?} refused: {}", action, e);
+            }
+        }
+        world.run_to_idle();
+        let report = brigade::report::Report::of(&world);
+        prop_assert_eq!(report.completed + report.dropped + report.stuck, cfg.orders, "lost work leaves orders stuck");
+        for stream in streams(&world).values() {
+            let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
+            prop_assert!(terminal <= 1, "at most one terminal event");
+        }
+        let text = run_file::export(&world, None);
+        let again = run_file::import(&text);
+        prop_assert!(again.is_ok(), "re-imports: {:?}", again.err());
+        prop_assert!(run_file::export(&again.unwrap().0, None) == text, "replays byte-identically");
     }
 
     #[test]

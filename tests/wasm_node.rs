@@ -632,3 +632,120 @@ fn reference_run_equals_the_native_cli() {
 fn chaos_run_equals_the_native_cli() {
     assert_matches_native(&CHAOS);
 }
+
+/// Manual inputs through the facade's JS names: a delivery's fate, a walk-out and a hire,
+/// recorded in the run file and replayed by `importRun` (issue 9).
+#[wasm_bindgen_test]
+fn manual_inputs_change_the_run_and_replay_from_the_run_file() {
+    let sim = Sim::new(r#"{"seed": 5, "orders": 6}"#);
+    let waiting_for_a_cook = |sim: &Sim| {
+        let queued = to_json(&sim.call("queued", &[]));
+        queued
+            .as_array()
+            .expect("queued() is an array")
+            .iter()
+            .find(|q| {
+                q["state"] == "waiting"
+                    && q["changeable"] == true
+                    && ["Koen", "Guido", "Greg"].contains(&q["actor"].as_str().unwrap_or(""))
+            })
+            .cloned()
+    };
+    while waiting_for_a_cook(&sim).is_none() {
+        assert!(!sim.step().is_null(), "a cook gets mail before the run ends");
+    }
+    let q = waiting_for_a_cook(&sim).unwrap();
+    for key in ["seq", "actor", "copy", "type", "correlation_id", "waiting_since_ms"] {
+        assert!(!q[key].is_null(), "queued() entries have `{key}`: {q}");
+    }
+    let seq = q["seq"].as_f64().unwrap();
+    let actor = q["actor"].as_str().unwrap();
+    sim.call("dropMessage", &[seq.into(), actor.into()]);
+    let faults = to_json(&sim.call("faults", &[]));
+    let last = faults.as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["fault"].as_str(), last["manual"].as_bool()), (Some("drop"), Some(true)));
+    assert!(waiting_for_a_cook(&sim).is_none_or(|other| other["seq"] != q["seq"] || other["actor"] != q["actor"]));
+    // an entry of queued() can be passed as it is: a message in flight to a worker
+    let in_flight = |sim: &Sim| {
+        to_json(&sim.call("queued", &[]))
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["state"] == "in-flight" && q["changeable"] == true)
+            .cloned()
+    };
+    while in_flight(&sim).is_none() {
+        assert!(!sim.step().is_null(), "something is sent to a worker before the run ends");
+    }
+    let entry = in_flight(&sim).unwrap();
+    assert!(entry["seq"].is_null() && entry["output"].is_u64() && entry["due_ms"].is_u64(), "{entry}");
+    sim.call("delayMessage", &[js(&entry.to_string()), JsValue::UNDEFINED, 300.0.into()]);
+    sim.call("hireCook", &["Ana".into(), 120.0.into()]);
+    sim.call("cookLeaves", &["Greg".into()]);
+    let actors = to_json(&sim.call("actors", &[]));
+    let ana = actors.as_array().unwrap().iter().find(|a| a["name"] == "Ana").expect("Ana is on the floor").clone();
+    assert_eq!(
+        (ana["kind"].as_str(), ana["ms"].as_u64(), ana["away"].as_bool()),
+        (Some("cook"), Some(120), Some(false))
+    );
+    sim.run_to_idle();
+    assert_eq!(sim.report()["completed"], 6, "the timeouts recover the lost delivery");
+    let text = sim.export();
+    let run = parse_run(&text);
+    let types: Vec<_> = run["inputs"].as_array().unwrap().iter().map(|i| i["action"]["type"].clone()).collect();
+    assert_eq!(types, vec!["DropMessage", "DelayMessage", "HireCook", "CookLeaves"]);
+    let again = Sim::import(&text).unwrap_or_else(|e| panic!("importRun: {}", error_message(&e)));
+    assert_same_text(&again.export(), &text, "export → import → export");
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn bad_manual_inputs_throw_readable_errors_and_change_nothing() {
+    let sim = Sim::new(r#"{"seed": 5, "orders": 3}"#);
+    for _ in 0..5 {
+        sim.step();
+    }
+    let before = (sim.total(), to_json(&sim.call("inputs", &[])), to_json(&sim.call("queued", &[])));
+    let cases: Vec<(&str, Vec<JsValue>, &str)> = vec![
+        ("cookLeaves", vec![5.0.into()], "cookLeaves: the cook's name must be a string, got 5"),
+        ("cookLeaves", vec![], "cookLeaves: the cook's name must be a string, got nothing"),
+        ("cookLeaves", vec!["Nobody".into()], "cookLeaves: no cook is called \"Nobody\""),
+        ("cookReturns", vec!["Koen".into()], "cookReturns: Koen is in the kitchen"),
+        ("hireCook", vec!["koen".into(), 100.0.into()], "hireCook: the name \"koen\" is taken"),
+        ("hireCook", vec!["Ana".into(), "fast".into()], "hireCook: the cooking time must be a whole number of ms"),
+        (
+            "setCookTime",
+            vec!["Koen".into(), 0.0.into()],
+            "setCookTime: the cooking time must be a whole number of ms 1..=600000, got 0",
+        ),
+        (
+            "dropMessage",
+            vec!["3".into(), "Koen".into()],
+            "dropMessage: expected a message's seq or an entry of queued()",
+        ),
+        (
+            "dropMessage",
+            vec![1e9.into(), "Koen".into()],
+            "dropMessage: message 1000000000 is not waiting in Koen's mailbox",
+        ),
+        ("dropMessage", vec![0.0.into(), 7.0.into()], "dropMessage: the actor must be a string, got 7"),
+        (
+            "delayMessage",
+            vec![0.0.into(), "Koen".into(), (-5.0).into()],
+            "delayMessage: the delay must be a whole number of ms 1..=600000, got -5",
+        ),
+        (
+            "duplicateMessage",
+            vec![js(r#"{"seq": -1, "actor": "Koen"}"#)],
+            "duplicateMessage: seq must be a whole number",
+        ),
+    ];
+    for (name, args, expected) in cases {
+        let thrown = sim.try_call(name, &args).expect_err(&format!("{name} with bad arguments throws"));
+        let msg = error_message(&thrown);
+        assert!(msg.starts_with(expected), "{name}: {msg:?} should start with {expected:?}");
+    }
+    let after = (sim.total(), to_json(&sim.call("inputs", &[])), to_json(&sim.call("queued", &[])));
+    assert_eq!(after, before, "nothing changed");
+    assert_no_panic();
+}

@@ -1,6 +1,14 @@
 //! User inputs: what a person did, and at which step, so a run can be re-simulated.
+//!
+//! Besides placing orders and switching the process version, a person may decide the
+//! fate of one message (drop, duplicate or delay one delivery), and change the kitchen
+//! (a cook walks out, comes back, is hired, or cooks at another speed). Every input is
+//! recorded with the step at which it happened and replays exactly.
 
 use serde::{Deserialize, Serialize};
+
+/// Longest delay of one delivery, and longest cooking time (simulated ms).
+pub const MAX_MS: u64 = 600_000;
 
 /// One user action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +26,158 @@ pub enum Action {
         /// 1 or 2.
         version: u8,
     },
+    /// One delivery is lost: the message waiting in `actor`'s mailbox (`seq`, `copy`),
+    /// or the delivery to `actor` of a message not yet published (`output`).
+    DropMessage {
+        /// Store position of a message waiting in the mailbox.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u32>,
+        /// For a message in flight: its output number (see [`crate::sim::Queued`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<u32>,
+        /// The receiving actor's name.
+        actor: String,
+        /// Which copy of a waiting message (default: the first one waiting).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        copy: Option<u8>,
+    },
+    /// One delivery is made twice (a second copy enters the mailbox right after it).
+    DuplicateMessage {
+        /// Store position of a message waiting in the mailbox.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u32>,
+        /// For a message in flight: its output number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<u32>,
+        /// The receiving actor's name.
+        actor: String,
+        /// Which copy of a waiting message (default: the first one waiting).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        copy: Option<u8>,
+    },
+    /// One delivery is late: the message leaves the mailbox and enters it again (at its
+    /// tail) `ms` later.
+    DelayMessage {
+        /// Store position of a message waiting in the mailbox.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u32>,
+        /// For a message in flight: its output number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        output: Option<u32>,
+        /// The receiving actor's name.
+        actor: String,
+        /// Which copy of a waiting message (default: the first one waiting).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        copy: Option<u8>,
+        /// The delay, 1..=600000 simulated ms.
+        ms: u64,
+    },
+    /// A cook walks out: it takes no more work, and what waits in its mailbox is lost.
+    CookLeaves {
+        /// The cook's name.
+        cook: String,
+    },
+    /// A cook who walked out comes back.
+    CookReturns {
+        /// The cook's name.
+        cook: String,
+    },
+    /// A new cook joins the kitchen.
+    HireCook {
+        /// A name no actor has (the config's cook-name rules).
+        name: String,
+        /// Cooking time, 1..=600000 simulated ms.
+        ms: u64,
+    },
+    /// A cook's cooking time changes (for the orders it takes from now on).
+    SetCookTime {
+        /// The cook's name.
+        cook: String,
+        /// Cooking time, 1..=600000 simulated ms.
+        ms: u64,
+    },
+}
+
+/// What happens to one delivery chosen by a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManualFate {
+    /// Lost.
+    Drop,
+    /// Made twice.
+    Duplicate,
+    /// Made `ms` later.
+    Delay(u64),
+}
+
+/// The delivery a fate input is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FateTarget {
+    /// A message waiting in a mailbox: store position and copy (`None`: the first waiting).
+    Waiting {
+        /// Store position.
+        seq: u32,
+        /// Copy, if given.
+        copy: Option<u8>,
+    },
+    /// A message not yet published: its output number.
+    InFlight {
+        /// Output number.
+        output: u32,
+    },
+}
+
+impl Action {
+    /// For a fate input: the fate, the delivery and the receiving actor's name.
+    pub fn fate(&self) -> Option<(ManualFate, Result<FateTarget, String>, &str)> {
+        let (fate, seq, output, copy, actor) = match self {
+            Action::DropMessage { seq, output, actor, copy } => (ManualFate::Drop, seq, output, copy, actor),
+            Action::DuplicateMessage { seq, output, actor, copy } => (ManualFate::Duplicate, seq, output, copy, actor),
+            Action::DelayMessage { seq, output, actor, copy, ms } => (ManualFate::Delay(*ms), seq, output, copy, actor),
+            _ => return None,
+        };
+        let target = match (seq, output) {
+            (Some(seq), None) => Ok(FateTarget::Waiting { seq: *seq, copy: *copy }),
+            (None, Some(output)) if copy.is_none() => Ok(FateTarget::InFlight { output: *output }),
+            (None, Some(_)) => Err("`copy` is for a waiting message (`seq`), not one in flight (`output`)".to_string()),
+            (Some(_), Some(_)) => {
+                Err("give either `seq` (a waiting message) or `output` (one in flight), not both".into())
+            }
+            (None, None) => Err("give `seq` (a waiting message) or `output` (one in flight)".to_string()),
+        };
+        Some((fate, target, actor.as_str()))
+    }
+
+    /// What can be checked without running: version numbers, times, names, and which
+    /// message a fate is about. (Whether the message is waiting or the cook is there is
+    /// checked when the input applies.)
+    pub fn check_shape(&self) -> Result<(), String> {
+        let ms_ok = |what: &str, ms: u64| {
+            if ms == 0 || ms > MAX_MS {
+                Err(format!("{what} must be 1..={MAX_MS} ms, got {ms}"))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Action::PlaceOrder { .. } => Ok(()),
+            Action::SetProcessVersion { version } => crate::process::check_version(*version)
+                .map_err(|e| format!("process version {version} does not exist ({e})")),
+            Action::HireCook { name, ms } => {
+                crate::scenario::check_cook_name(name)?;
+                ms_ok("the cooking time", *ms)
+            }
+            Action::SetCookTime { ms, .. } => ms_ok("the cooking time", *ms),
+            Action::CookLeaves { .. } | Action::CookReturns { .. } => Ok(()),
+            Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                let Some((fate, target, _)) = self.fate() else { return Ok(()) };
+                target?;
+                match fate {
+                    ManualFate::Delay(ms) => ms_ok("the delay", ms),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
 }
 
 /// An action and the step at which it happened (applied when the run has done `step` steps).
@@ -28,4 +188,16 @@ pub struct Input {
     pub step: usize,
     /// What happened.
     pub action: Action,
+}
+
+/// Checks a list of inputs without running them: in step order, and each well formed.
+/// The error names the input (`input 3: …`, counting from 1).
+pub fn check_inputs(inputs: &[Input]) -> Result<(), String> {
+    for (i, input) in inputs.iter().enumerate() {
+        if i > 0 && input.step < inputs[i - 1].step {
+            return Err(format!("input {} is at step {}, before the input before it", i + 1, input.step));
+        }
+        input.action.check_shape().map_err(|e| format!("input {}: {e}", i + 1))?;
+    }
+    Ok(())
 }

@@ -14,8 +14,8 @@ pub mod trace;
 mod world;
 
 pub use actor::{ActorInfo, ActorKind};
-pub use input::{Action, Input};
+pub use input::{Action, FateTarget, Input, ManualFate};
 pub use stats::Stats;
 pub use timeline::Timeline;
 pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
-pub use world::{Fault, FaultRecord, Snapshot, StepOutcome, World};
+pub use world::{Fault, FaultRecord, Queued, Snapshot, StepOutcome, World};

@@ -12,15 +12,16 @@ pub struct Sampler {
     pub rows: usize,
 }
 
-/// Recorded rows: interval index and one peak per actor (the frontier of the run).
+/// Recorded rows: interval index and one peak per actor (the frontier of the run). Rows
+/// may grow wider as the run goes (a cook is hired): `ends` tells where each row ends.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
     /// Interval index of each row.
     pub buckets: Vec<u64>,
-    /// `actors` values per row.
+    /// The rows' values, one per actor present in the interval, row after row.
     pub values: Vec<u16>,
-    /// Values per row.
-    pub actors: usize,
+    /// Where each row ends in `values`.
+    pub ends: Vec<usize>,
 }
 
 impl Sampler {
@@ -46,6 +47,7 @@ impl Sampler {
         if self.rows >= samples.buckets.len() {
             samples.buckets.push(self.bucket);
             samples.values.extend_from_slice(&self.peak);
+            samples.ends.push(samples.values.len());
         }
         self.rows += 1;
         self.bucket = bucket;
@@ -59,6 +61,13 @@ impl Samples {
     /// Forgets rows from `rows` on.
     pub fn truncate(&mut self, rows: usize) {
         self.buckets.truncate(rows);
-        self.values.truncate(rows * self.actors);
+        self.values.truncate(if rows == 0 { 0 } else { self.ends.get(rows - 1).copied().unwrap_or(0) });
+        self.ends.truncate(rows);
+    }
+
+    /// Row `row`'s values (one per actor present then).
+    pub fn row(&self, row: usize) -> &[u16] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.values[start..self.ends[row]]
     }
 }

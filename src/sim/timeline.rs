@@ -6,6 +6,7 @@
 //! state exactly. Re-running a recorded stretch only moves the store's cursor, so the
 //! cost of any jump is bounded by the checkpoint interval, whatever the run's length.
 
+use super::input::Action;
 use super::world::{Snapshot, StepOutcome, World};
 use crate::scenario::ConfigError;
 use uuid::Uuid;
@@ -134,7 +135,19 @@ impl Timeline {
         self.world.set_process_version(version)
     }
 
-    fn diverge(&mut self) {
+    /// Carries out a person's action at the cursor (see [`World::act`]): a bad one is
+    /// refused with a one-line reason and loses nothing; otherwise the run after the cursor
+    /// is forgotten and the action is recorded at the cursor.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        // checked before forgetting anything
+        self.world.check_action(&action)?;
+        self.diverge();
+        self.world.act(action)
+    }
+
+    /// Forgets the run after the cursor (the checkpoints past it too), so that an input
+    /// made at the cursor starts a new future.
+    pub fn diverge(&mut self) {
         let current = self.current();
         self.world.truncate_future();
         // checkpoints after the cursor belong to the forgotten run; one at the cursor is

@@ -6,7 +6,7 @@
 //! message → mailbox → handler → outbox → executor → store → bus.
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
-use super::input::{Action, Input};
+use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
@@ -23,11 +23,12 @@ use crate::dispatch::CookLoad;
 use crate::faults::{self, Fate};
 use crate::ids;
 use crate::message::Envelope;
+use crate::message::MessageType;
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, ConfigError};
+use crate::scenario::{Config, ConfigError, MAX_COOKS};
 use crate::store::Store;
 use crate::wiring::{Role, Wiring};
 use std::collections::VecDeque;
@@ -35,12 +36,26 @@ use std::ops::Range;
 use std::rc::Rc;
 use uuid::Uuid;
 
+mod manual;
+pub use manual::Queued;
+
 /// A message waiting in an actor's mailbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mail {
     seq: u32,
     copy: u8,
     enq: u64,
+    /// When it entered the mailbox.
+    since: u64,
+}
+
+/// A delivery a person delayed: it enters `actor`'s mailbox again at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Delayed {
+    at: u64,
+    actor: ActorId,
+    seq: u32,
+    copy: u8,
 }
 
 /// A fault of the delivery layer.
@@ -50,6 +65,10 @@ pub enum Fault {
     Drop,
     /// The delivery was made twice.
     Duplicate,
+    /// The delivery was delayed by a person (the message re-enters the mailbox later).
+    Delay,
+    /// The message was waiting for a cook who walked out (or reached it while away): lost.
+    WalkedOut,
 }
 
 /// A fault, and where it happened.
@@ -63,6 +82,8 @@ pub struct FaultRecord {
     pub actor: ActorId,
     /// What happened.
     pub fault: Fault,
+    /// Whether a recorded input caused it (rather than the seeded fault rates).
+    pub manual: bool,
 }
 
 /// What one step did.
@@ -113,6 +134,12 @@ struct Volatile {
     next_input: usize,
     stats: Stats,
     sampler: Sampler,
+    /// The cooks taking work, by cook number (the dispatcher sees only these).
+    on_duty: Vec<ActorId>,
+    /// Deliveries a person delayed, waiting to re-enter their mailbox.
+    delayed: Vec<Delayed>,
+    /// Fates a person chose for messages in flight: `(output, actor, fate)`.
+    fates: Vec<(u32, ActorId, ManualFate)>,
 }
 
 /// A checkpoint: the world's moving parts at one step; the frontier is not copied.
@@ -137,7 +164,6 @@ pub struct World {
     wiring: Wiring,
     bus: Bus,
     actors: Vec<ActorInfo>,
-    cooks: usize,
     alarm_clock: ActorId,
     printer: ActorId,
     store: Store,
@@ -146,16 +172,17 @@ pub struct World {
     printed: Vec<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
+    input_error: Option<(usize, String)>,
     st: Volatile,
     loads: Vec<CookLoad>,
     targets: Vec<ActorId>,
     out: Outbox,
 }
 
-/// What the dispatcher sees of each of the `cooks` cooks.
-fn cook_loads(st: &Volatile, cooks: usize) -> impl Iterator<Item = CookLoad> + '_ {
-    (0..cooks).map(|c| {
-        let a = FIRST_COOK as usize + c;
+/// What the dispatcher sees of each cook on duty.
+fn cook_loads(st: &Volatile) -> impl Iterator<Item = CookLoad> + '_ {
+    st.on_duty.iter().map(|&a| {
+        let a = a as usize;
         CookLoad { queued: st.mail[a].len(), busy_until: st.busy_until[a] }
     })
 }
@@ -182,21 +209,7 @@ impl World {
     /// A world that will replay `inputs` (sorted by step) as it goes.
     pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
         cfg.validate()?;
-        let bad_input = |message: String| ConfigError { field: "inputs".to_string(), message };
-        for (i, input) in inputs.iter().enumerate() {
-            if i > 0 && input.step < inputs[i - 1].step {
-                return Err(bad_input(format!(
-                    "input {} is at step {}, before the input before it",
-                    i + 1,
-                    input.step
-                )));
-            }
-            if let Action::SetProcessVersion { version } = input.action {
-                crate::process::check_version(version).map_err(|e| {
-                    bad_input(format!("input {}: process version {version} does not exist ({e})", i + 1))
-                })?;
-            }
-        }
+        check_inputs(&inputs).map_err(|message| ConfigError { field: "inputs".to_string(), message })?;
         let mut actors = Vec::new();
         let mut state = Vec::new();
         let mut add = |name: String, kind: ActorKind, actor: Actor| {
@@ -251,11 +264,13 @@ impl World {
             next_input: 0,
             stats: Stats::new(cfg.cooks.len(), n),
             sampler: Sampler::new(n),
+            on_duty: (0..cfg.cooks.len()).map(|c| FIRST_COOK + c as ActorId).collect(),
+            delayed: Vec::new(),
+            fates: Vec::new(),
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
             store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
-            cooks: cfg.cooks.len(),
             cfg,
             wiring,
             bus,
@@ -265,8 +280,9 @@ impl World {
             trace: Trace::default(),
             faults: Vec::new(),
             printed: Vec::new(),
-            samples: Samples { actors: n, ..Samples::default() },
+            samples: Samples::default(),
             inputs,
+            input_error: None,
             st,
             loads: Vec::new(),
             targets: Vec::new(),
@@ -293,9 +309,30 @@ impl World {
         &self.wiring
     }
 
-    /// The actors, in floor order.
+    /// The actors at the current step, in floor order (cooks hired during the run come
+    /// after the printer).
     pub fn actors(&self) -> &[ActorInfo] {
-        &self.actors
+        &self.actors[..self.st.actors.len()]
+    }
+
+    /// The actor called `name` at the current step (surrounding spaces and case ignored).
+    pub fn actor_named(&self, name: &str) -> Option<ActorId> {
+        let key = name.trim().to_lowercase();
+        self.actors().iter().find(|a| a.name.to_lowercase() == key).map(|a| a.id)
+    }
+
+    /// A cook's cooking time and whether it is taking work, at the current step.
+    pub fn cook_state(&self, actor: ActorId) -> Option<(u64, bool)> {
+        match self.st.actors.get(actor as usize)? {
+            Actor::Cook(c) => Some((c.ms, self.st.on_duty.contains(&actor))),
+            _ => None,
+        }
+    }
+
+    /// The first input (`input N: …`) that could not apply when the run reached it: a
+    /// message that was not waiting, a cook that was not there. It changed nothing.
+    pub fn input_error(&self) -> Option<&str> {
+        self.input_error.as_ref().map(|(_, e)| e.as_str())
     }
 
     /// The event store, up to the current step.
@@ -431,11 +468,18 @@ impl World {
     }
 
     /// The queue-length samples up to the current step, plus the interval being filled.
+    /// One value per actor present at the current step, in each row (0 for a cook not yet
+    /// hired).
     pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
         let rows = self.st.sampler.rows;
-        let n = self.samples.actors;
+        let n = self.st.sampler.peak.len();
         let mut buckets = self.samples.buckets[..rows].to_vec();
-        let mut values = self.samples.values[..rows * n].to_vec();
+        let mut values = Vec::with_capacity((rows + 1) * n);
+        for r in 0..rows {
+            let row = self.samples.row(r);
+            values.extend_from_slice(&row[..row.len().min(n)]);
+            values.resize((r + 1) * n, 0);
+        }
         if self.st.steps > 0 {
             buckets.push(self.st.sampler.bucket);
             values.extend_from_slice(&self.st.sampler.peak);
@@ -492,6 +536,10 @@ impl World {
         self.printed.truncate(self.st.printed_len);
         self.samples.truncate(self.st.sampler.rows);
         self.inputs.truncate(self.st.next_input);
+        self.actors.truncate(self.st.actors.len());
+        if self.input_error.as_ref().is_some_and(|(i, _)| *i >= self.st.next_input) {
+            self.input_error = None;
+        }
     }
 
     fn apply_due_inputs(&mut self) {
@@ -509,6 +557,18 @@ impl World {
                     self.st.sampler.observe(WAITER as usize, self.st.requests.len());
                 }
                 Action::SetProcessVersion { version } => self.st.version = version,
+                _ => {
+                    let action = input.action.clone();
+                    match self.check_action(&action) {
+                        Ok(()) => self.apply_action(&action),
+                        Err(e) => {
+                            // a replayed input that cannot happen here changes nothing
+                            if self.input_error.is_none() {
+                                self.input_error = Some((index as usize, format!("input {}: {e}", index + 1)));
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -632,7 +692,12 @@ impl World {
     }
 
     fn next_flush_time(&self) -> u64 {
-        self.st.scheduler.next_at().min(self.scheduled_at())
+        self.st.scheduler.next_at().min(self.scheduled_at()).min(self.next_redelivery())
+    }
+
+    /// When the earliest delayed delivery re-enters its mailbox.
+    fn next_redelivery(&self) -> u64 {
+        self.st.delayed.iter().map(|d| d.at).min().unwrap_or(u64::MAX)
     }
 
     /// When `actor` could take the head of its mailbox, and that message's enqueue
@@ -647,7 +712,7 @@ impl World {
         }
         let head = self.st.mail[i].front()?.enq;
         let start = if actor == DISPATCHER {
-            let loads = cook_loads(&self.st, self.cooks);
+            let loads = cook_loads(&self.st);
             actors::dispatcher::ready_at(&self.cfg, loads, now)?
         } else {
             now.max(self.st.busy_until[i])
@@ -659,7 +724,7 @@ impl World {
     /// `u64::MAX` when there is none.
     fn next_delivery(&self) -> (u64, u64, ActorId) {
         let mut best = (u64::MAX, u64::MAX, WAITER);
-        for a in 0..self.actors.len() as ActorId {
+        for a in 0..self.st.mail.len() as ActorId {
             let empty = if a == WAITER { self.st.requests.is_empty() } else { self.st.mail[a as usize].is_empty() };
             if empty {
                 continue;
@@ -690,6 +755,11 @@ impl World {
     fn flush_one(&mut self) {
         self.tick_sampler();
         self.targets.clear();
+        let redelivery = self.next_redelivery();
+        if redelivery <= self.st.scheduler.next_at() && redelivery <= self.scheduled_at() {
+            self.redeliver(redelivery);
+            return;
+        }
         if self.st.scheduler.next_at() > self.scheduled_at() {
             self.targets.push(WAITER);
             self.st.next_scheduled += 1;
@@ -706,12 +776,14 @@ impl World {
             // the idempotent store already has this message: the duplicate goes no further
             self.st.stats.absorbed += 1;
             self.trace.published(output as usize, ABSORBED);
+            self.st.fates.retain(|f| f.0 != output);
             return;
         }
-        let cooks = &self.st.actors[FIRST_COOK as usize..FIRST_COOK as usize + self.cooks];
-        self.st
-            .stats
-            .published(&env, |name| cooks.iter().position(|a| matches!(a, Actor::Cook(c) if c.name.as_str() == name)));
+        let st = &mut self.st;
+        st.stats.published(&env, |name| {
+            let mut cooks = st.actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
+            cooks.position(|c| c.name.as_str() == name)
+        });
         let targets = &mut self.targets;
         self.bus.route(&env, |a| targets.push(a));
         if let Some(follower) = self.store.follower_of(&env) {
@@ -723,7 +795,15 @@ impl World {
         self.trace.published(output as usize, seq);
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
-            self.enqueue(actor, seq);
+            let manual = if self.st.fates.is_empty() { None } else { self.take_fate(output, actor) };
+            match manual {
+                None => self.enqueue(actor, seq),
+                Some(fate) => self.enqueue_by_hand(actor, seq, fate),
+            }
+        }
+        if !self.st.fates.is_empty() {
+            // a fate for an actor the message did not reach after all lapses
+            self.st.fates.retain(|f| f.0 != output);
         }
     }
 
@@ -740,7 +820,7 @@ impl World {
             Fate::Delivered => None,
         };
         if let Some(fault) = fault {
-            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault };
+            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault, manual: false };
             if self.st.faults_len >= self.faults.len() {
                 self.faults.push(record);
             }
@@ -759,7 +839,8 @@ impl World {
 
     fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
-        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq });
+        let since = self.st.now;
+        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq, since });
         self.observe(actor);
     }
 
@@ -791,7 +872,7 @@ impl World {
         };
         if actor == DISPATCHER {
             self.loads.clear();
-            self.loads.extend(cook_loads(&self.st, self.cooks));
+            self.loads.extend(cook_loads(&self.st));
         }
         let st = &mut self.st;
         let mut ctx = Context {
@@ -828,7 +909,7 @@ impl World {
             match effect {
                 Effect::HandTo(cook) => {
                     if let (Some(mail), Some((_, _, delivered))) = (mail, cause) {
-                        let to = FIRST_COOK + *cook as ActorId;
+                        let Some(&to) = self.st.on_duty.get(*cook) else { continue };
                         let k = self.st.outputs as usize;
                         self.st.outputs += 1;
                         let handed =

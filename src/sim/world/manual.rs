@@ -1,0 +1,347 @@
+//! A person's inputs at the current step, beyond placing orders and switching versions:
+//! the fate of one delivery (drop, duplicate, delay), and the kitchen (a cook walks out,
+//! comes back, is hired, changes speed). Checked before they happen, so a bad one changes
+//! nothing; applied when recorded and again, identically, when replayed.
+
+use super::*;
+
+/// A message waiting in a mailbox, or in flight (decided, not yet published) towards an
+/// actor, at the current step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// Store position of a waiting message (`None` in flight).
+    pub seq: Option<u32>,
+    /// Output number of a message in flight (`None` when waiting).
+    pub output: Option<u32>,
+    /// The receiving actor.
+    pub actor: ActorId,
+    /// Which copy (0, or more for duplicated deliveries).
+    pub copy: u8,
+    /// The message's type.
+    pub message_type: MessageType,
+    /// The message's id.
+    pub id: Uuid,
+    /// The order it belongs to.
+    pub correlation_id: Uuid,
+    /// Waiting: when it entered the mailbox. In flight: when it was decided.
+    pub since_ms: u64,
+    /// In flight: when it is due to be published.
+    pub due_ms: Option<u64>,
+    /// Whether a person may drop, duplicate or delay it (deliveries to the workers).
+    pub changeable: bool,
+}
+
+impl World {
+    /// Carries out a person's action at the current step, after checking it can happen
+    /// now: a bad one is refused with a one-line reason and changes nothing. Otherwise the
+    /// recorded future is forgotten and the action is recorded at this step.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        self.check_action(&action)?;
+        self.record_input(action);
+        Ok(())
+    }
+
+    /// Whether `action` can happen at the current step (see [`World::act`]).
+    pub fn check_action(&self, action: &Action) -> Result<(), String> {
+        action.check_shape()?;
+        match action {
+            Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => Ok(()),
+            Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                self.fate_slot(action).map(|_| ())
+            }
+            Action::CookLeaves { cook } => {
+                let id = self.cook_named(cook)?;
+                if !self.st.on_duty.contains(&id) {
+                    return Err(format!("{} has already walked out", self.actors[id as usize].name));
+                }
+                Ok(())
+            }
+            Action::CookReturns { cook } => {
+                let id = self.cook_named(cook)?;
+                if self.st.on_duty.contains(&id) {
+                    return Err(format!(
+                        "{} is in the kitchen; only a cook who walked out can return",
+                        self.actors[id as usize].name
+                    ));
+                }
+                Ok(())
+            }
+            Action::HireCook { name, .. } => {
+                let name = name.trim();
+                if let Some(id) = self.actor_named(name) {
+                    return Err(format!(
+                        "the name {name:?} is taken by {}; choose another",
+                        self.actors[id as usize].name
+                    ));
+                }
+                if self.st.stats.per_cook.len() >= MAX_COOKS {
+                    return Err(format!("the kitchen has {MAX_COOKS} cooks already (the most it can have)"));
+                }
+                Ok(())
+            }
+            Action::SetCookTime { cook, .. } => self.cook_named(cook).map(|_| ()),
+        }
+    }
+
+    fn cook_named(&self, name: &str) -> Result<ActorId, String> {
+        match self.actor_named(name) {
+            Some(id) if matches!(self.actors[id as usize].kind, ActorKind::Cook(_)) => Ok(id),
+            Some(id) => Err(format!("{} is not a cook", self.actors[id as usize].name)),
+            None => Err(format!("no cook is called {:?}", name.trim())),
+        }
+    }
+
+    /// For a fate input: the fate, the receiving actor, and where the delivery is (the
+    /// position in the mailbox of a waiting message, or `None` for one in flight).
+    fn fate_slot(&self, action: &Action) -> Result<(ManualFate, ActorId, FateTarget, Option<usize>), String> {
+        let Some((fate, target, actor_name)) = action.fate() else {
+            return Err("not a message fate".to_string());
+        };
+        let target = target?;
+        let actor =
+            self.actor_named(actor_name).ok_or_else(|| format!("no actor is called {:?}", actor_name.trim()))?;
+        let info = &self.actors[actor as usize];
+        if !info.kind.is_worker() {
+            return Err(format!(
+                "deliveries to the {} are reliable; only those to the cooks, the assistant manager and the cashier can be dropped, duplicated or delayed",
+                info.name
+            ));
+        }
+        match target {
+            FateTarget::Waiting { seq, copy } => {
+                let at = self.st.mail[actor as usize]
+                    .iter()
+                    .position(|m| m.seq == seq && copy.is_none_or(|c| c == m.copy))
+                    .ok_or_else(|| match copy {
+                        Some(c) => format!("message {seq} (copy {c}) is not waiting in {}'s mailbox", info.name),
+                        None => format!("message {seq} is not waiting in {}'s mailbox", info.name),
+                    })?;
+                if fate == ManualFate::Duplicate && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
+                    return Err(format!("message {seq} has been duplicated for {} too often already", info.name));
+                }
+                Ok((fate, actor, target, Some(at)))
+            }
+            FateTarget::InFlight { output } => {
+                let pending = self.st.scheduler.pending();
+                let (_, parked) = pending
+                    .iter()
+                    .find(|(_, p)| p.output == output)
+                    .ok_or_else(|| format!("no message in flight has output number {output}"))?;
+                if !self.route_of(&parked.env).contains(&actor) {
+                    return Err(format!("the message in flight (output {output}) is not for {}", info.name));
+                }
+                if self.st.fates.iter().any(|&(o, a, _)| o == output && a == actor) {
+                    return Err(format!("the fate of that delivery to {} is decided already", info.name));
+                }
+                Ok((fate, actor, target, None))
+            }
+        }
+    }
+
+    /// Who a publication would reach if published now.
+    fn route_of(&self, env: &Envelope) -> Vec<ActorId> {
+        let mut targets = Vec::new();
+        self.bus.route(env, |a| targets.push(a));
+        if let Some(follower) = self.store.follower_of(env) {
+            if !targets.contains(&follower) {
+                targets.push(follower);
+            }
+        }
+        targets
+    }
+
+    /// Copies made of message `seq` for `actor` so far (duplicated deliveries).
+    fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
+        self.faults().iter().filter(|f| f.seq == seq && f.actor == actor && f.fault == Fault::Duplicate).count()
+    }
+
+    /// The messages waiting in mailboxes (head first, in floor order), then those in
+    /// flight towards each actor they will reach (earliest first).
+    pub fn queued(&self) -> Vec<Queued> {
+        let mut list = Vec::new();
+        for (a, mail) in self.st.mail.iter().enumerate() {
+            let changeable = self.actors[a].kind.is_worker();
+            for m in mail {
+                let Some(env) = self.store.get(m.seq as usize) else { continue };
+                list.push(Queued {
+                    seq: Some(m.seq),
+                    output: None,
+                    actor: a as ActorId,
+                    copy: m.copy,
+                    message_type: env.message_type(),
+                    id: env.id,
+                    correlation_id: env.correlation_id,
+                    since_ms: m.since,
+                    due_ms: None,
+                    changeable,
+                });
+            }
+        }
+        for (at, p) in self.st.scheduler.pending() {
+            let since = self.step_of_output(p.output).and_then(|s| self.trace_record(s)).map_or(0, |r| r.at_ms);
+            for actor in self.route_of(&p.env) {
+                list.push(Queued {
+                    seq: None,
+                    output: Some(p.output),
+                    actor,
+                    copy: 0,
+                    message_type: p.env.message_type(),
+                    id: p.env.id,
+                    correlation_id: p.env.correlation_id,
+                    since_ms: since,
+                    due_ms: Some(at),
+                    changeable: self.actors[actor as usize].kind.is_worker(),
+                });
+            }
+        }
+        list
+    }
+
+    /// The step (1-based, done by the current step) that decided output `k`.
+    fn step_of_output(&self, k: u32) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.st.steps);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.trace.get(mid).is_some_and(|r| r.outputs_end > k) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        (lo < self.st.steps).then_some(lo + 1)
+    }
+
+    fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
+        let record = FaultRecord { step, seq, actor, fault, manual };
+        if self.st.faults_len >= self.faults.len() {
+            self.faults.push(record);
+        } else {
+            self.faults[self.st.faults_len] = record;
+        }
+        self.st.faults_len += 1;
+    }
+
+    /// Applies an action already checked at the current step.
+    pub(super) fn apply_action(&mut self, action: &Action) {
+        let step = self.st.steps as u32;
+        match action {
+            Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => {}
+            Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                let Ok((fate, actor, target, at)) = self.fate_slot(action) else { return };
+                let a = actor as usize;
+                match (target, at) {
+                    (FateTarget::InFlight { output }, _) => self.st.fates.push((output, actor, fate)),
+                    (FateTarget::Waiting { .. }, Some(i)) => {
+                        let Some(mail) = self.st.mail[a].get(i).copied() else { return };
+                        match fate {
+                            ManualFate::Drop => {
+                                self.st.mail[a].remove(i);
+                                self.st.stats.deliveries_dropped += 1;
+                                self.record_fault(step, mail.seq, actor, Fault::Drop, true);
+                            }
+                            ManualFate::Duplicate => {
+                                let copy = (self.copies_made(mail.seq, actor) + 1).min(u8::MAX as usize) as u8;
+                                let enq = self.next_mail();
+                                let now = self.st.now;
+                                self.st.mail[a].insert(i + 1, Mail { seq: mail.seq, copy, enq, since: now });
+                                self.observe(actor);
+                                self.st.stats.deliveries_duplicated += 1;
+                                self.record_fault(step, mail.seq, actor, Fault::Duplicate, true);
+                            }
+                            ManualFate::Delay(ms) => {
+                                self.st.mail[a].remove(i);
+                                let at = self.st.now + ms;
+                                self.st.delayed.push(Delayed { at, actor, seq: mail.seq, copy: mail.copy });
+                                self.record_fault(step, mail.seq, actor, Fault::Delay, true);
+                            }
+                        }
+                    }
+                    (FateTarget::Waiting { .. }, None) => {}
+                }
+            }
+            Action::CookLeaves { cook } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                self.st.on_duty.retain(|&c| c != id);
+                let lost: Vec<Mail> = self.st.mail[id as usize].drain(..).collect();
+                for m in lost {
+                    self.st.stats.deliveries_dropped += 1;
+                    self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
+                }
+            }
+            Action::CookReturns { cook } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                let at = self.st.on_duty.partition_point(|&c| c < id);
+                self.st.on_duty.insert(at, id);
+            }
+            Action::HireCook { name, ms } => {
+                let name = name.trim().to_string();
+                let id = self.st.actors.len() as ActorId;
+                let number = self.st.stats.per_cook.len() as u16;
+                if self.actors.len() <= id as usize {
+                    self.actors.push(ActorInfo { name: name.clone(), kind: ActorKind::Cook(number), id });
+                }
+                self.st.actors.push(Actor::Cook(Cook { name: Rc::new(name), ms: *ms }));
+                self.st.mail.push(VecDeque::new());
+                self.st.busy_until.push(0);
+                self.st.handled.push(0);
+                self.st.stats.per_cook.push(0);
+                self.st.stats.peak_queue.push(0);
+                self.st.sampler.peak.push(0);
+                self.st.on_duty.push(id);
+            }
+            Action::SetCookTime { cook, ms } => {
+                let Ok(id) = self.cook_named(cook) else { return };
+                if let Actor::Cook(c) = &mut self.st.actors[id as usize] {
+                    c.ms = *ms;
+                }
+            }
+        }
+    }
+
+    /// The fate a person chose for the delivery of output `output` to `actor`, if any.
+    pub(super) fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<ManualFate> {
+        let i = self.st.fates.iter().position(|&(o, a, _)| o == output && a == actor)?;
+        Some(self.st.fates.remove(i).2)
+    }
+
+    /// A delayed delivery due at `at` re-enters its mailbox (lost if its cook walked out).
+    pub(super) fn redeliver(&mut self, at: u64) {
+        let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
+        let d = self.st.delayed.remove(i);
+        let away =
+            matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.st.on_duty.contains(&d.actor);
+        if away {
+            self.st.stats.deliveries_dropped += 1;
+            self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
+            return;
+        }
+        self.targets.push(d.actor);
+        self.push_mail(d.actor, d.seq, d.copy);
+    }
+
+    /// Delivers message `seq` to `actor` as a person decided, instead of the seeded draw
+    /// (which is still drawn, so that every other delivery keeps its fate).
+    pub(super) fn enqueue_by_hand(&mut self, actor: ActorId, seq: u32, fate: ManualFate) {
+        if self.actors[actor as usize].kind.is_worker() {
+            faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
+        }
+        let step = self.st.steps as u32 + 1;
+        match fate {
+            ManualFate::Drop => {
+                self.st.stats.deliveries_dropped += 1;
+                self.record_fault(step, seq, actor, Fault::Drop, true);
+            }
+            ManualFate::Duplicate => {
+                let copy = (self.copies_made(seq, actor) + 1).min(u8::MAX as usize) as u8;
+                self.st.stats.deliveries_duplicated += 1;
+                self.record_fault(step, seq, actor, Fault::Duplicate, true);
+                self.push_mail(actor, seq, 0);
+                self.push_mail(actor, seq, copy);
+            }
+            ManualFate::Delay(ms) => {
+                self.record_fault(step, seq, actor, Fault::Delay, true);
+                self.st.delayed.push(Delayed { at: self.st.now + ms, actor, seq, copy: 0 });
+            }
+        }
+    }
+}
