@@ -191,7 +191,7 @@ export class InspectorView {
     $("#replay-diff").classList.toggle("warn", differing > 0);
     setText($("#replay-pos"), steps.length ? `${pos + 1}/${steps.length}` : "0/0");
     tbody.replaceChildren(...steps.map((s, i) => el("tr", {
-      "data-index": i, "data-testid": "pm-row", "data-same": String(s.same_as_history !== false),
+      "data-index": i, "data-testid": "decision-row", "data-same": String(s.same_as_history !== false),
       class: [i === pos ? "is-current" : "", i > pos ? "is-future" : "", s.same_as_history === false ? "differs" : ""].join(" "),
     },
     el("td", { class: "mono num", text: s.seq }),
