@@ -1,7 +1,9 @@
 // The restaurant floor: one box per actor with its queue and busy state, and the
 // messages of the last step drawn as arrows from the publisher to the receiver.
 
-import { $, el, svg, replace, setText, setClass, formatMs, shortId } from "./dom.js";
+import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
+import { captionParts } from "./caption.js";
+import { MessageCounter, expandLinks, litLinks, linkPath, linkElement } from "./wiring.js";
 
 // Where each kind of actor stands; the flow reads left to right.
 const COLUMN_OF_KIND = {
@@ -29,6 +31,12 @@ export class FloorView {
     this.app = app;
     this.grid = $("#floor-grid");
     this.arrows = $("#floor-arrows");
+    this.linksSvg = $("#floor-links");
+    this.counter = new MessageCounter();
+    this.wiringGen = -1;
+    this.wiring = null;
+    this.links = [];
+    this.linkState = null;
     this.caption = $("#step-caption");
     this.boxes = new Map();
     this.signature = "";
@@ -77,6 +85,40 @@ export class FloorView {
     }
     this.grid.classList.toggle("many-cooks", actors.filter((a) => a.kind === "cook").length > 4);
     this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
+    this.links = expandLinks(this.wiring, (role) => this.namesOfKind(role));
+    this.markUnwired();
+  }
+
+  /** A new run: read its wiring (who hears what) from the engine. */
+  readWiring(frame) {
+    if (frame.gen === this.wiringGen) return;
+    this.wiringGen = frame.gen;
+    const app = this.app;
+    this.wiring = typeof app.sim.wiring === "function" ? app.call(() => app.sim.wiring(), null) : null;
+    this.signature = ""; // the links depend on the boxes and the wiring: rebuild both
+    const w = this.wiring;
+    const arch = $("#floor-architecture");
+    if (arch) {
+      const rewired = w?.rewired_for_pay_first ?? [];
+      arch.replaceChildren(...(w ? [
+        el("span", { class: "arch", "data-testid": "architecture", text: w.architecture }),
+        rewired.length ? el("span", { class: "hint", "data-testid": "rewired", title: "these workers are wired differently for a pay-first (dodgy) customer",
+          text: ` · rewired for pay-first: ${rewired.map((r) => KIND_LABEL[r] ?? r).join(", ")}` })
+          : el("span", { class: "hint", "data-testid": "rewired", text: w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
+      ] : []));
+    }
+  }
+
+  /** Workers no link reaches (the house and the alarm clock without process managers) are greyed. */
+  markUnwired() {
+    if (!this.wiring) return;
+    const wired = new Set(this.links.flatMap((l) => [l.fromBox, l.toBox]));
+    for (const [name, parts] of this.boxes) {
+      const kind = parts.box.dataset.kind;
+      const unwired = !wired.has(name) && kind !== "waiter";
+      parts.box.classList.toggle("is-unwired", unwired);
+      if (unwired) parts.box.title = `${name}: not wired in the ${this.wiring.architecture} architecture (no message reaches it)`;
+    }
   }
 
   /**
@@ -102,12 +144,19 @@ export class FloorView {
   }
 
   update(frame) {
-    const key = `${frame.gen}:${frame.cursor}`;
+    const key = `${frame.gen}:${frame.cursor}:${this.app.selected ?? ""}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
     const actors = frame.actors();
     if (!actors) return;
+    this.readWiring(frame);
     this.build(actors);
+    this.handled = new Map(actors.map((a) => [a.name, a.handled ?? 0]));
+    // the links' counts: the history is counted incrementally, a few ms per frame
+    this.countsReady = this.counter.ensure(this.app, frame.gen, frame.count, frame.playing ? 2 : 8);
+    if (!this.countsReady) { this.lastKey = ""; this.app.changedSoon(); }
+    const selected = this.app.selected ? frame.orderBy(this.app.selected) : null;
+    this.payFirst = Boolean(selected?.dodgy || selected?.definition === "pay-first");
     const maxQueue = Math.max(5, ...actors.map((a) => a.queue ?? 0));
     for (const actor of actors) {
       const parts = this.boxes.get(actor.name);
@@ -134,6 +183,7 @@ export class FloorView {
   showStep(step) {
     if (!step) {
       this.caption.textContent = "Step 0: nothing has happened yet. Press ▶ or → to deliver the first message.";
+      this.lit = new Map();
       this.drawArrows(null);
       return;
     }
@@ -169,9 +219,13 @@ export class FloorView {
     }
     if (step.duplicate) receiver?.badges.append(el("span", { class: "chip dup", title: "this delivery is a duplicate copy", text: "×2 copy" }));
 
-    const outputTypes = (step.outputs ?? []).map((o) => o.type);
+    const outputTypes = step.kind === "tail" ? [] : (step.outputs ?? []).map((o) => o.type);
     const allTypes = [step.type, ...outputTypes];
-    if (TIMEOUT_TYPES.has(step.type)) {
+    const order = step.correlation_id ? this.app.frame?.orderBy?.(step.correlation_id) ?? null : null;
+    this.lit = litLinks(this.links, step, delivered, order);
+    if (step.kind === "tail") {
+      receiver?.badges.append(el("span", { class: "chip", title: "published after the last delivery: nobody receives them", text: "tail" }));
+    } else if (TIMEOUT_TYPES.has(step.type)) {
       // the alarm clock's message arrived: a step of the order took too long
       receiver?.box.classList.add("has-timeout");
       receiver?.badges.append(el("span", { class: "chip timeout", title: "a step of the order timed out", text: "◷ timeout" }));
@@ -186,13 +240,7 @@ export class FloorView {
 
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
-      el("span", { class: "mono", text: step.actor }),
-      publisher ? [" handled ", kindChip(step.kind), " "] : step.kind === "input" ? " took an input: " : " handled ",
-      el("span", { class: "mono", text: step.type }),
-      publisher ? [" from ", el("span", { class: "mono", text: publisher })] : "",
-      delivered?.order ? [" · order ", el("span", { class: "mono", text: delivered.order })] : "",
-      step.duplicate ? " · duplicate copy" : "",
-      outputTypes.length ? [" → publishes ", outputTypes.join(", ")] : "",
+      ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
       ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
     );
     this.drawArrows(arrows);
@@ -252,11 +300,48 @@ export class FloorView {
     return this.rects;
   }
 
+  /** The wiring's links under the boxes, lit for the current step, with their counts. */
+  drawLinks(rects) {
+    const svgEl = this.linksSvg;
+    if (!svgEl) return;
+    svgEl.setAttribute("width", String(rects.size_.width));
+    svgEl.setAttribute("height", String(rects.size_.height));
+    const intoCook = new Map();
+    for (const l of this.links) if (l.from === "dispatcher") intoCook.set(l.toBox, (intoCook.get(l.toBox) ?? 0) + 1);
+    // a count goes where it covers no box (so never an actor's name), or is left out
+    const spot = (x, y, nx, ny, w, h) => {
+      const [cx, cy] = this.labelSpot(x, y, nx, ny, w, h, rects);
+      const box = { left: cx - w / 2, top: cy - h / 2, width: w, height: h };
+      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) return null;
+      return [cx, cy];
+    };
+    const nodes = [];
+    const litNodes = [];
+    this.links.forEach((l, i) => {
+      const r1 = rects.get(l.fromBox), r2 = rects.get(l.toBox);
+      if (!r1 || !r2) return;
+      // a cook's deliveries come from the dispatcher: its count is what the cook handled
+      let count = null;
+      if (this.countsReady) {
+        if (l.from === "dispatcher") count = intoCook.get(l.toBox) === 1 || l.customers !== "dodgy" ? this.handled?.get(l.toBox) ?? 0 : null;
+        else count = this.counter.of(l.fromBox, l.type);
+      }
+      let payFirst = null;
+      if (this.payFirst && l.customers !== "all") payFirst = l.customers === "dodgy" ? "pay-first-only" : "pay-last-only";
+      const lit = this.lit?.get(i) ?? null;
+      const node = linkElement(l, linkPath(r1, r2, l.lane), { count, lit, payFirst, spot });
+      (lit ? litNodes : nodes).push(node);
+    });
+    // lit links on top of the faint ones
+    svgEl.replaceChildren(...nodes, ...litNodes);
+  }
+
   drawArrows(arrows) {
     this.lastArrows = arrows;
     // before the first layout there is nothing to measure: the observer draws them then
     if (!this.rects && !this.measuring) return this.deferDraw();
     const rects = this.measure();
+    this.drawLinks(rects);
     this.arrows.setAttribute("width", String(rects.size_.width));
     this.arrows.setAttribute("height", String(rects.size_.height));
     this.arrows.replaceChildren(

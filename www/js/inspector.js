@@ -160,7 +160,10 @@ export class InspectorView {
       $("#pm-rows").replaceChildren();
       setText($("#pm-state"), "");
       setText($("#replay-pos"), "");
-      setText($("#replay-diff"), order ? "The house has not started this order's process manager yet." : "");
+      const arch = app.floor?.wiring?.architecture;
+      setText($("#replay-diff"), !order ? "" : arch && arch !== "process-manager"
+        ? `No process manager in the ${arch} architecture: the workers answer each other directly (the floor's links show who hears what).`
+        : "The house has not started this order's process manager yet.");
       return;
     }
     try {
@@ -176,8 +179,35 @@ export class InspectorView {
     this.renderReplay();
   }
 
+  /** One decision of the replay, with what the executor recorded for it in the live run. */
+  decidedItem(d, outputs) {
+    const out = outputs?.find((o) => o.id === d.id) ?? null;
+    let fate = null;
+    if (out) {
+      if (out.status === "handed") fate = `handed to ${out.to}`;
+      else if (out.status === "absorbed") fate = "absorbed";
+      else if (out.status === "pending") fate = `due ${formatMs(out.at_ms)}`;
+      else if (out.at_ms > this.deliveredAt) fate = `held until ${formatMs(out.at_ms)}`;
+    }
+    return el("div", { class: "decided", title: d.summary ?? "", "data-status": out?.status ?? null },
+      kindChip(d.kind), " ", d.type, fate ? el("span", { class: `hint fate${out.status === "absorbed" ? " warn" : ""}`, text: ` ${fate}` }) : null);
+  }
+
   renderReplay() {
     const replay = this.replay;
+    // the live run's record of each delivery: what its handler decided, and what became of it
+    const app = this.app;
+    const stepOf = new Map();
+    const outputsOf = (s) => {
+      if (!stepOf.has(s.seq)) {
+        const first = app.call(() => app.sim.deliveries(s.seq), [])?.[0];
+        const view = first ? app.call(() => app.sim.steps(first.step, first.step + 1)[0]) : null;
+        stepOf.set(s.seq, view ?? null);
+      }
+      const view = stepOf.get(s.seq);
+      this.deliveredAt = view?.at_ms ?? s.at_ms;
+      return view?.outputs ?? null;
+    };
     const tbody = $("#pm-rows");
     if (!replay) { tbody.replaceChildren(); setText($("#pm-state"), ""); return; }
     const steps = replay.steps ?? [];
@@ -198,7 +228,7 @@ export class InspectorView {
     el("td", {}, el("span", { class: "type", text: s.type }), el("span", { class: "hint", text: ` ${formatMs(s.at_ms)}` }),
       ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n })),
       changesLine(diffState(steps[i - 1]?.state, s.state))),
-    el("td", {}, ...(s.decided?.length ? s.decided.map((d) => el("div", { class: "decided", title: d.summary ?? "" }, kindChip(d.kind), " ", d.type)) : [el("span", { class: "hint", text: "nothing" })])),
+    el("td", {}, ...(s.decided?.length ? s.decided.map((d) => this.decidedItem(d, outputsOf(s))) : [el("span", { class: "hint", text: "nothing" })])),
     el("td", { class: "same", title: s.same_as_history === false ? "decides differently from what the live run published" : "same as the history", text: s.same_as_history === false ? "≠ differs" : "✓" }))));
     const current = steps[pos];
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
