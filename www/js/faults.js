@@ -1,9 +1,14 @@
 // The run's faults: every lost or duplicated delivery to a worker, from the facade's
-// faults() (and the steps' own fault lists while playing). One list per run, in step order;
-// what is known "up to the cursor" is a prefix of it, so moving back costs nothing.
+// faults() (and the steps' own fault lists while playing), and every refused, rejected or
+// absorbed one (read from the steps' outputs: a MessageRejected or PaymentRefused decided,
+// a message the idempotent store absorbed). One list per run, in step order; what is known
+// "up to the cursor" is a prefix of it, so moving back costs nothing.
 
 import { el, formatMs, formatInt } from "./dom.js";
 
+const REFUSAL_TYPES = new Set(["MessageRejected", "PaymentRefused"]);
+const SCAN_CHUNK = 1000;
+const SCAN_LIMIT = 200000; // steps read for refusals at once at most (long runs: the rest as the cursor moves)
 const INCREMENT = 64; // read up to this many new steps one by one (StepViews are not free); more: ask faults() again
 
 export class FaultIndex {
@@ -12,21 +17,78 @@ export class FaultIndex {
     this.gen = -1;
     this.list = []; // { step, fault, seq, actor }, in step order
     this.upto = 0; // the list is complete up to this step
+    this.refusals = []; // refused, rejected, absorbed: { step, fault, seq, actor, type, out, reason }
+    this.refusalsUpto = 0;
+    this.bySeq = new Map();
   }
 
   reset(gen) {
+    if (gen !== this.gen) { this.refusals = []; this.refusalsUpto = 0; }
     this.gen = gen;
     this.list = [];
     this.upto = 0;
     this.bySeq = new Map();
+    this.merged = null;
+    for (const f of this.refusals ?? []) this.index(f);
+  }
+
+  index(f) {
+    if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
+    this.bySeq.get(f.seq).push(f);
+  }
+
+  /**
+   * Read the steps up to `target` (the sim's cursor must be at or past it) for refused,
+   * rejected and absorbed deliveries. Skipped when the run has none by its cursor.
+   */
+  scanRefusals(target) {
+    if (target <= this.refusalsUpto) return;
+    const app = this.app;
+    const sim = app.sim;
+    if (typeof sim.seqsOfType !== "function") return;
+    const absorbing = Boolean(app.config?.idempotent_store);
+    const any = app.call(() => sim.seqsOfType("MessageRejected").length + sim.seqsOfType("PaymentRefused").length, 0) > 0
+      || (absorbing && (app.call(() => sim.report(), null)?.absorbed ?? 0) > 0);
+    if (!any) { this.refusalsUpto = target; return; }
+    const end = Math.min(target, this.refusalsUpto + SCAN_LIMIT);
+    for (let from = this.refusalsUpto + 1; from <= end; from += SCAN_CHUNK) {
+      const steps = app.call(() => sim.steps(from, Math.min(end + 1, from + SCAN_CHUNK)), []) ?? [];
+      for (const s of steps) {
+        for (const o of s.outputs ?? []) {
+          let fault = null;
+          if (o.status === "absorbed") fault = "absorbed";
+          else if (o.type === "MessageRejected") fault = "rejected";
+          else if (o.type === "PaymentRefused") fault = "refused";
+          if (!fault || s.seq === null || s.seq === undefined) continue;
+          const out = o.seq ?? null;
+          const reason = out === null ? null : app.call(() => sim.message(out))?.payload?.reason ?? null;
+          const f = { step: s.step, fault, seq: s.seq, actor: s.actor, type: o.type, out, reason };
+          this.refusals.push(f);
+          this.index(f);
+        }
+      }
+    }
+    this.refusalsUpto = end;
+    this.merged = null;
+  }
+
+  /** Lost and doubled deliveries and refusals together, in step order. */
+  all() {
+    if (this.merged) return this.merged;
+    const a = this.list, b = this.refusals.filter((f) => f.step <= Math.max(this.upto, this.refusalsUpto));
+    const out = [];
+    let i = 0, j = 0;
+    while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i].step <= b[j].step) ? a[i++] : b[j++]);
+    this.merged = out;
+    return out;
   }
 
   add(faults) {
     for (const f of faults) {
       this.list.push(f);
-      if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
-      this.bySeq.get(f.seq).push(f);
+      this.index(f);
     }
+    this.merged = null;
   }
 
   /** Make the list cover the run up to the cursor. */
@@ -34,6 +96,7 @@ export class FaultIndex {
     const app = this.app;
     const sim = app.sim;
     if (frame.gen !== this.gen) this.reset(frame.gen);
+    this.scanRefusals(frame.cursor);
     if (frame.cursor <= this.upto || typeof sim.faults !== "function") return;
     if (frame.cursor - this.upto <= INCREMENT) {
       const steps = app.call(() => sim.steps(this.upto + 1, frame.cursor + 1), []) ?? [];
@@ -44,18 +107,14 @@ export class FaultIndex {
       this.add(all);
     }
     this.upto = frame.cursor;
+    this.merged = null;
   }
 
   /** The faults up to the cursor. */
   upToCursor(frame) {
     this.cover(frame);
-    return this.list.slice(0, this.countUpTo(frame.cursor));
-  }
-
-  countUpTo(step) {
-    let lo = 0, hi = this.list.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.list[mid].step <= step) lo = mid + 1; else hi = mid; }
-    return lo;
+    const all = this.all();
+    return all.slice(0, countUpTo(all, frame.cursor));
   }
 
   /** The faults of message `seq` that happened by the cursor. */
@@ -74,26 +133,45 @@ export class FaultIndex {
       const at = frame.cursor;
       app.call(() => sim.seek(frame.total));
       const all = app.call(() => sim.faults(), []) ?? [];
+      this.scanRefusals(frame.total);
       app.call(() => sim.seek(at));
       this.reset(frame.gen);
       this.add(all);
       this.upto = frame.total;
     }
-    return this.list;
+    return this.all();
   }
 }
+
+function countUpTo(list, step) {
+  let lo = 0, hi = list.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid].step <= step) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+/** A fault's chip: class and text. */
+export const FAULT_CHIP = {
+  drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
+  refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
+};
 
 /** "CookFood (order 3) lost on the way to Koen" for one fault. */
 export function describeFault(f, message) {
   const what = message ? `${message.type}${message.order ? ` (order ${message.order})` : ""}` : `message ${f.seq}`;
-  return f.fault === "drop" ? `${what} lost on the way to ${f.actor}` : `${what} delivered twice to ${f.actor}`;
+  switch (f.fault) {
+    case "drop": return `${what} lost on the way to ${f.actor}`;
+    case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
+    case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;
+    case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
+    default: return `${what} delivered twice to ${f.actor}`;
+  }
 }
 
 /** A clickable line of a fault list: moves the time control to the fault's step. */
 export function faultItem(f, message) {
   return el("li", {},
     el("button", { type: "button", class: "fault-item", "data-testid": "fault-item", "data-step": f.step, "data-seq": f.seq, "data-fault": f.fault },
-      el("span", { class: `chip ${f.fault === "drop" ? "fault" : "dup"}`, text: f.fault === "drop" ? "✕ lost" : "×2" }), " ",
+      el("span", { class: `chip ${(FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[0]}`, text: (FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[1] }), " ",
       el("span", { class: "mono", text: `step ${formatInt(f.step)}` }), " ",
       describeFault(f, message),
       message ? el("span", { class: "hint", text: ` · sent ${formatMs(message.at_ms)}` }) : null));
