@@ -8,6 +8,7 @@ import { guard, errorText } from "./engine.js";
 import { faultItem } from "./faults.js";
 
 const RUN_FAULTS_SHOWN = 200;
+const RECEIPTS_SHOWN = 100;
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
@@ -92,7 +93,7 @@ export class InspectorView {
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
     // the fault list is about the whole run too: it shows with no order selected
-    const runWide = app.tab === "faults";
+    const runWide = app.tab === "faults" || app.tab === "receipts";
     for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || (!corr && !runWide));
     setFlag($("#inspector-empty"), "hidden", Boolean(corr) || runWide);
     if (following && corr !== this.followed) {
@@ -113,21 +114,45 @@ export class InspectorView {
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
-      if (runWide) this.renderFaults(null, frame);
+      if (app.tab === "faults") this.renderFaults(null, frame);
+      else if (app.tab === "receipts") this.renderReceipts(null, frame);
       return;
     }
     const order = frame.orderBy(corr);
     this.showOriginal(corr, order);
     setText($("#inspector-following"), following ? "following the current step · click a message to pin an order" : "");
     const process = order?.definition ? ` · ${order.definition} v${order.version}` : " · process not started yet";
-    setText($("#inspector-order"), order
-      ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
-      : `${shortId(corr)} · not placed yet at this step`);
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
+    // a pay-first order whose cooking failed gets its money back: say so where the order is named
+    const refund = stream.some((m) => m.type === "PaymentRefunded") ? " · ↩ refunded"
+      : stream.some((m) => m.type === "RefundPayment") ? " · ↩ refund asked" : "";
+    setText($("#inspector-order"), order
+      ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}${refund}`
+      : `${shortId(corr)} · not placed yet at this step`);
     if (app.tab === "pm") this.updateReplay(corr, stream, order);
     else if (app.tab === "seq") this.renderSequence(stream, frame);
     else if (app.tab === "faults") this.renderFaults(stream, frame);
+    else if (app.tab === "receipts") this.renderReceipts(corr, frame);
     else this.renderTree(stream, frame);
+  }
+
+  /** The printer's receipts up to the current step, the newest first; the order's marked. */
+  renderReceipts(corr, frame) {
+    const app = this.app;
+    const all = (typeof app.sim.receipts === "function" ? app.call(() => app.sim.receipts(), []) : []) ?? [];
+    const shown = all.slice(-RECEIPTS_SHOWN).reverse();
+    const money = (cents) => `${(cents / 100).toFixed(2)}`;
+    setText($("#receipts-title"), all.length ? `${all.length} printed by step ${frame.cursor}${all.length > shown.length ? ` (the latest ${shown.length})` : ""}` : "");
+    $("#receipt-list").replaceChildren(...(shown.length ? shown.map((r) => el("li", {
+      class: `receipt${r.correlation_id === corr ? " is-selected" : ""}`, "data-testid": "receipt", "data-order": r.order, "data-correlation-id": r.correlation_id,
+    },
+    el("div", { class: "receipt-head" }, el("strong", { text: `Order #${r.order}` }), ` · table ${r.table} · printed ${formatMs(r.at_ms)}`),
+    el("table", { class: "receipt-items" },
+      ...r.items.map((i) => el("tr", {}, el("td", { class: "num", text: `${i.qty}×` }), el("td", { text: i.dish }), el("td", { class: "num mono", text: money(i.qty * i.price_cents) }))),
+      el("tr", { class: "sub" }, el("td"), el("td", { text: "subtotal" }), el("td", { class: "num mono", text: money(r.subtotal_cents) })),
+      el("tr", { class: "sub" }, el("td"), el("td", { text: "tax" }), el("td", { class: "num mono", text: money(r.tax_cents) })),
+      el("tr", { class: "total" }, el("td"), el("td", { text: r.paid ? "total · paid" : "total · not paid" }), el("td", { class: "num mono", text: money(r.total_cents) }))))) : [el("li", { class: "hint", text: "Nothing printed yet: the printer prints a receipt for each completed order." })]));
+    if (corr) $("#receipt-list .is-selected")?.scrollIntoView({ block: "nearest" });
   }
 
   /** The faults of the selected order and of the whole run, up to the current step. */
