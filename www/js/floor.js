@@ -259,7 +259,8 @@ export class FloorView {
       const cy = clamp(y + ny * d, height / 2, size.height - height / 2);
       const box = { left: cx - width / 2, top: cy - height / 2, width, height };
       let cover = 0;
-      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) cover++;
+      // a box's badges stand 10 px above it: keep labels off them too
+      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, { left: r.left, top: r.top - 10, width: r.width, height: r.height + 10 })) cover++;
       if (cover < bestCover) { best = [cx, cy]; bestCover = cover; }
       if (cover === 0) break;
     }

@@ -121,7 +121,9 @@ export class InspectorView {
     const order = frame.orderBy(corr);
     this.showOriginal(corr, order);
     setText($("#inspector-following"), following ? "following the current step · click a message to pin an order" : "");
-    const process = order?.definition ? ` · ${order.definition} v${order.version}` : " · process not started yet";
+    const arch = app.floor?.wiring?.architecture;
+    const process = order?.definition ? ` · ${order.definition} v${order.version}`
+      : arch && arch !== "process-manager" ? ` · ${arch}, no process manager` : " · process not started yet";
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
     // a pay-first order whose cooking failed gets its money back: say so where the order is named
     const refund = stream.some((m) => m.type === "PaymentRefunded") ? " · ↩ refunded"

@@ -11,8 +11,8 @@ const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progres
 const LABELS = {
   dropped_by_reason: "dropped, by reason", retries: "cooking retries", duplicates_noticed: "duplicates noticed",
   double_payments_refused: "double payments refused", expired: "refused by a cook as too late",
-  rejected: "messages rejected (MessageRejected)", rejected_by_reason: "rejected, by reason", refunded: "payments refunded",
-  absorbed: "duplicates absorbed by the idempotent store",
+  rejected: "messages rejected", rejected_by_reason: "rejected, by reason", refunded: "payments refunded",
+  absorbed: "absorbed by the store",
   deliveries_dropped: "deliveries lost", deliveries_duplicated: "deliveries doubled", per_process: "orders per process",
   peak_queue: "longest queue", messages: "messages", steps: "steps", simulated_ms: "simulated time",
 };
@@ -137,7 +137,9 @@ export class NumbersView {
     },
     el("td", { class: "mono num" }, el("button", { type: "button", class: "link", "aria-label": `Inspect order ${o.order}`, text: `#${o.order}` })),
     el("td", { class: "num", text: o.table }),
-    el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` }),
+    o.definition
+      ? el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` })
+      : el("td", { class: "hint", text: o.dodgy ? "pay first" : "–", title: "no process manager in this architecture" }),
     el("td", { title: o.reason ? `${o.status}: ${o.reason}` : o.status },
       o.reason ? `${o.status}: ${o.reason}` : o.status,
       refunds.has(o.correlation_id) ? el("span", { class: "chip timeout refund", "data-testid": "order-refund", "data-refund": refunds.get(o.correlation_id),

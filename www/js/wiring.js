@@ -124,7 +124,8 @@ export function linkElement(l, geometry, { count, lit, payFirst, spot }) {
   },
   svg("title", { text: `${l.type}: ${l.fromBox} → ${l.toBox}${l.customers !== "all" ? ` (${l.customers === "dodgy" ? "pay-first" : "pay-last"} customers only)` : ""}${l.by_correlation ? ", followed by order" : ""}${count !== null && count !== undefined ? ` · ${count} so far` : ""}` }),
   svg("path", { d: geometry.d, class: "link-line" }));
-  if (count !== null && count !== undefined) {
+  // nothing went this way yet: the link says so in its title, without a "0" label in the way
+  if (count) {
     const text = String(count);
     const w = text.length * 6.5 + 8, h = 14;
     const at = spot(geometry.mid.x, geometry.mid.y, geometry.normal.x, geometry.normal.y, w, h);
