@@ -22,6 +22,8 @@ async function open(config) {
 async function toEnd(p) {
   await p.getByTestId("run-to-end").click();
   await waitReady(p);
+  // after a jump the refused and rejected deliveries are read once the cursor rests
+  await p.waitForFunction(() => window.brigade.faults.refusalsUpto >= window.brigade.sim.currentStep());
   await settle(p);
 }
 

@@ -7,7 +7,8 @@
 import { el, formatMs, formatInt } from "./dom.js";
 
 const REFUSAL_TYPES = new Set(["MessageRejected", "PaymentRefused"]);
-const SCAN_CHUNK = 1000;
+const SCAN_CHUNK = 500;
+const SMALL_SCAN = 100; // steps read for refusals within a frame; more wait until the cursor rests
 const SCAN_LIMIT = 200000; // steps read for refusals at once at most (long runs: the rest as the cursor moves)
 const INCREMENT = 64; // read up to this many new steps one by one (StepViews are not free); more: ask faults() again
 
@@ -41,7 +42,7 @@ export class FaultIndex {
    * Read the steps up to `target` (the sim's cursor must be at or past it) for refused,
    * rejected and absorbed deliveries. Skipped when the run has none by its cursor.
    */
-  scanRefusals(target) {
+  scanRefusals(target, budgetMs = Infinity) {
     if (target <= this.refusalsUpto) return;
     const app = this.app;
     const sim = app.sim;
@@ -51,7 +52,11 @@ export class FaultIndex {
       || (absorbing && (app.call(() => sim.report(), null)?.absorbed ?? 0) > 0);
     if (!any) { this.refusalsUpto = target; return; }
     const end = Math.min(target, this.refusalsUpto + SCAN_LIMIT);
-    for (let from = this.refusalsUpto + 1; from <= end; from += SCAN_CHUNK) {
+    const started = performance.now();
+    let from = this.refusalsUpto + 1;
+    for (; from <= end; from += SCAN_CHUNK) {
+      // while rendering, a few ms at a time: the rest in later frames
+      if (budgetMs !== Infinity && performance.now() - started > budgetMs) break;
       const steps = app.call(() => sim.steps(from, Math.min(end + 1, from + SCAN_CHUNK)), []) ?? [];
       for (const s of steps) {
         for (const o of s.outputs ?? []) {
@@ -68,8 +73,21 @@ export class FaultIndex {
         }
       }
     }
-    this.refusalsUpto = end;
+    this.refusalsUpto = Math.min(end, from - 1);
     this.merged = null;
+  }
+
+  /** After a jump: read the steps for refusals once the cursor rests, a slice per task. */
+  scanLater(gen, cursor) {
+    clearTimeout(this.scanTimer);
+    const app = this.app;
+    const run = () => {
+      if (app.frame?.gen !== gen || app.frame?.cursor !== cursor || app.playing || this.gen !== gen) return;
+      this.scanRefusals(cursor, 10);
+      if (this.refusalsUpto < cursor) this.scanTimer = setTimeout(run, 0);
+      else app.changed();
+    };
+    this.scanTimer = setTimeout(run, 150);
   }
 
   /** Lost and doubled deliveries and refusals together, in step order. */
@@ -96,7 +114,12 @@ export class FaultIndex {
     const app = this.app;
     const sim = app.sim;
     if (frame.gen !== this.gen) this.reset(frame.gen);
-    this.scanRefusals(frame.cursor);
+    // refusals are read a few ms per frame (cover is called for every log row), never while playing
+    if (this.scannedFor !== frame) {
+      this.scannedFor = frame;
+      if (frame.cursor - this.refusalsUpto <= SMALL_SCAN) this.scanRefusals(frame.cursor);
+      else if (!frame.playing) this.scanLater(frame.gen, frame.cursor);
+    }
     if (frame.cursor <= this.upto || typeof sim.faults !== "function") return;
     if (frame.cursor - this.upto <= INCREMENT) {
       const steps = app.call(() => sim.steps(this.upto + 1, frame.cursor + 1), []) ?? [];

@@ -17,6 +17,7 @@ const KIND_LABEL = {
   "assistant-manager": "assistant manager", cashier: "cashier", "alarm-clock": "alarm clock", printer: "printer",
 };
 const TIMEOUT_TYPES = new Set(["StepTimedOut"]);
+const SMALL_GAP = 500; // messages counted for the links' labels within a frame
 // Who receives a message of a type (by kind), for arrows whose receiver is not in the step.
 export const RECEIVER_KIND = {
   OrderPlaced: "house", ProcessStarted: "house", CookFood: "dispatcher", FoodCooked: "house",
@@ -89,6 +90,23 @@ export class FloorView {
     this.markUnwired();
   }
 
+  /** Count the history up to `count` once the cursor has rested there, a slice per task. */
+  countLater(gen, count) {
+    clearTimeout(this.countTimer);
+    const app = this.app;
+    const run = () => {
+      const frame = app.frame;
+      if (!frame || frame.gen !== gen || frame.count !== count || frame.playing) return;
+      if (this.counter.ensure(app, gen, count, 12)) {
+        this.countsReady = true;
+        this.drawArrows(this.lastArrows);
+      } else {
+        this.countTimer = setTimeout(run, 0);
+      }
+    };
+    this.countTimer = setTimeout(run, 150);
+  }
+
   /** A new run: read its wiring (who hears what) from the engine. */
   readWiring(frame) {
     if (frame.gen === this.wiringGen) return;
@@ -153,8 +171,14 @@ export class FloorView {
     this.build(actors);
     this.handled = new Map(actors.map((a) => [a.name, a.handled ?? 0]));
     // the links' counts: the history is counted incrementally, a few ms per frame
-    this.countsReady = this.counter.ensure(this.app, frame.gen, frame.count, frame.playing ? 2 : 8);
-    if (!this.countsReady) { this.lastKey = ""; this.app.changedSoon(); }
+    // the links' counts: a step or two are counted at once; after a jump the counting waits
+    // until the time control rests, so a jump costs no more than before
+    if (this.counter.gap(frame.gen, frame.count) <= SMALL_GAP) {
+      this.countsReady = this.counter.ensure(this.app, frame.gen, frame.count, Infinity);
+    } else {
+      this.countsReady = false;
+      this.countLater(frame.gen, frame.count);
+    }
     const selected = this.app.selected ? frame.orderBy(this.app.selected) : null;
     this.payFirst = Boolean(selected?.dodgy || selected?.definition === "pay-first");
     const maxQueue = Math.max(5, ...actors.map((a) => a.queue ?? 0));

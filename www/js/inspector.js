@@ -160,7 +160,10 @@ export class InspectorView {
   /** The faults of the selected order and of the whole run, up to the current step. */
   renderFaults(stream, frame) {
     const app = this.app;
-    const all = frame.faults();
+    // the list is being read: find the refusals up to the step now (a long run: the rest later)
+    app.faults.cover(frame);
+    app.faults.scanRefusals(frame.cursor, 50);
+    const all = app.faults.upToCursor(frame);
     const message = (seq) => app.call(() => app.sim.messages(seq, seq + 1)[0]);
     const current = (item) => { if (Number(item.firstChild.dataset.step) === frame.cursor) item.firstChild.classList.add("is-current"); return item; };
     const seqs = new Map((stream ?? []).map((m) => [m.seq, m]));

@@ -5,7 +5,7 @@
 
 import { svg } from "./dom.js";
 
-const CHECKPOINT = 20000; // keep the counts every this many messages, so moving back is cheap
+const CHECKPOINT = 5000; // keep the counts every this many messages, so moving back is cheap
 const CHUNK = 2000;
 
 /** Messages published per `${publisher}|${type}`, counted incrementally up to a cursor. */
@@ -39,6 +39,15 @@ export class MessageCounter {
       }
     }
     return true;
+  }
+
+  /** How many messages counting up to `count` would read. */
+  gap(gen, count) {
+    if (gen !== this.gen) return count;
+    if (count >= this.upto) return count - this.upto;
+    let i = this.checkpoints.length - 1;
+    while (this.checkpoints[i].upto > count) i--;
+    return count - this.checkpoints[i].upto;
   }
 
   of(publisher, type) { return this.counts.get(`${publisher}|${type}`) ?? 0; }
