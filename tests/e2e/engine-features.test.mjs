@@ -190,3 +190,14 @@ test("next timeout, retry and completion move the time control there", { skip },
   assert.equal(await number(p, "current-step"), expect.completion[expect.completion.length - 1]);
   assert.match(await text(p, "notice"), /No completion after step/);
 });
+
+test("the message pane says a message was rejected, by whom and why", { skip }, async () => {
+  const p = await open(SLOW);
+  await toEnd(p);
+  const step = (await allSteps(p)).find((s) => s.seq !== null && s.outputs.some((o) => o.type === "MessageRejected"));
+  await p.evaluate((seq) => window.brigade.openMessage(seq), step.seq);
+  await settle(p);
+  await settle(p);
+  assert.equal(await p.getByTestId("message-outcome").getAttribute("data-outcome"), "rejected");
+  assert.match(await text(p, "message-refusal"), /rejected by the house \((stale|after-end|duplicate|unexpected)\): it published MessageRejected/);
+});

@@ -101,7 +101,9 @@ export class MessagePane {
     const lost = faults.filter((f) => f.fault === "drop");
     const doubled = faults.some((f) => f.fault === "duplicate") || deliveries.some((d) => d.copy > 0);
     // a CookFood can reach the dispatcher and be lost on its way on to a cook: lost wins
-    const outcome = lost.length ? "lost" : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
+    const refusals = faults.filter((f) => f.fault === "rejected" || f.fault === "refused" || f.fault === "absorbed");
+    const refusal = refusals.find((f) => f.fault !== "absorbed") ?? refusals[0];
+    const outcome = lost.length ? "lost" : refusal ? refusal.fault : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
     const later = (step) => (step > frame.cursor ? el("span", { class: "hint", text: " (later)" }) : null);
     const items = [
       ...deliveries.map((d) => el("li", {},
@@ -111,12 +113,22 @@ export class MessagePane {
       ...lost.map((f) => el("li", {}, el("span", { class: "chip fault", text: "✕ lost" }), " lost on the way to ",
         el("strong", { text: f.actor }), ", ", stepLink(f.step), later(f.step))),
     ];
+    const REFUSAL_WORDS = {
+      rejected: ["fault", "⊘ rejected", "rejected by the", "it published MessageRejected"],
+      refused: ["dup", "⊘ refused", "refused by the", "it published PaymentRefused"],
+      absorbed: ["dup", "≡ absorbed", "answered by the", "what it decided was absorbed by the idempotent store (the id was already stored)"],
+    };
+    for (const f of refusals) {
+      const [cls, chip, verb, then] = REFUSAL_WORDS[f.fault];
+      items.push(el("li", { "data-testid": "message-refusal", "data-fault": f.fault }, el("span", { class: `chip ${cls}`, text: chip }), ` ${verb} `,
+        el("strong", { text: f.actor }), f.reason ? ` (${f.reason})` : "", `: ${then}, `, stepLink(f.step), later(f.step)));
+    }
     if (!deliveries.length && !lost.length) {
       items.push(el("li", { class: "hint", text: idle
         ? "no worker received it: it is in the history (the event store) for whoever replays it"
         : "still waiting: not delivered in the part of the run computed so far" }));
     }
-    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", waiting: idle ? "not delivered" : "still waiting" };
+    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", rejected: "rejected", refused: "refused", absorbed: "absorbed", waiting: idle ? "not delivered" : "still waiting" };
     return el("div", { class: `mp-outcome outcome-${outcome}`, "data-testid": "message-outcome", "data-outcome": outcome },
       el("h4", {}, "What became of it: ", el("span", { class: "outcome-word", text: words[outcome] })),
       el("ul", {}, ...items));
