@@ -54,6 +54,7 @@ test("captions read the step's outputs: held timeouts, the dispatcher's cook, th
   assert.doesNotMatch(tail, /handled Tail/);
   assert.equal(await p.locator("[data-testid=floor] .chip.timeout").count(), 0, "no timer-set badge on the tail");
   assert.equal(await p.locator("[data-testid=wiring-link][data-lit]").count(), 0, "nobody receives the tail: no link lit");
+  assert.equal(await p.getByTestId("floor-arrow").count(), 0, "and no arrow to anybody");
 });
 
 test("the decided column carries what the executor recorded for each decision", { skip }, async () => {
@@ -117,6 +118,13 @@ test("clicking an actor lists its mailbox: which orders, waiting since when", { 
   const now = Number(await p.locator("[data-actor=dispatcher] [data-testid=queue-length]").textContent());
   assert.equal(await text(p, "mailbox-count"), String(now));
   assert.equal(await p.getByTestId("mailbox-message").count(), now);
+  // at the end nothing waits: the mailbox says so (and nothing else)
+  await p.getByTestId("run-to-end").click();
+  await settle(p);
+  await settle(p);
+  assert.equal(await text(p, "mailbox-count"), "0");
+  assert.equal(await p.getByTestId("mailbox-message").count(), 0);
+  assert.match((await p.locator("#mailbox-body").textContent()).trim(), /^dispatcher's mailbox at step 131: 0 waiting\s*Nothing is waiting for it at this step\.$/);
 });
 
 test("choreography: no house activity, and a pay-first order marks the links that differ", { skip }, async () => {

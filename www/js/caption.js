@@ -16,7 +16,7 @@ export function outputGroups(step) {
   for (const o of step.outputs ?? []) {
     if (o.status === "handed") groups.handed.push(o);
     else if (o.status === "absorbed") groups.absorbed.push(o);
-    else if (o.at_ms > now || o.status === "pending") groups.later.push(o);
+    else if (o.at_ms > now) groups.later.push(o);
     else groups.now.push(o);
   }
   return groups;

@@ -48,12 +48,13 @@ export class FloorView {
     this.rects = null;
     this.observer = new ResizeObserver((entries) => {
       // the kitchen's size only changes with the actors or the page width: fit the panel then
-      if (entries.some((e) => e.target === this.grid)) this.fit();
+      if (entries.some((e) => e.target === this.grid || e.target.id === "mailbox")) this.fit();
       this.rects = null;
       this.drawArrows(this.lastArrows);
     });
     this.observer.observe($("#floor"));
     this.observer.observe(this.grid);
+    this.observer.observe($("#mailbox"));
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -221,7 +222,7 @@ export class FloorView {
     const arrows = [];
     if (publisher && publisher !== step.actor) {
       arrows.push({ from: this.sender(step.actor, publisher), to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
-    } else if (!publisher) {
+    } else if (!publisher && step.kind !== "tail") {
       // an input (the waiter taking an order) delivers nothing: draw what it publishes
       for (const out of step.outputs ?? []) {
         const to = this.namesOfKind(RECEIVER_KIND[out.type])[0];

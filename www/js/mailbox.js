@@ -2,7 +2,7 @@
 // at the current step (which order, what, waiting since when). Read from the run itself:
 // the messages published by the cursor whose delivery to that actor comes after it.
 
-import { $, el, setText, formatMs, formatInt } from "./dom.js";
+import { $, el, formatMs, formatInt } from "./dom.js";
 
 const LOOK_AHEAD = 5000; // steps read past the cursor to find the deliveries still to come
 const SHOWN = 50;
@@ -46,12 +46,11 @@ export class Mailbox {
     const items = waiting.list.slice(0, SHOWN).map((m) => el("li", {},
       el("button", { type: "button", class: "link", "data-testid": "mailbox-message", "data-seq": m.seq, "data-type": m.type },
         el("span", { class: "mono", text: m.type }), m.order ? ` · order ${m.order}` : "",
-        el("span", { class: "hint", text: ` · from ${m.publisher}, waiting since ${formatMs(m.at_ms)} (${formatMs(frame.nowMs - m.at_ms)})` }))));
+        el("span", { class: "hint", text: ` · from ${m.publisher}, waiting since ${formatMs(m.at_ms)} (for ${formatMs(frame.nowMs - m.at_ms)})` }))));
     const more = (actor.queue ?? 0) - Math.min(waiting.list.length, SHOWN);
     body.replaceChildren(title,
       items.length ? el("ul", {}, ...items) : el("p", { class: "hint", text: actor.queue ? "" : "Nothing is waiting for it at this step." }),
-      more > 0 ? el("p", { class: "hint", text: waiting.list.length > SHOWN ? `… and ${formatInt(more)} more` : `${formatInt(more)} more not found in the part of the run computed so far` }) : null);
-    setText($("#mailbox-close"), "×");
+      ...(more > 0 ? [el("p", { class: "hint", text: waiting.list.length > SHOWN ? `… and ${formatInt(more)} more` : `${formatInt(more)} more not found in the part of the run computed so far` })] : []));
   }
 
   /** The messages published by the cursor that the actor receives after it, oldest first. */
