@@ -47,6 +47,12 @@ test("captions read the step's outputs: held timeouts, the dispatcher's cook, th
   const lit = await p.locator("[data-testid=wiring-link][data-from=dispatcher][data-lit]").evaluateAll((ls) => ls.map((l) => l.dataset.toActor));
   assert.deepEqual(lit, [dispatch.outputs[0].to]);
 
+  // a house step: what it got lit "in", what it decides lit "out" on the links to their receivers
+  const house = await findStep(p, "s.actor_kind === 'house' && s.type === 'OrderPlaced'");
+  await seek(p, house.step);
+  const litNow = await p.locator("[data-testid=wiring-link][data-lit]").evaluateAll((ls) => ls.map((l) => `${l.dataset.lit} ${l.dataset.from}>${l.dataset.to} ${l.dataset.type}`).sort());
+  assert.deepEqual(litNow, ["in waiter>house OrderPlaced", "out house>alarm-clock PublishAt", "out house>dispatcher CookFood"]);
+
   const total = await p.evaluate(() => window.brigade.sim.totalSteps());
   await seek(p, total);
   const tail = await text(p, "step-caption");
@@ -146,4 +152,17 @@ test("choreography: no house activity, and a pay-first order marks the links tha
   const marked = await p.locator("[data-testid=wiring-link][data-pay-first=true]").evaluateAll((ls) => ls.map((l) => l.dataset.customers));
   const dodgyLinks = await p.locator("[data-testid=wiring-link][data-customers=dodgy]").count();
   assert.ok(marked.length > 0 && marked.length === dodgyLinks && marked.every((c) => c === "dodgy"), `${JSON.stringify(marked)} of ${dodgyLinks}`);
+});
+
+test("the tail of a 2,000-order run is described as the tail, whoever published it", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url + link({ orders: 2000, interval_ms: 120, dispatch: "competing" })));
+  await p.getByTestId("run-to-end").click();
+  await settle(p);
+  await settle(p);
+  const last = await p.evaluate(() => window.brigade.sim.lastStep());
+  assert.equal(last.kind, "tail");
+  const caption = await text(p, "step-caption");
+  assert.match(caption, new RegExp(`the run's tail: after the last delivery, ${last.actor} published`));
+  assert.doesNotMatch(caption, /handled Tail/);
+  assert.equal(await p.locator("[data-testid=floor] .chip.timeout").count(), 0, "no timer-set badge on the tail");
 });
