@@ -201,3 +201,18 @@ test("the message pane says a message was rejected, by whom and why", { skip }, 
   assert.equal(await p.getByTestId("message-outcome").getAttribute("data-outcome"), "rejected");
   assert.match(await text(p, "message-refusal"), /rejected by the house \((stale|after-end|duplicate|unexpected)\): it published MessageRejected/);
 });
+
+test("a rejection met while stepping gets its reason once it is published", { skip }, async () => {
+  const p = await open(SLOW);
+  const step = (await allSteps(p)).find((s) => s.seq !== null && s.outputs.some((o) => o.type === "MessageRejected"));
+  // walk up to the rejecting step one step at a time, then one more
+  await p.evaluate((n) => window.brigade.seek(n), step.step - 3);
+  for (let i = 0; i < 4; i++) {
+    await p.getByTestId("step-forward").click();
+    await settle(p);
+  }
+  await p.getByTestId("tab-faults").click();
+  await settle(p);
+  const item = await p.locator(`[data-testid=fault-list-run] [data-fault=rejected][data-step="${step.step}"]`).textContent();
+  assert.match(item, /rejected by the house \((stale|after-end|duplicate|unexpected)\)/);
+});

@@ -47,10 +47,12 @@ export class FaultIndex {
     const app = this.app;
     const sim = app.sim;
     if (typeof sim.seqsOfType !== "function") return;
-    const absorbing = Boolean(app.config?.idempotent_store);
-    const any = app.call(() => sim.seqsOfType("MessageRejected").length + sim.seqsOfType("PaymentRefused").length, 0) > 0
-      || (absorbing && (app.call(() => sim.report(), null)?.absorbed ?? 0) > 0);
-    if (!any) { this.refusalsUpto = target; return; }
+    if (!this.mayRefuse()) {
+      // none in a finished run: nothing to read up to here (a growing one may still publish
+      // a refusal decided by now)
+      if (app.call(() => sim.frontierIdle(), true)) this.refusalsUpto = target;
+      return;
+    }
     const end = Math.min(target, this.refusalsUpto + SCAN_LIMIT);
     const started = performance.now();
     let from = this.refusalsUpto + 1;
@@ -67,7 +69,7 @@ export class FaultIndex {
           if (!fault || s.seq === null || s.seq === undefined) continue;
           const out = o.seq ?? null;
           const reason = out === null ? null : app.call(() => sim.message(out))?.payload?.reason ?? null;
-          const f = { step: s.step, fault, seq: s.seq, actor: s.actor, type: o.type, out, reason };
+          const f = { step: s.step, fault, seq: s.seq, actor: s.actor, type: o.type, out, reason, id: o.id };
           this.refusals.push(f);
           this.index(f);
         }
@@ -75,6 +77,32 @@ export class FaultIndex {
     }
     this.refusalsUpto = Math.min(end, from - 1);
     this.merged = null;
+  }
+
+  /**
+   * Whether the run can hold a refusal: one published by the cursor, or (a decision is
+   * published after it is made, maybe much later) one anywhere in the run computed so far.
+   */
+  mayRefuse() {
+    const app = this.app;
+    const sim = app.sim;
+    const absorbing = Boolean(app.config?.idempotent_store);
+    const count = () => sim.seqsOfType("MessageRejected").length + sim.seqsOfType("PaymentRefused").length
+      + (absorbing ? sim.report()?.absorbed ?? 0 : 0);
+    if (app.call(count, 0) > 0) return true;
+    const total = app.call(() => sim.totalSteps(), 0);
+    const now = performance.now();
+    if (this.frontierGen !== this.gen || (this.frontierTotal !== total && now - this.frontierAt > 500)) {
+      this.frontierGen = this.gen;
+      this.frontierTotal = total;
+      this.frontierAt = now;
+      this.frontierAny = app.call(() => {
+        const at = sim.currentStep();
+        sim.seek(total);
+        try { return count() > 0; } finally { sim.seek(at); }
+      }, false);
+    }
+    return this.frontierAny;
   }
 
   /** After a jump: read the steps for refusals once the cursor rests, a slice per task. */
@@ -90,9 +118,27 @@ export class FaultIndex {
     this.scanTimer = setTimeout(run, 150);
   }
 
+  /**
+   * A rejection decided at the cursor is published a step later: once it is in the history,
+   * find it (among the newest of its type) for its reason.
+   */
+  resolve() {
+    const app = this.app;
+    const at = app.call(() => app.sim.currentStep(), 0);
+    for (const f of this.refusals) {
+      if (f.out !== null || f.fault === "absorbed" || f.step >= at) continue;
+      const seqs = app.call(() => app.sim.seqsOfType(f.type), []) ?? [];
+      for (let i = seqs.length - 1; i >= Math.max(0, seqs.length - 50); i--) {
+        const m = app.call(() => app.sim.message(seqs[i]));
+        if (m?.id === f.id) { f.out = m.seq; f.reason = m.payload?.reason ?? null; break; }
+      }
+    }
+  }
+
   /** Lost and doubled deliveries and refusals together, in step order. */
   all() {
     if (this.merged) return this.merged;
+    if (this.refusals.some((f) => f.out === null && f.fault !== "absorbed")) this.resolve();
     const a = this.list, b = this.refusals.filter((f) => f.step <= Math.max(this.upto, this.refusalsUpto));
     const out = [];
     let i = 0, j = 0;
