@@ -3,7 +3,7 @@
 
 import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
 import { captionParts } from "./caption.js";
-import { MessageCounter, expandLinks, litLinks, linkPath, linkElement } from "./wiring.js";
+import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route } from "./wiring.js";
 
 // Where each kind of actor stands; the flow reads left to right.
 const COLUMN_OF_KIND = {
@@ -355,7 +355,8 @@ export class FloorView {
       let payFirst = null;
       if (this.payFirst && l.customers !== "all") payFirst = l.customers === "dodgy" ? "pay-first-only" : "pay-last-only";
       const lit = this.lit?.get(i) ?? null;
-      const node = linkElement(l, linkPath(r1, r2, l.lane), { count, lit, payFirst, spot });
+      const others = [...rects].filter(([name]) => name !== "size_" && name !== l.fromBox && name !== l.toBox).map(([, r]) => r);
+      const node = linkElement(l, linkPath(r1, r2, l.lane, others), { count, lit, payFirst, spot });
       (lit ? litNodes : nodes).push(node);
     });
     // lit links on top of the faint ones
@@ -380,15 +381,10 @@ export class FloorView {
       if (!r1 || !r2 || a.from === a.to) continue;
       const c1 = { x: r1.left + r1.width / 2, y: r1.top + r1.height / 2 };
       const c2 = { x: r2.left + r2.width / 2, y: r2.top + r2.height / 2 };
-      const p1 = edgePoint(c1, c2, r1);
-      const p2 = edgePoint(c2, c1, r2);
-      const mx = (p1.x + p2.x) / 2;
-      const my = (p1.y + p2.y) / 2;
-      // bend the line a little so arrows in opposite directions do not overlap
+      const { p1, p2, cx, cy } = route(r1, r2, c1, c2, a.fault ? 26 : 14, [...rects].filter(([name]) => name !== "size_" && name !== a.from && name !== a.to).map(([, r]) => r));
+      const mx = (p1.x + p2.x) / 2, my = (p1.y + p2.y) / 2;
       const dx = p2.x - p1.x, dy = p2.y - p1.y;
       const len = Math.hypot(dx, dy) || 1;
-      const bend = a.fault ? 26 : 14;
-      const cx = mx - (dy / len) * bend, cy = my + (dx / len) * bend;
       const cls = a.fault ? "fault" : a.kind === "event" ? "event" : "command";
       const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "" });
       const d = `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`;
@@ -422,15 +418,6 @@ function marker(id) {
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
 }
 
-/** Where the segment from the centre `c` towards `other` leaves the rectangle `r`. */
-function edgePoint(c, other, r) {
-  const dx = other.x - c.x, dy = other.y - c.y;
-  if (dx === 0 && dy === 0) return c;
-  const sx = dx === 0 ? Infinity : (r.width / 2 + 3) / Math.abs(dx);
-  const sy = dy === 0 ? Infinity : (r.height / 2 + 3) / Math.abs(dy);
-  const s = Math.min(sx, sy);
-  return { x: c.x + dx * s, y: c.y + dy * s };
-}
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 

@@ -100,27 +100,57 @@ export function litLinks(links, step, delivered, order) {
   return lit;
 }
 
-/** The path of a link from rectangle r1 to r2, bent by its lane. */
-export function linkPath(r1, r2, lane) {
+/** The path of a link from rectangle r1 to r2, bent by its lane, round the `others` boxes. */
+export function linkPath(r1, r2, lane, others = []) {
   const c1 = { x: r1.left + r1.width / 2, y: r1.top + r1.height / 2 };
   const c2 = { x: r2.left + r2.width / 2, y: r2.top + r2.height / 2 };
-  const p1 = edge(c1, c2, r1), p2 = edge(c2, c1, r2);
+  // the normal turns with the direction: two links the other way round bend apart
+  const { p1, p2, cx, cy } = route(r1, r2, c1, c2, 10 + 14 * lane, others);
   const dx = p2.x - p1.x, dy = p2.y - p1.y;
   const len = Math.hypot(dx, dy) || 1;
-  // the normal turns with the direction: two links the other way round bend apart
-  const bend = 10 + 14 * lane;
   const mx = (p1.x + p2.x) / 2, my = (p1.y + p2.y) / 2;
-  const cx = mx - (dy / len) * bend, cy = my + (dx / len) * bend;
   return { d: `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`, mid: { x: (mx + cx) / 2, y: (my + cy) / 2 }, normal: { x: -dy / len, y: dx / len } };
 }
 
-function edge(c, other, r) {
+/**
+ * An arrow's curve from box r1 to box r2: bent a little (so arrows in opposite directions do
+ * not overlap), more to go round a box standing between the two, or — when one stands right
+ * in the way, as in one column — out of one side and back in along it.
+ */
+/** Where the segment from the centre `c` towards `other` leaves the rectangle `r`. */
+function edgePoint(c, other, r) {
   const dx = other.x - c.x, dy = other.y - c.y;
   if (dx === 0 && dy === 0) return c;
-  const sx = dx === 0 ? Infinity : (r.width / 2 + 2) / Math.abs(dx);
-  const sy = dy === 0 ? Infinity : (r.height / 2 + 2) / Math.abs(dy);
+  const sx = dx === 0 ? Infinity : (r.width / 2 + 3) / Math.abs(dx);
+  const sy = dy === 0 ? Infinity : (r.height / 2 + 3) / Math.abs(dy);
   const s = Math.min(sx, sy);
   return { x: c.x + dx * s, y: c.y + dy * s };
+}
+
+export function route(r1, r2, c1, c2, base, others) {
+  const clear = (p1, p2, qx, qy) => {
+    for (const t of [0.15, 0.3, 0.5, 0.7, 0.85]) {
+      const x = (1 - t) * (1 - t) * p1.x + 2 * (1 - t) * t * qx + t * t * p2.x;
+      const y = (1 - t) * (1 - t) * p1.y + 2 * (1 - t) * t * qy + t * t * p2.y;
+      if (others.some((r) => x > r.left - 4 && x < r.left + r.width + 4 && y > r.top - 4 && y < r.top + r.height + 4)) return false;
+    }
+    return true;
+  };
+  const p1 = edgePoint(c1, c2, r1), p2 = edgePoint(c2, c1, r2);
+  const mx = (p1.x + p2.x) / 2, my = (p1.y + p2.y) / 2;
+  const dx = p2.x - p1.x, dy = p2.y - p1.y;
+  const len = Math.hypot(dx, dy) || 1;
+  for (const b of [base, 60, -60, 100, -100]) {
+    const cx = mx - (dy / len) * b, cy = my + (dx / len) * b;
+    if (clear(p1, p2, cx, cy)) return { p1, p2, cx, cy };
+  }
+  for (const side of [1, -1]) {
+    const x1 = side > 0 ? r1.left + r1.width + 3 : r1.left - 3, x2 = side > 0 ? r2.left + r2.width + 3 : r2.left - 3;
+    const s1 = { x: x1, y: c1.y }, s2 = { x: x2, y: c2.y };
+    const cx = (side > 0 ? Math.max(x1, x2) : Math.min(x1, x2)) + side * 44, cy = (c1.y + c2.y) / 2;
+    if (clear(s1, s2, cx, cy)) return { p1: s1, p2: s2, cx, cy };
+  }
+  return { p1, p2, cx: mx - (dy / len) * base, cy: my + (dx / len) * base };
 }
 
 /** One drawn link (a `wiring-link`), its count label placed by `spot(x, y, nx, ny, w, h)`. */
