@@ -6,7 +6,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage, settle, text, number, waitReady, waitForUrlState } from "./helpers.mjs";
+import { browserSuite, openPage, settle, text, number, waitReady, waitForUrlState, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -119,6 +119,7 @@ test("refunds show in the order's row and in the inspector", { skip }, async () 
   await settle(p);
   await settle(p);
   assert.match(await text(p, "inspector-order"), /↩ refunded/);
+  await screenshot(p, "refunds");
   const types = await p.getByTestId("decision-row").allTextContents();
   assert.ok(types.some((t) => /PaymentRefunded/.test(t)), "the replay shows the refund");
   assert.ok(types.some((t) => /RefundPayment/.test(t)), "and the decision to refund");
@@ -134,6 +135,7 @@ test("the Receipts tab shows one receipt per printed receipt, up to the current 
   assert.equal(receipts.length, 10);
   const shown = await p.getByTestId("receipt").evaluateAll((rs) => rs.map((r) => ({ order: Number(r.dataset.order), text: r.textContent })));
   assert.equal(shown.length, 10);
+  await screenshot(p, "receipts");
   for (const r of receipts) {
     const s = shown.find((x) => x.order === r.order);
     assert.ok(s && s.text.includes((r.total_cents / 100).toFixed(2)) && r.items.every((i) => s.text.includes(i.dish)), `receipt of order ${r.order}`);

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage, settle, text } from "./helpers.mjs";
+import { browserSuite, openPage, settle, text, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -151,6 +151,7 @@ test("choreography: no house activity, and a pay-first order marks the links tha
   await settle(p);
   const marked = await p.locator("[data-testid=wiring-link][data-pay-first=true]").evaluateAll((ls) => ls.map((l) => l.dataset.customers));
   const dodgyLinks = await p.locator("[data-testid=wiring-link][data-customers=dodgy]").count();
+  await screenshot(p, "floor-choreography-pay-first");
   assert.ok(marked.length > 0 && marked.length === dodgyLinks && marked.every((c) => c === "dodgy"), `${JSON.stringify(marked)} of ${dodgyLinks}`);
 });
 

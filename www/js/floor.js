@@ -34,7 +34,7 @@ export class FloorView {
     this.arrows = $("#floor-arrows");
     this.linksSvg = $("#floor-links");
     this.counter = new MessageCounter();
-    this.wiringGen = -1;
+    this.wiringSim = null;
     this.wiring = null;
     this.links = [];
     this.linkState = null;
@@ -110,9 +110,10 @@ export class FloorView {
 
   /** A new run: read its wiring (who hears what) from the engine. */
   readWiring(frame) {
-    if (frame.gen === this.wiringGen) return;
-    this.wiringGen = frame.gen;
+    // the wiring belongs to the run (its config), not to the inputs placed since
     const app = this.app;
+    if (app.sim === this.wiringSim) return;
+    this.wiringSim = app.sim;
     this.wiring = typeof app.sim.wiring === "function" ? app.call(() => app.sim.wiring(), null) : null;
     this.signature = ""; // the links depend on the boxes and the wiring: rebuild both
     const w = this.wiring;
