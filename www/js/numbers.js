@@ -140,11 +140,12 @@ export class NumbersView {
     o.definition
       ? el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` })
       : el("td", { class: "hint", text: o.dodgy ? "pay first" : "–", title: "no process manager in this architecture" }),
-    el("td", { title: o.reason ? `${o.status}: ${o.reason}` : o.status },
-      o.reason ? `${o.status}: ${o.reason}` : o.status,
+    // a refund first, so a narrow column still shows it
+    el("td", { title: `${o.reason ? `${o.status}: ${o.reason}` : o.status}${refunds.has(o.correlation_id) ? ` · ${refunds.get(o.correlation_id)}` : ""}` },
       refunds.has(o.correlation_id) ? el("span", { class: "chip timeout refund", "data-testid": "order-refund", "data-refund": refunds.get(o.correlation_id),
         title: refunds.get(o.correlation_id) === "refunded" ? "paid first, then given its money back" : "a refund was asked for and is not done yet",
-        text: refunds.get(o.correlation_id) === "refunded" ? "↩ refunded" : "↩ refunding" }) : null),
+        text: refunds.get(o.correlation_id) === "refunded" ? "↩" : "↩…" }) : null,
+      o.reason ? `${o.status}: ${o.reason}` : o.status),
     el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
