@@ -29,12 +29,13 @@ function byType(outputs) {
   return [...map];
 }
 
-/** One output in words, for the "decided" column and the caption. */
-export function describeOutput(o, stepAt) {
+/** One output in words (`kind`: the deciding actor's), for the message pane. */
+export function describeOutput(o, stepAt, kind) {
   if (o.status === "handed") return `${o.type} handed to ${o.to}`;
   if (o.status === "absorbed") return `${o.type} absorbed by the idempotent store (its id was already stored)`;
-  if (o.at_ms > stepAt) return `${o.type} held until ${formatMs(o.at_ms)}${o.status === "pending" ? " (not published yet)" : ""}`;
-  if (o.status === "pending") return `${o.type} (not published yet)`;
+  if (o.at_ms > stepAt && kind !== "alarm-clock") return `${o.type} at ${formatMs(o.at_ms)}, when the work is done${o.status === "pending" ? " (not published yet at this step)" : ""}`;
+  if (o.at_ms > stepAt) return `${o.type} held until ${formatMs(o.at_ms)}${o.status === "pending" ? " (not published yet at this step)" : ""}`;
+  if (o.status === "pending") return `${o.type} (published in a coming step)`;
   return `${o.type} published at ${formatMs(o.at_ms)}`;
 }
 

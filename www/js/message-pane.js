@@ -5,6 +5,7 @@
 
 import { $, el, replace, formatMs, formatInt } from "./dom.js";
 import { kindChip } from "./floor.js";
+import { describeOutput } from "./caption.js";
 
 const HEADERS = new Set(["seq", "at_ms", "type", "kind", "id", "correlation_id", "causation_id"]);
 
@@ -85,6 +86,7 @@ export class MessagePane {
         el("div", {}, el("dt", { text: "sender" }), el("dd", { "data-testid": "message-sender", text: m.publisher })),
         el("div", {}, el("dt", { text: "receiver(s)" }), el("dd", { "data-testid": "message-receivers" }, ...this.receivers(frame)))),
       this.outcome(frame),
+      this.decided(frame),
       el("h4", { text: "Payload" }),
       this.payload(m));
   }
@@ -93,6 +95,23 @@ export class MessagePane {
     const { deliveries, faults } = this.opened.fate;
     const names = [...new Set([...deliveries.map((d) => d.actor), ...faults.map((f) => f.actor)])];
     return names.length ? [names.join(", ")] : [el("span", { class: "hint", text: "nobody (yet)" })];
+  }
+
+  /** What its receiver decided on it (the executor's record of the delivering step). */
+  decided(frame) {
+    const app = this.app;
+    const first = this.opened.fate.deliveries[0];
+    if (!first || first.step > frame.cursor) return null;
+    const step = app.call(() => app.sim.steps(first.step, first.step + 1)[0]);
+    if (!step) return null;
+    const outs = step.outputs ?? [];
+    return el("div", { class: "mp-decided" },
+      el("h4", {}, `What ${step.actor} decided on it`),
+      outs.length ? el("ul", { "data-testid": "message-decided" }, ...outs.map((o) => el("li", { "data-status": o.status, "data-type": o.type },
+        kindChip(o.kind), " ", o.seq !== null && o.seq !== undefined
+          ? el("button", { type: "button", class: "link", "data-open-seq": o.seq, text: describeOutput(o, step.at_ms, step.actor_kind) })
+          : describeOutput(o, step.at_ms, step.actor_kind))))
+        : el("p", { class: "hint", "data-testid": "message-decided", text: "nothing: it answers with no message" }));
   }
 
   /** What became of the message: delivered, lost, duplicated, or still waiting. */
