@@ -167,3 +167,25 @@ test("the tail of a 2,000-order run is described as the tail, whoever published 
   assert.doesNotMatch(caption, /handled Tail/);
   assert.equal(await p.locator("[data-testid=floor] .chip.timeout").count(), 0, "no timer-set badge on the tail");
 });
+
+test("no label on the floor covers an actor's name, step after step", { skip }, async () => {
+  for (const config of [{}, { architecture: "choreography", dodgy: 0.5, drop: 0.1, duplicate: 0.1, orders: 12 }]) {
+    const p = (ctx.page = await openPage(ctx.browser, ctx.server.url + link(config)));
+    const total = await p.evaluate(() => window.brigade.sim.totalSteps());
+    const bad = [];
+    for (let step = 1; step <= total; step += 3) {
+      await seek(p, step);
+      const covered = await p.evaluate(() => {
+        const names = [...document.querySelectorAll("[data-testid=actor] .actor-name")].map((n) => [n.textContent, n.getBoundingClientRect()]);
+        const labels = [...document.querySelectorAll("#floor-arrows rect.label-bg, #floor-links rect.link-count-bg")].map((r) => r.getBoundingClientRect());
+        const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+        return labels.flatMap((l) => names.filter(([, n]) => hit(l, n)).map(([name]) => name));
+      });
+      if (covered.length) bad.push(`step ${step}: ${covered.join(", ")}`);
+    }
+    assert.deepEqual(bad, [], JSON.stringify(config));
+    assert.deepEqual(p.problems, [], "no console errors or page errors");
+    await ctx.page.context().close();
+    ctx.page = null;
+  }
+});

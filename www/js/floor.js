@@ -276,7 +276,7 @@ export class FloorView {
    * Where to put an arrow's label: at (x, y) if that covers no actor box, else the nearest
    * spot along the arrow's normal (nx, ny) that does (or the least covered one).
    */
-  labelSpot(x, y, nx, ny, width, height, rects) {
+  labelSpot(x, y, nx, ny, width, height, rects, withCover = false) {
     let best = [x, y], bestCover = Infinity;
     const size = rects.size_;
     for (const d of [0, 16, -16, 30, -30, 46, -46, 62, -62]) {
@@ -287,10 +287,28 @@ export class FloorView {
       let cover = 0;
       // a box's badges stand 10 px above it: keep labels off them too
       for (const [name, r] of rects) if (name !== "size_" && overlaps(box, { left: r.left, top: r.top - 10, width: r.width, height: r.height + 10 })) cover++;
+      // an actor's name weighs most: a label may have to touch a box, never cover a name
+      for (const r of this.names ?? []) if (overlaps(box, r)) cover += 10;
       if (cover < bestCover) { best = [cx, cy]; bestCover = cover; }
       if (cover === 0) break;
     }
-    return best;
+    return withCover ? [...best, bestCover] : best;
+  }
+
+  /**
+   * A label's place on the curve p1 → (control c) → p2: the middle if it covers no box, else
+   * the first spot along the curve (and off it, along the normal) that covers none.
+   */
+  spotAlong(p1, c, p2, nx, ny, width, height, rects) {
+    let first = null;
+    for (const t of [0.5, 0.38, 0.62, 0.28, 0.72]) {
+      const x = (1 - t) * (1 - t) * p1.x + 2 * (1 - t) * t * c.x + t * t * p2.x;
+      const y = (1 - t) * (1 - t) * p1.y + 2 * (1 - t) * t * c.y + t * t * p2.y;
+      const [sx, sy, cover] = this.labelSpot(x, y, nx, ny, width, height, rects, true);
+      if (cover === 0) return [sx, sy];
+      first ??= [sx, sy];
+    }
+    return first;
   }
 
   /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
@@ -319,10 +337,14 @@ export class FloorView {
     const area = $("#floor");
     const origin = area.getBoundingClientRect();
     this.rects = new Map();
+    const names = [];
     for (const [name, parts] of this.boxes) {
       const r = parts.box.getBoundingClientRect();
       this.rects.set(name, { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height });
+      const n = parts.box.querySelector(".actor-name").getBoundingClientRect();
+      names.push({ left: n.left - origin.left - 2, top: n.top - origin.top - 2, width: n.width + 4, height: n.height + 4 });
     }
+    this.names = names;
     this.rects.size_ = { width: area.scrollWidth, height: area.scrollHeight };
     return this.rects;
   }
@@ -398,7 +420,7 @@ export class FloorView {
       }
       const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
       const width = label.length * 6.4 + 12;
-      const [lx, ly] = this.labelSpot((mx + cx) / 2, (my + cy) / 2, -dy / len, dx / len, width, 20, rects);
+      const [lx, ly] = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
       group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
       group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
       this.arrows.append(group);

@@ -144,7 +144,9 @@ export function route(r1, r2, c1, c2, base, others) {
     const cx = mx - (dy / len) * b, cy = my + (dx / len) * b;
     if (clear(p1, p2, cx, cy)) return { p1, p2, cx, cy };
   }
-  for (const side of [1, -1]) {
+  // one above the other (one column): out of one side and back in along it
+  const sameColumn = r1.left < r2.left + r2.width && r2.left < r1.left + r1.width;
+  for (const side of sameColumn ? [1, -1] : []) {
     const x1 = side > 0 ? r1.left + r1.width + 3 : r1.left - 3, x2 = side > 0 ? r2.left + r2.width + 3 : r2.left - 3;
     const s1 = { x: x1, y: c1.y }, s2 = { x: x2, y: c2.y };
     const cx = (side > 0 ? Math.max(x1, x2) : Math.min(x1, x2)) + side * 44, cy = (c1.y + c2.y) / 2;
