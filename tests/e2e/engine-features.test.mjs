@@ -184,6 +184,14 @@ test("next timeout, retry and completion move the time control there", { skip },
       assert.equal(await number(p, "current-step"), step, `next ${kind}`);
     }
   }
+  // the keys do the same: t, r, c
+  for (const [key, kind] of [["t", "timeout"], ["r", "retry"], ["c", "completion"]]) {
+    await p.evaluate(() => window.brigade.seek(0));
+    await settle(p);
+    await p.locator("body").press(key);
+    await settle(p);
+    assert.equal(await number(p, "current-step"), expect[kind][0], `key ${key}`);
+  }
   // after the last completion: the time stays, and a notice says so
   await p.evaluate((n) => window.brigade.seek(n), expect.completion[expect.completion.length - 1]);
   await settle(p);
