@@ -28,11 +28,28 @@ async function allFaults(p) {
   });
 }
 
-test("fault-next and fault-prev visit every step with a lost or duplicated delivery", { skip }, async () => {
+/** The steps whose handler refused or rejected what it got (or whose answer was absorbed). */
+async function refusalSteps(p) {
+  return p.evaluate(() => {
+    const sim = window.brigade.sim;
+    const at = sim.currentStep();
+    sim.seek(sim.totalSteps());
+    const steps = sim.steps(1, sim.totalSteps() + 1)
+      .filter((s) => s.seq !== null && s.outputs.some((o) => o.status === "absorbed" || o.type === "MessageRejected" || o.type === "PaymentRefused"))
+      .map((s) => s.step);
+    sim.seek(at);
+    return steps;
+  });
+}
+
+test("fault-next and fault-prev visit every step with a lost, duplicated, refused or rejected delivery", { skip }, async () => {
   const p = await chaos();
   const faults = await allFaults(p);
   assert.ok(faults.some((f) => f.fault === "drop") && faults.some((f) => f.fault === "duplicate"), "chaos has both kinds");
-  const steps = [...new Set(faults.map((f) => f.step))];
+  // fault-prev / fault-next also stop where a delivery was refused or rejected
+  const refusals = await refusalSteps(p);
+  assert.ok(refusals.length > 0, "chaos has rejections");
+  const steps = [...new Set([...faults.map((f) => f.step), ...refusals])].sort((a, b) => a - b);
   assert.equal(await number(p, "current-step"), 0);
   for (const step of steps) {
     await p.getByTestId("fault-next").click();
@@ -42,14 +59,14 @@ test("fault-next and fault-prev visit every step with a lost or duplicated deliv
   await p.getByTestId("fault-next").click();
   await settle(p);
   assert.equal(await number(p, "current-step"), steps[steps.length - 1], "no fault after the last: the time stays");
-  assert.match(await p.getByTestId("notice").textContent(), /No lost or duplicated delivery after step/);
+  assert.match(await p.getByTestId("notice").textContent(), /No lost, duplicated, refused or rejected delivery after step/);
   for (const step of [...steps].reverse().slice(1)) {
     await p.getByTestId("fault-prev").click();
     await settle(p);
     assert.equal(await number(p, "current-step"), step, "fault-prev goes back one fault");
   }
   // the floor shows the fault of the step it stopped at
-  assert.match(await p.getByTestId("step-caption").textContent(), /dropped on the way to|duplicated for/);
+  assert.match(await p.getByTestId("step-caption").textContent(), /dropped on the way to|duplicated for|MessageRejected|PaymentRefused/);
 });
 
 test("the log marks every lost and duplicated delivery", { skip }, async () => {
@@ -79,15 +96,21 @@ test("the Faults tab lists the run's and the order's faults; an entry moves the 
   await p.getByTestId("tab-faults").click();
   await settle(p);
   const run = await p.locator("[data-testid=fault-list-run] [data-testid=fault-item]").evaluateAll((n) => n.map((x) => ({ step: Number(x.dataset.step), seq: Number(x.dataset.seq), fault: x.dataset.fault, text: x.textContent })));
-  assert.deepEqual(run.map(({ step, seq, fault }) => ({ step, seq, fault })), faults.map(({ step, seq, fault }) => ({ step, seq, fault })));
-  assert.ok(run.every((r) => /lost on the way to|delivered twice to/.test(r.text)));
+  const lostOrDoubled = run.filter((r) => r.fault === "drop" || r.fault === "duplicate");
+  assert.deepEqual(lostOrDoubled.map(({ step, seq, fault }) => ({ step, seq, fault })), faults.map(({ step, seq, fault }) => ({ step, seq, fault })));
+  assert.ok(lostOrDoubled.every((r) => /lost on the way to|delivered twice to/.test(r.text)));
+  // the refused and rejected deliveries are listed too, with the reason
+  const refused = run.filter((r) => r.fault === "rejected" || r.fault === "refused");
+  assert.deepEqual(refused.map((r) => r.step), await refusalSteps(p));
+  assert.ok(refused.some((r) => /rejected by the house \((after-end|duplicate|stale)\)/.test(r.text)), refused.map((r) => r.text).join("\n"));
+  assert.ok(refused.some((r) => /TakePayment .* refused by the cashier \(already-paid\)/.test(r.text)), refused.map((r) => r.text).join("\n"));
 
   // select an order with a lost delivery: its own list
   const lost = faults.find((f) => f.fault === "drop");
   await p.evaluate((corr) => window.brigade.selectOrder(corr), lost.corr);
   await settle(p);
   await settle(p);
-  const mine = await p.locator("[data-testid=fault-list-order] [data-testid=fault-item]").evaluateAll((n) => n.map((x) => Number(x.dataset.seq)));
+  const mine = await p.locator("[data-testid=fault-list-order] [data-testid=fault-item]:is([data-fault=drop], [data-fault=duplicate])").evaluateAll((n) => n.map((x) => Number(x.dataset.seq)));
   assert.deepEqual(mine, faults.filter((f) => f.corr === lost.corr).map((f) => f.seq));
   await p.locator(`[data-testid=fault-list-order] [data-testid=fault-item][data-seq="${lost.seq}"]`).click();
   await settle(p);

@@ -107,7 +107,7 @@ async function assertDodgyOrderDone(p, before) {
   assert.equal(await number(p, "current-step"), await number(p, "total-steps"), "run to the end reaches the end");
   assert.equal(await text(p, "report-orders"), "11");
   assert.match(await text(p, "inspector-order"), /#11 .*pay-first.*dodgy.*completed/, "the new order is selected and done");
-  const types = await p.getByTestId("pm-row").evaluateAll((rows) => rows.map((r) => r.textContent));
+  const types = await p.getByTestId("decision-row").evaluateAll((rows) => rows.map((r) => r.textContent));
   assert.ok(types.length >= 3, "the process manager handled its messages");
   const decided = await p.getByTestId("pm-table").textContent();
   assert.ok(decided.indexOf("PriceOrder") < decided.indexOf("CookFood"), "pay-first prices before cooking");
@@ -243,7 +243,7 @@ test("the log: clicking a row opens it and selects its order; filters; the inspe
   await p.getByTestId("replay-definition").selectOption("pay-first");
   await settle(p);
   assert.match(await text(p, "replay-diff"), /reinterpreted as pay-first/);
-  assert.ok(await p.locator("[data-testid=pm-row][data-same=false]").count() > 0, "rows whose decisions differ are marked");
+  assert.ok(await p.locator("[data-testid=decision-row][data-same=false]").count() > 0, "rows whose decisions differ are marked");
   await screenshot(p, "inspector");
   await p.getByTestId("replay-definition").selectOption("pay-last");
 

@@ -1,7 +1,9 @@
 // The restaurant floor: one box per actor with its queue and busy state, and the
 // messages of the last step drawn as arrows from the publisher to the receiver.
 
-import { $, el, svg, replace, setText, setClass, formatMs, shortId } from "./dom.js";
+import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
+import { captionParts } from "./caption.js";
+import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route } from "./wiring.js";
 
 // Where each kind of actor stands; the flow reads left to right.
 const COLUMN_OF_KIND = {
@@ -15,6 +17,7 @@ const KIND_LABEL = {
   "assistant-manager": "assistant manager", cashier: "cashier", "alarm-clock": "alarm clock", printer: "printer",
 };
 const TIMEOUT_TYPES = new Set(["StepTimedOut"]);
+const SMALL_GAP = 500; // messages counted for the links' labels within a frame
 // Who receives a message of a type (by kind), for arrows whose receiver is not in the step.
 export const RECEIVER_KIND = {
   OrderPlaced: "house", ProcessStarted: "house", CookFood: "dispatcher", FoodCooked: "house",
@@ -29,6 +32,12 @@ export class FloorView {
     this.app = app;
     this.grid = $("#floor-grid");
     this.arrows = $("#floor-arrows");
+    this.linksSvg = $("#floor-links");
+    this.counter = new MessageCounter();
+    this.wiringSim = null;
+    this.wiring = null;
+    this.links = [];
+    this.linkState = null;
     this.caption = $("#step-caption");
     this.boxes = new Map();
     this.signature = "";
@@ -39,12 +48,13 @@ export class FloorView {
     this.rects = null;
     this.observer = new ResizeObserver((entries) => {
       // the kitchen's size only changes with the actors or the page width: fit the panel then
-      if (entries.some((e) => e.target === this.grid)) this.fit();
+      if (entries.some((e) => e.target === this.grid || e.target.id === "mailbox")) this.fit();
       this.rects = null;
       this.drawArrows(this.lastArrows);
     });
     this.observer.observe($("#floor"));
     this.observer.observe(this.grid);
+    this.observer.observe($("#mailbox"));
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -77,6 +87,58 @@ export class FloorView {
     }
     this.grid.classList.toggle("many-cooks", actors.filter((a) => a.kind === "cook").length > 4);
     this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
+    this.links = expandLinks(this.wiring, (role) => this.namesOfKind(role));
+    this.markUnwired();
+  }
+
+  /** Count the history up to `count` once the cursor has rested there, a slice per task. */
+  countLater(gen, count) {
+    clearTimeout(this.countTimer);
+    const app = this.app;
+    const run = () => {
+      const frame = app.frame;
+      if (!frame || frame.gen !== gen || frame.count !== count || frame.playing) return;
+      if (this.counter.ensure(app, gen, count, 12)) {
+        this.countsReady = true;
+        this.drawArrows(this.lastArrows);
+      } else {
+        this.countTimer = setTimeout(run, 0);
+      }
+    };
+    this.countTimer = setTimeout(run, 150);
+  }
+
+  /** A new run: read its wiring (who hears what) from the engine. */
+  readWiring(frame) {
+    // the wiring belongs to the run (its config), not to the inputs placed since
+    const app = this.app;
+    if (app.sim === this.wiringSim) return;
+    this.wiringSim = app.sim;
+    this.wiring = typeof app.sim.wiring === "function" ? app.call(() => app.sim.wiring(), null) : null;
+    this.signature = ""; // the links depend on the boxes and the wiring: rebuild both
+    const w = this.wiring;
+    const arch = $("#floor-architecture");
+    if (arch) {
+      const rewired = w?.rewired_for_pay_first ?? [];
+      arch.replaceChildren(...(w ? [
+        el("span", { class: "arch", "data-testid": "architecture", text: w.architecture }),
+        rewired.length ? el("span", { class: "hint", "data-testid": "rewired", title: "these workers are wired differently for a pay-first (dodgy) customer",
+          text: ` · rewired for pay-first: ${rewired.map((r) => KIND_LABEL[r] ?? r).join(", ")}` })
+          : el("span", { class: "hint", "data-testid": "rewired", text: w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
+      ] : []));
+    }
+  }
+
+  /** Workers no link reaches (the house and the alarm clock without process managers) are greyed. */
+  markUnwired() {
+    if (!this.wiring) return;
+    const wired = new Set(this.links.flatMap((l) => [l.fromBox, l.toBox]));
+    for (const [name, parts] of this.boxes) {
+      const kind = parts.box.dataset.kind;
+      const unwired = !wired.has(name) && kind !== "waiter";
+      parts.box.classList.toggle("is-unwired", unwired);
+      if (unwired) parts.box.title = `${name}: not wired in the ${this.wiring.architecture} architecture (no message reaches it)`;
+    }
   }
 
   /**
@@ -102,12 +164,25 @@ export class FloorView {
   }
 
   update(frame) {
-    const key = `${frame.gen}:${frame.cursor}`;
+    const key = `${frame.gen}:${frame.cursor}:${this.app.selected ?? ""}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
     const actors = frame.actors();
     if (!actors) return;
+    this.readWiring(frame);
     this.build(actors);
+    this.handled = new Map(actors.map((a) => [a.name, a.handled ?? 0]));
+    // the links' counts: the history is counted incrementally, a few ms per frame
+    // the links' counts: a step or two are counted at once; after a jump the counting waits
+    // until the time control rests, so a jump costs no more than before
+    if (this.counter.gap(frame.gen, frame.count) <= SMALL_GAP) {
+      this.countsReady = this.counter.ensure(this.app, frame.gen, frame.count, Infinity);
+    } else {
+      this.countsReady = false;
+      this.countLater(frame.gen, frame.count);
+    }
+    const selected = this.app.selected ? frame.orderBy(this.app.selected) : null;
+    this.payFirst = Boolean(selected?.dodgy || selected?.definition === "pay-first");
     const maxQueue = Math.max(5, ...actors.map((a) => a.queue ?? 0));
     for (const actor of actors) {
       const parts = this.boxes.get(actor.name);
@@ -134,6 +209,7 @@ export class FloorView {
   showStep(step) {
     if (!step) {
       this.caption.textContent = "Step 0: nothing has happened yet. Press ▶ or → to deliver the first message.";
+      this.lit = new Map();
       this.drawArrows(null);
       return;
     }
@@ -147,7 +223,7 @@ export class FloorView {
     const arrows = [];
     if (publisher && publisher !== step.actor) {
       arrows.push({ from: this.sender(step.actor, publisher), to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
-    } else if (!publisher) {
+    } else if (!publisher && step.kind !== "tail") {
       // an input (the waiter taking an order) delivers nothing: draw what it publishes
       for (const out of step.outputs ?? []) {
         const to = this.namesOfKind(RECEIVER_KIND[out.type])[0];
@@ -169,9 +245,13 @@ export class FloorView {
     }
     if (step.duplicate) receiver?.badges.append(el("span", { class: "chip dup", title: "this delivery is a duplicate copy", text: "×2 copy" }));
 
-    const outputTypes = (step.outputs ?? []).map((o) => o.type);
+    const outputTypes = step.kind === "tail" ? [] : (step.outputs ?? []).map((o) => o.type);
     const allTypes = [step.type, ...outputTypes];
-    if (TIMEOUT_TYPES.has(step.type)) {
+    const order = step.correlation_id ? this.app.frame?.orderBy?.(step.correlation_id) ?? null : null;
+    this.lit = litLinks(this.links, step, delivered, order);
+    if (step.kind === "tail") {
+      receiver?.badges.append(el("span", { class: "chip", title: "published after the last delivery: nobody receives them", text: "tail" }));
+    } else if (TIMEOUT_TYPES.has(step.type)) {
       // the alarm clock's message arrived: a step of the order took too long
       receiver?.box.classList.add("has-timeout");
       receiver?.badges.append(el("span", { class: "chip timeout", title: "a step of the order timed out", text: "◷ timeout" }));
@@ -186,13 +266,7 @@ export class FloorView {
 
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
-      el("span", { class: "mono", text: step.actor }),
-      publisher ? [" handled ", kindChip(step.kind), " "] : step.kind === "input" ? " took an input: " : " handled ",
-      el("span", { class: "mono", text: step.type }),
-      publisher ? [" from ", el("span", { class: "mono", text: publisher })] : "",
-      delivered?.order ? [" · order ", el("span", { class: "mono", text: delivered.order })] : "",
-      step.duplicate ? " · duplicate copy" : "",
-      outputTypes.length ? [" → publishes ", outputTypes.join(", ")] : "",
+      ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
       ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
     );
     this.drawArrows(arrows);
@@ -202,7 +276,7 @@ export class FloorView {
    * Where to put an arrow's label: at (x, y) if that covers no actor box, else the nearest
    * spot along the arrow's normal (nx, ny) that does (or the least covered one).
    */
-  labelSpot(x, y, nx, ny, width, height, rects) {
+  labelSpot(x, y, nx, ny, width, height, rects, withCover = false) {
     let best = [x, y], bestCover = Infinity;
     const size = rects.size_;
     for (const d of [0, 16, -16, 30, -30, 46, -46, 62, -62]) {
@@ -211,11 +285,30 @@ export class FloorView {
       const cy = clamp(y + ny * d, height / 2, size.height - height / 2);
       const box = { left: cx - width / 2, top: cy - height / 2, width, height };
       let cover = 0;
-      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) cover++;
+      // a box's badges stand 10 px above it: keep labels off them too
+      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, { left: r.left, top: r.top - 10, width: r.width, height: r.height + 10 })) cover++;
+      // an actor's name weighs most: a label may have to touch a box, never cover a name
+      for (const r of this.names ?? []) if (overlaps(box, r)) cover += 10;
       if (cover < bestCover) { best = [cx, cy]; bestCover = cover; }
       if (cover === 0) break;
     }
-    return best;
+    return withCover ? [...best, bestCover] : best;
+  }
+
+  /**
+   * A label's place on the curve p1 → (control c) → p2: the middle if it covers no box, else
+   * the first spot along the curve (and off it, along the normal) that covers none.
+   */
+  spotAlong(p1, c, p2, nx, ny, width, height, rects) {
+    let first = null;
+    for (const t of [0.5, 0.38, 0.62, 0.28, 0.72]) {
+      const x = (1 - t) * (1 - t) * p1.x + 2 * (1 - t) * t * c.x + t * t * p2.x;
+      const y = (1 - t) * (1 - t) * p1.y + 2 * (1 - t) * t * c.y + t * t * p2.y;
+      const [sx, sy, cover] = this.labelSpot(x, y, nx, ny, width, height, rects, true);
+      if (cover === 0) return [sx, sy];
+      first ??= [sx, sy];
+    }
+    return first;
   }
 
   /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
@@ -244,12 +337,53 @@ export class FloorView {
     const area = $("#floor");
     const origin = area.getBoundingClientRect();
     this.rects = new Map();
+    const names = [];
     for (const [name, parts] of this.boxes) {
       const r = parts.box.getBoundingClientRect();
       this.rects.set(name, { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height });
+      const n = parts.box.querySelector(".actor-name").getBoundingClientRect();
+      names.push({ left: n.left - origin.left - 2, top: n.top - origin.top - 2, width: n.width + 4, height: n.height + 4 });
     }
+    this.names = names;
     this.rects.size_ = { width: area.scrollWidth, height: area.scrollHeight };
     return this.rects;
+  }
+
+  /** The wiring's links under the boxes, lit for the current step, with their counts. */
+  drawLinks(rects) {
+    const svgEl = this.linksSvg;
+    if (!svgEl) return;
+    svgEl.setAttribute("width", String(rects.size_.width));
+    svgEl.setAttribute("height", String(rects.size_.height));
+    const intoCook = new Map();
+    for (const l of this.links) if (l.from === "dispatcher") intoCook.set(l.toBox, (intoCook.get(l.toBox) ?? 0) + 1);
+    // a count goes where it covers no box (so never an actor's name), or is left out
+    const spot = (x, y, nx, ny, w, h) => {
+      const [cx, cy] = this.labelSpot(x, y, nx, ny, w, h, rects);
+      const box = { left: cx - w / 2, top: cy - h / 2, width: w, height: h };
+      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) return null;
+      return [cx, cy];
+    };
+    const nodes = [];
+    const litNodes = [];
+    this.links.forEach((l, i) => {
+      const r1 = rects.get(l.fromBox), r2 = rects.get(l.toBox);
+      if (!r1 || !r2) return;
+      // a cook's deliveries come from the dispatcher: its count is what the cook handled
+      let count = null;
+      if (this.countsReady) {
+        if (l.from === "dispatcher") count = intoCook.get(l.toBox) === 1 || l.customers !== "dodgy" ? this.handled?.get(l.toBox) ?? 0 : null;
+        else count = this.counter.of(l.fromBox, l.type);
+      }
+      let payFirst = null;
+      if (this.payFirst && l.customers !== "all") payFirst = l.customers === "dodgy" ? "pay-first-only" : "pay-last-only";
+      const lit = this.lit?.get(i) ?? null;
+      const others = [...rects].filter(([name]) => name !== "size_" && name !== l.fromBox && name !== l.toBox).map(([, r]) => r);
+      const node = linkElement(l, linkPath(r1, r2, l.lane, others), { count, lit, payFirst, spot });
+      (lit ? litNodes : nodes).push(node);
+    });
+    // lit links on top of the faint ones
+    svgEl.replaceChildren(...nodes, ...litNodes);
   }
 
   drawArrows(arrows) {
@@ -257,6 +391,7 @@ export class FloorView {
     // before the first layout there is nothing to measure: the observer draws them then
     if (!this.rects && !this.measuring) return this.deferDraw();
     const rects = this.measure();
+    this.drawLinks(rects);
     this.arrows.setAttribute("width", String(rects.size_.width));
     this.arrows.setAttribute("height", String(rects.size_.height));
     this.arrows.replaceChildren(
@@ -269,15 +404,10 @@ export class FloorView {
       if (!r1 || !r2 || a.from === a.to) continue;
       const c1 = { x: r1.left + r1.width / 2, y: r1.top + r1.height / 2 };
       const c2 = { x: r2.left + r2.width / 2, y: r2.top + r2.height / 2 };
-      const p1 = edgePoint(c1, c2, r1);
-      const p2 = edgePoint(c2, c1, r2);
-      const mx = (p1.x + p2.x) / 2;
-      const my = (p1.y + p2.y) / 2;
-      // bend the line a little so arrows in opposite directions do not overlap
+      const { p1, p2, cx, cy } = route(r1, r2, c1, c2, a.fault ? 26 : 14, [...rects].filter(([name]) => name !== "size_" && name !== a.from && name !== a.to).map(([, r]) => r));
+      const mx = (p1.x + p2.x) / 2, my = (p1.y + p2.y) / 2;
       const dx = p2.x - p1.x, dy = p2.y - p1.y;
       const len = Math.hypot(dx, dy) || 1;
-      const bend = a.fault ? 26 : 14;
-      const cx = mx - (dy / len) * bend, cy = my + (dx / len) * bend;
       const cls = a.fault ? "fault" : a.kind === "event" ? "event" : "command";
       const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "" });
       const d = `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`;
@@ -290,7 +420,7 @@ export class FloorView {
       }
       const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
       const width = label.length * 6.4 + 12;
-      const [lx, ly] = this.labelSpot((mx + cx) / 2, (my + cy) / 2, -dy / len, dx / len, width, 20, rects);
+      const [lx, ly] = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
       group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
       group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
       this.arrows.append(group);
@@ -311,15 +441,6 @@ function marker(id) {
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
 }
 
-/** Where the segment from the centre `c` towards `other` leaves the rectangle `r`. */
-function edgePoint(c, other, r) {
-  const dx = other.x - c.x, dy = other.y - c.y;
-  if (dx === 0 && dy === 0) return c;
-  const sx = dx === 0 ? Infinity : (r.width / 2 + 3) / Math.abs(dx);
-  const sy = dy === 0 ? Infinity : (r.height / 2 + 3) / Math.abs(dy);
-  const s = Math.min(sx, sy);
-  return { x: c.x + dx * s, y: c.y + dy * s };
-}
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 

@@ -8,6 +8,7 @@ import { guard, errorText } from "./engine.js";
 import { faultItem } from "./faults.js";
 
 const RUN_FAULTS_SHOWN = 200;
+const RECEIPTS_SHOWN = 100;
 
 const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
@@ -92,7 +93,7 @@ export class InspectorView {
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
     // the fault list is about the whole run too: it shows with no order selected
-    const runWide = app.tab === "faults";
+    const runWide = app.tab === "faults" || app.tab === "receipts";
     for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || (!corr && !runWide));
     setFlag($("#inspector-empty"), "hidden", Boolean(corr) || runWide);
     if (following && corr !== this.followed) {
@@ -113,27 +114,56 @@ export class InspectorView {
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
-      if (runWide) this.renderFaults(null, frame);
+      if (app.tab === "faults") this.renderFaults(null, frame);
+      else if (app.tab === "receipts") this.renderReceipts(null, frame);
       return;
     }
     const order = frame.orderBy(corr);
     this.showOriginal(corr, order);
     setText($("#inspector-following"), following ? "following the current step · click a message to pin an order" : "");
-    const process = order?.definition ? ` · ${order.definition} v${order.version}` : " · process not started yet";
-    setText($("#inspector-order"), order
-      ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}`
-      : `${shortId(corr)} · not placed yet at this step`);
+    const arch = app.floor?.wiring?.architecture;
+    const process = order?.definition ? ` · ${order.definition} v${order.version}`
+      : arch && arch !== "process-manager" ? ` · ${arch}, no process manager` : " · process not started yet";
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
+    // a pay-first order whose cooking failed gets its money back: say so where the order is named
+    const refund = stream.some((m) => m.type === "PaymentRefunded") ? " · ↩ refunded"
+      : stream.some((m) => m.type === "RefundPayment") ? " · ↩ refund asked" : "";
+    setText($("#inspector-order"), order
+      ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}${refund}`
+      : `${shortId(corr)} · not placed yet at this step`);
     if (app.tab === "pm") this.updateReplay(corr, stream, order);
     else if (app.tab === "seq") this.renderSequence(stream, frame);
     else if (app.tab === "faults") this.renderFaults(stream, frame);
+    else if (app.tab === "receipts") this.renderReceipts(corr, frame);
     else this.renderTree(stream, frame);
+  }
+
+  /** The printer's receipts up to the current step, the newest first; the order's marked. */
+  renderReceipts(corr, frame) {
+    const app = this.app;
+    const all = (typeof app.sim.receipts === "function" ? app.call(() => app.sim.receipts(), []) : []) ?? [];
+    const shown = all.slice(-RECEIPTS_SHOWN).reverse();
+    const money = (cents) => `${(cents / 100).toFixed(2)}`;
+    setText($("#receipts-title"), all.length ? `${all.length} printed by step ${frame.cursor}${all.length > shown.length ? ` (the latest ${shown.length})` : ""}` : "");
+    $("#receipt-list").replaceChildren(...(shown.length ? shown.map((r) => el("li", {
+      class: `receipt${r.correlation_id === corr ? " is-selected" : ""}`, "data-testid": "receipt", "data-order": r.order, "data-correlation-id": r.correlation_id,
+    },
+    el("div", { class: "receipt-head" }, el("strong", { text: `Order #${r.order}` }), ` · table ${r.table} · printed ${formatMs(r.at_ms)}`),
+    el("table", { class: "receipt-items" },
+      ...r.items.map((i) => el("tr", {}, el("td", { class: "num", text: `${i.qty}×` }), el("td", { text: i.dish }), el("td", { class: "num mono", text: money(i.qty * i.price_cents) }))),
+      el("tr", { class: "sub" }, el("td"), el("td", { text: "subtotal" }), el("td", { class: "num mono", text: money(r.subtotal_cents) })),
+      el("tr", { class: "sub" }, el("td"), el("td", { text: "tax" }), el("td", { class: "num mono", text: money(r.tax_cents) })),
+      el("tr", { class: "total" }, el("td"), el("td", { text: r.paid ? "total · paid" : "total · not paid" }), el("td", { class: "num mono", text: money(r.total_cents) }))))) : [el("li", { class: "hint", text: "Nothing printed yet: the printer prints a receipt for each completed order." })]));
+    if (corr) $("#receipt-list .is-selected")?.scrollIntoView({ block: "nearest" });
   }
 
   /** The faults of the selected order and of the whole run, up to the current step. */
   renderFaults(stream, frame) {
     const app = this.app;
-    const all = frame.faults();
+    // the list is being read: find the refusals up to the step now (a long run: the rest later)
+    app.faults.cover(frame);
+    app.faults.scanRefusals(frame.cursor, 50);
+    const all = app.faults.upToCursor(frame);
     const message = (seq) => app.call(() => app.sim.messages(seq, seq + 1)[0]);
     const current = (item) => { if (Number(item.firstChild.dataset.step) === frame.cursor) item.firstChild.classList.add("is-current"); return item; };
     const seqs = new Map((stream ?? []).map((m) => [m.seq, m]));
@@ -160,7 +190,10 @@ export class InspectorView {
       $("#pm-rows").replaceChildren();
       setText($("#pm-state"), "");
       setText($("#replay-pos"), "");
-      setText($("#replay-diff"), order ? "The house has not started this order's process manager yet." : "");
+      const arch = app.floor?.wiring?.architecture;
+      setText($("#replay-diff"), !order ? "" : arch && arch !== "process-manager"
+        ? `No process manager in the ${arch} architecture: the workers answer each other directly (the floor's links show who hears what).`
+        : "The house has not started this order's process manager yet.");
       return;
     }
     try {
@@ -176,8 +209,35 @@ export class InspectorView {
     this.renderReplay();
   }
 
+  /** One decision of the replay, with what the executor recorded for it in the live run. */
+  decidedItem(d, outputs) {
+    const out = outputs?.find((o) => o.id === d.id) ?? null;
+    let fate = null;
+    if (out) {
+      if (out.status === "handed") fate = `handed to ${out.to}`;
+      else if (out.status === "absorbed") fate = "absorbed";
+      else if (out.status === "pending") fate = `due ${formatMs(out.at_ms)}`;
+      else if (out.at_ms > this.deliveredAt) fate = `held until ${formatMs(out.at_ms)}`;
+    }
+    return el("div", { class: "decided", title: d.summary ?? "", "data-status": out?.status ?? null },
+      kindChip(d.kind), " ", d.type, fate ? el("span", { class: `hint fate${out.status === "absorbed" ? " warn" : ""}`, text: ` ${fate}` }) : null);
+  }
+
   renderReplay() {
     const replay = this.replay;
+    // the live run's record of each delivery: what its handler decided, and what became of it
+    const app = this.app;
+    const stepOf = new Map();
+    const outputsOf = (s) => {
+      if (!stepOf.has(s.seq)) {
+        const first = app.call(() => app.sim.deliveries(s.seq), [])?.[0];
+        const view = first ? app.call(() => app.sim.steps(first.step, first.step + 1)[0]) : null;
+        stepOf.set(s.seq, view ?? null);
+      }
+      const view = stepOf.get(s.seq);
+      this.deliveredAt = view?.at_ms ?? s.at_ms;
+      return view?.outputs ?? null;
+    };
     const tbody = $("#pm-rows");
     if (!replay) { tbody.replaceChildren(); setText($("#pm-state"), ""); return; }
     const steps = replay.steps ?? [];
@@ -191,14 +251,14 @@ export class InspectorView {
     $("#replay-diff").classList.toggle("warn", differing > 0);
     setText($("#replay-pos"), steps.length ? `${pos + 1}/${steps.length}` : "0/0");
     tbody.replaceChildren(...steps.map((s, i) => el("tr", {
-      "data-index": i, "data-testid": "pm-row", "data-same": String(s.same_as_history !== false),
+      "data-index": i, "data-testid": "decision-row", "data-same": String(s.same_as_history !== false),
       class: [i === pos ? "is-current" : "", i > pos ? "is-future" : "", s.same_as_history === false ? "differs" : ""].join(" "),
     },
     el("td", { class: "mono num", text: s.seq }),
     el("td", {}, el("span", { class: "type", text: s.type }), el("span", { class: "hint", text: ` ${formatMs(s.at_ms)}` }),
       ...(s.notes ?? []).map((n) => el("div", { class: "note", text: n })),
       changesLine(diffState(steps[i - 1]?.state, s.state))),
-    el("td", {}, ...(s.decided?.length ? s.decided.map((d) => el("div", { class: "decided", title: d.summary ?? "" }, kindChip(d.kind), " ", d.type)) : [el("span", { class: "hint", text: "nothing" })])),
+    el("td", {}, ...(s.decided?.length ? s.decided.map((d) => this.decidedItem(d, outputsOf(s))) : [el("span", { class: "hint", text: "nothing" })])),
     el("td", { class: "same", title: s.same_as_history === false ? "decides differently from what the live run published" : "same as the history", text: s.same_as_history === false ? "≠ differs" : "✓" }))));
     const current = steps[pos];
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");

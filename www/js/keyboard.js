@@ -1,4 +1,5 @@
-// Keyboard: space play/pause, ←/→ and j/k step, Home/End, o order, [ ] replay, ? help.
+// Keyboard: space play/pause, ←/→ and j/k step, Home/End, o order, f/F faults, t/r/c next
+// timeout / retry / completion, [ ] replay, ? help.
 
 import { $ } from "./dom.js";
 
@@ -62,6 +63,15 @@ export function bindKeys(app) {
         break;
       case "F":
         app.faultPrev();
+        break;
+      case "t":
+        app.jumpNext("timeout");
+        break;
+      case "r":
+        app.jumpNext("retry");
+        break;
+      case "c":
+        app.jumpNext("completion");
         break;
       case "[":
         app.inspector.moveReplay(-1);

@@ -4,11 +4,21 @@
 
 import { $, el, setText, formatMs, shortId, formatInt } from "./dom.js";
 import { kindChip } from "./floor.js";
+import { FAULT_CHIP } from "./faults.js";
+
+// messages that are themselves about a refusal or a refund: marked by their type
+const TYPE_MARK = {
+  MessageRejected: ["fault", "⊘ rejection", "the process manager rejected a message it did not expect"],
+  PaymentRefused: ["dup", "⊘ refused", "the cashier refused to take a payment"],
+  RefundPayment: ["timeout", "↩ refund", "a command to give the money back"],
+  PaymentRefunded: ["timeout", "↩ refunded", "the money was given back"],
+};
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
 const KNOWN_TYPES = ["OrderPlaced", "ProcessStarted", "CookFood", "FoodCooked", "PriceOrder", "OrderPriced", "TakePayment",
-  "OrderPaid", "PublishAt", "StepTimedOut", "OrderCompleted", "OrderDropped", "OrderExpired"];
+  "OrderPaid", "PaymentRefused", "RefundPayment", "PaymentRefunded", "PublishAt", "StepTimedOut", "MessageRejected",
+  "OrderCompleted", "OrderDropped", "OrderExpired"];
 
 /** Where every message type occurs, built incrementally over the history of one run. */
 class TypeIndex {
@@ -261,18 +271,27 @@ export class LogView {
     else if (row.hasAttribute("aria-current")) row.removeAttribute("aria-current");
   }
 
-  /** Mark a message lost or delivered twice on its way to a worker (by the current step). */
+  /**
+   * Mark a message lost, delivered twice, rejected, refused or absorbed (by the current
+   * step), and a rejection, refusal or refund by its type.
+   */
   markFaults(row, m) {
     const faults = this.app.faults.ofSeq(this.frame, m.seq);
-    const code = faults.map((f) => `${f.fault}:${f.actor}`).join(",");
-    if ((row.dataset.fault ?? "") === code) return;
-    if (code) row.dataset.fault = code; else delete row.dataset.fault;
-    const mark = row.cells_[2].lastChild;
-    mark.replaceChildren(...faults.map((f) => el("span", {
-      class: `chip ${f.fault === "drop" ? "fault" : "dup"}`, "data-testid": "log-fault", "data-fault": f.fault,
-      title: `${f.fault === "drop" ? "lost on the way to" : "delivered twice to"} ${f.actor} (step ${f.step})`,
-      text: f.fault === "drop" ? "✕ lost" : "×2",
-    })));
+    const code = `${m.type}:${faults.map((f) => `${f.fault}:${f.actor}`).join(",")}`;
+    if ((row.dataset.faultCode ?? "") === code) return;
+    row.dataset.faultCode = code;
+    const kinds = faults.map((f) => `${f.fault}:${f.actor}`).join(",");
+    if (kinds) row.dataset.fault = kinds; else delete row.dataset.fault;
+    const mark = TYPE_MARK[m.type];
+    if (mark) row.dataset.mark = m.type; else delete row.dataset.mark;
+    const chip = (f) => FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate;
+    row.cells_[2].lastChild.replaceChildren(
+      ...(mark ? [el("span", { class: `chip ${mark[0]}`, "data-testid": "log-mark", "data-mark": m.type, title: `${mark[2]}${m.summary ? `: ${m.summary}` : ""}`, text: mark[1] })] : []),
+      ...faults.map((f) => el("span", {
+        class: `chip ${chip(f)[0]}`, "data-testid": "log-fault", "data-fault": f.fault,
+        title: `${TITLE[f.fault] ?? "delivered twice to"} ${f.actor} (step ${f.step})`,
+        text: chip(f)[1],
+      })));
   }
 
   refreshOptions(force) {
@@ -319,6 +338,11 @@ export class LogView {
     }
   }
 }
+
+const TITLE = {
+  drop: "lost on the way to", duplicate: "delivered twice to", rejected: "rejected by", refused: "refused by",
+  absorbed: "its answer absorbed by the idempotent store, at",
+};
 
 function bsearch(list, value, key) {
   let lo = 0, hi = list.length - 1;

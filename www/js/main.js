@@ -14,8 +14,18 @@ import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
+import { Mailbox } from "./mailbox.js";
 
 const MAX_CHUNK = 50000;
+const JUMP_LOOK_AHEAD = 500000;
+const RETRY_TYPES = new Set(["CookFood", "PriceOrder", "TakePayment", "RefundPayment"]);
+/** What "next timeout / retry / completion" look for in a StepView. */
+const NEXT_TESTS = {
+  timeout: (s) => s.type === "StepTimedOut" && s.actor_kind === "house",
+  retry: (s) => s.actor_kind === "house" && (s.type === "StepTimedOut" || s.type === "OrderExpired") && s.outputs.some((o) => RETRY_TYPES.has(o.type)),
+  completion: (s) => s.kind !== "tail" && s.outputs.some((o) => o.type === "OrderCompleted"),
+};
+const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
 
 class App {
@@ -50,6 +60,7 @@ class App {
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
+    this.mailbox = new Mailbox(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -327,7 +338,7 @@ class App {
     const next = this.faults.known().find((f) => f.step > at);
     if (next) { this.notify(null); this.seek(next.step); return; }
     const idle = this.call(() => this.sim.frontierIdle(), true);
-    this.notify(`No lost or duplicated delivery after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
+    this.notify(`No lost, duplicated, refused or rejected delivery after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
   }
 
   /** Move the time control to the previous step with a lost or duplicated delivery. */
@@ -337,7 +348,36 @@ class App {
     const frame = this.makeFrame();
     const before = this.faults.upToCursor(frame).filter((f) => f.step < frame.cursor);
     if (before.length) { this.notify(null); this.seek(before[before.length - 1].step); return; }
-    this.notify(`No lost or duplicated delivery before step ${formatInt(frame.cursor)}.`);
+    this.notify(`No lost, duplicated, refused or rejected delivery before step ${formatInt(frame.cursor)}.`);
+  }
+
+  /**
+   * Move the time control to the next step of a kind: "timeout" (the house hears a
+   * StepTimedOut), "retry" (it answers a timeout or an expiry by asking again), "completion"
+   * (an OrderCompleted is decided). Reads the steps after the cursor in the run computed so far.
+   */
+  jumpNext(kind) {
+    const sim = this.sim;
+    if (!sim || engineDead()) return;
+    this.pause();
+    const test = NEXT_TESTS[kind];
+    if (!test) return;
+    const at = this.call(() => sim.currentStep(), 0);
+    const total = this.call(() => sim.totalSteps(), 0);
+    let found = null;
+    this.call(() => {
+      sim.seek(total);
+      try {
+        for (let from = at + 1; from <= total && found === null && from <= at + JUMP_LOOK_AHEAD; from += 2000) {
+          found = sim.steps(from, Math.min(total + 1, from + 2000)).find(test)?.step ?? null;
+        }
+      } finally {
+        sim.seek(at);
+      }
+    });
+    if (found !== null) { this.notify(null); this.seek(found); return; }
+    const idle = this.call(() => sim.frontierIdle(), true);
+    this.notify(`No ${NEXT_WORDS[kind]} after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
   }
 
   togglePlay() {
@@ -616,6 +656,7 @@ class App {
     this.inspector.update(frame);
     this.numbers.update(frame);
     this.messagePane.update(frame);
+    this.mailbox.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }

@@ -5,6 +5,7 @@
 
 import { $, el, replace, formatMs, formatInt } from "./dom.js";
 import { kindChip } from "./floor.js";
+import { describeOutput } from "./caption.js";
 
 const HEADERS = new Set(["seq", "at_ms", "type", "kind", "id", "correlation_id", "causation_id"]);
 
@@ -85,6 +86,7 @@ export class MessagePane {
         el("div", {}, el("dt", { text: "sender" }), el("dd", { "data-testid": "message-sender", text: m.publisher })),
         el("div", {}, el("dt", { text: "receiver(s)" }), el("dd", { "data-testid": "message-receivers" }, ...this.receivers(frame)))),
       this.outcome(frame),
+      this.decided(frame),
       el("h4", { text: "Payload" }),
       this.payload(m));
   }
@@ -95,13 +97,32 @@ export class MessagePane {
     return names.length ? [names.join(", ")] : [el("span", { class: "hint", text: "nobody (yet)" })];
   }
 
+  /** What its receiver decided on it (the executor's record of the delivering step). */
+  decided(frame) {
+    const app = this.app;
+    const first = this.opened.fate.deliveries[0];
+    if (!first || first.step > frame.cursor) return null;
+    const step = app.call(() => app.sim.steps(first.step, first.step + 1)[0]);
+    if (!step) return null;
+    const outs = step.outputs ?? [];
+    return el("div", { class: "mp-decided" },
+      el("h4", {}, `What ${step.actor} decided on it`),
+      outs.length ? el("ul", { "data-testid": "message-decided" }, ...outs.map((o) => el("li", { "data-status": o.status, "data-type": o.type },
+        kindChip(o.kind), " ", o.seq !== null && o.seq !== undefined
+          ? el("button", { type: "button", class: "link", "data-open-seq": o.seq, text: describeOutput(o, step.at_ms, step.actor_kind) })
+          : describeOutput(o, step.at_ms, step.actor_kind))))
+        : el("p", { class: "hint", "data-testid": "message-decided", text: "nothing: it answers with no message" }));
+  }
+
   /** What became of the message: delivered, lost, duplicated, or still waiting. */
   outcome(frame) {
     const { deliveries, faults, idle } = this.opened.fate;
     const lost = faults.filter((f) => f.fault === "drop");
     const doubled = faults.some((f) => f.fault === "duplicate") || deliveries.some((d) => d.copy > 0);
     // a CookFood can reach the dispatcher and be lost on its way on to a cook: lost wins
-    const outcome = lost.length ? "lost" : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
+    const refusals = faults.filter((f) => f.fault === "rejected" || f.fault === "refused" || f.fault === "absorbed");
+    const refusal = refusals.find((f) => f.fault !== "absorbed") ?? refusals[0];
+    const outcome = lost.length ? "lost" : refusal ? refusal.fault : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
     const later = (step) => (step > frame.cursor ? el("span", { class: "hint", text: " (later)" }) : null);
     const items = [
       ...deliveries.map((d) => el("li", {},
@@ -111,12 +132,22 @@ export class MessagePane {
       ...lost.map((f) => el("li", {}, el("span", { class: "chip fault", text: "✕ lost" }), " lost on the way to ",
         el("strong", { text: f.actor }), ", ", stepLink(f.step), later(f.step))),
     ];
+    const REFUSAL_WORDS = {
+      rejected: ["fault", "⊘ rejected", "rejected by the", "it published MessageRejected"],
+      refused: ["dup", "⊘ refused", "refused by the", "it published PaymentRefused"],
+      absorbed: ["dup", "≡ absorbed", "answered by the", "what it decided was absorbed by the idempotent store (the id was already stored)"],
+    };
+    for (const f of refusals) {
+      const [cls, chip, verb, then] = REFUSAL_WORDS[f.fault];
+      items.push(el("li", { "data-testid": "message-refusal", "data-fault": f.fault }, el("span", { class: `chip ${cls}`, text: chip }), ` ${verb} `,
+        el("strong", { text: f.actor }), f.reason ? ` (${f.reason})` : "", `: ${then}, `, stepLink(f.step), later(f.step)));
+    }
     if (!deliveries.length && !lost.length) {
       items.push(el("li", { class: "hint", text: idle
         ? "no worker received it: it is in the history (the event store) for whoever replays it"
         : "still waiting: not delivered in the part of the run computed so far" }));
     }
-    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", waiting: idle ? "not delivered" : "still waiting" };
+    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", rejected: "rejected", refused: "refused", absorbed: "absorbed", waiting: idle ? "not delivered" : "still waiting" };
     return el("div", { class: `mp-outcome outcome-${outcome}`, "data-testid": "message-outcome", "data-outcome": outcome },
       el("h4", {}, "What became of it: ", el("span", { class: "outcome-word", text: words[outcome] })),
       el("ul", {}, ...items));

@@ -6,11 +6,13 @@ import { $, el, replace, setText, formatMs, formatInt } from "./dom.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 const ORDER_ROWS = 40;
-const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms"]);
+const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms", "stuck", "stuck_orders", "architecture", "rewired_for_pay_first"]);
 // report keys in words; times are shown in seconds, so no label says "ms"
 const LABELS = {
   dropped_by_reason: "dropped, by reason", retries: "cooking retries", duplicates_noticed: "duplicates noticed",
   double_payments_refused: "double payments refused", expired: "refused by a cook as too late",
+  rejected: "messages rejected", rejected_by_reason: "rejected, by reason", refunded: "payments refunded",
+  absorbed: "absorbed by the store",
   deliveries_dropped: "deliveries lost", deliveries_duplicated: "deliveries doubled", per_process: "orders per process",
   peak_queue: "longest queue", messages: "messages", steps: "steps", simulated_ms: "simulated time",
 };
@@ -56,6 +58,13 @@ export class NumbersView {
       const row = event.target.closest("tr[data-correlation-id]");
       if (row) app.selectOrder(row.dataset.correlationId);
     });
+    $("#report").addEventListener("click", (event) => {
+      const button = event.target.closest("[data-order]");
+      if (!button) return;
+      const n = Number(button.dataset.order);
+      const order = app.call(() => app.sim.orders(n - 1, n), [])?.[0];
+      if (order) app.selectOrder(order.correlation_id);
+    });
   }
 
   update(frame) {
@@ -81,6 +90,8 @@ export class NumbersView {
       card("completed", report.completed, "report-completed"),
       card("dropped", report.dropped, "report-dropped", report.dropped > 0 ? "warn" : ""),
     ];
+    // without process managers nobody notices a lost message: an order can be stuck for good
+    if (report.architecture && report.architecture !== "process-manager") cards.push(card("stuck", report.stuck ?? 0, "report-stuck-count", report.stuck > 0 ? "warn" : ""));
     const perCook = report.per_cook ?? {};
     const maxCook = Math.max(1, ...Object.values(perCook));
     const cooked = Object.values(perCook).reduce((a, b) => a + b, 0);
@@ -94,6 +105,10 @@ export class NumbersView {
       .sort(([a], [b]) => rank(a) - rank(b));
     replace(host,
       el("div", { class: "cards" }, ...cards),
+      (report.stuck_orders ?? []).length ? el("p", { class: "stuck warn", "data-testid": "report-stuck" },
+        `Stuck (no terminal event, and no process manager to notice): `,
+        ...report.stuck_orders.flatMap((n, i) => [i ? ", " : "", el("button", { type: "button", class: "link", "data-order": n, "data-testid": "stuck-order", text: `#${n}` })]),
+        ` — in the ${report.architecture} architecture a lost message stops an order.`) : null,
       report.in_progress > 0 ? el("p", { class: "in-progress", "data-testid": "report-in-progress" },
         el("span", { class: "mono", text: formatInt(report.in_progress) }), " still in progress at this step") : null,
       latency && typeof latency === "object" ? el("p", { class: "latency", "data-testid": "report-latency" },
@@ -115,18 +130,47 @@ export class NumbersView {
     const orders = typeof app.sim.orderCount === "function"
       ? app.call(() => app.sim.orders(Math.max(0, n - ORDER_ROWS), n), []) ?? []
       : frame.orders().slice(-ORDER_ROWS);
+    const refunds = this.refunds(frame);
     const rows = orders.reverse().map((o) => el("tr", {
       "data-correlation-id": o.correlation_id, "data-testid": "order-row", "data-status": o.status,
       class: `${o.correlation_id === this.app.selected ? "is-selected" : ""} status-${o.status}`,
     },
     el("td", { class: "mono num" }, el("button", { type: "button", class: "link", "aria-label": `Inspect order ${o.order}`, text: `#${o.order}` })),
     el("td", { class: "num", text: o.table }),
-    el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` }),
-    el("td", { text: o.reason ? `${o.status}: ${o.reason}` : o.status, title: o.reason ? `${o.status}: ${o.reason}` : o.status }),
+    o.definition
+      ? el("td", { text: `${o.definition} v${o.version}`, title: `${o.definition} v${o.version}` })
+      : el("td", { class: "hint", text: o.dodgy ? "pay first" : "–", title: "no process manager in this architecture" }),
+    // a refund first, so a narrow column still shows it
+    el("td", { title: `${o.reason ? `${o.status}: ${o.reason}` : o.status}${refunds.has(o.correlation_id) ? ` · ${refunds.get(o.correlation_id)}` : ""}` },
+      refunds.has(o.correlation_id) ? el("span", { class: "chip timeout refund", "data-testid": "order-refund", "data-refund": refunds.get(o.correlation_id),
+        title: refunds.get(o.correlation_id) === "refunded" ? "paid first, then given its money back" : "a refund was asked for and is not done yet",
+        text: refunds.get(o.correlation_id) === "refunded" ? "↩" : "↩…" }) : null,
+      o.reason ? `${o.status}: ${o.reason}` : o.status),
     el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
     $("#orders-rows").replaceChildren(...rows);
+  }
+
+  /** The orders with a refund by the cursor: correlation id → "refunded" | "refunding". */
+  refunds(frame) {
+    const app = this.app;
+    const key = `${frame.gen}:${frame.count}`;
+    if (this.refundKey === key) return this.refundMap;
+    this.refundKey = key;
+    const map = new Map();
+    if (typeof app.sim.seqsOfType === "function") {
+      for (const [type, word] of [["RefundPayment", "refunding"], ["PaymentRefunded", "refunded"]]) {
+        const seqs = app.call(() => app.sim.seqsOfType(type), []) ?? [];
+        if (seqs.length > 5000) continue; // a run of thousands of refunds: the report counts them
+        for (const seq of seqs) {
+          const m = app.call(() => app.sim.messages(seq, seq + 1)[0]);
+          if (m) map.set(m.correlation_id, word);
+        }
+      }
+    }
+    this.refundMap = map;
+    return map;
   }
 
   /** Point at the sample under x (in CSS pixels on the canvas). */

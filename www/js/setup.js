@@ -66,6 +66,8 @@ export class SetupForm {
     f.seed.value = String(full.seed);
     for (const name of NUMBER_FIELDS) if (f[name]) f[name].value = String(full[name] ?? "");
     f.dispatch.value = full.dispatch;
+    f.architecture.value = full.architecture ?? "process-manager";
+    f.idempotent_store.checked = Boolean(full.idempotent_store);
     f.process_version.value = String(full.process_version);
     $("#cook-list").replaceChildren();
     for (const cook of full.cooks ?? []) this.addCookRow(cook);
@@ -128,6 +130,8 @@ export class SetupForm {
       config[name] = value;
     }
     config.dispatch = f.dispatch.value;
+    config.architecture = f.architecture.value;
+    config.idempotent_store = f.idempotent_store.checked;
     config.process_version = Number(f.process_version.value);
     config.cooks = $$("#cook-list .cook-row").map((row, i) => {
       const ms = Number(row.querySelector("[name=cook-ms]").value);

@@ -14,6 +14,7 @@ export class TimelineView {
     $("#run-to-end").addEventListener("click", () => app.runToEnd());
     $("#fault-prev").addEventListener("click", () => app.faultPrev());
     $("#fault-next").addEventListener("click", () => app.faultNext());
+    for (const kind of ["timeout", "retry", "completion"]) $(`#next-${kind}`).addEventListener("click", () => app.jumpNext(kind));
     $("#speed").addEventListener("change", (e) => app.setSpeed(e.target.value));
     $("#place-order").addEventListener("click", () => app.placeOrder($("#dodgy").checked));
     $("#live-version").addEventListener("change", (e) => app.setProcessVersion(Number(e.target.value)));

@@ -56,7 +56,7 @@ export function decodeState(hash) {
   if (!Number.isSafeInteger(step) || step < 0) throw new Error(`the step in the address (${JSON.stringify(step)}) is not a whole number`);
   const order = data.o ?? null;
   if (order !== null && (!Number.isSafeInteger(order) || order < 1)) throw new Error("the selected order in the address is not an order number");
-  const tab = ["pm", "seq", "tree", "faults"].includes(data.t) ? data.t : "pm";
+  const tab = ["pm", "seq", "tree", "faults", "receipts"].includes(data.t) ? data.t : "pm";
   return { config, inputs, step, order, tab };
 }
 

@@ -1,0 +1,83 @@
+// The floor's step caption, written from what the executor recorded for the step
+// (StepView.outputs): what was delivered to whom, and what the handler decided — published
+// now, held until a later time, absorbed by the idempotent store, or handed to a cook.
+
+import { el, formatMs } from "./dom.js";
+
+/** `n` things of a type: "StepTimedOut" or "StepTimedOut ×18". */
+function counted(type, n) {
+  return n > 1 ? `${type} ×${n}` : type;
+}
+
+/** The step's outputs grouped by what became of them, in the order they were decided. */
+export function outputGroups(step) {
+  const now = step.at_ms;
+  const groups = { handed: [], absorbed: [], now: [], later: [] };
+  for (const o of step.outputs ?? []) {
+    if (o.status === "handed") groups.handed.push(o);
+    else if (o.status === "absorbed") groups.absorbed.push(o);
+    else if (o.at_ms > now) groups.later.push(o);
+    else groups.now.push(o);
+  }
+  return groups;
+}
+
+/** Types in first-seen order with their counts. */
+function byType(outputs) {
+  const map = new Map();
+  for (const o of outputs) map.set(o.type, (map.get(o.type) ?? 0) + 1);
+  return [...map];
+}
+
+/** One output in words (`kind`: the deciding actor's), for the message pane. */
+export function describeOutput(o, stepAt, kind) {
+  if (o.status === "handed") return `${o.type} handed to ${o.to}`;
+  if (o.status === "absorbed") return `${o.type} absorbed by the idempotent store (its id was already stored)`;
+  if (o.at_ms > stepAt && kind !== "alarm-clock") return `${o.type} at ${formatMs(o.at_ms)}, when the work is done${o.status === "pending" ? " (not published yet at this step)" : ""}`;
+  if (o.at_ms > stepAt) return `${o.type} held until ${formatMs(o.at_ms)}${o.status === "pending" ? " (not published yet at this step)" : ""}`;
+  if (o.status === "pending") return `${o.type} (published in a coming step)`;
+  return `${o.type} published at ${formatMs(o.at_ms)}`;
+}
+
+/**
+ * The caption's parts after "Step N at T: ": who handled what, from whom, and what it decided.
+ * `ctx`: { publisher, order, kindChip } (`publisher` null for inputs and the tail).
+ */
+export function captionParts(step, ctx) {
+  const parts = [];
+  const mono = (text) => el("span", { class: "mono", text });
+  const g = outputGroups(step);
+  if (step.kind === "tail") {
+    const outs = step.outputs ?? [];
+    const times = outs.map((o) => o.at_ms);
+    const span = times.length ? (Math.min(...times) === Math.max(...times) ? ` at ${formatMs(times[0])}` : ` from ${formatMs(Math.min(...times))} to ${formatMs(Math.max(...times))}`) : "";
+    parts.push(el("strong", { text: "the run's tail" }), ": after the last delivery, ", mono(step.actor),
+      ` published ${byType(outs).map(([t, n]) => counted(t, n)).join(", ") || "nothing more"}${span}. `,
+      "Nobody receives them: no worker or process manager is waiting for them any more.");
+    return parts;
+  }
+  if (step.kind === "input") {
+    parts.push(mono(step.actor), " took an order");
+  } else if (step.actor_kind === "dispatcher" && g.handed.length) {
+    parts.push(mono(step.actor), " handed ", ctx.kindChip(step.kind), " ", mono(step.type),
+      ctx.publisher ? [" from ", mono(ctx.publisher)] : "",
+      ctx.order ? [" · order ", mono(ctx.order)] : "",
+      " to ", ...g.handed.flatMap((o, i) => [i ? " and " : "", el("strong", { class: "mono", "data-testid": "caption-cook", text: o.to })]));
+  } else {
+    parts.push(mono(step.actor), " handled ", ctx.kindChip(step.kind), " ", mono(step.type),
+      ctx.publisher ? [" from ", mono(ctx.publisher)] : "",
+      ctx.order ? [" · order ", mono(ctx.order)] : "");
+  }
+  if (step.duplicate) parts.push(" · duplicate copy");
+  if (g.now.length) parts.push(" → publishes ", byType(g.now).map(([t, n]) => counted(t, n)).join(", "));
+  if (g.later.length) {
+    // an alarm clock holds the timeout it was asked for; a worker's answer waits for its work
+    const alarm = step.actor_kind === "alarm-clock";
+    const times = [...new Set(g.later.map((o) => o.at_ms))];
+    parts.push(g.now.length ? "; " : " → ", alarm ? "holds " : "will publish ",
+      byType(g.later).map(([t, n]) => counted(t, n)).join(", "),
+      `${alarm ? " until" : " at"} ${times.map(formatMs).join(", ")}`, alarm ? "" : " (when its work is done)");
+  }
+  if (g.absorbed.length) parts.push(" · absorbed by the idempotent store: ", byType(g.absorbed).map(([t, n]) => counted(t, n)).join(", "));
+  return parts;
+}
