@@ -4,28 +4,129 @@
 //! whole known run (the *frontier*). Going back restores the nearest earlier checkpoint
 //! and re-runs forward; because the world is deterministic, this reproduces the same
 //! state exactly. Re-running a recorded stretch only moves the store's cursor, so the
-//! cost of any jump is bounded by the checkpoint interval, whatever the run's length.
+//! cost of any jump is bounded by the distance between two checkpoints, whatever the
+//! run's length.
+//!
+//! A checkpoint copies the moving parts of the world, which grow with the backlog (a
+//! thousand orders placed at once are a thousand mailbox entries and live processes).
+//! So checkpoints are spaced by what they hold: after a checkpoint of `B` bytes come at
+//! least `B /` [`CHECKPOINT_BYTES_PER_STEP`] steps (and never fewer than
+//! [`CHECKPOINT_EVERY`]) before the next. All checkpoints together then hold at most
+//! `CHECKPOINT_BYTES_PER_STEP` bytes per step of the run plus the last one, and
+//! re-running from a checkpoint costs about as much as the copy it restores.
 
 use super::world::{Snapshot, StepOutcome, World};
-use crate::scenario::ConfigError;
+use crate::scenario::{Config, ConfigError};
 use uuid::Uuid;
 
-/// Steps between two checkpoints.
+/// Fewest steps between two checkpoints.
 pub const CHECKPOINT_EVERY: usize = 512;
+
+/// Checkpoint bytes allowed per step of the run: a checkpoint of `B` bytes is followed
+/// by at least `B / CHECKPOINT_BYTES_PER_STEP` steps before the next one.
+pub const CHECKPOINT_BYTES_PER_STEP: usize = 128;
+
+/// Memory a timeline may plan to use: what the page's engine allows itself of its 2 GiB
+/// of WebAssembly memory, the rest kept for views, exports and the allocator's slack.
+pub const MEMORY_BUDGET: u64 = 1792 << 20;
+
+/// Bytes a timeline holds per published message in the page's engine (wasm32): the
+/// message in the store and its stream, the step's trace record, its share of the
+/// checkpoints ([`CHECKPOINT_BYTES_PER_STEP`]) and of the backlog at its peak. Measured in
+/// Node (benches/wasm-node.mjs): 100,000 orders 120 ms apart held 193 bytes per message,
+/// all at once 416 (with 15 messages per order, far below the bound below).
+pub const BYTES_PER_MESSAGE: u64 = 320;
+
+/// At most how many messages one order publishes under `cfg`: the workshop's flow and its
+/// answers (15–18 measured), plus for every try (`max_retries + 1`) a command, its alarm
+/// and their duplicates or refusals. Seeded runs with every fault and timeout turned up
+/// published at most 58 per order with 10 retries (bound: 60), 29 with 3 (bound: 32).
+pub fn messages_per_order_bound(cfg: &Config) -> u64 {
+    16 + 4 * (cfg.max_retries as u64 + 1)
+}
+
+/// The memory a timeline of `cfg` (with `extra_orders` orders placed by inputs) is
+/// expected to need at most, in bytes.
+pub fn memory_estimate(cfg: &Config, extra_orders: u64) -> u64 {
+    (cfg.orders as u64 + extra_orders) * messages_per_order_bound(cfg) * BYTES_PER_MESSAGE
+}
+
+/// Refuses, before anything runs, a config whose timeline would not fit in
+/// [`MEMORY_BUDGET`], naming the limit and why. Runs without time travel (the CLI,
+/// `World::run_to_idle`) keep no checkpoints and are not limited by this.
+pub fn check_memory(cfg: &Config, extra_orders: u64) -> Result<(), ConfigError> {
+    let need = memory_estimate(cfg, extra_orders);
+    if need <= MEMORY_BUDGET {
+        return Ok(());
+    }
+    let per_order = messages_per_order_bound(cfg) * BYTES_PER_MESSAGE;
+    let most = MEMORY_BUDGET / per_order;
+    let placed = if extra_orders > 0 { format!(" (and {extra_orders} placed by hand)") } else { String::new() };
+    Err(ConfigError::new(
+        "orders",
+        format!(
+            "{}{placed} orders are too many for time travel in the page: it keeps every step of the run and \
+             could need {} MiB, more than the {} MiB it allows itself; with this config it runs at most {most} \
+             orders (the command line runs up to 1000000)",
+            cfg.orders,
+            need >> 20,
+            MEMORY_BUDGET >> 20
+        ),
+    ))
+}
 
 /// A world with checkpoints: step forward and back, and jump to any step.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     world: World,
     checkpoints: Vec<Snapshot>,
+    /// Heap bytes of each checkpoint (`Snapshot::heap_bytes`, taken once).
+    sizes: Vec<usize>,
+    /// The step at which the next checkpoint is due.
+    next_checkpoint: usize,
+    /// The world at the end of the known run, kept while the cursor is elsewhere and the
+    /// last checkpoint is far behind the end: growing the run then starts from here
+    /// instead of re-running from that checkpoint.
+    frontier: Option<Snapshot>,
     frontier_idle: bool,
+}
+
+/// Steps to wait after a checkpoint of `bytes` bytes.
+fn gap_after(bytes: usize) -> usize {
+    (bytes / CHECKPOINT_BYTES_PER_STEP).max(CHECKPOINT_EVERY)
 }
 
 impl Timeline {
     /// A timeline at step 0 of `world`.
     pub fn new(world: World) -> Self {
-        let checkpoints = vec![world.snapshot()];
-        Timeline { world, checkpoints, frontier_idle: false }
+        let mut t = Timeline {
+            world,
+            checkpoints: Vec::new(),
+            sizes: Vec::new(),
+            next_checkpoint: 0,
+            frontier: None,
+            frontier_idle: false,
+        };
+        t.checkpoint();
+        t
+    }
+
+    fn checkpoint(&mut self) {
+        let snap = self.world.snapshot();
+        let bytes = snap.heap_bytes();
+        self.next_checkpoint = snap.steps() + gap_after(bytes);
+        self.checkpoints.push(snap);
+        self.sizes.push(bytes);
+    }
+
+    /// Checkpoints kept.
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// About how many heap bytes the checkpoints hold together (the frontier copy too).
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.sizes.iter().sum::<usize>() + self.frontier.as_ref().map_or(0, Snapshot::heap_bytes)
     }
 
     /// The world at the cursor.
@@ -56,11 +157,9 @@ impl Timeline {
         }
         let outcome = self.world.step();
         match &outcome {
-            Some(o) => {
-                if o.step % CHECKPOINT_EVERY == 0 && self.checkpoints.last().is_some_and(|c| c.steps() < o.step) {
-                    self.checkpoints.push(self.world.snapshot());
-                }
-            }
+            // re-executed steps lie before the last checkpoint, so only new ones qualify
+            Some(o) if o.step >= self.next_checkpoint => self.checkpoint(),
+            Some(_) => {}
             None => self.frontier_idle = true,
         }
         outcome
@@ -82,6 +181,12 @@ impl Timeline {
         let current = self.current();
         if target == current {
             return;
+        }
+        if target == self.total() && target > current {
+            if let Some(end) = self.frontier.as_ref().filter(|end| end.steps() == target) {
+                self.world.restore(end);
+                return;
+            }
         }
         if target < current || target - current > CHECKPOINT_EVERY {
             let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
@@ -105,19 +210,40 @@ impl Timeline {
 
     /// Grows the known run by up to `max_steps` without moving the cursor. Returns
     /// `true` once the known run ends idle.
+    ///
+    /// When the cursor is elsewhere, the world goes to the end of the run and back. Both
+    /// places are kept as copies when re-running to them from a checkpoint would cost
+    /// more than the copy (a big backlog spaces checkpoints far apart), so growing a long
+    /// run in many small pieces stays as cheap as growing it in one.
     pub fn extend(&mut self, max_steps: usize) -> bool {
         if self.frontier_idle {
             return true;
         }
         let cursor = self.current();
+        let here = (cursor < self.total() && cursor - self.checkpoint_before(cursor) > CHECKPOINT_EVERY)
+            .then(|| self.world.snapshot());
         self.seek(self.total());
         for _ in 0..max_steps {
             if self.step().is_none() {
                 break;
             }
         }
-        self.seek(cursor);
+        let end = self.current();
+        self.frontier = None;
+        if cursor < end && end - self.checkpoint_before(end) > CHECKPOINT_EVERY {
+            self.frontier = Some(self.world.snapshot());
+        }
+        match here {
+            Some(snap) if cursor < end => self.world.restore(&snap),
+            _ => self.seek(cursor),
+        }
         self.frontier_idle
+    }
+
+    /// The step of the last checkpoint at or before `step`.
+    fn checkpoint_before(&self, step: usize) -> usize {
+        let i = self.checkpoints.partition_point(|c| c.steps() <= step).saturating_sub(1);
+        self.checkpoints[i].steps()
     }
 
     /// The waiter takes one order at the cursor; the run after the cursor is forgotten.
@@ -139,7 +265,11 @@ impl Timeline {
         self.world.truncate_future();
         // checkpoints after the cursor belong to the forgotten run; one at the cursor is
         // still right, since restoring applies the inputs due at its step
-        self.checkpoints.retain(|c| c.steps() <= current);
+        let keep = self.checkpoints.partition_point(|c| c.steps() <= current);
+        self.checkpoints.truncate(keep);
+        self.sizes.truncate(keep);
+        self.next_checkpoint = self.checkpoints.last().map_or(0, |c| c.steps()) + gap_after(self.sizes[keep - 1]);
+        self.frontier = None;
         self.frontier_idle = false;
     }
 }

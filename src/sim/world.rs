@@ -197,6 +197,26 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// About how many heap bytes this checkpoint holds: its mailboxes, pending
+    /// publications, subscriptions and live processes (what grows with the backlog). The
+    /// timeline spaces checkpoints by it.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // a hash-map entry: the key, the value, a control byte, and the table's slack
+        const ENTRY: usize = 16 + 24 + 8;
+        let st = &self.st;
+        let mail: usize = st.mail.iter().map(VecDeque::len).sum();
+        mail * size_of::<Mail>()
+            + st.requests.len() * size_of::<Request>()
+            + st.pending.len() * size_of::<Due>()
+            + st.parked.len() * size_of::<Parked>()
+            + st.free_slots.len() * size_of::<u32>()
+            + st.bus.correlation_topics() * (ENTRY + 2 * size_of::<(ActorId, u32)>())
+            + st.house.live() * (ENTRY + size_of::<crate::process::ProcessManager>())
+    }
+}
+
 /// The restaurant: actors, mailboxes, bus, store, clock and generators.
 #[derive(Debug, Clone)]
 pub struct World {
