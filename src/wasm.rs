@@ -27,7 +27,11 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let text = format!("internal error (please report): {info}");
+            let text = format!(
+                "internal error (please report): {} (WebAssembly memory: {:.0} MiB)",
+                run_file::clip(&info.to_string(), 300),
+                memory_bytes() / 1_048_576.0
+            );
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
             previous(info);
         }));

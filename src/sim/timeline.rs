@@ -28,14 +28,22 @@ pub const CHECKPOINT_BYTES_PER_STEP: usize = 128;
 
 /// Memory a timeline may plan to use: what the page's engine allows itself of its 2 GiB
 /// of WebAssembly memory, the rest kept for views, exports and the allocator's slack.
-pub const MEMORY_BUDGET: u64 = 1792 << 20;
+pub const MEMORY_BUDGET: u64 = 1536 << 20;
 
 /// Bytes a timeline holds per published message in the page's engine (wasm32): the
 /// message in the store and its stream, the step's trace record, its share of the
 /// checkpoints ([`CHECKPOINT_BYTES_PER_STEP`]) and of the backlog at its peak. Measured in
 /// Node (benches/wasm-node.mjs): 100,000 orders 120 ms apart held 193 bytes per message,
-/// all at once 416 (with 15 messages per order, far below the bound below).
+/// all at once 416 (with 15 messages per order, far below the bound below). The most
+/// demanding accepted config measured (every try timing out, every delivery doubled, all
+/// orders at once: 58 messages per order) peaked at 1.4 GiB.
 pub const BYTES_PER_MESSAGE: u64 = 320;
+
+/// Bytes per message under `cfg`: [`BYTES_PER_MESSAGE`] plus a row of the queue chart,
+/// which can come with every step (its interval index and one peak per actor).
+fn bytes_per_message(cfg: &Config) -> u64 {
+    BYTES_PER_MESSAGE + 8 + 2 * (cfg.cooks.len() as u64 + 7)
+}
 
 /// At most how many messages one order publishes under `cfg`: the workshop's flow and its
 /// answers (15–18 measured), plus for every try (`max_retries + 1`) a command, its alarm
@@ -48,7 +56,7 @@ pub fn messages_per_order_bound(cfg: &Config) -> u64 {
 /// The memory a timeline of `cfg` (with `extra_orders` orders placed by inputs) is
 /// expected to need at most, in bytes.
 pub fn memory_estimate(cfg: &Config, extra_orders: u64) -> u64 {
-    (cfg.orders as u64 + extra_orders) * messages_per_order_bound(cfg) * BYTES_PER_MESSAGE
+    (cfg.orders as u64 + extra_orders) * messages_per_order_bound(cfg) * bytes_per_message(cfg)
 }
 
 /// Refuses, before anything runs, a config whose timeline would not fit in
@@ -59,7 +67,7 @@ pub fn check_memory(cfg: &Config, extra_orders: u64) -> Result<(), ConfigError> 
     if need <= MEMORY_BUDGET {
         return Ok(());
     }
-    let per_order = messages_per_order_bound(cfg) * BYTES_PER_MESSAGE;
+    let per_order = messages_per_order_bound(cfg) * bytes_per_message(cfg);
     let most = MEMORY_BUDGET / per_order;
     let placed = if extra_orders > 0 { format!(" (and {extra_orders} placed by hand)") } else { String::new() };
     Err(ConfigError::new(
