@@ -141,6 +141,14 @@ fn growing_a_big_backlog_in_pieces_behind_the_cursor_stays_exact() {
     t.seek(15_000);
     while !t.extend(1_234) {}
     assert_eq!(t.current(), 15_000, "growing does not move the cursor");
+    let mut at_cursor = World::new(backlog()).unwrap();
+    for _ in 0..15_000 {
+        at_cursor.step();
+    }
+    assert_eq!(picture(t.world()), picture(&at_cursor), "the state kept aside is the cursor's, exactly");
+    // one more step from there is the straight run's next step
+    assert_eq!(t.step(), at_cursor.step());
+    t.seek(15_000);
     let total = t.total();
     let mut straight = World::new(backlog()).unwrap();
     straight.run_to_idle();

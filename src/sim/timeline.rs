@@ -92,9 +92,8 @@ pub struct Timeline {
     sizes: Vec<usize>,
     /// The step at which the next checkpoint is due.
     next_checkpoint: usize,
-    /// The world at the end of the known run, kept while the cursor is elsewhere and the
-    /// last checkpoint is far behind the end: growing the run then starts from here
-    /// instead of re-running from that checkpoint.
+    /// The world at the end of the known run, kept while the cursor is elsewhere: growing
+    /// the run starts from here instead of re-running from the last checkpoint.
     frontier: Option<Snapshot>,
     frontier_idle: bool,
 }
@@ -163,6 +162,10 @@ impl Timeline {
         if at_frontier && self.frontier_idle {
             return None;
         }
+        if at_frontier {
+            // the end moves on: a copy of the old end is of no use
+            self.frontier = None;
+        }
         let outcome = self.world.step();
         match &outcome {
             // re-executed steps lie before the last checkpoint, so only new ones qualify
@@ -191,8 +194,9 @@ impl Timeline {
             return;
         }
         if target == self.total() && target > current {
-            if let Some(end) = self.frontier.as_ref().filter(|end| end.steps() == target) {
-                self.world.restore(end);
+            if let Some(mut end) = self.frontier.take().filter(|end| end.steps() == target) {
+                // the end is traded in; what it receives (the old cursor) is not needed
+                end.swap_with(&mut self.world);
                 return;
             }
         }
@@ -219,39 +223,34 @@ impl Timeline {
     /// Grows the known run by up to `max_steps` without moving the cursor. Returns
     /// `true` once the known run ends idle.
     ///
-    /// When the cursor is elsewhere, the world goes to the end of the run and back. Both
-    /// places are kept as copies when re-running to them from a checkpoint would cost
-    /// more than the copy (a big backlog spaces checkpoints far apart), so growing a long
-    /// run in many small pieces stays as cheap as growing it in one.
+    /// When the cursor is elsewhere, the world goes to the end of the run and back. The
+    /// state it leaves is kept aside and traded back in place (no copy), and the end is
+    /// kept the same way for the next call: growing a run in many small pieces costs no
+    /// more than growing it in one, however big its backlog.
     pub fn extend(&mut self, max_steps: usize) -> bool {
         if self.frontier_idle {
             return true;
         }
-        let cursor = self.current();
-        let here = (cursor < self.total() && cursor - self.checkpoint_before(cursor) > CHECKPOINT_EVERY)
-            .then(|| self.world.snapshot());
-        self.seek(self.total());
+        let total = self.total();
+        let mut aside = match self.frontier.take().filter(|end| end.steps() == total) {
+            Some(mut end) => {
+                end.swap_with(&mut self.world);
+                end
+            }
+            None => {
+                let here = self.world.snapshot();
+                self.seek(total);
+                here
+            }
+        };
         for _ in 0..max_steps {
             if self.step().is_none() {
                 break;
             }
         }
-        let end = self.current();
-        self.frontier = None;
-        if cursor < end && end - self.checkpoint_before(end) > CHECKPOINT_EVERY {
-            self.frontier = Some(self.world.snapshot());
-        }
-        match here {
-            Some(snap) if cursor < end => self.world.restore(&snap),
-            _ => self.seek(cursor),
-        }
+        aside.swap_with(&mut self.world);
+        self.frontier = Some(aside);
         self.frontier_idle
-    }
-
-    /// The step of the last checkpoint at or before `step`.
-    fn checkpoint_before(&self, step: usize) -> usize {
-        let i = self.checkpoints.partition_point(|c| c.steps() <= step).saturating_sub(1);
-        self.checkpoints[i].steps()
     }
 
     /// The waiter takes one order at the cursor; the run after the cursor is forgotten.

@@ -215,6 +215,17 @@ impl Snapshot {
             + st.bus.correlation_topics() * (ENTRY + 2 * size_of::<(ActorId, u32)>())
             + st.house.live() * (ENTRY + size_of::<crate::process::ProcessManager>())
     }
+
+    /// Trades places with `world` without copying either: the world goes to this
+    /// checkpoint's step (as [`World::restore`] does) and this checkpoint then holds the
+    /// step the world was at. Both must come from the same recorded run.
+    pub fn swap_with(&mut self, world: &mut World) {
+        std::mem::swap(&mut self.st, &mut world.st);
+        let here = world.store.len();
+        world.store.set_cursor(self.log_len);
+        self.log_len = here;
+        world.apply_due_inputs();
+    }
 }
 
 /// The restaurant: actors, mailboxes, bus, store, clock and generators.
