@@ -23,6 +23,9 @@ const pkg = fileURLToPath(new URL("../www/pkg/brigade_bg.wasm", import.meta.url)
 const wasm = await init({ module_or_path: readFileSync(pkg) });
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const wasmMemory = () => mib(wasm.memory.buffer.byteLength);
+/** CPU ms (user + system) of this process since `from` (process.cpuUsage()): on a shared
+ * machine the fairer figure to compare with the native run's user + system time. */
+const cpuMs = (from) => { const d = process.cpuUsage(from); return ((d.user + d.system) / 1000).toFixed(0); };
 
 const orders = Number(process.argv[2] ?? 100000);
 const interval = Number(process.argv[3] ?? 120);
@@ -32,23 +35,29 @@ console.log(`wasm in node ${process.version}: ${orders} orders, ${interval} ms a
 
 if (mode !== "timeline") {
   const times = [];
+  const cpus = [];
   let report;
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     report = Simulation.runHeadless(cfg);
     times.push(performance.now() - t);
+    cpus.push(Number(cpuMs(c)));
   }
   times.sort((a, b) => a - b);
-  console.log(`  engine    run to idle (runHeadless)    min ${times[0].toFixed(1)} ms   median ${times[1].toFixed(1)} ms` +
+  cpus.sort((a, b) => a - b);
+  console.log(`  engine    run to idle (runHeadless)    min ${times[0].toFixed(1)} ms   median ${times[1].toFixed(1)} ms   cpu min ${cpus[0]} ms` +
     `   (${report.messages} messages, ${report.completed} completed)   wasm memory ${wasmMemory()}`);
 }
 
 if (mode !== "engine") {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const sim = new Simulation(cfg);
   let chunks = 0;
   while (!sim.extend(50000)) chunks++;
   const extendMs = performance.now() - t;
+  const extendCpu = cpuMs(cpu);
   const seeks = [];
   for (let i = 0; i < 20; i++) {
     const target = Math.floor((sim.totalSteps() * ((i * 7919) % 20)) / 20);
@@ -57,7 +66,7 @@ if (mode !== "engine") {
     seeks.push(performance.now() - s);
   }
   seeks.sort((a, b) => a - b);
-  console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms (${sim.totalSteps()} steps, ${chunks + 1} chunks of 50000)`);
+  console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms, cpu ${extendCpu} ms (${sim.totalSteps()} steps, ${chunks + 1} chunks of 50000)`);
   console.log(`  seek      20 jumps across the run      median ${seeks[10].toFixed(2)} ms   max ${seeks[19].toFixed(2)} ms`);
   console.log(`  memory    wasm ${wasmMemory()}   rss ${mib(process.memoryUsage().rss)}`);
 }
