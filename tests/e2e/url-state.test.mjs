@@ -169,3 +169,18 @@ test("a long run computes in the background with its progress shown, and can be 
   assert.equal(await p.evaluate(() => window.brigade.sim.frontierIdle()), false, "the run was not finished");
   assert.equal(await number(p, "current-step"), 1, "what was computed stays");
 });
+
+test("a run that replaces one still computing gets computed too (the fallback run was left at 0/0)", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  // what a link that fails after its run was adopted does: adopt it, then the default run
+  await p.evaluate(() => {
+    const app = window.brigade;
+    app.adopt(new app.Simulation({ orders: 3 }), { orders: 3 });
+    app.adopt(new app.Simulation({}), {});
+  });
+  await idle(p);
+  await settle(p);
+  assert.equal(await p.evaluate(() => window.brigade.sim.frontierIdle()), true, "the run was computed to its end");
+  assert.ok((await number(p, "total-steps")) > 100, "not 0/0");
+  assert.equal(await configOrders(p), 10);
+});
