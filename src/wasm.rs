@@ -9,13 +9,14 @@ use crate::process::Definition;
 use crate::report::Report;
 use crate::run_file::{self, View};
 use crate::scenario::Config;
-use crate::sim::timeline::check_memory;
+use crate::sim::timeline::{check_import_size, check_memory};
 use crate::sim::{Action, Input, Timeline, World};
 use crate::view;
 use serde::Serialize;
 use std::cell::RefCell;
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -174,7 +175,12 @@ impl Simulation {
     #[wasm_bindgen(js_name = importRun)]
     pub fn import_run(text: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
+        // measured before the text is copied into the engine's memory
+        if let Some(js) = text.dyn_ref::<js_sys::JsString>() {
+            check_import_size(js.length() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+        }
         let text = text_arg("importRun", &text, "the run file's text")?;
+        check_import_size(text.len() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
         let start = |world: World| {
             check_memory(world.config(), placed_by_inputs(world.inputs()))?;
             Ok(Timeline::new(world))

@@ -198,3 +198,14 @@ fn a_timeline_too_big_for_the_page_is_refused_naming_the_limit() {
     assert!(check_memory(&edge, 0).is_ok());
     assert!(check_memory(&edge, 1).unwrap_err().message.contains("1 placed by hand"));
 }
+
+#[test]
+fn a_run_file_too_big_to_import_in_the_page_is_refused_before_it_is_read() {
+    use brigade::sim::timeline::{check_import_size, IMPORT_BYTES_PER_FILE_BYTE, MEMORY_BUDGET};
+    let most = MEMORY_BUDGET / IMPORT_BYTES_PER_FILE_BYTE;
+    assert!(check_import_size(most).is_ok());
+    assert!(most >= 200 << 20, "a 200 MiB file (about 27,000 orders) still imports");
+    let err = check_import_size(most + 1).unwrap_err();
+    assert!(err.contains(&format!("more than the {} MiB the page can import", most >> 20)), "{err}");
+    assert!(err.contains("--check"), "{err}");
+}

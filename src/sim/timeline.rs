@@ -83,6 +83,28 @@ pub fn check_memory(cfg: &Config, extra_orders: u64) -> Result<(), ConfigError> 
     ))
 }
 
+/// Memory an import takes per byte of run file, besides the run: the text itself and
+/// the history read from it, kept while the re-simulation is compared with it (measured in
+/// Node: 3.3 bytes per byte of a compact file).
+pub const IMPORT_BYTES_PER_FILE_BYTE: u64 = 5;
+
+/// Refuses a run file too big to import in the page, before it is read: its text and
+/// history alone would take more than [`MEMORY_BUDGET`]. The command line reads any size.
+pub fn check_import_size(bytes: u64) -> Result<(), String> {
+    let most = MEMORY_BUDGET / IMPORT_BYTES_PER_FILE_BYTE;
+    if bytes <= most {
+        return Ok(());
+    }
+    Err(format!(
+        "the run file is {} MiB, more than the {} MiB the page can import (checking it takes about {} times its size \
+         in memory, of the {} MiB the page allows itself); check it with the command line (--check) instead",
+        bytes.div_ceil(1 << 20),
+        most >> 20,
+        IMPORT_BYTES_PER_FILE_BYTE,
+        MEMORY_BUDGET >> 20
+    ))
+}
+
 /// A world with checkpoints: step forward and back, and jump to any step.
 #[derive(Debug, Clone)]
 pub struct Timeline {
