@@ -90,7 +90,27 @@ pub fn export(world: &World, view: Option<View>) -> String {
 /// The same run file on one line, without indentation: about 40 % smaller, for the page's
 /// downloads of long runs.
 pub fn export_compact(world: &World, view: Option<View>) -> String {
-    serde_json::to_string(&file_of(world, view)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    // room for the whole text at once: growing by doubling would need up to three times it
+    let mut out = Vec::with_capacity(compact_size_estimate(world));
+    match serde_json::to_writer(&mut out, &file_of(world, view)) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
+}
+
+/// About how many bytes [`export_compact`] writes for `world` (measured on its first
+/// messages, plus a tenth).
+pub fn compact_size_estimate(world: &World) -> usize {
+    const SAMPLE: usize = 1000;
+    let store = world.store();
+    let sample: usize = store
+        .messages()
+        .take(SAMPLE)
+        .enumerate()
+        .map(|(i, env)| serde_json::to_string(&HistoryEntry::new(i as u32, env)).map_or(0, |t| t.len() + 1))
+        .sum();
+    let per_message = sample / store.len().clamp(1, SAMPLE);
+    (per_message * store.len()) / 10 * 11 + 4096 + 64 * world.inputs().len()
 }
 
 fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_> {

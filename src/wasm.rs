@@ -54,6 +54,10 @@ fn fail(message: &str) -> JsError {
 /// are 32-bit in the store, whatever the platform's `usize`.
 const MAX_POSITION: f64 = u32::MAX as f64;
 
+/// The longest run file `exportRun` writes: Chromium's and Node's longest string is
+/// 2^29 - 24 characters (512 MiB).
+const MAX_EXPORT_BYTES: usize = 500 << 20;
+
 /// What a JavaScript value is, for an error message; a short value is shown whole.
 fn describe(v: &JsValue) -> String {
     if let Some(n) = v.as_f64() {
@@ -506,14 +510,26 @@ impl Simulation {
     }
 
     /// The run file of the whole run (extended to idle), recording the current step.
+    /// Throws, before writing anything, when the file would be longer than a browser's
+    /// longest string.
     #[wasm_bindgen(js_name = exportRun)]
-    pub fn export_run(&mut self) -> String {
+    pub fn export_run(&mut self) -> Result<String, JsError> {
         let cursor = self.timeline.current();
         while !self.timeline.extend(1 << 20) {}
         self.timeline.seek(self.timeline.total());
-        let text = run_file::export_compact(self.timeline.world(), Some(View { step: cursor }));
+        let size = run_file::compact_size_estimate(self.timeline.world());
+        let result = if size > MAX_EXPORT_BYTES {
+            Err(fail(&format!(
+                "exportRun: the run file would be about {} MiB, more than a browser holds in one string ({} MiB); \
+                 write it with the command line instead (--format json)",
+                size >> 20,
+                MAX_EXPORT_BYTES >> 20
+            )))
+        } else {
+            Ok(run_file::export_compact(self.timeline.world(), Some(View { step: cursor })))
+        };
         self.timeline.seek(cursor);
-        text
+        result
     }
 }
 

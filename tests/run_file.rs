@@ -154,3 +154,17 @@ fn error_messages_are_plain_and_short() {
     let err = import(&cases[4]).unwrap_err().to_string();
     assert!(err.contains("expected a whole number from 0 to"), "{err}");
 }
+
+#[test]
+fn the_compact_size_estimate_is_close_and_above() {
+    use brigade::run_file::{compact_size_estimate, export_compact};
+    for cfg in [
+        Config { orders: 3, ..Config::default() },
+        Config { orders: 2_000, interval_ms: 120, drop: 0.1, duplicate: 0.1, dodgy: 0.3, ..Config::default() },
+    ] {
+        let world = run(cfg);
+        let estimate = compact_size_estimate(&world);
+        let actual = export_compact(&world, None).len();
+        assert!(estimate >= actual && estimate <= actual / 10 * 13 + 4096, "{estimate} for {actual}");
+    }
+}
