@@ -9,7 +9,7 @@ use crate::process::Definition;
 use crate::report::Report;
 use crate::run_file::{self, View};
 use crate::scenario::Config;
-use crate::sim::timeline::{check_import_size, check_memory};
+use crate::sim::budget::{check_import_size, check_memory};
 use crate::sim::{Action, Input, Timeline, World};
 use crate::view;
 use serde::Serialize;
@@ -164,7 +164,7 @@ impl Simulation {
     /// A run at step 0 from a partial config (missing keys take defaults).
     #[wasm_bindgen(constructor)]
     /// Refused before anything runs when the run would not fit in the page's memory
-    /// (see `sim::timeline::check_memory`).
+    /// (see `sim::budget::check_memory`).
     pub fn new(cfg: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
@@ -254,7 +254,7 @@ impl Simulation {
     /// expected to need more is refused by `new Simulation` and `importRun`.
     #[wasm_bindgen(js_name = memoryBudget)]
     pub fn memory_budget() -> f64 {
-        crate::sim::timeline::MEMORY_BUDGET as f64
+        crate::sim::budget::MEMORY_BUDGET as f64
     }
 
     /// The run's config (the seed as a string when above 2^53).

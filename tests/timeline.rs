@@ -173,7 +173,7 @@ fn growing_a_big_backlog_in_pieces_behind_the_cursor_stays_exact() {
 
 #[test]
 fn a_timeline_too_big_for_the_page_is_refused_naming_the_limit() {
-    use brigade::sim::timeline::{check_memory, memory_estimate, MEMORY_BUDGET};
+    use brigade::sim::budget::{check_memory, memory_estimate, MEMORY_BUDGET};
     // the goal's runs fit: 100,000 orders, at once or 120 ms apart
     for interval_ms in [0, 120] {
         let cfg = Config { orders: 100_000, interval_ms, ..Config::default() };
@@ -201,7 +201,7 @@ fn a_timeline_too_big_for_the_page_is_refused_naming_the_limit() {
 
 #[test]
 fn a_run_file_too_big_to_import_in_the_page_is_refused_before_it_is_read() {
-    use brigade::sim::timeline::{check_import_size, IMPORT_BYTES_PER_FILE_BYTE, MEMORY_BUDGET};
+    use brigade::sim::budget::{check_import_size, IMPORT_BYTES_PER_FILE_BYTE, MEMORY_BUDGET};
     let most = MEMORY_BUDGET / IMPORT_BYTES_PER_FILE_BYTE;
     assert!(check_import_size(most).is_ok());
     assert!(most >= 200 << 20, "a 200 MiB file (about 27,000 orders) still imports");
