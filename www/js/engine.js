@@ -41,7 +41,7 @@ function storage() {
   }
 }
 
-/** The run in the address (`key`) is being loaded: if the tab dies now, it crashed. */
+/** `key` (a location hash, or "import" for a run file) is being loaded: if the tab dies now, it crashed. */
 export function noteLoading(key) {
   storage()?.setItem(LOADING, key);
 }
@@ -51,11 +51,11 @@ export function noteLoaded() {
   storage()?.removeItem(LOADING);
 }
 
-/** Write down that the run in the address crashed the engine, and why. */
+/** Write down that what was loading (else the run in the address) crashed the engine, and why. */
 function noteCrash(reason) {
   const store = storage();
   if (!store) return;
-  store.setItem(CRASHED, JSON.stringify({ key: location.hash, message: reason }));
+  store.setItem(CRASHED, JSON.stringify({ key: store.getItem(LOADING) ?? location.hash, message: reason }));
   store.removeItem(LOADING);
 }
 

@@ -462,9 +462,12 @@ class App {
   /** Load a run file; on any error the current run stays as it is. */
   importText(text) {
     let sim;
+    // a crash while importing is the file's, not the run in the address's
+    noteLoading("import");
     try {
       sim = guard(() => this.Simulation.importRun(text));
     } catch (error) {
+      noteLoaded();
       this.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
       return false;
     }
