@@ -161,10 +161,10 @@ pub struct Simulation {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// A run at step 0 from a partial config (missing keys take defaults).
+    /// A run at step 0 from a partial config (missing keys take defaults). Refused before
+    /// anything runs when the run would not fit in the page's memory (see
+    /// `sim::budget::check_memory`).
     #[wasm_bindgen(constructor)]
-    /// Refused before anything runs when the run would not fit in the page's memory
-    /// (see `sim::budget::check_memory`).
     pub fn new(cfg: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
