@@ -1,44 +1,72 @@
-// The throughput bench's engine run, compiled to wasm and run in Node, for the
-// native/wasm ratio. Needs the package built (bash scripts/build-wasm.sh).
+// The engine compiled to wasm and run in Node, for the native/wasm ratio and the page
+// engine's memory. Needs the package built (bash scripts/build-wasm.sh).
 //
-//   node benches/wasm-node.mjs [orders]
+//   node benches/wasm-node.mjs [orders] [interval_ms] [mode]
 //
-// Prints min and median of 3 runs of 100,000 orders 120 ms apart (runHeadless, the same
-// World::run_to_idle the native bench times), and of the time-travel path (a Simulation
-// extended to idle, checkpoints kept) once.
+// mode `engine` (default both): min and median of 3 runs to idle without time travel
+// (runHeadless, the same World::run_to_idle the native bench and the CLI time);
+// mode `timeline`: the page's engine, a Simulation extended to idle in chunks with its
+// checkpoints, then 20 jumps across the run. Run one mode per process to read the wasm
+// memory of that mode alone (wasm memory never shrinks):
+//
+//   node benches/wasm-node.mjs 100000 0 timeline
+//   node benches/wasm-node.mjs 100000 120 timeline
+//
+// Compare with the native CLI on the same work:
+//   /usr/bin/time -v target/release/brigade --orders 100000 --interval-ms 120
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import init, { Simulation } from "../www/pkg/brigade.js";
 
 const pkg = fileURLToPath(new URL("../www/pkg/brigade_bg.wasm", import.meta.url));
-await init({ module_or_path: readFileSync(pkg) });
+const wasm = await init({ module_or_path: readFileSync(pkg) });
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const wasmMemory = () => mib(wasm.memory.buffer.byteLength);
+/** CPU ms (user + system) of this process since `from` (process.cpuUsage()): on a shared
+ * machine the fairer figure to compare with the native run's user + system time. */
+const cpuMs = (from) => { const d = process.cpuUsage(from); return ((d.user + d.system) / 1000).toFixed(0); };
 
 const orders = Number(process.argv[2] ?? 100000);
-const cfg = { orders, interval_ms: 120 };
-const times = [];
-let report;
-for (let i = 0; i < 3; i++) {
-  const t = performance.now();
-  report = Simulation.runHeadless(cfg);
-  times.push(performance.now() - t);
-}
-times.sort((a, b) => a - b);
-console.log(`wasm in node ${process.version}: ${orders} orders, ${report.messages} messages, ${report.completed} completed`);
-console.log(`  engine    run to idle (runHeadless)    min ${times[0].toFixed(1)} ms   median ${times[1].toFixed(1)} ms`);
+const interval = Number(process.argv[3] ?? 120);
+const mode = process.argv[4] ?? "both";
+const cfg = { orders, interval_ms: interval };
+console.log(`wasm in node ${process.version}: ${orders} orders, ${interval} ms apart`);
 
-const t = performance.now();
-const sim = new Simulation(cfg);
-while (!sim.extend(200000)) {}
-const extendMs = performance.now() - t;
-const seeks = [];
-for (let i = 0; i < 20; i++) {
-  const target = Math.floor((sim.totalSteps() * ((i * 7919) % 20)) / 20);
-  const s = performance.now();
-  sim.seek(target);
-  seeks.push(performance.now() - s);
+if (mode !== "timeline") {
+  const times = [];
+  const cpus = [];
+  let report;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    report = Simulation.runHeadless(cfg);
+    times.push(performance.now() - t);
+    cpus.push(Number(cpuMs(c)));
+  }
+  times.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
+  console.log(`  engine    run to idle (runHeadless)    min ${times[0].toFixed(1)} ms   median ${times[1].toFixed(1)} ms   cpu min ${cpus[0]} ms` +
+    `   (${report.messages} messages, ${report.completed} completed)   wasm memory ${wasmMemory()}`);
 }
-seeks.sort((a, b) => a - b);
-console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms (${sim.totalSteps()} steps)`);
-console.log(`  seek      20 jumps across the run      median ${seeks[10].toFixed(2)} ms   max ${seeks[19].toFixed(2)} ms`);
-console.log(`  memory    rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+
+if (mode !== "engine") {
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const sim = new Simulation(cfg);
+  let chunks = 0;
+  while (!sim.extend(50000)) chunks++;
+  const extendMs = performance.now() - t;
+  const extendCpu = cpuMs(cpu);
+  const seeks = [];
+  for (let i = 0; i < 20; i++) {
+    const target = Math.floor((sim.totalSteps() * ((i * 7919) % 20)) / 20);
+    const s = performance.now();
+    sim.seek(target);
+    seeks.push(performance.now() - s);
+  }
+  seeks.sort((a, b) => a - b);
+  console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms, cpu ${extendCpu} ms (${sim.totalSteps()} steps, ${chunks + 1} chunks of 50000)`);
+  console.log(`  seek      20 jumps across the run      median ${seeks[10].toFixed(2)} ms   max ${seeks[19].toFixed(2)} ms`);
+  console.log(`  memory    wasm ${wasmMemory()}   rss ${mib(process.memoryUsage().rss)}`);
+}

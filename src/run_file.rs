@@ -2,12 +2,13 @@
 //!
 //! A run file holds the config and the user inputs (enough to re-simulate), the history
 //! (every published message) and the report. Importing re-simulates from config and
-//! inputs and refuses a file whose history differs from what the simulation produces.
+//! inputs and compares each message as the simulation publishes it: a file whose history
+//! differs is refused at the first difference, without running the rest.
 
 use crate::message::HistoryEntry;
 use crate::report::Report;
 use crate::scenario::{clean_serde_error, Config, ConfigError};
-use crate::sim::{Input, World};
+use crate::sim::{Input, Timeline, World};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
@@ -89,7 +90,27 @@ pub fn export(world: &World, view: Option<View>) -> String {
 /// The same run file on one line, without indentation: about 40 % smaller, for the page's
 /// downloads of long runs.
 pub fn export_compact(world: &World, view: Option<View>) -> String {
-    serde_json::to_string(&file_of(world, view)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    // room for the whole text at once: growing by doubling would need up to three times it
+    let mut out = Vec::with_capacity(compact_size_estimate(world));
+    match serde_json::to_writer(&mut out, &file_of(world, view)) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
+}
+
+/// About how many bytes [`export_compact`] writes for `world` (measured on its first
+/// messages, plus a tenth).
+pub fn compact_size_estimate(world: &World) -> usize {
+    const SAMPLE: usize = 1000;
+    let store = world.store();
+    let sample: usize = store
+        .messages()
+        .take(SAMPLE)
+        .enumerate()
+        .map(|(i, env)| serde_json::to_string(&HistoryEntry::new(i as u32, env)).map_or(0, |t| t.len() + 1))
+        .sum();
+    let per_message = sample / store.len().clamp(1, SAMPLE);
+    (per_message * store.len()) / 10 * 11 + 4096 + 64 * world.inputs().len()
 }
 
 fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_> {
@@ -131,11 +152,10 @@ pub struct ParsedRun {
 
 /// Reads a run file: JSON, format, version, config and inputs.
 pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
-    let file: RunFileIn =
-        serde_json::from_str(text).map_err(|e| ImportError::Json(clean_serde_error(&e.to_string())))?;
+    let file: RunFileIn = serde_json::from_str(text).map_err(|e| ImportError::Json(plain_serde_error(&e)))?;
     match file.format.as_ref().and_then(|f| f.as_str()) {
         Some(FORMAT) => {}
-        _ => return Err(ImportError::Format(file.format.map_or("missing".into(), |f| f.to_string()))),
+        _ => return Err(ImportError::Format(file.format.map_or("missing".into(), |f| clip(&f.to_string(), 80)))),
     }
     match file.version.as_ref().and_then(|v| v.as_u64()) {
         Some(1) => {}
@@ -143,13 +163,20 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
         None => return Err(ImportError::Json("`version` is missing or not a number".into())),
     }
     let config = file.config.ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
-    let config: Config = serde_path_to_error::deserialize(config).map_err(ConfigError::from_serde)?;
-    config.validate()?;
+    let config: Config = serde_path_to_error::deserialize(config).map_err(|e| {
+        let mut e = ConfigError::from_serde(e);
+        e.message = plain(&e.message);
+        e
+    })?;
+    config.validate().map_err(|mut e| {
+        e.message = plain(&e.message);
+        e
+    })?;
     let inputs: Vec<Input> = match file.inputs {
         Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
             // name the input (counting from 1) when the path starts with its index
             let path = e.path().to_string();
-            let message = clean_serde_error(&e.into_inner().to_string());
+            let message = plain_serde_error(e.inner());
             let index = path.strip_prefix('[').and_then(|p| p.split(']').next()).and_then(|i| i.parse::<usize>().ok());
             ImportError::Inputs(match index {
                 Some(i) => format!("input {}: {message}", i + 1),
@@ -165,6 +192,74 @@ pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
 
 /// Checks a world re-simulated to idle from a parsed run against the file's history.
 pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+    check_inputs(world)?;
+    let mut checked = 0;
+    check_published(world, history, &mut checked)?;
+    check_length(world, history)
+}
+
+/// What an import re-simulates into: a plain [`World`], or a [`Timeline`] that keeps
+/// checkpoints for time travel (the page).
+pub trait Resimulate {
+    /// One step; `false` once idle.
+    fn advance(&mut self) -> bool;
+    /// The world as it stands.
+    fn world(&self) -> &World;
+}
+
+impl Resimulate for World {
+    fn advance(&mut self) -> bool {
+        self.step().is_some()
+    }
+    fn world(&self) -> &World {
+        self
+    }
+}
+
+impl Resimulate for Timeline {
+    fn advance(&mut self) -> bool {
+        self.step().is_some()
+    }
+    fn world(&self) -> &World {
+        Timeline::world(self)
+    }
+}
+
+/// Re-simulates a run file and checks its history as it goes: each message the
+/// simulation publishes is compared with the file's message at the same position, and
+/// the first difference (or a file that ends early) stops the import at once. Returns
+/// the world, run to idle, and the view the file recorded.
+///
+/// The one check of a run file: the CLI's `--check` and the page's import both use it
+/// (the page through [`import_into`], to keep checkpoints).
+pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
+    import_into(text, Ok)
+}
+
+/// [`import`], re-simulating into what `start` makes of the world at step 0 (a
+/// [`Timeline`] for the page, after checking that it fits in memory). `start` runs after
+/// the file is parsed and before anything is simulated.
+pub fn import_into<R: Resimulate>(
+    text: &str,
+    start: impl FnOnce(World) -> Result<R, ImportError>,
+) -> Result<(R, Option<View>), ImportError> {
+    let run = parse(text)?;
+    let mut sim = start(World::with_inputs(run.config, run.inputs)?)?;
+    let mut checked = 0;
+    while sim.advance() {
+        if let Some(e) = sim.world().input_error() {
+            return Err(ImportError::Inputs(e.to_string()));
+        }
+        check_published(sim.world(), &run.history, &mut checked)?;
+    }
+    let world = sim.world();
+    check_published(world, &run.history, &mut checked)?;
+    check_inputs(world)?;
+    check_length(world, &run.history)?;
+    Ok((sim, run.view))
+}
+
+fn check_inputs(world: &World) -> Result<(), ImportError> {
     if let Some(e) = world.input_error() {
         return Err(ImportError::Inputs(e.to_string()));
     }
@@ -175,36 +270,100 @@ pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), Import
             world.steps()
         )));
     }
-    check_history(world, history)
+    Ok(())
 }
 
-/// Re-simulates a run file to idle and checks its history. Returns the world and the
-/// view the file recorded.
-pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
-    let run = parse(text)?;
-    let mut world = World::with_inputs(run.config, run.inputs)?;
-    world.run_to_idle();
-    verify(&world, &run.history)?;
-    Ok((world, run.view))
-}
-
-fn check_history(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+/// Compares the messages published since `checked` with the file's.
+fn check_published(world: &World, history: &[serde_json::Value], checked: &mut usize) -> Result<(), ImportError> {
     let store = world.store();
-    for (i, (env, given)) in store.messages().zip(history).enumerate() {
+    while *checked < store.len() {
+        let i = *checked;
+        let Some(given) = history.get(i) else {
+            return Err(ImportError::Mismatch(format!(
+                "the file has {} messages, the simulation publishes more (message {i} is missing)",
+                history.len()
+            )));
+        };
+        let Some(env) = store.get(i) else { break };
         let expected =
             serde_json::to_value(HistoryEntry::new(i as u32, env)).map_err(|e| ImportError::Json(e.to_string()))?;
         if &expected != given {
             return Err(ImportError::Mismatch(describe_difference(i, &expected, given)));
         }
+        *checked += 1;
     }
-    if store.len() != history.len() {
+    Ok(())
+}
+
+fn check_length(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+    let published = world.store().len();
+    if published != history.len() {
         return Err(ImportError::Mismatch(format!(
-            "the file has {} messages, the simulation publishes {}",
-            history.len(),
-            store.len()
+            "the file has {} messages, the simulation publishes {published}",
+            history.len()
         )));
     }
     Ok(())
+}
+
+/// A serde error in plain words: no position, no Rust type names, no huge quotes.
+fn plain_serde_error(e: &serde_json::Error) -> String {
+    plain(&clean_serde_error(&e.to_string()))
+}
+
+/// Rust type names in an error message said as a person would, and long quotes cut.
+pub fn plain(message: &str) -> String {
+    let mut text = clip_quotes(message, 80);
+    for (jargon, words) in [
+        ("usize", "a whole number from 0 to 4294967295"),
+        ("u64", "a whole number from 0 to 18446744073709551615"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u8", "a whole number from 0 to 255"),
+        ("f64", "a number"),
+        ("i64", "a whole number"),
+    ] {
+        text = text.replace(&format!("expected {jargon}"), &format!("expected {words}"));
+    }
+    text
+}
+
+/// `text` with every quoted part (`"…"` or `` `…` ``) longer than `max` characters cut
+/// to its first `max`, and the whole kept to a few hundred characters.
+pub fn clip_quotes(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * max + 200));
+    let mut quote: Option<(char, usize)> = None;
+    for ch in text.chars() {
+        match quote {
+            Some((q, _)) if ch == q => {
+                quote = None;
+                out.push(ch);
+            }
+            Some((q, n)) => {
+                if n < max {
+                    out.push(ch);
+                } else if n == max {
+                    out.push('…');
+                }
+                quote = Some((q, n + 1));
+            }
+            None => {
+                if ch == '"' || ch == '`' {
+                    quote = Some((ch, 0));
+                }
+                out.push(ch);
+            }
+        }
+    }
+    clip(&out, 4 * max + 160)
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
 }
 
 fn describe_difference(seq: usize, expected: &serde_json::Value, given: &serde_json::Value) -> String {
@@ -230,10 +389,5 @@ fn describe_difference(seq: usize, expected: &serde_json::Value, given: &serde_j
 }
 
 fn short(v: &serde_json::Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s
-    }
+    clip(&v.to_string(), 60)
 }

@@ -9,12 +9,14 @@ use crate::process::Definition;
 use crate::report::Report;
 use crate::run_file::{self, View};
 use crate::scenario::Config;
-use crate::sim::{Action, Timeline, World};
+use crate::sim::budget::{check_import_size, check_memory};
+use crate::sim::{Action, Input, Timeline, World};
 use crate::view;
 use serde::Serialize;
 use std::cell::RefCell;
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -26,7 +28,11 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let text = format!("internal error (please report): {info}");
+            let text = format!(
+                "internal error (please report): {} (WebAssembly memory: {:.0} MiB)",
+                run_file::clip(&info.to_string(), 300),
+                memory_bytes() / 1_048_576.0
+            );
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
             previous(info);
         }));
@@ -36,24 +42,81 @@ fn install_panic_hook() {
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert a result for JavaScript: {e}")))
+        .map_err(|e| fail(&format!("could not convert a result for JavaScript: {e}")))
 }
 
-fn whole(name: &str, v: f64, max: usize) -> Result<usize, JsError> {
-    if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > max as f64 {
-        return Err(JsError::new(&format!("{name}: expected a whole number 0..={max}, got {v}")));
+/// An `Error` for JavaScript: one line, long quotes cut, no Rust type names.
+fn fail(message: &str) -> JsError {
+    JsError::new(&run_file::plain(message).replace('\n', " "))
+}
+
+/// The largest position (message seq, step, order index) the facade takes: positions
+/// are 32-bit in the store, whatever the platform's `usize`.
+const MAX_POSITION: f64 = u32::MAX as f64;
+
+/// The longest run file `exportRun` writes: Chromium's and Node's longest string is
+/// 2^29 - 24 characters (512 MiB).
+const MAX_EXPORT_BYTES: usize = 500 << 20;
+
+/// What a JavaScript value is, for an error message; a short value is shown whole.
+fn describe(v: &JsValue) -> String {
+    if let Some(n) = v.as_f64() {
+        return format!("the number {n}");
     }
-    Ok(v as usize)
+    if let Some(text) = v.as_string() {
+        return format!("the string {:?}", run_file::clip(&text, 80));
+    }
+    if v.is_undefined() {
+        "undefined".into()
+    } else if v.is_null() {
+        "null".into()
+    } else if v.as_bool().is_some() {
+        "a boolean".into()
+    } else if js_sys::Array::is_array(v) {
+        "an array".into()
+    } else if v.is_function() {
+        "a function".into()
+    } else if v.is_bigint() {
+        "a BigInt".into()
+    } else if v.is_object() {
+        "an object".into()
+    } else {
+        "a value of another kind".into()
+    }
+}
+
+/// A whole number `0..=max` (a JS number; nothing else).
+fn whole(name: &str, v: &JsValue, max: f64) -> Result<f64, JsError> {
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max => Ok(n),
+        _ => Err(fail(&format!("{name}: expected a whole number from 0 to {max}, got {}", describe(v)))),
+    }
 }
 
 /// A position in a list (`from`/`to` of a slice): negatives count as 0, fractions are
-/// rounded down; infinities are refused.
-fn position(name: &str, v: f64) -> Result<usize, JsError> {
-    whole(name, v.max(0.0).floor(), usize::MAX >> 11)
+/// rounded down, numbers past the end of any run are clipped; non-numbers, `NaN` and
+/// infinities are refused.
+fn position(name: &str, v: &JsValue) -> Result<usize, JsError> {
+    match v.as_f64() {
+        Some(n) if n.is_finite() => Ok(n.max(0.0).floor().min(MAX_POSITION) as usize),
+        _ => Err(fail(&format!("{name}: expected a position (a whole number from 0), got {}", describe(v)))),
+    }
 }
 
-fn uuid_arg(name: &str, v: &str) -> Result<Uuid, JsError> {
-    Uuid::parse_str(v.trim()).map_err(|_| JsError::new(&format!("{name}: {v:?} is not a correlation id")))
+/// `undefined` and `null` mean "not given".
+fn given(v: &JsValue) -> Option<&JsValue> {
+    (!v.is_undefined() && !v.is_null()).then_some(v)
+}
+
+fn text_arg(name: &str, v: &JsValue, what: &str) -> Result<String, JsError> {
+    v.as_string().ok_or_else(|| fail(&format!("{name}: expected {what} (a string), got {}", describe(v))))
+}
+
+fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
+    let text = text_arg(name, v, "a correlation id")?;
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        fail(&format!("{name}: {:?} is not a correlation id (like 0c6f3ab8-…)", run_file::clip(&text, 80)))
+    })
 }
 
 /// A string argument of facade call `call` (numbers, objects and missing values refused).
@@ -78,22 +141,6 @@ fn ms_arg(call: &str, what: &str, v: &JsValue) -> Result<u64, JsError> {
     }
 }
 
-/// How a JavaScript value reads in an error message.
-fn describe(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        return format!("{s:?}");
-    }
-    if let Some(n) = v.as_f64() {
-        return format!("{n}");
-    }
-    if v.is_undefined() {
-        return "nothing".to_string();
-    }
-    if v.is_null() {
-        return "null".to_string();
-    }
-    v.js_typeof().as_string().map_or_else(|| "something else".to_string(), |t| format!("a value of type {t}"))
-}
 
 /// The delivery a fate call is about: `target` is a waiting message's seq, or an entry of
 /// `queued()` (`{ seq, copy }` or `{ output }`, and `actor` if `actor` is not given).
@@ -123,17 +170,37 @@ fn fate_target(call: &str, target: &JsValue, actor: &JsValue) -> Result<FateArgs
 }
 
 fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
-    if cfg.is_undefined() || cfg.is_null() {
+    if given(cfg).is_none() {
         return Ok(Config::default());
     }
-    if !cfg.is_object() || js_sys::Array::is_array(cfg) {
-        return Err(JsError::new("config: expected an object such as { seed: 42, orders: 10 }"));
+    if !cfg.is_object() || js_sys::Array::is_array(cfg) || cfg.is_function() {
+        return Err(fail(&format!(
+            "config: expected an object such as {{ seed: 42, orders: 10 }}, got {}",
+            describe(cfg)
+        )));
     }
     let text = js_sys::JSON::stringify(cfg)
-        .map_err(|_| JsError::new("config: could not be read as JSON"))?
+        .map_err(|_| fail("config: could not be read as JSON"))?
         .as_string()
         .unwrap_or_default();
-    Config::from_json(&text).map_err(|e| JsError::new(&format!("config: {e}")))
+    Config::from_json(&text).map_err(|e| fail(&format!("config: {e}")))
+}
+
+/// Orders that `inputs` place by hand.
+fn placed_by_inputs(inputs: &[Input]) -> u64 {
+    inputs.iter().filter(|i| matches!(i.action, Action::PlaceOrder { .. })).count() as u64
+}
+
+/// Bytes of WebAssembly memory the engine holds now (0 outside wasm).
+fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
 }
 
 /// A run of the restaurant, with time travel. See docs/FACADE.md.
@@ -144,27 +211,37 @@ pub struct Simulation {
 
 #[wasm_bindgen]
 impl Simulation {
-    /// A run at step 0 from a partial config (missing keys take defaults).
+    /// A run at step 0 from a partial config (missing keys take defaults). Refused before
+    /// anything runs when the run would not fit in the page's memory (see
+    /// `sim::budget::check_memory`).
     #[wasm_bindgen(constructor)]
     pub fn new(cfg: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
-        let world = World::new(config).map_err(|e| JsError::new(&format!("config: {e}")))?;
+        check_memory(&config, 0).map_err(|e| fail(&format!("config: {e}")))?;
+        let world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?;
         Ok(Simulation { timeline: Timeline::new(world) })
     }
 
     /// A run re-simulated from a run file; throws if the file is not valid or its history
-    /// does not match.
+    /// does not match (at the first message that differs), or if the run would not fit in
+    /// the page's memory (before re-simulating anything).
     #[wasm_bindgen(js_name = importRun)]
-    pub fn import_run(text: &str) -> Result<Simulation, JsError> {
+    pub fn import_run(text: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
-        let err = |e: run_file::ImportError| JsError::new(&format!("cannot import: {e}"));
-        let run = run_file::parse(text).map_err(err)?;
-        let world = World::with_inputs(run.config, run.inputs).map_err(|e| err(e.into()))?;
-        let mut timeline = Timeline::new(world);
-        timeline.run_to_idle();
-        run_file::verify(timeline.world(), &run.history).map_err(err)?;
-        timeline.seek(run.view.map_or(0, |v| v.step));
+        // measured before the text is copied into the engine's memory
+        if let Some(js) = text.dyn_ref::<js_sys::JsString>() {
+            check_import_size(js.length() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+        }
+        let text = text_arg("importRun", &text, "the run file's text")?;
+        check_import_size(text.len() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+        let start = |world: World| {
+            check_memory(world.config(), placed_by_inputs(world.inputs()))?;
+            Ok(Timeline::new(world))
+        };
+        let (mut timeline, view) =
+            run_file::import_into(&text, start).map_err(|e| fail(&format!("cannot import: {e}")))?;
+        timeline.seek(view.map_or(0, |v| v.step));
         Ok(Simulation { timeline })
     }
 
@@ -174,7 +251,7 @@ impl Simulation {
     pub fn run_headless(cfg: JsValue) -> Result<JsValue, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
-        let mut world = World::new(config).map_err(|e| JsError::new(&format!("config: {e}")))?;
+        let mut world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?;
         world.run_to_idle();
         to_js(&Report::of(&world))
     }
@@ -216,10 +293,24 @@ impl Simulation {
         LAST_PANIC.with(|p| p.borrow().clone())
     }
 
+    /// Bytes of WebAssembly memory the engine holds (it grows and never shrinks; a
+    /// page's engine can have at most 4 GiB).
+    #[wasm_bindgen(js_name = memoryBytes)]
+    pub fn memory_bytes() -> f64 {
+        memory_bytes()
+    }
+
+    /// The most memory the time-travelling engine plans to use, in bytes: a config
+    /// expected to need more is refused by `new Simulation` and `importRun`.
+    #[wasm_bindgen(js_name = memoryBudget)]
+    pub fn memory_budget() -> f64 {
+        crate::sim::budget::MEMORY_BUDGET as f64
+    }
+
     /// The run's config (the seed as a string when above 2^53).
     pub fn config(&self) -> Result<JsValue, JsError> {
         let cfg = self.timeline.world().config();
-        let mut value = serde_json::to_value(cfg).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut value = serde_json::to_value(cfg).map_err(|e| fail(&e.to_string()))?;
         if cfg.seed > (1u64 << 53) {
             value["seed"] = serde_json::Value::String(cfg.seed.to_string());
         }
@@ -241,8 +332,8 @@ impl Simulation {
     }
 
     /// Jumps to step `n` (0..=totalSteps()).
-    pub fn seek(&mut self, n: f64) -> Result<(), JsError> {
-        let n = whole("seek", n, self.timeline.total())?;
+    pub fn seek(&mut self, n: JsValue) -> Result<(), JsError> {
+        let n = whole("seek", &n, self.timeline.total() as f64)? as usize;
         self.timeline.seek(n);
         Ok(())
     }
@@ -255,8 +346,8 @@ impl Simulation {
 
     /// Grows the known run by up to `maxSteps` without moving the cursor; `true` once it
     /// ends idle.
-    pub fn extend(&mut self, max_steps: f64) -> Result<bool, JsError> {
-        let n = whole("extend", max_steps, usize::MAX >> 11)?;
+    pub fn extend(&mut self, max_steps: JsValue) -> Result<bool, JsError> {
+        let n = whole("extend", &max_steps, MAX_POSITION)? as usize;
         Ok(self.timeline.extend(n))
     }
 
@@ -287,15 +378,20 @@ impl Simulation {
     /// The waiter takes one order now; returns its correlation id. `opts`: `{ dodgy }`.
     #[wasm_bindgen(js_name = placeOrder)]
     pub fn place_order(&mut self, opts: JsValue) -> Result<String, JsError> {
-        let dodgy = if opts.is_undefined() || opts.is_null() {
-            false
-        } else {
-            let v = js_sys::Reflect::get(&opts, &JsValue::from_str("dodgy"))
-                .map_err(|_| JsError::new("placeOrder: expected { dodgy: true | false }"))?;
-            if v.is_undefined() {
-                false
-            } else {
-                v.as_bool().ok_or_else(|| JsError::new("placeOrder: dodgy must be true or false"))?
+        let dodgy = match given(&opts) {
+            None => false,
+            Some(o) if o.is_object() && !js_sys::Array::is_array(o) && !o.is_function() => {
+                let v = js_sys::Reflect::get(o, &JsValue::from_str("dodgy"))
+                    .map_err(|_| fail("placeOrder: expected { dodgy: true | false }"))?;
+                match given(&v) {
+                    None => false,
+                    Some(v) => v.as_bool().ok_or_else(|| {
+                        fail(&format!("placeOrder: dodgy must be true or false, got {}", describe(v)))
+                    })?,
+                }
+            }
+            Some(o) => {
+                return Err(fail(&format!("placeOrder: expected {{ dodgy: true | false }}, got {}", describe(o))))
             }
         };
         Ok(self.timeline.place_order(dodgy).to_string())
@@ -303,9 +399,9 @@ impl Simulation {
 
     /// New orders from now on use process version `v`.
     #[wasm_bindgen(js_name = setProcessVersion)]
-    pub fn set_process_version(&mut self, v: f64) -> Result<(), JsError> {
-        let v = whole("setProcessVersion", v, 255)? as u8;
-        self.timeline.set_process_version(v).map_err(|e| JsError::new(&format!("setProcessVersion: {}", e.message)))
+    pub fn set_process_version(&mut self, v: JsValue) -> Result<(), JsError> {
+        let v = whole("setProcessVersion", &v, 255.0)? as u8;
+        self.timeline.set_process_version(v).map_err(|e| fail(&format!("setProcessVersion: {}", e.message)))
     }
 
     /// The messages waiting in mailboxes, then those in flight, at the cursor:
@@ -392,24 +488,25 @@ impl Simulation {
     }
 
     /// Messages `[from, to)` at the cursor.
-    pub fn messages(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
-        let from = position("messages: from", from)?;
-        let to = position("messages: to", to)?;
+    pub fn messages(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+        let from = position("messages: from", &from)?;
+        let to = position("messages: to", &to)?;
         to_js(&view::messages(self.timeline.world(), from, to))
     }
 
     /// The seqs of every message of type `name` published by the cursor, ascending.
     #[wasm_bindgen(js_name = seqsOfType)]
-    pub fn seqs_of_type(&self, name: &str) -> Result<js_sys::Uint32Array, JsError> {
-        let t = MessageType::from_name(name)
-            .ok_or_else(|| JsError::new(&format!("seqsOfType: unknown message type {name:?}")))?;
+    pub fn seqs_of_type(&self, name: JsValue) -> Result<js_sys::Uint32Array, JsError> {
+        let name = text_arg("seqsOfType", &name, "a message type such as \"OrderPlaced\"")?;
+        let t = MessageType::from_name(&name)
+            .ok_or_else(|| fail(&format!("seqsOfType: unknown message type {:?}", run_file::clip(&name, 80))))?;
         let seqs = view::seqs_of_type(self.timeline.world(), t);
         Ok(js_sys::Uint32Array::from(&seqs[..]))
     }
 
     /// One message with its payload; `undefined` beyond the cursor.
-    pub fn message(&self, seq: f64) -> Result<JsValue, JsError> {
-        let seq = whole("message", seq, usize::MAX >> 11)?;
+    pub fn message(&self, seq: JsValue) -> Result<JsValue, JsError> {
+        let seq = whole("message", &seq, MAX_POSITION)? as usize;
         match view::message_detail(self.timeline.world(), seq) {
             Some(m) => to_js(&m),
             None => Ok(JsValue::UNDEFINED),
@@ -426,16 +523,19 @@ impl Simulation {
     }
 
     /// Steps `[from, to)` (1-based) done by the cursor.
-    pub fn steps(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
-        let from = position("steps: from", from)?;
-        let to = position("steps: to", to)?;
+    pub fn steps(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+        let from = position("steps: from", &from)?;
+        let to = position("steps: to", &to)?;
         to_js(&view::steps(self.timeline.world(), from, to))
     }
 
     /// Orders placed by the cursor; optionally positions `[from, to)` only.
-    pub fn orders(&self, from: Option<f64>, to: Option<f64>) -> Result<JsValue, JsError> {
-        let from = position("orders: from", from.unwrap_or(0.0))?;
-        let to = match to {
+    pub fn orders(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+        let from = match given(&from) {
+            Some(f) => position("orders: from", f)?,
+            None => 0,
+        };
+        let to = match given(&to) {
             Some(t) => position("orders: to", t)?,
             None => usize::MAX,
         };
@@ -449,8 +549,8 @@ impl Simulation {
     }
 
     /// One order's view; `undefined` if not placed by the cursor.
-    pub fn order(&self, correlation_id: &str) -> Result<JsValue, JsError> {
-        let id = uuid_arg("order", correlation_id)?;
+    pub fn order(&self, correlation_id: JsValue) -> Result<JsValue, JsError> {
+        let id = uuid_arg("order", &correlation_id)?;
         match view::order(self.timeline.world(), &id) {
             Some(o) => to_js(&o),
             None => Ok(JsValue::UNDEFINED),
@@ -459,8 +559,8 @@ impl Simulation {
 
     /// One order's messages at the cursor.
     #[wasm_bindgen(js_name = orderStream)]
-    pub fn order_stream(&self, correlation_id: &str) -> Result<JsValue, JsError> {
-        let id = uuid_arg("orderStream", correlation_id)?;
+    pub fn order_stream(&self, correlation_id: JsValue) -> Result<JsValue, JsError> {
+        let id = uuid_arg("orderStream", &correlation_id)?;
         let world = self.timeline.world();
         let list: Vec<_> = world.store().stream(&id).iter().filter_map(|&s| view::message(world, s as usize)).collect();
         to_js(&list)
@@ -468,26 +568,29 @@ impl Simulation {
 
     /// Replays one order into a fresh process manager, optionally under another
     /// definition (`"pay-last"`, `"pay-first"`) and version.
-    pub fn replay(
-        &self,
-        correlation_id: &str,
-        definition: Option<String>,
-        version: Option<f64>,
-    ) -> Result<JsValue, JsError> {
-        let id = uuid_arg("replay", correlation_id)?;
-        let definition =
-            match definition.as_deref() {
-                None | Some("") => None,
-                Some(name) => Some(Definition::from_name(name).ok_or_else(|| {
-                    JsError::new(&format!("replay: unknown definition {name:?} (pay-last, pay-first)"))
-                })?),
-            };
-        let version = match version {
+    pub fn replay(&self, correlation_id: JsValue, definition: JsValue, version: JsValue) -> Result<JsValue, JsError> {
+        let id = uuid_arg("replay", &correlation_id)?;
+        let definition = match given(&definition) {
             None => None,
-            Some(v) => Some(whole("replay: version", v, 255)? as u8),
+            Some(d) => {
+                let name = text_arg("replay: definition", d, "\"pay-last\" or \"pay-first\"")?;
+                match name.as_str() {
+                    "" => None,
+                    name => Some(Definition::from_name(name).ok_or_else(|| {
+                        fail(&format!(
+                            "replay: unknown definition {:?} (pay-last, pay-first)",
+                            run_file::clip(name, 80)
+                        ))
+                    })?),
+                }
+            }
+        };
+        let version = match given(&version) {
+            None => None,
+            Some(v) => Some(whole("replay: version", v, 255.0)? as u8),
         };
         let replay = view::replay_view(self.timeline.world(), &id, definition, version)
-            .map_err(|e| JsError::new(&format!("replay: {e}")))?;
+            .map_err(|e| fail(&format!("replay: {e}")))?;
         to_js(&replay)
     }
 
@@ -497,8 +600,8 @@ impl Simulation {
     }
 
     /// Every delivery of message `seq` up to the cursor: `[{ step, actor, at_ms, copy }]`.
-    pub fn deliveries(&self, seq: f64) -> Result<JsValue, JsError> {
-        let seq = whole("deliveries", seq, u32::MAX as usize)? as u32;
+    pub fn deliveries(&self, seq: JsValue) -> Result<JsValue, JsError> {
+        let seq = whole("deliveries", &seq, MAX_POSITION)? as u32;
         to_js(&view::deliveries(self.timeline.world(), seq))
     }
 
@@ -510,8 +613,8 @@ impl Simulation {
 
     /// One order's sequence diagram as Mermaid text (the same as the CLI's `--trace ORDER
     /// --format mermaid`); `undefined` if the order is not placed by the cursor.
-    pub fn mermaid(&self, correlation_id: &str) -> Result<Option<String>, JsError> {
-        let id = uuid_arg("mermaid", correlation_id)?;
+    pub fn mermaid(&self, correlation_id: JsValue) -> Result<Option<String>, JsError> {
+        let id = uuid_arg("mermaid", &correlation_id)?;
         Ok(crate::mermaid::sequence(self.timeline.world(), &id))
     }
 
@@ -527,20 +630,35 @@ impl Simulation {
 
     /// Queue-length samples up to the cursor, merged into at most `maxRows` rows.
     #[wasm_bindgen(js_name = queueSamples)]
-    pub fn queue_samples(&self, max_rows: Option<f64>) -> Result<JsValue, JsError> {
-        let max_rows = whole("queueSamples", max_rows.unwrap_or(2_000.0), 1 << 24)?;
+    pub fn queue_samples(&self, max_rows: JsValue) -> Result<JsValue, JsError> {
+        let max_rows = match given(&max_rows) {
+            Some(m) => whole("queueSamples", m, (1 << 24) as f64)? as usize,
+            None => 2_000,
+        };
         to_js(&view::samples(self.timeline.world(), max_rows))
     }
 
     /// The run file of the whole run (extended to idle), recording the current step.
+    /// Throws, before writing anything, when the file would be longer than a browser's
+    /// longest string.
     #[wasm_bindgen(js_name = exportRun)]
-    pub fn export_run(&mut self) -> String {
+    pub fn export_run(&mut self) -> Result<String, JsError> {
         let cursor = self.timeline.current();
         while !self.timeline.extend(1 << 20) {}
         self.timeline.seek(self.timeline.total());
-        let text = run_file::export_compact(self.timeline.world(), Some(View { step: cursor }));
+        let size = run_file::compact_size_estimate(self.timeline.world());
+        let result = if size > MAX_EXPORT_BYTES {
+            Err(fail(&format!(
+                "exportRun: the run file would be about {} MiB, more than a browser holds in one string ({} MiB); \
+                 write it with the command line instead (--format json)",
+                size >> 20,
+                MAX_EXPORT_BYTES >> 20
+            )))
+        } else {
+            Ok(run_file::export_compact(self.timeline.world(), Some(View { step: cursor })))
+        };
         self.timeline.seek(cursor);
-        text
+        result
     }
 }
 

@@ -97,3 +97,83 @@ fn fault_rates_survive_the_round_trip_to_the_last_bit() {
     assert!(text.contains("0.22358414089453746"));
     assert_eq!(export(&import(&text).unwrap().0, None), text);
 }
+
+#[test]
+fn a_short_history_is_refused_at_its_end_without_running_the_rest() {
+    // a million orders with an empty history: refused at message 0 (running them all
+    // would take seconds and gigabytes)
+    let text = r#"{"format":"brigade-run","version":1,"config":{"orders":1000000},"history":[]}"#;
+    let err = import(text).unwrap_err();
+    assert!(matches!(err, ImportError::Mismatch(_)), "{err}");
+    assert!(err.to_string().contains("the file has 0 messages, the simulation publishes more"), "{err}");
+
+    // a real history cut short, under its own config: refused where it ends
+    let mut v: serde_json::Value = serde_json::from_str(&sample()).unwrap();
+    v["history"].as_array_mut().unwrap().truncate(10);
+    let err = import(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("the file has 10 messages, the simulation publishes more (message 10 is missing)"), "{err}");
+
+    // the same short history claiming many more orders: refused at the first difference
+    v["config"]["orders"] = serde_json::json!(1_000_000);
+    let err = import(&v.to_string()).unwrap_err();
+    assert!(matches!(err, ImportError::Mismatch(_)), "{err}");
+    assert!(err.to_string().contains("message "), "{err}");
+}
+
+#[test]
+fn import_into_a_timeline_checks_the_same_way_and_keeps_time_travel() {
+    use brigade::run_file::import_into;
+    let text = sample();
+    let (mut timeline, _) = import_into(&text, |w| Ok(Timeline::new(w))).unwrap();
+    assert_eq!(export(timeline.world(), None), text);
+    timeline.seek(5);
+    assert_eq!(timeline.current(), 5);
+    // `start` runs before anything is simulated, and its error is the import's
+    let refused = import_into(&text, |_| -> Result<Timeline, ImportError> {
+        Err(ImportError::Inputs("refused before running".into()))
+    });
+    assert_eq!(refused.unwrap_err().to_string(), "inputs: refused before running");
+    let mut tampered: serde_json::Value = serde_json::from_str(&text).unwrap();
+    tampered["history"][3]["id"] = serde_json::json!("00000000-0000-4000-8000-000000000000");
+    let a = import(&tampered.to_string()).unwrap_err();
+    let b = import_into(&tampered.to_string(), |w| Ok(Timeline::new(w))).unwrap_err();
+    assert_eq!(a, b);
+    assert!(a.to_string().contains("message 3: `id`"), "{a}");
+}
+
+#[test]
+fn error_messages_are_plain_and_short() {
+    let huge = "z".repeat(1_000_000);
+    let cases = [
+        format!(r#"{{"format":"{huge}","version":1}}"#),
+        format!(r#"{{"format":"brigade-run","version":1,"config":{{"dispatch":"{huge}"}},"history":[]}}"#),
+        format!(r#"{{"format":"brigade-run","version":1,"config":{{"cooks":[{{"name":"{huge}","ms":5}}]}},"history":[]}}"#),
+        format!(r#"{{"format":"brigade-run","version":1,"config":{{}},"inputs":[{{"step":"{huge}"}}],"history":[]}}"#),
+        r#"{"format":"brigade-run","version":1,"config":{},"inputs":[{"step":-1,"action":{"type":"PlaceOrder"}}],"history":[]}"#.to_string(),
+        r#"{"format":"brigade-run","version":1,"config":{"orders":"many"},"history":[]}"#.to_string(),
+    ];
+    for text in &cases {
+        let err = import(text).unwrap_err().to_string();
+        assert!(err.len() < 500, "{} bytes: {}…", err.len(), &err[..200]);
+        for jargon in ["usize", "u32", "u64", "u8"] {
+            assert!(!err.contains(&format!("expected {jargon}")), "{err}");
+        }
+    }
+    // a negative step, in words
+    let err = import(&cases[4]).unwrap_err().to_string();
+    assert!(err.contains("expected a whole number from 0 to"), "{err}");
+}
+
+#[test]
+fn the_compact_size_estimate_is_close_and_above() {
+    use brigade::run_file::{compact_size_estimate, export_compact};
+    for cfg in [
+        Config { orders: 3, ..Config::default() },
+        Config { orders: 2_000, interval_ms: 120, drop: 0.1, duplicate: 0.1, dodgy: 0.3, ..Config::default() },
+    ] {
+        let world = run(cfg);
+        let estimate = compact_size_estimate(&world);
+        let actual = export_compact(&world, None).len();
+        assert!(estimate >= actual && estimate <= actual / 10 * 13 + 4096, "{estimate} for {actual}");
+    }
+}

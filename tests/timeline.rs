@@ -112,3 +112,102 @@ fn an_order_placed_after_the_run_went_idle_replays_exactly() {
     let (again, _) = brigade::run_file::import(&text).unwrap();
     assert_eq!(export(&again, None), text);
 }
+
+/// Orders placed all at once: a big backlog, so checkpoints are big and spaced apart.
+fn backlog() -> Config {
+    Config { orders: 3_000, ..Config::default() }
+}
+
+#[test]
+fn checkpoints_are_spaced_by_what_they_hold() {
+    use brigade::sim::timeline::{CHECKPOINT_BYTES_PER_STEP, CHECKPOINT_EVERY};
+    let mut t = Timeline::new(World::new(backlog()).unwrap());
+    t.run_to_idle();
+    let total = t.total();
+    // every checkpoint but the last is followed by at least its own size in steps
+    let bound = CHECKPOINT_BYTES_PER_STEP * total;
+    let every_512 = total / CHECKPOINT_EVERY;
+    assert!(t.checkpoints() < every_512 / 2, "{} checkpoints for {total} steps", t.checkpoints());
+    assert!(t.checkpoint_bytes() <= bound + bound / 4, "{} bytes for {total} steps", t.checkpoint_bytes());
+    // a run without a backlog keeps a checkpoint every 512 steps, as before
+    let mut calm = Timeline::new(World::new(Config { orders: 300, interval_ms: 400, ..Config::default() }).unwrap());
+    calm.run_to_idle();
+    assert_eq!(calm.checkpoints(), calm.total().div_ceil(CHECKPOINT_EVERY), "{} steps", calm.total());
+}
+
+#[test]
+fn growing_a_big_backlog_in_pieces_behind_the_cursor_stays_exact() {
+    let mut t = Timeline::new(World::new(backlog()).unwrap());
+    // the page: a cursor in the middle while the run grows in small pieces
+    t.extend(20_000);
+    t.seek(15_000);
+    while !t.extend(1_234) {}
+    assert_eq!(t.current(), 15_000, "growing does not move the cursor");
+    let mut at_cursor = World::new(backlog()).unwrap();
+    for _ in 0..15_000 {
+        at_cursor.step();
+    }
+    assert_eq!(picture(t.world()), picture(&at_cursor), "the state kept aside is the cursor's, exactly");
+    // one more step from there is the straight run's next step
+    assert_eq!(t.step(), at_cursor.step());
+    t.seek(15_000);
+    let total = t.total();
+    let mut straight = World::new(backlog()).unwrap();
+    straight.run_to_idle();
+    assert_eq!(straight.steps(), total);
+    for target in [total, 15_000, total - 1, 7, total / 2 + 3, total] {
+        t.seek(target);
+        let mut w = World::new(backlog()).unwrap();
+        for _ in 0..target {
+            w.step();
+        }
+        assert_eq!(picture(t.world()), picture(&w), "at step {target}");
+    }
+    assert_eq!(export(t.world(), None), export(&straight, None));
+    // an order placed in the middle forgets the old future and its copies
+    t.seek(20_001);
+    t.place_order(false);
+    t.run_to_idle();
+    let mut again = World::with_inputs(backlog(), t.world().inputs().to_vec()).unwrap();
+    again.run_to_idle();
+    assert_eq!(export(t.world(), None), export(&again, None));
+}
+
+#[test]
+fn a_timeline_too_big_for_the_page_is_refused_naming_the_limit() {
+    use brigade::sim::budget::{check_memory, memory_estimate, MEMORY_BUDGET};
+    // the goal's runs fit: 100,000 orders, at once or 120 ms apart
+    for interval_ms in [0, 120] {
+        let cfg = Config { orders: 100_000, interval_ms, ..Config::default() };
+        assert!(check_memory(&cfg, 0).is_ok(), "{}", memory_estimate(&cfg, 0) >> 20);
+    }
+    let big = Config { orders: 1_000_000, ..Config::default() };
+    let err = check_memory(&big, 0).unwrap_err();
+    assert_eq!(err.field, "orders");
+    assert!(err.message.contains("at most") && err.message.contains(&format!("{} MiB", MEMORY_BUDGET >> 20)), "{err}");
+    // more retries mean more messages per order, so fewer orders fit
+    let most = |cfg: &Config| {
+        (1..=1_000_000u32)
+            .collect::<Vec<_>>()
+            .partition_point(|&n| check_memory(&Config { orders: n, ..cfg.clone() }, 0).is_ok())
+    };
+    let plain = most(&Config::default());
+    let retrying = most(&Config { max_retries: 10, ..Config::default() });
+    assert!(plain >= 100_000 && retrying < plain, "{plain} {retrying}");
+    assert!(err.message.contains(&format!("at most {plain} orders")), "{err}");
+    // orders placed by hand count too
+    let edge = Config { orders: plain as u32, ..Config::default() };
+    assert!(check_memory(&edge, 0).is_ok());
+    assert!(check_memory(&edge, 1).unwrap_err().message.contains("1 placed by hand"));
+}
+
+#[test]
+fn a_run_file_too_big_to_import_in_the_page_is_refused_before_it_is_read() {
+    use brigade::sim::budget::{check_import_size, IMPORT_BYTES_PER_FILE_BYTE, MEMORY_BUDGET};
+    let most = MEMORY_BUDGET / IMPORT_BYTES_PER_FILE_BYTE;
+    assert!(check_import_size(most).is_ok());
+    assert!(most >= 200 << 20, "a 200 MiB file (about 27,000 orders) still imports");
+    let err = check_import_size(most + 1).unwrap_err();
+    assert!(err.contains(&format!("more than the {} MiB the page can import", most >> 20)), "{err}");
+    assert!(err.contains("--check"), "{err}");
+}

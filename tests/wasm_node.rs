@@ -707,8 +707,8 @@ fn bad_manual_inputs_throw_readable_errors_and_change_nothing() {
     }
     let before = (sim.total(), to_json(&sim.call("inputs", &[])), to_json(&sim.call("queued", &[])));
     let cases: Vec<(&str, Vec<JsValue>, &str)> = vec![
-        ("cookLeaves", vec![5.0.into()], "cookLeaves: the cook's name must be a string, got 5"),
-        ("cookLeaves", vec![], "cookLeaves: the cook's name must be a string, got nothing"),
+        ("cookLeaves", vec![5.0.into()], "cookLeaves: the cook's name must be a string, got the number 5"),
+        ("cookLeaves", vec![], "cookLeaves: the cook's name must be a string, got undefined"),
         ("cookLeaves", vec!["Nobody".into()], "cookLeaves: no cook is called \"Nobody\""),
         ("cookReturns", vec!["Koen".into()], "cookReturns: Koen is in the kitchen"),
         ("hireCook", vec!["koen".into(), 100.0.into()], "hireCook: the name \"koen\" is taken"),
@@ -716,7 +716,7 @@ fn bad_manual_inputs_throw_readable_errors_and_change_nothing() {
         (
             "setCookTime",
             vec!["Koen".into(), 0.0.into()],
-            "setCookTime: the cooking time must be a whole number of ms 1..=600000, got 0",
+            "setCookTime: the cooking time must be a whole number of ms 1..=600000, got the number 0",
         ),
         (
             "dropMessage",
@@ -728,11 +728,11 @@ fn bad_manual_inputs_throw_readable_errors_and_change_nothing() {
             vec![1e9.into(), "Koen".into()],
             "dropMessage: message 1000000000 is not waiting in Koen's mailbox",
         ),
-        ("dropMessage", vec![0.0.into(), 7.0.into()], "dropMessage: the actor must be a string, got 7"),
+        ("dropMessage", vec![0.0.into(), 7.0.into()], "dropMessage: the actor must be a string, got the number 7"),
         (
             "delayMessage",
             vec![0.0.into(), "Koen".into(), (-5.0).into()],
-            "delayMessage: the delay must be a whole number of ms 1..=600000, got -5",
+            "delayMessage: the delay must be a whole number of ms 1..=600000, got the number -5",
         ),
         (
             "duplicateMessage",
@@ -747,5 +747,182 @@ fn bad_manual_inputs_throw_readable_errors_and_change_nothing() {
     }
     let after = (sim.total(), to_json(&sim.call("inputs", &[])), to_json(&sim.call("queued", &[])));
     assert_eq!(after, before, "nothing changed");
+}
+
+// ---------------------------------------------------------------------------------------
+// Size: memory, positions, imports and arguments (issue 12).
+// ---------------------------------------------------------------------------------------
+
+const MIB: f64 = 1_048_576.0;
+
+/// The module's WebAssembly memory in bytes, read from the `WebAssembly.Memory` itself.
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as f64
+}
+
+fn thrown(result: Result<JsValue, JsValue>, what: &str) -> String {
+    match result {
+        Ok(v) => panic!("{what} did not throw (returned {v:?})"),
+        Err(e) => error_message(&e),
+    }
+}
+
+/// 25,000 orders placed at once used to copy the whole backlog into a checkpoint every
+/// 512 steps and trap at 4 GiB. Checkpoints are now spaced by what they hold.
+#[wasm_bindgen_test]
+fn a_big_backlog_runs_to_idle_in_bounded_memory() {
+    /// All the tests of this file share one instance (and memory, which never shrinks);
+    /// this run alone needs about 150 MiB.
+    const BOUND_MIB: f64 = 768.0;
+    let sim = Sim::new(r#"{"orders": 25000}"#);
+    let mut chunks = 0;
+    while !sim.call("extend", &[200_000.into()]).as_bool().expect("extend returns a boolean") {
+        chunks += 1;
+        assert!(chunks < 100, "25,000 orders take fewer than 20 million steps");
+    }
+    assert_eq!(sim.current(), 0, "extend does not move the cursor");
+    let total = sim.total();
+    assert!(total > 300_000, "{total} steps");
+    let memory = wasm_memory_bytes();
+    let said = Sim::class_call("memoryBytes").as_f64().expect("memoryBytes() is a number");
+    assert_eq!(said, memory, "memoryBytes() is the module's WebAssembly.Memory size");
+    assert!(memory < BOUND_MIB * MIB, "wasm memory {:.0} MiB, bound {BOUND_MIB} MiB", memory / MIB);
+
+    // time travel still works across the big checkpoints
+    sim.seek(total as f64).unwrap();
+    let report = sim.report();
+    assert_eq!(report["completed"].as_u64().unwrap() + report["dropped"].as_u64().unwrap(), 25_000);
+    let count = sim.message_count();
+    sim.seek((total / 2) as f64).unwrap();
+    assert_eq!(sim.current(), total / 2);
+    assert!(sim.step_back());
+    sim.seek(total as f64).unwrap();
+    assert_eq!(sim.message_count(), count);
+    assert!(wasm_memory_bytes() < BOUND_MIB * MIB);
+    assert_no_panic();
+}
+
+/// A config the page's engine cannot hold is refused before it runs, naming the limit.
+#[wasm_bindgen_test]
+fn a_run_too_big_for_the_page_is_refused_before_it_starts() {
+    let before = wasm_memory_bytes();
+    let err = match Sim::try_new(Some(r#"{"orders": 1000000}"#)) {
+        Ok(_) => panic!("a million orders were accepted for time travel"),
+        Err(e) => error_message(&e),
+    };
+    assert!(err.starts_with("config: orders:"), "{err}");
+    assert!(err.contains("MiB") && err.contains("at most") && err.contains("time travel"), "{err}");
+    // the same through a run file: refused before re-simulating anything
+    let text = r#"{"format":"brigade-run","version":1,"config":{"orders":1000000},"history":[]}"#;
+    let err = error_message(&Sim::import(text).err().expect("the file is refused"));
+    assert!(err.contains("orders") && err.contains("MiB"), "{err}");
+    assert!(wasm_memory_bytes() - before < 64.0 * MIB, "nothing big was built");
+    // the limit is the page's: the headless run is not limited by it
+    assert!(Sim::class_call("memoryBudget").as_f64().unwrap() <= 2048.0 * MIB);
+    let big = r#"{"orders": 200000, "interval_ms": 3600000, "cooks": [{"name": "Koen", "ms": 1}]}"#;
+    assert!(Sim::try_new(Some(big)).is_err(), "200,000 orders are refused for time travel");
+    assert_no_panic();
+}
+
+/// Import compares each message as the re-simulation publishes it and stops at the first
+/// difference: a small file claiming many orders is refused at once.
+#[wasm_bindgen_test]
+fn an_import_stops_at_the_first_difference() {
+    let empty = r#"{"format":"brigade-run","version":1,"config":{"orders":50000},"history":[]}"#;
+    let err = error_message(&Sim::import(empty).err().expect("an empty history is refused"));
+    assert!(err.contains("the file has 0 messages, the simulation publishes more"), "{err}");
+
+    // a real short history under a config with many more orders: refused at a message
+    // within that short history, not after running 50,000 orders
+    let mut run = parse_run(&Sim::new(r#"{"orders": 3, "interval_ms": 120}"#).export());
+    run["config"]["orders"] = 50_000.into();
+    let err = error_message(&Sim::import(&run.to_string()).err().expect("refused"));
+    let seq: usize = err
+        .split("message ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the error names the message: {err}"));
+    assert!(seq <= history(&run).len(), "stopped at message {seq}: {err}");
+    assert_no_panic();
+}
+
+/// Positions are 32-bit: on wasm32 they used to stop at 2^21 - 1 (`usize::MAX >> 11`).
+#[wasm_bindgen_test]
+fn positions_past_two_million_are_positions() {
+    let sim = Sim::new(r#"{"orders": 2}"#);
+    sim.run_to_idle();
+    let far = 2_097_152.0;
+    assert!(sim.call("message", &[far.into()]).is_undefined(), "message(2^21) is beyond this run");
+    assert!(sim.call("message", &[4_294_967_295.0.into()]).is_undefined());
+    assert_eq!(to_json(&sim.call("messages", &[far.into(), (far + 10.0).into()])), serde_json::json!([]));
+    assert_eq!(to_json(&sim.call("steps", &[far.into(), 1e12.into()])), serde_json::json!([]));
+    assert_eq!(to_json(&sim.call("orders", &[3e6.into(), 3.5e6.into()])), serde_json::json!([]));
+    assert_eq!(to_json(&sim.call("deliveries", &[far.into()])), serde_json::json!([]));
+    let n = sim.message_count() as f64;
+    let all = to_json(&sim.call("messages", &[0.into(), 1e12.into()]));
+    assert_eq!(all.as_array().unwrap().len() as f64, n, "a far end is clipped to the run");
+    let err = thrown(sim.try_call("message", &[4_294_967_296.0.into()]), "message(2^32)");
+    assert!(err.contains("expected a whole number from 0 to 4294967295"), "{err}");
+    assert!(sim.call("extend", &[4_294_967_295.0.into()]).as_bool().unwrap());
+    assert_no_panic();
+}
+
+/// Every facade method checks its arguments: a wrong kind of value is an `Error` with a
+/// readable message (it used to be "memory access out of bounds" for strings).
+#[wasm_bindgen_test]
+fn wrong_kinds_of_arguments_throw_readable_errors() {
+    let sim = Sim::new(r#"{"orders": 2}"#);
+    sim.run_to_idle();
+    let id = to_json(&sim.call("orders", &[]))[0]["correlation_id"].as_str().unwrap().to_owned();
+    let obj = || js("{}");
+    let huge: JsValue = "x".repeat(200_000).into();
+    let cases: Vec<(&str, Vec<JsValue>, &str)> = vec![
+        ("seqsOfType", vec![5.into()], "the number 5"),
+        ("seqsOfType", vec![JsValue::UNDEFINED], "undefined"),
+        ("order", vec![5.into()], "the number 5"),
+        ("order", vec![huge.clone()], "not a correlation id"),
+        ("orderStream", vec![obj()], "an object"),
+        ("replay", vec![id.as_str().into(), 5.into()], "the number 5"),
+        ("replay", vec![5.into()], "the number 5"),
+        ("replay", vec![id.as_str().into(), "pay-last".into(), "2".into()], "the string \"2\""),
+        ("message", vec!["3".into()], "expected a whole number from 0 to 4294967295"),
+        ("message", vec![JsValue::NULL], "null"),
+        ("messages", vec!["a".into(), 3.into()], "a position"),
+        ("steps", vec![0.into(), f64::NAN.into()], "NaN"),
+        ("seek", vec!["3".into()], "the string"),
+        ("seek", vec![(-1).into()], "whole number"),
+        ("extend", vec![obj()], "an object"),
+        ("setProcessVersion", vec!["2".into()], "the string"),
+        ("placeOrder", vec![5.into()], "dodgy"),
+        ("placeOrder", vec![js(r#"{"dodgy": "yes"}"#)], "true or false"),
+        ("deliveries", vec![js("[1]")], "an array"),
+        ("queueSamples", vec![true.into()], "a boolean"),
+    ];
+    for (name, args, needle) in cases {
+        let err = thrown(sim.try_call(name, &args), name);
+        assert!(err.starts_with(name), "{name}: the message names the method: {err}");
+        assert!(err.contains(needle), "{name}({args:?}): {err} lacks {needle:?}");
+        assert!(err.len() < 400, "{name}: a long input is not quoted whole ({} bytes)", err.len());
+        assert!(!err.contains("usize") && !err.contains("f64"), "{name}: no Rust jargon: {err}");
+    }
+    for arg in [5.into(), obj(), JsValue::UNDEFINED, JsValue::NULL, js("[]")] {
+        let err = thrown(apply(&class(), "importRun", std::slice::from_ref(&arg)), "importRun");
+        assert!(err.contains("importRun: expected the run file's text (a string)"), "{arg:?}: {err}");
+    }
+    let err = thrown(apply(&class(), "importRun", std::slice::from_ref(&huge)), "importRun(huge)");
+    assert!(err.len() < 400, "{err}");
+    let err = match Sim::try_new(Some(&format!(r#"{{"dispatch": "{}"}}"#, "y".repeat(100_000)))) {
+        Ok(_) => panic!("a 100,000-character dispatch kind was accepted"),
+        Err(e) => error_message(&e),
+    };
+    assert!(err.contains("dispatch") && err.len() < 400, "{} bytes: {}", err.len(), &err[..err.len().min(200)]);
+    let bad_step = r#"{"format":"brigade-run","version":1,"config":{},"inputs":[{"step":"x","action":{"type":"PlaceOrder"}}],"history":[]}"#;
+    let err = error_message(&Sim::import(bad_step).err().expect("refused"));
+    assert!(!err.contains("usize") && err.contains("whole number"), "{err}");
+    // the simulation is untouched by all of that
+    assert_eq!(sim.report()["completed"], 2);
     assert_no_panic();
 }

@@ -5,6 +5,7 @@
 //! the run can be stepped back and jumped through by re-execution.
 
 pub mod actor;
+pub mod budget;
 pub mod input;
 pub mod sampler;
 pub mod scheduler;

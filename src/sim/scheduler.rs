@@ -99,6 +99,14 @@ impl Scheduler {
         found.into_iter().map(|((at, _), p)| (at, p)).collect()
     }
 
+    /// About how many heap bytes the pending publications take.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.pending.len() * size_of::<Due>()
+            + self.parked.len() * size_of::<Option<Parked>>()
+            + self.free_slots.len() * size_of::<u32>()
+    }
+
     /// How many publications are pending.
     pub fn len(&self) -> usize {
         self.pending.len()

@@ -4,29 +4,80 @@
 //! whole known run (the *frontier*). Going back restores the nearest earlier checkpoint
 //! and re-runs forward; because the world is deterministic, this reproduces the same
 //! state exactly. Re-running a recorded stretch only moves the store's cursor, so the
-//! cost of any jump is bounded by the checkpoint interval, whatever the run's length.
+//! cost of any jump is bounded by the distance between two checkpoints, whatever the
+//! run's length.
+//!
+//! A checkpoint copies the moving parts of the world, which grow with the backlog (a
+//! thousand orders placed at once are a thousand mailbox entries and live processes).
+//! So checkpoints are spaced by what they hold: after a checkpoint of `B` bytes come at
+//! least `B /` [`CHECKPOINT_BYTES_PER_STEP`] steps (and never fewer than
+//! [`CHECKPOINT_EVERY`]) before the next. All checkpoints together then hold at most
+//! `CHECKPOINT_BYTES_PER_STEP` bytes per step of the run plus the last one, and
+//! re-running from a checkpoint costs about as much as the copy it restores.
 
 use super::input::Action;
 use super::world::{Snapshot, StepOutcome, World};
 use crate::scenario::ConfigError;
 use uuid::Uuid;
 
-/// Steps between two checkpoints.
+/// Fewest steps between two checkpoints.
 pub const CHECKPOINT_EVERY: usize = 512;
+
+/// Checkpoint bytes allowed per step of the run: a checkpoint of `B` bytes is followed
+/// by at least `B / CHECKPOINT_BYTES_PER_STEP` steps before the next one.
+pub const CHECKPOINT_BYTES_PER_STEP: usize = 128;
 
 /// A world with checkpoints: step forward and back, and jump to any step.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     world: World,
     checkpoints: Vec<Snapshot>,
+    /// Heap bytes of each checkpoint (`Snapshot::heap_bytes`, taken once).
+    sizes: Vec<usize>,
+    /// The step at which the next checkpoint is due.
+    next_checkpoint: usize,
+    /// The world at the end of the known run, kept while the cursor is elsewhere: growing
+    /// the run starts from here instead of re-running from the last checkpoint.
+    frontier: Option<Snapshot>,
     frontier_idle: bool,
+}
+
+/// Steps to wait after a checkpoint of `bytes` bytes.
+fn gap_after(bytes: usize) -> usize {
+    (bytes / CHECKPOINT_BYTES_PER_STEP).max(CHECKPOINT_EVERY)
 }
 
 impl Timeline {
     /// A timeline at step 0 of `world`.
     pub fn new(world: World) -> Self {
-        let checkpoints = vec![world.snapshot()];
-        Timeline { world, checkpoints, frontier_idle: false }
+        let mut t = Timeline {
+            world,
+            checkpoints: Vec::new(),
+            sizes: Vec::new(),
+            next_checkpoint: 0,
+            frontier: None,
+            frontier_idle: false,
+        };
+        t.checkpoint();
+        t
+    }
+
+    fn checkpoint(&mut self) {
+        let snap = self.world.snapshot();
+        let bytes = snap.heap_bytes();
+        self.next_checkpoint = snap.steps() + gap_after(bytes);
+        self.checkpoints.push(snap);
+        self.sizes.push(bytes);
+    }
+
+    /// Checkpoints kept.
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// About how many heap bytes the checkpoints hold together (the frontier copy too).
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.sizes.iter().sum::<usize>() + self.frontier.as_ref().map_or(0, Snapshot::heap_bytes)
     }
 
     /// The world at the cursor.
@@ -55,13 +106,15 @@ impl Timeline {
         if at_frontier && self.frontier_idle {
             return None;
         }
+        if at_frontier {
+            // the end moves on: a copy of the old end is of no use
+            self.frontier = None;
+        }
         let outcome = self.world.step();
         match &outcome {
-            Some(o) => {
-                if o.step % CHECKPOINT_EVERY == 0 && self.checkpoints.last().is_some_and(|c| c.steps() < o.step) {
-                    self.checkpoints.push(self.world.snapshot());
-                }
-            }
+            // re-executed steps lie before the last checkpoint, so only new ones qualify
+            Some(o) if o.step >= self.next_checkpoint => self.checkpoint(),
+            Some(_) => {}
             None => self.frontier_idle = true,
         }
         outcome
@@ -83,6 +136,13 @@ impl Timeline {
         let current = self.current();
         if target == current {
             return;
+        }
+        if target == self.total() && target > current {
+            if let Some(mut end) = self.frontier.take().filter(|end| end.steps() == target) {
+                // the end is traded in; what it receives (the old cursor) is not needed
+                end.swap_with(&mut self.world);
+                return;
+            }
         }
         if target < current || target - current > CHECKPOINT_EVERY {
             let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
@@ -106,18 +166,34 @@ impl Timeline {
 
     /// Grows the known run by up to `max_steps` without moving the cursor. Returns
     /// `true` once the known run ends idle.
+    ///
+    /// When the cursor is elsewhere, the world goes to the end of the run and back. The
+    /// state it leaves is kept aside and traded back in place (no copy), and the end is
+    /// kept the same way for the next call: growing a run in many small pieces costs no
+    /// more than growing it in one, however big its backlog.
     pub fn extend(&mut self, max_steps: usize) -> bool {
         if self.frontier_idle {
             return true;
         }
-        let cursor = self.current();
-        self.seek(self.total());
+        let total = self.total();
+        let mut aside = match self.frontier.take().filter(|end| end.steps() == total) {
+            Some(mut end) => {
+                end.swap_with(&mut self.world);
+                end
+            }
+            None => {
+                let here = self.world.snapshot();
+                self.seek(total);
+                here
+            }
+        };
         for _ in 0..max_steps {
             if self.step().is_none() {
                 break;
             }
         }
-        self.seek(cursor);
+        aside.swap_with(&mut self.world);
+        self.frontier = Some(aside);
         self.frontier_idle
     }
 
@@ -152,7 +228,11 @@ impl Timeline {
         self.world.truncate_future();
         // checkpoints after the cursor belong to the forgotten run; one at the cursor is
         // still right, since restoring applies the inputs due at its step
-        self.checkpoints.retain(|c| c.steps() <= current);
+        let keep = self.checkpoints.partition_point(|c| c.steps() <= current);
+        self.checkpoints.truncate(keep);
+        self.sizes.truncate(keep);
+        self.next_checkpoint = self.checkpoints.last().map_or(0, |c| c.steps()) + gap_after(self.sizes[keep - 1]);
+        self.frontier = None;
         self.frontier_idle = false;
     }
 }

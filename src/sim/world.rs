@@ -156,6 +156,36 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// About how many heap bytes this checkpoint holds: its mailboxes, pending
+    /// publications and live processes (what grows with the backlog; the follows by
+    /// correlation live in the store, which checkpoints do not copy). The timeline spaces
+    /// checkpoints by it.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // a hash-map entry: the key, the value, a control byte, and the table's slack
+        const ENTRY: usize = 16 + 24 + 8;
+        let st = &self.st;
+        let mail: usize = st.mail.iter().map(VecDeque::len).sum();
+        let live: usize = st.actors.iter().map(|a| if let Actor::House(h) = a { h.live() } else { 0 }).sum();
+        mail * size_of::<Mail>()
+            + st.requests.len() * size_of::<(Request, u64)>()
+            + st.scheduler.heap_bytes()
+            + live * (ENTRY + size_of::<crate::process::ProcessManager>())
+    }
+
+    /// Trades places with `world` without copying either: the world goes to this
+    /// checkpoint's step (as [`World::restore`] does) and this checkpoint then holds the
+    /// step the world was at. Both must come from the same recorded run.
+    pub fn swap_with(&mut self, world: &mut World) {
+        std::mem::swap(&mut self.st, &mut world.st);
+        let here = world.store.len();
+        world.store.set_cursor(self.log_len);
+        self.log_len = here;
+        world.apply_due_inputs();
+    }
+}
+
 /// The restaurant: actors, mailboxes, bus, store, clock and generators.
 #[derive(Debug, Clone)]
 pub struct World {

@@ -71,3 +71,140 @@ test("a #config= link opens that config at step 0", () => {
   assert.throws(() => decodeState("#config=%7Bnot"), /not JSON/);
   assert.throws(() => decodeState(`#config=${encodeURIComponent("[1]")}`), /not an object/);
 });
+
+// ---- the address end to end, in the page: size limits and crashes (issue 12) ------------
+
+import { browserSuite, openPage, waitReady, settle, text, number } from "./helpers.mjs";
+
+const ctx = browserSuite();
+const { skip } = ctx;
+const link = (state) => `${ctx.server.url}#run=${b64({ v: 1, ...state })}`;
+const idle = (p) => p.waitForFunction(() => !window.brigade.growing && !window.brigade.restoring);
+
+/** The number of orders of the run the page shows (its config). */
+const configOrders = (p) => p.evaluate(() => window.brigade.sim.config().orders);
+
+/** openPage without waiting for the run to finish computing. */
+async function openBusy(url) {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (msg) => { if (msg.type() === "error") page.problems.push(`console: ${msg.text()}`); });
+  page.on("pageerror", (error) => page.problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  await waitReady(page, { idle: false });
+  return page;
+}
+
+test("a selected order past 2^21 in the address still opens the run", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, link({ c: { orders: 3 }, s: 5, o: 3000000 })));
+  assert.equal(await number(p, "current-step"), 5);
+  assert.ok((await number(p, "total-steps")) > 5, "the run is computed, not left at 0/0");
+  assert.equal(await p.getByTestId("error").isVisible(), false, await text(p, "error"));
+  assert.equal(await configOrders(p), 3);
+});
+
+test("a link too big for the page's engine is refused naming the limit, and the default run shown", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, link({ c: { orders: 1000000 } })));
+  const message = await text(p, "error");
+  assert.match(message, /link could not be used.*orders.*at most \d+ orders/, message);
+  assert.match(message, /MiB/);
+  assert.ok((await number(p, "total-steps")) > 0, "the default run is shown");
+  assert.equal(await configOrders(p), 10);
+});
+
+test("a link that crashed the engine offers the default run on reload", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, link({ c: { orders: 4 }, s: 3 })));
+  assert.equal(await configOrders(p), 4);
+  // the engine traps (as a panic or running out of memory does) on the next step
+  await p.evaluate(() => {
+    window.brigade.sim.step = () => { throw new WebAssembly.RuntimeError("unreachable"); };
+  });
+  await p.getByTestId("step-forward").click();
+  await settle(p);
+  const fatal = await text(p, "error");
+  assert.match(fatal, /engine crashed with \d+ MiB of WebAssembly memory in use: unreachable/, fatal);
+  assert.match(fatal, /offer the default run/);
+
+  await p.reload();
+  await waitReady(p);
+  const message = await text(p, "error");
+  assert.match(message, /This link crashed the simulation engine.*unreachable.*Showing the default run instead/, message);
+  assert.equal(await configOrders(p), 10);
+  assert.ok((await number(p, "total-steps")) > 0);
+  // the default run works
+  await p.getByTestId("step-forward").click();
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 1);
+});
+
+test("a link whose loading never finished (the tab died) offers the default run on reload", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, link({ c: { orders: 5 } })));
+  assert.equal(await configOrders(p), 5);
+  // a tab that dies while loading runs no unload handler: write the mark back after ours
+  await p.evaluate(() => {
+    const key = location.hash;
+    window.addEventListener("pagehide", () => sessionStorage.setItem("brigade-loading", key));
+  });
+  await p.reload();
+  await waitReady(p);
+  assert.match(await text(p, "error"), /This link crashed .*stopped while loading it.*default run/);
+  assert.equal(await configOrders(p), 10);
+  // a normal reload of a run that loaded is not a crash
+  await idle(p);
+  await p.reload();
+  await waitReady(p);
+  assert.equal(await p.getByTestId("error").isVisible(), false, await text(p, "error"));
+});
+
+test("a long run computes in the background with its progress shown, and can be stopped", { skip }, async () => {
+  const p = (ctx.page = await openBusy(link({ c: { orders: 100000, interval_ms: 120 } })));
+  await p.waitForFunction(() => window.brigade.growing);
+  const progress = p.getByTestId("progress");
+  await progress.waitFor({ state: "visible" });
+  assert.match(await progress.textContent(), /computing the run… [\d,  ]+ steps so far/);
+  // the page answers while it computes
+  await p.getByTestId("step-forward").click();
+  await p.waitForFunction(() => document.querySelector("[data-testid=current-step]")?.textContent.trim() === "1");
+  assert.equal(await p.evaluate(() => window.brigade.growing), true, "still computing");
+  await p.getByTestId("cancel-run").click();
+  await p.waitForFunction(() => !window.brigade.growing);
+  await settle(p);
+  assert.equal(await progress.isVisible(), false);
+  const total = await number(p, "total-steps");
+  await p.waitForTimeout(300);
+  assert.equal(await number(p, "total-steps"), total, "computing stopped");
+  assert.equal(await p.evaluate(() => window.brigade.sim.frontierIdle()), false, "the run was not finished");
+  assert.equal(await number(p, "current-step"), 1, "what was computed stays");
+});
+
+test("a run that replaces one still computing gets computed too (the fallback run was left at 0/0)", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  // what a link that fails after its run was adopted does: adopt it, then the default run
+  await p.evaluate(() => {
+    const app = window.brigade;
+    app.adopt(new app.Simulation({ orders: 3 }), { orders: 3 });
+    app.adopt(new app.Simulation({}), {});
+  });
+  await idle(p);
+  await settle(p);
+  assert.equal(await p.evaluate(() => window.brigade.sim.frontierIdle()), true, "the run was computed to its end");
+  assert.ok((await number(p, "total-steps")) > 100, "not 0/0");
+  assert.equal(await configOrders(p), 10);
+});
+
+test("a run file that crashed the engine is not blamed on the run in the address", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, link({ c: { orders: 4 } })));
+  // importing traps (as running out of memory does)
+  await p.evaluate(() => {
+    window.brigade.Simulation.importRun = () => { throw new WebAssembly.RuntimeError("unreachable"); };
+  });
+  await p.getByTestId("import").setInputFiles({ name: "run.json", mimeType: "application/json", buffer: Buffer.from("{}") });
+  await p.waitForFunction(() => document.body.classList.contains("engine-dead"));
+  assert.match(await text(p, "error"), /engine crashed/);
+  // reloading does not import the file again, and the run in the address still opens
+  await p.reload();
+  await waitReady(p);
+  assert.equal(await p.getByTestId("error").isVisible(), false, await text(p, "error"));
+  assert.equal(await configOrders(p), 4);
+});

@@ -1,17 +1,80 @@
 // The only module that knows where the wasm package lives and how it fails. Every call
 // into the facade goes through `guard` so that a Rust panic (a trapped wasm instance)
-// becomes a message in the error banner instead of a frozen tab.
+// becomes a message in the error banner instead of a frozen tab. A crash is written down
+// (sessionStorage, for this tab) against the run in the address, so that reloading a link
+// that crashed the engine offers the default run instead of crashing again.
 
 let Simulation = null;
+let exports = null;
 let dead = false;
 let onFatal = () => {};
+
+const LOADING = "brigade-loading";
+const CRASHED = "brigade-crashed";
+/** A browser tab gives WebAssembly at most 4 GiB; near it, a trap is memory running out. */
+const WASM_MAX = 4 * 2 ** 30;
 
 /** Load and initialise ../pkg/brigade.js; returns the Simulation class. */
 export async function loadEngine() {
   const mod = await import(new URL("../pkg/brigade.js", import.meta.url).href);
-  await mod.default();
+  exports = await mod.default();
   Simulation = mod.Simulation;
   return Simulation;
+}
+
+/** Bytes of WebAssembly memory the engine holds (it only grows), or null if unknown. */
+export function engineMemory() {
+  try {
+    const bytes = exports?.memory?.buffer?.byteLength;
+    if (Number.isFinite(bytes)) return bytes;
+    return typeof Simulation?.memoryBytes === "function" ? Simulation.memoryBytes() : null;
+  } catch {
+    return null;
+  }
+}
+
+function storage() {
+  try {
+    return window.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `key` (a location hash, or "import" for a run file) is being loaded: if the tab dies now, it crashed. */
+export function noteLoading(key) {
+  storage()?.setItem(LOADING, key);
+}
+
+/** The run being loaded has loaded (or the page is leaving normally). */
+export function noteLoaded() {
+  storage()?.removeItem(LOADING);
+}
+
+/** Write down that what was loading (else the run in the address) crashed the engine, and why. */
+function noteCrash(reason) {
+  const store = storage();
+  if (!store) return;
+  store.setItem(CRASHED, JSON.stringify({ key: store.getItem(LOADING) ?? location.hash, message: reason }));
+  store.removeItem(LOADING);
+}
+
+/**
+ * Why loading `key` (a location hash) is not safe: the message of the crash it caused
+ * in this tab, or of a load that never finished (the tab died). null when it is safe.
+ */
+export function crashedBefore(key) {
+  const store = storage();
+  if (!store) return null;
+  let crash = null;
+  try {
+    crash = JSON.parse(store.getItem(CRASHED) ?? "null");
+  } catch {
+    crash = null;
+  }
+  if (crash?.key === key && key) return String(crash.message ?? "The simulation engine crashed.");
+  if (store.getItem(LOADING) === key && key) return "The page stopped while loading it.";
+  return null;
 }
 
 export function engine() {
@@ -34,15 +97,29 @@ export function isPanic(error) {
   return /unreachable|RuntimeError|recursive use of an object|null pointer passed to rust/i.test(text);
 }
 
-function panicMessage(error) {
+function panicReason(error) {
   let detail = null;
   try {
     detail = typeof Simulation?.lastPanic === "function" ? Simulation.lastPanic() : null;
   } catch {
     detail = null;
   }
-  return `The simulation engine crashed: ${detail || error?.message || error}. ` +
-    "Reload the page to start again (the address keeps your run).";
+  return crashReason(error, detail, engineMemory());
+}
+
+/** What happened, in words: what ran out and how much there was, or the panic's message. */
+export function crashReason(error, detail, bytes) {
+  const mib = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+  const trap = String(error?.message ?? error);
+  if (!detail && bytes !== null && bytes >= WASM_MAX - 256 * 2 ** 20) {
+    return `The simulation engine ran out of memory: it held ${mib(bytes)} of WebAssembly memory, ` +
+      `all that a browser tab gives it (${mib(WASM_MAX)}) (${trap}).`;
+  }
+  if (!detail && /out of memory|allocation|memory access out of bounds/i.test(trap)) {
+    return `The simulation engine ran out of memory (${trap}) with ${bytes === null ? "an unknown amount" : mib(bytes)} of WebAssembly memory in use.`;
+  }
+  const memory = bytes === null ? "" : ` with ${mib(bytes)} of WebAssembly memory in use`;
+  return `The simulation engine crashed${memory}: ${detail || trap}.`;
 }
 
 /**
@@ -56,7 +133,9 @@ export function guard(fn, fallback = undefined) {
   } catch (error) {
     if (isPanic(error)) {
       dead = true;
-      onFatal(panicMessage(error));
+      const reason = panicReason(error);
+      noteCrash(reason);
+      onFatal(`${reason} Reload the page to start again: it will offer the default run instead of this one.`);
       return fallback;
     }
     throw error;

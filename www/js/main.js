@@ -3,7 +3,7 @@
 // `frame` built once per animation frame and redraw what changed.
 
 import { $, el, formatInt } from "./dom.js";
-import { loadEngine, guard, setFatalHandler, errorText, engineDead } from "./engine.js";
+import { loadEngine, guard, setFatalHandler, errorText, engineDead, noteLoading, noteLoaded, crashedBefore } from "./engine.js";
 import { encodeState, decodeState, configDiff, inputAction } from "./url-state.js";
 import { SetupForm } from "./setup.js";
 import { FloorView } from "./floor.js";
@@ -68,6 +68,9 @@ class App {
       randomSeed: typeof this.Simulation.randomSeed === "function" ? () => this.Simulation.randomSeed() : null,
     });
     bindKeys(this);
+    this.addCancel();
+    // a normal unload is not a crash: only a load that never finished is
+    window.addEventListener("pagehide", () => noteLoaded());
     $("#export").addEventListener("click", () => this.exportRun());
     $("#import").addEventListener("change", (event) => this.importFile(event.target));
     $("#error-close").addEventListener("click", () => this.clearError());
@@ -189,7 +192,15 @@ class App {
     } catch (error) {
       this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
     }
-    if (state) {
+    // a link that crashed the engine in this tab is not loaded again
+    const crash = state ? crashedBefore(location.hash) : null;
+    if (crash) {
+      this.showError(`This link crashed the simulation engine when it was last opened here: ${crash} Showing the default run instead.`);
+      state = { ...state, config: {}, inputs: [], step: 0, order: null, crashed: true };
+    } else if (state) {
+      noteLoading(location.hash);
+    }
+    if (state && !state.crashed) {
       try {
         await this.rebuild(state);
         return;
@@ -201,6 +212,13 @@ class App {
     const sim = this.call(() => new this.Simulation({}));
     if (sim) this.adopt(sim, {});
     this.tab = state?.tab ?? "pm";
+  }
+
+  /** Stop computing the run (the button in the progress bar); what is computed stays. */
+  cancel() {
+    this.cancelled = true;
+    this.endWanted = false;
+    this.changed();
   }
 
   /** Rebuild a run from config + inputs + step (the URL state), without blocking the tab. */
@@ -246,7 +264,12 @@ class App {
   /** Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task. */
   async growTo(sim, step) {
     let chunk = 2000;
+    this.cancelled = false;
     while (guard(() => sim.totalSteps()) < step && !guard(() => sim.frontierIdle(), true)) {
+      if (this.cancelled) {
+        this.showProgress(null);
+        throw new Error("you stopped rebuilding it");
+      }
       const t0 = performance.now();
       guard(() => sim.extend(Math.min(chunk, step - sim.totalSteps())));
       chunk = adapt(chunk, performance.now() - t0);
@@ -255,6 +278,19 @@ class App {
     }
     this.showProgress(null);
     if (engineDead()) throw new Error("the engine stopped");
+  }
+
+  /** The progress bar's stop button (added here when the page has none). */
+  addCancel() {
+    const box = $("#progress");
+    if (!box || box.querySelector("[data-testid=cancel-run]")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Stop";
+    button.title = "Stop computing the run; the steps computed so far stay";
+    button.dataset.testid = "cancel-run";
+    button.addEventListener("click", () => this.cancel());
+    box.append(" ", button);
   }
 
   showProgress(text) {
@@ -266,11 +302,23 @@ class App {
 
   /** Keep extending the frontier in small chunks until the run is idle. */
   grow() {
-    if (this.growing) return;
+    // a grower of a run replaced since still counts as growing until its next tick:
+    // the new run needs its own
+    if (this.growing && this.growingSim === this.sim) return;
     this.growing = true;
+    this.cancelled = false;
     const sim = this.sim;
+    this.growingSim = sim;
     const tick = () => {
-      if (sim !== this.sim || engineDead()) { this.growing = false; return; }
+      if (sim !== this.sim || engineDead()) {
+        if (this.growingSim === sim) this.growing = false;
+        return;
+      }
+      if (this.cancelled) {
+        this.growing = false;
+        this.changed();
+        return;
+      }
       const t0 = performance.now();
       const idle = this.call(() => sim.extend(this.chunk), true);
       this.chunk = adapt(this.chunk, performance.now() - t0);
@@ -278,6 +326,7 @@ class App {
       if (idle) {
         this.growing = false;
         this.endWanted = false;
+        noteLoaded();
       } else {
         setTimeout(tick, 0);
       }
@@ -572,9 +621,12 @@ class App {
   /** Load a run file; on any error the current run stays as it is. */
   importText(text) {
     let sim;
+    // a crash while importing is the file's, not the run in the address's
+    noteLoading("import");
     try {
       sim = guard(() => this.Simulation.importRun(text));
     } catch (error) {
+      noteLoaded();
       this.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
       return false;
     }

@@ -1,0 +1,86 @@
+//! The page's memory budget: how much a time-travelling run may need, estimated from its
+//! config before it starts, so that a run too big for the page's WebAssembly memory is
+//! refused with a reason instead of crashing the engine halfway.
+//!
+//! The command line and `World::run_to_idle` keep no checkpoints and are not limited by it.
+
+use crate::scenario::{Config, ConfigError};
+
+/// Memory a timeline may plan to use: what the page's engine allows itself of its 2 GiB
+/// of WebAssembly memory, the rest kept for views, exports and the allocator's slack.
+pub const MEMORY_BUDGET: u64 = 1536 << 20;
+
+/// Bytes a timeline holds per published message in the page's engine (wasm32): the
+/// message in the store and its stream, the step's trace record, its share of the
+/// checkpoints ([`super::timeline::CHECKPOINT_BYTES_PER_STEP`]) and of the backlog at its peak. Measured in
+/// Node (benches/wasm-node.mjs): 100,000 orders 120 ms apart held 193 bytes per message,
+/// all at once 416 (with 15 messages per order, far below the bound below). The most
+/// demanding accepted config measured (every try timing out, every delivery doubled, all
+/// orders at once: 58 messages per order) peaked at 1.4 GiB.
+pub const BYTES_PER_MESSAGE: u64 = 320;
+
+/// Bytes per message under `cfg`: [`BYTES_PER_MESSAGE`] plus a row of the queue chart,
+/// which can come with every step (its interval index and one peak per actor).
+fn bytes_per_message(cfg: &Config) -> u64 {
+    BYTES_PER_MESSAGE + 8 + 2 * (cfg.cooks.len() as u64 + 7)
+}
+
+/// At most how many messages one order publishes under `cfg`: the workshop's flow and its
+/// answers (15–18 measured), plus for every try (`max_retries + 1`) a command, its alarm
+/// and their duplicates or refusals. Seeded runs with every fault and timeout turned up
+/// published at most 58 per order with 10 retries (bound: 60), 29 with 3 (bound: 32).
+pub fn messages_per_order_bound(cfg: &Config) -> u64 {
+    16 + 4 * (cfg.max_retries as u64 + 1)
+}
+
+/// The memory a timeline of `cfg` (with `extra_orders` orders placed by inputs) is
+/// expected to need at most, in bytes.
+pub fn memory_estimate(cfg: &Config, extra_orders: u64) -> u64 {
+    (cfg.orders as u64 + extra_orders) * messages_per_order_bound(cfg) * bytes_per_message(cfg)
+}
+
+/// Refuses, before anything runs, a config whose timeline would not fit in
+/// [`MEMORY_BUDGET`], naming the limit and why. Runs without time travel (the CLI,
+/// `World::run_to_idle`) keep no checkpoints and are not limited by this.
+pub fn check_memory(cfg: &Config, extra_orders: u64) -> Result<(), ConfigError> {
+    let need = memory_estimate(cfg, extra_orders);
+    if need <= MEMORY_BUDGET {
+        return Ok(());
+    }
+    let per_order = messages_per_order_bound(cfg) * bytes_per_message(cfg);
+    let most = MEMORY_BUDGET / per_order;
+    let placed = if extra_orders > 0 { format!(" (and {extra_orders} placed by hand)") } else { String::new() };
+    Err(ConfigError::new(
+        "orders",
+        format!(
+            "{}{placed} orders are too many for time travel in the page: it keeps every step of the run and \
+             could need {} MiB, more than the {} MiB it allows itself; with this config it runs at most {most} \
+             orders (the command line runs up to 1000000)",
+            cfg.orders,
+            need >> 20,
+            MEMORY_BUDGET >> 20
+        ),
+    ))
+}
+
+/// Memory an import takes per byte of run file, besides the run: the text itself and
+/// the history read from it, kept while the re-simulation is compared with it (measured in
+/// Node: 3.3 bytes per byte of a compact file).
+pub const IMPORT_BYTES_PER_FILE_BYTE: u64 = 5;
+
+/// Refuses a run file too big to import in the page, before it is read: its text and
+/// history alone would take more than [`MEMORY_BUDGET`]. The command line reads any size.
+pub fn check_import_size(bytes: u64) -> Result<(), String> {
+    let most = MEMORY_BUDGET / IMPORT_BYTES_PER_FILE_BYTE;
+    if bytes <= most {
+        return Ok(());
+    }
+    Err(format!(
+        "the run file is {} MiB, more than the {} MiB the page can import (checking it takes about {} times its size \
+         in memory, of the {} MiB the page allows itself); check it with the command line (--check) instead",
+        bytes.div_ceil(1 << 20),
+        most >> 20,
+        IMPORT_BYTES_PER_FILE_BYTE,
+        MEMORY_BUDGET >> 20
+    ))
+}
