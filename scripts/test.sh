@@ -5,7 +5,7 @@
 #
 # Stages, in order, stopping at the first failure:
 #   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · wasm tests in Node · wasm tests in Chromium ·
-#   wasm package build · browser end-to-end tests
+#   wasm package build · type test of its declarations · browser end-to-end tests
 # The last line is a plain summary: "brigade: N passed, N failed" (tests counted over all
 # stages; a failed stage that is not a test run counts as one failure).
 set -uo pipefail
@@ -22,7 +22,7 @@ trap 'rm -rf "$log_dir"' EXIT
 passed=0 failed=0 ignored=0
 timings=()
 stage_no=0
-stage_count=8
+stage_count=9
 t_start=$SECONDS
 
 # Adds up the counts that cargo's libtest / wasm-bindgen-test-runner ("test result: ...
@@ -109,6 +109,7 @@ stage test "native tests: unit, integration, doc" cargo test --no-fail-fast
 stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node
 stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
 stage build-wasm "build the wasm package into www/pkg" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
+stage types "type test of the package's TypeScript declarations: npm run types" npm run -s types
 stage e2e "browser end-to-end tests: npm run e2e" e2e
 
 summary

@@ -245,7 +245,7 @@ at_ms: number,
 /**
  * Type name.
  */
-type: string, 
+type: MessageType, 
 /**
  * `"command"` or `"event"`.
  */
@@ -294,7 +294,7 @@ at_ms: number,
 /**
  * Type name.
  */
-type: string, 
+type: MessageType, 
 /**
  * `"command"` or `"event"`.
  */
@@ -331,7 +331,7 @@ export type OutputView = {
 /**
  * Type name.
  */
-type: string, 
+type: MessageType, 
 /**
  * `"command"` or `"event"`.
  */
@@ -636,7 +636,7 @@ export type DecisionView = {
 /**
  * Type name.
  */
-type: string, 
+type: MessageType, 
 /**
  * Command or event.
  */
@@ -665,7 +665,7 @@ at_ms: number,
 /**
  * Type name.
  */
-type: string, 
+type: MessageType, 
 /**
  * Message id.
  */

@@ -22,6 +22,7 @@ pub struct MessageView {
     pub at_ms: u64,
     /// Type name.
     #[serde(rename = "type")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "MessageType"))]
     pub type_name: &'static str,
     /// `"command"` or `"event"`.
     pub kind: &'static str,
@@ -56,6 +57,7 @@ pub struct MessageDetail {
 pub struct OutputView {
     /// Type name.
     #[serde(rename = "type")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "MessageType"))]
     pub type_name: &'static str,
     /// `"command"` or `"event"`.
     pub kind: &'static str,
@@ -267,6 +269,7 @@ pub struct OrderView {
 pub struct DecisionView {
     /// Type name.
     #[serde(rename = "type")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "MessageType"))]
     pub type_name: &'static str,
     /// Command or event.
     pub kind: &'static str,
@@ -286,6 +289,7 @@ pub struct ReplayStepView {
     pub at_ms: u64,
     /// Type name.
     #[serde(rename = "type")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(type = "MessageType"))]
     pub type_name: &'static str,
     /// Message id.
     pub id: Uuid,

@@ -141,7 +141,6 @@ fn ms_arg(call: &str, what: &str, v: &JsValue) -> Result<u64, JsError> {
     }
 }
 
-
 /// The delivery a fate call is about: `target` is a waiting message's seq, or an entry of
 /// `queued()` (`{ seq, copy }` or `{ output }`, and `actor` if `actor` is not given).
 /// `(seq, output, copy, actor)` of a fate call.
@@ -203,6 +202,11 @@ fn memory_bytes() -> f64 {
     }
 }
 
+// The TypeScript declarations of the values the facade returns, generated from the Rust
+// types (src/typescript.rs): brigade.d.ts names them instead of `any`.
+#[wasm_bindgen(typescript_custom_section)]
+const FACADE_TYPES: &'static str = include_str!("facade.d.ts");
+
 /// A run of the restaurant, with time travel. See docs/FACADE.md.
 #[wasm_bindgen]
 pub struct Simulation {
@@ -215,7 +219,7 @@ impl Simulation {
     /// anything runs when the run would not fit in the page's memory (see
     /// `sim::budget::check_memory`).
     #[wasm_bindgen(constructor)]
-    pub fn new(cfg: JsValue) -> Result<Simulation, JsError> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
         check_memory(&config, 0).map_err(|e| fail(&format!("config: {e}")))?;
@@ -227,7 +231,7 @@ impl Simulation {
     /// does not match (at the first message that differs), or if the run would not fit in
     /// the page's memory (before re-simulating anything).
     #[wasm_bindgen(js_name = importRun)]
-    pub fn import_run(text: JsValue) -> Result<Simulation, JsError> {
+    pub fn import_run(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         // measured before the text is copied into the engine's memory
         if let Some(js) = text.dyn_ref::<js_sys::JsString>() {
@@ -247,8 +251,10 @@ impl Simulation {
 
     /// Runs a config to idle without time travel (no checkpoints kept) and returns its
     /// report: for scripts and benchmarks that only want the outcome.
-    #[wasm_bindgen(js_name = runHeadless)]
-    pub fn run_headless(cfg: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = runHeadless, unchecked_return_type = "Report")]
+    pub fn run_headless(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+    ) -> Result<JsValue, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
         let mut world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?;
@@ -257,12 +263,13 @@ impl Simulation {
     }
 
     /// The full default config.
-    #[wasm_bindgen(js_name = defaultConfig)]
+    #[wasm_bindgen(js_name = defaultConfig, unchecked_return_type = "Config")]
     pub fn default_config() -> Result<JsValue, JsError> {
         to_js(&Config::default())
     }
 
     /// The presets: `[{ name, description, config }]`.
+    #[wasm_bindgen(unchecked_return_type = "Array<{ name: string, description: string, config: Config }>")]
     pub fn presets() -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Preset {
@@ -308,6 +315,7 @@ impl Simulation {
     }
 
     /// The run's config (the seed as a string when above 2^53).
+    #[wasm_bindgen(unchecked_return_type = "Config")]
     pub fn config(&self) -> Result<JsValue, JsError> {
         let cfg = self.timeline.world().config();
         let mut value = serde_json::to_value(cfg).map_err(|e| fail(&e.to_string()))?;
@@ -318,6 +326,7 @@ impl Simulation {
     }
 
     /// One step forward; `undefined` when idle.
+    #[wasm_bindgen(unchecked_return_type = "StepView | undefined")]
     pub fn step(&mut self) -> Result<JsValue, JsError> {
         match self.timeline.step() {
             Some(o) => to_js(&view::step(self.timeline.world(), o.step)),
@@ -332,7 +341,7 @@ impl Simulation {
     }
 
     /// Jumps to step `n` (0..=totalSteps()).
-    pub fn seek(&mut self, n: JsValue) -> Result<(), JsError> {
+    pub fn seek(&mut self, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Result<(), JsError> {
         let n = whole("seek", &n, self.timeline.total() as f64)? as usize;
         self.timeline.seek(n);
         Ok(())
@@ -346,7 +355,10 @@ impl Simulation {
 
     /// Grows the known run by up to `maxSteps` without moving the cursor; `true` once it
     /// ends idle.
-    pub fn extend(&mut self, max_steps: JsValue) -> Result<bool, JsError> {
+    pub fn extend(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] max_steps: JsValue,
+    ) -> Result<bool, JsError> {
         let n = whole("extend", &max_steps, MAX_POSITION)? as usize;
         Ok(self.timeline.extend(n))
     }
@@ -377,7 +389,10 @@ impl Simulation {
 
     /// The waiter takes one order now; returns its correlation id. `opts`: `{ dodgy }`.
     #[wasm_bindgen(js_name = placeOrder)]
-    pub fn place_order(&mut self, opts: JsValue) -> Result<String, JsError> {
+    pub fn place_order(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "{ dodgy?: boolean }")] opts: JsValue,
+    ) -> Result<String, JsError> {
         let dodgy = match given(&opts) {
             None => false,
             Some(o) if o.is_object() && !js_sys::Array::is_array(o) && !o.is_function() => {
@@ -399,7 +414,10 @@ impl Simulation {
 
     /// New orders from now on use process version `v`.
     #[wasm_bindgen(js_name = setProcessVersion)]
-    pub fn set_process_version(&mut self, v: JsValue) -> Result<(), JsError> {
+    pub fn set_process_version(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] v: JsValue,
+    ) -> Result<(), JsError> {
         let v = whole("setProcessVersion", &v, 255.0)? as u8;
         self.timeline.set_process_version(v).map_err(|e| fail(&format!("setProcessVersion: {}", e.message)))
     }
@@ -407,6 +425,7 @@ impl Simulation {
     /// The messages waiting in mailboxes, then those in flight, at the cursor:
     /// `[{ seq, output, actor, copy, type, correlation_id, waiting_since_ms, due_ms, state,
     /// changeable }]` (see docs/FACADE.md).
+    #[wasm_bindgen(unchecked_return_type = "Array<QueuedView>")]
     pub fn queued(&self) -> Result<JsValue, JsError> {
         to_js(&view::queued(self.timeline.world()))
     }
@@ -414,14 +433,22 @@ impl Simulation {
     /// Loses one delivery: `target` is the seq of a message waiting in `actor`'s mailbox,
     /// or an entry of `queued()`. The run after the cursor is forgotten.
     #[wasm_bindgen(js_name = dropMessage)]
-    pub fn drop_message(&mut self, target: JsValue, actor: JsValue) -> Result<(), JsError> {
+    pub fn drop_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | QueuedView")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] actor: JsValue,
+    ) -> Result<(), JsError> {
         let (seq, output, copy, actor) = fate_target("dropMessage", &target, &actor)?;
         self.act("dropMessage", Action::DropMessage { seq, output, actor, copy })
     }
 
     /// Makes one delivery twice (a second copy enters the mailbox right after it).
     #[wasm_bindgen(js_name = duplicateMessage)]
-    pub fn duplicate_message(&mut self, target: JsValue, actor: JsValue) -> Result<(), JsError> {
+    pub fn duplicate_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | QueuedView")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] actor: JsValue,
+    ) -> Result<(), JsError> {
         let (seq, output, copy, actor) = fate_target("duplicateMessage", &target, &actor)?;
         self.act("duplicateMessage", Action::DuplicateMessage { seq, output, actor, copy })
     }
@@ -429,7 +456,12 @@ impl Simulation {
     /// Delays one delivery by `ms` (1..=600000): the message leaves the mailbox and enters
     /// it again `ms` later.
     #[wasm_bindgen(js_name = delayMessage)]
-    pub fn delay_message(&mut self, target: JsValue, actor: JsValue, ms: JsValue) -> Result<(), JsError> {
+    pub fn delay_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number | QueuedView")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] actor: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
         let (seq, output, copy, actor) = fate_target("delayMessage", &target, &actor)?;
         let ms = ms_arg("delayMessage", "the delay", &ms)?;
         self.act("delayMessage", Action::DelayMessage { seq, output, actor, copy, ms })
@@ -437,21 +469,31 @@ impl Simulation {
 
     /// Cook `name` walks out: it takes no more work, and what waits in its mailbox is lost.
     #[wasm_bindgen(js_name = cookLeaves)]
-    pub fn cook_leaves(&mut self, name: JsValue) -> Result<(), JsError> {
+    pub fn cook_leaves(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<(), JsError> {
         let cook = string_arg("cookLeaves", "the cook's name", &name)?;
         self.act("cookLeaves", Action::CookLeaves { cook })
     }
 
     /// Cook `name`, who walked out, comes back.
     #[wasm_bindgen(js_name = cookReturns)]
-    pub fn cook_returns(&mut self, name: JsValue) -> Result<(), JsError> {
+    pub fn cook_returns(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<(), JsError> {
         let cook = string_arg("cookReturns", "the cook's name", &name)?;
         self.act("cookReturns", Action::CookReturns { cook })
     }
 
     /// Hires a cook called `name` who cooks in `ms` (1..=600000).
     #[wasm_bindgen(js_name = hireCook)]
-    pub fn hire_cook(&mut self, name: JsValue, ms: JsValue) -> Result<(), JsError> {
+    pub fn hire_cook(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
         let name = string_arg("hireCook", "the name", &name)?;
         let ms = ms_arg("hireCook", "the cooking time", &ms)?;
         self.act("hireCook", Action::HireCook { name, ms })
@@ -459,7 +501,11 @@ impl Simulation {
 
     /// Cook `name` cooks in `ms` (1..=600000) from now on.
     #[wasm_bindgen(js_name = setCookTime)]
-    pub fn set_cook_time(&mut self, name: JsValue, ms: JsValue) -> Result<(), JsError> {
+    pub fn set_cook_time(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
         let cook = string_arg("setCookTime", "the cook's name", &name)?;
         let ms = ms_arg("setCookTime", "the cooking time", &ms)?;
         self.act("setCookTime", Action::SetCookTime { cook, ms })
@@ -472,11 +518,13 @@ impl Simulation {
     }
 
     /// The user inputs of the run.
+    #[wasm_bindgen(unchecked_return_type = "Array<Input>")]
     pub fn inputs(&self) -> Result<JsValue, JsError> {
         to_js(self.timeline.world().inputs())
     }
 
     /// The actors at the cursor.
+    #[wasm_bindgen(unchecked_return_type = "Array<ActorView>")]
     pub fn actors(&self) -> Result<JsValue, JsError> {
         to_js(&view::actors(self.timeline.world()))
     }
@@ -488,7 +536,12 @@ impl Simulation {
     }
 
     /// Messages `[from, to)` at the cursor.
-    pub fn messages(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Array<MessageView>")]
+    pub fn messages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
         let from = position("messages: from", &from)?;
         let to = position("messages: to", &to)?;
         to_js(&view::messages(self.timeline.world(), from, to))
@@ -496,7 +549,10 @@ impl Simulation {
 
     /// The seqs of every message of type `name` published by the cursor, ascending.
     #[wasm_bindgen(js_name = seqsOfType)]
-    pub fn seqs_of_type(&self, name: JsValue) -> Result<js_sys::Uint32Array, JsError> {
+    pub fn seqs_of_type(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MessageType")] name: JsValue,
+    ) -> Result<js_sys::Uint32Array, JsError> {
         let name = text_arg("seqsOfType", &name, "a message type such as \"OrderPlaced\"")?;
         let t = MessageType::from_name(&name)
             .ok_or_else(|| fail(&format!("seqsOfType: unknown message type {:?}", run_file::clip(&name, 80))))?;
@@ -505,7 +561,8 @@ impl Simulation {
     }
 
     /// One message with its payload; `undefined` beyond the cursor.
-    pub fn message(&self, seq: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "MessageDetail | undefined")]
+    pub fn message(&self, #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue) -> Result<JsValue, JsError> {
         let seq = whole("message", &seq, MAX_POSITION)? as usize;
         match view::message_detail(self.timeline.world(), seq) {
             Some(m) => to_js(&m),
@@ -514,7 +571,7 @@ impl Simulation {
     }
 
     /// The step that led to the cursor; `undefined` at 0.
-    #[wasm_bindgen(js_name = lastStep)]
+    #[wasm_bindgen(js_name = lastStep, unchecked_return_type = "StepView | undefined")]
     pub fn last_step(&self) -> Result<JsValue, JsError> {
         match view::step(self.timeline.world(), self.timeline.current()) {
             Some(s) => to_js(&s),
@@ -523,14 +580,24 @@ impl Simulation {
     }
 
     /// Steps `[from, to)` (1-based) done by the cursor.
-    pub fn steps(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Array<StepView>")]
+    pub fn steps(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
         let from = position("steps: from", &from)?;
         let to = position("steps: to", &to)?;
         to_js(&view::steps(self.timeline.world(), from, to))
     }
 
     /// Orders placed by the cursor; optionally positions `[from, to)` only.
-    pub fn orders(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Array<OrderView>")]
+    pub fn orders(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
         let from = match given(&from) {
             Some(f) => position("orders: from", f)?,
             None => 0,
@@ -549,7 +616,11 @@ impl Simulation {
     }
 
     /// One order's view; `undefined` if not placed by the cursor.
-    pub fn order(&self, correlation_id: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "OrderView | undefined")]
+    pub fn order(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+    ) -> Result<JsValue, JsError> {
         let id = uuid_arg("order", &correlation_id)?;
         match view::order(self.timeline.world(), &id) {
             Some(o) => to_js(&o),
@@ -558,8 +629,11 @@ impl Simulation {
     }
 
     /// One order's messages at the cursor.
-    #[wasm_bindgen(js_name = orderStream)]
-    pub fn order_stream(&self, correlation_id: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = orderStream, unchecked_return_type = "Array<MessageView>")]
+    pub fn order_stream(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+    ) -> Result<JsValue, JsError> {
         let id = uuid_arg("orderStream", &correlation_id)?;
         let world = self.timeline.world();
         let list: Vec<_> = world.store().stream(&id).iter().filter_map(|&s| view::message(world, s as usize)).collect();
@@ -568,7 +642,13 @@ impl Simulation {
 
     /// Replays one order into a fresh process manager, optionally under another
     /// definition (`"pay-last"`, `"pay-first"`) and version.
-    pub fn replay(&self, correlation_id: JsValue, definition: JsValue, version: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "ReplayView")]
+    pub fn replay(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] definition: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] version: JsValue,
+    ) -> Result<JsValue, JsError> {
         let id = uuid_arg("replay", &correlation_id)?;
         let definition = match given(&definition) {
             None => None,
@@ -595,42 +675,56 @@ impl Simulation {
     }
 
     /// Every lost or doubled delivery up to the cursor: `[{ step, fault, seq, actor }]`.
+    #[wasm_bindgen(unchecked_return_type = "Array<FaultStepView>")]
     pub fn faults(&self) -> Result<JsValue, JsError> {
         to_js(&view::faults(self.timeline.world()))
     }
 
     /// Every delivery of message `seq` up to the cursor: `[{ step, actor, at_ms, copy }]`.
-    pub fn deliveries(&self, seq: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Array<DeliveryView>")]
+    pub fn deliveries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
+    ) -> Result<JsValue, JsError> {
         let seq = whole("deliveries", &seq, MAX_POSITION)? as u32;
         to_js(&view::deliveries(self.timeline.world(), seq))
     }
 
     /// The wiring of the run's architecture: `{ architecture, subscriptions, reactions,
     /// follows, decisions, links, rewired_for_pay_first }` (see docs/FACADE.md).
+    #[wasm_bindgen(unchecked_return_type = "WiringView")]
     pub fn wiring(&self) -> Result<JsValue, JsError> {
         to_js(&view::wiring(self.timeline.world()))
     }
 
     /// One order's sequence diagram as Mermaid text (the same as the CLI's `--trace ORDER
     /// --format mermaid`); `undefined` if the order is not placed by the cursor.
-    pub fn mermaid(&self, correlation_id: JsValue) -> Result<Option<String>, JsError> {
+    pub fn mermaid(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+    ) -> Result<Option<String>, JsError> {
         let id = uuid_arg("mermaid", &correlation_id)?;
         Ok(crate::mermaid::sequence(self.timeline.world(), &id))
     }
 
     /// The receipts the printer printed up to the cursor.
+    #[wasm_bindgen(unchecked_return_type = "Array<Receipt>")]
     pub fn receipts(&self) -> Result<JsValue, JsError> {
         to_js(&self.timeline.world().receipts())
     }
 
     /// The report at the cursor.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&Report::of(self.timeline.world()))
     }
 
     /// Queue-length samples up to the cursor, merged into at most `maxRows` rows.
-    #[wasm_bindgen(js_name = queueSamples)]
-    pub fn queue_samples(&self, max_rows: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = queueSamples, unchecked_return_type = "SamplesView")]
+    pub fn queue_samples(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] max_rows: JsValue,
+    ) -> Result<JsValue, JsError> {
         let max_rows = match given(&max_rows) {
             Some(m) => whole("queueSamples", m, (1 << 24) as f64)? as usize,
             None => 2_000,
