@@ -91,6 +91,11 @@ pub fn replay(
     let definition = definition.or(original.map(|o| o.0)).unwrap_or(Definition::PayLast);
     let version = version.or(original.map(|o| o.1)).unwrap_or(2);
     super::check_version(version).map_err(|e| format!("unknown process version: {e}"))?;
+    if definition == Definition::Custom {
+        return Err("this order ran your own process manager: replay it under pay-last or pay-first, \
+                    or re-run your code to see its decisions"
+            .into());
+    }
     let mut pm = ProcessManager::new(definition, version, params);
     let mask = input_mask();
     let mut steps = Vec::new();
