@@ -134,23 +134,25 @@ impl CustomProcess {
     }
 }
 
-/// A decide function that replays recorded decisions: the answer to each
-/// `(state, message, config)` a real function was asked, keyed by [`record_key`]. Runs no
-/// code: the page re-simulates a run made in a worker with it.
-pub fn recorded(table: BTreeMap<String, Value>) -> CustomProcess {
+/// Recorded decisions: the answer (or error) to each call, keyed by [`record_key`].
+pub type Recording = BTreeMap<String, Result<Value, String>>;
+
+/// A decide function that replays recorded decisions (see [`recording`]). Runs no code:
+/// the page re-simulates with it a run made in a worker by the learner's code.
+pub fn recorded(table: Recording) -> CustomProcess {
     CustomProcess::new(move |state, message, config| {
-        table.get(&record_key(state, message, config)).cloned().ok_or_else(|| {
-            "this decision was not recorded by the run (run the code again to explore new situations)".to_string()
+        table.get(&record_key(state, message, config)).cloned().unwrap_or_else(|| {
+            Err("this decision was not recorded by the run (run the code again to explore new situations)".into())
         })
     })
 }
 
-/// Wraps `inner` so that every call and its answer is added to `table`.
-pub fn recording(inner: CustomProcess, table: Rc<RefCell<BTreeMap<String, Value>>>) -> CustomProcess {
+/// Wraps `inner` so that every call and its answer (or error) is added to `table`.
+pub fn recording(inner: CustomProcess, table: Rc<RefCell<Recording>>) -> CustomProcess {
     CustomProcess::new(move |state, message, config| {
-        let answer = inner.call(state, message, config)?;
+        let answer = inner.call(state, message, config);
         table.borrow_mut().insert(record_key(state, message, config), answer.clone());
-        Ok(answer)
+        answer
     })
 }
 
