@@ -14,6 +14,7 @@ import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
+import { ExercisePanel, isExercise } from "./exercise/panel.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -50,6 +51,7 @@ class App {
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
+    this.exercise = new ExercisePanel(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -177,6 +179,14 @@ class App {
       state = decodeState(location.hash);
     } catch (error) {
       this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
+    }
+    if (state && isExercise(state.config)) {
+      // a link carrying a process manager: show the default run, run the code only if the
+      // learner agrees (exercise/panel.js)
+      const sim = this.call(() => new this.Simulation({}));
+      if (sim) this.adopt(sim, {});
+      this.exercise.fromLink(state);
+      return;
     }
     if (state) {
       try {
@@ -531,6 +541,13 @@ class App {
 
   /** Load a run file; on any error the current run stays as it is. */
   importText(text) {
+    let fileConfig = null;
+    try { fileConfig = JSON.parse(text)?.config ?? null; } catch { fileConfig = null; }
+    if (isExercise(fileConfig)) {
+      // a run made with a learner's process manager: its code runs only once agreed to
+      this.exercise.fromFile(text, fileConfig);
+      return false;
+    }
     let sim;
     try {
       sim = guard(() => this.Simulation.importRun(text));
