@@ -237,19 +237,31 @@ export class ExercisePanel {
     this.renderGrade(failures);
   }
 
+  /** One `grade-failure` per broken rule: where it broke first, and how often. */
   renderGrade(failures) {
     const pass = failures.length === 0;
     this.result.dataset.pass = String(pass);
-    const items = failures.map((f) => el("li", { class: "grade-failure", "data-testid": "grade-failure",
-      dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "" } },
-    el("strong", {}, RULES[f.rule] ?? f.rule),
-    ` — ${f.scenario}${f.order ? `, order ${f.order}` : ""}: ${f.detail} `,
-    el("button", { type: "button", class: "small", "data-testid": "grade-open",
-      onclick: () => this.openFailure(f) }, "open the step")));
+    const byRule = new Map();
+    for (const f of failures) {
+      if (!byRule.has(f.rule)) byRule.set(f.rule, []);
+      byRule.get(f.rule).push(f);
+    }
+    const items = [...byRule.values()].map((all) => {
+      const f = all[0];
+      const more = all.length > 1
+        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${new Set(all.map((x) => x.scenario)).size} scenario(s))`
+        : "";
+      return el("li", { class: "grade-failure", "data-testid": "grade-failure",
+        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "" } },
+      el("strong", {}, RULES[f.rule] ?? f.rule),
+      ` — ${f.scenario}${f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
+      el("button", { type: "button", class: "small", "data-testid": "grade-open",
+        onclick: () => this.openFailure(f) }, "open the step"));
+    });
     this.result.replaceChildren(
       el("p", { class: "grade-verdict" }, pass
-        ? `Passed: every order of the ${SCENARIOS.length} scenarios keeps every rule.`
-        : `Failed: ${failures.length} broken rule${failures.length > 1 ? "s" : ""}.`),
+        ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
+        : `Failed: ${byRule.size} rule${byRule.size > 1 ? "s" : ""} broken.`),
       items.length ? el("ul", {}, items) : null);
     this.result.hidden = false;
   }
@@ -257,7 +269,11 @@ export class ExercisePanel {
   openFailure(failure) {
     const sim = this.adopt(failure.run);
     if (!sim) return;
-    if (failure.seq !== undefined) this.app.openMessage(failure.seq);
+    if (failure.seq !== undefined) {
+      // messages are read up to the cursor: from the end, the pane then moves it back
+      this.app.call(() => sim.seek(sim.totalSteps()));
+      this.app.openMessage(failure.seq);
+    }
     else this.app.call(() => sim.seek(failure.step ?? 0));
     this.app.changed();
   }
