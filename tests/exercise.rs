@@ -317,3 +317,27 @@ fn a_custom_config_without_code_fails_clearly_and_the_config_round_trips() {
     let err = Config::from_json(r#"{"custom_process": "some"}"#).unwrap_err();
     assert_eq!(err.field, "custom_process");
 }
+
+#[test]
+fn the_cli_says_a_learners_process_runs_in_the_page() {
+    let dir = std::env::temp_dir().join(format!("brigade-exercise-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, r#"{"custom_process": "all", "process_code": "function decide() {}"}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("runs in the page's exercise mode"), "{err}");
+
+    // a run file made in the page: --check says where to check it
+    let process = CustomProcess::new(reference);
+    let cfg = Config { orders: 1, process_code: Some("function decide() {}".into()), ..Config::default() };
+    let world = run(with_custom(cfg, CustomScope::All, &process));
+    let file = dir.join("run.json");
+    std::fs::write(&file, run_file::export(&world, None)).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).arg("--check").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("check it in the page"), "{err}");
+    assert_ne!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}
