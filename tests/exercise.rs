@@ -341,3 +341,37 @@ fn the_cli_says_a_learners_process_runs_in_the_page() {
     assert_ne!(out.status.code(), Some(0));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn recorded_decisions_replay_a_run_without_its_function_even_a_non_deterministic_one() {
+    use brigade::process::custom::{recorded, recording, Recording};
+    use std::cell::RefCell;
+    let cfg = Config { drop: 0.1, duplicate: 0.1, orders: 6, ..Config::default() };
+    let calls = Rc::new(Cell::new(0u32));
+    for deterministic in [true, false] {
+        let c = calls.clone();
+        let live = CustomProcess::new(move |state, m, cfg| {
+            c.set(c.get() + 1);
+            let mut answer = reference(state, m, cfg)?;
+            if !deterministic && m["type"] == "FoodCooked" {
+                answer["state"]["noise"] = json!(c.get());
+            }
+            Ok(answer)
+        });
+        let table = Rc::new(RefCell::new(Recording::new()));
+        let recorder = recording(live, table.clone());
+        let first = run(with_custom(cfg.clone(), CustomScope::All, &recorder));
+        let text = serde_json::to_string(&*table.borrow()).unwrap();
+        let back: Recording = serde_json::from_str(&text).unwrap();
+        let replayed = recorded(back);
+        let again = run(with_custom(cfg.clone(), CustomScope::All, &replayed));
+        assert_eq!(history(&again), history(&first));
+        assert_eq!(replayed.failure(), recorder.failure());
+        if deterministic {
+            assert_eq!(replayed.failure(), None);
+        } else {
+            let err = replayed.failure().expect("the replay meets the same non-determinism");
+            assert!(err.contains("non-deterministic process"), "{err}");
+        }
+    }
+}

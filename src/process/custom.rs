@@ -134,24 +134,51 @@ impl CustomProcess {
     }
 }
 
-/// Recorded decisions: the answer (or error) to each call, keyed by [`record_key`].
-pub type Recording = BTreeMap<String, Result<Value, String>>;
+/// One answer of a recording and how many calls in a row got it.
+pub type Answered = (Result<Value, String>, u32);
 
-/// A decide function that replays recorded decisions (see [`recording`]). Runs no code:
-/// the page re-simulates with it a run made in a worker by the learner's code.
+/// Recorded decisions: the answers (or errors) to each call, keyed by [`record_key`], in
+/// the order they were given, run-length encoded (a deterministic function gives one
+/// answer per key however often it is asked; a non-deterministic one several, and the
+/// re-simulation must see them in the same order).
+pub type Recording = BTreeMap<String, Vec<Answered>>;
+
+/// A decide function that replays recorded decisions (see [`recording`]): the n-th call
+/// with a key gets the n-th answer recorded for it (the last one once they run out). Runs
+/// no code: the page re-simulates with it a run made in a worker by the learner's code.
 pub fn recorded(table: Recording) -> CustomProcess {
+    let calls: RefCell<BTreeMap<String, u32>> = RefCell::new(BTreeMap::new());
     CustomProcess::new(move |state, message, config| {
-        table.get(&record_key(state, message, config)).cloned().unwrap_or_else(|| {
-            Err("this decision was not recorded by the run (run the code again to explore new situations)".into())
-        })
+        let key = record_key(state, message, config);
+        let Some(answers) = table.get(&key).filter(|a| !a.is_empty()) else {
+            return Err(
+                "this decision was not recorded by the run (run the code again to explore new situations)".into()
+            );
+        };
+        let mut calls = calls.borrow_mut();
+        let n = calls.entry(key).or_insert(0);
+        let mut left = *n;
+        *n = n.saturating_add(1);
+        for (answer, times) in answers {
+            if left < *times {
+                return answer.clone();
+            }
+            left -= times;
+        }
+        answers[answers.len() - 1].0.clone()
     })
 }
 
-/// Wraps `inner` so that every call and its answer (or error) is added to `table`.
+/// Wraps `inner` so that every call's answer (or error) is added to `table`.
 pub fn recording(inner: CustomProcess, table: Rc<RefCell<Recording>>) -> CustomProcess {
     CustomProcess::new(move |state, message, config| {
         let answer = inner.call(state, message, config);
-        table.borrow_mut().insert(record_key(state, message, config), answer.clone());
+        let mut table = table.borrow_mut();
+        let answers = table.entry(record_key(state, message, config)).or_default();
+        match answers.last_mut() {
+            Some((last, times)) if *last == answer => *times = times.saturating_add(1),
+            _ => answers.push((answer.clone(), 1)),
+        }
         answer
     })
 }

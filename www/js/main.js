@@ -633,6 +633,7 @@ class App {
     this.inspector.update(frame);
     this.numbers.update(frame);
     this.messagePane.update(frame);
+    this.exercise.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }

@@ -206,6 +206,20 @@ export class ExercisePanel {
     return sim;
   }
 
+  /** Called on every render: say so when the process managers of the shown run stopped. */
+  update() {
+    const sim = this.app.sim;
+    if (!sim || typeof sim.processError !== "function") return;
+    const error = this.app.call(() => sim.processError(), null) ?? null;
+    if (error && error !== this.shownError) {
+      this.shownError = error;
+      this.error.textContent = error;
+      this.error.hidden = false;
+      if (this.section.hidden) this.app.notify(`Your process manager stopped: ${error}`);
+    }
+    if (!error) this.shownError = null;
+  }
+
   // ---- checking ----------------------------------------------------------------------------
 
   async grade() {
@@ -213,12 +227,13 @@ export class ExercisePanel {
     this.busy = true;
     this.result.hidden = true;
     const code = this.editor.value;
+    const scope = this.scope.value;
     const failures = [];
     const runs = [];
     try {
       for (const [i, scenario] of SCENARIOS.entries()) {
         this.say(`Checking: scenario ${i + 1} of ${SCENARIOS.length} (${scenario.name})…`);
-        const result = await this.request({ op: "run", config: { ...scenario.config, custom_process: "all" }, code });
+        const result = await this.request({ op: "run", config: { ...scenario.config, custom_process: scope }, code });
         runs.push(result);
         if (result.error) {
           failures.push({ rule: "runs", scenario: scenario.name, run: result, step: result.step, detail: result.error });
@@ -301,7 +316,9 @@ export class ExercisePanel {
   /** A link whose config carries code: ask, then run it in the worker. */
   async fromLink(state) {
     const code = String(state.config.process_code ?? "");
-    if (!(await this.ask(code))) {
+    // the learner's own code (the same as in their editor's storage) needs no question
+    const own = code !== "" && code === load();
+    if (!own && !(await this.ask(code))) {
       this.app.notify("The link's process manager was not run; showing the default run.");
       return;
     }
