@@ -375,3 +375,42 @@ fn recorded_decisions_replay_a_run_without_its_function_even_a_non_deterministic
         }
     }
 }
+
+#[test]
+fn an_order_of_the_custom_process_replays_under_it_and_under_the_builtin() {
+    use brigade::process::Definition;
+    use brigade::view::replay_view;
+    let process = CustomProcess::new(reference);
+    let cfg = Config { drop: 0.1, duplicate: 0.1, orders: 6, ..Config::default() };
+    let world = run(with_custom(cfg, CustomScope::All, &process));
+    let orders: Vec<uuid::Uuid> = world.store().orders().copied().collect();
+    assert_eq!(orders.len(), 6);
+    for id in &orders {
+        let own = replay_view(&world, id, None, None).unwrap();
+        assert_eq!(own.definition, Definition::Custom);
+        assert!(own.steps.len() >= 3);
+        assert!(own.steps.iter().all(|s| s.same_as_history), "the learner's own decisions are the history");
+        assert!(own.steps[0].state["awaiting"] == "cook");
+        // reinterpreted by the built-in pay-last: the reference decides the same
+        let builtin = replay_view(&world, id, Some(Definition::PayLast), None).unwrap();
+        assert_eq!(builtin.steps.len(), own.steps.len());
+        assert!(builtin.steps.iter().all(|s| s.same_as_history));
+    }
+    // a broken process (completes without payment) differs from the built-in
+    let broken = CustomProcess::new(|state, m, cfg| {
+        let mut answer = reference(state, m, cfg)?;
+        if m["type"] == "OrderPriced" {
+            answer["send"] = json!([{"type": "OrderCompleted", "order": m["order"]}]);
+        }
+        Ok(answer)
+    });
+    let world = run(with_custom(Config { orders: 1, ..Config::default() }, CustomScope::All, &broken));
+    let id = *world.store().orders().next().unwrap();
+    let builtin = replay_view(&world, &id, Some(Definition::PayLast), None).unwrap();
+    assert!(builtin.steps.iter().any(|s| !s.same_as_history));
+    // without the code loaded, the learner's replay says so
+    let plain = run(Config { orders: 1, ..Config::default() });
+    let id = *plain.store().orders().next().unwrap();
+    let err = replay_view(&plain, &id, Some(Definition::Custom), None).unwrap_err();
+    assert!(err.contains("no process code of yours is loaded"), "{err}");
+}

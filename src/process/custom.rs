@@ -12,7 +12,7 @@
 //! made; a replay that decides differently is reported as non-determinism, the way
 //! workflow engines report it.
 
-use super::definition::Definition;
+use super::definition::{Definition, ProcessParams};
 use super::house::{follow_mask, HouseContext};
 use super::manager::input_mask;
 use crate::message::{
@@ -20,6 +20,7 @@ use crate::message::{
 };
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
+use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::store::{IdMap, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -188,6 +189,73 @@ pub fn record_key(state: &Value, message: &Value, config: &Value) -> String {
     json!([state, message, config]).to_string()
 }
 
+/// The `config` argument of decide: the timings of the run and the order's version.
+pub fn config_json(params: &ProcessParams, version: u8) -> Value {
+    json!({
+        "cook_timeout_ms": params.cook_timeout_ms,
+        "price_timeout_ms": params.price_timeout_ms,
+        "pay_timeout_ms": params.pay_timeout_ms,
+        "max_retries": params.max_retries,
+        "version": version,
+    })
+}
+
+/// The learner's process after one message of an order's history, replayed.
+#[derive(Debug, Clone)]
+pub struct CustomStep {
+    /// Position of the message in the store.
+    pub seq: u32,
+    /// The message.
+    pub message: Envelope,
+    /// The state decide returned.
+    pub state: Value,
+    /// The messages it sent, with the ids they get.
+    pub decided: Vec<Envelope>,
+    /// Whether they equal what the live run published for this message.
+    pub same_as_history: bool,
+}
+
+/// Replays order `correlation_id` through `process` one message at a time (nothing is
+/// published), comparing each step's decisions with `recorded(message)`. The first
+/// invalid answer ends the replay with its error.
+pub fn replay(
+    store: &Store,
+    correlation_id: &Uuid,
+    process: &CustomProcess,
+    params: &ProcessParams,
+    version: u8,
+    recorded: impl Fn(&Envelope) -> Vec<Envelope>,
+) -> Result<Vec<CustomStep>, String> {
+    let config = config_json(params, version);
+    let mask = input_mask();
+    let mut state = Value::Null;
+    let mut steps = Vec::new();
+    for &s in store.stream(correlation_id) {
+        let Some(env) = store.get(s as usize) else { break };
+        if env.message_type().bit() & mask == 0 {
+            continue;
+        }
+        let what = || describe(store, s, env);
+        let message = serde_json::to_value(HistoryEntry::new(s, env)).map_err(|e| format!("{}: {e}", what()))?;
+        let answer = process.call(&state, &message, &config).map_err(|e| format!("{}: decide failed: {e}", what()))?;
+        let (next, send) = split_answer(&answer).map_err(|e| format!("{}: {e}", what()))?;
+        let mut out = Outbox::new();
+        for (i, item) in send.iter().enumerate() {
+            out.publish(to_message(item, env, store).map_err(|e| format!("{}: send[{i}]: {e}", what()))?);
+        }
+        let decided: Vec<Envelope> = out
+            .envelopes(env.id, env.correlation_id, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
+            .map(|(_, e)| e)
+            .collect();
+        let published = recorded(env);
+        let same_as_history = decided.len() == published.len()
+            && decided.iter().zip(&published).all(|(d, p)| d.id == p.id && d.body == p.body);
+        steps.push(CustomStep { seq: s, message: env.clone(), state: next.clone(), decided, same_as_history });
+        state = next;
+    }
+    Ok(steps)
+}
+
 /// One decision the function made, as first seen.
 #[derive(Debug, Clone, PartialEq)]
 struct Decision {
@@ -257,13 +325,7 @@ impl CustomHouse {
             self.ended.insert(corr, false);
         }
         let version = super::replay::original_process(ctx.store, &corr).map_or(ctx.version, |(_, v)| v);
-        let config = json!({
-            "cook_timeout_ms": ctx.params.cook_timeout_ms,
-            "price_timeout_ms": ctx.params.price_timeout_ms,
-            "pay_timeout_ms": ctx.params.pay_timeout_ms,
-            "max_retries": ctx.params.max_retries,
-            "version": version,
-        });
+        let config = config_json(&ctx.params, version);
         match self.decide_all(msg, seq, ctx.store, custom, &config) {
             Ok(effects) => {
                 let terminal = effects.iter().any(|m| m.message_type().is_terminal());

@@ -49,9 +49,9 @@ impl Definition {
         }
     }
 
-    /// The definition called `name`.
+    /// The definition called `name` (`custom` included).
     pub fn from_name(name: &str) -> Option<Definition> {
-        Definition::ALL.into_iter().find(|d| d.name() == name)
+        Definition::ALL.into_iter().chain([Definition::Custom]).find(|d| d.name() == name)
     }
 
     /// The definition for a customer.

@@ -92,9 +92,8 @@ pub fn replay(
     let version = version.or(original.map(|o| o.1)).unwrap_or(2);
     super::check_version(version).map_err(|e| format!("unknown process version: {e}"))?;
     if definition == Definition::Custom {
-        return Err("this order ran your own process manager: replay it under pay-last or pay-first, \
-                    or re-run your code to see its decisions"
-            .into());
+        // its states are the learner's JSON: process::custom::replay (view::replay_view uses it)
+        return Err("a custom process is replayed by process::custom::replay".into());
     }
     let mut pm = ProcessManager::new(definition, version, params);
     let mask = input_mask();

@@ -174,3 +174,23 @@ test("the learner's own run comes back on reload without a question; a new order
   await p.waitForFunction(() => !document.querySelector("[data-testid=pm-error]").hidden, null, { timeout: 30000 });
   assert.match(await p.getByTestId("pm-error").textContent(), /this decision was not recorded by the run/);
 });
+
+test("the inspector replays an order of the learner's process with the learner's state", { skip }, async () => {
+  const p = await fresh();
+  await write(p, SOLUTION);
+  await runIt(p);
+  await p.getByTestId("order-row").last().click();
+  await settle(p);
+  await p.getByTestId("tab-pm").click();
+  await settle(p);
+  assert.equal(await p.locator("#replay-definition").inputValue(), "custom");
+  const rows = await p.getByTestId("pm-row").count();
+  assert.ok(rows >= 4, `rows: ${rows}`);
+  assert.equal(await p.locator("[data-testid=pm-row][data-same=false]").count(), 0);
+  assert.match(await p.getByTestId("pm-state").textContent(), /"awaiting"/);
+  // and under the built-in pay-last: the solution decides the same
+  await p.locator("#replay-definition").selectOption("pay-last");
+  await settle(p);
+  assert.equal(await p.locator("[data-testid=pm-row][data-same=false]").count(), 0);
+  await screenshot(p, "exercise-inspector");
+});

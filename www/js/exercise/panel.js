@@ -68,6 +68,8 @@ export class ExercisePanel {
       el("aside", { class: "exercise-doc" }, ...docs())),
     this.status, this.error, this.result);
     $("#setup").after(this.section);
+    // the inspector can replay an order under the learner's code too
+    $("#replay-definition")?.append(el("option", { value: "custom", text: "custom (yours)" }));
 
     this.dialog = el("dialog", { class: "pm-confirm", "data-testid": "pm-confirm", "aria-labelledby": "pm-confirm-title" },
       el("h2", { id: "pm-confirm-title" }, "Run code from somewhere else?"),
