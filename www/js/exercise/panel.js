@@ -77,7 +77,7 @@ export class ExercisePanel {
       this.confirmCode = el("pre", { class: "pm-confirm-code", "data-testid": "pm-confirm-code" }),
       el("div", { class: "setup-actions" },
         this.confirmRun = el("button", { type: "button", class: "primary", "data-testid": "pm-confirm-run" }, "Run this code"),
-        this.confirmCancel = el("button", { type: "button", "data-testid": "pm-confirm-cancel" }, "Do not run it")));
+        this.confirmCancel = el("button", { type: "button", "data-testid": "pm-confirm-cancel", autofocus: true }, "Do not run it")));
     document.body.append(this.dialog);
   }
 
@@ -113,6 +113,7 @@ export class ExercisePanel {
     this.status.textContent = status ?? "";
     this.error.textContent = error ?? "";
     this.error.hidden = !error;
+    if (error && !this.section.hidden) this.error.scrollIntoView({ block: "nearest" });
   }
 
   // ---- the worker ---------------------------------------------------------------------------
