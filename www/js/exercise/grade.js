@@ -6,6 +6,7 @@ export const SCENARIOS = [
   { name: "reference", config: {} },
   { name: "chaos", config: { drop: 0.1, duplicate: 0.1, orders: 20, interval_ms: 100 } },
   { name: "chaos, seed 7", config: { seed: 7, drop: 0.15, duplicate: 0.15, dodgy: 0.3, orders: 20, interval_ms: 100 } },
+  { name: "lossy, half dodgy", config: { seed: 3, drop: 0.3, duplicate: 0.3, dodgy: 0.5, orders: 20, interval_ms: 100, max_retries: 1 } },
   { name: "slow cook", config: { cooks: [{ name: "Slow", ms: 2000 }] } },
   { name: "all dodgy", config: { dodgy: 1, orders: 12, interval_ms: 150 } },
 ];
