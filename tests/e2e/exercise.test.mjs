@@ -194,3 +194,16 @@ test("the inspector replays an order of the learner's process with the learner's
   assert.equal(await p.locator("[data-testid=pm-row][data-same=false]").count(), 0);
   await screenshot(p, "exercise-inspector");
 });
+
+test("an endless loop is stopped and said so; the page stays usable", { skip }, async () => {
+  const p = await fresh();
+  await write(p, "function decide(state, message) {\n  while (true) {}\n}");
+  await p.evaluate(() => { window.brigade.exercise.timeoutMs = 1500; });
+  await runIt(p);
+  assert.match(await p.getByTestId("pm-error").textContent(), /did not finish within 1\.5 s \(an endless loop\?\); it was stopped/);
+  // the next run gets a fresh worker
+  await write(p, SOLUTION);
+  await runIt(p);
+  assert.equal(await p.getByTestId("pm-error").isHidden(), true);
+  assert.equal(await p.evaluate(() => window.brigade.sim.messageCount()), 150);
+});

@@ -12,6 +12,7 @@ import { SCENARIOS, RULES, check } from "./grade.js";
 
 const STORAGE_KEY = "brigade.exercise.code";
 const TIMEOUT_MS = 30000;
+const MAX_ORDERS = 300;
 const CUSTOM_KEYS = ["custom_process", "process_code"];
 
 /** Whether a config runs the learner's process manager. */
@@ -27,6 +28,7 @@ export class ExercisePanel {
     this.nextId = 1;
     this.templates = {};
     this.busy = false;
+    this.timeoutMs = TIMEOUT_MS;
     this.build();
     this.editor.value = load() ?? "";
     if (!this.editor.value) this.loadTemplate("skeleton");
@@ -138,7 +140,7 @@ export class ExercisePanel {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.stopWorker(new Error(
-        `your code did not finish within ${TIMEOUT_MS / 1000} s (an endless loop?); it was stopped`)), TIMEOUT_MS);
+        `your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`)), this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ id, ...message });
     });
@@ -165,10 +167,16 @@ export class ExercisePanel {
 
   async run() {
     if (this.busy) return;
+    const config = this.runConfig();
+    const orders = config.orders ?? this.app.defaults.orders ?? 0;
+    if (orders > MAX_ORDERS) {
+      this.say(null, `This run has ${orders} orders; your process manager runs at most ${MAX_ORDERS} (set up a smaller run first).`);
+      return;
+    }
     this.busy = true;
     this.say("Running your process manager in a worker…");
     try {
-      const result = await this.request({ op: "run", config: this.runConfig(), code: this.editor.value });
+      const result = await this.request({ op: "run", config, code: this.editor.value });
       this.showRun(result);
     } catch (error) {
       this.say(null, errorText(error));
