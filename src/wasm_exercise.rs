@@ -6,7 +6,7 @@
 //! and the recorded decisions; `importProcessRun` re-simulates that run on the page from
 //! the recorded decisions alone, so no learner code runs next to the page's DOM.
 
-use crate::process::custom::{self, CustomProcess, CustomScope, Recording};
+use crate::process::custom::{self, CustomHandle, CustomProcess, CustomScope, Recording};
 use crate::run_file;
 use crate::scenario::Config;
 use crate::sim::{Timeline, World};
@@ -134,6 +134,29 @@ fn run_recorded(
     Ok((world, ProcessRun { run, decisions, error: recorder.failure(), step }))
 }
 
+/// How many simulations imported by `importProcessRun` keep their recorded decisions (the
+/// page shows one at a time; a few more for kept branches). An older one that steps into a
+/// decision then stops its process managers ("no process code is loaded").
+const KEPT_RECORDINGS: usize = 16;
+
+thread_local! {
+    static KEPT: RefCell<std::collections::VecDeque<CustomHandle>> = const { RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// Remembers `handle`, releasing the oldest beyond [`KEPT_RECORDINGS`].
+fn keep(handle: CustomHandle) -> CustomHandle {
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        k.push_back(handle);
+        while k.len() > KEPT_RECORDINGS {
+            if let Some(old) = k.pop_front() {
+                old.release();
+            }
+        }
+    });
+    handle
+}
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| err("result", e))
 }
@@ -177,8 +200,7 @@ impl Simulation {
         let parsed = run_file::parse(text).map_err(|e| err("cannot import", e))?;
         let table: Recording = serde_json::from_str(decisions).map_err(|e| err("decisions", e))?;
         let mut cfg = parsed.config;
-        // a handle per simulation, kept for its lifetime (a few per session)
-        cfg.custom = Some(custom::recorded(table).install());
+        cfg.custom = Some(keep(custom::recorded(table).install()));
         let world = World::with_inputs(cfg, parsed.inputs).map_err(|e| err("cannot import", e))?;
         let mut timeline = Timeline::new(world);
         timeline.run_to_idle();
