@@ -6,7 +6,6 @@
 
 import { $, el } from "../dom.js";
 import { guard, errorText } from "../engine.js";
-import { configDiff } from "../url-state.js";
 import { CodeEditor } from "./editor.js";
 import { SCENARIOS, RULES, check } from "./grade.js";
 
@@ -212,7 +211,7 @@ export class ExercisePanel {
     if (!sim) return null;
     const config = this.app.configOf(sim, result.run);
     this.app.keepInHistory();
-    this.app.adopt(sim, configDiff(config, this.app.defaults));
+    this.app.adopt(sim, diff(config, this.app.defaults));
     this.app.clearError();
     return sim;
   }
@@ -367,6 +366,23 @@ export class ExercisePanel {
       this.say(null, errorText(error));
     }
   }
+}
+
+/** The keys of `config` that differ from `defaults`, whatever the order of keys inside. */
+function diff(config, defaults) {
+  const out = {};
+  for (const [key, value] of Object.entries(config ?? {})) {
+    if (canonical(value) !== canonical(defaults?.[key])) out[key] = value;
+  }
+  return out;
+}
+
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function load() {
