@@ -192,10 +192,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if a.idempotent_store {
         cfg.idempotent_store = true;
     }
-    cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
     if !cfg.custom_process.is_off() {
         return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
     }
+    cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
     Ok(Command::Run(Box::new(Run {
         config: cfg,
         format: a.format.unwrap_or(Format::Text),

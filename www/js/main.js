@@ -4,6 +4,7 @@
 
 import { $, el, formatInt } from "./dom.js";
 import { loadEngine, guard, setFatalHandler, errorText, engineDead } from "./engine.js";
+import { ExercisePanel, isExercise } from "./exercise/panel.js";
 import { encodeState, decodeState, configDiff, inputAction } from "./url-state.js";
 import { SetupForm } from "./setup.js";
 import { FloorView } from "./floor.js";
@@ -14,7 +15,6 @@ import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
-import { ExercisePanel, isExercise } from "./exercise/panel.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -48,10 +48,10 @@ class App {
     this.timeline = new TimelineView(this);
     this.floor = new FloorView(this);
     this.log = new LogView(this);
+    this.exercise = new ExercisePanel(this);
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
-    this.exercise = new ExercisePanel(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -631,9 +631,9 @@ class App {
     this.floor.update(frame);
     this.log.update(frame);
     this.inspector.update(frame);
+    this.exercise.update(frame);
     this.numbers.update(frame);
     this.messagePane.update(frame);
-    this.exercise.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }

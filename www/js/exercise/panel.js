@@ -36,6 +36,7 @@ export class ExercisePanel {
   // ---- the panel --------------------------------------------------------------------------
 
   build() {
+    document.head.append(el("link", { rel: "stylesheet", href: new URL("exercise.css", import.meta.url).href }));
     const toggle = el("button", { type: "button", id: "exercise-toggle", "data-testid": "exercise-toggle",
       "aria-expanded": "false", "aria-controls": "exercise", title: "Write your own process manager and check it",
       onclick: () => this.show(this.section.hidden) }, "Exercise…");
