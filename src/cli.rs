@@ -194,6 +194,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if a.idempotent_store {
         cfg.idempotent_store = true;
     }
+    if !cfg.custom_process.is_off() {
+        return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
+    }
     cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
     if a.format == Some(Format::Mermaid) && a.trace.is_none() {
         return Err("--format: mermaid draws one order: use it with --trace ORDER".to_string());

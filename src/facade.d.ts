@@ -93,7 +93,17 @@ architecture: Architecture,
  * The store refuses a message whose id it already holds (counted as `absorbed`), and
  * the answer to a duplicated delivery gets the same id as the answer to its first copy.
  */
-idempotent_store: boolean, };
+idempotent_store: boolean, 
+/**
+ * Exercise mode: whose orders run the learner's process manager (`off`, `all` or
+ * `dodgy`). Written only when not `off`.
+ */
+custom_process?: CustomScope, 
+/**
+ * The learner's code (JavaScript text), carried by the run file of a run made with
+ * it. Written only when set. Never run without the learner's confirmation.
+ */
+process_code?: string, };
 
 /**
  * One cook and how long it takes to cook an order.
@@ -124,9 +134,14 @@ export type HouseMode = "rebuild" | "cached";
 export type Architecture = "process-manager" | "choreography" | "commands";
 
 /**
+ * Whose orders run the learner's process manager (config key `custom_process`).
+ */
+export type CustomScope = "off" | "all" | "dodgy";
+
+/**
  * Which flow an order follows.
  */
-export type Definition = "pay-last" | "pay-first";
+export type Definition = "pay-last" | "pay-first" | "custom";
 
 /**
  * One user action.

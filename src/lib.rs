@@ -39,4 +39,6 @@ pub mod view;
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 mod wasm_alloc;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_exercise;
 pub mod wiring;

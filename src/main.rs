@@ -82,6 +82,11 @@ mod native {
             Ok(t) => t,
             Err(e) => return fail(&format!("--check: {path}: {e}")),
         };
+        if run_file::parse(&text).is_ok_and(|run| !run.config.custom_process.is_off()) {
+            return fail(&format!(
+                "--check: {path}: this run was made with a learner's process manager (JavaScript): check it in the page"
+            ));
+        }
         match run_file::import(&text) {
             Ok(_) => emit("ok\n", ExitCode::SUCCESS),
             Err(e @ ImportError::Mismatch(_)) => emit(&format!("{path}: {e}\n"), ExitCode::from(1)),

@@ -1,5 +1,6 @@
 //! The run's configuration: validated values, defaults from the workshop, and presets.
 
+use crate::process::custom::{CustomHandle, CustomScope};
 use serde::{Deserialize, Deserializer, Serialize};
 use strum::{EnumIter, EnumString, IntoStaticStr};
 use thiserror::Error;
@@ -92,6 +93,20 @@ pub struct Config {
     /// The store refuses a message whose id it already holds (counted as `absorbed`), and
     /// the answer to a duplicated delivery gets the same id as the answer to its first copy.
     pub idempotent_store: bool,
+    /// Exercise mode: whose orders run the learner's process manager (`off`, `all` or
+    /// `dodgy`). Written only when not `off`.
+    #[serde(skip_serializing_if = "CustomScope::is_off")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<CustomScope>", optional))]
+    pub custom_process: CustomScope,
+    /// The learner's code (JavaScript text), carried by the run file of a run made with
+    /// it. Written only when set. Never run without the learner's confirmation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub process_code: Option<String>,
+    /// The learner's process manager itself, installed (not in any file: the facade
+    /// builds it from `process_code`, tests from a closure).
+    #[serde(skip)]
+    pub custom: Option<CustomHandle>,
 }
 
 /// How the same workers are wired together (the workshop's three stages).
@@ -159,6 +174,9 @@ impl Default for Config {
             house: HouseMode::Rebuild,
             architecture: Architecture::ProcessManager,
             idempotent_store: false,
+            custom_process: CustomScope::Off,
+            process_code: None,
+            custom: None,
         }
     }
 }
@@ -274,6 +292,9 @@ pub fn check_cook_name(name: &str) -> Result<(), String> {
 
 /// Largest number of orders a run may have (keeps memory bounded).
 pub const MAX_ORDERS: u32 = 1_000_000;
+
+/// Longest learner's code a config carries, in bytes.
+pub const MAX_PROCESS_CODE: usize = 100_000;
 /// Largest number of cooks.
 pub const MAX_COOKS: usize = 32;
 
@@ -343,6 +364,12 @@ impl Config {
         }
         if self.max_retries > 10 {
             return Err(bad("max_retries", format!("at most 10, got {}", self.max_retries)));
+        }
+        if !self.custom_process.is_off() && self.architecture != Architecture::ProcessManager {
+            return Err(bad("custom_process", "a custom process manager needs the process-manager architecture"));
+        }
+        if self.process_code.as_ref().is_some_and(|c| c.len() > MAX_PROCESS_CODE) {
+            return Err(bad("process_code", format!("at most {MAX_PROCESS_CODE} bytes")));
         }
         if self.sample_ms == 0 || self.sample_ms > 3_600_000 {
             return Err(bad("sample_ms", format!("must be 1..=3600000 ms, got {}", self.sample_ms)));

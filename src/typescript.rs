@@ -37,6 +37,7 @@ pub fn declarations() -> String {
         decl::<Dispatch>(&cfg),
         decl::<HouseMode>(&cfg),
         decl::<Architecture>(&cfg),
+        decl::<crate::process::CustomScope>(&cfg),
         decl::<Definition>(&cfg),
         decl::<Action>(&cfg),
         decl::<Input>(&cfg),

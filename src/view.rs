@@ -626,6 +626,10 @@ pub fn replay_view(
         answers.retain(|a| a.message_type() != MessageType::ProcessStarted);
         answers
     };
+    let original = crate::process::replay::original_process(store, id);
+    if definition.or(original.map(|o| o.0)) == Some(Definition::Custom) {
+        return custom_replay_view(world, id, version.or(original.map(|o| o.1)).unwrap_or(2), original, recorded);
+    }
     let Replay { definition, version, original, steps } =
         replay(store, id, definition, version, world.params(), recorded)?;
     Ok(ReplayView {
@@ -652,6 +656,54 @@ pub fn replay_view(
                     })
                     .collect(),
                 notes: s.notes.iter().map(|n| n.text()).collect(),
+                same_as_history: s.same_as_history,
+            })
+            .collect(),
+    })
+}
+
+/// Replay of order `id` through the learner's process manager of the run (exercise mode).
+fn custom_replay_view(
+    world: &World,
+    id: &Uuid,
+    version: u8,
+    original: Option<(Definition, u8)>,
+    recorded: impl Fn(&Envelope) -> Vec<Envelope>,
+) -> Result<ReplayView, String> {
+    let process = world
+        .config()
+        .custom
+        .and_then(|h| h.get())
+        .ok_or("no process code of yours is loaded in this run (run your code to replay under it)")?;
+    let store = world.store();
+    if store.stream(id).is_empty() {
+        return Err(format!("no order with correlation id {id}"));
+    }
+    let steps = crate::process::custom::replay(store, id, &process, &world.params(), version, recorded)?;
+    Ok(ReplayView {
+        correlation_id: *id,
+        definition: Definition::Custom,
+        version,
+        original: original.map(|(definition, version)| ProcessRef { definition, version }),
+        steps: steps
+            .into_iter()
+            .map(|s| ReplayStepView {
+                seq: s.seq,
+                at_ms: s.message.at_ms,
+                type_name: s.message.message_type().name(),
+                id: s.message.id,
+                state: s.state,
+                decided: s
+                    .decided
+                    .iter()
+                    .map(|d| DecisionView {
+                        type_name: d.message_type().name(),
+                        kind: d.message_type().kind().name(),
+                        id: d.id,
+                        summary: d.body.summary(),
+                    })
+                    .collect(),
+                notes: Vec::new(),
                 same_as_history: s.same_as_history,
             })
             .collect(),

@@ -110,6 +110,8 @@ impl Actor {
                     version: ctx.version,
                     params: ctx.params,
                     cached: ctx.cfg.house == HouseMode::Cached,
+                    custom_scope: ctx.cfg.custom_process,
+                    custom: ctx.cfg.custom.and_then(|h| h.get()),
                 };
                 house.handle(env, seq, hctx, out);
                 0

@@ -14,6 +14,10 @@ pub enum Definition {
     /// Dodgy customers: price, pay, and only then cook.
     #[serde(rename = "pay-first")]
     PayFirst,
+    /// The learner's own process manager (exercise mode): its decisions come from a
+    /// function, see [`custom`](super::custom).
+    #[serde(rename = "custom")]
+    Custom,
 }
 
 /// The versions every definition has.
@@ -42,12 +46,13 @@ impl Definition {
         match self {
             Definition::PayLast => "pay-last",
             Definition::PayFirst => "pay-first",
+            Definition::Custom => "custom",
         }
     }
 
-    /// The definition called `name`.
+    /// The definition called `name` (`custom` included).
     pub fn from_name(name: &str) -> Option<Definition> {
-        Definition::ALL.into_iter().find(|d| d.name() == name)
+        Definition::ALL.into_iter().chain([Definition::Custom]).find(|d| d.name() == name)
     }
 
     /// The definition for a customer.
@@ -63,7 +68,8 @@ impl Definition {
     pub fn steps(self) -> [WorkStep; 3] {
         // a refund is compensation, not a step of the flow
         match self {
-            Definition::PayLast => [WorkStep::Cook, WorkStep::Price, WorkStep::Pay],
+            // a custom process decides its own order; the built-in manager never runs it
+            Definition::PayLast | Definition::Custom => [WorkStep::Cook, WorkStep::Price, WorkStep::Pay],
             Definition::PayFirst => [WorkStep::Price, WorkStep::Pay, WorkStep::Cook],
         }
     }

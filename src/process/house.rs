@@ -8,6 +8,7 @@
 //! manager itself. An order that ended stays followed: a late answer is rejected, a late
 //! payment refunded, by a process manager rebuilt from the store.
 
+use super::custom::{CustomHouse, CustomProcess, CustomScope};
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager};
 use super::replay::original_process;
@@ -37,6 +38,7 @@ struct Live {
 #[derive(Debug, Clone, Default)]
 pub struct House {
     live: IdMap<Live>,
+    custom: CustomHouse,
 }
 
 /// What the house needs from the executor to handle one message.
@@ -51,6 +53,10 @@ pub struct HouseContext<'a> {
     /// the store every time. The decisions are the same: debug builds check every cached
     /// state against the rebuild.
     pub cached: bool,
+    /// Whose new orders run the learner's process manager.
+    pub custom_scope: CustomScope,
+    /// The learner's process manager, when one is loaded.
+    pub custom: Option<CustomProcess>,
 }
 
 /// The types the house follows for each order.
@@ -72,7 +78,13 @@ impl House {
 
     /// Number of live process managers (orders with something still owed).
     pub fn live(&self) -> usize {
-        self.live.len()
+        self.live.len() + self.custom.live()
+    }
+
+    /// Whether an invalid decision of the learner's process manager stopped the house
+    /// (the error is in [`CustomProcess::failure`]).
+    pub fn custom_failed(&self) -> bool {
+        self.custom.failed()
     }
 
     /// The flow of a live order.
@@ -88,11 +100,17 @@ impl House {
         let known = self.get(&corr).or_else(|| {
             original_process(ctx.store, &corr).map(|(definition, version)| LiveProcess { definition, version })
         });
+        if known.is_some_and(|p| p.definition == Definition::Custom) {
+            return self.custom.handle(msg, seq, false, &ctx, ctx.custom.as_ref(), out);
+        }
         let Some(process) = known else {
             let Message::OrderPlaced { order } = &msg.body else {
                 out.note(Note::UnknownOrder);
                 return;
             };
+            if ctx.custom_scope.applies(order.dodgy) {
+                return self.custom.handle(msg, seq, true, &ctx, ctx.custom.as_ref(), out);
+            }
             let process = LiveProcess { definition: Definition::for_customer(order.dodgy), version: ctx.version };
             out.push(Effect::Follow(corr, follow_mask()));
             out.push(Effect::Announce(Message::ProcessStarted {

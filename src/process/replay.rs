@@ -91,6 +91,10 @@ pub fn replay(
     let definition = definition.or(original.map(|o| o.0)).unwrap_or(Definition::PayLast);
     let version = version.or(original.map(|o| o.1)).unwrap_or(2);
     super::check_version(version).map_err(|e| format!("unknown process version: {e}"))?;
+    if definition == Definition::Custom {
+        // its states are the learner's JSON: process::custom::replay (view::replay_view uses it)
+        return Err("a custom process is replayed by process::custom::replay".into());
+    }
     let mut pm = ProcessManager::new(definition, version, params);
     let mask = input_mask();
     let mut steps = Vec::new();

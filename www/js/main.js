@@ -4,6 +4,7 @@
 
 import { $, el, formatInt } from "./dom.js";
 import { loadEngine, guard, setFatalHandler, errorText, engineDead, noteLoading, noteLoaded, crashedBefore } from "./engine.js";
+import { ExercisePanel, isExercise } from "./exercise/panel.js";
 import { encodeState, decodeState, configDiff, inputAction } from "./url-state.js";
 import { SetupForm } from "./setup.js";
 import { FloorView } from "./floor.js";
@@ -57,6 +58,7 @@ class App {
     this.timeline = new TimelineView(this);
     this.floor = new FloorView(this);
     this.log = new LogView(this);
+    this.exercise = new ExercisePanel(this);
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
@@ -197,6 +199,13 @@ class App {
     if (crash) {
       this.showError(`This link crashed the simulation engine when it was last opened here: ${crash} Showing the default run instead.`);
       state = { ...state, config: {}, inputs: [], step: 0, order: null, crashed: true };
+    } else if (state && isExercise(state.config)) {
+      // a link carrying a process manager: show the default run, run the code only if the
+      // learner agrees (exercise/panel.js)
+      const sim = this.call(() => new this.Simulation({}));
+      if (sim) this.adopt(sim, {});
+      this.exercise.fromLink(state);
+      return;
     } else if (state) {
       noteLoading(location.hash);
     }
@@ -620,6 +629,13 @@ class App {
 
   /** Load a run file; on any error the current run stays as it is. */
   importText(text) {
+    let fileConfig = null;
+    try { fileConfig = JSON.parse(text)?.config ?? null; } catch { fileConfig = null; }
+    if (isExercise(fileConfig)) {
+      // a run made with a learner's process manager: its code runs only once agreed to
+      this.exercise.fromFile(text, fileConfig);
+      return false;
+    }
     let sim;
     // a crash while importing is the file's, not the run in the address's
     noteLoading("import");
@@ -706,6 +722,7 @@ class App {
     this.floor.update(frame);
     this.log.update(frame);
     this.inspector.update(frame);
+    this.exercise.update(frame);
     this.numbers.update(frame);
     this.messagePane.update(frame);
     this.mailbox.update(frame);

@@ -1,0 +1,416 @@
+//! Exercise mode, engine side: a process manager whose decisions come from a function.
+
+use brigade::process::custom::{CustomProcess, CustomScope};
+use brigade::run_file;
+use brigade::scenario::Config;
+use brigade::sim::World;
+use serde_json::{json, Value};
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// The built-in process manager (version 2) written as a decide function on JSON, the
+/// way a learner would write it in JavaScript.
+fn reference(state: &Value, m: &Value, cfg: &Value) -> Result<Value, String> {
+    let mut s = if state.is_null() {
+        json!({"order": null, "awaiting": null, "attempt": 0, "done": [], "paid": false, "refunding": null, "outcome": null})
+    } else {
+        state.clone()
+    };
+    let mut send: Vec<Value> = Vec::new();
+    let t = m["type"].as_str().ok_or("no type")?;
+    let now = m["at_ms"].as_u64().unwrap_or(0);
+    let steps = |s: &Value| -> Vec<&'static str> {
+        if s["order"]["dodgy"].as_bool() == Some(true) {
+            vec!["price", "pay", "cook"]
+        } else {
+            vec!["cook", "price", "pay"]
+        }
+    };
+    fn request(s: &mut Value, send: &mut Vec<Value>, cfg: &Value, step: &str, attempt: u64) {
+        if step == "refund" {
+            s["refunding"] = json!(attempt);
+        } else {
+            s["awaiting"] = json!(step);
+            s["attempt"] = json!(attempt);
+        }
+        let order = s["order"].clone();
+        send.push(match step {
+            "cook" => json!({"type": "CookFood", "order": order, "attempt": attempt}),
+            "price" => json!({"type": "PriceOrder", "order": order, "attempt": attempt}),
+            "pay" => json!({"type": "TakePayment", "order": order, "attempt": attempt}),
+            _ => json!({"type": "RefundPayment", "order": order}),
+        });
+        let timeout = match step {
+            "cook" => &cfg["cook_timeout_ms"],
+            "price" => &cfg["price_timeout_ms"],
+            _ => &cfg["pay_timeout_ms"],
+        };
+        send.push(json!({"type": "PublishAt", "after_ms": timeout,
+            "message": {"type": "StepTimedOut", "step": step, "attempt": attempt}}));
+    }
+    fn drop_order(s: &mut Value, send: &mut Vec<Value>, cfg: &Value, reason: &str) {
+        s["awaiting"] = Value::Null;
+        s["outcome"] = json!("dropped");
+        send.push(json!({"type": "OrderDropped", "reason": reason}));
+        if s["paid"] == json!(true) {
+            request(s, send, cfg, "refund", 1);
+        }
+    }
+    let reject = |send: &mut Vec<Value>, reason: &str| send.push(json!({"type": "MessageRejected", "reason": reason}));
+    let answered = |s: &mut Value, send: &mut Vec<Value>, step: &str| {
+        if !s["outcome"].is_null() {
+            return reject(send, "after-end");
+        }
+        if s["done"].as_array().unwrap().contains(&json!(step)) {
+            return reject(send, "duplicate");
+        }
+        if s["awaiting"] != json!(step) {
+            return reject(send, "stale");
+        }
+        s["done"].as_array_mut().unwrap().push(json!(step));
+        s["order"] = m["order"].clone();
+        if step == "pay" {
+            s["paid"] = json!(true);
+        }
+        let st = steps(s);
+        let i = st.iter().position(|x| *x == step).unwrap();
+        match st.get(i + 1) {
+            Some(next) => request(s, send, cfg, next, 1),
+            None => {
+                s["awaiting"] = Value::Null;
+                s["outcome"] = json!("completed");
+                send.push(json!({"type": "OrderCompleted", "order": m["order"]}));
+            }
+        }
+    };
+    match t {
+        "OrderPlaced" => {
+            if !s["order"].is_null() {
+                reject(&mut send, "duplicate");
+            } else {
+                s["order"] = m["order"].clone();
+                let first = steps(&s)[0];
+                request(&mut s, &mut send, cfg, first, 1);
+            }
+        }
+        "FoodCooked" => answered(&mut s, &mut send, "cook"),
+        "OrderPriced" => answered(&mut s, &mut send, "price"),
+        "OrderPaid" => {
+            if s["outcome"] == json!("dropped") && s["paid"] != json!(true) {
+                s["paid"] = json!(true);
+                s["order"] = m["order"].clone();
+                request(&mut s, &mut send, cfg, "refund", 1);
+            } else {
+                answered(&mut s, &mut send, "pay");
+            }
+        }
+        "PaymentRefunded" => {
+            if !s["refunding"].is_null() {
+                s["refunding"] = Value::Null;
+                s["paid"] = json!(false);
+            } else {
+                reject(&mut send, "stale");
+            }
+        }
+        "PaymentRefused" => {}
+        "StepTimedOut" => {
+            let step = m["step"].as_str().unwrap();
+            let attempt = m["attempt"].as_u64().unwrap();
+            if step == "refund" {
+                if s["refunding"] == json!(attempt) && attempt < 255 {
+                    request(&mut s, &mut send, cfg, "refund", attempt + 1);
+                }
+            } else if s["outcome"].is_null() && s["awaiting"] == json!(step) && s["attempt"] == json!(attempt) {
+                let expired = s["order"]["expires_at_ms"].as_u64().is_some_and(|e| now > e);
+                let retries = cfg["version"].as_u64() >= Some(2) || step == "cook";
+                if step == "cook" && expired {
+                    drop_order(&mut s, &mut send, cfg, "expired");
+                } else if retries && attempt <= cfg["max_retries"].as_u64().unwrap() {
+                    request(&mut s, &mut send, cfg, step, attempt + 1);
+                } else {
+                    let reason = match step {
+                        "cook" => "gave_up_cooking",
+                        "price" => "gave_up_pricing",
+                        _ => "gave_up_payment",
+                    };
+                    drop_order(&mut s, &mut send, cfg, reason);
+                }
+            }
+        }
+        "OrderExpired" => {
+            let attempt = m["attempt"].as_u64().unwrap();
+            if !s["outcome"].is_null() {
+                reject(&mut send, "after-end");
+            } else if s["awaiting"] != json!("cook") || s["attempt"] != json!(attempt) {
+                reject(&mut send, "stale");
+            } else if attempt == 1 {
+                drop_order(&mut s, &mut send, cfg, "expired");
+            }
+        }
+        _ => reject(&mut send, "unexpected"),
+    }
+    Ok(json!({"state": s, "send": send}))
+}
+
+fn with_custom(cfg: Config, scope: CustomScope, process: &CustomProcess) -> Config {
+    Config { custom_process: scope, custom: Some(process.install()), ..cfg }
+}
+
+fn history(world: &World) -> Vec<Value> {
+    let v: Value = serde_json::from_str(&run_file::export(world, None)).unwrap();
+    v["history"].as_array().unwrap().clone()
+}
+
+fn run(cfg: Config) -> World {
+    let mut world = World::new(cfg).unwrap();
+    world.run_to_idle();
+    world
+}
+
+/// The custom run's history with its `ProcessStarted` naming pay-last (no dodgy customers
+/// in these runs): the only difference allowed.
+fn as_builtin(mut h: Vec<Value>) -> (Vec<Value>, usize) {
+    let mut customs = 0;
+    for e in &mut h {
+        if e["type"] == "ProcessStarted" && e["definition"] == "custom" {
+            customs += 1;
+            e["definition"] = json!("pay-last");
+        }
+    }
+    (h, customs)
+}
+
+#[test]
+fn the_reference_closure_reproduces_the_builtin_history() {
+    let presets = Config::presets();
+    for (name, _, cfg) in presets.into_iter().filter(|(n, _, _)| ["reference", "chaos", "slow-cook"].contains(n)) {
+        let builtin = history(&run(cfg.clone()));
+        let process = CustomProcess::new(reference);
+        let world = run(with_custom(cfg, CustomScope::All, &process));
+        assert_eq!(process.failure(), None, "{name}");
+        let (custom, customs) = as_builtin(history(&world));
+        assert!(customs > 0, "{name}: the custom process ran no order");
+        assert_eq!(custom.len(), builtin.len(), "{name}");
+        for (c, b) in custom.iter().zip(&builtin) {
+            assert_eq!(c, b, "{name}");
+        }
+    }
+}
+
+#[test]
+fn dodgy_scope_runs_the_custom_process_for_dodgy_customers_only() {
+    let cfg = Config { dodgy: 0.5, orders: 12, interval_ms: 150, ..Config::default() };
+    let builtin = history(&run(cfg.clone()));
+    let process = CustomProcess::new(reference);
+    let world = run(with_custom(cfg, CustomScope::Dodgy, &process));
+    assert_eq!(process.failure(), None);
+    let h = history(&world);
+    let started: Vec<&Value> = h.iter().filter(|e| e["type"] == "ProcessStarted").collect();
+    let customs = started.iter().filter(|e| e["definition"] == "custom").count();
+    let firsts = started.iter().filter(|e| e["definition"] == "pay-first").count();
+    assert!(customs > 0 && firsts == 0, "dodgy orders run the custom process");
+    assert!(started.iter().any(|e| e["definition"] == "pay-last"));
+    let renamed: Vec<Value> = h
+        .into_iter()
+        .map(|mut e| {
+            if e["definition"] == "custom" {
+                e["definition"] = json!("pay-first");
+            }
+            e
+        })
+        .collect();
+    assert_eq!(renamed, builtin);
+}
+
+#[test]
+fn a_non_deterministic_process_is_caught_on_replay() {
+    let calls = Rc::new(Cell::new(0u32));
+    let c = calls.clone();
+    // decides from a counter outside its state: the replay of a message differs
+    let process = CustomProcess::new(move |state, m, cfg| {
+        c.set(c.get() + 1);
+        let mut answer = reference(state, m, cfg)?;
+        if m["type"] == "OrderPlaced" {
+            answer["state"]["noise"] = json!(c.get());
+        }
+        Ok(answer)
+    });
+    let world = run(with_custom(Config::default(), CustomScope::All, &process));
+    let err = process.failure().expect("caught");
+    assert!(err.starts_with("message "), "{err}");
+    assert!(err.contains("(OrderPlaced) of order 2 at 0 ms: non-deterministic process: replaying message 1"), "{err}");
+    assert!(err.contains("(OrderPlaced) decided state.noise = "), "{err}");
+    assert!(err.contains(", the history says "), "{err}");
+    assert!(calls.get() > 1);
+    // the run stopped deciding: nothing completed
+    assert_eq!(world.stats().completed, 0);
+}
+
+#[test]
+fn an_unknown_output_type_stops_the_run_with_a_clear_error() {
+    let process = CustomProcess::new(|state, m, cfg| {
+        let mut answer = reference(state, m, cfg)?;
+        if m["type"] == "FoodCooked" {
+            answer["send"][0]["type"] = json!("CookFod");
+        }
+        Ok(answer)
+    });
+    let world = run(with_custom(Config { orders: 2, ..Config::default() }, CustomScope::All, &process));
+    let err = process.failure().expect("stopped");
+    assert!(err.contains("(FoodCooked) of order"), "{err}");
+    assert!(
+        err.contains("send[0]: unknown message type \"CookFod\": a process manager sends one of CookFood,"),
+        "{err}"
+    );
+    assert_eq!(world.stats().completed, 0);
+}
+
+#[test]
+fn invalid_outputs_and_errors_name_the_message_and_the_mistake() {
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"state": 1, "send": [{"type": "CookFood", "attempt": 1}]}), "send[0]: `order` is missing"),
+        (json!({"state": 1, "send": [{"type": "OrderDropped", "reason": "bored"}]}), "`reason` must be one of expired"),
+        (json!({"state": 1, "send": {}}), "send must be an array"),
+        (json!(7), "decide must return an object { state, send }"),
+        (json!({"state": 1, "sent": []}), "unknown key `sent`"),
+        (
+            json!({"state": 1, "send": [{"type": "PublishAt", "after_ms": 5, "message": {"type": "CookFood"}}]}),
+            "an alarm publishes a StepTimedOut",
+        ),
+        (
+            json!({"state": 1, "send": [{"type": "OrderCompleted", "order": {"table": 1}}]}),
+            "not a document this order received",
+        ),
+    ];
+    for (answer, expected) in cases {
+        let process = CustomProcess::new(move |_, _, _| Ok(answer.clone()));
+        run(with_custom(Config { orders: 1, ..Config::default() }, CustomScope::All, &process));
+        let err = process.failure().expect("stopped");
+        assert!(err.starts_with("message 0 (OrderPlaced) of order 1 at 0 ms: "), "{err}");
+        assert!(err.contains(expected), "{err} should say {expected}");
+    }
+    let process = CustomProcess::new(|_, _, _| Err("TypeError: state is null (line 3)".into()));
+    run(with_custom(Config { orders: 1, ..Config::default() }, CustomScope::All, &process));
+    assert_eq!(
+        process.failure().unwrap(),
+        "message 0 (OrderPlaced) of order 1 at 0 ms: decide failed: TypeError: state is null (line 3)"
+    );
+}
+
+#[test]
+fn a_custom_config_without_code_fails_clearly_and_the_config_round_trips() {
+    let cfg = Config { custom_process: CustomScope::All, orders: 1, ..Config::default() };
+    let world = run(cfg);
+    assert_eq!(world.stats().completed, 0);
+    let text = serde_json::to_string(&Config {
+        custom_process: CustomScope::Dodgy,
+        process_code: Some("function decide() {}".into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let back = Config::from_json(&text).unwrap();
+    assert_eq!(back.custom_process, CustomScope::Dodgy);
+    assert_eq!(back.process_code.as_deref(), Some("function decide() {}"));
+    // the default config writes neither key
+    let plain = serde_json::to_string(&Config::default()).unwrap();
+    assert!(!plain.contains("custom_process") && !plain.contains("process_code"));
+    let err = Config::from_json(r#"{"custom_process": "some"}"#).unwrap_err();
+    assert_eq!(err.field, "custom_process");
+}
+
+#[test]
+fn the_cli_says_a_learners_process_runs_in_the_page() {
+    let dir = std::env::temp_dir().join(format!("brigade-exercise-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, r#"{"custom_process": "all", "process_code": "function decide() {}"}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).arg("--config").arg(&config).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("runs in the page's exercise mode"), "{err}");
+
+    // a run file made in the page: --check says where to check it
+    let process = CustomProcess::new(reference);
+    let cfg = Config { orders: 1, process_code: Some("function decide() {}".into()), ..Config::default() };
+    let world = run(with_custom(cfg, CustomScope::All, &process));
+    let file = dir.join("run.json");
+    std::fs::write(&file, run_file::export(&world, None)).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).arg("--check").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("check it in the page"), "{err}");
+    assert_ne!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn recorded_decisions_replay_a_run_without_its_function_even_a_non_deterministic_one() {
+    use brigade::process::custom::{recorded, recording, Recording};
+    use std::cell::RefCell;
+    let cfg = Config { drop: 0.1, duplicate: 0.1, orders: 6, ..Config::default() };
+    let calls = Rc::new(Cell::new(0u32));
+    for deterministic in [true, false] {
+        let c = calls.clone();
+        let live = CustomProcess::new(move |state, m, cfg| {
+            c.set(c.get() + 1);
+            let mut answer = reference(state, m, cfg)?;
+            if !deterministic && m["type"] == "FoodCooked" {
+                answer["state"]["noise"] = json!(c.get());
+            }
+            Ok(answer)
+        });
+        let table = Rc::new(RefCell::new(Recording::new()));
+        let recorder = recording(live, table.clone());
+        let first = run(with_custom(cfg.clone(), CustomScope::All, &recorder));
+        let text = serde_json::to_string(&*table.borrow()).unwrap();
+        let back: Recording = serde_json::from_str(&text).unwrap();
+        let replayed = recorded(back);
+        let again = run(with_custom(cfg.clone(), CustomScope::All, &replayed));
+        assert_eq!(history(&again), history(&first));
+        assert_eq!(replayed.failure(), recorder.failure());
+        if deterministic {
+            assert_eq!(replayed.failure(), None);
+        } else {
+            let err = replayed.failure().expect("the replay meets the same non-determinism");
+            assert!(err.contains("non-deterministic process"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn an_order_of_the_custom_process_replays_under_it_and_under_the_builtin() {
+    use brigade::process::Definition;
+    use brigade::view::replay_view;
+    let process = CustomProcess::new(reference);
+    let cfg = Config { drop: 0.1, duplicate: 0.1, orders: 6, ..Config::default() };
+    let world = run(with_custom(cfg, CustomScope::All, &process));
+    let orders: Vec<uuid::Uuid> = world.store().orders().copied().collect();
+    assert_eq!(orders.len(), 6);
+    for id in &orders {
+        let own = replay_view(&world, id, None, None).unwrap();
+        assert_eq!(own.definition, Definition::Custom);
+        assert!(own.steps.len() >= 3);
+        assert!(own.steps.iter().all(|s| s.same_as_history), "the learner's own decisions are the history");
+        assert!(own.steps[0].state["awaiting"] == "cook");
+        // reinterpreted by the built-in pay-last: the reference decides the same
+        let builtin = replay_view(&world, id, Some(Definition::PayLast), None).unwrap();
+        assert_eq!(builtin.steps.len(), own.steps.len());
+        assert!(builtin.steps.iter().all(|s| s.same_as_history));
+    }
+    // a broken process (completes without payment) differs from the built-in
+    let broken = CustomProcess::new(|state, m, cfg| {
+        let mut answer = reference(state, m, cfg)?;
+        if m["type"] == "OrderPriced" {
+            answer["send"] = json!([{"type": "OrderCompleted", "order": m["order"]}]);
+        }
+        Ok(answer)
+    });
+    let world = run(with_custom(Config { orders: 1, ..Config::default() }, CustomScope::All, &broken));
+    let id = *world.store().orders().next().unwrap();
+    let builtin = replay_view(&world, &id, Some(Definition::PayLast), None).unwrap();
+    assert!(builtin.steps.iter().any(|s| !s.same_as_history));
+    // without the code loaded, the learner's replay says so
+    let plain = run(Config { orders: 1, ..Config::default() });
+    let id = *plain.store().orders().next().unwrap();
+    let err = replay_view(&plain, &id, Some(Definition::Custom), None).unwrap_err();
+    assert!(err.contains("no process code of yours is loaded"), "{err}");
+}

@@ -1,0 +1,179 @@
+//! The exercise facade in Node: the learner's process manager as a JavaScript function.
+//!
+//! Runs with `cargo test --target wasm32-unknown-unknown --test wasm_exercise`. The
+//! learner's code is JavaScript text turned into a function with `new Function`, as the
+//! page's worker does; the templates are the page's own files.
+#![cfg(target_arch = "wasm32")]
+
+use brigade::wasm::Simulation;
+use js_sys::{Function, JSON};
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const SOLUTION: &str = include_str!("../www/js/exercise/templates/solution.js");
+const SKELETON: &str = include_str!("../www/js/exercise/templates/skeleton.js");
+
+/// `decide` from the learner's code, as the worker builds it.
+fn decide_of(code: &str) -> JsValue {
+    let make = Function::new_no_args(&format!("{code}\nreturn decide;"));
+    make.call0(&JsValue::NULL).expect("the code defines decide")
+}
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("JSON")
+}
+
+fn to_json(v: &JsValue) -> Value {
+    let text: String = JSON::stringify(v).expect("stringify").into();
+    serde_json::from_str(&text).expect("JSON")
+}
+
+fn error_message(e: &JsValue) -> String {
+    let err: &js_sys::Error = e.dyn_ref().expect("an Error");
+    err.message().into()
+}
+
+/// `Simulation.runProcess(cfg, decide)` as `{ run, decisions, error, step }`.
+fn run_process(cfg: &str, code: &str) -> Value {
+    let r = Simulation::run_process(js(cfg), decide_of(code)).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    to_json(&r)
+}
+
+fn builtin_history(cfg: &str) -> Vec<Value> {
+    let mut sim = Simulation::new(js(cfg)).unwrap_or_else(|_| panic!("new Simulation"));
+    sim.run_to_idle();
+    let file: Value = serde_json::from_str(&sim.export_run().ok().unwrap()).unwrap();
+    file["history"].as_array().unwrap().clone()
+}
+
+fn history_of(run: &Value) -> Vec<Value> {
+    let file: Value = serde_json::from_str(run["run"].as_str().unwrap()).unwrap();
+    file["history"].as_array().unwrap().clone()
+}
+
+/// Every `ProcessStarted` of a custom run says `custom`; with that one field set to the
+/// built-in definition of its order, the history must equal the built-in's.
+fn as_builtin(history: Vec<Value>) -> Vec<Value> {
+    let mut dodgy = std::collections::HashMap::new();
+    for e in &history {
+        if e["type"] == "OrderPlaced" {
+            dodgy.insert(e["correlation_id"].to_string(), e["order"]["dodgy"] == true);
+        }
+    }
+    history
+        .into_iter()
+        .map(|mut e| {
+            if e["type"] == "ProcessStarted" {
+                assert_eq!(e["definition"], "custom");
+                let d = dodgy[&e["correlation_id"].to_string()];
+                e["definition"] = json!(if d { "pay-first" } else { "pay-last" });
+            }
+            e
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn the_reference_solution_in_js_reproduces_the_builtin_history() {
+    for cfg in [
+        r#"{}"#,
+        r#"{"seed":7,"drop":0.1,"duplicate":0.1,"dodgy":0.3,"dispatch":"competing"}"#,
+        r#"{"cooks":[{"name":"Slow","ms":2000}]}"#,
+        r#"{"dodgy":1,"orders":8,"interval_ms":150}"#,
+    ] {
+        let run = run_process(cfg, SOLUTION);
+        assert_eq!(run["error"], Value::Null, "{cfg}: {}", run["error"]);
+        let custom = as_builtin(history_of(&run));
+        let builtin = builtin_history(cfg);
+        assert_eq!(custom.len(), builtin.len(), "{cfg}");
+        for (c, b) in custom.iter().zip(&builtin) {
+            assert_eq!(c.to_string(), b.to_string(), "{cfg}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_process_using_math_random_is_caught_on_replay() {
+    let code = SOLUTION.replace("const send = [];", "const send = []; s.luck = Math.random();");
+    let run = run_process("{}", &code);
+    let error = run["error"].as_str().expect("caught");
+    assert!(error.contains("non-deterministic process: replaying message"), "{error}");
+    assert!(error.contains("decided state.luck = "), "{error}");
+    assert!(run["step"].as_u64().is_some());
+}
+
+#[wasm_bindgen_test]
+fn an_unknown_output_type_and_a_throw_stop_the_run_with_clear_errors() {
+    let code =
+        SOLUTION.replace("type: \"CookFood\"", "type: \"CookFod\"").replace("cook: \"CookFood\"", "cook: \"CookFod\"");
+    let run = run_process("{}", &code);
+    let error = run["error"].as_str().expect("stopped");
+    assert!(
+        error.starts_with("message 0 (OrderPlaced) of order 1 at 0 ms: send[0]: unknown message type \"CookFod\""),
+        "{error}"
+    );
+    assert!(run["step"].as_u64().is_some_and(|s| s > 0));
+    let history = history_of(&run);
+    assert!(!history.iter().any(|e| e["type"] == "OrderCompleted"));
+
+    let code = "function decide(state, message) {\n  const s = state ?? {};\n  return s.nothing.here;\n}";
+    let run = run_process("{}", code);
+    let error = run["error"].as_str().expect("stopped");
+    assert!(error.contains("decide failed: threw TypeError: "), "{error}");
+    assert!(error.ends_with("(line 3)"), "{error}");
+
+    let run = run_process("{}", "function decide() {}");
+    assert!(run["error"].as_str().unwrap().contains("returned undefined"), "{}", run["error"]);
+    let run = run_process("{}", "function decide() { return { state: 1n, send: [] }; }");
+    assert!(run["error"].as_str().unwrap().contains("not serialisable"), "{}", run["error"]);
+}
+
+#[wasm_bindgen_test]
+fn a_run_file_carries_the_code_and_imports_from_recorded_decisions() {
+    let run = run_process(&json!({"orders": 4, "process_code": SOLUTION}).to_string(), SOLUTION);
+    let text = run["run"].as_str().unwrap();
+    let file: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(file["config"]["process_code"], SOLUTION);
+    assert_eq!(file["config"]["custom_process"], "all");
+
+    // the page: no code, only the recorded decisions
+    let sim = Simulation::import_process_run(text, run["decisions"].as_str().unwrap())
+        .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    assert_eq!(sim.process_error(), None);
+    assert_eq!(sim.process_code().as_deref(), Some(SOLUTION));
+    let sim_history: Value = {
+        let mut s = sim;
+        serde_json::from_str::<Value>(&s.export_run().ok().unwrap()).unwrap()["history"].clone()
+    };
+    assert_eq!(sim_history, file["history"]);
+
+    // a file shared without decisions is re-run with its code (in the worker), and checked
+    let again = to_json(
+        &Simulation::rerun_process(text, decide_of(SOLUTION)).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
+    );
+    assert_eq!(again["run"], run["run"]);
+    // other code does not reproduce it
+    let Err(e) = Simulation::rerun_process(text, decide_of(SKELETON)) else { panic!("refused") };
+    assert!(error_message(&JsValue::from(e)).starts_with("cannot import: the history does not match"));
+
+    // a plain run file is not an exercise run
+    let mut plain = Simulation::new(js(r#"{"orders":1}"#)).unwrap_or_else(|_| panic!());
+    plain.run_to_idle();
+    let Err(e) = Simulation::rerun_process(&plain.export_run().ok().unwrap(), decide_of(SOLUTION)) else {
+        panic!("refused")
+    };
+    assert_eq!(error_message(&JsValue::from(e)), "cannot import: this run file has no custom process manager");
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_refused_with_one_line_errors() {
+    let Err(e) = Simulation::run_process(js("{}"), JsValue::from(5)) else { panic!("refused") };
+    assert_eq!(error_message(&JsValue::from(e)), "decide: expected a function");
+    let Err(e) = Simulation::run_process(js(r#"{"custom_process":"off"}"#), decide_of(SOLUTION)) else {
+        panic!("refused")
+    };
+    assert!(error_message(&JsValue::from(e)).contains("custom_process must be"));
+    let Err(e) = Simulation::import_process_run("{}", "[") else { panic!("refused") };
+    assert!(error_message(&JsValue::from(e)).starts_with("cannot import: "));
+}

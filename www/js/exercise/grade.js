@@ -1,0 +1,82 @@
+// The check: fixed seeded scenarios run with the learner's process manager, and the
+// invariants every order must keep, read from each run's history.
+
+/** The scenarios, each a partial config (custom_process: "all"). */
+export const SCENARIOS = [
+  { name: "reference", config: {} },
+  { name: "chaos", config: { drop: 0.1, duplicate: 0.1, orders: 20, interval_ms: 100 } },
+  { name: "chaos, seed 7", config: { seed: 7, drop: 0.15, duplicate: 0.15, dodgy: 0.3, orders: 20, interval_ms: 100 } },
+  { name: "lossy, half dodgy", config: { seed: 3, drop: 0.3, duplicate: 0.3, dodgy: 0.5, orders: 20, interval_ms: 100, max_retries: 1 } },
+  { name: "slow cook", config: { cooks: [{ name: "Slow", ms: 2000 }] } },
+  { name: "all dodgy", config: { dodgy: 1, orders: 12, interval_ms: 150 } },
+];
+
+/** The rules, by id: what each checks, in the learner's words. */
+export const RULES = {
+  "runs": "the run finishes without an error",
+  "one-terminal": "exactly one terminal event (OrderCompleted or OrderDropped) per order",
+  "payments": "payments − refunds = 1 for a completed order, 0 for the others",
+  "complete-after-work": "completion only after cooking, pricing and payment",
+  "pay-first": "a dodgy customer's food is never cooked before payment",
+  "retries": "no more retries than allowed (attempt ≤ 1 + max_retries)",
+  "after-end": "nothing sent after the end but refunds, alarms and rejections",
+};
+
+const WORK = ["CookFood", "PriceOrder", "TakePayment"];
+const TERMINAL = ["OrderCompleted", "OrderDropped"];
+
+/**
+ * The broken rules of one run: [{ rule, order, seq, detail }]. `history` is the run file's
+ * history, `config` its full config.
+ */
+export function check(history, config) {
+  const failures = [];
+  const orders = new Map();
+  for (const m of history) {
+    if (!orders.has(m.correlation_id)) orders.set(m.correlation_id, []);
+    orders.get(m.correlation_id).push(m);
+  }
+  let number = 0;
+  for (const stream of orders.values()) {
+    number += 1;
+    const started = stream.find((m) => m.type === "ProcessStarted");
+    if (!started || started.definition !== "custom") continue;
+    const placed = stream.find((m) => m.type === "OrderPlaced");
+    const dodgy = Boolean(placed?.order?.dodgy);
+    const fail = (rule, seq, detail) => failures.push({ rule, order: number, seq, detail });
+    const count = (type) => stream.filter((m) => m.type === type).length;
+    const first = (type) => stream.find((m) => m.type === type);
+
+    const terminals = stream.filter((m) => TERMINAL.includes(m.type));
+    if (terminals.length !== 1) {
+      fail("one-terminal", terminals[1]?.seq ?? stream.at(-1).seq,
+        `${terminals.length} terminal events (${terminals.map((t) => t.type).join(", ") || "none"})`);
+    }
+    const completed = terminals.some((t) => t.type === "OrderCompleted");
+    const net = count("OrderPaid") - count("PaymentRefunded");
+    if (net !== (completed ? 1 : 0)) {
+      fail("payments", stream.at(-1).seq,
+        `${count("OrderPaid")} payment(s), ${count("PaymentRefunded")} refund(s) for an order ${completed ? "completed" : "not completed"}`);
+    }
+    const done = first("OrderCompleted");
+    if (done) {
+      const missing = ["FoodCooked", "OrderPriced", "OrderPaid"].filter((t) => !stream.some((m) => m.type === t && m.seq < done.seq));
+      if (missing.length) fail("complete-after-work", done.seq, `completed before ${missing.join(", ")}`);
+    }
+    if (dodgy) {
+      const cook = first("CookFood");
+      const paid = first("OrderPaid");
+      if (cook && (!paid || paid.seq > cook.seq)) fail("pay-first", cook.seq, "CookFood sent before OrderPaid");
+    }
+    const limit = 1 + (config.max_retries ?? 3);
+    const over = stream.find((m) => WORK.includes(m.type) && m.attempt > limit);
+    if (over) fail("retries", over.seq, `${over.type} attempt ${over.attempt} (at most ${limit})`);
+    const end = terminals[0];
+    if (end) {
+      // a second terminal event is the one-terminal rule's; here: work asked for after the end
+      const late = stream.find((m) => m.seq > end.seq && WORK.includes(m.type));
+      if (late) fail("after-end", late.seq, `${late.type} sent after ${end.type}`);
+    }
+  }
+  return failures;
+}

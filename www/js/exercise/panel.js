@@ -1,0 +1,425 @@
+// Exercise mode: the learner writes the process manager (decide) in an editor, runs the
+// kitchen with it, and checks it against seeded scenarios. The code runs only in a Web
+// Worker (worker.js); the page re-simulates the run from the decisions the worker
+// recorded (Simulation.importProcessRun), so no learner code runs next to the DOM.
+// Code that the learner did not type (a link, a run file) runs only after confirmation.
+
+import { $, el } from "../dom.js";
+import { guard, errorText } from "../engine.js";
+import { CodeEditor } from "./editor.js";
+import { SCENARIOS, RULES, check } from "./grade.js";
+
+const STORAGE_KEY = "brigade.exercise.code";
+const TIMEOUT_MS = 30000;
+const MAX_ORDERS = 300;
+const CUSTOM_KEYS = ["custom_process", "process_code"];
+
+/** Whether a config runs the learner's process manager. */
+export function isExercise(config) {
+  return Boolean(config && config.custom_process && config.custom_process !== "off");
+}
+
+export class ExercisePanel {
+  constructor(app) {
+    this.app = app;
+    this.worker = null;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.templates = {};
+    this.busy = false;
+    this.timeoutMs = TIMEOUT_MS;
+    this.build();
+    this.editor.value = load() ?? "";
+    if (!this.editor.value) this.loadTemplate("skeleton");
+  }
+
+  // ---- the panel --------------------------------------------------------------------------
+
+  build() {
+    document.head.append(el("link", { rel: "stylesheet", href: new URL("exercise.css", import.meta.url).href }));
+    const toggle = el("button", { type: "button", id: "exercise-toggle", "data-testid": "exercise-toggle",
+      "aria-expanded": "false", "aria-controls": "exercise", title: "Write your own process manager and check it",
+      onclick: () => this.show(this.section.hidden) }, "Exercise…");
+    $("#help-toggle").before(toggle);
+    this.toggle = toggle;
+
+    this.editor = new CodeEditor({ onChange: (code) => save(code) });
+    this.scope = el("select", { "data-testid": "pm-scope", "aria-label": "Whose orders run your code" },
+      el("option", { value: "all", text: "every customer" }),
+      el("option", { value: "dodgy", text: "dodgy customers only" }));
+    this.status = el("p", { class: "pm-status hint", "data-testid": "pm-status", role: "status" });
+    this.error = el("p", { class: "pm-error", "data-testid": "pm-error", role: "alert", hidden: true });
+    this.result = el("div", { class: "grade-result", "data-testid": "grade-result", hidden: true });
+    const button = (testid, text, onclick, extra = {}) =>
+      el("button", { type: "button", "data-testid": testid, onclick, ...extra }, text);
+
+    this.section = el("section", { id: "exercise", class: "exercise", hidden: true, "aria-label": "Write the process manager",
+      "data-testid": "exercise" },
+    el("div", { class: "exercise-head" },
+      el("h2", {}, "Your process manager"),
+      el("p", { class: "hint" }, "Write decide(state, message, config) in JavaScript. The house calls it for every message of an order, after replaying the order's earlier messages through it: run it in the kitchen, then check it under lost and duplicated messages.")),
+    el("div", { class: "exercise-bar" },
+      button("pm-skeleton", "Start again from the skeleton", () => this.loadTemplate("skeleton", true)),
+      button("pm-solution", "Show a solution", () => this.loadTemplate("solution", true)),
+      el("label", { class: "compact" }, "runs for ", this.scope),
+      button("pm-run", "Run it", () => this.run(), { class: "primary" }),
+      button("pm-grade", "Check it", () => this.grade()),
+      button("exercise-close", "Close", () => this.show(false))),
+    el("div", { class: "exercise-body" },
+      this.editor.root,
+      el("aside", { class: "exercise-doc" }, ...docs())),
+    this.status, this.error, this.result);
+    $("#setup").after(this.section);
+    // the inspector can replay an order under the learner's code too
+    $("#replay-definition")?.append(el("option", { value: "custom", text: "custom (yours)" }));
+
+    this.dialog = el("dialog", { class: "pm-confirm", "data-testid": "pm-confirm", "aria-labelledby": "pm-confirm-title" },
+      el("h2", { id: "pm-confirm-title" }, "Run code from somewhere else?"),
+      el("p", {}, "This run carries its own process manager, written by someone else. It runs only if you agree, in a worker that cannot see this page. Read it first:"),
+      this.confirmCode = el("pre", { class: "pm-confirm-code", "data-testid": "pm-confirm-code" }),
+      el("div", { class: "setup-actions" },
+        this.confirmRun = el("button", { type: "button", class: "primary", "data-testid": "pm-confirm-run" }, "Run this code"),
+        this.confirmCancel = el("button", { type: "button", "data-testid": "pm-confirm-cancel", autofocus: true }, "Do not run it")));
+    document.body.append(this.dialog);
+  }
+
+  show(open) {
+    this.section.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open) this.editor.focus();
+  }
+
+  async loadTemplate(name, replace = false) {
+    if (replace && this.editor.value.trim() && !this.confirmReplace()) return;
+    try {
+      if (!this.templates[name]) {
+        const response = await fetch(new URL(`templates/${name}.js`, import.meta.url));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        this.templates[name] = await response.text();
+      }
+      this.editor.value = this.templates[name];
+      save(this.editor.value);
+    } catch (error) {
+      this.say(null, `The template could not be loaded: ${errorText(error)}`);
+    }
+  }
+
+  /** Replacing the learner's own code asks first (it is kept only in this browser). */
+  confirmReplace() {
+    const stored = load();
+    if (!stored || Object.values(this.templates).includes(stored)) return true;
+    return window.confirm("Replace your code in the editor? It is not kept anywhere else.");
+  }
+
+  say(status, error = null) {
+    this.status.textContent = status ?? "";
+    this.error.textContent = error ?? "";
+    this.error.hidden = !error;
+    if (error && !this.section.hidden) this.error.scrollIntoView({ block: "nearest" });
+  }
+
+  // ---- the worker ---------------------------------------------------------------------------
+
+  request(message) {
+    if (!this.worker) {
+      this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+      this.worker.onmessage = (event) => {
+        const { id, ok, result, error } = event.data ?? {};
+        const waiting = this.pending.get(id);
+        if (!waiting) return;
+        this.pending.delete(id);
+        clearTimeout(waiting.timer);
+        if (ok) waiting.resolve(result);
+        else waiting.reject(new Error(error));
+      };
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        this.stopWorker(new Error(`the worker failed: ${event.message ?? "unknown error"}`));
+      };
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.stopWorker(new Error(
+        `your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`)), this.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.postMessage({ id, ...message });
+    });
+  }
+
+  stopWorker(error) {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const waiting of this.pending.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(error);
+    }
+    this.pending.clear();
+  }
+
+  // ---- running --------------------------------------------------------------------------------
+
+  /** The config of a run of the learner's code: the current run's, with the chosen scope. */
+  runConfig() {
+    const config = { ...this.app.config };
+    for (const key of CUSTOM_KEYS) delete config[key];
+    return { ...config, custom_process: this.scope.value };
+  }
+
+  async run() {
+    if (this.busy) return;
+    const config = this.runConfig();
+    const orders = config.orders ?? this.app.defaults.orders ?? 0;
+    if (orders > MAX_ORDERS) {
+      this.say(null, `This run has ${orders} orders; your process manager runs at most ${MAX_ORDERS} (set up a smaller run first).`);
+      return;
+    }
+    this.busy = true;
+    this.say("Running your process manager in a worker…");
+    try {
+      const result = await this.request({ op: "run", config, code: this.editor.value });
+      this.showRun(result);
+    } catch (error) {
+      this.say(null, errorText(error));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Adopt a worker's run on the page (from its recorded decisions) and show how it went. */
+  showRun(result, step = null) {
+    const sim = this.adopt(result);
+    if (!sim) return;
+    if (result.error) {
+      this.app.call(() => sim.seek(result.step ?? 0));
+      this.say(`Stopped at step ${result.step}.`, result.error);
+    } else {
+      this.app.call(() => sim.seek(step ?? sim.totalSteps()));
+      const report = this.app.call(() => sim.report(), null);
+      const done = report ? ` ${report.completed ?? "?"} completed, ${report.dropped ?? report.dropped_total ?? "?"} dropped.` : "";
+      this.say(`Your process manager ran ${this.app.call(() => sim.orderCount(), 0)} orders.${done} Step through it below, or check it.`);
+    }
+    this.app.changed();
+  }
+
+  adopt(result) {
+    let sim;
+    try {
+      sim = guard(() => this.app.Simulation.importProcessRun(result.run, result.decisions));
+    } catch (error) {
+      this.say(null, `The run could not be shown: ${errorText(error)}`);
+      return null;
+    }
+    if (!sim) return null;
+    const config = this.app.configOf(sim, result.run);
+    this.app.keepInHistory();
+    this.app.adopt(sim, diff(config, this.app.defaults));
+    this.app.clearError();
+    return sim;
+  }
+
+  /** Called on every render: say so when the process managers of the shown run stopped. */
+  update() {
+    const sim = this.app.sim;
+    if (!sim || typeof sim.processError !== "function") return;
+    const error = this.app.call(() => sim.processError(), null) ?? null;
+    if (error && error !== this.shownError) {
+      this.shownError = error;
+      this.error.textContent = error;
+      this.error.hidden = false;
+      if (this.section.hidden) this.app.notify(`Your process manager stopped: ${error}`);
+    }
+    if (!error) this.shownError = null;
+  }
+
+  // ---- checking ----------------------------------------------------------------------------
+
+  async grade() {
+    if (this.busy) return;
+    this.busy = true;
+    this.result.hidden = true;
+    const code = this.editor.value;
+    const scope = this.scope.value;
+    const failures = [];
+    const runs = [];
+    try {
+      for (const [i, scenario] of SCENARIOS.entries()) {
+        this.say(`Checking: scenario ${i + 1} of ${SCENARIOS.length} (${scenario.name})…`);
+        const result = await this.request({ op: "run", config: { ...scenario.config, custom_process: scope }, code });
+        runs.push(result);
+        if (result.error) {
+          failures.push({ rule: "runs", scenario: scenario.name, run: result, step: result.step, detail: result.error });
+          continue;
+        }
+        const file = JSON.parse(result.run);
+        for (const f of check(file.history, file.config)) failures.push({ ...f, scenario: scenario.name, run: result });
+      }
+    } catch (error) {
+      this.say(null, errorText(error));
+      this.busy = false;
+      return;
+    }
+    this.busy = false;
+    this.say(null);
+    this.renderGrade(failures);
+  }
+
+  /** One `grade-failure` per broken rule: where it broke first, and how often. */
+  renderGrade(failures) {
+    const pass = failures.length === 0;
+    this.result.dataset.pass = String(pass);
+    const byRule = new Map();
+    for (const f of failures) {
+      if (!byRule.has(f.rule)) byRule.set(f.rule, []);
+      byRule.get(f.rule).push(f);
+    }
+    const items = [...byRule.values()].map((all) => {
+      const f = all[0];
+      const more = all.length > 1
+        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${new Set(all.map((x) => x.scenario)).size} scenario(s))`
+        : "";
+      return el("li", { class: "grade-failure", "data-testid": "grade-failure",
+        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "" } },
+      el("strong", {}, RULES[f.rule] ?? f.rule),
+      ` — ${f.scenario}${f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
+      el("button", { type: "button", class: "small", "data-testid": "grade-open",
+        onclick: () => this.openFailure(f) }, "open the step"));
+    });
+    this.result.replaceChildren(
+      el("p", { class: "grade-verdict" }, pass
+        ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
+        : `Failed: ${byRule.size} rule${byRule.size > 1 ? "s" : ""} broken.`),
+      items.length ? el("ul", {}, items) : null);
+    this.result.hidden = false;
+  }
+
+  openFailure(failure) {
+    const sim = this.adopt(failure.run);
+    if (!sim) return;
+    if (failure.seq !== undefined) {
+      // messages are read up to the cursor: from the end, the pane then moves it back
+      this.app.call(() => sim.seek(sim.totalSteps()));
+      this.app.openMessage(failure.seq);
+    }
+    else this.app.call(() => sim.seek(failure.step ?? 0));
+    this.app.changed();
+  }
+
+  // ---- code from elsewhere ------------------------------------------------------------------
+
+  /** Ask before running `code`; resolves to true when the learner agrees. */
+  ask(code) {
+    this.confirmCode.textContent = code;
+    return new Promise((resolve) => {
+      const done = (yes) => {
+        this.confirmRun.onclick = null;
+        this.confirmCancel.onclick = null;
+        this.dialog.onclose = null;
+        if (this.dialog.open) this.dialog.close();
+        resolve(yes);
+      };
+      this.confirmRun.onclick = () => done(true);
+      this.confirmCancel.onclick = () => done(false);
+      this.dialog.onclose = () => done(false);
+      this.dialog.showModal();
+    });
+  }
+
+  /** A link whose config carries code: ask, then run it in the worker. */
+  async fromLink(state) {
+    const code = String(state.config.process_code ?? "");
+    // the learner's own code (the same as in their editor's storage) needs no question
+    const own = code !== "" && code === load();
+    if (!own && !(await this.ask(code))) {
+      this.app.notify("The link's process manager was not run; showing the default run.");
+      return;
+    }
+    this.editor.value = code;
+    this.scope.value = state.config.custom_process === "dodgy" ? "dodgy" : "all";
+    this.show(true);
+    this.say("Running the link's process manager in a worker…");
+    try {
+      const config = { ...state.config };
+      delete config.process_code;
+      const result = await this.request({ op: "run", config, code });
+      this.showRun(result, state.step ?? 0);
+    } catch (error) {
+      this.say(null, errorText(error));
+    }
+  }
+
+  /** A run file whose config carries code: ask, then re-run and check it in the worker. */
+  async fromFile(text, config) {
+    const code = String(config.process_code ?? "");
+    if (!(await this.ask(code))) {
+      this.app.notify("The run file's process manager was not run; the current run is unchanged.");
+      return;
+    }
+    this.editor.value = code;
+    this.show(true);
+    this.say("Re-running the file's process manager in a worker…");
+    try {
+      const result = await this.request({ op: "rerun", text, code });
+      let step = null;
+      try { step = JSON.parse(text).view?.step ?? null; } catch { step = null; }
+      this.showRun(result, step);
+    } catch (error) {
+      this.app.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
+      this.say(null, errorText(error));
+    }
+  }
+}
+
+/** The keys of `config` that differ from `defaults`, whatever the order of keys inside. */
+function diff(config, defaults) {
+  const out = {};
+  for (const [key, value] of Object.entries(config ?? {})) {
+    if (canonical(value) !== canonical(defaults?.[key])) out[key] = value;
+  }
+  return out;
+}
+
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function load() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function save(code) {
+  try {
+    localStorage.setItem(STORAGE_KEY, code);
+  } catch {
+    // storage full or refused: the code stays in the editor
+  }
+}
+
+/** The shape of decide, next to the editor. */
+function docs() {
+  const row = (type, fields) => el("tr", {}, el("td", { class: "mono" }, type), el("td", { class: "mono" }, fields));
+  return [
+    el("h3", {}, "decide(state, message, config)"),
+    el("p", {}, "state: what you returned last time for this order (null at first). message: ",
+      el("code", {}, "{ type, seq, at_ms, id, …payload }"), ". config: ",
+      el("code", {}, "{ cook_timeout_ms, price_timeout_ms, pay_timeout_ms, max_retries, version }"), "."),
+    el("p", {}, "Return ", el("code", {}, "{ state, send: [...] }"), ". What you may send:"),
+    el("table", { class: "exercise-types" },
+      el("tbody", {},
+        row("CookFood, PriceOrder, TakePayment", "order, attempt"),
+        row("RefundPayment, OrderCompleted", "order"),
+        row("PublishAt", "after_ms, message: { type: \"StepTimedOut\", step, attempt }"),
+        row("OrderDropped", "reason: expired | gave_up_cooking | gave_up_pricing | gave_up_payment"),
+        row("MessageRejected", "reason: duplicate | stale | after-end | unexpected"))),
+    el("p", { class: "hint" }, "order is a document the order received (message.order, or one kept in your state). Example: ",
+      el("code", {}, "send.push({ type: \"CookFood\", order: message.order, attempt: 1 })"), "."),
+    el("p", { class: "hint" }, "Deterministic only: no Math.random, no Date.now, nothing kept outside the state — the replay would decide differently, and the run stops saying where."),
+  ];
+}
