@@ -203,7 +203,8 @@ test("the log: clicking a row opens it and selects its order; filters; the inspe
   await settle(p);
   await slide(p, 60);
   // a click moves the time to the message's delivery: a FoodCooked finds a running process manager
-  const row = p.locator("[data-testid=message-row][data-type=FoodCooked]").first();
+  // one element, read and clicked: a locator would find the first FoodCooked row anew each time
+  const row = await p.locator("[data-testid=message-row][data-type=FoodCooked]").first().elementHandle();
   const corr = await row.getAttribute("data-correlation-id");
   const order = await row.evaluate((r) => r.children[4].textContent);
   await row.click();
