@@ -31,6 +31,7 @@ mod native {
             Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
             Ok(Command::Check(path)) => check(&path),
             Ok(Command::Run(run)) => simulate(&run),
+            Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
             Err(message) => fail(&message),
         }
     }
@@ -73,6 +74,15 @@ mod native {
             }
         };
         emit(&text, ExitCode::SUCCESS)
+    }
+
+    /// `--explore`: 0 and `hold` when every rule holds, 1 and the broken rule with the
+    /// shortest schedule (or its run file) when one breaks, 2 for more than 2 orders.
+    fn explore(cfg: &brigade::scenario::Config, json: bool) -> ExitCode {
+        match brigade::explore::command::run(cfg, json) {
+            Ok((text, code)) => emit(&text, ExitCode::from(code)),
+            Err(message) => fail(&message),
+        }
     }
 
     /// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it
