@@ -404,10 +404,27 @@ pub fn describe(world: &World, inputs: &[Input]) -> Vec<String> {
                     .store()
                     .get(seq as usize)
                     .map_or(format!("message {seq}"), |e| format!("{} (message {seq})", e.message_type().name())),
-                Ok(crate::sim::FateTarget::InFlight { output }) => format!("the message in flight (output {output})"),
+                Ok(crate::sim::FateTarget::InFlight { output }) => match output_type(world, output) {
+                    Some(t) => format!("{} in flight (output {output})", t.name()),
+                    None => format!("the message in flight (output {output})"),
+                },
                 Err(e) => e,
             };
             Some(format!("step {}: {what} {message} for {actor}", input.step))
         })
         .collect()
+}
+
+/// The type of output number `output` of a run's steps.
+fn output_type(world: &World, output: u32) -> Option<crate::message::MessageType> {
+    let mut first = 0u32;
+    for step in 1..=world.steps() {
+        let outputs = world.step_outputs(step);
+        let n = outputs.len() as u32;
+        if output < first + n {
+            return outputs.get((output - first) as usize).map(|(record, _)| record.message_type);
+        }
+        first += n;
+    }
+    None
 }

@@ -192,3 +192,21 @@ fn cli_explore_shows_choreographys_counterexample_and_its_run_file_passes_check(
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
     assert_eq!(String::from_utf8_lossy(&check.stdout), "ok\n");
 }
+
+#[test]
+fn a_schedule_is_described_one_fate_a_line() {
+    // a dodgy order: the house sends PriceOrder straight to the assistant manager
+    let mut world = World::with_inputs(scenario(Config::default()), orders(&[true])).unwrap();
+    let in_flight = loop {
+        world.step().expect("the order reaches the assistant manager");
+        if let Some(q) = world.queued().into_iter().find(|q| q.changeable && q.output.is_some()) {
+            break q;
+        }
+    };
+    let actor = world.actors()[in_flight.actor as usize].name.clone();
+    world.act(Action::DropMessage { seq: None, output: in_flight.output, actor, copy: None }).unwrap();
+    world.run_to_idle();
+    let lines = brigade::explore::describe(&world, world.inputs());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("lose PriceOrder in flight") && lines[0].contains("assistant manager"), "{lines:?}");
+}
