@@ -8,7 +8,6 @@
 //! same exploration without de-duplication of states. Targets: one order ≤ 1 s, two
 //! orders ≤ 30 s natively. Set `BRIGADE_BENCH_FATES` to change the bound on fates.
 
-use brigade::explore::command::limits_for;
 use brigade::explore::{Counts, Explorer, Limits, Verdict};
 use brigade::scenario::Config;
 use brigade::sim::{Action, Input};
@@ -70,7 +69,7 @@ fn main() {
     for (name, dodgy, version, idempotent) in scenarios {
         let cfg = Config { orders: 0, process_version: version, idempotent_store: idempotent, ..Config::default() };
         let inputs = place(&dodgy);
-        let mut limits = limits_for(dodgy.len() as u32);
+        let mut limits = Limits::for_orders(dodgy.len() as u32);
         if let Some(f) = fates {
             limits.max_fates = f;
         }

@@ -20,7 +20,10 @@
 pub mod command;
 #[doc(hidden)]
 pub mod planted;
+pub mod progress;
 pub mod rules;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 use crate::bus::ActorId;
 use crate::scenario::{Config, ConfigError};
@@ -40,6 +43,14 @@ pub struct Limits {
     pub max_fates: u32,
     /// Recognise states already seen (off only to measure what it saves).
     pub dedup: bool,
+}
+
+impl Limits {
+    /// The bounds `--explore` and the page use for `orders` orders: every schedule with up
+    /// to 6 manual fates for one order, up to 4 for two.
+    pub fn for_orders(orders: u32) -> Limits {
+        Limits { max_fates: if orders <= 1 { 6 } else { 4 }, ..Limits::default() }
+    }
 }
 
 impl Default for Limits {
@@ -131,6 +142,15 @@ impl Explorer {
     /// An exploration of `cfg` (seeded faults switched off) with the scenario's `inputs`
     /// (e.g. `PlaceOrder` at step 0 with `orders: 0`).
     pub fn new(cfg: &Config, inputs: Vec<Input>, limits: Limits) -> Result<Explorer, ConfigError> {
+        if let Some(late) = inputs.iter().find(|i| i.step > 0) {
+            return Err(ConfigError::new(
+                "inputs",
+                format!(
+                    "the scenario's inputs come at step 0 (one at step {}): the explorer decides what follows",
+                    late.step
+                ),
+            ));
+        }
         let cfg = Config { drop: 0.0, duplicate: 0.0, ..cfg.clone() };
         let world = World::with_inputs(cfg.clone(), inputs)?;
         let mut explorer = Explorer {
@@ -148,6 +168,11 @@ impl Explorer {
     /// The config explored (seeded faults off).
     pub fn config(&self) -> &Config {
         &self.cfg
+    }
+
+    /// The bounds of the search.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The counters so far.

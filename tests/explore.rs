@@ -210,3 +210,43 @@ fn a_schedule_is_described_one_fate_a_line() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("lose PriceOrder in flight") && lines[0].contains("assistant manager"), "{lines:?}");
 }
+
+#[test]
+fn the_pages_exploration_takes_its_scenario_from_a_run_and_opens_the_counterexample_at_the_broken_step() {
+    use brigade::explore::progress::{counterexample_file, progress, scenario_of};
+    // the page's run: choreography, no scheduled order, one dodgy order placed by hand,
+    // and a later input (left out: only the orders make the scenario)
+    let cfg = scenario(Config { architecture: Architecture::Choreography, ..Config::default() });
+    let mut world = World::with_inputs(cfg.clone(), orders(&[true])).unwrap();
+    world.step();
+    world.act(Action::SetProcessVersion { version: 1 }).unwrap();
+    world.run_to_idle();
+    let (scenario_cfg, inputs) = scenario_of(&run_file::export(&world, None)).unwrap();
+    assert_eq!(inputs, orders(&[true]));
+    assert_eq!(scenario_cfg, cfg);
+
+    let mut e = Explorer::new(&scenario_cfg, inputs, Limits::for_orders(1)).unwrap();
+    assert_eq!(progress(&e).verdict, "running");
+    assert!(counterexample_file(&e).is_none());
+    e.run(|_| false);
+    let p = progress(&e);
+    assert_eq!(p.verdict, "broken");
+    let broken = p.broken.expect("the broken rule");
+    assert_eq!((broken.rule, broken.fates, broken.schedule.len()), ("one-terminal-event", 1, 1));
+    let text = counterexample_file(&e).expect("a run file");
+    let (opened, view) = run_file::import(&text).expect("it imports");
+    assert_eq!(view.map(|v| v.step), Some(broken.step));
+    assert_eq!(Report::of(&opened).stuck, 1);
+
+    // more than two orders, or none, are refused with one line
+    let three = World::new(Config { orders: 3, ..Config::default() }).unwrap();
+    let err = scenario_of(&run_file::export(&three, None)).unwrap_err();
+    assert!(err.contains("1 or 2 orders") && !err.contains('\n'), "{err}");
+}
+
+#[test]
+fn a_scenario_input_after_step_0_is_refused() {
+    let late = vec![Input { step: 3, action: Action::PlaceOrder { dodgy: false } }];
+    let err = Explorer::new(&scenario(Config::default()), late, Limits::default()).err().expect("refused");
+    assert_eq!(err.field, "inputs");
+}

@@ -12,12 +12,6 @@ pub const MAX_ORDERS: u32 = 2;
 /// Wall-clock bound of one `--explore`.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// The bounds `--explore` uses for `orders` orders: every schedule with up to 6 manual
-/// fates for one order, up to 4 for two.
-pub fn limits_for(orders: u32) -> Limits {
-    Limits { max_fates: if orders <= 1 { 6 } else { 4 }, ..Limits::default() }
-}
-
 /// What `--explore` prints, and its exit status (0 every rule holds or a limit was
 /// reached, 1 a rule is broken). The error is a one-line message for exit status 2.
 pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
@@ -27,7 +21,7 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
             cfg.orders
         ));
     }
-    let limits = limits_for(cfg.orders);
+    let limits = Limits::for_orders(cfg.orders);
     let started = Instant::now();
     let mut explorer = Explorer::new(cfg, Vec::new(), limits).map_err(|e| format!("--{}: {}", e.field, e.message))?;
     explorer.run(|_| started.elapsed() >= TIME_LIMIT);
