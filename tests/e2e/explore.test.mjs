@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage } from "./helpers.mjs";
+import { browserSuite, openPage, waitReady, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -65,4 +65,30 @@ test("an exploration can be cancelled, and more than two orders are refused", { 
   });
   assert.equal(outcome.cancelled, "cancelled");
   assert.match(outcome.refused, /explore: .*1 or 2 orders/);
+});
+
+test("the page: Check every fate on a choreography run shows the broken rule and opens the counterexample", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#config=${encodeURIComponent(JSON.stringify({ orders: 1, architecture: "choreography" }))}`));
+  await p.getByTestId("explore").click();
+  await p.getByTestId("explore-open").waitFor({ state: "visible", timeout: 30000 });
+  const status = await p.getByTestId("explore-status").textContent();
+  assert.match(status, /Rule broken: .*one-terminal-event.*Order 1 is stuck.*Shortest schedule: 1 lost, duplicated or late delivery/);
+  assert.match(await p.getByTestId("explore-schedule").textContent(), /lose /);
+  await screenshot(p, "explore-broken");
+  await p.getByTestId("explore-open").click();
+  await waitReady(p);
+  await screenshot(p, "explore-opened");
+  const opened = await p.evaluate(() => ({
+    step: window.brigade.sim.currentStep(),
+    total: window.brigade.sim.totalSteps(),
+    stuck: window.brigade.sim.report().stuck,
+    fates: window.brigade.sim.inputs().filter((i) => i.action.type === "DropMessage").length,
+  }));
+  assert.deepEqual(opened, { step: opened.total, total: opened.total, stuck: 1, fates: 1 });
+});
+
+test("the page: Check every fate on the default run says how many orders it takes", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  await p.getByTestId("explore").click();
+  assert.match(await p.getByTestId("explore-status").textContent(), /1 or 2 orders; this run has 10/);
 });

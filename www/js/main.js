@@ -14,6 +14,7 @@ import { NumbersView } from "./numbers.js";
 import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
+import { ExploreView } from "./explore-view.js";
 
 const MAX_CHUNK = 50000;
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
@@ -50,6 +51,7 @@ class App {
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
+    this.exploreView = new ExploreView(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
