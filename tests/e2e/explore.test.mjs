@@ -92,3 +92,18 @@ test("the page: Check every fate on the default run says how many orders it take
   await p.getByTestId("explore").click();
   assert.match(await p.getByTestId("explore-status").textContent(), /1 or 2 orders; this run has 10/);
 });
+
+test("the page: a counterexample kept in the address reloads to the same run", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#config=${encodeURIComponent(JSON.stringify({ orders: 1, architecture: "commands" }))}`));
+  await p.getByTestId("explore").click();
+  await p.getByTestId("explore-open").waitFor({ state: "visible", timeout: 30000 });
+  await p.getByTestId("explore-open").click();
+  await waitReady(p);
+  const before = await p.evaluate(() => ({ inputs: window.brigade.sim.inputs(), step: window.brigade.sim.currentStep() }));
+  await p.waitForFunction(() => location.hash.startsWith("#run="));
+  await p.reload();
+  await waitReady(p);
+  const after = await p.evaluate(() => ({ inputs: window.brigade.sim.inputs(), step: window.brigade.sim.currentStep() }));
+  assert.deepEqual(after, before);
+  assert.equal(before.inputs.filter((i) => i.action.type === "DropMessage").length, 1);
+});
