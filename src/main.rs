@@ -1,7 +1,9 @@
 //! The `brigade` command: runs one simulation to idle and prints its report, run file,
-//! receipts or one order's trace; or checks a run file (docs/CONTRACT.md §1 and §5).
+//! receipts or one order's trace; or checks a run file; or explores every fate for one or
+//! two orders (docs/CONTRACT.md §1 and §5).
 //!
-//! Exit status: 0 done, 1 a `--check` mismatch or stdout could not be written, 2 bad input.
+//! Exit status: 0 done, 1 a `--check` mismatch, an `--explore` broken rule, or stdout could
+//! not be written, 2 bad input.
 
 // The command line is native only; in the browser the page drives the wasm facade.
 #[cfg(target_arch = "wasm32")]
