@@ -52,6 +52,8 @@ pub enum Command {
     Run(Box<Run>),
     /// Re-simulate the run file at this path and compare its history.
     Check(String),
+    /// Explore every fate of every delivery to a worker for the configured orders.
+    Explore(Box<Config>, Format),
     /// Print this help text.
     Help(String),
     /// Print this version line.
@@ -124,6 +126,9 @@ struct Args {
     /// Re-simulate a run file: `ok` (exit 0) or its first difference (exit 1)
     #[arg(long, value_name = "FILE", exclusive = true, allow_hyphen_values = true)]
     check: Option<String>,
+    /// Explore every fate (delivered, lost, duplicated, late) of every delivery to a worker for the orders (at most 2): `hold`, or the broken rule and the shortest schedule
+    #[arg(long, conflicts_with_all = ["trace", "receipts"])]
+    explore: bool,
 }
 
 /// Parses the arguments after the program name (reading the `--config` file, if any).
@@ -200,6 +205,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
     if a.format == Some(Format::Mermaid) && a.trace.is_none() {
         return Err("--format: mermaid draws one order: use it with --trace ORDER".to_string());
+    }
+    if a.explore {
+        return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text)));
     }
     Ok(Command::Run(Box::new(Run {
         config: cfg,

@@ -19,6 +19,7 @@ pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod dispatch;
+pub mod explore;
 pub mod faults;
 pub mod ids;
 pub mod mermaid;

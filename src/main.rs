@@ -1,7 +1,9 @@
 //! The `brigade` command: runs one simulation to idle and prints its report, run file,
-//! receipts or one order's trace; or checks a run file (docs/CONTRACT.md §1 and §5).
+//! receipts or one order's trace; or checks a run file; or explores every fate for one or
+//! two orders (docs/CONTRACT.md §1 and §5).
 //!
-//! Exit status: 0 done, 1 a `--check` mismatch or stdout could not be written, 2 bad input.
+//! Exit status: 0 done, 1 a `--check` mismatch, an `--explore` broken rule, or stdout could
+//! not be written, 2 bad input.
 
 // The command line is native only; in the browser the page drives the wasm facade.
 #[cfg(target_arch = "wasm32")]
@@ -31,6 +33,7 @@ mod native {
             Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
             Ok(Command::Check(path)) => check(&path),
             Ok(Command::Run(run)) => simulate(&run),
+            Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
             Err(message) => fail(&message),
         }
     }
@@ -73,6 +76,15 @@ mod native {
             }
         };
         emit(&text, ExitCode::SUCCESS)
+    }
+
+    /// `--explore`: 0 and `hold` when every rule holds, 1 and the broken rule with the
+    /// shortest schedule (or its run file) when one breaks, 2 for more than 2 orders.
+    fn explore(cfg: &brigade::scenario::Config, json: bool) -> ExitCode {
+        match brigade::explore::command::run(cfg, json) {
+            Ok((text, code)) => emit(&text, ExitCode::from(code)),
+            Err(message) => fail(&message),
+        }
     }
 
     /// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it

@@ -113,7 +113,7 @@ impl Report {
             orders: s.placed,
             completed: s.completed,
             dropped: s.dropped_total(),
-            in_progress: s.placed - ended - stuck_orders.len() as u32,
+            in_progress: s.placed.saturating_sub(ended + stuck_orders.len() as u32),
             stuck: stuck_orders.len() as u32,
             stuck_orders,
             architecture: wiring.architecture.name(),

@@ -206,13 +206,15 @@ impl ProcessManager {
 
     /// A worker answered `step` with an enriched document.
     fn answered(&mut self, step: WorkStep, msg: &Envelope, order: &Rc<Order>, out: &mut Outbox) {
-        if self.finished() {
+        // the explorer's tests may plant a bug here: act on every answer (off otherwise)
+        let trusting = crate::explore::planted::trusts_every_answer();
+        if self.finished() && !trusting {
             return self.reject(msg, RejectReason::AfterEnd, out);
         }
-        if self.state.done.contains(&step) {
+        if self.state.done.contains(&step) && !trusting {
             return self.reject(msg, RejectReason::Duplicate, out);
         }
-        if self.state.awaiting != Some(step) {
+        if self.state.awaiting != Some(step) && !trusting {
             return self.reject(msg, RejectReason::Stale, out);
         }
         self.state.done.push(step);

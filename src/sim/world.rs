@@ -36,6 +36,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use uuid::Uuid;
 
+mod canonical;
 mod manual;
 pub use manual::Queued;
 

@@ -16,6 +16,7 @@ import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
 import { Mailbox } from "./mailbox.js";
+import { ExploreView } from "./explore-view.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -28,6 +29,22 @@ const NEXT_TESTS = {
 };
 const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
+
+/** Take one recorded input (a run file's action) at the cursor. */
+function applyInput(sim, action) {
+  switch (action.type) {
+    case "PlaceOrder": return sim.placeOrder({ dodgy: action.dodgy });
+    case "SetProcessVersion": return sim.setProcessVersion(action.version);
+    case "DropMessage": return sim.dropMessage(action);
+    case "DuplicateMessage": return sim.duplicateMessage(action);
+    case "DelayMessage": return sim.delayMessage(action, undefined, action.ms);
+    case "CookLeaves": return sim.cookLeaves(action.cook);
+    case "CookReturns": return sim.cookReturns(action.cook);
+    case "HireCook": return sim.hireCook(action.name, action.ms);
+    case "SetCookTime": return sim.setCookTime(action.cook, action.ms);
+    default: throw new Error(`an input in the address has an unknown action: ${JSON.stringify(action.type)}`);
+  }
+}
 
 class App {
   constructor(Simulation) {
@@ -63,6 +80,7 @@ class App {
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
     this.mailbox = new Mailbox(this);
+    this.exploreView = new ExploreView(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -242,8 +260,7 @@ class App {
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
-          if (action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: action.dodgy }));
-          else guard(() => sim.setProcessVersion(action.version));
+          guard(() => applyInput(sim, action));
         }
         await this.growTo(sim, state.step);
         const total = guard(() => sim.totalSteps());

@@ -1,6 +1,6 @@
 // The run lives in the address: #run=<base64url of a compact JSON>. Config keys that equal
 // the defaults are left out; inputs are [step, code] pairs ("o" order, "d" dodgy order,
-// "v1"/"v2" process version). Reloading or sharing the link rebuilds the same screen.
+// "v1"/"v2" process version; any other input as its run-file action object). Reloading or sharing the link rebuilds the same screen.
 // A hand-written link #config=<encodeURIComponent(JSON.stringify(config))> (CONTRACT.md §5)
 // opens that config's run at step 0; the page then keeps it in the #run= form.
 
@@ -26,7 +26,8 @@ function encodeInput(input) {
   const action = inputAction(input);
   if (action.type === "PlaceOrder") return [step, action.dodgy ? "d" : "o"];
   if (action.type === "SetProcessVersion") return [step, `v${action.version}`];
-  throw new Error(`unknown input ${action.type}`);
+  // a fate or a kitchen change (a run file's inputs, e.g. an explored counterexample): as is
+  return [step, action];
 }
 
 /**
@@ -80,6 +81,7 @@ function decodeInput(pair) {
   if (code === "o" || code === "d") return { step, action: { type: "PlaceOrder", dodgy: code === "d" } };
   const m = /^v(\d+)$/.exec(code);
   if (m) return { step, action: { type: "SetProcessVersion", version: Number(m[1]) } };
+  if (code && typeof code === "object" && !Array.isArray(code) && typeof code.type === "string") return { step, action: code };
   throw new Error(`an input in the address has an unknown action: ${JSON.stringify(code)}`);
 }
 

@@ -1,0 +1,455 @@
+//! Check every fate: a breadth-first exploration of every way the deliveries to the
+//! workers (cooks, assistant manager, cashier) can go — delivered, lost, duplicated or
+//! late (delayed past the step's timeout) — for a scenario of one or two orders, through
+//! the deterministic engine with seeded faults off.
+//!
+//! Each time a delivery to a worker is decided (a message newly waiting for a worker, or
+//! in flight to one), the search branches four ways and applies the fate as a manual
+//! input ([`Action::DropMessage`], [`Action::DuplicateMessage`], [`Action::DelayMessage`];
+//! delivered is no input), so a schedule *is* the run's list of inputs. A copy made by a
+//! duplication and a late message coming back are part of the fate already chosen.
+//!
+//! States are explored in order of how many fates were not "delivered" (a bucket queue:
+//! fewest first), so the first schedule found to break a rule is a shortest one. States
+//! already seen are recognised by their canonical form ([`World::hash_state`]). Every
+//! state is checked against the safety rules and every idle one against the end rules
+//! ([`rules`]). The search stops at the first broken rule, when every state has been
+//! explored, or at a limit on states (and, for the caller, on time: see [`Explorer::run`]).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod command;
+#[doc(hidden)]
+pub mod planted;
+pub mod progress;
+pub mod rules;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+use crate::bus::ActorId;
+use crate::scenario::{Config, ConfigError};
+use crate::sim::{Action, Input, World};
+use rules::Broken;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hasher;
+use uuid::Uuid;
+
+/// How far to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop after exploring this many states.
+    pub max_states: usize,
+    /// Consider schedules with at most this many fates other than "delivered" (a refund
+    /// is asked for until the cashier answers, so without a bound the space is infinite).
+    pub max_fates: u32,
+    /// Recognise states already seen (off only to measure what it saves).
+    pub dedup: bool,
+}
+
+impl Limits {
+    /// The bounds `--explore` and the page use for `orders` orders: every schedule with up
+    /// to 6 manual fates for one order, up to 4 for two.
+    pub fn for_orders(orders: u32) -> Limits {
+        Limits { max_fates: if orders <= 1 { 6 } else { 4 }, ..Limits::default() }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_states: 2_000_000, max_fates: 6, dedup: true }
+    }
+}
+
+/// One fate of one delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Delivered once, on time.
+    Delivered,
+    /// Lost.
+    Lost,
+    /// Delivered twice.
+    Duplicated,
+    /// Delivered after the step's timeout has rung.
+    Late,
+}
+
+impl Fate {
+    /// The four fates, "delivered" first.
+    pub const ALL: [Fate; 4] = [Fate::Delivered, Fate::Lost, Fate::Duplicated, Fate::Late];
+}
+
+/// How the exploration ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Still going (more states to explore, no limit reached).
+    Running,
+    /// Every state within the fate bound was explored and every rule holds.
+    Holds,
+    /// A limit on states was reached; no rule was broken so far.
+    Limit,
+    /// A rule is broken; the shortest schedule that breaks it.
+    Broken(Box<Counterexample>),
+}
+
+/// A rule broken, and the shortest schedule that breaks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counterexample {
+    /// The rule and the order.
+    pub broken: Broken,
+    /// The schedule: the scenario's inputs and the manual fates, by step.
+    pub inputs: Vec<Input>,
+    /// How many manual fates (fates other than "delivered") it takes.
+    pub fates: u32,
+    /// The step at which the rule is broken (the state checked).
+    pub step: usize,
+}
+
+/// Counters of an exploration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Distinct states explored (checked and expanded).
+    pub states: usize,
+    /// Schedules that reached idle (distinct end states).
+    pub schedules: usize,
+    /// States reached again and not explored again.
+    pub dedup_hits: usize,
+    /// Branch points (a delivery whose fate was chosen).
+    pub branch_points: usize,
+    /// The most manual fates of any state explored.
+    pub deepest: u32,
+}
+
+/// A state waiting to be explored: the world with every delivery present decided.
+struct Node {
+    world: World,
+    /// The deliveries whose fate is chosen: (message id, actor).
+    decided: Vec<(Uuid, ActorId)>,
+    fates: u32,
+    key: u128,
+}
+
+/// A breadth-first exploration in progress (drive it with [`Explorer::advance`]).
+pub struct Explorer {
+    cfg: Config,
+    limits: Limits,
+    /// Bucket `k`: states reached with `k` manual fates.
+    buckets: Vec<VecDeque<Node>>,
+    best: HashMap<u128, u32>,
+    counts: Counts,
+    verdict: Verdict,
+}
+
+impl Explorer {
+    /// An exploration of `cfg` (seeded faults switched off) with the scenario's `inputs`
+    /// (e.g. `PlaceOrder` at step 0 with `orders: 0`).
+    pub fn new(cfg: &Config, inputs: Vec<Input>, limits: Limits) -> Result<Explorer, ConfigError> {
+        if let Some(late) = inputs.iter().find(|i| i.step > 0) {
+            return Err(ConfigError::new(
+                "inputs",
+                format!(
+                    "the scenario's inputs come at step 0 (one at step {}): the explorer decides what follows",
+                    late.step
+                ),
+            ));
+        }
+        let cfg = Config { drop: 0.0, duplicate: 0.0, ..cfg.clone() };
+        let world = World::with_inputs(cfg.clone(), inputs)?;
+        let mut explorer = Explorer {
+            cfg,
+            limits,
+            buckets: vec![VecDeque::new()],
+            best: HashMap::new(),
+            counts: Counts::default(),
+            verdict: Verdict::Running,
+        };
+        explorer.branch(world, Vec::new(), 0);
+        Ok(explorer)
+    }
+
+    /// The config explored (seeded faults off).
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The bounds of the search.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The counters so far.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// How it ended (or [`Verdict::Running`]).
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    /// States waiting to be explored.
+    pub fn frontier(&self) -> usize {
+        self.buckets.iter().map(VecDeque::len).sum()
+    }
+
+    /// Explores up to `budget` more states; returns whether the exploration goes on.
+    pub fn advance(&mut self, budget: usize) -> bool {
+        for _ in 0..budget {
+            if self.verdict != Verdict::Running {
+                return false;
+            }
+            if self.counts.states >= self.limits.max_states {
+                self.verdict = Verdict::Limit;
+                return false;
+            }
+            let Some(node) = self.pop() else {
+                self.verdict = Verdict::Holds;
+                return false;
+            };
+            self.explore(node);
+        }
+        self.verdict == Verdict::Running
+    }
+
+    /// Runs to the end, checking `stop` between slices of states (a wall-clock bound, a
+    /// cancel button); `stop` returning true ends the run with [`Verdict::Limit`].
+    pub fn run(&mut self, mut stop: impl FnMut(&Counts) -> bool) -> &Verdict {
+        while self.advance(1_000) {
+            if stop(&self.counts) {
+                self.verdict = Verdict::Limit;
+            }
+        }
+        &self.verdict
+    }
+
+    fn pop(&mut self) -> Option<Node> {
+        loop {
+            let bucket = self.buckets.iter_mut().find(|b| !b.is_empty())?;
+            let node = bucket.pop_front()?;
+            if self.limits.dedup && self.best.get(&node.key).is_some_and(|&f| f < node.fates) {
+                self.counts.dedup_hits += 1;
+                continue;
+            }
+            return Some(node);
+        }
+    }
+
+    /// Checks one state, and queues what follows it.
+    fn explore(&mut self, node: Node) {
+        self.counts.states += 1;
+        self.counts.deepest = self.counts.deepest.max(node.fates);
+        let Node { mut world, decided, fates, .. } = node;
+        if let Some(broken) = rules::safety(&world) {
+            return self.found(broken, &world, fates);
+        }
+        if world.is_idle() {
+            self.counts.schedules += 1;
+            if let Some(broken) = rules::at_end(&world) {
+                self.found(broken, &world, fates);
+            }
+            return;
+        }
+        world.step();
+        self.branch(world, decided, fates);
+    }
+
+    fn found(&mut self, broken: Broken, world: &World, fates: u32) {
+        self.verdict = Verdict::Broken(Box::new(Counterexample {
+            broken,
+            inputs: world.inputs().to_vec(),
+            fates,
+            step: world.steps(),
+        }));
+    }
+
+    /// Chooses a fate for every delivery to a worker not decided yet, in every way, and
+    /// queues each resulting state.
+    fn branch(&mut self, world: World, mut decided: Vec<(Uuid, ActorId)>, fates: u32) {
+        let mut open: Vec<Delivery> = Vec::new();
+        for q in world.queued() {
+            if !q.changeable
+                || decided.contains(&(q.id, q.actor))
+                || open.iter().any(|d| (d.id, d.actor) == (q.id, q.actor))
+            {
+                continue;
+            }
+            open.push(Delivery { id: q.id, actor: q.actor, seq: q.seq, output: q.output, copy: q.copy });
+        }
+        if open.is_empty() {
+            return self.push(world, decided, fates);
+        }
+        self.counts.branch_points += open.len();
+        decided.extend(open.iter().map(|d| (d.id, d.actor)));
+        let combos = 4usize.pow(open.len() as u32);
+        for c in 0..combos {
+            let choice: Vec<Fate> = (0..open.len()).map(|i| Fate::ALL[(c >> (2 * i)) & 3]).collect();
+            let extra = choice.iter().filter(|&&f| f != Fate::Delivered).count() as u32;
+            if fates + extra > self.limits.max_fates {
+                continue;
+            }
+            let mut child = world.clone();
+            let applied = open.iter().zip(&choice).all(|(d, &fate)| match self.action(&child, d, fate) {
+                None => true,
+                Some(action) => child.act(action).is_ok(),
+            });
+            if applied {
+                self.push(child, decided.clone(), fates + extra);
+            }
+        }
+    }
+
+    /// The input that gives delivery `d` its fate (none for "delivered").
+    fn action(&self, world: &World, d: &Delivery, fate: Fate) -> Option<Action> {
+        let actor = world.actors().get(d.actor as usize)?.name.clone();
+        let (seq, output, copy) = (d.seq, d.output, d.seq.map(|_| d.copy));
+        Some(match fate {
+            Fate::Delivered => return None,
+            Fate::Lost => Action::DropMessage { seq, output, actor, copy },
+            Fate::Duplicated => Action::DuplicateMessage { seq, output, actor, copy },
+            Fate::Late => Action::DelayMessage { seq, output, actor, copy, ms: self.late_ms(world, d.actor) },
+        })
+    }
+
+    /// A delay that makes a delivery arrive after its step's timeout has rung.
+    fn late_ms(&self, world: &World, actor: ActorId) -> u64 {
+        use crate::wiring::Role;
+        let timeout = match world.role(actor) {
+            Some(Role::Cook) => self.cfg.cook_timeout_ms,
+            Some(Role::AssistantManager) => self.cfg.price_timeout_ms,
+            _ => self.cfg.pay_timeout_ms,
+        };
+        (timeout + 1).min(crate::sim::input::MAX_MS)
+    }
+
+    fn push(&mut self, world: World, decided: Vec<(Uuid, ActorId)>, fates: u32) {
+        let key = if self.limits.dedup { state_key(&world) } else { 0 };
+        if self.limits.dedup {
+            match self.best.get(&key) {
+                Some(&f) if f <= fates => {
+                    self.counts.dedup_hits += 1;
+                    return;
+                }
+                _ => {
+                    self.best.insert(key, fates);
+                }
+            }
+        }
+        let k = fates as usize;
+        if self.buckets.len() <= k {
+            self.buckets.resize_with(k + 1, VecDeque::new);
+        }
+        self.buckets[k].push_back(Node { world, decided, fates, key });
+    }
+}
+
+/// A delivery to a worker whose fate is to be chosen.
+#[derive(Debug, Clone, Copy)]
+struct Delivery {
+    id: Uuid,
+    actor: ActorId,
+    seq: Option<u32>,
+    output: Option<u32>,
+    copy: u8,
+}
+
+/// The 128-bit key of a world's canonical form.
+fn state_key(world: &World) -> u128 {
+    let mut h = Key128::default();
+    world.hash_state(&mut h);
+    h.key()
+}
+
+/// A fast 128-bit hasher (two SplitMix64-mixed lanes) for the canonical form.
+#[derive(Default)]
+struct Key128 {
+    a: u64,
+    b: u64,
+}
+
+impl Key128 {
+    fn key(&self) -> u128 {
+        ((crate::rng::mix64(self.a) as u128) << 64) | crate::rng::mix64(self.b ^ 0x9e37_79b9_7f4a_7c15) as u128
+    }
+}
+
+impl Hasher for Key128 {
+    fn finish(&self) -> u64 {
+        (self.key() >> 64) as u64
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.a = crate::rng::mix64(self.a ^ x).wrapping_add(0x243f_6a88_85a3_08d3);
+        self.b = (self.b.rotate_left(23) ^ x).wrapping_mul(0xff51_afd7_ed55_8ccd).wrapping_add(0x1000_0000_01b3);
+    }
+
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(x as u64);
+    }
+
+    fn write_u16(&mut self, x: u16) {
+        self.write_u64(x as u64);
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+/// The counterexample's run, re-simulated to idle from its config and inputs (what its
+/// run file holds).
+pub fn replay(cfg: &Config, example: &Counterexample) -> Result<World, ConfigError> {
+    let mut world = World::with_inputs(cfg.clone(), example.inputs.clone())?;
+    world.run_to_idle();
+    Ok(world)
+}
+
+/// One line per manual fate of a schedule: `step 3: lose CookFood (message 4) for Koen`.
+pub fn describe(world: &World, inputs: &[Input]) -> Vec<String> {
+    inputs
+        .iter()
+        .filter_map(|input| {
+            let (fate, target, actor) = input.action.fate()?;
+            let what = match fate {
+                crate::sim::ManualFate::Drop => "lose".to_string(),
+                crate::sim::ManualFate::Duplicate => "duplicate".to_string(),
+                crate::sim::ManualFate::Delay(ms) => format!("delay by {ms} ms"),
+            };
+            let message = match target {
+                Ok(crate::sim::FateTarget::Waiting { seq, .. }) => world
+                    .store()
+                    .get(seq as usize)
+                    .map_or(format!("message {seq}"), |e| format!("{} (message {seq})", e.message_type().name())),
+                Ok(crate::sim::FateTarget::InFlight { output }) => match output_type(world, output) {
+                    Some(t) => format!("{} in flight (output {output})", t.name()),
+                    None => format!("the message in flight (output {output})"),
+                },
+                Err(e) => e,
+            };
+            Some(format!("step {}: {what} {message} for {actor}", input.step))
+        })
+        .collect()
+}
+
+/// The type of output number `output` of a run's steps.
+fn output_type(world: &World, output: u32) -> Option<crate::message::MessageType> {
+    let mut first = 0u32;
+    for step in 1..=world.steps() {
+        let outputs = world.step_outputs(step);
+        let n = outputs.len() as u32;
+        if output < first + n {
+            return outputs.get((output - first) as usize).map(|(record, _)| record.message_type);
+        }
+        first += n;
+    }
+    None
+}

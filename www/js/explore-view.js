@@ -1,0 +1,121 @@
+// "Check every fate" for the current scenario: a button in the top bar and a status strip.
+// The exploration runs in a Web Worker (explore.js), shows its progress, can be
+// cancelled, and a broken rule's shortest counterexample opens as a new run at the step
+// where the rule breaks (the current run stays in the browser's history).
+
+import { el, formatInt, replace, setText } from "./dom.js";
+import { errorText } from "./engine.js";
+import { explore } from "./explore.js";
+
+const MAX_ORDERS = 2;
+
+export class ExploreView {
+  constructor(app) {
+    this.app = app;
+    this.job = null;
+    this.counterexample = null;
+    this.button = el("button", {
+      type: "button", id: "explore", dataset: { testid: "explore" },
+      title: "Try every fate (delivered, lost, duplicated, late) of every delivery to a worker for this run's 1 or 2 orders",
+      onclick: () => this.start(),
+    }, "Check every fate");
+    document.querySelector(".topbar-actions")?.insertBefore(this.button, document.querySelector("#help-toggle"));
+    this.status = el("span", { dataset: { testid: "explore-status" } });
+    this.schedule = el("ol", { class: "explore-schedule", dataset: { testid: "explore-schedule" } });
+    // the strip borrows the notice's look; its action buttons look like buttons
+    const look = "font-size: inherit; min-height: 28px; padding: 2px 10px; border: 1px solid var(--accent); white-space: nowrap";
+    this.cancelButton = el("button", { type: "button", style: look, dataset: { testid: "explore-cancel" }, onclick: () => this.cancel() },
+      "Cancel");
+    this.openButton = el("button", { type: "button", style: look, hidden: true, dataset: { testid: "explore-open" },
+      onclick: () => this.open() }, "Open the counterexample");
+    this.panel = el("section", { class: "notice explore-panel", role: "status", "aria-live": "polite", hidden: true,
+      dataset: { testid: "explore-panel" } },
+    el("div", { style: "flex: 1" }, this.status, this.schedule), this.openButton, this.cancelButton,
+    el("button", { type: "button", "aria-label": "Close", onclick: () => this.close() }, "×"));
+    document.querySelector("#notice")?.before(this.panel);
+  }
+
+  /** Orders in the current run: the config's plus those placed by hand. */
+  orders() {
+    const app = this.app;
+    const config = app.call(() => app.sim.config(), {}) ?? {};
+    const inputs = app.call(() => app.sim.inputs(), []) ?? [];
+    return (config.orders ?? 0) + inputs.filter((i) => i.action?.type === "PlaceOrder").length;
+  }
+
+  show(text) {
+    this.panel.hidden = false;
+    setText(this.status, text);
+  }
+
+  start() {
+    if (this.job || !this.app.sim) return;
+    this.counterexample = null;
+    this.openButton.hidden = true;
+    replace(this.schedule);
+    const orders = this.orders();
+    if (orders < 1 || orders > MAX_ORDERS) {
+      this.show(`Every fate can be checked for 1 or ${MAX_ORDERS} orders; this run has ${formatInt(orders)}. Set up a run with fewer orders (or place them by hand).`);
+      this.cancelButton.hidden = true;
+      return;
+    }
+    const text = this.app.call(() => this.app.sim.exportRun());
+    if (!text) return;
+    this.show("Checking every fate…");
+    this.cancelButton.hidden = false;
+    this.button.disabled = true;
+    const job = (this.job = explore(text, {
+      onProgress: (p) => this.show(`Checking every fate… ${formatInt(p.states)} states, ${formatInt(p.frontier)} waiting`),
+    }));
+    job.result.then(({ progress, counterexample }) => {
+      if (this.job !== job) return;
+      this.finish();
+      this.report(progress, counterexample);
+    }, (error) => {
+      if (this.job !== job) return;
+      this.finish();
+      this.show(`The check stopped: ${errorText(error)}`);
+    });
+    this.app.changed();
+  }
+
+  report(p, counterexample) {
+    const counts = `${formatInt(p.states)} states, ${formatInt(p.schedules)} schedules to the end`;
+    if (p.verdict === "holds") {
+      this.show(`Every rule holds for every schedule of up to ${p.max_fates} lost, duplicated or late deliveries (${counts}).`);
+    } else if (p.verdict === "limit") {
+      this.show(`Explored ${formatInt(p.states)} states; stopped at the limit, no violation found so far.`);
+    } else if (p.broken) {
+      const b = p.broken;
+      const fates = b.fates === 1 ? "1 lost, duplicated or late delivery" : `${b.fates} lost, duplicated or late deliveries`;
+      const detail = b.detail.charAt(0).toUpperCase() + b.detail.slice(1);
+      this.show(`Rule broken: ${b.text} (${b.rule}). ${detail}. Shortest schedule: ${fates} (${counts}).`);
+      replace(this.schedule, ...b.schedule.map((line) => el("li", {}, line)));
+      this.counterexample = counterexample;
+      this.openButton.hidden = !counterexample;
+    }
+  }
+
+  finish() {
+    this.job = null;
+    this.button.disabled = false;
+    this.cancelButton.hidden = true;
+  }
+
+  cancel() {
+    const job = this.job;
+    if (!job) return;
+    this.finish();
+    job.cancel();
+    this.show("Check cancelled.");
+  }
+
+  open() {
+    if (this.counterexample && this.app.importText(this.counterexample)) this.openButton.hidden = true;
+  }
+
+  close() {
+    this.cancel();
+    this.panel.hidden = true;
+  }
+}
