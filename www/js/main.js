@@ -15,6 +15,9 @@ import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
 import { Mailbox } from "./mailbox.js";
+import { applyInput, describeInput } from "./inputs.js";
+import { Branches } from "./branches.js";
+import { KitchenControls } from "./controls.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -61,6 +64,8 @@ class App {
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
     this.mailbox = new Mailbox(this);
+    this.branches = new Branches(this);
+    this.kitchen = new KitchenControls(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -124,6 +129,7 @@ class App {
     if (!sim) throw new Error("the engine is not available");
     this.keepInHistory();
     this.adopt(sim, configDiff(config, this.defaults));
+    this.branches.reset();
     this.clearError();
   }
 
@@ -192,6 +198,7 @@ class App {
     if (state) {
       try {
         await this.rebuild(state);
+        this.branches.restore(location.hash);
         return;
       } catch (error) {
         if (engineDead()) return;
@@ -200,6 +207,7 @@ class App {
     }
     const sim = this.call(() => new this.Simulation({}));
     if (sim) this.adopt(sim, {});
+    this.branches.reset();
     this.tab = state?.tab ?? "pm";
   }
 
@@ -215,8 +223,12 @@ class App {
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
-          if (action.type === "PlaceOrder") guard(() => sim.placeOrder({ dodgy: action.dodgy }));
-          else guard(() => sim.setProcessVersion(action.version));
+          try {
+            guard(() => applyInput(sim, action));
+          } catch (error) {
+            if (engineDead()) throw error;
+            throw new Error(`the input at step ${input.step} (${action.type}) cannot happen: ${errorText(error)}`);
+          }
         }
         await this.growTo(sim, state.step);
         const total = guard(() => sim.totalSteps());
@@ -444,28 +456,46 @@ class App {
   // ---- inputs ----------------------------------------------------------------------------
 
   placeOrder(dodgy) {
-    if (!this.sim || engineDead()) return;
-    const replaced = this.futureAtStake();
-    this.keepInHistory();
-    const corr = this.call(() => this.sim.placeOrder({ dodgy: Boolean(dodgy) }));
-    if (corr === undefined) return;
-    this.sayReplaced(replaced, "Placing an order");
-    this.gen++;
-    this.selectOrder(corr);
-    this.grow();
-    this.changed();
+    const corr = this.takeInput({ type: "PlaceOrder", dodgy: Boolean(dodgy) }, null, (sim) => sim.placeOrder({ dodgy: Boolean(dodgy) }));
+    if (corr !== undefined) this.selectOrder(corr);
   }
 
   setProcessVersion(version) {
-    if (!this.sim || engineDead()) return;
+    this.takeInput({ type: "SetProcessVersion", version }, null, (sim) => { sim.setProcessVersion(version); return true; });
+  }
+
+  /**
+   * Take one input at the cursor: `call(sim)` makes it through the facade. A bad input shows
+   * its error and changes nothing; an input behind the frontier keeps the run before it as a
+   * branch (named after `action`, `messageType` naming the message of a fate). Returns what
+   * `call` returned, or undefined when it failed.
+   */
+  takeInput(action, messageType, call) {
+    if (!this.sim || engineDead()) return undefined;
     const replaced = this.futureAtStake();
+    const before = this.branches.snapshot();
     this.keepInHistory();
-    const ok = this.call(() => { this.sim.setProcessVersion(version); return true; }, false);
-    if (!ok) return;
-    this.sayReplaced(replaced, `Switching new orders to v${version}`);
+    let result;
+    try {
+      result = guard(() => call(this.sim));
+    } catch (error) {
+      this.pushNext = false;
+      this.showError(`${errorText(error)} (nothing changed)`);
+      return undefined;
+    }
+    if (engineDead()) return undefined;
+    this.clearError();
+    const step = replaced?.at ?? this.call(() => this.sim.currentStep(), 0);
+    const name = describeInput(action, step, messageType ?? "a message");
+    if (replaced) {
+      this.branches.fork(before, name);
+      this.notify(`${name[0].toUpperCase()}${name.slice(1)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps after ` +
+        `step ${formatInt(replaced.at)} are being recomputed. The run before it is kept as a branch (Branches, above the floor); the browser's Back button undoes the change.`);
+    }
     this.gen++;
     this.grow();
     this.changed();
+    return result === undefined ? null : result;
   }
 
   /** The steps an input at the cursor would discard: { at, total } or null when none. */
@@ -473,12 +503,6 @@ class App {
     const at = this.call(() => this.sim.currentStep(), 0);
     const total = this.call(() => this.sim.totalSteps(), 0);
     return at < total ? { at, total } : null;
-  }
-
-  sayReplaced(replaced, what) {
-    if (!replaced) return;
-    this.notify(`${what} at step ${formatInt(replaced.at)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps ` +
-      `after step ${formatInt(replaced.at)} were discarded and are being recomputed. The browser's Back button brings the old run back.`);
   }
 
   /**
@@ -581,6 +605,7 @@ class App {
     if (!sim) return false;
     this.keepInHistory();
     this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
+    this.branches.reset();
     // a run file records the step it was looking at (`view.step`); without one, show the end
     let view = null;
     try { view = JSON.parse(text).view ?? null; } catch { view = null; }
@@ -657,6 +682,8 @@ class App {
     this.numbers.update(frame);
     this.messagePane.update(frame);
     this.mailbox.update(frame);
+    this.kitchen.update(frame);
+    this.branches.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
@@ -678,7 +705,7 @@ class App {
       step: this.call(() => this.sim.currentStep(), 0),
       order,
       tab: this.tab,
-    });
+    }) + this.branches.urlSuffix();
     if (state === this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;
