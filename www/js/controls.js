@@ -23,7 +23,6 @@ export class KitchenControls {
       const action = button.dataset.cookAction;
       if (action === "leave") app.takeInput({ type: "CookLeaves", cook: name }, null, (sim) => { sim.cookLeaves(name); return true; });
       else if (action === "return") app.takeInput({ type: "CookReturns", cook: name }, null, (sim) => { sim.cookReturns(name); return true; });
-      else if (action === "time") this.setTime(button.closest("form"), name);
     });
     $("#floor-grid").addEventListener("submit", (event) => {
       const form = event.target.closest("form.cook-time");
@@ -69,7 +68,7 @@ export class KitchenControls {
       el("form", { class: "cook-time", novalidate: true },
         el("input", { type: "number", min: "1", max: String(MAX_MS), step: "1", class: "cook-ms", "data-testid": "cook-ms", title: `${name}'s cooking time in ms`, "aria-label": `${name}'s cooking time in ms` }),
         el("span", { class: "hint", text: "ms" }),
-        el("button", { type: "submit", class: "small", "data-cook-action": "time", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order` }, "set")));
+        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order` }, "set")));
   }
 
   setTime(form, name) {
