@@ -222,7 +222,7 @@ function countUpTo(list, step) {
 export const FAULT_CHIP = {
   drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
-  "walked-out": ["fault", "✕ walked out"], delay: ["timeout", "◷ late"],
+  "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"],
 };
 
 /** "CookFood (order 3) lost on the way to Koen" for one fault. */
