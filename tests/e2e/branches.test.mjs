@@ -69,6 +69,18 @@ test("acting at an earlier step keeps the run before it as a branch; switching a
   await settle(p);
   assert.deepEqual((await branches(p)).map((b) => b.name), ["A the run as first computed", "B dropped CookFood for Koen at step 40"]);
   assert.equal((await inputs(p)).length, 1);
+
+  // one more Back undoes the drop itself: one run, no branches; Forward brings them again
+  await p.goBack();
+  await waitReady(p);
+  await settle(p);
+  assert.deepEqual(await inputs(p), []);
+  assert.equal(await p.getByTestId("branches").isVisible(), false);
+  await p.goForward();
+  await waitReady(p);
+  await settle(p);
+  assert.equal((await inputs(p)).length, 1);
+  assert.deepEqual((await branches(p)).map((b) => b.current), ["false", "true"]);
 });
 
 test("two branches compare: the first step where they differ, per order what changed, links to the steps", { skip }, async () => {

@@ -236,3 +236,25 @@ test("phone: the mailbox's fate buttons and a cook away fit the screen", { skip 
   await p.locator("[data-testid=actor][data-actor=Guido]").scrollIntoViewIfNeeded();
   await screenshot(p, "cook-away-phone");
 });
+
+test("a link whose input cannot happen says so and shows the default run", { skip }, async () => {
+  const run = Buffer.from(JSON.stringify({ v: 1, i: [[40, { type: "DropMessage", seq: 9999, actor: "Koen" }]] })).toString("base64url");
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#run=${run}`));
+  assert.match(await errorText(p), /^The link could not be used: the input at step 40 \(DropMessage\) cannot happen: .+\. Showing the default run instead\.$/);
+  assert.deepEqual(await inputs(p), []);
+});
+
+test("'all waiting messages' lists every message waiting or in flight at the step, each with its fate or why not", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  await slide(p, 40);
+  await p.getByTestId("waiting-all").click();
+  await settle(p);
+  const queued = await p.evaluate(() => window.brigade.sim.queued());
+  assert.ok(queued.some((q) => q.state === "in-flight") && queued.some((q) => q.state === "waiting"));
+  const rows = p.locator("#mailbox [data-testid=queued-message]");
+  const shown = await rows.evaluateAll((ls) => ls.map((l) => ({ id: l.dataset.id, changeable: l.dataset.changeable, drop: Boolean(l.querySelector("[data-testid=fate-drop]")) })));
+  const byState = (s) => queued.filter((q) => q.state === s);
+  assert.deepEqual(shown.map((r) => r.id), [...byState("waiting"), ...byState("in-flight")].map((q) => q.id), "every one, waiting first");
+  assert.ok(shown.every((r) => r.drop === (r.changeable === "true")), "fate buttons exactly on the changeable ones");
+  assert.match(await p.locator("#mailbox h3").textContent(), new RegExp(`Every mailbox at step 40: ${byState("waiting").length} waiting, ${byState("in-flight").length} in flight`));
+});

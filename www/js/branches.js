@@ -2,7 +2,7 @@
 // future away; the run before it is kept as a branch, named by what changed and where. Each
 // branch is the run's config plus its own inputs (the engine re-simulates them), so it costs
 // a few bytes. The list lives in the address (`&br=`, next to `#run=`: Back undoes a switch
-// or a fork) and in sessionStorage (a reload of a link without it keeps them). Two branches
+// or a fork) and in sessionStorage (an address of that very run without `&br=` finds them). Two branches
 // can be compared: the first step where their histories differ, and per order what changed.
 
 import { $, el, formatInt, formatMs } from "./dom.js";
@@ -104,23 +104,30 @@ export class Branches {
       c: this.current,
       b: this.list.map((b, k) => (k === this.current ? { n: b.name } : { n: b.name, i: encodeInputs(b.inputs), s: b.step })),
     };
-    const suffix = `&br=${packJson(packed)}`;
+    return `&br=${packJson(packed)}`;
+  }
+
+  /** The address was written: keep its branches for this run in the session too. */
+  remember(hash) {
+    const params = new URLSearchParams(String(hash ?? "").replace(/^#/, ""));
     try {
-      sessionStorage.setItem(STORE, JSON.stringify({ config: this.app.config, br: suffix.slice(4) }));
+      if (params.has("br")) sessionStorage.setItem(STORE, JSON.stringify({ run: params.get("run"), br: params.get("br") }));
     } catch {
       // storage may be full or refused: the address still holds the branches
     }
-    return suffix;
   }
 
-  /** After the run was rebuilt from the address: read its branches (or the session's for this config). */
+  /**
+   * After the run was rebuilt from the address: read its branches; an address without them
+   * (a link cut short) takes the session's when they were kept for exactly this run.
+   */
   restore(hash) {
     const params = new URLSearchParams(String(hash ?? "").replace(/^#/, ""));
     let raw = params.get("br");
     if (raw === null) {
       try {
         const kept = JSON.parse(sessionStorage.getItem(STORE) ?? "null");
-        if (kept && JSON.stringify(kept.config) === JSON.stringify(this.app.config)) raw = kept.br;
+        if (kept && kept.run === params.get("run") && typeof kept.br === "string") raw = kept.br;
       } catch {
         raw = null;
       }

@@ -46,7 +46,8 @@ export class KitchenControls {
       let controls = box.querySelector(".cook-controls");
       if (!controls) {
         controls = this.controls(cook.name);
-        box.append(controls);
+        // on the "handled" line, so a cook's box grows by one line at most
+        (box.querySelector(".actor-extra") ?? box).append(controls);
       }
       const away = Boolean(cook.away);
       box.classList.toggle("is-away", away);
@@ -61,14 +62,13 @@ export class KitchenControls {
 
   controls(name) {
     return el("div", { class: "cook-controls", role: "group", "aria-label": `${name}: walk out, come back, cooking time` },
-      el("span", { class: "away-tag", "data-testid": "cook-away", hidden: true, text: "walked out" }),
+      el("span", { class: "away-tag", "data-testid": "cook-away", hidden: true, text: "away" }),
       el("span", { class: "cook-buttons" },
-        el("button", { type: "button", class: "small", "data-cook-action": "leave", "data-testid": "cook-leave", title: `${name} walks out: takes no more work, what waits for them is lost` }, "walk out"),
-        el("button", { type: "button", class: "small", "data-cook-action": "return", "data-testid": "cook-return", hidden: true, title: `${name} comes back and takes work again` }, "come back")),
+        el("button", { type: "button", class: "small", "data-cook-action": "leave", "data-testid": "cook-leave", title: `${name} walks out: takes no more work, what waits for them is lost`, "aria-label": `${name} walks out` }, "out"),
+        el("button", { type: "button", class: "small", "data-cook-action": "return", "data-testid": "cook-return", hidden: true, title: `${name} comes back and takes work again`, "aria-label": `${name} comes back` }, "back")),
       el("form", { class: "cook-time", novalidate: true },
         el("input", { type: "number", min: "1", max: String(MAX_MS), step: "1", class: "cook-ms", "data-testid": "cook-ms", title: `${name}'s cooking time in ms`, "aria-label": `${name}'s cooking time in ms` }),
-        el("span", { class: "hint", text: "ms" }),
-        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order` }, "set")));
+        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order`, "aria-label": `set ${name}'s cooking time` }, "ms ✓")));
   }
 
   setTime(form, name) {

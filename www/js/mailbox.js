@@ -1,4 +1,5 @@
-// An actor's mailbox, opened by clicking its box on the floor: the messages waiting for it
+// An actor's mailbox, opened by clicking its box on the floor (or every mailbox, with the
+// floor's "waiting" button): the messages waiting for it
 // at the current step (which order, what, waiting since when) and those in flight towards
 // it, read from the engine's `queued()`. Each delivery to a worker can be given a fate here
 // (dropped, duplicated, delayed: issue 9); the others say why they cannot.
@@ -6,6 +7,8 @@
 import { $, el, formatMs, formatInt } from "./dom.js";
 
 const SHOWN = 50;
+/** The mailbox pane's name for "every actor's" (no actor can be called so: names are words). */
+const ALL = "*";
 /** Deliveries the executor makes reliably: why their fate cannot be changed. */
 const RELIABLE = "deliveries to the house, the dispatcher, the alarm clock and the printer are reliable: only a worker's (a cook, the assistant manager, the cashier) can be lost, doubled or late";
 
@@ -21,6 +24,7 @@ export class Mailbox {
       if (box) this.open(box.dataset.actor);
     });
     $("#mailbox-close").addEventListener("click", () => this.open(null));
+    $("#waiting-all").addEventListener("click", () => this.open(ALL));
     $("#mailbox-body").addEventListener("click", (event) => {
       const fate = event.target.closest("[data-fate]");
       if (fate) { this.fate(fate); return; }
@@ -47,22 +51,26 @@ export class Mailbox {
     const key = `${frame.gen}:${frame.cursor}:${frame.total}:${this.name}`;
     if (key === this.key || frame.playing) return;
     this.key = key;
-    const actor = (frame.actors() ?? []).find((a) => a.name === this.name);
+    const all = this.name === ALL;
+    const actor = all ? { name: ALL, queue: null } : (frame.actors() ?? []).find((a) => a.name === this.name);
     if (!actor) { this.open(null); return; }
     const app = this.app;
-    const queued = (app.call(() => app.sim.queued(), []) ?? []).filter((q) => q.actor === actor.name);
+    const queued = (app.call(() => app.sim.queued(), []) ?? []).filter((q) => all || q.actor === actor.name);
     this.entries = queued;
     const waiting = queued.filter((q) => q.state === "waiting");
     const flying = queued.filter((q) => q.state !== "waiting");
     const body = $("#mailbox-body");
-    const title = el("h3", {}, `${actor.name}'s mailbox at step ${formatInt(frame.cursor)}: `,
+    if (all) actor.queue = waiting.length;
+    const title = all ? el("h3", {}, `Every mailbox at step ${formatInt(frame.cursor)}: `,
+      el("span", { class: "mono", "data-testid": "mailbox-count", text: String(waiting.length) }), ` waiting, ${flying.length} in flight`)
+      : el("h3", {}, `${actor.name}'s mailbox at step ${formatInt(frame.cursor)}: `,
       el("span", { class: "mono", "data-testid": "mailbox-count", text: String(actor.queue ?? 0) }), " waiting",
       actor.pending !== undefined ? ` · ${actor.pending} timers held` : "",
       actor.away ? el("span", { class: "away-tag", text: " · walked out: what reaches it is lost" }) : "");
     const item = (q, index) => {
       const m = q.seq !== null && q.seq !== undefined ? app.call(() => app.sim.messages(q.seq, q.seq + 1)[0]) : null;
       const order = frame.orderBy(q.correlation_id)?.order;
-      const what = [el("span", { class: "mono", text: q.type }), order ? ` · order ${order}` : "",
+      const what = [all ? el("strong", { text: `${q.actor}: ` }) : "", el("span", { class: "mono", text: q.type }), order ? ` · order ${order}` : "",
         q.copy ? el("span", { class: "dup-tag", text: " · second copy" }) : ""];
       const since = q.state === "waiting"
         ? ` · from ${m?.publisher ?? "?"}, waiting since ${formatMs(q.waiting_since_ms)} (for ${formatMs(frame.nowMs - q.waiting_since_ms)})`
@@ -79,7 +87,7 @@ export class Mailbox {
     body.replaceChildren(title,
       waiting.length ? list(waiting) : el("p", { class: "hint", text: actor.queue ? "" : "Nothing is waiting for it at this step." }),
       ...more(waiting.length),
-      ...(flying.length ? [el("h4", { text: `in flight to ${actor.name}: ${flying.length}` }), list(flying), ...more(flying.length)] : []));
+      ...(flying.length ? [el("h4", { text: all ? `in flight: ${flying.length}` : `in flight to ${actor.name}: ${flying.length}` }), list(flying), ...more(flying.length)] : []));
   }
 
   /** The fate buttons of one delivery, or why it has none. */

@@ -712,6 +712,7 @@ class App {
     this.lastUrl = state;
     if (push) history.pushState(null, "", `#${state}`);
     else history.replaceState(null, "", `#${state}`);
+    this.branches.remember(state);
   }
 }
 
