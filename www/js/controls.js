@@ -40,6 +40,7 @@ export class KitchenControls {
     if (key === this.key && boxes.every((b) => b.querySelector(".cook-controls"))) return;
     this.key = key;
     const byName = new Map(cooks.map((c) => [c.name, c]));
+    let moved = false;
     for (const box of boxes) {
       const cook = byName.get(box.dataset.actor);
       if (!cook) continue;
@@ -50,6 +51,7 @@ export class KitchenControls {
         (box.querySelector(".actor-extra") ?? box).append(controls);
       }
       const away = Boolean(cook.away);
+      if (box.dataset.away !== String(away)) moved = true;
       box.classList.toggle("is-away", away);
       box.dataset.away = String(away);
       controls.querySelector("[data-testid=cook-leave]").hidden = away;
@@ -57,6 +59,12 @@ export class KitchenControls {
       controls.querySelector(".away-tag").hidden = !away;
       const input = controls.querySelector("[data-testid=cook-ms]");
       if (document.activeElement !== input && cook.ms !== undefined) input.value = String(cook.ms);
+    }
+    // the floor keeps its arrow labels off these buttons: let it measure them again
+    const floor = this.app.floor;
+    if (moved && floor) {
+      floor.rects = null;
+      floor.drawArrows(floor.lastArrows);
     }
   }
 

@@ -356,8 +356,10 @@ export class FloorView {
       const n = parts.box.querySelector(".actor-name").getBoundingClientRect();
       names.push({ left: n.left - origin.left - 2, top: n.top - origin.top - 2, width: n.width + 4, height: n.height + 4 });
       // a cook's own buttons (walk out, cooking time) must stay clickable: weigh them as a name
-      const c = parts.box.querySelector(".cook-controls")?.getBoundingClientRect();
-      if (c) names.push({ left: c.left - origin.left - 2, top: c.top - origin.top - 2, width: c.width + 4, height: c.height + 4 });
+      for (const control of parts.box.querySelectorAll(".cook-controls button, .cook-controls input")) {
+        const c = control.getBoundingClientRect();
+        if (c.width) names.push({ left: c.left - origin.left - 2, top: c.top - origin.top - 2, width: c.width + 4, height: c.height + 4 });
+      }
     }
     this.names = names;
     this.rects.size_ = { width: area.scrollWidth, height: area.scrollHeight };
