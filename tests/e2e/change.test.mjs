@@ -233,7 +233,8 @@ test("phone: the mailbox's fate buttons and a cook away fit the screen", { skip 
     .filter((n) => n.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
   assert.equal(overflow, 0, "nothing sticks out to the right");
   await screenshot(p, "fates-mailbox-phone");
-  await p.locator("[data-testid=actor][data-actor=Guido]").scrollIntoViewIfNeeded();
+  await p.locator("[data-testid=actor][data-actor=Guido]").evaluate((n) => n.scrollIntoView({ block: "center" }));
+  await settle(p);
   await screenshot(p, "cook-away-phone");
 });
 
