@@ -189,6 +189,8 @@ class App {
   }
 
   async restoreFromUrl() {
+    // the address now shows this state: a Forward to the one before must be seen as a change
+    this.lastUrl = location.hash.slice(1);
     let state = null;
     try {
       state = decodeState(location.hash);
