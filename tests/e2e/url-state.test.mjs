@@ -208,3 +208,19 @@ test("a run file that crashed the engine is not blamed on the run in the address
   assert.equal(await p.getByTestId("error").isVisible(), false, await text(p, "error"));
   assert.equal(await configOrders(p), 4);
 });
+
+test("a message's fate and the kitchen's events survive the address", () => {
+  const inputs = [
+    { step: 12, action: { type: "DropMessage", seq: 17, actor: "Koen", copy: 0 } },
+    { step: 12, action: { type: "DuplicateMessage", output: 40, actor: "cashier" } },
+    { step: 13, action: { type: "DelayMessage", seq: 20, actor: "Guido", copy: 1, ms: 2501 } },
+    { step: 14, action: { type: "CookLeaves", cook: "Koen" } },
+    { step: 15, action: { type: "CookReturns", cook: "Koen" } },
+    { step: 15, action: { type: "HireCook", name: "Zoë", ms: 250 } },
+    { step: 16, action: { type: "SetCookTime", cook: "Zoë", ms: 120 } },
+  ];
+  const state = { config: {}, inputs, step: 16, order: null, tab: "pm" };
+  assert.deepEqual(decodeState(`#${encodeState(state)}`), state);
+  assert.throws(() => decodeState(`#run=${b64({ v: 1, i: [[1, { type: "Explode" }]] })}`), /unknown action: "Explode"/);
+  assert.throws(() => decodeState(`#run=${b64({ v: 1, i: [[1, [1]]] })}`), /unknown action/);
+});

@@ -222,17 +222,20 @@ function countUpTo(list, step) {
 export const FAULT_CHIP = {
   drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
+  "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"],
 };
 
 /** "CookFood (order 3) lost on the way to Koen" for one fault. */
 export function describeFault(f, message) {
   const what = message ? `${message.type}${message.order ? ` (order ${message.order})` : ""}` : `message ${f.seq}`;
   switch (f.fault) {
-    case "drop": return `${what} lost on the way to ${f.actor}`;
+    case "drop": return `${what} lost on the way to ${f.actor}${f.manual ? " (dropped by hand)" : ""}`;
+    case "walked-out": return `${what} lost: ${f.actor} had walked out`;
+    case "delay": return `${what} late on the way to ${f.actor}${f.manual ? " (delayed by hand)" : ""}`;
     case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
     case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;
     case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
-    default: return `${what} delivered twice to ${f.actor}`;
+    default: return `${what} delivered twice to ${f.actor}${f.manual ? " (duplicated by hand)" : ""}`;
   }
 }
 

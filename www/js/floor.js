@@ -4,6 +4,11 @@
 import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
 import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route } from "./wiring.js";
+import { FAULT_CHIP } from "./faults.js";
+
+/** A fault on the way to an actor, in a badge's title and in the step's caption. */
+const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed" };
+const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to" };
 
 // Where each kind of actor stands; the flow reads left to right.
 const COLUMN_OF_KIND = {
@@ -236,11 +241,18 @@ export class FloorView {
       const target = this.boxes.get(fault.actor);
       if (target) {
         target.box.classList.add("has-fault");
-        target.badges.append(el("span", {
-          class: `chip ${fault.fault === "drop" ? "fault" : "dup"}`,
-          title: `${fault.fault === "drop" ? "dropped" : "duplicated"} on the way: ${m?.type ?? ""}`,
-          text: fault.fault === "drop" ? "✕ lost" : "×2",
-        }));
+        // one badge per kind of fault, counted (a cook who walks out loses a whole mailbox)
+        const text = fault.fault === "drop" ? "✕ lost" : (FAULT_CHIP[fault.fault] ?? FAULT_CHIP.duplicate)[1];
+        const same = [...target.badges.children].find((b) => b.dataset.fault === fault.fault);
+        if (same) {
+          same.dataset.count = String(Number(same.dataset.count) + 1);
+          same.textContent = `${text} ${same.dataset.count}`;
+        } else {
+          target.badges.append(el("span", {
+            class: `chip ${(FAULT_CHIP[fault.fault] ?? FAULT_CHIP.duplicate)[0]}`, "data-fault": fault.fault, "data-count": "1",
+            title: `${FAULT_WORD[fault.fault] ?? "duplicated"} on the way: ${m?.type ?? ""}`, text,
+          }));
+        }
       }
     }
     if (step.duplicate) receiver?.badges.append(el("span", { class: "chip dup", title: "this delivery is a duplicate copy", text: "×2 copy" }));
@@ -267,7 +279,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...(step.faults ?? []).map((f) => ` · ${f.fault === "drop" ? "dropped on the way to" : "duplicated for"} ${f.actor}`),
+      ...faultPhrases(step.faults ?? []),
     );
     this.drawArrows(arrows);
   }
@@ -343,6 +355,11 @@ export class FloorView {
       this.rects.set(name, { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height });
       const n = parts.box.querySelector(".actor-name").getBoundingClientRect();
       names.push({ left: n.left - origin.left - 2, top: n.top - origin.top - 2, width: n.width + 4, height: n.height + 4 });
+      // a cook's own buttons (walk out, cooking time) must stay clickable: weigh them as a name
+      for (const control of parts.box.querySelectorAll(".cook-controls button, .cook-controls input")) {
+        const c = control.getBoundingClientRect();
+        if (c.width) names.push({ left: c.left - origin.left - 2, top: c.top - origin.top - 2, width: c.width + 4, height: c.height + 4 });
+      }
     }
     this.names = names;
     this.rects.size_ = { width: area.scrollWidth, height: area.scrollHeight };
@@ -418,7 +435,7 @@ export class FloorView {
           svg("animateMotion", { dur: "500ms", repeatCount: "1", fill: "freeze", path: d }),
           svg("animate", { attributeName: "opacity", values: "1;1;0", keyTimes: "0;0.85;1", dur: "500ms", fill: "freeze" })));
       }
-      const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.duplicate ? " (copy)" : ""}`;
+      const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" || a.fault === "walked-out" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.fault === "delay" ? " ◷ late" : a.duplicate ? " (copy)" : ""}`;
       const width = label.length * 6.4 + 12;
       const [lx, ly] = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
       group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
@@ -446,4 +463,15 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 export function kindChip(kind) {
   return el("span", { class: `chip ${kind === "event" ? "event" : "command"}`, title: kind, text: kind === "event" ? "EVT" : "CMD" });
+}
+
+/** " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …"). */
+function faultPhrases(faults) {
+  const counts = new Map();
+  for (const f of faults) {
+    const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
+      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${f.manual ? " (by hand)" : ""}`;
+    counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
+  }
+  return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);
 }

@@ -293,7 +293,7 @@ export class InspectorView {
     const faultsOf = (seq) => this.app.faults.ofSeq(frame, seq);
     const rows = stream.map((m) => {
       const faults = faultsOf(m.seq);
-      const lost = faults.find((f) => f.fault === "drop");
+      const lost = faults.find((f) => f.fault === "drop" || f.fault === "walked-out");
       const doubled = faults.find((f) => f.fault === "duplicate");
       return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled };
     });

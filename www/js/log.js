@@ -342,6 +342,7 @@ export class LogView {
 const TITLE = {
   drop: "lost on the way to", duplicate: "delivered twice to", rejected: "rejected by", refused: "refused by",
   absorbed: "its answer absorbed by the idempotent store, at",
+  "walked-out": "lost: walked out, the cook", delay: "late on the way to",
 };
 
 function bsearch(list, value, key) {

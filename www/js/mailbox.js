@@ -1,11 +1,16 @@
-// An actor's mailbox, opened by clicking its box on the floor: the messages waiting for it
-// at the current step (which order, what, waiting since when). Read from the run itself:
-// the messages published by the cursor whose delivery to that actor comes after it.
+// An actor's mailbox, opened by clicking its box on the floor (or every mailbox, with the
+// floor's "waiting" button): the messages waiting for it
+// at the current step (which order, what, waiting since when) and those in flight towards
+// it, read from the engine's `queued()`. Each delivery to a worker can be given a fate here
+// (dropped, duplicated, delayed: issue 9); the others say why they cannot.
 
 import { $, el, formatMs, formatInt } from "./dom.js";
 
-const LOOK_AHEAD = 5000; // steps read past the cursor to find the deliveries still to come
 const SHOWN = 50;
+/** The mailbox pane's name for "every actor's" (no actor can be called so: names are words). */
+const ALL = "*";
+/** Deliveries the executor makes reliably: why their fate cannot be changed. */
+const RELIABLE = "deliveries to the house, the dispatcher, the alarm clock and the printer are reliable: only a worker's (a cook, the assistant manager, the cashier) can be lost, doubled or late";
 
 export class Mailbox {
   constructor(app) {
@@ -14,13 +19,23 @@ export class Mailbox {
     this.key = "";
     this.pane = $("#mailbox");
     $("#floor-grid").addEventListener("click", (event) => {
+      if (event.target.closest("button, input, form, label")) return; // the cook's own controls
       const box = event.target.closest("[data-testid=actor]");
       if (box) this.open(box.dataset.actor);
     });
     $("#mailbox-close").addEventListener("click", () => this.open(null));
+    $("#waiting-all").addEventListener("click", () => this.open(ALL));
     $("#mailbox-body").addEventListener("click", (event) => {
+      const fate = event.target.closest("[data-fate]");
+      if (fate) { this.fate(fate); return; }
       const item = event.target.closest("[data-seq]");
       if (item) app.openMessage(Number(item.dataset.seq));
+    });
+    $("#mailbox-body").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.matches("[data-testid=fate-delay-ms]")) {
+        event.preventDefault();
+        this.fate(event.target.closest("[data-testid=queued-message]").querySelector("[data-fate=delay]"));
+      }
     });
   }
 
@@ -36,46 +51,84 @@ export class Mailbox {
     const key = `${frame.gen}:${frame.cursor}:${frame.total}:${this.name}`;
     if (key === this.key || frame.playing) return;
     this.key = key;
-    const actor = (frame.actors() ?? []).find((a) => a.name === this.name);
+    const all = this.name === ALL;
+    const actor = all ? { name: ALL, queue: null } : (frame.actors() ?? []).find((a) => a.name === this.name);
     if (!actor) { this.open(null); return; }
-    const waiting = this.waiting(frame, actor);
+    const app = this.app;
+    const queued = (app.call(() => app.sim.queued(), []) ?? []).filter((q) => all || q.actor === actor.name);
+    this.entries = queued;
+    const waiting = queued.filter((q) => q.state === "waiting");
+    const flying = queued.filter((q) => q.state !== "waiting");
     const body = $("#mailbox-body");
-    const title = el("h3", {}, `${actor.name}'s mailbox at step ${formatInt(frame.cursor)}: `,
+    if (all) actor.queue = waiting.length;
+    const title = all ? el("h3", {}, `Every mailbox at step ${formatInt(frame.cursor)}: `,
+      el("span", { class: "mono", "data-testid": "mailbox-count", text: String(waiting.length) }), ` waiting, ${flying.length} in flight`)
+      : el("h3", {}, `${actor.name}'s mailbox at step ${formatInt(frame.cursor)}: `,
       el("span", { class: "mono", "data-testid": "mailbox-count", text: String(actor.queue ?? 0) }), " waiting",
-      actor.pending !== undefined ? ` · ${actor.pending} timers held` : "");
-    const items = waiting.list.slice(0, SHOWN).map((m) => el("li", {},
-      el("button", { type: "button", class: "link", "data-testid": "mailbox-message", "data-seq": m.seq, "data-type": m.type },
-        el("span", { class: "mono", text: m.type }), m.order ? ` · order ${m.order}` : "",
-        el("span", { class: "hint", text: ` · from ${m.publisher}, waiting since ${formatMs(m.at_ms)} (for ${formatMs(frame.nowMs - m.at_ms)})` }))));
-    const more = (actor.queue ?? 0) - Math.min(waiting.list.length, SHOWN);
+      actor.pending !== undefined ? ` · ${actor.pending} timers held` : "",
+      actor.away ? el("span", { class: "away-tag", text: " · walked out: what reaches it is lost" }) : "");
+    const item = (q, index) => {
+      const m = q.seq !== null && q.seq !== undefined ? app.call(() => app.sim.messages(q.seq, q.seq + 1)[0]) : null;
+      const order = frame.orderBy(q.correlation_id)?.order;
+      const what = [all ? el("strong", { text: `${q.actor}: ` }) : "", el("span", { class: "mono", text: q.type }), order ? ` · order ${order}` : "",
+        q.copy ? el("span", { class: "dup-tag", text: " · second copy" }) : ""];
+      const since = q.state === "waiting"
+        ? ` · from ${m?.publisher ?? "?"}, waiting since ${formatMs(q.waiting_since_ms)} (for ${formatMs(frame.nowMs - q.waiting_since_ms)})`
+        : ` · decided at ${formatMs(q.waiting_since_ms)}, arrives at ${formatMs(q.due_ms)}`;
+      const head = q.state === "waiting"
+        ? el("button", { type: "button", class: "link", "data-testid": "mailbox-message", "data-seq": q.seq, "data-type": q.type },
+          ...what, el("span", { class: "hint", text: since }))
+        : el("span", { class: "in-flight" }, ...what, el("span", { class: "hint", text: since }));
+      return el("li", { class: "queued", "data-testid": "queued-message", "data-id": q.id ?? "", "data-index": index, "data-state": q.state, "data-changeable": String(Boolean(q.changeable)) },
+        head, this.fateControls(q));
+    };
+    const list = (entries) => el("ul", { class: "queued-list" }, ...entries.slice(0, SHOWN).map((q) => item(q, queued.indexOf(q))));
+    const more = (n) => (n > SHOWN ? [el("p", { class: "hint", text: `… and ${formatInt(n - SHOWN)} more` })] : []);
     body.replaceChildren(title,
-      items.length ? el("ul", {}, ...items) : el("p", { class: "hint", text: actor.queue ? "" : "Nothing is waiting for it at this step." }),
-      ...(more > 0 ? [el("p", { class: "hint", text: waiting.list.length > SHOWN ? `… and ${formatInt(more)} more` : `${formatInt(more)} more not found in the part of the run computed so far` })] : []));
+      waiting.length ? list(waiting) : el("p", { class: "hint", text: actor.queue ? "" : "Nothing is waiting for it at this step." }),
+      ...more(waiting.length),
+      ...(flying.length ? [el("h4", { text: all ? `in flight: ${flying.length}` : `in flight to ${actor.name}: ${flying.length}` }), list(flying), ...more(flying.length)] : []));
   }
 
-  /** The messages published by the cursor that the actor receives after it, oldest first. */
-  waiting(frame, actor) {
-    const app = this.app;
-    const sim = app.sim;
-    const want = actor.queue ?? 0;
-    if (!want) return { list: [] };
-    const seqs = [];
-    const at = frame.cursor;
-    app.call(() => {
-      const total = sim.totalSteps();
-      sim.seek(total);
-      try {
-        for (let from = at + 1; from <= total && seqs.length < want && from <= at + LOOK_AHEAD; from += 500) {
-          for (const s of sim.steps(from, Math.min(total + 1, from + 500))) {
-            if (s.actor === actor.name && s.seq !== null && s.seq !== undefined && s.seq < frame.count) seqs.push(s.seq);
-          }
-        }
-      } finally {
-        sim.seek(at);
+  /** The fate buttons of one delivery, or why it has none. */
+  fateControls(q) {
+    if (!q.changeable) return el("span", { class: "hint reliable", "data-testid": "fate-reliable", title: RELIABLE, text: " · reliable delivery (cannot be changed)" });
+    const ms = this.defaultDelay(q.type);
+    return el("span", { class: "fates", role: "group", "aria-label": `the fate of this ${q.type}` },
+      el("button", { type: "button", class: "small fate", "data-fate": "drop", "data-testid": "fate-drop", title: "lose this delivery" }, "✕ drop"),
+      el("button", { type: "button", class: "small fate", "data-fate": "duplicate", "data-testid": "fate-duplicate", title: "deliver it twice" }, "×2 duplicate"),
+      el("span", { class: "delay" },
+        el("button", { type: "button", class: "small fate", "data-fate": "delay", "data-testid": "fate-delay", title: "deliver it later: it joins the mailbox's tail after this many ms" }, "◷ delay"),
+        el("input", { type: "number", class: "delay-ms", "data-testid": "fate-delay-ms", min: "1", max: "600000", step: "1", value: String(ms), "aria-label": "delay in ms" }),
+        el("span", { class: "hint", text: "ms" })));
+  }
+
+  /** Late by the timeout of the step the message belongs to, plus one: the house gives up waiting first. */
+  defaultDelay(type) {
+    const config = { ...this.app.defaults, ...this.app.config };
+    const timeout = { PriceOrder: config.price_timeout_ms, TakePayment: config.pay_timeout_ms, RefundPayment: config.pay_timeout_ms }[type] ?? config.cook_timeout_ms;
+    return (Number(timeout) || 1000) + 1;
+  }
+
+  /** A fate button was pressed: apply it to that delivery (errors go to the banner, nothing changes). */
+  fate(button) {
+    const li = button.closest("[data-testid=queued-message]");
+    const q = this.entries?.[Number(li.dataset.index)];
+    if (!q) return;
+    const target = q.state === "waiting" ? { seq: q.seq, copy: q.copy, actor: q.actor } : { output: q.output, actor: q.actor };
+    const kind = button.dataset.fate;
+    if (kind === "delay") {
+      const raw = li.querySelector("[data-testid=fate-delay-ms]").value.trim();
+      const ms = Number(raw);
+      if (raw === "" || !Number.isInteger(ms) || ms < 1 || ms > 600000) {
+        this.app.showError(`delay: ${JSON.stringify(raw)} is not a whole number of ms in 1..=600000; nothing changed`);
+        return;
       }
-    });
-    const list = seqs.slice(0, want).map((seq) => app.call(() => sim.messages(seq, seq + 1)[0])).filter(Boolean);
-    list.sort((a, b) => a.seq - b.seq);
-    return { list };
+      this.app.takeInput({ type: "DelayMessage", ms, actor: q.actor }, q.type, (sim) => sim.delayMessage(target, undefined, ms));
+    } else if (kind === "drop") {
+      this.app.takeInput({ type: "DropMessage", actor: q.actor }, q.type, (sim) => sim.dropMessage(target));
+    } else {
+      this.app.takeInput({ type: "DuplicateMessage", actor: q.actor }, q.type, (sim) => sim.duplicateMessage(target));
+    }
   }
 }

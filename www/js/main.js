@@ -17,6 +17,9 @@ import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
 import { Mailbox } from "./mailbox.js";
 import { ExploreView } from "./explore-view.js";
+import { applyInput, describeInput } from "./inputs.js";
+import { Branches } from "./branches.js";
+import { KitchenControls } from "./controls.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -29,22 +32,6 @@ const NEXT_TESTS = {
 };
 const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
-
-/** Take one recorded input (a run file's action) at the cursor. */
-function applyInput(sim, action) {
-  switch (action.type) {
-    case "PlaceOrder": return sim.placeOrder({ dodgy: action.dodgy });
-    case "SetProcessVersion": return sim.setProcessVersion(action.version);
-    case "DropMessage": return sim.dropMessage(action);
-    case "DuplicateMessage": return sim.duplicateMessage(action);
-    case "DelayMessage": return sim.delayMessage(action, undefined, action.ms);
-    case "CookLeaves": return sim.cookLeaves(action.cook);
-    case "CookReturns": return sim.cookReturns(action.cook);
-    case "HireCook": return sim.hireCook(action.name, action.ms);
-    case "SetCookTime": return sim.setCookTime(action.cook, action.ms);
-    default: throw new Error(`an input in the address has an unknown action: ${JSON.stringify(action.type)}`);
-  }
-}
 
 class App {
   constructor(Simulation) {
@@ -81,6 +68,8 @@ class App {
     this.messagePane = new MessagePane(this);
     this.mailbox = new Mailbox(this);
     this.exploreView = new ExploreView(this);
+    this.branches = new Branches(this);
+    this.kitchen = new KitchenControls(this);
     this.setup = new SetupForm({
       defaults: this.defaults,
       presets: this.presets,
@@ -147,6 +136,7 @@ class App {
     if (!sim) throw new Error("the engine is not available");
     this.keepInHistory();
     this.adopt(sim, configDiff(config, this.defaults));
+    this.branches.reset();
     this.clearError();
   }
 
@@ -206,6 +196,8 @@ class App {
   }
 
   async restoreFromUrl() {
+    // the address now shows this state: a Forward to the one before must be seen as a change
+    this.lastUrl = location.hash.slice(1);
     let state = null;
     try {
       state = decodeState(location.hash);
@@ -230,6 +222,7 @@ class App {
     if (state && !state.crashed) {
       try {
         await this.rebuild(state);
+        this.branches.restore(location.hash);
         return;
       } catch (error) {
         if (engineDead()) return;
@@ -238,6 +231,7 @@ class App {
     }
     const sim = this.call(() => new this.Simulation({}));
     if (sim) this.adopt(sim, {});
+    this.branches.reset();
     this.tab = state?.tab ?? "pm";
   }
 
@@ -260,7 +254,12 @@ class App {
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
-          guard(() => applyInput(sim, action));
+          try {
+            guard(() => applyInput(sim, action));
+          } catch (error) {
+            if (engineDead()) throw error;
+            throw new Error(`the input at step ${input.step} (${action.type}) cannot happen: ${errorText(error)}`);
+          }
         }
         await this.growTo(sim, state.step);
         const total = guard(() => sim.totalSteps());
@@ -519,28 +518,46 @@ class App {
   // ---- inputs ----------------------------------------------------------------------------
 
   placeOrder(dodgy) {
-    if (!this.sim || engineDead()) return;
-    const replaced = this.futureAtStake();
-    this.keepInHistory();
-    const corr = this.call(() => this.sim.placeOrder({ dodgy: Boolean(dodgy) }));
-    if (corr === undefined) return;
-    this.sayReplaced(replaced, "Placing an order");
-    this.gen++;
-    this.selectOrder(corr);
-    this.grow();
-    this.changed();
+    const corr = this.takeInput({ type: "PlaceOrder", dodgy: Boolean(dodgy) }, null, (sim) => sim.placeOrder({ dodgy: Boolean(dodgy) }));
+    if (corr !== undefined) this.selectOrder(corr);
   }
 
   setProcessVersion(version) {
-    if (!this.sim || engineDead()) return;
+    this.takeInput({ type: "SetProcessVersion", version }, null, (sim) => { sim.setProcessVersion(version); return true; });
+  }
+
+  /**
+   * Take one input at the cursor: `call(sim)` makes it through the facade. A bad input shows
+   * its error and changes nothing; an input behind the frontier keeps the run before it as a
+   * branch (named after `action`, `messageType` naming the message of a fate). Returns what
+   * `call` returned, or undefined when it failed.
+   */
+  takeInput(action, messageType, call) {
+    if (!this.sim || engineDead()) return undefined;
     const replaced = this.futureAtStake();
+    const before = this.branches.snapshot();
     this.keepInHistory();
-    const ok = this.call(() => { this.sim.setProcessVersion(version); return true; }, false);
-    if (!ok) return;
-    this.sayReplaced(replaced, `Switching new orders to v${version}`);
+    let result;
+    try {
+      result = guard(() => call(this.sim));
+    } catch (error) {
+      this.pushNext = false;
+      this.showError(`${errorText(error)} (nothing changed)`);
+      return undefined;
+    }
+    if (engineDead()) return undefined;
+    this.clearError();
+    const step = replaced?.at ?? this.call(() => this.sim.currentStep(), 0);
+    const name = describeInput(action, step, messageType ?? "a message");
+    if (replaced) {
+      this.branches.fork(before, name);
+      this.notify(`${name[0].toUpperCase()}${name.slice(1)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps after ` +
+        `step ${formatInt(replaced.at)} are being recomputed. The run before it is kept as a branch (Branches, above the floor); the browser's Back button undoes the change.`);
+    }
     this.gen++;
     this.grow();
     this.changed();
+    return result === undefined ? null : result;
   }
 
   /** The steps an input at the cursor would discard: { at, total } or null when none. */
@@ -548,12 +565,6 @@ class App {
     const at = this.call(() => this.sim.currentStep(), 0);
     const total = this.call(() => this.sim.totalSteps(), 0);
     return at < total ? { at, total } : null;
-  }
-
-  sayReplaced(replaced, what) {
-    if (!replaced) return;
-    this.notify(`${what} at step ${formatInt(replaced.at)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps ` +
-      `after step ${formatInt(replaced.at)} were discarded and are being recomputed. The browser's Back button brings the old run back.`);
   }
 
   /**
@@ -666,6 +677,7 @@ class App {
     if (!sim) return false;
     this.keepInHistory();
     this.adopt(sim, configDiff(this.configOf(sim, text), this.defaults));
+    this.branches.reset();
     // a run file records the step it was looking at (`view.step`); without one, show the end
     let view = null;
     try { view = JSON.parse(text).view ?? null; } catch { view = null; }
@@ -743,6 +755,8 @@ class App {
     this.numbers.update(frame);
     this.messagePane.update(frame);
     this.mailbox.update(frame);
+    this.kitchen.update(frame);
+    this.branches.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
@@ -764,13 +778,14 @@ class App {
       step: this.call(() => this.sim.currentStep(), 0),
       order,
       tab: this.tab,
-    });
+    }) + this.branches.urlSuffix();
     if (state === this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;
     this.lastUrl = state;
     if (push) history.pushState(null, "", `#${state}`);
     else history.replaceState(null, "", `#${state}`);
+    this.branches.remember(state);
   }
 }
 

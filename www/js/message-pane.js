@@ -117,7 +117,7 @@ export class MessagePane {
   /** What became of the message: delivered, lost, duplicated, or still waiting. */
   outcome(frame) {
     const { deliveries, faults, idle } = this.opened.fate;
-    const lost = faults.filter((f) => f.fault === "drop");
+    const lost = faults.filter((f) => f.fault === "drop" || f.fault === "walked-out");
     const doubled = faults.some((f) => f.fault === "duplicate") || deliveries.some((d) => d.copy > 0);
     // a CookFood can reach the dispatcher and be lost on its way on to a cook: lost wins
     const refusals = faults.filter((f) => f.fault === "rejected" || f.fault === "refused" || f.fault === "absorbed");

@@ -1,10 +1,16 @@
 // The run lives in the address: #run=<base64url of a compact JSON>. Config keys that equal
 // the defaults are left out; inputs are [step, code] pairs ("o" order, "d" dodgy order,
-// "v1"/"v2" process version; any other input as its run-file action object). Reloading or sharing the link rebuilds the same screen.
+// "v1"/"v2" process version; a message's fate or a kitchen event as its run-file action object). Reloading or sharing the link rebuilds the same screen.
 // A hand-written link #config=<encodeURIComponent(JSON.stringify(config))> (CONTRACT.md §5)
 // opens that config's run at step 0; the page then keeps it in the #run= form.
 
 const FORMAT = 1;
+
+/**
+ * The inputs of issue 9 (a message's fate, the kitchen), kept in the address as the run
+ * file's action objects: [step, { type, ... }]. The facade checks their fields on replay.
+ */
+export const MANUAL_INPUTS = new Set(["DropMessage", "DuplicateMessage", "DelayMessage", "CookLeaves", "CookReturns", "HireCook", "SetCookTime"]);
 
 export function encodeState({ config, inputs, step, order, tab }) {
   const compact = { v: FORMAT };
@@ -26,8 +32,8 @@ function encodeInput(input) {
   const action = inputAction(input);
   if (action.type === "PlaceOrder") return [step, action.dodgy ? "d" : "o"];
   if (action.type === "SetProcessVersion") return [step, `v${action.version}`];
-  // a fate or a kitchen change (a run file's inputs, e.g. an explored counterexample): as is
-  return [step, action];
+  if (MANUAL_INPUTS.has(action.type)) return [step, { ...action }];
+  throw new Error(`unknown input ${action.type}`);
 }
 
 /**
@@ -78,6 +84,10 @@ function decodeInput(pair) {
     throw new Error(`an input in the address is malformed: ${JSON.stringify(pair)}`);
   }
   const [step, code] = pair;
+  if (code && typeof code === "object" && !Array.isArray(code)) {
+    if (!MANUAL_INPUTS.has(code.type)) throw new Error(`an input in the address has an unknown action: ${JSON.stringify(code.type)}`);
+    return { step, action: { ...code } };
+  }
   if (code === "o" || code === "d") return { step, action: { type: "PlaceOrder", dodgy: code === "d" } };
   const m = /^v(\d+)$/.exec(code);
   if (m) return { step, action: { type: "SetProcessVersion", version: Number(m[1]) } };
@@ -106,4 +116,28 @@ export function configDiff(config, defaults) {
     if (JSON.stringify(value) !== JSON.stringify(defaults?.[key])) out[key] = value;
   }
   return out;
+}
+
+/** Inputs as the address keeps them ([step, code] pairs), for the branches' own list. */
+export function encodeInputs(inputs) {
+  return (inputs ?? []).map(encodeInput);
+}
+
+/** The inverse of encodeInputs; throws a readable Error on a malformed list. */
+export function decodeInputs(list) {
+  if (!Array.isArray(list)) throw new Error("the inputs are not a list");
+  const inputs = list.map(decodeInput);
+  for (let k = 1; k < inputs.length; k++) {
+    if (inputs[k].step < inputs[k - 1].step) throw new Error("the inputs are not in step order");
+  }
+  return inputs;
+}
+
+/** base64url of a UTF-8 JSON value, and back (throws on a damaged text). */
+export function packJson(value) {
+  return toBase64Url(JSON.stringify(value));
+}
+
+export function unpackJson(text) {
+  return JSON.parse(fromBase64Url(text));
 }

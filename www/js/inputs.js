@@ -1,0 +1,46 @@
+// The user's inputs as the facade records them (`sim.inputs()`, the run file's `inputs`):
+// how to apply one again (replaying a link or a branch) and how to name one for a person.
+
+/** Apply one recorded action at the simulation's cursor; throws the facade's Error on bad input. */
+export function applyInput(sim, action) {
+  switch (action?.type) {
+    case "PlaceOrder": return sim.placeOrder({ dodgy: Boolean(action.dodgy) });
+    case "SetProcessVersion": return sim.setProcessVersion(action.version);
+    case "DropMessage": return sim.dropMessage(target(action));
+    case "DuplicateMessage": return sim.duplicateMessage(target(action));
+    case "DelayMessage": return sim.delayMessage(target(action), undefined, action.ms);
+    case "CookLeaves": return sim.cookLeaves(action.cook);
+    case "CookReturns": return sim.cookReturns(action.cook);
+    case "HireCook": return sim.hireCook(action.name, action.ms);
+    case "SetCookTime": return sim.setCookTime(action.cook, action.ms);
+    default: throw new Error(`an input has an unknown action: ${JSON.stringify(action?.type)}`);
+  }
+}
+
+/** The facade's target for a message fate: a waiting message ({ seq, copy, actor }) or one in flight ({ output, actor }). */
+function target(action) {
+  if (action.output !== undefined && action.output !== null) return { output: action.output, actor: action.actor };
+  const t = { seq: action.seq, actor: action.actor };
+  if (action.copy !== undefined && action.copy !== null) t.copy = action.copy;
+  return t;
+}
+
+/**
+ * A short name for what an input changed, at which step: "dropped CookFood for Koen at
+ * step 12". `type` is the message's type when the action is a message's fate.
+ */
+export function describeInput(action, step, type = "a message") {
+  const at = ` at step ${step}`;
+  switch (action.type) {
+    case "PlaceOrder": return `${action.dodgy ? "dodgy order" : "order"} placed${at}`;
+    case "SetProcessVersion": return `new orders on v${action.version}${at}`;
+    case "DropMessage": return `dropped ${type} for ${action.actor}${at}`;
+    case "DuplicateMessage": return `duplicated ${type} for ${action.actor}${at}`;
+    case "DelayMessage": return `delayed ${type} for ${action.actor} by ${action.ms} ms${at}`;
+    case "CookLeaves": return `${action.cook} walked out${at}`;
+    case "CookReturns": return `${action.cook} came back${at}`;
+    case "HireCook": return `hired ${action.name} (${action.ms} ms)${at}`;
+    case "SetCookTime": return `${action.cook} cooks in ${action.ms} ms${at}`;
+    default: return `${action.type}${at}`;
+  }
+}
