@@ -100,7 +100,16 @@ test("the page: a counterexample kept in the address reloads to the same run", {
   await p.getByTestId("explore-open").click();
   await waitReady(p);
   const before = await p.evaluate(() => ({ inputs: window.brigade.sim.inputs(), step: window.brigade.sim.currentStep() }));
-  await p.waitForFunction(() => location.hash.startsWith("#run="));
+  // the address is written shortly after the counterexample opens: wait for its inputs
+  await p.waitForFunction(() => {
+    if (!location.hash.startsWith("#run=")) return false;
+    try {
+      const state = JSON.parse(atob(location.hash.slice(5).split("&")[0].replace(/-/g, "+").replace(/_/g, "/")));
+      return (state.i ?? []).length > 0;
+    } catch {
+      return false;
+    }
+  });
   await p.reload();
   await waitReady(p);
   const after = await p.evaluate(() => ({ inputs: window.brigade.sim.inputs(), step: window.brigade.sim.currentStep() }));
