@@ -15,6 +15,7 @@ import { bindKeys } from "./keyboard.js";
 import { FaultIndex } from "./faults.js";
 import { MessagePane } from "./message-pane.js";
 import { Mailbox } from "./mailbox.js";
+import { Tour } from "./tour/tour.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -72,6 +73,7 @@ class App {
     $("#import").addEventListener("change", (event) => this.importFile(event.target));
     $("#error-close").addEventListener("click", () => this.clearError());
     $("#notice-close").addEventListener("click", () => this.notify(null));
+    this.tour = new Tour(this);
     this.fillPresetBar();
     $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));
     window.addEventListener("hashchange", () => {
@@ -183,6 +185,7 @@ class App {
   }
 
   async restoreFromUrl() {
+    if (this.tour.fromAddress(location.hash)) return;
     let state = null;
     try {
       state = decodeState(location.hash);
@@ -657,6 +660,7 @@ class App {
     this.numbers.update(frame);
     this.messagePane.update(frame);
     this.mailbox.update(frame);
+    this.tour.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
@@ -671,6 +675,7 @@ class App {
 
   saveUrl() {
     if (!this.sim || engineDead() || this.restoring) return;
+    if (this.tour?.active) { this.tour.saveAddress(); return; }
     const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
     const state = encodeState({
       config: this.config,
