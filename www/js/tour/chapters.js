@@ -36,7 +36,7 @@ export const CHAPTERS = [
         id: "first-message",
         title: "The first message",
         find: (sim) => M.firstMessage(sim),
-        say: (m) => [`The waiter took an order and published `, `${m.message.type}`, `, an `, T("event"), ` (“this happened”). Every `, T("message"), ` carries three ids. Its own `, T("id"), ` is ${short(m.message.id)}…; its `, T("correlation", "correlation id"), ` ${short(m.message.correlation_id)}… names the order; its `, T("causation", "causation id"), ` is empty: nothing caused it but the customer. It is row ${m.message.seq} of the message log.`],
+        say: (m) => [`The waiter took an order and published `, `${m.message.type}`, `, an `, T("event"), ` (“this happened”). Every `, T("message"), ` carries three ids. Its own `, T("id"), ` is ${short(m.message.id)}…; its `, T("correlation", "correlation id"), ` ${short(m.message.correlation_id)}… names the order; its `, T("causation", "causation id"), ` is empty: nothing caused it but the customer. It is the first row of the message log (seq ${m.message.seq}), highlighted.`],
         point: (m) => ({ seq: m.message.seq, actor: m.message.publisher, order: m.message.correlation_id }),
       },
       {
@@ -96,7 +96,7 @@ export const CHAPTERS = [
         id: "queue-limit",
         title: "A queue at its limit",
         find: (sim, cfg) => M.queueAtLimit(sim, cfg.queue_limit),
-        say: (m) => [`The `, T("dispatcher"), ` hands each order to a cook. `, T("round robin", "Round robin"), ` would go strictly in turn; `, T("more fair", "more fair"), ` skips a cook whose queue has reached the `, T("queue limit"), ` (${m.limit} here). ${m.full.map((c) => `${c.name} has ${c.queue} waiting`).join(", ")}, so this order goes to ${m.to}.`],
+        say: (m) => [`The `, T("dispatcher"), ` hands each order to a cook. `, T("round robin", "Round robin"), ` would go strictly in turn; `, T("more fair", "more fair"), ` skips a cook whose queue has reached the `, T("queue limit"), ` (${m.limit} here). ${m.full.map((c) => `${c.name} has ${c.queue} waiting`).join(", ")}, so this order goes to ${m.to}, who had ${m.cooks.find((c) => c.name === m.to)?.queue ?? 0} waiting.`],
         point: (m) => ({ actor: m.to }),
       },
     ],
@@ -276,8 +276,8 @@ export const CHAPTERS = [
         id: "version-diff",
         title: "A decision v1 would not make",
         find: (sim) => M.versionDifference(sim),
-        say: (m) => [`Order #${m.order.order} runs as ${m.order.definition} v${m.order.version} (`, T("version"), `). Here it heard ${m.message.type} and decided ${m.history.outputs.map((o) => o.type).join(", ")}. `, T("replay", "Replayed"), ` as v${m.other} from the same stored messages, the process manager would decide ${m.diff.decided.map((d) => `${d.type} (${d.summary})`).join(", ")} instead. An order keeps the version it started with.`],
-        point: (m) => ({ actor: m.history.actor, order: m.order.correlation_id, tab: "pm" }),
+        say: (m) => [`Order #${m.order.order} runs as ${m.order.definition} v${m.order.version} (`, T("version"), `). Here it heard ${m.message.type} (${m.message.summary}) and decided ${m.history.outputs.map((o) => o.type).join(", ")}. `, T("replay", "Replayed"), ` as v${m.other} from the same stored messages, the process manager would decide ${m.diff.decided.map((d) => `${d.type} (${d.summary})`).join(", ")} instead. An order keeps the version it started with.`],
+        point: (m) => ({ actor: m.history.actor, order: m.order.correlation_id, tab: "pm", el: "#replay-version" }),
       },
     ],
     tryThis: {

@@ -33,6 +33,10 @@ export const TERMS = {
   dodgy: "A customer who must pay before the food is cooked (pay first).",
   "pay first": "The pay-first process: price, take payment, then cook; if cooking fails the payment is refunded.",
   "pay-last v2": "The normal process: cook, price, take payment; version 2 retries every step after a timeout.",
+  "pay-last v1": "The normal process: cook, price, take payment; version 1 retries only cooking after a timeout.",
+  "pay-first v2": "A dodgy customer's process: price, take payment, then cook (refund if cooking fails); v2 retries every step.",
+  "pay-first v1": "A dodgy customer's process: price, take payment, then cook (refund if cooking fails); v1 retries only cooking.",
+  "process managers": "The house: one process manager per order lives here.",
   refund: "RefundPayment / PaymentRefunded: a pay-first customer's money back when the order is dropped after payment.",
   version: "The process definition's version: v1 retries only cooking, v2 retries every step. Each order keeps the version it started with.",
   replay: "Run an order's stored messages through a process manager again, maybe another version, and compare its decisions.",
@@ -85,7 +89,7 @@ export function applyGlossary(root = document) {
     }
   }
   // the floor's actor kinds and the log's column heads, redrawn by their views: by text
-  for (const node of root.querySelectorAll(".actor-kind, .log-head span, .orders th, .pm-table th")) {
+  for (const node of root.querySelectorAll(".actor-name, .actor-kind, .log-head span, .orders th, .orders td, .pm-table th")) {
     const key = node.textContent.trim().toLowerCase();
     const tip = TERMS[key] ?? TERMS[key.replace(/ id$/, "")];
     if (tip && !node.title) { node.title = tip; node.dataset.term = key; }

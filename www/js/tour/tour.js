@@ -35,7 +35,10 @@ export class Tour {
     this.list = el("select", { "data-testid": "tour-list", "aria-label": "Chapters", class: "tour-list" });
     this.list.addEventListener("change", () => this.open(Number(this.list.value), 0));
     this.heading = el("h2", { "data-testid": "tour-chapter", class: "tour-heading" });
-    this.stopLine = el("p", { class: "tour-stop hint", "data-testid": "tour-stop" });
+    this.stopText = el("span");
+    this.show = el("button", { type: "button", class: "small tour-show", "data-testid": "tour-show", text: "show me ↓", title: "Scroll to what the narration points at" });
+    this.show.addEventListener("click", () => document.querySelector(".tour-point")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+    this.stopLine = el("p", { class: "tour-stop hint", "data-testid": "tour-stop" }, this.stopText, " ", this.show);
     this.narration = el("p", { class: "narration", "data-testid": "narration", "aria-live": "polite" });
     this.tryText = el("span", { class: "tour-try-text" });
     this.tryButton = el("button", { type: "button", class: "small", "data-testid": "tour-try-action", hidden: true });
@@ -145,6 +148,9 @@ export class Tour {
     }
     const sim = app.sim;
     app.call(() => { sim.extend(1000000); sim.seek(0); });
+    // what an earlier chapter's exercise left on the page
+    $("#dodgy").checked = false;
+    if (app.mailbox?.name) app.mailbox.open(null);
     const cfg = fullConfig(app);
     this.sim = sim;
     this.moments = chapter.stops.map((stop, index) => ({ stop, index, m: app.call(() => stop.find(sim, cfg), null) }))
@@ -170,7 +176,7 @@ export class Tour {
   }
 
   finish() {
-    this.stopLine.textContent = "";
+    this.stopText.textContent = "";
     this.narration.textContent = "That is the whole tour. Every chapter stays in the chapter list, and the page is yours: set up any run with “Set up run…”.";
     this.narration.dataset.state = "finished";
   }
@@ -255,8 +261,9 @@ export class Tour {
     const t = this.target;
     if (!t) return;
     for (const node of document.querySelectorAll(".tour-point")) {
-      if (!(t.actor && node.dataset.actor === t.actor) && !(node.dataset.seq && Number(node.dataset.seq) === t.seq)) node.classList.remove("tour-point");
+      if (!(t.actor && node.dataset.actor === t.actor) && !(node.dataset.seq && Number(node.dataset.seq) === t.seq) && !(t.el && node.matches(t.el))) node.classList.remove("tour-point");
     }
+    if (t.el) document.querySelector(t.el)?.classList.add("tour-point");
     const actor = t.actor ? document.querySelector(`[data-testid=actor][data-actor="${CSS.escape(t.actor)}"]`) : null;
     actor?.classList.add("tour-point");
     const row = t.seq !== undefined && t.seq !== null ? document.querySelector(`#log-rows [data-seq="${t.seq}"]`) : null;
@@ -287,7 +294,7 @@ export class Tour {
   renderNav() {
     const entry = this.moments[this.stop];
     const title = entry?.stop.title ?? "";
-    this.stopLine.textContent = `Stop ${this.stop + 1} of ${this.moments.length}${title ? `: ${title}` : ""}${entry?.m ? ` · step ${entry.m.step}` : ""}`;
+    this.stopText.textContent = `Stop ${this.stop + 1} of ${this.moments.length}${title ? `: ${title}` : ""}${entry?.m ? ` · step ${entry.m.step}` : ""}`;
     this.back.disabled = this.chapter === 0 && this.stop === 0;
     const last = this.stop + 1 >= this.moments.length;
     this.next.textContent = last ? (this.chapter + 1 < CHAPTERS.length ? "Next chapter ▶" : "Finish") : "Next ▶";
