@@ -675,7 +675,7 @@ class App {
 
   saveUrl() {
     if (!this.sim || engineDead() || this.restoring) return;
-    if (this.tour?.active) { this.tour.saveAddress(); return; }
+    if (this.tour?.ownsAddress()) { this.tour.saveAddress(); return; }
     const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
     const state = encodeState({
       config: this.config,

@@ -30,6 +30,7 @@ export const CHAPTERS = [
   {
     id: "ids",
     title: "A message and its three ids",
+    intro: "Next plays the run on to the next moment that matters and stops there. Between stops the page is yours: step (→), play, click an actor, a message or an order. Underlined words explain themselves on hover or focus.",
     config: { orders: 1 },
     stops: [
       {
@@ -130,11 +131,15 @@ export const CHAPTERS = [
       },
     ],
     tryThis: {
-      text: "In “Set up run…”, give the cook a shorter cooking time (say 400 ms) and start.",
+      text: "Hire a second cook now, at this step (the button below), then play on: do fewer orders outlive their time to live?",
+      button: "Hire a cook (600 ms)",
+      act: (tour) => tour.hireCook(600),
       done: (app) => {
-        const cooks = fullConfig(app).cooks ?? [];
-        if (!cooks.length || Math.min(...cooks.map((c) => c.ms)) >= 2000) return null;
-        return `Cooking takes ${Math.min(...cooks.map((c) => c.ms))} ms now. ${whenIdle(app, (s) => `${s.report().dropped_by_reason.expired} orders expired this time.`)}`;
+        const input = lastInput(app, (a) => a.type === "HireCook");
+        const configured = new Set((fullConfig(app).cooks ?? []).map((c) => c.name));
+        const hired = (app.call(() => M.atEnd(app.sim, (s) => s.actors()), []) ?? []).find((a) => a.kind === "cook" && !configured.has(a.name));
+        if (!hired) return null;
+        return `${hired.name} joined${input ? ` at step ${input.step}` : ""} and cooks in ${hired.ms} ms. ${whenIdle(app, (s) => `Now ${s.report().dropped_by_reason.expired} orders are given up as expired, ${s.report().completed} completed (the chapter's run without ${hired.name}: see Back).`)}`;
       },
     },
   },
@@ -147,7 +152,7 @@ export const CHAPTERS = [
         id: "cook-hears",
         title: "Nobody told the cook",
         find: (sim) => M.firstHandled(sim, "cook", "OrderPlaced"),
-        say: (m) => [`In `, T("choreography"), ` there is no one in charge: ${m.view.actor} simply hears the OrderPlaced `, T("event"), ` and cooks. Each worker reacts to the events it is subscribed to; the dotted lines on the floor are those subscriptions.`],
+        say: (m) => [`In `, T("choreography"), ` there is no one in charge: ${m.view.actor} simply hears the OrderPlaced `, T("event"), ` and cooks. Each worker reacts to the events it is subscribed to; the thin grey lines on the floor (“wiring”) are those subscriptions.`],
         point: (m) => ({ actor: m.view.actor }),
       },
       {

@@ -7,6 +7,7 @@
 import { $, el } from "../dom.js";
 import { CHAPTERS, fullConfig } from "./chapters.js";
 import { term, applyGlossary } from "./glossary.js";
+import { encodeState } from "../url-state.js";
 
 const STORE = "brigade.tour";
 const PACE_MS = 160;      // one step per PACE_MS while playing to a stop
@@ -39,6 +40,7 @@ export class Tour {
     this.show = el("button", { type: "button", class: "small tour-show", "data-testid": "tour-show", text: "show me ↓", title: "Scroll to what the narration points at" });
     this.show.addEventListener("click", () => document.querySelector(".tour-point")?.scrollIntoView({ block: "center", behavior: "smooth" }));
     this.stopLine = el("p", { class: "tour-stop hint", "data-testid": "tour-stop" }, this.stopText, " ", this.show);
+    this.intro = el("p", { class: "tour-intro hint", "data-testid": "tour-intro" });
     this.narration = el("p", { class: "narration", "data-testid": "narration", "aria-live": "polite" });
     this.tryText = el("span", { class: "tour-try-text" });
     this.tryButton = el("button", { type: "button", class: "small", "data-testid": "tour-try-action", hidden: true });
@@ -55,7 +57,7 @@ export class Tour {
     close.addEventListener("click", () => this.close());
     this.panel = el("div", { class: "tour-body" },
       el("div", { class: "tour-head" }, this.heading, el("label", { class: "compact" }, "chapter ", this.list), close),
-      this.stopLine, this.narration, this.tryBox,
+      this.intro, this.stopLine, this.narration, this.tryBox,
       el("div", { class: "tour-nav" }, this.back, this.next, this.link));
     this.offer = el("div", { class: "tour-offer", "data-testid": "tour-offer" },
       el("span", { text: "New to brigade? A guided tour walks through the restaurant workshop in 10 short chapters." }),
@@ -102,8 +104,20 @@ export class Tour {
     return `tour=${this.chapter + 1}.${this.stop + 1}`;
   }
 
-  /** Called by the App instead of writing the run's address while the tour is open. */
+  /**
+   * The address is the tour's: while it is open, and after it closes while the run holds an
+   * input the page's address cannot encode (the run's own address would fail).
+   */
+  ownsAddress() {
+    if (this.active) return true;
+    if (this.heldSim && this.heldSim === this.app.sim) return true;
+    this.heldSim = null;
+    return false;
+  }
+
+  /** Called by the App instead of writing the run's address while the tour owns it. */
   saveAddress() {
+    if (!this.active) return;
     const state = this.address();
     if (this.app.lastUrl === state) return;
     this.app.lastUrl = state;
@@ -188,8 +202,16 @@ export class Tour {
     $("#tour").classList.remove("is-active");
     $("#tour-toggle").setAttribute("aria-pressed", "false");
     this.unpoint();
-    this.app.lastUrl = "";
-    this.app.saveUrl();
+    const app = this.app;
+    try {
+      encodeState({ config: app.config, inputs: app.call(() => app.sim.inputs(), []) ?? [], step: 0 });
+    } catch {
+      this.heldSim = app.sim;
+      app.notify("This run holds an input the page's address cannot record yet (a lost message or a hired cook), so the address still opens the tour's chapter.");
+      return;
+    }
+    app.lastUrl = "";
+    app.saveUrl();
   }
 
   cancel() {
@@ -284,6 +306,8 @@ export class Tour {
     this.heading.dataset.chapter = String(this.chapter + 1);
     this.heading.dataset.chapters = String(CHAPTERS.length);
     this.tryText.textContent = chapter.tryThis.text;
+    this.intro.textContent = chapter.intro ?? "";
+    this.intro.hidden = !chapter.intro;
     this.tryButton.hidden = !chapter.tryThis.button;
     this.tryButton.textContent = chapter.tryThis.button ?? "";
     this.tryBox.dataset.done = "false";
@@ -342,8 +366,23 @@ export class Tour {
     }
     if (!entry) { app.notify("No message waits for a worker from here to the end of the run."); return; }
     if (typeof app.dropMessage === "function") { app.dropMessage(entry); return; }
+    this.input(() => sim.dropMessage(entry.seq, entry.actor));
+  }
+
+  /** Hire a cook at the cursor (a free name), through the App's own path when it has one. */
+  hireCook(ms) {
+    const app = this.app;
+    const taken = new Set((app.call(() => app.sim.actors(), []) ?? []).map((a) => a.name.toLowerCase()));
+    const name = ["Ada", "Bram", "Chloé", "Dirk", "Eva"].find((n) => !taken.has(n.toLowerCase())) ?? `Cook ${taken.size + 1}`;
+    if (typeof app.hireCook === "function") { app.hireCook(name, ms); return; }
+    this.input(() => app.sim.hireCook(name, ms));
+  }
+
+  /** An input at the cursor, as the App takes one (the old future kept in the history). */
+  input(fn) {
+    const app = this.app;
     app.keepInHistory();
-    const ok = app.call(() => { sim.dropMessage(entry.seq, entry.actor); return true; }, false);
+    const ok = app.call(() => { fn(); return true; }, false);
     if (!ok) return;
     app.gen++;
     app.grow();
