@@ -63,6 +63,7 @@ async function stopped(page) {
   await settle(page);
   const n = await page.getByTestId("narration").evaluate((node) => ({ ...node.dataset, text: node.textContent }));
   assert.equal(n.state, "stopped", `a stop was not found in its run: ${n.text}`);
+  assert.doesNotMatch(n.text, /undefined|NaN|null|\[object/, "every number and name in the narration was read");
   return n;
 }
 
@@ -153,8 +154,17 @@ test("a tour link opens its chapter and stop; the offer can be dismissed for goo
   assert.equal(await page.getByTestId("tour-chapter").getAttribute("data-chapter"), "7");
   assert.equal(n.stop, "2");
   assert.equal(await page.evaluate(checkMoment, n.moment), true);
-  const tip = await page.locator("[data-testid=narration] dfn.term").first().getAttribute("title");
-  assert.ok(tip && tip.length > 20, "a term in the narration explains itself");
+  const dfn = page.locator("[data-testid=narration] dfn.term").first();
+  const tip = await dfn.getAttribute("title");
+  assert.ok(tip && tip.length > 20, "a term in the narration explains itself on hover");
+  await dfn.focus();
+  assert.equal(await dfn.evaluate((node) => getComputedStyle(node, "::after").content), JSON.stringify(tip), "and on focus");
+  // on a phone the pointed actor is below the tour: "show me" brings it into view
+  await page.getByTestId("tour-show").click();
+  await page.waitForFunction(() => {
+    const r = document.querySelector(".tour-point")?.getBoundingClientRect();
+    return r && r.top >= 0 && r.bottom <= innerHeight;
+  });
   assert.ok((await page.locator("[data-testid=cfg-dispatch] option[value=more-fair]").getAttribute("title")).length > 20, "the page's own terms too");
   for (let chapter = 1; chapter <= CHAPTERS; chapter++) {
     await page.evaluate((c) => { location.hash = `tour=${c}.1`; }, chapter);

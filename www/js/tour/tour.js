@@ -26,7 +26,11 @@ export class Tour {
     this.progress = loadProgress();
     this.glossaryAt = 0;
     this.build();
-    $("#tour-toggle").addEventListener("click", () => (this.active ? this.close() : this.open(this.progress.chapter ?? 0, this.progress.stop ?? 0)));
+    // starts the tour, or resumes it where the learner left it (closing is the panel's button)
+    $("#tour-toggle").addEventListener("click", () => {
+      if (!this.active) this.open(this.progress.chapter ?? 0, this.progress.stop ?? 0);
+      $("#tour").scrollIntoView({ block: "nearest" });
+    });
   }
 
   // ---- the panel ---------------------------------------------------------------------------
