@@ -29,7 +29,7 @@ export class Tour {
     // starts the tour, or resumes it where the learner left it (closing is the panel's button)
     $("#tour-toggle").addEventListener("click", () => {
       if (!this.active) this.open(this.progress.chapter ?? 0, this.progress.stop ?? 0);
-      $("#tour").scrollIntoView({ block: "nearest" });
+      else this.reveal();
     });
   }
 
@@ -142,10 +142,18 @@ export class Tour {
     this.chapter = chapter;
     if (changed) this.setUp();
     if (!this.app.sim) return;
+    this.reveal();
     this.stop = Math.max(0, Math.min(stop, this.moments.length - 1));
     this.list.value = String(chapter);
     this.renderChapter();
     this.playTo(this.moments[this.stop]);
+  }
+
+  /** Scroll the panel back into view when it is hidden under the sticky time control. */
+  reveal() {
+    const bar = document.querySelector(".controls")?.getBoundingClientRect().bottom ?? 0;
+    const top = $("#tour").getBoundingClientRect().top;
+    if (top < bar) window.scrollBy(0, top - bar - 8);
   }
 
   /** The shown run is the chapter's own scenario, untouched by the learner. */
