@@ -17,7 +17,7 @@ export const TERMS = {
   dispatcher: "Hands each CookFood to one of the cooks, by the dispatch rule.",
   "round robin": "Dispatch in turn: Koen, Guido, Greg, Koen… whatever their queues.",
   "more fair": "Round robin that skips a cook whose queue has reached the queue limit.",
-  "competing consumers": "The cooks take the next order from one shared queue whenever they are free.",
+  "competing consumers": "The dispatcher keeps each order until a cook is idle: like cooks taking the next order from one shared queue.",
   "queue limit": "More fair: a cook with this many orders waiting is skipped.",
   "time to live": "An order is only worth cooking until its time to live has passed; a cook refuses it after that (OrderExpired).",
   house: "The process managers' home: it starts one process manager per order and hands it every message of that order.",

@@ -42,7 +42,10 @@ export class Tour {
     this.heading = el("h2", { "data-testid": "tour-chapter", class: "tour-heading" });
     this.stopText = el("span");
     this.show = el("button", { type: "button", class: "small tour-show", "data-testid": "tour-show", text: "show me ↓", title: "Scroll to what the narration points at" });
-    this.show.addEventListener("click", () => document.querySelector(".tour-point")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+    this.show.addEventListener("click", () => {
+      const target = (this.target?.el && document.querySelector(this.target.el)) || document.querySelector(".tour-point");
+      target?.scrollIntoView({ block: "center", behavior: "smooth" });
+    });
     this.stopLine = el("p", { class: "tour-stop hint", "data-testid": "tour-stop" }, this.stopText, " ", this.show);
     this.intro = el("p", { class: "tour-intro hint", "data-testid": "tour-intro" });
     this.narration = el("p", { class: "narration", "data-testid": "narration", "aria-live": "polite" });
