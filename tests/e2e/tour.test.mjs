@@ -24,7 +24,10 @@ function checkMoment(moment) {
     case "first-message": return last.published.includes(0) && sim.message(0).type === "OrderPlaced" && sim.message(0).causation_id === null;
     case "first-answer": { const first = sim.message(0); return last.published.some((q) => sim.message(q).causation_id === first.id); }
     case "queue-forms": return cooks().length === 1 && cooks()[0].queue >= 2;
-    case "longest-queue": return cooks()[0].queue >= 3;
+    case "longest-queue": {
+      const peak = Math.max(...Array.from({ length: sim.totalSteps() }, (_, i) => at(i + 1, () => cooks()[0].queue)));
+      return peak >= 3 && cooks()[0].queue === peak;
+    }
     case "queue-limit": {
       const to = last.outputs.find((o) => o.status === "handed")?.to;
       return last.actor_kind === "dispatcher" && cfg.dispatch === "more-fair" && at(step - 1, () => cooks().some((c) => c.name !== to && c.queue >= cfg.queue_limit));
@@ -34,7 +37,11 @@ function checkMoment(moment) {
     case "cook-hears": return sim.wiring().architecture === "choreography" && last.actor_kind === "cook" && last.type === "OrderPlaced";
     case "printer-food": return sim.wiring().rewired_for_pay_first.includes("printer") && last.actor_kind === "printer" && last.type === "FoodCooked" && sim.order(last.correlation_id).dodgy;
     case "pm-starts": return last.actor_kind === "house" && last.type === "OrderPlaced" && has("CookFood");
-    case "most-live": return sim.actors().find((a) => a.kind === "house").live >= 2;
+    case "most-live": {
+      const live = () => sim.actors().find((a) => a.kind === "house").live;
+      const peak = Math.max(...Array.from({ length: sim.totalSteps() }, (_, i) => at(i + 1, live)));
+      return peak >= 2 && live() === peak;
+    }
     case "lost": return sim.faults().some((f) => f.fault === "drop" && f.step === step && !f.manual);
     case "retry": {
       const lost = sim.faults().find((f) => f.fault === "drop");
@@ -179,6 +186,12 @@ test("a tour link opens its chapter and stop; the offer can be dismissed for goo
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   assert.equal(await page.getByTestId("tour-offer").isVisible(), false);
+  // the Tour button resumes where the learner left it (chapter 10, stop 1)
+  await page.getByTestId("tour-start").click();
+  await stopped(page);
+  assert.equal(await page.getByTestId("tour-chapter").getAttribute("data-chapter"), "10");
+  assert.equal(await page.evaluate(() => location.hash), "#tour=10.1");
+  await page.getByTestId("tour-close").click();
   await page.evaluate(() => localStorage.removeItem("brigade.tour"));
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === "true");
