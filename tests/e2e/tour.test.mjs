@@ -173,6 +173,8 @@ test("a tour link opens its chapter and stop; the offer can be dismissed for goo
     return r && r.top >= 0 && r.bottom <= innerHeight;
   });
   assert.ok((await page.locator("[data-testid=cfg-dispatch] option[value=more-fair]").getAttribute("title")).length > 20, "the page's own terms too");
+  await page.waitForFunction(() => /per order/.test(document.querySelector("[data-testid=actor][data-kind=house] .actor-name")?.title ?? "")
+    && /version 2 retries/.test(document.querySelector("[data-testid=order-row] td[data-term='pay-last v2']")?.title ?? ""));
   for (let chapter = 1; chapter <= CHAPTERS; chapter++) {
     await page.evaluate((c) => { location.hash = `tour=${c}.1`; }, chapter);
     await page.waitForFunction((c) => document.querySelector("[data-testid=tour-chapter]").dataset.chapter === String(c), chapter);

@@ -92,6 +92,6 @@ export function applyGlossary(root = document) {
   for (const node of root.querySelectorAll(".actor-name, .actor-kind, .log-head span, .orders th, .orders td, .pm-table th")) {
     const key = node.textContent.trim().toLowerCase();
     const tip = TERMS[key] ?? TERMS[key.replace(/ id$/, "")];
-    if (tip && !node.title) { node.title = tip; node.dataset.term = key; }
+    if (tip && (!node.title || node.title.trim().toLowerCase() === key)) { node.title = tip; node.dataset.term = key; }
   }
 }

@@ -24,7 +24,7 @@ export class Tour {
     this.timer = null;
     this.state = "idle";
     this.progress = loadProgress();
-    this.glossaryAt = 0;
+    this.glossaryTimer = null;
     this.build();
     // starts the tour, or resumes it where the learner left it (closing is the panel's button)
     $("#tour-toggle").addEventListener("click", () => {
@@ -342,9 +342,9 @@ export class Tour {
 
   /** Called by the App after each render. */
   update(frame) {
-    if (!frame.playing && performance.now() - this.glossaryAt > 1000) {
-      this.glossaryAt = performance.now();
-      applyGlossary(document);
+    // the views redraw their rows: the explanations go on again once the page is still
+    if (!frame.playing && !this.glossaryTimer) {
+      this.glossaryTimer = setTimeout(() => { this.glossaryTimer = null; applyGlossary(document); }, 300);
     }
     if (!this.active) return;
     this.mark();
