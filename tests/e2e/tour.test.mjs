@@ -117,8 +117,9 @@ function checkTry(chapter) {
   }
 }
 
-test("the tour walks every chapter: each stop at a step where its moment happens, each try noticed", { skip: ctx.skip, timeout: 600000 }, async () => {
-  const page = ctx.page = await openPage(ctx.browser, ctx.server.url);
+for (const [device, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]]) {
+test(`the tour walks every chapter (${device}): each stop at a step where its moment happens, each try noticed`, { skip: ctx.skip, timeout: 600000 }, async () => {
+  const page = ctx.page = await openPage(ctx.browser, ctx.server.url, { viewport });
   assert.ok(await page.getByTestId("tour-offer").isVisible(), "a first visit offers the tour");
   await page.getByTestId("tour-start").click();
   const seen = [];
@@ -136,7 +137,7 @@ test("the tour walks every chapter: each stop at a step where its moment happens
       const ok = await page.evaluate(checkMoment, n.moment);
       assert.equal(ok, true, `chapter ${chapter} stop ${stop} (${n.moment}) at step ${step}: the moment is not there`);
       assert.match(await page.evaluate(() => location.hash), new RegExp(`^#tour=${chapter}\\.${stop}$`));
-      if (stop === 1) await screenshot(page, `tour-${String(chapter).padStart(2, "0")}-desktop`);
+      if (stop === 1 && device === "desktop") await screenshot(page, `tour-${String(chapter).padStart(2, "0")}-desktop`);
       seen.push(n.moment);
       const label = await page.getByTestId("tour-next").textContent();
       if (!/^Next ▶/.test(label)) break;
@@ -154,6 +155,7 @@ test("the tour walks every chapter: each stop at a step where its moment happens
   const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("brigade.tour")));
   assert.equal(Object.keys(progress.done).length, CHAPTERS, "progress keeps every chapter done");
 });
+}
 
 test("a tour link opens its chapter and stop; the offer can be dismissed for good; terms explain themselves", { skip: ctx.skip, timeout: 300000 }, async () => {
   const page = ctx.page = await openPage(ctx.browser, `${ctx.server.url}#tour=7.2`, { viewport: { width: 390, height: 844 } });
