@@ -20,6 +20,7 @@ import { ExploreView } from "./explore-view.js";
 import { applyInput, describeInput } from "./inputs.js";
 import { Branches } from "./branches.js";
 import { KitchenControls } from "./controls.js";
+import { Tour } from "./tour/tour.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -84,6 +85,7 @@ class App {
     $("#import").addEventListener("change", (event) => this.importFile(event.target));
     $("#error-close").addEventListener("click", () => this.clearError());
     $("#notice-close").addEventListener("click", () => this.notify(null));
+    this.tour = new Tour(this);
     this.fillPresetBar();
     $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));
     window.addEventListener("hashchange", () => {
@@ -198,6 +200,7 @@ class App {
   async restoreFromUrl() {
     // the address now shows this state: a Forward to the one before must be seen as a change
     this.lastUrl = location.hash.slice(1);
+    if (this.tour.fromAddress(location.hash)) return;
     let state = null;
     try {
       state = decodeState(location.hash);
@@ -757,6 +760,7 @@ class App {
     this.mailbox.update(frame);
     this.kitchen.update(frame);
     this.branches.update(frame);
+    this.tour.update(frame);
     if (!document.body.dataset.ready) document.body.dataset.ready = "true";
     this.saveUrlSoon();
   }
@@ -771,6 +775,7 @@ class App {
 
   saveUrl() {
     if (!this.sim || engineDead() || this.restoring) return;
+    if (this.tour?.ownsAddress()) { this.tour.saveAddress(); return; }
     const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
     const state = encodeState({
       config: this.config,

@@ -1,0 +1,330 @@
+// The tour's chapters, in the workshop's order. Each sets up a scenario (a config), and has
+// stops: `find(sim, cfg)` reads the moment from the run (moments.js), `say(m, cfg)` is its
+// narration (strings, and {term} for a glossary word; every number comes from `m`),
+// `point(m)` what to show on the page. `tryThis` is the chapter's exercise: `done(app, ctx)`
+// notices it from the engine's state and returns the sentence that explains the change
+// (or null while not done). DOM-free, so the moments can be checked outside the page.
+
+import * as M from "./moments.js";
+
+const T = (term, text = term) => ({ term, text });
+const short = (id) => String(id ?? "").slice(0, 8);
+const ms = (n) => `${Math.round(n)} ms`;
+
+/** The full config of the shown run (the App keeps only the keys that differ). */
+export function fullConfig(app) {
+  return { ...app.defaults, ...app.config };
+}
+
+function lastInput(app, test) {
+  const inputs = app.call(() => app.sim.inputs(), []) ?? [];
+  return [...inputs].reverse().find((i) => test(i.action ?? i)) ?? null;
+}
+
+function whenIdle(app, fn) {
+  if (!app.call(() => app.sim.frontierIdle(), false)) return "(the run is still being computed…)";
+  return app.call(() => M.atEnd(app.sim, fn), "");
+}
+
+export const CHAPTERS = [
+  {
+    id: "ids",
+    title: "A message and its three ids",
+    intro: "Next plays the run on to the next moment that matters and stops there. Between stops the page is yours: step (→), play, click an actor, a message or an order. Underlined words explain themselves on hover or focus.",
+    config: { orders: 1 },
+    stops: [
+      {
+        id: "first-message",
+        title: "The first message",
+        find: (sim) => M.firstMessage(sim),
+        say: (m) => [`The waiter took an order and published `, `${m.message.type}`, `, an `, T("event"), ` (“this happened”). Every `, T("message"), ` carries three ids. Its own `, T("id"), ` is ${short(m.message.id)}…; its `, T("correlation", "correlation id"), ` ${short(m.message.correlation_id)}… names the order; its `, T("causation", "causation id"), ` is empty: nothing caused it but the customer. It is the first row of the message log (seq ${m.message.seq}), highlighted.`],
+        point: (m) => ({ seq: m.message.seq, actor: m.message.publisher, order: m.message.correlation_id }),
+      },
+      {
+        id: "first-answer",
+        title: "An answer and its cause",
+        find: (sim) => M.firstAnswer(sim),
+        say: (m) => [...(m.message.publisher === "house" ? ["The ", T("house"), " (where the orders' process managers live)"] : [m.message.publisher]), ` answered with ${m.message.type} (${m.message.kind === "command" ? "a command" : "an event"}). Its id ${short(m.message.id)}… is new, its correlation id ${short(m.message.correlation_id)}… is the order's again, and its causation id ${short(m.message.causation_id)}… is the id of ${m.cause.type}: follow causation ids back and you get the whole chain of why. See the Causation tab.`],
+        point: (m) => ({ seq: m.message.seq, actor: m.message.publisher, order: m.message.correlation_id, tab: "tree" }),
+      },
+    ],
+    tryThis: {
+      text: "Place another order (the Place order button) and look at its ids.",
+      done: (app) => {
+        const input = lastInput(app, (a) => a.type === "PlaceOrder");
+        if (!input) return null;
+        const orders = app.call(() => app.sim.orders(), []) ?? [];
+        const last = orders[orders.length - 1];
+        return last ? `Your order #${last.order} has correlation id ${short(last.correlation_id)}…: every message about it will carry that id, whatever its own id.` : "Order placed.";
+      },
+    },
+  },
+  {
+    id: "queue",
+    title: "One cook, a queue, one thing at a time",
+    config: { orders: 6, cooks: [{ name: "Koen", ms: 350 }] },
+    stops: [
+      {
+        id: "queue-forms",
+        title: "Orders queue up",
+        find: (sim) => M.cookQueueForms(sim),
+        say: (m) => [`${m.cook} is the only cook. Orders arrive faster than he cooks, so ${m.queue} already wait in his `, T("queue"), `. He is `, T("single-threaded"), `: he takes them one at a time, oldest first. Nothing is lost and nothing is done twice at once, but the waiting grows.`],
+        point: (m) => ({ actor: m.cook }),
+      },
+      {
+        id: "longest-queue",
+        title: "The longest queue",
+        find: (sim) => M.longestCookQueue(sim),
+        say: (m) => [`The queue is longest here: ${m.queue} orders wait for ${m.cook}, who needs ${ms(m.ms)} per order. The last of them will wait at least ${ms(m.queue * m.ms)} more. One cook is the bottleneck; the Numbers panel's chart shows his queue over time.`],
+        point: (m) => ({ actor: m.cook }),
+      },
+    ],
+    tryThis: {
+      text: "Open “Set up run…”, add a cook with “+ cook”, and start the run.",
+      done: (app) => {
+        const cooks = fullConfig(app).cooks ?? [];
+        if (cooks.length < 2) return null;
+        return `Now ${cooks.length} cooks share the orders. ${whenIdle(app, (s) => { const q = M.longestCookQueue(s); return q ? `The longest queue is ${q.queue} (${q.cook}).` : "No cook ever has a queue."; })}`;
+      },
+    },
+  },
+  {
+    id: "dispatch",
+    title: "Round robin, more fair, competing consumers",
+    config: { orders: 12, queue_limit: 2, dispatch: "more-fair" },
+    stops: [
+      {
+        id: "queue-limit",
+        title: "A queue at its limit",
+        find: (sim, cfg) => M.queueAtLimit(sim, cfg.queue_limit),
+        say: (m) => [`The `, T("dispatcher"), ` hands each order to a cook. `, T("round robin", "Round robin"), ` would go strictly in turn; `, T("more fair", "more fair"), ` skips a cook whose queue has reached the `, T("queue limit"), ` (${m.limit} here). ${m.full.map((c) => `${c.name} has ${c.queue} waiting`).join(", ")}, so this order goes to ${m.to}, who had ${m.cooks.find((c) => c.name === m.to)?.queue ?? 0} waiting. With `, T("competing consumers"), ` the dispatcher keeps each order until a cook is idle, as if the cooks took turns at one shared queue.`],
+        point: (m) => ({ actor: m.to }),
+      },
+    ],
+    tryThis: {
+      text: "In “Set up run…”, set Dispatch to round robin (or competing consumers) and start: compare who cooks how much.",
+      done: (app) => {
+        const d = fullConfig(app).dispatch;
+        if (d === "more-fair") return null;
+        return `Dispatch is now ${d}. ${whenIdle(app, (s) => `Orders per cook: ${Object.entries(s.report().per_cook).map(([k, v]) => `${k} ${v}`).join(", ")}.`)}`;
+      },
+    },
+  },
+  {
+    id: "ttl",
+    title: "Time to live",
+    config: { orders: 10, cooks: [{ name: "Slow", ms: 2000 }], cook_timeout_ms: 10000 },
+    stops: [
+      {
+        id: "expired",
+        title: "An order refused",
+        find: (sim) => M.firstOutput(sim, "OrderExpired"),
+        say: (m, cfg, sim) => { const until = M.atEnd(sim, (s) => s.message(s.orderStream(m.view.correlation_id)[0].seq).payload.order.expires_at_ms); return [`The cook ${m.view.actor} got to order #${M.atEnd(sim, (s) => s.order(m.view.correlation_id).order)} at ${ms(m.view.at_ms)}, but its `, T("time to live"), ` ended at ${ms(until)}: the customer would not wait that long. So he refused it with OrderExpired instead of cooking it.`]; },
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id }),
+      },
+      {
+        id: "house-expired",
+        title: "The house hears it",
+        find: (sim) => M.firstHandled(sim, "house", "OrderExpired"),
+        say: (m) => [`The order's `, T("process manager"), ` hears the OrderExpired and decides: ${m.view.outputs.map((o) => o.type).join(", ") || "nothing"}. An order past its time to live is not worth cooking any more, so it is given up instead of retried.`],
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id }),
+      },
+    ],
+    tryThis: {
+      text: "Hire a second cook now, at this step (the button below), then play on: do fewer orders outlive their time to live?",
+      button: "Hire a cook (600 ms)",
+      act: (tour) => tour.hireCook(600),
+      done: (app) => {
+        const input = lastInput(app, (a) => a.type === "HireCook");
+        const configured = new Set((fullConfig(app).cooks ?? []).map((c) => c.name));
+        const hired = (app.call(() => M.atEnd(app.sim, (s) => s.actors()), []) ?? []).find((a) => a.kind === "cook" && !configured.has(a.name));
+        if (!hired) return null;
+        return `${hired.name} joined${input ? ` at step ${input.step}` : ""} and cooks in ${hired.ms} ms. ${whenIdle(app, (s) => `Now ${s.report().dropped_by_reason.expired} orders are given up as expired, ${s.report().completed} completed (the chapter's run without ${hired.name}: see Back).`)}`;
+      },
+    },
+  },
+  {
+    id: "architecture",
+    title: "Choreography, commands, and what pay first costs",
+    config: { orders: 4, architecture: "choreography", dodgy: 0.5 },
+    stops: [
+      {
+        id: "cook-hears",
+        title: "Nobody told the cook",
+        find: (sim) => M.firstHandled(sim, "cook", "OrderPlaced"),
+        say: (m) => [`In `, T("choreography"), ` there is no one in charge: ${m.view.actor} simply hears the OrderPlaced `, T("event"), ` and cooks. Each worker reacts to the events it is subscribed to; the thin grey lines on the floor (“wiring”) are those subscriptions.`],
+        point: (m) => ({ actor: m.view.actor }),
+      },
+      {
+        id: "printer-food",
+        title: "Pay first rewires the kitchen",
+        find: (sim) => M.firstHandled(sim, "printer", "FoodCooked"),
+        say: (m, cfg, sim) => { const w = M.atEnd(sim, (s) => s.wiring()); return [`For a `, T("dodgy"), ` customer the order of work changes (`, T("pay first"), `). With choreography that means rewiring workers: ${w.rewired_for_pay_first.join(", ")} listen to different events for such customers. Here the printer finishes the order on FoodCooked instead of OrderPaid. Every new flow touches several workers.`]; },
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id }),
+      },
+    ],
+    tryThis: {
+      text: "In “Set up run…”, set Architecture to commands and start; then see what is rewired (the floor's title says).",
+      done: (app) => {
+        const a = fullConfig(app).architecture;
+        if (a !== "commands" && a !== "process-manager") return null;
+        const rewired = app.call(() => app.sim.wiring().rewired_for_pay_first, []) ?? [];
+        return `Architecture: ${a}. Workers rewired for pay first: ${rewired.length ? rewired.join(", ") : "none — the process manager decides the order of the steps"}.`;
+      },
+    },
+  },
+  {
+    id: "house",
+    title: "The process manager and its house",
+    config: { orders: 3 },
+    stops: [
+      {
+        id: "pm-starts",
+        title: "A process manager starts",
+        find: (sim) => M.firstHandled(sim, "house", "OrderPlaced"),
+        say: (m) => [`The `, T("house"), ` heard OrderPlaced and started a `, T("process manager"), ` for the order. It decided: ${m.view.outputs.map((o) => o.type).join(", ")}. From now on it alone sends the order's next `, T("command"), `s; the workers just answer.`],
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, tab: "pm" }),
+      },
+      {
+        id: "most-live",
+        title: "One per order",
+        find: (sim) => M.mostLive(sim),
+        say: (m, cfg) => [`${m.live} process managers are live in the house at once, one per order, ${cfg.house === "cached" ? "each kept between messages (house: cached)" : "each rebuilt for every message from its order's messages in the "}`, ...(cfg.house === "cached" ? [] : [T("event store")]), `. The inspector's Process manager tab shows one's state after each message.`],
+        point: (m) => ({ actor: m.name, tab: "pm" }),
+      },
+    ],
+    tryThis: {
+      text: "Click the house on the floor to open its mailbox: the messages waiting for it.",
+      done: (app) => {
+        const house = (app.call(() => app.sim.actors(), []) ?? []).find((a) => a.kind === "house");
+        if (!house || app.mailbox?.name !== house.name) return null;
+        return `The house's mailbox is open: ${house.queue} message(s) wait there at step ${app.call(() => app.sim.currentStep(), 0)}.`;
+      },
+    },
+  },
+  {
+    id: "faults",
+    title: "Lost and duplicated messages, alarms and retries",
+    config: { orders: 6, drop: 0.2, duplicate: 0.2 },
+    stops: [
+      {
+        id: "lost",
+        title: "A delivery is lost",
+        find: (sim) => M.firstLoss(sim),
+        say: (m) => [`${m.message.type} for order #${m.message.order} never reached ${m.fault.actor}: a `, T("lost delivery"), `. Nobody notices now — no error comes back. Only the `, T("alarm clock", "alarm"), ` the process manager set will.`],
+        point: (m) => ({ actor: m.fault.actor, seq: m.message.seq, order: m.message.correlation_id, tab: "faults" }),
+      },
+      {
+        id: "retry",
+        title: "The alarm rings: a retry",
+        find: (sim) => { const m = M.firstLoss(sim); return m?.retry ? { ...m, step: m.retry.step } : null; },
+        say: (m) => [`At ${ms(m.retry.at_ms)} the alarm set when ${m.message.type} was sent rings: StepTimedOut (a `, T("timeout"), `). The process manager had no answer, so it sends ${m.message.type} again: a `, T("retry"), ` (${m.retry.outputs.map((o) => o.type).join(", ")}). The order recovers from the loss.`],
+        point: (m) => ({ actor: m.retry.actor, order: m.message.correlation_id, tab: "pm" }),
+      },
+      {
+        id: "rejected",
+        title: "A duplicate rejected",
+        find: (sim) => M.firstRejectedDuplicate(sim),
+        say: (m) => [`${m.rejected ? `${m.rejected.type} #${m.rejected.seq}` : "A message"} reached the process manager, which had already heard that answer: a `, T("duplicate"), ` (a cashier or cook that got its command twice answers twice). It does not act twice; it publishes MessageRejected (`, T("rejected"), `, reason: ${m.reason}).`],
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, seq: m.view.seq }),
+      },
+    ],
+    tryThis: {
+      text: "Lose a message yourself: the button below drops the first message waiting for a worker now.",
+      button: "Drop a waiting message",
+      act: (tour) => tour.dropWaiting(),
+      done: (app) => {
+        const faults = app.call(() => app.sim.faults(), []) ?? [];
+        const mine = faults.find((f) => f.manual && f.fault === "drop");
+        if (!mine) return null;
+        const m = app.call(() => app.sim.message(mine.seq));
+        return `You dropped ${m?.type} #${mine.seq} on its way to ${mine.actor}. Play on: the order's alarm will ring and the process manager will retry.`;
+      },
+    },
+  },
+  {
+    id: "pay-first",
+    title: "Dodgy customers, pay first, refunds",
+    config: { orders: 4, dodgy: 1, cooks: [{ name: "Slow", ms: 2000 }] },
+    stops: [
+      {
+        id: "paid-first",
+        title: "Paid before cooking",
+        find: (sim) => M.firstHandled(sim, "cashier", "TakePayment"),
+        say: (m, cfg, sim) => { const o = M.atEnd(sim, (s) => s.order(m.view.correlation_id)); return [`Order #${o.order} is a `, T("dodgy"), ` customer's: its process is `, T("pay first"), ` (${o.definition} v${o.version}). The cashier takes the money before any food is cooked.`]; },
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, tab: "pm" }),
+      },
+      {
+        id: "refunded",
+        title: "A paid order refunded",
+        find: (sim) => M.firstRefund(sim),
+        say: (m) => [`Order #${m.order.order} was paid first (${m.paid?.summary ?? "paid"}), but the kitchen failed it (${m.dropped?.summary ?? "dropped"}). So its process manager sent RefundPayment, and the cashier is giving the money back: PaymentRefunded (a `, T("refund"), `), published when its work is done.`],
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, tab: "seq" }),
+      },
+    ],
+    tryThis: {
+      text: "Tick “dodgy” next to Place order, then place an order.",
+      done: (app) => {
+        if (!lastInput(app, (a) => a.type === "PlaceOrder" && a.dodgy)) return null;
+        const orders = app.call(() => app.sim.orders(), []) ?? [];
+        const last = [...orders].reverse().find((o) => o.dodgy);
+        return last ? `Your order #${last.order} runs as ${last.definition} v${last.version}: price, pay, then cook.` : "Dodgy order placed.";
+      },
+    },
+  },
+  {
+    id: "versions",
+    title: "Versions, and replaying history under another one",
+    config: { orders: 8, drop: 0.2, interval_ms: 150 },
+    stops: [
+      {
+        id: "version-diff",
+        title: "A decision v1 would not make",
+        find: (sim) => M.versionDifference(sim),
+        say: (m) => [`Order #${m.order.order} runs as ${m.order.definition} v${m.order.version} (`, T("version"), `). Here it heard ${m.message.type} (${m.message.summary}) and decided ${m.history.outputs.map((o) => o.type).join(", ")}. `, T("replay", "Replayed"), ` as v${m.other} from the same stored messages, the process manager would decide ${m.diff.decided.map((d) => `${d.type} (${d.summary})`).join(", ")} instead. An order keeps the version it started with.`],
+        point: (m) => ({ actor: m.history.actor, order: m.order.correlation_id, tab: "pm", el: "#replay-version" }),
+      },
+    ],
+    tryThis: {
+      text: "In the inspector (Process manager tab), set version to the other one: replay this order as v1.",
+      done: (app) => {
+        if (!app.selected) return null;
+        const order = app.call(() => app.sim.order(app.selected));
+        const v = Number(document.querySelector("#replay-version")?.value);
+        const d = document.querySelector("#replay-definition")?.value;
+        if (!order || v === order.version) return null;
+        const replay = app.call(() => app.sim.replay(order.correlation_id, d, v));
+        const differ = (replay?.steps ?? []).filter((x) => !x.same_as_history).length;
+        return `Order #${order.order} replayed as ${d} v${v}: ${differ} of ${replay?.steps.length ?? 0} decisions differ from what v${order.version} did (marked in the table).`;
+      },
+    },
+  },
+  {
+    id: "idempotent",
+    title: "Deterministic ids and the idempotent store",
+    config: { orders: 6, duplicate: 0.3, idempotent_store: true },
+    stops: [
+      {
+        id: "duplicate",
+        title: "A delivery arrives twice",
+        find: (sim) => M.firstDuplicate(sim),
+        say: (m) => [`${m.message.type} #${m.message.seq} reached ${m.fault.actor} twice (a `, T("duplicate"), `). ${m.fault.actor} does the work again and answers again. With a `, T("deterministic id"), ` the second answer gets the same id as the first.`],
+        point: (m) => ({ actor: m.fault.actor, seq: m.message.seq, order: m.message.correlation_id }),
+      },
+      {
+        id: "absorbed",
+        title: "The store absorbs it",
+        find: (sim) => M.firstAbsorbed(sim),
+        say: (m, cfg, sim) => [`${m.view.actor} cooked the duplicate copy and answered ${m.output.type} again. Its id is computed from what it answers, so it equals the first answer's id, which the `, T("idempotent store"), ` already holds, so it is `, T("absorbed"), `: not appended, nobody hears it twice. This run absorbs ${M.atEnd(sim, (s) => s.report().absorbed)} messages in all.`],
+        point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id }),
+      },
+    ],
+    tryThis: {
+      text: "In “Set up run…”, untick Idempotent store and start: the duplicates now reach the process managers.",
+      done: (app) => {
+        if (fullConfig(app).idempotent_store !== false) return null;
+        return `The store now appends every message. ${whenIdle(app, (s) => { const r = s.report(); return `Absorbed: ${r.absorbed}; rejected by process managers: ${r.rejected}.`; })}`;
+      },
+    },
+  },
+];

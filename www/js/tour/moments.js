@@ -1,0 +1,183 @@
+// The moments a tour stops at, found by reading the run through the facade (never by fixed
+// step numbers). Each finder takes a Simulation whose frontier is computed, leaves its
+// cursor where it was, and returns { step, ... } (the step at which the thing has happened)
+// or null when the run has no such moment.
+
+/** Every StepView of the frontier (the cursor is put back). */
+export function allSteps(sim) {
+  const at = sim.currentStep();
+  const total = sim.totalSteps();
+  sim.seek(total);
+  try {
+    return sim.steps(1, total + 1);
+  } finally {
+    sim.seek(at);
+  }
+}
+
+/** The value of fn(sim) with the cursor at `step` (put back after). */
+export function atStep(sim, step, fn) {
+  const at = sim.currentStep();
+  sim.seek(step);
+  try {
+    return fn(sim);
+  } finally {
+    sim.seek(at);
+  }
+}
+
+/** Read at the end of the frontier. */
+export function atEnd(sim, fn) {
+  return atStep(sim, sim.totalSteps(), fn);
+}
+
+function firstStep(sim, test) {
+  return allSteps(sim).find(test) ?? null;
+}
+
+/** The step that published message `seq`. */
+export function publishedAt(sim, seq) {
+  return firstStep(sim, (s) => s.published.includes(seq))?.step ?? null;
+}
+
+/** The first message in the history, at the step it entered it. */
+export function firstMessage(sim) {
+  const step = publishedAt(sim, 0);
+  if (step === null) return null;
+  return { step, message: atEnd(sim, (s) => s.message(0)) };
+}
+
+/** The first message caused by the first one (its causation id is the first one's id). */
+export function firstAnswer(sim) {
+  const first = atEnd(sim, (s) => s.messages(0, 1)[0]);
+  if (!first) return null;
+  const answer = atEnd(sim, (s) => s.messages(0, s.messageCount()).find((m) => m.causation_id === first.id));
+  if (!answer) return null;
+  return { step: publishedAt(sim, answer.seq), message: answer, cause: first };
+}
+
+/** The step at which one cook's queue is longest (the first such step), and that length. */
+export function longestCookQueue(sim) {
+  let best = null;
+  const total = sim.totalSteps();
+  for (let step = 1; step <= total; step++) {
+    const cooks = atStep(sim, step, (s) => s.actors().filter((a) => a.kind === "cook"));
+    for (const cook of cooks) {
+      if (!best || cook.queue > best.queue) best = { step, cook: cook.name, queue: cook.queue, ms: cook.ms };
+    }
+  }
+  return best && best.queue > 0 ? best : null;
+}
+
+/** The first step at which a cook has at least two orders waiting in its queue. */
+export function cookQueueForms(sim) {
+  const total = sim.totalSteps();
+  for (let step = 1; step <= total; step++) {
+    const cook = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "cook" && a.queue >= 2));
+    if (cook) return { step, cook: cook.name, queue: cook.queue, handled: cook.handled };
+  }
+  return null;
+}
+
+/**
+ * More fair: the first dispatch made while a cook's queue was at the queue limit (that cook
+ * was skipped). `limit` is the run's queue_limit.
+ */
+export function queueAtLimit(sim, limit) {
+  for (const s of allSteps(sim)) {
+    if (s.actor_kind !== "dispatcher") continue;
+    const handed = s.outputs.find((o) => o.status === "handed");
+    if (!handed) continue;
+    const cooks = atStep(sim, s.step - 1, (x) => x.actors().filter((a) => a.kind === "cook"));
+    const full = cooks.filter((c) => c.queue >= limit && c.name !== handed.to);
+    if (full.length) return { step: s.step, to: handed.to, full, cooks, limit };
+  }
+  return null;
+}
+
+/** The first step whose outputs hold a message of `type` (and pass `extra`, if given). */
+export function firstOutput(sim, type, extra = () => true) {
+  const s = firstStep(sim, (x) => x.kind !== "tail" && x.outputs.some((o) => o.type === type && extra(o, x)));
+  return s ? { step: s.step, view: s, output: s.outputs.find((o) => o.type === type) } : null;
+}
+
+/** The first step at which `actorKind` handles a message of `type`. */
+export function firstHandled(sim, actorKind, type, extra = () => true) {
+  const s = firstStep(sim, (x) => x.actor_kind === actorKind && x.type === type && extra(x));
+  return s ? { step: s.step, view: s } : null;
+}
+
+/** The first delivery lost (faults() kind "drop"), then the timeout and the retry for it. */
+export function firstLoss(sim) {
+  const fault = atEnd(sim, (s) => s.faults()).find((f) => f.fault === "drop");
+  if (!fault) return null;
+  const message = atEnd(sim, (s) => s.message(fault.seq));
+  const steps = allSteps(sim);
+  const after = steps.filter((s) => s.step > fault.step && s.correlation_id === message.correlation_id && s.actor_kind === "house");
+  const timeout = after.find((s) => s.type === "StepTimedOut");
+  const retry = after.find((s) => s.type === "StepTimedOut" && s.outputs.some((o) => o.type === message.type));
+  return { step: fault.step, fault, message, timeout: timeout ?? null, retry: retry ?? null };
+}
+
+/** The first MessageRejected with reason "duplicate" (else the first of any reason). */
+export function firstRejectedDuplicate(sim) {
+  const reasonOf = (o) => (o.seq === null ? null : atEnd(sim, (s) => s.message(o.seq).payload.reason));
+  const found = firstOutput(sim, "MessageRejected", (o) => reasonOf(o) === "duplicate") ?? firstOutput(sim, "MessageRejected");
+  if (!found) return null;
+  const rejected = found.view.seq === null ? null : atEnd(sim, (s) => s.message(found.view.seq));
+  return { ...found, rejected, reason: reasonOf(found.output), duplicate: found.view.duplicate };
+}
+
+/** A paid order refunded: the step the cashier published PaymentRefunded's decision. */
+export function firstRefund(sim) {
+  const found = firstOutput(sim, "PaymentRefunded");
+  if (!found) return null;
+  const order = atEnd(sim, (s) => s.order(found.view.correlation_id));
+  const stream = atEnd(sim, (s) => s.orderStream(found.view.correlation_id));
+  return { ...found, order, paid: stream.find((m) => m.type === "OrderPaid"), dropped: stream.find((m) => m.type === "OrderDropped") };
+}
+
+/** The first order whose replay under the other version decides differently somewhere. */
+export function versionDifference(sim) {
+  const orders = atEnd(sim, (s) => s.orders());
+  for (const order of orders) {
+    const other = order.version === 2 ? 1 : 2;
+    const replay = atEnd(sim, (s) => s.replay(order.correlation_id, order.definition, other));
+    const diff = replay.steps.find((x) => !x.same_as_history);
+    if (!diff) continue;
+    const deliveries = atEnd(sim, (s) => s.deliveries(diff.seq)).filter((d) => d.actor === houseName(sim));
+    if (!deliveries.length) continue;
+    const history = atEnd(sim, (s) => s.steps(deliveries[0].step, deliveries[0].step + 1)[0]);
+    return { step: deliveries[0].step, order, other, diff, history, message: atEnd(sim, (s) => s.message(diff.seq)) };
+  }
+  return null;
+}
+
+function houseName(sim) {
+  return atEnd(sim, (s) => s.actors().find((a) => a.kind === "house")?.name);
+}
+
+/** The first duplicate delivery, then the first output absorbed by the idempotent store. */
+export function firstAbsorbed(sim) {
+  const s = firstStep(sim, (x) => x.outputs.some((o) => o.status === "absorbed"));
+  if (!s) return null;
+  return { step: s.step, view: s, output: s.outputs.find((o) => o.status === "absorbed") };
+}
+
+/** The first duplicated delivery (faults() kind "duplicate"). */
+export function firstDuplicate(sim) {
+  const fault = atEnd(sim, (s) => s.faults()).find((f) => f.fault === "duplicate");
+  if (!fault) return null;
+  return { step: fault.step, fault, message: atEnd(sim, (s) => s.message(fault.seq)) };
+}
+
+/** The step at which the house holds the most live process managers (the first such). */
+export function mostLive(sim) {
+  let best = null;
+  const total = sim.totalSteps();
+  for (let step = 1; step <= total; step++) {
+    const house = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "house"));
+    if (house && (!best || (house.live ?? 0) > best.live)) best = { step, live: house.live ?? 0, name: house.name };
+  }
+  return best;
+}
