@@ -645,21 +645,25 @@ pub fn replay_view(
                 type_name: s.message.message_type().name(),
                 id: s.message.id,
                 state: serde_json::to_value(&s.state).unwrap_or_default(),
-                decided: s
-                    .decided
-                    .iter()
-                    .map(|d| DecisionView {
-                        type_name: d.message_type().name(),
-                        kind: d.message_type().kind().name(),
-                        id: d.id,
-                        summary: d.body.summary(),
-                    })
-                    .collect(),
+                decided: decision_views(&s.decided),
                 notes: s.notes.iter().map(|n| n.text()).collect(),
                 same_as_history: s.same_as_history,
             })
             .collect(),
     })
+}
+
+/// What a replayed process decided, for the inspector.
+fn decision_views(decided: &[Envelope]) -> Vec<DecisionView> {
+    decided
+        .iter()
+        .map(|d| DecisionView {
+            type_name: d.message_type().name(),
+            kind: d.message_type().kind().name(),
+            id: d.id,
+            summary: d.body.summary(),
+        })
+        .collect()
 }
 
 /// Replay of order `id` through the learner's process manager of the run (exercise mode).
@@ -693,16 +697,7 @@ fn custom_replay_view(
                 type_name: s.message.message_type().name(),
                 id: s.message.id,
                 state: s.state,
-                decided: s
-                    .decided
-                    .iter()
-                    .map(|d| DecisionView {
-                        type_name: d.message_type().name(),
-                        kind: d.message_type().kind().name(),
-                        id: d.id,
-                        summary: d.body.summary(),
-                    })
-                    .collect(),
+                decided: decision_views(&s.decided),
                 notes: Vec::new(),
                 same_as_history: s.same_as_history,
             })
