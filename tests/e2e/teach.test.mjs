@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { browserSuite, openPage, settle, slide, screenshot, results } from "./helpers.mjs";
+import { browserSuite, openPage, settle, slide, screenshot, results, waitForUrlState } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -71,3 +71,99 @@ for (const colorScheme of ["light", "dark"]) {
     await alone.close();
   });
 }
+
+/** Which parts of the page are shown (a box of some size, not hidden). */
+function shown(p) {
+  return p.evaluate(() => {
+    const visible = (sel) => [...document.querySelectorAll(sel)].some((n) => {
+      const r = n.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(n).visibility !== "hidden";
+    });
+    const parts = {
+      floor: "[data-testid=floor]", caption: "[data-testid=step-caption]", timeline: "[data-testid=timeline]",
+      stepForward: "[data-testid=step-forward]", stepBack: "[data-testid=step-back]", play: "[data-testid=play]",
+      open: "[data-testid=embed-open]",
+      topbar: ".topbar", setup: "[data-testid=setup]", log: "[data-testid=log]", inspector: "[data-testid=inspector]",
+      report: "[data-testid=report]", placeOrder: "[data-testid=place-order]", faults: "[data-testid=fault-next]",
+      hire: "[data-testid=hire-cook]", tour: "#tour", branches: "[data-testid=branches]",
+    };
+    return Object.fromEntries(Object.entries(parts).map(([k, sel]) => [k, visible(sel)]));
+  });
+}
+
+const ONLY_EMBED = { floor: true, caption: true, timeline: true, stepForward: true, stepBack: true, play: true, open: true,
+  topbar: false, setup: false, log: false, inspector: false, report: false, placeOrder: false, faults: false, hire: false, tour: false, branches: false };
+
+for (const viewport of [{ width: 480, height: 320 }, { width: 1280, height: 720 }]) {
+  test(`the embed view at ${viewport.width}×${viewport.height} shows the floor, the time control and the caption only`, { skip }, async () => {
+    const config = encodeURIComponent(JSON.stringify({ seed: 7, orders: 3 }));
+    const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#config=${config}&embed`, { viewport }));
+    assert.deepEqual(await shown(p), ONLY_EMBED);
+    // the time control works, and the address keeps &embed when the page rewrites it
+    await p.getByTestId("step-forward").click();
+    await p.getByTestId("step-forward").click();
+    await waitForUrlState(p, { s: 2 });
+    assert.ok((await p.evaluate(() => location.hash)).endsWith("&embed"), "the rewritten address keeps &embed");
+    assert.equal(await p.getByTestId("current-step").textContent(), "2");
+    assert.notEqual((await p.getByTestId("step-caption").textContent()).trim(), "");
+    const inView = await p.getByTestId("step-caption").evaluate((n) => {
+      const r = n.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight + 1 && r.height > 0;
+    });
+    assert.ok(inView, "the step caption is in view without scrolling");
+    assert.equal(await p.locator(".cook-controls").first().isVisible(), false, "no kitchen inputs in the embed");
+    const link = await p.getByTestId("embed-open").evaluate((a) => ({ href: a.href, target: a.target, hash: location.hash }));
+    assert.equal(link.target, "_blank");
+    assert.equal(link.href, `${ctx.server.url}${link.hash.replace(/&embed$/, "")}`, "open in brigade: the same state without &embed");
+    // the full page at that address shows the same step
+    const full = await openPage(ctx.browser, link.href, { viewport });
+    assert.equal(await full.getByTestId("current-step").textContent(), "2");
+    assert.equal((await shown(full)).log, true);
+    assert.deepEqual(full.problems, []);
+    await full.context().close();
+    await screenshot(p, `teach-embed-${viewport.width}x${viewport.height}`);
+  });
+}
+
+test("a tour stop and a bare address open as embeds too", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#tour=2.1&embed`, { viewport: { width: 640, height: 400 } }));
+  await p.waitForFunction(() => location.hash.startsWith("#tour=") && location.hash.endsWith("&embed"));
+  assert.deepEqual(await shown(p), ONLY_EMBED);
+  await p.goto(`${ctx.server.url}#&embed`);
+  await p.reload();
+  await p.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.deepEqual(await shown(p), ONLY_EMBED);
+});
+
+test("the share action offers the link, the embed snippet and the link at this step; the snippet works in an iframe", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  await slide(p, 40);
+  await p.getByTestId("share").click();
+  const t = await p.evaluate(() => ({
+    link: document.querySelector("[data-testid=share-link]").value,
+    embed: document.querySelector("[data-testid=share-embed]").value,
+    step: document.querySelector("[data-testid=share-step-link]").value,
+    hash: location.hash,
+  }));
+  assert.equal(t.step, `${ctx.server.url}${t.hash}`);
+  assert.ok(t.link.startsWith(`${ctx.server.url}#run=`));
+  assert.notEqual(t.link, t.step, "the run's link opens at its start");
+  assert.equal(t.embed, `<iframe src="${t.step}&embed" width="640" height="400" title="brigade"></iframe>`);
+  await p.getByTestId("copy-embed").click();
+  await p.waitForFunction(() => document.querySelector("[data-testid=copy-embed] + .copied").textContent !== "");
+  await p.getByTestId("share-close").click();
+  // the snippet on a plain page
+  await mkdir(path.join(results, "teach-page"), { recursive: true });
+  const host = await p.context().newPage();
+  await host.setViewportSize({ width: 800, height: 560 });
+  await host.goto(`${ctx.server.url}nothing-here`);
+  await host.setContent(`<!doctype html><html><body style="font-family:serif;margin:24px"><h1>Lesson 3: the kitchen at step 40</h1>${t.embed}<p>What does the cook do next?</p></body></html>`);
+  const frame = host.frameLocator("iframe");
+  await frame.locator("body[data-ready=true]").waitFor({ timeout: 30000 });
+  await host.waitForFunction(() => !document.querySelector("iframe").contentWindow.brigade?.growing);
+  assert.equal(await frame.getByTestId("current-step").textContent(), "40");
+  assert.equal(await frame.getByTestId("log").isVisible(), false);
+  assert.equal(await frame.getByTestId("embed-open").isVisible(), true);
+  await screenshot(host, "teach-embed-in-iframe");
+  await host.close();
+});
