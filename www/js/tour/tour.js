@@ -61,7 +61,7 @@ export class Tour {
     this.link = el("a", { class: "tour-link hint", "data-testid": "tour-link", text: "link to this stop" });
     this.back.addEventListener("click", () => this.move(-1));
     this.next.addEventListener("click", () => this.move(1));
-    const close = el("button", { type: "button", class: "small", "data-testid": "tour-close", "aria-label": "Close the tour", text: "Close tour" });
+    const close = el("button", { type: "button", class: "small", "data-testid": "tour-close", "aria-label": "Close tour", text: "Close tour" });
     close.addEventListener("click", () => this.close());
     this.panel = el("div", { class: "tour-body" },
       el("div", { class: "tour-head" }, this.heading, el("label", { class: "compact" }, "chapter ", this.list), close),
