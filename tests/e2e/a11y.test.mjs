@@ -47,3 +47,73 @@ test("axe: the tour panel and the embed view", { skip }, async () => {
   assert.deepEqual(e.problems, []);
   await e.context().close();
 });
+
+/** Press Tab until the element with data-testid `testid` has the focus (at most 200 presses). */
+async function tabTo(p, testid) {
+  for (let k = 0; k < 200; k++) {
+    await p.keyboard.press("Tab");
+    if (await p.evaluate((id) => document.activeElement?.dataset?.testid === id, testid)) return;
+  }
+  throw new Error(`Tab never reached ${testid}`);
+}
+
+test("the keyboard alone steps the run and inspects an order; the caption is a polite live region", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  const caption = p.getByTestId("step-caption");
+  assert.equal(await caption.getAttribute("aria-live"), "polite");
+  const before = await text(p, "step-caption");
+  for (let k = 0; k < 6; k++) await p.keyboard.press("ArrowRight");
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 6);
+  const after = await text(p, "step-caption");
+  assert.notEqual(after, before, "the live region's text changes with the step");
+  assert.match(after, /Step 6/);
+  await p.keyboard.press("ArrowLeft");
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 5);
+  assert.match(await text(p, "step-caption"), /Step 5/);
+  // the step buttons are reachable and pressed with Enter
+  await tabTo(p, "step-forward");
+  const ring = await p.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, "none", "the focus is visible");
+  await p.keyboard.press("Enter");
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 6);
+  // inspect: Enter in the focused log opens the highlighted message's order
+  await tabTo(p, "log");
+  await p.keyboard.press("Enter");
+  await settle(p);
+  const selected = await p.evaluate(() => window.brigade.selected);
+  assert.ok(selected, "an order is inspected");
+  assert.notEqual(await text(p, "inspector-order"), "");
+  await tabTo(p, "tab-seq");
+  await p.keyboard.press("Enter");
+  await settle(p);
+  assert.equal(await p.getByTestId("tab-seq").getAttribute("aria-selected"), "true");
+  assert.ok(await p.locator("[data-testid=sequence-diagram] svg").isVisible(), "the sequence diagram shows");
+});
+
+for (const reducedMotion of ["reduce", "no-preference"]) {
+  test(`prefers-reduced-motion ${reducedMotion}: travelling tokens and animations`, { skip }, async () => {
+    const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion });
+    const p = (ctx.page = await context.newPage());
+    p.problems = [];
+    p.on("pageerror", (error) => p.problems.push(`pageerror: ${error.message}`));
+    await p.goto(ctx.server.url);
+    await p.waitForFunction(() => document.body.dataset.ready === "true");
+    await p.waitForFunction(() => !window.brigade?.growing && !window.brigade?.restoring);
+    await p.getByTestId("step-forward").click();
+    await settle(p);
+    const tokens = await p.locator("#floor-arrows .token").count();
+    if (reducedMotion === "reduce") {
+      assert.equal(tokens, 0, "no travelling token");
+      // a tour pointer would pulse: not with reduced motion
+      await p.evaluate(() => document.querySelector("[data-testid=floor]").classList.add("tour-point"));
+      assert.equal(await p.evaluate(() => document.getAnimations().length), 0, "no CSS animation runs");
+    } else {
+      assert.ok(tokens > 0, "a token travels along the arrow");
+      await p.evaluate(() => document.querySelector("[data-testid=floor]").classList.add("tour-point"));
+      assert.ok(await p.evaluate(() => document.getAnimations().length) > 0, "the pointer pulses");
+    }
+  });
+}
