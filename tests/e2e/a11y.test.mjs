@@ -79,6 +79,15 @@ test("the keyboard alone steps the run and inspects an order; the caption is a p
   await p.keyboard.press("Enter");
   await settle(p);
   assert.equal(await number(p, "current-step"), 6);
+  // an actor of the floor: focused, its queue in its name, Enter opens its mailbox
+  await tabTo(p, "actor");
+  const label = await p.evaluate(() => document.activeElement.getAttribute("aria-label"));
+  const queue = await p.evaluate(() => document.activeElement.querySelector("[data-testid=queue-length]").textContent);
+  assert.match(label, new RegExp(`queue ${queue}\\b`));
+  await p.keyboard.press("Enter");
+  await settle(p);
+  assert.equal(await p.getByTestId("mailbox").isVisible(), true, "Enter opened the mailbox");
+  assert.equal(await number(p, "current-step"), 6, "and did not move the time");
   // inspect: Enter in the focused log opens the highlighted message's order
   await tabTo(p, "log");
   await p.keyboard.press("Enter");
