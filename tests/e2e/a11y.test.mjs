@@ -126,3 +126,9 @@ for (const reducedMotion of ["reduce", "no-preference"]) {
     }
   });
 }
+
+test("axe: the page in dark colours, mid-run", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url, { colorScheme: "dark" }));
+  await slide(p, 60);
+  assert.deepEqual(await violations(p), [], "dark page");
+});
