@@ -76,7 +76,7 @@ export class KitchenControls {
         el("button", { type: "button", class: "small", "data-cook-action": "return", "data-testid": "cook-return", hidden: true, title: `${name} comes back and takes work again`, "aria-label": `${name} comes back` }, "back")),
       el("form", { class: "cook-time", novalidate: true },
         el("input", { type: "number", min: "1", max: String(MAX_MS), step: "1", class: "cook-ms", "data-testid": "cook-ms", title: `${name}'s cooking time in ms`, "aria-label": `${name}'s cooking time in ms` }),
-        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order`, "aria-label": `set ${name}'s cooking time` }, "ms ✓")));
+        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order`, "aria-label": `ms: set ${name}'s cooking time` }, "ms ✓")));
   }
 
   setTime(form, name) {

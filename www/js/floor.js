@@ -79,6 +79,8 @@ export class FloorView {
       const box = el("div", {
         class: `actor kind-${actor.kind}`, "data-testid": "actor", "data-actor": actor.name, "data-kind": actor.kind,
         title: `${actor.name} (${KIND_LABEL[actor.kind] ?? actor.kind})`,
+        // reachable with the keyboard: Enter opens the mailbox (mailbox.js); the name says the queue
+        tabindex: "0", role: "group",
       },
       el("div", { class: "actor-head" },
         el("span", { class: "actor-name", text: actor.name }), badges),
@@ -203,6 +205,8 @@ export class FloorView {
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
+      const label = `${actor.name}, ${KIND_LABEL[actor.kind] ?? actor.kind}: queue ${actor.queue ?? 0}, ${busy ? "busy" : "idle"}, ${extras.join(", ")}. Enter opens the mailbox`;
+      if (parts.box.getAttribute("aria-label") !== label) parts.box.setAttribute("aria-label", label);
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
     }

@@ -6,6 +6,7 @@ import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
 import { guard, errorText } from "./engine.js";
 import { faultItem } from "./faults.js";
+import { download, standaloneSvg } from "./diagram-export.js";
 
 const RUN_FAULTS_SHOWN = 200;
 const RECEIPTS_SHOWN = 100;
@@ -40,6 +41,8 @@ export class InspectorView {
         if (item) { app.pause(); app.seek(Number(item.dataset.step)); }
       });
     }
+    $("#export-mermaid").addEventListener("click", () => this.exportMermaid());
+    $("#export-svg").addEventListener("click", () => this.exportSvg());
     $("#causation-tree").addEventListener("click", (event) => {
       const node = event.target.closest("[data-seq]");
       if (node) app.openMessage(Number(node.dataset.seq));
@@ -73,6 +76,20 @@ export class InspectorView {
     this.app.changed();
   }
 
+  /** Download the shown order's sequence diagram as Mermaid text. */
+  exportMermaid() {
+    if (!this.corr) return;
+    const text = this.app.call(() => this.app.sim.mermaid(this.corr));
+    if (text) download(`brigade-order-${shortId(this.corr)}.mmd`, text, "text/vnd.mermaid");
+  }
+
+  /** Download the shown sequence diagram as a standalone SVG in the page's colours. */
+  exportSvg() {
+    const shown = $("#seq-diagram svg");
+    if (!this.corr || !shown) return;
+    download(`brigade-order-${shortId(this.corr)}.svg`, standaloneSvg(shown), "image/svg+xml");
+  }
+
   moveReplay(delta) {
     if (!this.replay?.steps.length) return;
     const last = this.replay.steps.length - 1;
@@ -92,6 +109,7 @@ export class InspectorView {
     // with nothing selected, follow the order of the current step
     const following = !app.selected;
     const corr = app.selected ?? frame.lastStep()?.correlation_id ?? null;
+    this.corr = corr;
     // the fault list is about the whole run too: it shows with no order selected
     const runWide = app.tab === "faults" || app.tab === "receipts";
     for (const body of $$(".tab-body")) setFlag(body, "hidden", body.dataset.body !== app.tab || (!corr && !runWide));

@@ -23,6 +23,15 @@ export class Mailbox {
       const box = event.target.closest("[data-testid=actor]");
       if (box) this.open(box.dataset.actor);
     });
+    // from the keyboard: Enter or space on a focused actor opens its mailbox
+    $("#floor-grid").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      const box = event.target.closest?.("[data-testid=actor]");
+      if (!box || event.target !== box) return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.open(box.dataset.actor);
+    });
     $("#mailbox-close").addEventListener("click", () => this.open(null));
     $("#waiting-all").addEventListener("click", () => this.open(ALL));
     $("#mailbox-body").addEventListener("click", (event) => {

@@ -21,6 +21,8 @@ import { applyInput, describeInput } from "./inputs.js";
 import { Branches } from "./branches.js";
 import { KitchenControls } from "./controls.js";
 import { Tour } from "./tour/tour.js";
+import { setUpEmbed, embedSuffix } from "./embed.js";
+import { ShareDialog } from "./share.js";
 
 const MAX_CHUNK = 50000;
 const JUMP_LOOK_AHEAD = 500000;
@@ -86,6 +88,8 @@ class App {
     $("#error-close").addEventListener("click", () => this.clearError());
     $("#notice-close").addEventListener("click", () => this.notify(null));
     this.tour = new Tour(this);
+    setUpEmbed();
+    this.share = new ShareDialog(this);
     this.fillPresetBar();
     $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));
     window.addEventListener("hashchange", () => {
@@ -783,7 +787,7 @@ class App {
       step: this.call(() => this.sim.currentStep(), 0),
       order,
       tab: this.tab,
-    }) + this.branches.urlSuffix();
+    }) + this.branches.urlSuffix() + embedSuffix();
     if (state === this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;

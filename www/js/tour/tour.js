@@ -4,6 +4,7 @@
 // of the log, the inspector) and narrates it. Its address is #tour=C.S; progress is kept in
 // localStorage. The tour talks to the engine only through the App and its Simulation.
 
+import { embedSuffix } from "../embed.js";
 import { $, el } from "../dom.js";
 import { CHAPTERS, fullConfig } from "./chapters.js";
 import { term, applyGlossary } from "./glossary.js";
@@ -60,7 +61,7 @@ export class Tour {
     this.link = el("a", { class: "tour-link hint", "data-testid": "tour-link", text: "link to this stop" });
     this.back.addEventListener("click", () => this.move(-1));
     this.next.addEventListener("click", () => this.move(1));
-    const close = el("button", { type: "button", class: "small", "data-testid": "tour-close", "aria-label": "Close the tour", text: "Close tour" });
+    const close = el("button", { type: "button", class: "small", "data-testid": "tour-close", "aria-label": "Close tour", text: "Close tour" });
     close.addEventListener("click", () => this.close());
     this.panel = el("div", { class: "tour-body" },
       el("div", { class: "tour-head" }, this.heading, el("label", { class: "compact" }, "chapter ", this.list), close),
@@ -125,7 +126,7 @@ export class Tour {
   /** Called by the App instead of writing the run's address while the tour owns it. */
   saveAddress() {
     if (!this.active) return;
-    const state = this.address();
+    const state = this.address() + embedSuffix();
     if (this.app.lastUrl === state) return;
     this.app.lastUrl = state;
     history.replaceState(null, "", `#${state}`);

@@ -1,0 +1,59 @@
+// Diagrams for slides: the selected order's sequence diagram as Mermaid text, and an SVG
+// shown on the page as a standalone file with the page's colours (light or dark, as shown)
+// copied onto its elements.
+
+/** Style properties worth carrying into a standalone SVG. */
+const PROPS = [
+  "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "stroke-linecap",
+  "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline",
+  "color", "visibility", "display",
+];
+
+/** Offer `text` for download as file `name` of type `type`. */
+export function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * A standalone copy of `svg` (an element in the page) as XML text: every element gets the
+ * computed values of the style properties that draw it, and the root a background of the
+ * page's colour, so the file looks as the page shows it without the stylesheet.
+ */
+export function standaloneSvg(source) {
+  const copy = source.cloneNode(true);
+  const from = [source, ...source.querySelectorAll("*")];
+  const to = [copy, ...copy.querySelectorAll("*")];
+  from.forEach((node, i) => {
+    const style = getComputedStyle(node);
+    const inline = PROPS.map((p) => `${p}:${style.getPropertyValue(p)}`).filter((d) => !d.endsWith(":")).join(";");
+    to[i].setAttribute("style", inline);
+    to[i].removeAttribute("class");
+  });
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  const box = source.getBoundingClientRect();
+  if (!copy.getAttribute("width")) copy.setAttribute("width", String(Math.round(box.width)));
+  if (!copy.getAttribute("height")) copy.setAttribute("height", String(Math.round(box.height)));
+  const background = pageBackground(source);
+  const vb = copy.viewBox?.baseVal;
+  const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  for (const [k, v] of Object.entries({ x: vb?.width ? vb.x : 0, y: vb?.width ? vb.y : 0, width: vb?.width || box.width, height: vb?.height || box.height })) rect.setAttribute(k, String(v));
+  rect.setAttribute("style", `fill:${background};stroke:none`);
+  copy.insertBefore(rect, copy.firstChild);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
+}
+
+/** The first non-transparent background behind `node`. */
+function pageBackground(node) {
+  for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+    const c = getComputedStyle(n).backgroundColor;
+    if (c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c)) return c;
+  }
+  return getComputedStyle(document.body).backgroundColor || "white";
+}
