@@ -406,8 +406,7 @@ export type FaultStepView = {
  */
 step: number, 
 /**
- * `"drop"`, `"duplicate"`, `"delay"` (a person delayed it) or `"walked-out"` (it
- * waited for a cook who walked out, and is lost).
+ * `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
  */
 fault: string, 
 /**

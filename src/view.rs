@@ -7,7 +7,7 @@ use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
 use crate::sim::actor::HOUSE;
-use crate::sim::{ActorKind, Fault, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
+use crate::sim::{ActorKind, Fault, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
 use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
 use uuid::Uuid;
@@ -118,15 +118,15 @@ pub struct FaultStepView {
     /// The step (1-based) during which the delivery was lost or doubled; for a person's
     /// input, the steps done when it applied (0: before the first step).
     pub step: u32,
-    /// `"drop"`, `"duplicate"`, `"delay"` (a person delayed it) or `"walked-out"` (it
-    /// waited for a cook who walked out, and is lost).
-    pub fault: &'static str,
-    /// The message concerned.
-    pub seq: u32,
-    /// The worker it was meant for.
-    pub actor: String,
-    /// Whether a person's input caused it (not the seeded fault rates).
-    pub manual: bool,
+    /// What happened, to which message, for whom.
+    #[serde(flatten)]
+    pub fault: FaultView,
+}
+
+impl FaultView {
+    fn of(world: &World, f: &FaultRecord) -> Self {
+        FaultView { fault: fault_name(f.fault), seq: f.seq, actor: actor_name(world, f.actor), manual: f.manual }
+    }
 }
 
 /// A message waiting in a mailbox or in flight at the cursor (see [`World::queued`]).
@@ -418,16 +418,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     let faults = {
         let all = world.faults();
         let first = all.partition_point(|f| (f.step as usize) < step);
-        all[first..]
-            .iter()
-            .take_while(|f| f.step as usize == step)
-            .map(|f| FaultView {
-                fault: fault_name(f.fault),
-                seq: f.seq,
-                actor: actor_name(world, f.actor),
-                manual: f.manual,
-            })
-            .collect()
+        all[first..].iter().take_while(|f| f.step as usize == step).map(|f| FaultView::of(world, f)).collect()
     };
     let mut view = StepView {
         step,
@@ -481,17 +472,7 @@ fn fault_name(f: Fault) -> &'static str {
 
 /// Every fault up to the cursor, in step order.
 pub fn faults(world: &World) -> Vec<FaultStepView> {
-    world
-        .faults()
-        .iter()
-        .map(|f| FaultStepView {
-            step: f.step,
-            fault: fault_name(f.fault),
-            seq: f.seq,
-            actor: actor_name(world, f.actor),
-            manual: f.manual,
-        })
-        .collect()
+    world.faults().iter().map(|f| FaultStepView { step: f.step, fault: FaultView::of(world, f) }).collect()
 }
 
 /// The messages waiting in mailboxes, then those in flight, at the cursor.
