@@ -211,3 +211,53 @@ fn a_run_file_too_big_to_import_in_the_page_is_refused_before_it_is_read() {
     assert!(err.contains(&format!("more than the {} MiB the page can import", most >> 20)), "{err}");
     assert!(err.contains("--check"), "{err}");
 }
+
+/// Every step's outputs as a person sees them right after the step (hand-offs, pending
+/// publications, absorbed duplicates) are what a jump back to that step shows, and a
+/// publication seen pending is later published with the same due time and type.
+#[test]
+fn step_outputs_after_a_jump_equal_those_seen_live() {
+    use brigade::sim::{ABSORBED, NOT_PUBLISHED};
+    let cfg = Config { orders: 40, interval_ms: 80, duplicate: 0.3, drop: 0.05, idempotent_store: true, ..chaos() };
+    let mut live = World::new(cfg.clone()).unwrap();
+    let mut seen = Vec::new();
+    while live.step().is_some() {
+        let outs: Vec<_> = live.step_outputs(live.steps()).into_iter().map(|(o, e)| (o, e.map(|e| e.id))).collect();
+        seen.push(outs);
+    }
+    let kinds = |p: fn(&brigade::sim::OutputRecord) -> bool| seen.iter().flatten().filter(|(o, _)| p(o)).count();
+    assert!(kinds(|o| o.handed_to.is_some()) > 0, "hand-offs to cooks");
+    assert!(kinds(|o| o.seq == NOT_PUBLISHED) > 0, "publications pending after their step");
+    let mut t = Timeline::new(World::new(cfg).unwrap());
+    t.extend(usize::MAX);
+    let total = t.total();
+    assert_eq!(total, seen.len());
+    for step in [1, 2, total / 3, total / 2, total - 1, total, 7, 300] {
+        t.seek(step);
+        let after: Vec<_> = t.world().step_outputs(step).into_iter().map(|(o, e)| (o, e.map(|e| e.id))).collect();
+        assert_eq!(after, seen[step - 1], "step {step}");
+    }
+    // at the end, every output seen pending is published (or absorbed), due when it was
+    // said to be
+    let absorbed = (1..=total).flat_map(|s| live.step_outputs(s)).filter(|(o, _)| o.seq == ABSORBED).count();
+    assert!(absorbed > 0, "answers the idempotent store absorbed");
+    t.seek(total / 2);
+    t.seek(total);
+    for s in 1..=total {
+        let ids = |w: &World| -> Vec<_> { w.step_outputs(s).into_iter().map(|(o, e)| (o, e.map(|e| e.id))).collect() };
+        assert_eq!(ids(t.world()), ids(&live), "step {s} after jumping back and forth");
+    }
+    for (step, outs) in seen.iter().enumerate() {
+        let now: Vec<_> = live.step_outputs(step + 1);
+        assert_eq!(now.len(), outs.len());
+        for ((before, id), (after, env)) in outs.iter().zip(now) {
+            assert_eq!(
+                (before.at_ms, before.message_type, before.handed_to),
+                (after.at_ms, after.message_type, after.handed_to)
+            );
+            if before.seq == NOT_PUBLISHED && after.seq != ABSORBED {
+                assert!(after.seq < NOT_PUBLISHED && env.map(|e| e.id) == *id, "step {}: {after:?}", step + 1);
+            }
+        }
+    }
+}

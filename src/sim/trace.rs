@@ -46,75 +46,79 @@ pub struct OutputRecord {
     pub handed_to: Option<ActorId>,
 }
 
-/// A trace record packed into 24 bytes: `at_ms << 16 | actor`, `seq` with the copy in
-/// its top bit, `log_end` and `outputs_end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PackedRecord {
-    at_actor: u64,
-    seq_copy: u32,
-    log_end: u32,
-    outputs_end: u32,
-}
-
-impl PackedRecord {
-    fn pack(r: TraceRecord) -> Self {
-        PackedRecord {
-            at_actor: (r.at_ms << 16) | r.actor as u64,
-            seq_copy: if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) },
-            log_end: r.log_end,
-            outputs_end: r.outputs_end,
-        }
-    }
-
-    fn unpack(self) -> TraceRecord {
-        let (seq, copy) = if self.seq_copy >= TAIL {
-            (self.seq_copy, 0)
-        } else {
-            (self.seq_copy & !(1 << 31), (self.seq_copy >> 31) as u8)
-        };
-        TraceRecord {
-            at_ms: self.at_actor >> 16,
-            seq,
-            log_end: self.log_end,
-            actor: self.at_actor as u16,
-            copy,
-            outputs_end: self.outputs_end,
-        }
-    }
-}
+/// What the trace keeps of one output: its place in the store ([`NOT_PUBLISHED`],
+/// [`ABSORBED`]), or, with [`HANDED`] set, the message a hand-off passed on. Due time
+/// and type are read back from the store, the scheduler or the side tables, so an
+/// output costs four bytes.
+const HANDED: u32 = 1 << 31;
 
 /// The recorded steps of a run and their outputs (the whole known run: the frontier).
+///
+/// Stored as columns: `at_ms << 16 | actor` (8 bytes) and `[seq with the copy in its top
+/// bit, log_end, outputs_end]` (12 bytes) per step, one `u32` per output.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    records: ChunkedLog<PackedRecord>,
-    outputs: ChunkedLog<OutputRecord>,
+    at_actor: ChunkedLog<u64>,
+    ends: ChunkedLog<[u32; 3]>,
+    outputs: ChunkedLog<u32>,
+    /// Hand-offs by output number (ascending): who got the message.
+    handed: Vec<(u32, ActorId)>,
+    /// Outputs the idempotent store absorbed: output number → (due time, type).
+    absorbed: std::collections::BTreeMap<u32, (u64, MessageType)>,
+}
+
+/// One output as the trace holds it; [`crate::sim::World::step_outputs`] completes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputSlot {
+    /// Published at this store position, or (`NOT_PUBLISHED`) still pending.
+    Publication(u32),
+    /// Refused by the idempotent store: when it was due, and its type.
+    Absorbed(u64, MessageType),
+    /// The dispatcher handed message `seq` to a cook.
+    Handed {
+        /// The message passed on.
+        seq: u32,
+        /// The cook.
+        to: ActorId,
+    },
+}
+
+fn pack(r: &TraceRecord) -> (u64, [u32; 3]) {
+    let seq_copy = if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) };
+    ((r.at_ms << 16) | r.actor as u64, [seq_copy, r.log_end, r.outputs_end])
+}
+
+fn unpack(at_actor: u64, [seq_copy, log_end, outputs_end]: [u32; 3]) -> TraceRecord {
+    let (seq, copy) = if seq_copy >= TAIL { (seq_copy, 0) } else { (seq_copy & !(1 << 31), (seq_copy >> 31) as u8) };
+    TraceRecord { at_ms: at_actor >> 16, seq, log_end, actor: at_actor as u16, copy, outputs_end }
 }
 
 impl Trace {
     /// Steps recorded.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.at_actor.len()
     }
 
     /// Whether no step is recorded.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.at_actor.is_empty()
     }
 
     /// Step number `i + 1`.
     pub fn get(&self, i: usize) -> Option<TraceRecord> {
-        self.records.get(i).map(|r| r.unpack())
+        Some(unpack(*self.at_actor.get(i)?, *self.ends.get(i)?))
     }
 
     /// Records step `i + 1` (or, re-executing, checks it against the record). Returns
     /// whether it was new.
     pub fn record(&mut self, i: usize, record: TraceRecord) -> bool {
-        let packed = PackedRecord::pack(record);
-        if i >= self.records.len() {
-            self.records.push(packed);
+        let (at_actor, ends) = pack(&record);
+        if i >= self.at_actor.len() {
+            self.at_actor.push(at_actor);
+            self.ends.push(ends);
             true
         } else {
-            debug_assert_eq!(self.records.get(i), Some(&packed), "re-execution diverged from the trace");
+            debug_assert_eq!(self.get(i), Some(record), "re-execution diverged from the trace");
             false
         }
     }
@@ -124,29 +128,59 @@ impl Trace {
         self.outputs.len()
     }
 
-    /// Records output number `k` (or leaves it, re-executing).
-    pub fn record_output(&mut self, k: usize, output: OutputRecord) {
+    /// Records output number `k`, a publication not yet made (or leaves it, re-executing).
+    pub fn record_output(&mut self, k: usize) {
         if k >= self.outputs.len() {
-            self.outputs.push(output);
+            self.outputs.push(NOT_PUBLISHED);
+        }
+    }
+
+    /// Records output number `k`, the hand-off of message `seq` to cook `to` (or leaves
+    /// it, re-executing).
+    pub fn record_hand_off(&mut self, k: usize, seq: u32, to: ActorId) {
+        if k >= self.outputs.len() {
+            self.outputs.push(seq | HANDED);
+            self.handed.push((k as u32, to));
         }
     }
 
     /// Output number `k`.
-    pub fn output(&self, k: usize) -> Option<OutputRecord> {
-        self.outputs.get(k).copied()
+    pub fn output(&self, k: usize) -> Option<OutputSlot> {
+        let v = *self.outputs.get(k)?;
+        if v == ABSORBED {
+            let &(at, t) = self.absorbed.get(&(k as u32))?;
+            return Some(OutputSlot::Absorbed(at, t));
+        }
+        if v != NOT_PUBLISHED && v & HANDED != 0 {
+            let i = self.handed.binary_search_by_key(&(k as u32), |h| h.0).ok()?;
+            return Some(OutputSlot::Handed { seq: v & !HANDED, to: self.handed[i].1 });
+        }
+        Some(OutputSlot::Publication(v))
     }
 
-    /// Output `k` was published at `seq` (or absorbed).
+    /// Output `k` was published at `seq` (or, [`NOT_PUBLISHED`], is pending again).
     pub fn published(&mut self, k: usize, seq: u32) {
         if let Some(o) = self.outputs.get_mut(k) {
-            o.seq = seq;
+            *o = seq;
+        }
+    }
+
+    /// Output `k`, due at `at_ms`, was absorbed by the idempotent store.
+    pub fn absorbed(&mut self, k: usize, at_ms: u64, message_type: MessageType) {
+        if let Some(o) = self.outputs.get_mut(k) {
+            *o = ABSORBED;
+            self.absorbed.insert(k as u32, (at_ms, message_type));
         }
     }
 
     /// Keeps the first `steps` steps and their outputs.
     pub fn truncate(&mut self, steps: usize) {
         let outputs = if steps == 0 { 0 } else { self.get(steps - 1).map_or(0, |r| r.outputs_end as usize) };
-        self.records.truncate(steps);
+        self.at_actor.truncate(steps);
+        self.ends.truncate(steps);
         self.outputs.truncate(outputs);
+        let keep = self.handed.partition_point(|h| (h.0 as usize) < outputs);
+        self.handed.truncate(keep);
+        self.absorbed.split_off(&(outputs as u32));
     }
 }

@@ -10,7 +10,7 @@ use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
-use super::trace::{OutputRecord, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
+use super::trace::{OutputRecord, OutputSlot, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
 use crate::actors::assistant_manager::AssistantManager;
 use crate::actors::cashier::Cashier;
 use crate::actors::cook::Cook;
@@ -401,20 +401,42 @@ impl World {
             return Vec::new();
         };
         let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        let pending = self.st.scheduler.pending();
+        let pending = if (start..rec.outputs_end).any(|k| {
+            matches!(self.trace.output(k as usize), Some(OutputSlot::Publication(s)) if s as usize >= self.store.len())
+        }) {
+            self.st.scheduler.pending()
+        } else {
+            Vec::new()
+        };
         (start..rec.outputs_end)
-            .filter_map(|k| {
-                let mut out = self.trace.output(k as usize)?;
-                let published = out.seq < ABSORBED && (out.seq as usize) < self.store.len();
-                let env = if out.handed_to.is_some() || published {
-                    self.store.get(out.seq as usize)
-                } else {
-                    if out.seq < ABSORBED {
-                        out.seq = NOT_PUBLISHED;
-                    }
-                    pending.iter().find(|(_, p)| p.output == k).map(|(_, p)| &p.env)
-                };
-                Some((out, env))
+            .filter_map(|k| match self.trace.output(k as usize)? {
+                OutputSlot::Handed { seq, to } => {
+                    let env = self.store.frontier_get(seq as usize)?;
+                    let out =
+                        OutputRecord { at_ms: rec.at_ms, seq, message_type: env.message_type(), handed_to: Some(to) };
+                    Some((out, Some(env)))
+                }
+                OutputSlot::Absorbed(at_ms, message_type) => {
+                    Some((OutputRecord { at_ms, seq: ABSORBED, message_type, handed_to: None }, None))
+                }
+                OutputSlot::Publication(seq) if (seq as usize) < self.store.len() => {
+                    let env = self.store.get(seq as usize)?;
+                    Some((
+                        OutputRecord { at_ms: env.at_ms, seq, message_type: env.message_type(), handed_to: None },
+                        Some(env),
+                    ))
+                }
+                OutputSlot::Publication(_) => {
+                    // not published by the current step: waiting in the scheduler
+                    let (at_ms, p) = pending.iter().find(|(_, p)| p.output == k)?;
+                    let out = OutputRecord {
+                        at_ms: *at_ms,
+                        seq: NOT_PUBLISHED,
+                        message_type: p.env.message_type(),
+                        handed_to: None,
+                    };
+                    Some((out, Some(&p.env)))
+                }
             })
             .collect()
     }
@@ -806,7 +828,7 @@ impl World {
         if self.store.holds(&env.id) {
             // the idempotent store already has this message: the duplicate goes no further
             self.st.stats.absorbed += 1;
-            self.trace.published(output as usize, ABSORBED);
+            self.trace.absorbed(output as usize, at, env.message_type());
             self.st.fates.retain(|f| f.0 != output);
             return;
         }
@@ -939,13 +961,11 @@ impl World {
         for effect in &out.effects {
             match effect {
                 Effect::HandTo(cook) => {
-                    if let (Some(mail), Some((_, _, delivered))) = (mail, cause) {
+                    if let (Some(mail), Some(_)) = (mail, cause) {
                         let Some(&to) = self.st.on_duty.get(*cook) else { continue };
                         let k = self.st.outputs as usize;
                         self.st.outputs += 1;
-                        let handed =
-                            OutputRecord { at_ms: now, seq: mail.seq, message_type: delivered, handed_to: Some(to) };
-                        self.trace.record_output(k, handed);
+                        self.trace.record_hand_off(k, mail.seq, to);
                         self.enqueue(to, mail.seq);
                     }
                 }
@@ -977,10 +997,7 @@ impl World {
             for (at, env) in out.envelopes(cause, correlation_id, tag, TAG_HOUSE_STARTED, copy, done) {
                 let k = self.st.outputs;
                 self.st.outputs += 1;
-                self.trace.record_output(
-                    k as usize,
-                    OutputRecord { at_ms: at, seq: NOT_PUBLISHED, message_type: env.message_type(), handed_to: None },
-                );
+                self.trace.record_output(k as usize);
                 self.st.scheduler.schedule(at, Parked { env, publisher: actor, output: k });
             }
         }
