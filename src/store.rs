@@ -20,11 +20,24 @@ impl Hasher for IdHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
+        if let Ok(id) = <[u8; 16]>::try_from(bytes) {
+            // a UUID: its two halves are random already, one multiply spreads them
+            let (hi, lo) = (
+                u64::from_le_bytes(id[..8].try_into().unwrap_or_default()),
+                u64::from_le_bytes(id[8..].try_into().unwrap_or_default()),
+            );
+            self.0 = (self.0 ^ hi ^ lo.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            return;
+        }
         for chunk in bytes.chunks(8) {
             let mut buf = [0u8; 8];
             buf[..chunk.len()].copy_from_slice(chunk);
             self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(buf)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
+    }
+    fn write_usize(&mut self, n: usize) {
+        // the length prefix of a slice: ids all have the same
+        self.0 ^= n as u64;
     }
 }
 
@@ -247,17 +260,29 @@ impl Store {
     /// Appends a publication and returns its seq. When the cursor is behind the frontier
     /// (re-execution) the message is already recorded and only the cursor moves.
     pub fn append(&mut self, env: Envelope, publisher: u16) -> u32 {
+        self.append_followed(env, publisher).0
+    }
+
+    /// [`Store::append`], also returning the follower of the message's correlation who
+    /// hears it ([`Store::follower_of`] just before the append), in one look-up.
+    pub fn append_followed(&mut self, env: Envelope, publisher: u16) -> (u32, Option<u16>) {
         let seq = self.cursor;
         self.cursor += 1;
+        let bit = env.message_type().bit();
+        let hears = |stream: &Stream| {
+            let f = stream.follows.iter().rev().find(|f| (f.since as usize) <= seq)?;
+            (f.mask & bit != 0).then_some(f.actor)
+        };
         if seq < self.log.len() {
             debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
-            return seq as u32;
+            return (seq as u32, self.streams.get(&env.correlation_id).and_then(hears));
         }
         // an order's stream holds about twenty messages: room for them at once
         let stream = self
             .streams
             .entry(env.correlation_id)
             .or_insert_with(|| Stream { seqs: Vec::with_capacity(20), ..Stream::default() });
+        let follower = hears(stream);
         if env.message_type() == MessageType::OrderPlaced {
             self.orders.push(env.correlation_id);
             stream.order_no = self.orders.len() as u32;
@@ -268,7 +293,7 @@ impl Store {
         }
         self.log.push(env);
         self.publisher.push(publisher);
-        seq as u32
+        (seq as u32, follower)
     }
 
     /// Moves the cursor (restoring a checkpoint). `n` must not pass the frontier.

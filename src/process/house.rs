@@ -97,7 +97,8 @@ impl House {
     /// to the order's process manager. Everything decided goes into `out`.
     pub fn handle(&mut self, msg: &Envelope, seq: u32, ctx: HouseContext<'_>, out: &mut Outbox) {
         let corr = msg.correlation_id;
-        let known = self.get(&corr).or_else(|| {
+        let mut live = self.live.get_mut(&corr);
+        let known = live.as_ref().map(|l| l.process).or_else(|| {
             original_process(ctx.store, &corr).map(|(definition, version)| LiveProcess { definition, version })
         });
         if known.is_some_and(|p| p.definition == Definition::Custom) {
@@ -125,8 +126,7 @@ impl House {
             return;
         };
         let from_store = || rebuild(ctx.store, &corr, seq, process.definition, process.version, ctx.params);
-        let was_live = self.live.contains_key(&corr);
-        let cached = self.live.get_mut(&corr).and_then(|l| l.cached.take());
+        let cached = live.as_mut().and_then(|l| l.cached.take());
         let mut pm = match cached {
             Some(pm) => {
                 debug_assert_eq!(pm, from_store(), "the cached process differs from its rebuild");
@@ -135,17 +135,18 @@ impl House {
             None => from_store(),
         };
         pm.handle(msg, out);
-        if pm.settled() {
-            if was_live {
+        match live {
+            Some(_) if pm.settled() => {
                 out.push(Effect::Follow(corr, settled_mask()));
+                self.live.remove(&corr);
             }
-            self.live.remove(&corr);
-        } else if let Some(live) = self.live.get_mut(&corr) {
-            live.cached = ctx.cached.then_some(pm);
-        } else {
-            // owing something again (a late payment to refund): alarms matter again
-            out.push(Effect::Follow(corr, follow_mask()));
-            self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
+            Some(live) => live.cached = ctx.cached.then_some(pm),
+            None if pm.settled() => {}
+            None => {
+                // owing something again (a late payment to refund): alarms matter again
+                out.push(Effect::Follow(corr, follow_mask()));
+                self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
+            }
         }
     }
 }

@@ -839,12 +839,12 @@ impl World {
         });
         let targets = &mut self.targets;
         self.bus.route(&env, |a| targets.push(a));
-        if let Some(follower) = self.store.follower_of(&env) {
+        let (seq, follower) = self.store.append_followed(env, publisher);
+        if let Some(follower) = follower {
             if !self.targets.contains(&follower) {
                 self.targets.push(follower);
             }
         }
-        let seq = self.store.append(env, publisher);
         self.trace.published(output as usize, seq);
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
