@@ -364,7 +364,8 @@ export class InspectorView {
           // a duplicated delivery arrives twice: a second arrow just under the first
           if (doubled) g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y + 6, y2: y + 6, class: "copy", "marker-end": `url(#seq-${cls})` }));
         }
-        const tx = (x1 + x2) / 2;
+        // a lost message's name stands over the part of the arrow that was drawn
+        const tx = lost ? (x1 + x1 + (x2 - x1) * 0.6) / 2 : (x1 + x2) / 2;
         g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}${said}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
