@@ -119,6 +119,8 @@ for (const colorScheme of ["light", "dark"]) {
     assert.ok(parsed.all.includes("Step 57"), "the step caption");
     assert.ok(caption.startsWith("Step 57"));
     assert.ok(!/<animate/.test(file.text), "no animation in a slide");
+    const cookTimes = await p.getByTestId("cook-ms").evaluateAll((ns) => ns.map((n) => `cooks in ${n.value} ms`));
+    for (const t of cookTimes) assert.ok(parsed.texts.includes(t), `a cook's time: ${t}`);
     await look(p, file, `export-floor-${colorScheme}`);
   });
 }

@@ -31,5 +31,12 @@ export function standaloneSvg(source) {
   for (const [k, v] of Object.entries({ x: vb?.width ? vb.x : 0, y: vb?.width ? vb.y : 0, width: vb?.width || box.width, height: vb?.height || box.height })) rect.setAttribute(k, String(v));
   rect.setAttribute("style", `fill:${backgroundOf(source)};stroke:none`);
   copy.insertBefore(rect, copy.firstChild);
+  // the page's description of the diagram names the file's content for a screen reader too
+  const label = source.getAttribute("aria-label");
+  if (label) {
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = label;
+    copy.insertBefore(title, copy.firstChild);
+  }
   return svgFile(copy);
 }

@@ -11,6 +11,19 @@ const GAP = 8;
 /** What is an input, not a picture: a cook's buttons and cooking time, the export button. */
 const SKIP = "button, input, select, form, .cook-buttons";
 
+/** A cook's cooking time is an input on the page: in the picture, its value in words. */
+function cookTimes(origin) {
+  return [...document.querySelectorAll("#floor-grid .cook-ms")].filter((input) => input.value && input.offsetParent).map((input) => {
+    const r = input.getBoundingClientRect();
+    const style = getComputedStyle(input.closest(".actor-extra") ?? input);
+    return svg("text", {
+      x: Math.round(r.left - origin.left + 3), y: Math.round(r.top - origin.top + r.height / 2), "dominant-baseline": "central",
+      style: `fill:${style.color};font-family:${style.fontFamily.replace(/"/g, "'")};font-size:${style.fontSize}`,
+      text: `cooks in ${input.value} ms`,
+    });
+  });
+}
+
 /** The SVG text of the floor as the page shows it now; `title` names the file's content. */
 export function floorSvg(title) {
   const panel = $(".floor-panel");
@@ -25,7 +38,7 @@ export function floorSvg(title) {
   block($("#floor-title"), (r) => drawHtml($("#floor-title"), r, SKIP));
   // the links under the boxes, the boxes, the step's arrows over them (as the page stacks them)
   block(floor, (r) => {
-    const shapes = [...drawHtml($("#floor-links"), r), ...drawHtml($("#floor-grid"), r, SKIP), ...drawHtml($("#floor-arrows"), r)];
+    const shapes = [...drawHtml($("#floor-links"), r), ...drawHtml($("#floor-grid"), r, SKIP), ...cookTimes(r), ...drawHtml($("#floor-arrows"), r)];
     for (const s of shapes) {
       // a travelling token is an animation, not part of the picture
       for (const a of s.querySelectorAll?.("animateMotion") ?? []) a.parentElement.remove();
