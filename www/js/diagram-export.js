@@ -1,13 +1,8 @@
 // Diagrams for slides: the selected order's sequence diagram as Mermaid text, and an SVG
 // shown on the page as a standalone file with the page's colours (light or dark, as shown)
-// copied onto its elements.
+// copied onto its elements. The floor and the causation tree: floor-svg.js, tree-svg.js.
 
-/** Style properties worth carrying into a standalone SVG. */
-const PROPS = [
-  "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "stroke-linecap",
-  "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline",
-  "color", "visibility", "display",
-];
+import { inlinedCopy, backgroundOf, svgFile } from "./html-svg.js";
 
 /** Offer `text` for download as file `name` of type `type`. */
 export function download(name, text, type) {
@@ -27,33 +22,21 @@ export function download(name, text, type) {
  * page's colour, so the file looks as the page shows it without the stylesheet.
  */
 export function standaloneSvg(source) {
-  const copy = source.cloneNode(true);
-  const from = [source, ...source.querySelectorAll("*")];
-  const to = [copy, ...copy.querySelectorAll("*")];
-  from.forEach((node, i) => {
-    const style = getComputedStyle(node);
-    const inline = PROPS.map((p) => `${p}:${style.getPropertyValue(p)}`).filter((d) => !d.endsWith(":")).join(";");
-    to[i].setAttribute("style", inline);
-    to[i].removeAttribute("class");
-  });
-  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  const copy = inlinedCopy(source);
   const box = source.getBoundingClientRect();
   if (!copy.getAttribute("width")) copy.setAttribute("width", String(Math.round(box.width)));
   if (!copy.getAttribute("height")) copy.setAttribute("height", String(Math.round(box.height)));
-  const background = pageBackground(source);
   const vb = copy.viewBox?.baseVal;
   const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
   for (const [k, v] of Object.entries({ x: vb?.width ? vb.x : 0, y: vb?.width ? vb.y : 0, width: vb?.width || box.width, height: vb?.height || box.height })) rect.setAttribute(k, String(v));
-  rect.setAttribute("style", `fill:${background};stroke:none`);
+  rect.setAttribute("style", `fill:${backgroundOf(source)};stroke:none`);
   copy.insertBefore(rect, copy.firstChild);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
-}
-
-/** The first non-transparent background behind `node`. */
-function pageBackground(node) {
-  for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
-    const c = getComputedStyle(n).backgroundColor;
-    if (c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c)) return c;
+  // the page's description of the diagram names the file's content for a screen reader too
+  const label = source.getAttribute("aria-label");
+  if (label) {
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = label;
+    copy.insertBefore(title, copy.firstChild);
   }
-  return getComputedStyle(document.body).backgroundColor || "white";
+  return svgFile(copy);
 }

@@ -5,6 +5,8 @@ import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
 import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route } from "./wiring.js";
 import { FAULT_CHIP } from "./faults.js";
+import { download } from "./diagram-export.js";
+import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
 const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed" };
@@ -60,6 +62,16 @@ export class FloorView {
     this.observer.observe($("#floor"));
     this.observer.observe(this.grid);
     this.observer.observe($("#mailbox"));
+    $("#export-floor-svg")?.addEventListener("click", () => this.exportSvg());
+  }
+
+  /** Download the floor at the current step as a standalone SVG in the page's colours. */
+  exportSvg() {
+    const frame = this.app.frame;
+    const step = frame?.cursor ?? 0;
+    const at = frame?.lastStep()?.at_ms;
+    const title = `brigade: the floor at step ${step}${at === undefined ? "" : ` (${formatMs(at)})`}`;
+    download(`brigade-floor-step-${step}.svg`, floorSvg(title), "image/svg+xml");
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */

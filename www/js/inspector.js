@@ -5,8 +5,9 @@
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, RECEIVER_KIND } from "./floor.js";
 import { guard, errorText } from "./engine.js";
-import { faultItem } from "./faults.js";
+import { faultItem, FAULT_CHIP } from "./faults.js";
 import { download, standaloneSvg } from "./diagram-export.js";
+import { treeSvg } from "./tree-svg.js";
 
 const RUN_FAULTS_SHOWN = 200;
 const RECEIPTS_SHOWN = 100;
@@ -43,6 +44,7 @@ export class InspectorView {
     }
     $("#export-mermaid").addEventListener("click", () => this.exportMermaid());
     $("#export-svg").addEventListener("click", () => this.exportSvg());
+    $("#export-tree-svg").addEventListener("click", () => this.exportTreeSvg());
     $("#causation-tree").addEventListener("click", (event) => {
       const node = event.target.closest("[data-seq]");
       if (node) app.openMessage(Number(node.dataset.seq));
@@ -88,6 +90,13 @@ export class InspectorView {
     const shown = $("#seq-diagram svg");
     if (!this.corr || !shown) return;
     download(`brigade-order-${shortId(this.corr)}.svg`, standaloneSvg(shown), "image/svg+xml");
+  }
+
+  /** Download the shown causation tree as a standalone SVG in the page's colours. */
+  exportTreeSvg() {
+    if (!this.corr || !$("#causation-tree .tree-root")) return;
+    const order = $("#inspector-order").textContent.trim();
+    download(`brigade-order-${shortId(this.corr)}-causation.svg`, treeSvg(`Causation tree · order ${order}`), "image/svg+xml");
   }
 
   moveReplay(delta) {
@@ -269,7 +278,7 @@ export class InspectorView {
     $("#replay-diff").classList.toggle("warn", differing > 0);
     setText($("#replay-pos"), steps.length ? `${pos + 1}/${steps.length}` : "0/0");
     tbody.replaceChildren(...steps.map((s, i) => el("tr", {
-      "data-index": i, "data-testid": "decision-row", "data-same": String(s.same_as_history !== false),
+      "data-index": i, "data-testid": "decision-row", "data-same": String(s.same_as_history !== false), "aria-current": i === pos ? "step" : null,
       class: [i === pos ? "is-current" : "", i > pos ? "is-future" : "", s.same_as_history === false ? "differs" : ""].join(" "),
     },
     el("td", { class: "mono num", text: s.seq }),
@@ -313,7 +322,9 @@ export class InspectorView {
       const faults = faultsOf(m.seq);
       const lost = faults.find((f) => f.fault === "drop" || f.fault === "walked-out");
       const doubled = faults.find((f) => f.fault === "duplicate");
-      return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled };
+      // rejected, refused, absorbed, late: said in words after the type (FAULT_CHIP's)
+      const others = [...new Set(faults.filter((f) => f !== lost && f.fault !== "duplicate").map((f) => (FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[1]))];
+      return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled, others };
     });
     const names = new Set();
     for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
@@ -323,17 +334,22 @@ export class InspectorView {
     const width = left * 2 + columns.length * colWidth;
     const height = top + rows.length * rowHeight + 20;
     const x = (name) => left + colWidth * columns.indexOf(name) + colWidth / 2;
-    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "seq", role: "img", "aria-label": "Sequence diagram of the order" },
+    // the diagram in words for a screen reader (the replay table and the log hold the rest)
+    const lostCount = rows.filter((r) => r.lost).length, doubledCount = rows.filter((r) => r.doubled).length;
+    const label = `Sequence diagram of the order: ${rows.length} messages between ${columns.join(", ")}` +
+      `${lostCount ? `; ${lostCount} lost` : ""}${doubledCount ? `; ${doubledCount} delivered twice` : ""}`;
+    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "seq", role: "img", "aria-label": label },
       svg("defs", {}, seqMarker("seq-command"), seqMarker("seq-event")));
     columns.forEach((name) => {
       root.append(svg("line", { x1: x(name), x2: x(name), y1: top - 8, y2: height - 8, class: "lifeline" }));
       root.append(svg("rect", { x: x(name) - colWidth / 2 + 6, y: 6, width: colWidth - 12, height: 24, rx: 4, class: "head" }));
       root.append(svg("text", { x: x(name), y: 22, "text-anchor": "middle", class: "head-text", text: name }));
     });
-    rows.forEach(({ m, from, to, lost, doubled }, i) => {
+    rows.forEach(({ m, from, to, lost, doubled, others }, i) => {
       const y = top + i * rowHeight + 16;
       const cls = m.kind === "event" ? "event" : "command";
       const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null });
+      const said = others.length ? ` ${others.join(" ")}` : "";
       const x1 = x(from);
       if (to && to !== from) {
         const x2 = x(to);
@@ -348,11 +364,12 @@ export class InspectorView {
           // a duplicated delivery arrives twice: a second arrow just under the first
           if (doubled) g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y + 6, y2: y + 6, class: "copy", "marker-end": `url(#seq-${cls})` }));
         }
-        const tx = (x1 + x2) / 2;
-        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}` }));
+        // a lost message's name stands over the part of the arrow that was drawn
+        const tx = lost ? (x1 + x1 + (x2 - x1) * 0.6) / 2 : (x1 + x2) / 2;
+        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}${said}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
-        g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}` }));
+        g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}${said}` }));
       }
       g.append(svg("text", { x: 4, y: y + 4, class: "time", text: (m.at_ms / 1000).toFixed(2) }));
       g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}${lost ? " (lost on the way)" : doubled ? " (delivered twice)" : ""}` }));
@@ -372,10 +389,15 @@ export class InspectorView {
         byCause.get(m.causation_id).push(m);
       }
     }
+    const chip = (f) => FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate;
     const node = (m, depth) => el("li", {},
-      el("button", { type: "button", class: `tree-node${m.seq === frame.deliveredSeq ? " is-delivered" : ""}`, "data-seq": m.seq, "data-testid": "tree-node", title: `id ${m.id}` },
-        kindChip(m.kind), " ", el("span", { class: "type", text: m.type }),
-        el("span", { class: "hint", text: ` seq ${m.seq} · ${formatMs(m.at_ms)} · by ${m.publisher}` })),
+      el("button", { type: "button", class: `tree-node${m.seq === frame.deliveredSeq ? " is-delivered" : ""}`, "data-seq": m.seq, "data-testid": "tree-node", title: `id ${m.id}`,
+        "aria-current": m.seq === frame.deliveredSeq ? "step" : null },
+      kindChip(m.kind), " ", el("span", { class: "type", text: m.type }),
+      // what became of it, in words as well as colour: lost, delivered twice, rejected…
+      ...this.app.faults.ofSeq(frame, m.seq).map((f) => [" ", el("span", { class: `chip ${chip(f)[0]}`, "data-testid": "tree-fault", "data-fault": f.fault, title: `${f.fault}: ${f.actor}`, text: chip(f)[1] })]),
+      el("span", { class: "hint", text: ` seq ${m.seq} · ${formatMs(m.at_ms)} · by ${m.publisher}` }),
+      m.seq === frame.deliveredSeq ? el("span", { class: "now-tag", text: " ◀ delivered at this step" }) : null),
       depth < 200 && byCause.has(m.id) ? el("ul", {}, ...byCause.get(m.id).map((c) => node(c, depth + 1))) : null);
     $("#causation-tree").replaceChildren(roots.length ? el("ul", { class: "tree-root" }, ...roots.map((r) => node(r, 0))) : el("p", { class: "hint", text: "No messages yet." }));
   }

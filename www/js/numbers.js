@@ -2,9 +2,12 @@
 // retries, duplicates noticed, latency), the orders table and a chart of queue lengths
 // over simulated time.
 
-import { $, el, replace, setText, formatMs, formatInt } from "./dom.js";
+import { $, el, svg, replace, setText, formatMs, formatInt } from "./dom.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
+// each line has a dash pattern of its own too: colour is never the only way to tell them apart
+const DASHES = [[], [7, 3], [2, 3], [9, 3, 2, 3], [4, 4], [1, 2], [12, 4], [6, 2, 2, 2, 2, 2]];
+const dashOf = (a) => DASHES[a % DASHES.length];
 const ORDER_ROWS = 40;
 const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms", "stuck", "stuck_orders", "architecture", "rewired_for_pay_first"]);
 // report keys in words; times are shown in seconds, so no label says "ms"
@@ -79,6 +82,7 @@ export class NumbersView {
     this.renderReport(report);
     this.samples = app.call(() => app.sim.queueSamples(this.width), null);
     this.drawChart();
+    this.renderChartTable(frame);
     this.renderOrders(frame);
   }
 
@@ -173,6 +177,35 @@ export class NumbersView {
     return map;
   }
 
+  /**
+   * The chart's text alternative: per actor whose queue was ever longer than zero, its length
+   * at the current step, its longest and when.
+   */
+  renderChartTable(frame) {
+    let details = $("#chart-table");
+    if (!details) {
+      details = el("details", { id: "chart-table", class: "chart-table", "data-testid": "chart-table" },
+        el("summary", { text: "the chart as a table" }),
+        el("table", {}, el("caption", { class: "hint" }),
+          el("thead", {}, el("tr", {}, ...["actor", "queue now", "longest", "at"].map((h) => el("th", { scope: "col", text: h })))),
+          el("tbody")));
+      this.canvas.closest("figure").append(details);
+    }
+    const data = this.samples;
+    const rows = data?.rows ?? [];
+    const at = data?.at_ms ?? rows.map((_, i) => i * (data?.interval_ms ?? 0));
+    const now = new Map((frame.actors() ?? []).map((x) => [x.name, x.queue ?? 0]));
+    const body = [];
+    (data?.actors ?? []).forEach((name, a) => {
+      let peak = 0, when = 0;
+      rows.forEach((r, i) => { if (r[a] > peak) { peak = r[a]; when = at[i]; } });
+      if (peak > 0) body.push(el("tr", { "data-actor": name }, el("th", { scope: "row", text: name }), el("td", { class: "num", text: now.get(name) ?? rows[rows.length - 1][a] }),
+        el("td", { class: "num", text: peak }), el("td", { class: "num", text: seconds(when) })));
+    });
+    setText(details.querySelector("caption"), `Queue lengths up to step ${formatInt(frame.cursor)}`);
+    details.querySelector("tbody").replaceChildren(...(body.length ? body : [el("tr", {}, el("td", { colspan: 4, class: "hint", text: "no queue so far" }))]));
+  }
+
   /** Point at the sample under x (in CSS pixels on the canvas). */
   pointAt(x) {
     const g = this.geometry;
@@ -235,6 +268,7 @@ export class NumbersView {
     const line = (a, color, width) => {
       ctx.strokeStyle = color;
       ctx.lineWidth = width;
+      ctx.setLineDash(dashOf(a));
       ctx.beginPath();
       // a step line: a queue keeps its length until the next sample
       for (let i = 0; i < rows.length; i++) {
@@ -244,6 +278,7 @@ export class NumbersView {
         else ctx.lineTo(x, pad.t + h - (h * rows[i - 1][a]) / max), ctx.lineTo(x, y);
       }
       ctx.stroke();
+      ctx.setLineDash([]);
     };
     data.actors.forEach((name, a) => {
       let any = false;
@@ -276,8 +311,9 @@ export class NumbersView {
     const key = active.map(([n]) => n).join("|");
     if (key !== this.legendKey) {
       this.legendKey = key;
-      legend.replaceChildren(...active.map(([name, color]) => el("button", { type: "button", class: "legend-item", "data-actor": name, title: `show ${name}'s queue on top` },
-        el("span", { class: "swatch", style: `background:${color}` }), name)));
+      legend.replaceChildren(...active.map(([name, color, a]) => el("button", { type: "button", class: "legend-item", "data-actor": name, title: `show ${name}'s queue on top` },
+        svg("svg", { class: "swatch", width: 22, height: 8, viewBox: "0 0 22 8", "aria-hidden": "true" },
+          svg("line", { x1: 0, x2: 22, y1: 4, y2: 4, stroke: color, "stroke-width": 2.5, "stroke-dasharray": dashOf(a).join(" ") || null })), name)));
       if (!active.length) legend.replaceChildren(el("span", { class: "hint", text: "no queues so far" }));
     }
     for (const item of legend.querySelectorAll("[data-actor]")) item.classList.toggle("is-picked", item.dataset.actor === this.focusActor);
@@ -290,6 +326,7 @@ export class NumbersView {
       (hover === null ? " (point at the chart to read another)" : ""));
   }
 }
+
 
 /** The row whose queues add up to the most. */
 function busiest(rows) {
