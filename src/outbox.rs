@@ -140,26 +140,57 @@ impl Outbox {
         copy: u8,
         done_ms: u64,
     ) -> impl Iterator<Item = (u64, Envelope)> + '_ {
-        let mut position = 0u8;
-        self.effects.iter().filter_map(move |effect| {
-            let (at, body, tag, pos) = match effect {
-                Effect::Publish(m) => (done_ms, m, actor_tag, position),
-                Effect::PublishAt(at, m) => (*at, m, actor_tag, position),
-                Effect::Announce(m) => (done_ms, m, announce_tag, 0),
-                Effect::Start(env) => return Some((done_ms, env.clone())),
-                _ => return None,
-            };
-            if tag == actor_tag {
-                position = position.wrapping_add(1);
-            }
-            let env = Envelope {
-                id: ids::derive(cause, tag, if tag == actor_tag { copy } else { 0 }, pos),
-                correlation_id,
-                causation_id: CausationId::of(cause),
-                at_ms: at,
-                body: body.clone(),
-            };
-            Some((at, env))
-        })
+        let mut sealer = Sealer { cause, correlation_id, actor_tag, announce_tag, copy, done_ms, position: 0 };
+        self.effects.iter().filter_map(move |effect| sealer.seal(effect.clone()))
+    }
+
+    /// [`Outbox::envelopes`], moving the messages out instead of copying them: the
+    /// outbox is left empty of effects.
+    pub fn take_envelopes(
+        &mut self,
+        cause: Uuid,
+        correlation_id: Uuid,
+        actor_tag: u32,
+        announce_tag: u32,
+        copy: u8,
+        done_ms: u64,
+    ) -> impl Iterator<Item = (u64, Envelope)> + '_ {
+        let mut sealer = Sealer { cause, correlation_id, actor_tag, announce_tag, copy, done_ms, position: 0 };
+        self.effects.drain(..).filter_map(move |effect| sealer.seal(effect))
+    }
+}
+
+/// Gives a handler's publications their envelopes, numbering them in order (the number
+/// is part of the id).
+struct Sealer {
+    cause: Uuid,
+    correlation_id: Uuid,
+    actor_tag: u32,
+    announce_tag: u32,
+    copy: u8,
+    done_ms: u64,
+    position: u8,
+}
+
+impl Sealer {
+    fn seal(&mut self, effect: Effect) -> Option<(u64, Envelope)> {
+        let (at, body, tag, pos) = match effect {
+            Effect::Publish(m) => (self.done_ms, m, self.actor_tag, self.position),
+            Effect::PublishAt(at, m) => (at, m, self.actor_tag, self.position),
+            Effect::Announce(m) => (self.done_ms, m, self.announce_tag, 0),
+            Effect::Start(env) => return Some((self.done_ms, env)),
+            _ => return None,
+        };
+        if tag == self.actor_tag {
+            self.position = self.position.wrapping_add(1);
+        }
+        let env = Envelope {
+            id: ids::derive(self.cause, tag, if tag == self.actor_tag { self.copy } else { 0 }, pos),
+            correlation_id: self.correlation_id,
+            causation_id: CausationId::of(self.cause),
+            at_ms: at,
+            body,
+        };
+        Some((at, env))
     }
 }
