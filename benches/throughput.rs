@@ -10,7 +10,10 @@
 //!    pay-last flow (benches/des_baseline.rs: the fair baseline); the engine again with
 //!    the house keeping its processes;
 //! 3. **rebuild**: every order's process manager rebuilt from its stream in the store,
-//!    the event-sourced house's core cost, on the finished run.
+//!    the event-sourced house's core cost, on the finished run;
+//! 4. **timeline**: once, the page's engine natively: the run extended to idle in chunks
+//!    of 50,000 steps with its checkpoints (benches/wasm-node.mjs `timeline` in wasm),
+//!    and what the checkpoints hold.
 //!
 //! It prints min and median of each, the engine's ratios to both baselines and the
 //! process's peak resident memory. `BRIGADE_BENCH_ORDERS` changes the order count,
@@ -22,7 +25,7 @@ mod des_baseline;
 use brigade::message::MessageType;
 use brigade::process::house::rebuild;
 use brigade::scenario::{Config, HouseMode};
-use brigade::sim::World;
+use brigade::sim::{Timeline, World};
 use std::collections::VecDeque;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -149,6 +152,12 @@ fn main() {
     let world = engine(orders, interval);
     let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
     let des = des_baseline::run(orders, interval, messages);
+    drop(world);
+    let started = Instant::now();
+    let mut timeline =
+        Timeline::new(World::new(Config { orders, interval_ms: interval, ..Config::default() }).unwrap());
+    while !timeline.extend(50_000) {}
+    let timeline_time = started.elapsed();
 
     println!(
         "brigade throughput ({orders} orders, {interval} ms apart; {messages} messages, {steps} steps, {completed} completed)"
@@ -180,6 +189,12 @@ fn main() {
         "  rebuild   every order's process from store   min {:>8.1} ms   median {:>8.1} ms",
         ms(reb_min),
         ms(reb_med)
+    );
+    println!(
+        "  timeline  extend to idle, checkpoints        once {:>8.1} ms   ({} checkpoints holding {:.0} MiB)",
+        ms(timeline_time),
+        timeline.checkpoints(),
+        timeline.checkpoint_bytes() as f64 / (1 << 20) as f64
     );
     println!("  ratio     engine / bare queue (min)          {:>8.1}×", eng_min.as_secs_f64() / base_min.as_secs_f64());
     println!("  ratio     engine / DES (min)                 {:>8.1}×", eng_min.as_secs_f64() / des_min.as_secs_f64());
