@@ -94,7 +94,7 @@ if (mode !== "engine") {
     seeks.push(performance.now() - s);
   }
   seeks.sort((a, b) => a - b);
-  console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms, cpu ${extendCpu} ms (${sim.totalSteps()} steps, ${sim.messageCount()} messages, ${chunks + 1} chunks of 50000)`);
+  console.log(`  timeline  extend to idle, checkpoints  ${extendMs.toFixed(1)} ms, cpu ${extendCpu} ms (${sim.totalSteps()} steps, ${chunks + 1} chunks of 50000)`);
   console.log(`  seek      20 jumps across the run      median ${seeks[10].toFixed(2)} ms   max ${seeks[19].toFixed(2)} ms`);
   console.log(`  memory    ${memory()}`);
 }
