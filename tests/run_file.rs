@@ -258,6 +258,8 @@ fn a_file_with_its_fields_in_another_order_imports_the_same() {
     // readers take it (the last one)
     let twice = text.replacen("\"version\": 1,", "\"version\": 1,\n  \"version\": 1,", 1);
     assert!(import(&twice).unwrap_err().to_string().contains("duplicate field `version`"));
+    let again_after = format!("{},\"config\":{{}}}}", text.trim_end().strip_suffix('}').unwrap());
+    assert!(import(&again_after).unwrap_err().to_string().contains("duplicate field `config`"));
     let repeated = text.replacen("\"seq\": 2,", "\"seq\": 2,\n      \"seq\": 2,", 1);
     assert_ne!(repeated, text);
     assert_eq!(export(&import(&repeated).unwrap().0, None), text);

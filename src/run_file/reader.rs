@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, V
 use serde::{Deserialize, Deserializer};
 
 /// The fields of a run file besides its history, as read.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Head {
     pub(super) format: Option<serde_json::Value>,
     pub(super) version: Option<serde_json::Value>,
@@ -212,7 +212,8 @@ impl<R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Reader<R, F> {
             return Ok(());
         }
         let Some(start) = self.start.take() else { return Ok(()) };
-        let (config, inputs) = std::mem::take(&mut self.head).check()?;
+        // the head is kept: a field given again after the history is a duplicate
+        let (config, inputs) = self.head.clone().check()?;
         self.checker = Some(Checker::new(start(World::with_inputs(config, inputs)?)?));
         Ok(())
     }
