@@ -134,10 +134,10 @@ fn main() {
     drop(probe);
 
     let (base_min, base_med) = time(runs, || baseline(messages));
-    // interleaved, so that both see the same machine and the same state of the allocator
     let des = des_baseline::run(orders, interval, messages);
     assert_eq!(des.messages, messages, "the DES moves as many messages as the engine");
     drop(des);
+    // interleaved, so that all three see the same machine and the same state of the allocator
     let mut rebuilding = Vec::new();
     let mut des_times = Vec::new();
     let mut cached = Vec::new();
