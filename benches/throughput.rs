@@ -4,18 +4,28 @@
 //! `cargo bench --bench throughput` runs, in this order:
 //! 1. **baseline**: as many messages as the engine run publishes, moved through a bare
 //!    `VecDeque` and a `match` on a message enum (the least a message system can do);
-//! 2. **engine**: 100,000 orders placed 120 ms apart, run to idle, full history kept
-//!    (`brigade --orders 100000 --interval-ms 120`);
+//! 2. **engine**, **DES** and **cached**, interleaved: 100,000 orders placed 120 ms apart,
+//!    run to idle, full history kept (`brigade --orders 100000 --interval-ms 120`); the
+//!    same number of messages through a minimal discrete-event loop doing the same
+//!    pay-last flow (benches/des_baseline.rs: the fair baseline); the engine again with
+//!    the house keeping its processes;
 //! 3. **rebuild**: every order's process manager rebuilt from its stream in the store,
-//!    the event-sourced house's core cost, on the finished run.
+//!    the event-sourced house's core cost, on the finished run;
+//! 4. **timeline**: once, the page's engine natively: the run extended to idle in chunks
+//!    of 50,000 steps with its checkpoints (benches/wasm-node.mjs `timeline` in wasm),
+//!    and what the checkpoints hold.
 //!
-//! It prints min and median of each, the engine/baseline ratio and the process's peak
-//! resident memory. Set `BRIGADE_BENCH_ORDERS` to change the order count.
+//! It prints min and median of each, the engine's ratios to both baselines and the
+//! process's peak resident memory. `BRIGADE_BENCH_ORDERS` changes the order count,
+//! `BRIGADE_BENCH_INTERVAL` the ms between orders (0: all at once, as `--interval-ms 0`).
+
+#[path = "des_baseline.rs"]
+mod des_baseline;
 
 use brigade::message::MessageType;
 use brigade::process::house::rebuild;
 use brigade::scenario::{Config, HouseMode};
-use brigade::sim::World;
+use brigade::sim::{Timeline, World};
 use std::collections::VecDeque;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -53,12 +63,12 @@ fn baseline(n: usize) -> u64 {
     checksum
 }
 
-fn engine(orders: u32) -> World {
-    engine_with(orders, HouseMode::Rebuild)
+fn engine(orders: u32, interval_ms: u64) -> World {
+    engine_with(orders, interval_ms, HouseMode::Rebuild)
 }
 
-fn engine_with(orders: u32, house: HouseMode) -> World {
-    let cfg = Config { orders, interval_ms: 120, house, ..Config::default() };
+fn engine_with(orders: u32, interval_ms: u64, house: HouseMode) -> World {
+    let cfg = Config { orders, interval_ms, house, ..Config::default() };
     let mut world = World::new(cfg).expect("valid config");
     world.run_to_idle();
     world
@@ -111,9 +121,10 @@ fn main() {
     } else {
         100_000
     });
+    let interval: u64 = std::env::var("BRIGADE_BENCH_INTERVAL").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
     let runs = if quick { 1 } else { 5 };
 
-    let probe = engine(orders);
+    let probe = engine(orders, interval);
     let messages = probe.store().len();
     let completed = probe.stats().completed;
     let steps = probe.steps();
@@ -123,25 +134,46 @@ fn main() {
     drop(probe);
 
     let (base_min, base_med) = time(runs, || baseline(messages));
-    // interleaved, so that both see the same machine and the same state of the allocator
+    let des = des_baseline::run(orders, interval, messages);
+    assert_eq!(des.messages, messages, "the DES moves as many messages as the engine");
+    drop(des);
+    // interleaved, so that all three see the same machine and the same state of the allocator
     let mut rebuilding = Vec::new();
+    let mut des_times = Vec::new();
     let mut cached = Vec::new();
     for _ in 0..runs {
-        rebuilding.push(time(1, || engine(orders).steps()).0);
-        cached.push(time(1, || engine_with(orders, HouseMode::Cached).steps()).0);
+        rebuilding.push(time(1, || engine(orders, interval).steps()).0);
+        des_times.push(time(1, || des_baseline::checksum(&des_baseline::run(orders, interval, messages))).0);
+        cached.push(time(1, || engine_with(orders, interval, HouseMode::Cached).steps()).0);
     }
     let (eng_min, eng_med) = min_median(rebuilding);
+    let (des_min, des_med) = min_median(des_times);
     let (cached_min, cached_med) = min_median(cached);
-    let world = engine(orders);
+    let world = engine(orders, interval);
     let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
+    let des = des_baseline::run(orders, interval, messages);
+    drop(world);
+    let started = Instant::now();
+    let mut timeline =
+        Timeline::new(World::new(Config { orders, interval_ms: interval, ..Config::default() }).unwrap());
+    while !timeline.extend(50_000) {}
+    let timeline_time = started.elapsed();
 
     println!(
-        "brigade throughput ({orders} orders, 120 ms apart; {messages} messages, {steps} steps, {completed} completed)"
+        "brigade throughput ({orders} orders, {interval} ms apart; {messages} messages, {steps} steps, {completed} completed)"
     );
     println!(
         "  baseline  bare queue + match, {messages} msgs   min {:>8.1} ms   median {:>8.1} ms",
         ms(base_min),
         ms(base_med)
+    );
+    println!(
+        "  DES       heap, queues, map, ids, history    min {:>8.1} ms   median {:>8.1} ms   ({} orders, {} completed, {} dropped)",
+        ms(des_min),
+        ms(des_med),
+        des.orders,
+        des.completed,
+        des.dropped
     );
     println!(
         "  engine    run to idle, full history          min {:>8.1} ms   median {:>8.1} ms",
@@ -158,14 +190,22 @@ fn main() {
         ms(reb_min),
         ms(reb_med)
     );
-    println!("  ratio     engine / baseline (min)            {:>8.1}×", eng_min.as_secs_f64() / base_min.as_secs_f64());
+    println!(
+        "  timeline  extend to idle, checkpoints        once {:>8.1} ms   ({} checkpoints holding {:.0} MiB)",
+        ms(timeline_time),
+        timeline.checkpoints(),
+        timeline.checkpoint_bytes() as f64 / (1 << 20) as f64
+    );
+    println!("  ratio     engine / bare queue (min)          {:>8.1}×", eng_min.as_secs_f64() / base_min.as_secs_f64());
+    println!("  ratio     engine / DES (min)                 {:>8.1}×", eng_min.as_secs_f64() / des_min.as_secs_f64());
     println!(
         "  ratio     rebuilding / cached house (min)    {:>8.2}×",
         eng_min.as_secs_f64() / cached_min.as_secs_f64()
     );
     println!(
-        "  per msg   engine {:.0} ns, baseline {:.1} ns",
+        "  per msg   engine {:.0} ns, DES {:.0} ns, bare queue {:.1} ns",
         eng_min.as_secs_f64() * 1e9 / messages as f64,
+        des_min.as_secs_f64() * 1e9 / messages as f64,
         base_min.as_secs_f64() * 1e9 / messages as f64
     );
     if let Some(mib) = rss_engine {

@@ -97,7 +97,7 @@ mod native {
             Ok(t) => t,
             Err(e) => return fail(&format!("--check: {path}: {e}")),
         };
-        if run_file::parse(&text).is_ok_and(|run| !run.config.custom_process.is_off()) {
+        if run_file::parse_config(&text).is_ok_and(|config| !config.custom_process.is_off()) {
             return fail(&format!(
                 "--check: {path}: this run was made with a learner's process manager (JavaScript): check it in the page"
             ));

@@ -5,10 +5,14 @@
 //! inputs and compares each message as the simulation publishes it: a file whose history
 //! differs is refused at the first difference, without running the rest.
 
+mod reader;
+mod same;
+
 use crate::message::HistoryEntry;
 use crate::report::Report;
 use crate::scenario::{clean_serde_error, Config, ConfigError};
 use crate::sim::{Input, Timeline, World};
+use reader::{Checker, Head, Reader};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
@@ -150,44 +154,27 @@ pub struct ParsedRun {
     pub view: Option<View>,
 }
 
-/// Reads a run file: JSON, format, version, config and inputs.
+/// Reads a run file whole: JSON, format, version, config and inputs, and the history as
+/// JSON values (for a re-simulation that cannot be compared as it goes; [`import`]
+/// streams instead).
 pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
     let file: RunFileIn = serde_json::from_str(text).map_err(|e| ImportError::Json(plain_serde_error(&e)))?;
-    match file.format.as_ref().and_then(|f| f.as_str()) {
-        Some(FORMAT) => {}
-        _ => return Err(ImportError::Format(file.format.map_or("missing".into(), |f| clip(&f.to_string(), 80)))),
-    }
-    match file.version.as_ref().and_then(|v| v.as_u64()) {
-        Some(1) => {}
-        Some(v) => return Err(ImportError::Version(v)),
-        None => return Err(ImportError::Json("`version` is missing or not a number".into())),
-    }
-    let config = file.config.ok_or_else(|| ImportError::Json("`config` is missing".into()))?;
-    let config: Config = serde_path_to_error::deserialize(config).map_err(|e| {
-        let mut e = ConfigError::from_serde(e);
-        e.message = plain(&e.message);
-        e
-    })?;
-    config.validate().map_err(|mut e| {
-        e.message = plain(&e.message);
-        e
-    })?;
-    let inputs: Vec<Input> = match file.inputs {
-        Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
-            // name the input (counting from 1) when the path starts with its index
-            let path = e.path().to_string();
-            let message = plain_serde_error(e.inner());
-            let index = path.strip_prefix('[').and_then(|p| p.split(']').next()).and_then(|i| i.parse::<usize>().ok());
-            ImportError::Inputs(match index {
-                Some(i) => format!("input {}: {message}", i + 1),
-                None => message,
-            })
-        })?,
-        None => Vec::new(),
-    };
-    crate::sim::input::check_inputs(&inputs).map_err(ImportError::Inputs)?;
+    let head = Head { format: file.format, version: file.version, config: file.config, inputs: file.inputs };
+    let (config, inputs) = head.check()?;
     let history = file.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
     Ok(ParsedRun { config, inputs, history, view: file.view })
+}
+
+/// The config of a run file, checked as [`parse`] checks it, without keeping its history
+/// (which is read, not stored).
+pub fn parse_config(text: &str) -> Result<Config, ImportError> {
+    let mut reader = Reader::<World, fn(World) -> Result<World, ImportError>>::new(None);
+    reader.read(text)?;
+    let (config, _) = reader.head.check()?;
+    if !reader.history_read {
+        return Err(ImportError::Json("`history` is missing".into()));
+    }
+    Ok(config)
 }
 
 /// Checks a world re-simulated to idle from a parsed run against the file's history.
@@ -195,7 +182,7 @@ pub fn verify(world: &World, history: &[serde_json::Value]) -> Result<(), Import
     check_inputs(world)?;
     let mut checked = 0;
     check_published(world, history, &mut checked)?;
-    check_length(world, history)
+    check_length(world, history.len())
 }
 
 /// What an import re-simulates into: a plain [`World`], or a [`Timeline`] that keeps
@@ -238,25 +225,38 @@ pub fn import(text: &str) -> Result<(World, Option<View>), ImportError> {
 
 /// [`import`], re-simulating into what `start` makes of the world at step 0 (a
 /// [`Timeline`] for the page, after checking that it fits in memory). `start` runs after
-/// the file is parsed and before anything is simulated.
+/// the file's config and inputs are read and checked, and before anything is simulated.
+///
+/// The history is read one message at a time, each compared as soon as it is read with
+/// the message the re-simulation publishes at its position: memory holds the run and
+/// one message of the file, never the file's whole JSON tree, and a difference is
+/// reported without reading further. (A file that puts its `history` before its
+/// `format`, `version`, `config` and `inputs`, which this crate never writes, has its
+/// history kept and compared once they are read.)
 pub fn import_into<R: Resimulate>(
     text: &str,
     start: impl FnOnce(World) -> Result<R, ImportError>,
 ) -> Result<(R, Option<View>), ImportError> {
-    let run = parse(text)?;
-    let mut sim = start(World::with_inputs(run.config, run.inputs)?)?;
-    let mut checked = 0;
-    while sim.advance() {
-        if let Some(e) = sim.world().input_error() {
-            return Err(ImportError::Inputs(e.to_string()));
+    let mut reader = Reader::new(Some(start));
+    reader.read(text)?;
+    let view = reader.view;
+    let missing = || ImportError::Json("`history` is missing".into());
+    let checker = match (reader.checker, reader.history) {
+        (Some(checker), _) if reader.history_read => checker,
+        (Some(_), _) => return Err(missing()),
+        (None, kept) => {
+            // the history came before the rest of the head, or not at all
+            let (config, inputs) = reader.head.check()?;
+            let kept = kept.ok_or_else(missing)?;
+            let start = reader.start.take().expect("not started");
+            let mut checker = Checker::new(start(World::with_inputs(config, inputs)?)?);
+            for given in &kept {
+                checker.next(given)?;
+            }
+            checker
         }
-        check_published(sim.world(), &run.history, &mut checked)?;
-    }
-    let world = sim.world();
-    check_published(world, &run.history, &mut checked)?;
-    check_inputs(world)?;
-    check_length(world, &run.history)?;
-    Ok((sim, run.view))
+    };
+    Ok((checker.finish()?, view))
 }
 
 fn check_inputs(world: &World) -> Result<(), ImportError> {
@@ -295,12 +295,11 @@ fn check_published(world: &World, history: &[serde_json::Value], checked: &mut u
     Ok(())
 }
 
-fn check_length(world: &World, history: &[serde_json::Value]) -> Result<(), ImportError> {
+fn check_length(world: &World, in_file: usize) -> Result<(), ImportError> {
     let published = world.store().len();
-    if published != history.len() {
+    if published != in_file {
         return Err(ImportError::Mismatch(format!(
-            "the file has {} messages, the simulation publishes {published}",
-            history.len()
+            "the file has {in_file} messages, the simulation publishes {published}"
         )));
     }
     Ok(())

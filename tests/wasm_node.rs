@@ -849,6 +849,28 @@ fn an_import_stops_at_the_first_difference() {
     assert_no_panic();
 }
 
+/// Import reads the history one message at a time and compares each as it is read: a
+/// file whose third message differs is refused naming it, even when the file is cut off
+/// (not JSON) further on: the difference is found before the rest is read.
+#[wasm_bindgen_test]
+fn an_import_reports_a_difference_before_reading_the_rest() {
+    let sim = Sim::new(r#"{"orders": 40, "interval_ms": 120}"#);
+    sim.run_to_idle();
+    let text = sim.export();
+    let tampered = text.replacen(r#""seq":2,"at_ms":0,"#, r#""seq":2,"at_ms":5,"#, 1);
+    assert_ne!(tampered, text, "the export writes message 2 at 0 ms, compact");
+    let cut = &tampered[..tampered.len() * 2 / 3];
+    for file in [tampered.as_str(), cut] {
+        let err = error_message(&Sim::import(file).err().expect("refused"));
+        assert!(err.contains("message 2: `at_ms` is 5 in the file, 0 in the simulation"), "{err}");
+    }
+    // cut without a difference, it is not a readable file
+    let err = error_message(&Sim::import(&text[..text.len() * 2 / 3]).err().expect("refused"));
+    assert!(err.contains("not a readable run file"), "{err}");
+    assert!(Sim::import(&text).is_ok());
+    assert_no_panic();
+}
+
 /// Positions are 32-bit: on wasm32 they used to stop at 2^21 - 1 (`usize::MAX >> 11`).
 #[wasm_bindgen_test]
 fn positions_past_two_million_are_positions() {
