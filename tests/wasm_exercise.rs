@@ -36,7 +36,8 @@ fn error_message(e: &JsValue) -> String {
 
 /// `Simulation.runProcess(cfg, decide)` as `{ run, decisions, error, step }`.
 fn run_process(cfg: &str, code: &str) -> Value {
-    let r = Simulation::run_process(js(cfg), decide_of(code)).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    let r = Simulation::run_process(js(cfg), decide_of(code), JsValue::UNDEFINED)
+        .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
     to_json(&r)
 }
 
@@ -168,12 +169,145 @@ fn a_run_file_carries_the_code_and_imports_from_recorded_decisions() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_refused_with_one_line_errors() {
-    let Err(e) = Simulation::run_process(js("{}"), JsValue::from(5)) else { panic!("refused") };
+    let Err(e) = Simulation::run_process(js("{}"), JsValue::from(5), JsValue::UNDEFINED) else { panic!("refused") };
     assert_eq!(error_message(&JsValue::from(e)), "decide: expected a function");
-    let Err(e) = Simulation::run_process(js(r#"{"custom_process":"off"}"#), decide_of(SOLUTION)) else {
+    let Err(e) = Simulation::run_process(js(r#"{"custom_process":"off"}"#), decide_of(SOLUTION), JsValue::UNDEFINED)
+    else {
         panic!("refused")
     };
     assert!(error_message(&JsValue::from(e)).contains("custom_process must be"));
     let Err(e) = Simulation::import_process_run("{}", "[") else { panic!("refused") };
     assert!(error_message(&JsValue::from(e)).starts_with("cannot import: "));
+}
+
+/// Explores one order of each kind with `code`; returns the two final progresses and the
+/// exploration of the first kind that broke a rule.
+fn explore(code: &str, max_states: u32) -> Vec<(Value, Option<brigade::wasm_exercise::ProcessExploration>)> {
+    let mut out = Vec::new();
+    for order in ["normal", "dodgy"] {
+        let opts = json!({ "order": order, "max_states": max_states }).to_string();
+        let mut e = Simulation::explore_process(js("{}"), decide_of(code), js(&opts))
+            .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+        let started = js_sys::Date::now();
+        let mut progress;
+        loop {
+            progress = to_json(&e.advance(500.0).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))));
+            if progress["verdict"] != "running" {
+                break;
+            }
+        }
+        web_sys_log(&format!(
+            "explore {order}: {} states, {} schedules in {:.2} s: {}",
+            progress["states"],
+            progress["schedules"],
+            (js_sys::Date::now() - started) / 1000.0,
+            progress["verdict"]
+        ));
+        let broken = progress["verdict"] == "broken";
+        out.push((progress, broken.then_some(e)));
+    }
+    out
+}
+
+fn web_sys_log(text: &str) {
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let log: Function = js_sys::Reflect::get(&console, &"log".into()).unwrap().dyn_into().unwrap();
+    log.call1(&console, &text.into()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_solution_holds_every_rule_under_every_fate_of_one_order_of_each_kind() {
+    for (progress, _) in explore(SOLUTION, 2_000_000) {
+        assert_eq!(progress["verdict"], "holds", "{progress}");
+        assert!(progress["states"].as_u64().unwrap() > 1000, "{progress}");
+        assert_eq!(progress["max_fates"], 6);
+    }
+}
+
+/// The solution with `from` replaced by `to` (which must be there).
+fn broken_solution(from: &str, to: &str) -> String {
+    assert!(SOLUTION.contains(from), "the solution holds {from}");
+    SOLUTION.replace(from, to)
+}
+
+/// A process manager that trusts every answer: a repeated or late answer moves it on again.
+fn trusting() -> String {
+    broken_solution(
+        "    if (s.done.includes(step)) return reject(\"duplicate\");\n    if (s.awaiting !== step) return reject(\"stale\");\n",
+        "",
+    )
+}
+
+/// A process manager that asks for the payment whenever a price comes, even a repeated one.
+fn pays_on_every_price() -> String {
+    broken_solution(
+        "case \"OrderPriced\": answered(\"price\"); break;",
+        "case \"OrderPriced\": if (s.outcome) break; s.order = message.order; request(\"pay\", 1); break;",
+    )
+}
+
+#[wasm_bindgen_test]
+fn a_process_trusting_every_answer_is_caught_with_a_one_fate_counterexample_that_opens() {
+    let results = explore(&trusting(), 2_000_000);
+    let (progress, exploration) = &results[0];
+    assert_eq!(progress["verdict"], "broken", "{progress}");
+    let broken = &progress["broken"];
+    assert_eq!(broken["fates"], 1, "{broken}");
+    assert_eq!(broken["schedule"].as_array().unwrap().len(), 1, "{broken}");
+    assert!(broken["schedule"][0].as_str().unwrap().starts_with("step "), "{broken}");
+    let rule = broken["rule"].as_str().unwrap();
+    assert!(["one-terminal-event", "pay-again-only-on-timeout", "quiet-after-end"].contains(&rule), "{broken}");
+
+    // the counterexample: the learner's run with the fate as a manual input, opening at the step
+    let example = to_json(&exploration.as_ref().unwrap().counterexample().unwrap());
+    let file: Value = serde_json::from_str(example["run"].as_str().unwrap()).unwrap();
+    assert_eq!(file["inputs"].as_array().unwrap().len(), 1, "{}", file["inputs"]);
+    assert_eq!(file["config"]["orders"], 1);
+    let step = example["step"].as_u64().unwrap();
+    assert_eq!(step, broken["step"].as_u64().unwrap());
+    let mut sim =
+        Simulation::import_process_run(example["run"].as_str().unwrap(), example["decisions"].as_str().unwrap())
+            .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    assert_eq!(sim.process_error(), None);
+    assert!(step as usize <= sim.total_steps());
+    sim.seek(JsValue::from(step as f64)).unwrap_or_else(|_| panic!("seek"));
+    assert_eq!(sim.current_step(), step as usize);
+}
+
+#[wasm_bindgen_test]
+fn paying_again_on_a_repeated_price_breaks_only_the_pay_again_rule() {
+    let results = explore(&pays_on_every_price(), 2_000_000);
+    let broken: Vec<&Value> = results.iter().map(|(p, _)| &p["broken"]).collect();
+    for b in &broken {
+        assert_eq!(b["rule"], "pay-again-only-on-timeout", "{b}");
+        assert_eq!(b["fates"], 1, "{b}");
+        assert!(b["detail"].as_str().unwrap().contains("asked for again on OrderPriced"), "{b}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn an_error_in_decide_under_some_fate_is_the_runs_rule() {
+    // throws only on a timeout of the cook: reached only when a CookFood is lost or late
+    let code = broken_solution(
+        "break; // already answered",
+        "break; // already answered\n      if (step === \"cook\") null.x;",
+    );
+    let results = explore(&code, 2_000_000);
+    let b = &results[0].0["broken"];
+    assert_eq!(b["rule"], "runs", "{b}");
+    assert_eq!(b["fates"], 1, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("(StepTimedOut) of order 1"), "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("decide failed: threw TypeError"), "{b}");
+    assert_eq!(b["order"], 1);
+}
+
+#[wasm_bindgen_test]
+fn a_state_limit_is_said() {
+    let (progress, _) = &explore(SOLUTION, 50)[0];
+    assert_eq!(progress["verdict"], "limit", "{progress}");
+    assert_eq!(progress["states"], 50);
+    let Err(e) = Simulation::explore_process(js("{}"), decide_of(SOLUTION), js(r#"{"order":"odd"}"#)) else {
+        panic!("refused")
+    };
+    assert_eq!(error_message(&JsValue::from(e)), "options: order must be \"normal\" or \"dodgy\", got \"odd\"");
 }

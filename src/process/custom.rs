@@ -327,7 +327,7 @@ impl CustomHouse {
         }
         let version = super::replay::original_process(ctx.store, &corr).map_or(ctx.version, |(_, v)| v);
         let config = config_json(&ctx.params, version);
-        match self.decide_all(msg, seq, ctx.store, custom, &config) {
+        match self.decide_all(msg, seq, ctx.store, custom, &config, ctx.cached) {
             Ok(effects) => {
                 let terminal = effects.iter().any(|m| m.message_type().is_terminal());
                 if terminal {
@@ -349,7 +349,9 @@ impl CustomHouse {
     }
 
     /// Rebuilds the state from the stream before `seq`, checking every replayed decision
-    /// against the journal, then decides on `msg`.
+    /// against the journal, then decides on `msg`. With `cached` (`house: cached`), a
+    /// message already decided is not asked again: its journaled state is taken (the same
+    /// for a deterministic function, without catching one that decides otherwise on replay).
     fn decide_all(
         &mut self,
         msg: &Envelope,
@@ -357,6 +359,7 @@ impl CustomHouse {
         store: &Store,
         custom: &CustomProcess,
         config: &Value,
+        cached: bool,
     ) -> Result<Vec<Message>, String> {
         let corr = msg.correlation_id;
         let mask = input_mask();
@@ -366,6 +369,13 @@ impl CustomHouse {
             let Some(env) = store.get(s as usize) else { break };
             if env.message_type().bit() & mask == 0 {
                 continue;
+            }
+            if cached {
+                let journaled = self.journals.get(&corr).and_then(|j| j.iter().find(|d| d.seq == s));
+                if let Some(d) = journaled {
+                    state = d.answer.get("state").cloned().unwrap_or(Value::Null);
+                    continue;
+                }
             }
             let (next, _) = self.decide_one(env, s, store, custom, &state, config, true)?;
             state = next;
