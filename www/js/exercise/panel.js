@@ -277,11 +277,12 @@ export class ExercisePanel {
         if (broken && counterexample) {
           failures.push({ rule: EXPLORER_RULES[broken.rule] ?? broken.rule, scenario: EXPLORATION.name, order: 1,
             kind, run: counterexample, step: counterexample.step,
-            detail: `the ${kind} order: ${broken.detail}; shortest schedule (${broken.fates} fate${broken.fates === 1 ? "" : "s"}): ${broken.schedule.join("; ") || "no fault at all"}` });
+            detail: `${broken.detail}; shortest schedule: ${broken.schedule.join("; ") || "no lost, duplicated or late delivery at all"}` });
         }
       }
     } catch (error) {
-      this.say(null, this.cancelled ? "Checking stopped; nothing was graded." : errorText(error));
+      if (this.cancelled) this.say("Checking stopped; nothing was graded.");
+      else this.say(null, errorText(error));
       this.busy = false;
       this.cancel.hidden = true;
       return;
@@ -299,31 +300,37 @@ export class ExercisePanel {
     this.stopWorker(new Error("stopped"));
   }
 
-  /** One `grade-failure` per broken rule: where it broke first, and how often. */
+  /**
+   * One `grade-failure` per broken rule in the seeded scenarios (where it broke first, and
+   * how often), and one per order kind whose exploration broke a rule (its shortest
+   * counterexample).
+   */
   renderGrade(failures, explored = []) {
     const pass = failures.length === 0;
     this.result.dataset.pass = String(pass);
-    const byRule = new Map();
+    const groups = new Map();
     for (const f of failures) {
-      if (!byRule.has(f.rule)) byRule.set(f.rule, []);
-      byRule.get(f.rule).push(f);
+      const key = f.kind ? `every fate/${f.kind}` : f.rule;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(f);
     }
-    const items = [...byRule.values()].map((all) => {
+    const items = [...groups.values()].map((all) => {
       const f = all[0];
       const more = all.length > 1
-        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${new Set(all.map((x) => x.scenario)).size} scenario(s))`
+        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${[...new Set(all.map((x) => x.scenario))].join(", ")})`
         : "";
       return el("li", { class: "grade-failure", "data-testid": "grade-failure",
-        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "" } },
+        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "", kind: f.kind ?? "" } },
       el("strong", {}, RULES[f.rule] ?? f.rule),
-      ` — ${f.scenario}${f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
+      ` — ${f.scenario}${f.kind ? `, the ${f.kind} order` : f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
       el("button", { type: "button", class: "small", "data-testid": "grade-open",
-        onclick: () => this.openFailure(f) }, "open the step"));
+        onclick: () => this.openFailure(f) }, f.kind ? "open the counterexample" : "open the step"));
     });
+    const broken = new Set(failures.map((f) => f.rule)).size;
     this.result.replaceChildren(
       el("p", { class: "grade-verdict" }, pass
         ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
-        : `Failed: ${byRule.size} rule${byRule.size > 1 ? "s" : ""} broken.`),
+        : `Failed: ${broken} rule${broken > 1 ? "s" : ""} broken.`),
       explored.length ? el("p", { class: "grade-explored", "data-testid": "grade-explored" },
         explored.map(({ kind, progress: p }) => exploredText(kind, p)).join(" ")) : null,
       items.length ? el("ul", {}, items) : null);
@@ -409,12 +416,12 @@ export class ExercisePanel {
 
 /** What the exploration of one kind of order did, in a sentence. */
 function exploredText(kind, p) {
-  const counted = `${p.states.toLocaleString("en")} states (${p.schedules.toLocaleString("en")} schedules to idle)`;
+  const counted = `${p.states.toLocaleString("en")} states (${p.schedules.toLocaleString("en")} schedule${p.schedules === 1 ? "" : "s"} to idle)`;
   const bound = `every schedule of up to ${p.max_fates} lost, duplicated or late deliveries`;
   switch (p.verdict) {
     case "holds": return `Every fate of one ${kind} order: every rule holds for ${bound}; explored ${counted}.`;
     case "limit": return `Every fate of one ${kind} order: explored ${counted}; stopped at the limit, no violation found so far.`;
-    case "broken": return `Every fate of one ${kind} order: a rule breaks after ${p.broken.fates} fate(s); explored ${counted}.`;
+    case "broken": return `Every fate of one ${kind} order: a rule breaks after ${p.broken.fates} lost, duplicated or late ${p.broken.fates === 1 ? "delivery" : "deliveries"}; explored ${counted}.`;
     default: return `Every fate of one ${kind} order: explored ${counted}.`;
   }
 }
