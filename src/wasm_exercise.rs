@@ -204,11 +204,15 @@ impl Simulation {
     /// step it happened in, or nulls. `options` (optional): `{ worst_moments: true }`
     /// gives chosen deliveries their worst fates as the run goes, as manual inputs the run
     /// file keeps (`crate::explore::worst`).
-    #[wasm_bindgen(js_name = runProcess)]
-    pub fn run_process(cfg: JsValue, decide: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = runProcess, unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number | null }")]
+    pub fn run_process(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ worst_moments?: boolean }")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
         let decide = function_arg(&decide)?;
         let cfg = exercise_config(&cfg)?;
-        let worst = worst_option(&options)?.then(WorstMoments::default);
+        let worst = worst_option(&options.unwrap_or(JsValue::UNDEFINED))?.then(WorstMoments::default);
         let (_, run) = run_recorded(cfg, Vec::new(), js_process(decide), worst)?;
         to_js(&run)
     }
@@ -216,8 +220,11 @@ impl Simulation {
     /// Re-simulates a run file made with a custom process manager, with `decide` (built
     /// from the file's `config.process_code` once the learner agreed), and checks its
     /// history. Same result as `runProcess`. Meant for a Web Worker.
-    #[wasm_bindgen(js_name = rerunProcess)]
-    pub fn rerun_process(text: &str, decide: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = rerunProcess, unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number | null }")]
+    pub fn rerun_process(
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
+    ) -> Result<JsValue, JsError> {
         let decide = function_arg(&decide)?;
         let parsed = run_file::parse(text).map_err(|e| err("cannot import", e))?;
         if parsed.config.custom_process == CustomScope::Off {

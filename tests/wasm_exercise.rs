@@ -36,8 +36,8 @@ fn error_message(e: &JsValue) -> String {
 
 /// `Simulation.runProcess(cfg, decide)` as `{ run, decisions, error, step }`.
 fn run_process(cfg: &str, code: &str) -> Value {
-    let r = Simulation::run_process(js(cfg), decide_of(code), JsValue::UNDEFINED)
-        .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    let r =
+        Simulation::run_process(js(cfg), decide_of(code), None).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
     to_json(&r)
 }
 
@@ -179,10 +179,9 @@ fn a_run_file_carries_the_code_and_imports_from_recorded_decisions() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_are_refused_with_one_line_errors() {
-    let Err(e) = Simulation::run_process(js("{}"), JsValue::from(5), JsValue::UNDEFINED) else { panic!("refused") };
+    let Err(e) = Simulation::run_process(js("{}"), JsValue::from(5), None) else { panic!("refused") };
     assert_eq!(error_message(&JsValue::from(e)), "decide: expected a function");
-    let Err(e) = Simulation::run_process(js(r#"{"custom_process":"off"}"#), decide_of(SOLUTION), JsValue::UNDEFINED)
-    else {
+    let Err(e) = Simulation::run_process(js(r#"{"custom_process":"off"}"#), decide_of(SOLUTION), None) else {
         panic!("refused")
     };
     assert!(error_message(&JsValue::from(e)).contains("custom_process must be"));
@@ -196,7 +195,7 @@ fn explore(code: &str, max_states: u32) -> Vec<(Value, Option<brigade::wasm_exer
     let mut out = Vec::new();
     for order in ["normal", "dodgy"] {
         let opts = json!({ "order": order, "max_states": max_states }).to_string();
-        let mut e = Simulation::explore_process(js("{}"), decide_of(code), js(&opts))
+        let mut e = Simulation::explore_process(js("{}"), decide_of(code), Some(js(&opts)))
             .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
         let started = js_sys::Date::now();
         let mut progress;
@@ -316,7 +315,7 @@ fn a_state_limit_is_said() {
     let (progress, _) = &explore(SOLUTION, 50)[0];
     assert_eq!(progress["verdict"], "limit", "{progress}");
     assert_eq!(progress["states"], 50);
-    let Err(e) = Simulation::explore_process(js("{}"), decide_of(SOLUTION), js(r#"{"order":"odd"}"#)) else {
+    let Err(e) = Simulation::explore_process(js("{}"), decide_of(SOLUTION), Some(js(r#"{"order":"odd"}"#))) else {
         panic!("refused")
     };
     assert_eq!(error_message(&JsValue::from(e)), "options: order must be \"normal\" or \"dodgy\", got \"odd\"");
@@ -326,7 +325,7 @@ fn a_state_limit_is_said() {
 fn the_worst_moments_are_inputs_of_the_run_file_and_it_reruns_without_them() {
     let cfg = r#"{"seed":5,"dodgy":0.5,"orders":24,"interval_ms":300}"#;
     let run = to_json(
-        &Simulation::run_process(js(cfg), decide_of(SOLUTION), js(r#"{"worst_moments":true}"#))
+        &Simulation::run_process(js(cfg), decide_of(SOLUTION), Some(js(r#"{"worst_moments":true}"#)))
             .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
     );
     assert_eq!(run["error"], Value::Null);
@@ -349,7 +348,9 @@ fn the_worst_moments_are_inputs_of_the_run_file_and_it_reruns_without_them() {
         (r#"{"worst_moments":1}"#, "options: worst_moments must be true or false, got 1"),
         (r#""yes""#, "options: expected an object such as { worst_moments: true }"),
     ] {
-        let Err(e) = Simulation::run_process(js("{}"), decide_of(SOLUTION), js(options)) else { panic!("refused") };
+        let Err(e) = Simulation::run_process(js("{}"), decide_of(SOLUTION), Some(js(options))) else {
+            panic!("refused")
+        };
         assert_eq!(error_message(&JsValue::from(e)), message);
     }
 }

@@ -100,10 +100,17 @@ impl Simulation {
     /// max_states, max_fates }` (defaults: normal, 2,000,000 states, 6 fates). The rules
     /// are the explorer's, and the learner's own two (`runs`, `pay-again-only-on-timeout`).
     #[wasm_bindgen(js_name = exploreProcess)]
-    pub fn explore_process(cfg: JsValue, decide: JsValue, opts: JsValue) -> Result<ProcessExploration, JsError> {
+    pub fn explore_process(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "{ order?: \"normal\" | \"dodgy\", max_states?: number, max_fates?: number }"
+        )]
+        opts: Option<JsValue>,
+    ) -> Result<ProcessExploration, JsError> {
         let decide = function_arg(&decide)?;
         let mut cfg = exercise_config(&cfg)?;
-        let opts = options(&opts)?;
+        let opts = options(&opts.unwrap_or(JsValue::UNDEFINED))?;
         let process = js_process(decide.clone());
         let handle = process.install();
         cfg.custom = Some(handle);
@@ -139,6 +146,9 @@ impl ProcessExploration {
     /// The shortest counterexample, re-run with the learner's code and recorded: `{ run,
     /// decisions, error, step }` (open it with `Simulation.importProcessRun(run,
     /// decisions)`, then seek `step`), or `undefined` while no rule is broken.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number } | undefined"
+    )]
     pub fn counterexample(&self) -> Result<JsValue, JsError> {
         let Verdict::Broken(example) = self.explorer.verdict() else { return Ok(JsValue::UNDEFINED) };
         let cfg = self.scenario.clone();

@@ -283,3 +283,17 @@ test("checking can be stopped; the next run gets a fresh worker", { skip }, asyn
   await runIt(p);
   assert.equal(await p.evaluate(() => window.brigade.sim.messageCount()), 150);
 });
+
+test("an exploration stopped at its state limit says so", { skip }, async () => {
+  const p = await fresh();
+  await p.evaluate(async () => {
+    const grade = await import("/js/exercise/grade.js");
+    grade.EXPLORATION.max_states = 100;
+  });
+  await write(p, SOLUTION);
+  const { pass, failures } = await gradeIt(p);
+  assert.deepEqual(failures, []);
+  assert.equal(pass, "true");
+  assert.match(await p.getByTestId("grade-explored").textContent(),
+    /Every fate of one normal order: explored 100 states \(\d+ schedules? to idle\); stopped at the limit, no violation found so far\./);
+});

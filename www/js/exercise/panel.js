@@ -478,5 +478,6 @@ function docs() {
     el("p", { class: "hint" }, "order is a document the order received (message.order, or one kept in your state). Example: ",
       el("code", {}, "send.push({ type: \"CookFood\", order: message.order, attempt: 1 })"), "."),
     el("p", { class: "hint" }, "Deterministic only: no Math.random, no Date.now, nothing kept outside the state — the replay would decide differently, and the run stops saying where."),
+    el("p", { class: "hint" }, "Check it runs your code on seeded scenarios (lost and doubled messages, a slow cook, dodgy customers), on manual drops at the worst moments (the first command of a step lost, doubled or late, wherever you send it), then on every fate of one normal and one dodgy order. A charge is asked for again only when its timeout rang: a repeated answer must not lead to another TakePayment."),
   ];
 }
