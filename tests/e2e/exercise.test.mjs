@@ -258,15 +258,40 @@ test("a broken process's exploration failure opens its shortest counterexample a
   await screenshot(p, "exercise-explore-counterexample");
 });
 
-test("the worst moments are a scenario of the check", { skip }, async () => {
+test("the worst moments are a scenario of the check; a failure there opens its replayed run at the message", { skip }, async () => {
   const p = await fresh();
   // no refund when giving up: a dodgy order whose every CookFood is lost keeps the money
-  await write(p, SOLUTION.replace('if (s.paid) request("refund", 1);', ""));
-  const { failures } = await gradeIt(p);
-  const worst = failures.find((f) => f.rule === "payments");
-  assert.ok(worst, JSON.stringify(failures));
+  const code = SOLUTION.replace('if (s.paid) request("refund", 1);', "");
+  await write(p, code);
+  let { failures } = await gradeIt(p);
+  assert.ok(failures.some((f) => f.rule === "payments"), JSON.stringify(failures));
   const all = await p.evaluate(() => [...document.querySelectorAll("[data-testid=grade-failure]")].map((e) => e.textContent).join("\n"));
   assert.match(all, /manual drops at the worst moments/);
+
+  // the worst moments alone (the page's own scenario list, shortened for this test)
+  await p.evaluate(async () => {
+    const grade = await import("/js/exercise/grade.js");
+    const worst = grade.SCENARIOS.filter((s) => s.options?.worst_moments);
+    grade.SCENARIOS.splice(0, grade.SCENARIOS.length, ...worst);
+    grade.EXPLORATION.orders = [];
+  });
+  ({ failures } = await gradeIt(p));
+  assert.deepEqual(failures.map((f) => [f.rule, f.scenario]), [["payments", "manual drops at the worst moments"]]);
+  await p.getByTestId("grade-failure").first().getByTestId("grade-open").click();
+  await waitReady(p);
+  const shown = await p.evaluate(() => ({
+    orders: window.brigade.sim.orderCount(),
+    fates: window.brigade.sim.inputs().length,
+    error: window.brigade.sim.processError() ?? null,
+    config: window.brigade.sim.config(),
+  }));
+  assert.equal(shown.orders, 24);
+  assert.ok(shown.fates >= 22, `${shown.fates} manual fates`);
+  assert.equal(shown.error, null);
+  assert.equal(shown.config.custom_process, "all");
+  // the message where the rule broke is open in the message pane
+  assert.equal(await p.getByTestId("message-pane").isVisible(), true);
+  await screenshot(p, "exercise-worst-moments");
 });
 
 test("checking can be stopped; the next run gets a fresh worker", { skip }, async () => {

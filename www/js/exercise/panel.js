@@ -327,13 +327,13 @@ export class ExercisePanel {
         onclick: () => this.openFailure(f) }, f.kind ? "open the counterexample" : "open the step"));
     });
     const broken = new Set(failures.map((f) => f.rule)).size;
-    this.result.replaceChildren(
+    this.result.replaceChildren(...[
       el("p", { class: "grade-verdict" }, pass
         ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
         : `Failed: ${broken} rule${broken > 1 ? "s" : ""} broken.`),
       explored.length ? el("p", { class: "grade-explored", "data-testid": "grade-explored" },
         explored.map(({ kind, progress: p }) => exploredText(kind, p)).join(" ")) : null,
-      items.length ? el("ul", {}, items) : null);
+      items.length ? el("ul", {}, items) : null].filter(Boolean));
     this.result.hidden = false;
   }
 
@@ -478,6 +478,6 @@ function docs() {
     el("p", { class: "hint" }, "order is a document the order received (message.order, or one kept in your state). Example: ",
       el("code", {}, "send.push({ type: \"CookFood\", order: message.order, attempt: 1 })"), "."),
     el("p", { class: "hint" }, "Deterministic only: no Math.random, no Date.now, nothing kept outside the state — the replay would decide differently, and the run stops saying where."),
-    el("p", { class: "hint" }, "Check it runs your code on seeded scenarios (lost and doubled messages, a slow cook, dodgy customers), on manual drops at the worst moments (the first command of a step lost, doubled or late, wherever you send it), then on every fate of one normal and one dodgy order. A charge is asked for again only when its timeout rang: a repeated answer must not lead to another TakePayment."),
+    el("p", { class: "hint" }, "Check it: seeded runs, drops at the worst moments, then every fate of one normal and one dodgy order. Ask for a payment again only when its timeout rang."),
   ];
 }
