@@ -354,3 +354,13 @@ fn the_worst_moments_are_inputs_of_the_run_file_and_it_reruns_without_them() {
         assert_eq!(error_message(&JsValue::from(e)), message);
     }
 }
+
+#[wasm_bindgen_test]
+fn the_pages_explorer_sends_a_learners_run_to_the_exercise_check() {
+    let run = run_process(r#"{"orders":1}"#, SOLUTION);
+    let Err(e) = brigade::explore::wasm::Exploration::new(run["run"].as_str().unwrap()) else { panic!("refused") };
+    assert_eq!(
+        error_message(&JsValue::from(e)),
+        "explore: this run's process manager is your own code: \"Check it\" in the exercise panel explores every fate of it, in its worker"
+    );
+}
