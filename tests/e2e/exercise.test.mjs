@@ -225,6 +225,11 @@ test("a broken process's exploration failure opens its shortest counterexample a
   });
   const { pass, failures } = await gradeIt(p);
   assert.equal(pass, "false");
+  // the panel with its failures keeps to the accessibility floor (axe: nothing serious)
+  await p.addScriptTag({ path: path.join(www, "..", "node_modules", "axe-core", "axe.min.js") });
+  const axe = await p.evaluate(async () => (await window.axe.run("#exercise", { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes[0].target.join(" ")}`));
+  assert.deepEqual(axe, []);
   assert.ok(await p.evaluate(() => window.seenStatus.some((t) => /Checking every fate of one (normal|dodgy) order: \d+ states explored/.test(t))));
   assert.deepEqual([...new Set(failures.map((f) => f.rule))], ["pay-again"], JSON.stringify(failures));
   const explored = failures.filter((f) => f.scenario === "every fate, one order of each kind");

@@ -68,7 +68,7 @@ export class ExercisePanel {
       button("exercise-close", "Close", () => this.show(false))),
     el("div", { class: "exercise-body" },
       this.editor.root,
-      el("aside", { class: "exercise-doc" }, ...docs())),
+      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "How to write decide" }, ...docs())),
     this.status, this.error, this.result);
     $("#setup").after(this.section);
     // the inspector can replay an order under the learner's code too
