@@ -537,3 +537,24 @@ fn the_builtin_process_managers_never_ask_to_pay_again_but_on_a_timeout() {
         assert_eq!(verdict, Verdict::Holds, "dodgy {dodgy}, version {version}: {:?}", e.counts());
     }
 }
+
+#[test]
+fn a_cached_house_asks_the_function_only_about_new_messages_and_decides_the_same() {
+    use brigade::scenario::HouseMode;
+    let cfg = Config { drop: 0.1, duplicate: 0.1, dodgy: 0.3, seed: 7, ..Config::default() };
+    let calls = |house: HouseMode| {
+        let n = Rc::new(Cell::new(0u32));
+        let counted = n.clone();
+        let process = CustomProcess::new(move |s, m, c| {
+            counted.set(counted.get() + 1);
+            reference(s, m, c)
+        });
+        let world = run(with_custom(Config { house, ..cfg.clone() }, CustomScope::All, &process));
+        assert_eq!(process.failure(), None);
+        (history(&world), n.get())
+    };
+    let (rebuilt, rebuild_calls) = calls(HouseMode::Rebuild);
+    let (cached, cached_calls) = calls(HouseMode::Cached);
+    assert_eq!(cached, rebuilt);
+    assert!(cached_calls * 4 < rebuild_calls, "cached {cached_calls}, rebuild {rebuild_calls}");
+}

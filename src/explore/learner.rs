@@ -85,7 +85,7 @@ pub fn check(process: CustomProcess) -> impl Fn(&World) -> Option<Broken> {
 ///
 /// It runs with `house: cached`: the house asks the function only about new messages and
 /// takes the state it returned last time, instead of replaying the order's stream through
-/// it for every message (six times fewer calls of the learner's code; the same decisions
+/// it for every message (about four times fewer calls of the learner's code; the same decisions
 /// for a deterministic function; non-determinism is the seeded runs' to catch, with the
 /// rebuild). [`scenario_config`] gives the config to replay a counterexample with.
 pub fn explorer(cfg: &Config, dodgy: bool, process: CustomProcess, limits: Limits) -> Result<Explorer, ConfigError> {
