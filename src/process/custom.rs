@@ -364,6 +364,9 @@ impl CustomHouse {
         let corr = msg.correlation_id;
         let mask = input_mask();
         let mut state = Value::Null;
+        // cached: the last journaled answer, read only when its state is needed
+        let mut journaled: Option<Rc<Value>> = None;
+        let state_of = |answer: Rc<Value>| answer.get("state").cloned().unwrap_or(Value::Null);
         let earlier: Vec<u32> = store.stream(&corr).iter().copied().take_while(|&s| s < seq).collect();
         for s in earlier {
             let Some(env) = store.get(s as usize) else { break };
@@ -371,14 +374,19 @@ impl CustomHouse {
                 continue;
             }
             if cached {
-                let journaled = self.journals.get(&corr).and_then(|j| j.iter().find(|d| d.seq == s));
-                if let Some(d) = journaled {
-                    state = d.answer.get("state").cloned().unwrap_or(Value::Null);
+                if let Some(d) = self.journals.get(&corr).and_then(|j| j.iter().find(|d| d.seq == s)) {
+                    journaled = Some(d.answer.clone());
                     continue;
                 }
             }
+            if let Some(answer) = journaled.take() {
+                state = state_of(answer);
+            }
             let (next, _) = self.decide_one(env, s, store, custom, &state, config, true)?;
             state = next;
+        }
+        if let Some(answer) = journaled.take() {
+            state = state_of(answer);
         }
         let (_, sent) = self.decide_one(msg, seq, store, custom, &state, config, false)?;
         Ok(sent)
