@@ -18,12 +18,14 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod command;
+pub mod learner;
 #[doc(hidden)]
 pub mod planted;
 pub mod progress;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod worst;
 
 use crate::bus::ActorId;
 use crate::scenario::{Config, ConfigError};
@@ -136,7 +138,13 @@ pub struct Explorer {
     best: HashMap<u128, u32>,
     counts: Counts,
     verdict: Verdict,
+    /// A further rule checked right after every step (a learner's process manager:
+    /// [`learner`]).
+    after_step: Option<Box<AfterStep>>,
 }
+
+/// A check run right after each step of the exploration, on the state it reached.
+pub type AfterStep = dyn Fn(&World) -> Option<Broken>;
 
 impl Explorer {
     /// An exploration of `cfg` (seeded faults switched off) with the scenario's `inputs`
@@ -160,9 +168,18 @@ impl Explorer {
             best: HashMap::new(),
             counts: Counts::default(),
             verdict: Verdict::Running,
+            after_step: None,
         };
         explorer.branch(world, Vec::new(), 0);
         Ok(explorer)
+    }
+
+    /// Checks `check` right after every step as well as the explorer's rules (it sees the
+    /// state the step reached before anything else runs, so a check may read what the step
+    /// just did outside the world, e.g. a learner's process failing).
+    pub fn with_check(mut self, check: impl Fn(&World) -> Option<Broken> + 'static) -> Explorer {
+        self.after_step = Some(Box::new(check));
+        self
     }
 
     /// The config explored (seeded faults off).
@@ -248,6 +265,9 @@ impl Explorer {
             return;
         }
         world.step();
+        if let Some(broken) = self.after_step.as_ref().and_then(|check| check(&world)) {
+            return self.found(broken, &world, fates);
+        }
         self.branch(world, decided, fates);
     }
 

@@ -6,6 +6,11 @@
 //! and the recorded decisions; `importProcessRun` re-simulates that run on the page from
 //! the recorded decisions alone, so no learner code runs next to the page's DOM.
 
+mod explore;
+
+pub use explore::ProcessExploration;
+
+use crate::explore::worst::WorstMoments;
 use crate::process::custom::{self, CustomHandle, CustomProcess, CustomScope, Recording};
 use crate::run_file;
 use crate::scenario::Config;
@@ -49,7 +54,7 @@ fn to_js_value(v: &Value) -> Result<JsValue, String> {
 }
 
 /// The learner's JavaScript `decide(state, message, config)` as a process manager.
-fn js_process(decide: js_sys::Function) -> CustomProcess {
+pub(crate) fn js_process(decide: js_sys::Function) -> CustomProcess {
     CustomProcess::new(move |state, message, config| {
         let (s, m, c) = (to_js_value(state)?, to_js_value(message)?, to_js_value(config)?);
         let answer = decide.call3(&JsValue::NULL, &s, &m, &c).map_err(|e| format!("threw {}", thrown_text(&e)))?;
@@ -64,12 +69,12 @@ fn js_process(decide: js_sys::Function) -> CustomProcess {
     })
 }
 
-fn err(prefix: &str, e: impl std::fmt::Display) -> JsError {
+pub(crate) fn err(prefix: &str, e: impl std::fmt::Display) -> JsError {
     JsError::new(&format!("{prefix}: {e}"))
 }
 
 /// A config from a JavaScript object; `custom_process` defaults to `all` here.
-fn exercise_config(cfg: &JsValue) -> Result<Config, JsError> {
+pub(crate) fn exercise_config(cfg: &JsValue) -> Result<Config, JsError> {
     let text = if cfg.is_undefined() || cfg.is_null() {
         "{}".to_string()
     } else {
@@ -87,28 +92,30 @@ fn exercise_config(cfg: &JsValue) -> Result<Config, JsError> {
     Ok(cfg)
 }
 
-fn function_arg(decide: &JsValue) -> Result<js_sys::Function, JsError> {
+pub(crate) fn function_arg(decide: &JsValue) -> Result<js_sys::Function, JsError> {
     decide.dyn_ref::<js_sys::Function>().cloned().ok_or_else(|| err("decide", "expected a function"))
 }
 
 /// What a worker run returns to the page.
 #[derive(Serialize)]
-struct ProcessRun {
+pub(crate) struct ProcessRun {
     /// The run file (compact JSON), with the config's `process_code` if it was given.
-    run: String,
+    pub run: String,
     /// The recorded decisions, as JSON text for `importProcessRun`.
-    decisions: String,
+    pub decisions: String,
     /// The error that stopped the process managers, if any.
-    error: Option<String>,
+    pub error: Option<String>,
     /// The step during which it happened.
-    step: Option<usize>,
+    pub step: Option<usize>,
 }
 
-/// Runs `cfg` to idle with `process` recorded; notes the step of the first failure.
-fn run_recorded(
+/// Runs `cfg` to idle with `process` recorded (and the worst moments' fates given as it
+/// goes, if asked); notes the step of the first failure.
+pub(crate) fn run_recorded(
     mut cfg: Config,
     inputs: Vec<crate::sim::Input>,
     process: CustomProcess,
+    mut worst: Option<WorstMoments>,
 ) -> Result<(World, ProcessRun), JsError> {
     let table = Rc::new(RefCell::new(Recording::new()));
     let recorder = custom::recording(process, table.clone());
@@ -123,7 +130,13 @@ fn run_recorded(
         }
     };
     let mut step = None;
-    while world.step().is_some() {
+    loop {
+        if let Some(w) = worst.as_mut() {
+            w.apply(&mut world);
+        }
+        if world.step().is_none() {
+            break;
+        }
         if step.is_none() && recorder.failure().is_some() {
             step = Some(world.steps());
         }
@@ -132,6 +145,27 @@ fn run_recorded(
     let decisions = serde_json::to_string(&*table.borrow()).map_err(|e| err("decisions", e))?;
     let run = run_file::export_compact(&world, None);
     Ok((world, ProcessRun { run, decisions, error: recorder.failure(), step }))
+}
+
+/// `options.worst_moments` of `runProcess` (false when there are no options).
+fn worst_option(options: &JsValue) -> Result<bool, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(false);
+    }
+    if !options.is_object() {
+        return Err(err("options", "expected an object such as { worst_moments: true }"));
+    }
+    let text = js_sys::JSON::stringify(options).ok().and_then(|s| s.as_string()).unwrap_or_default();
+    let value: Value = serde_json::from_str(&text).map_err(|_| err("options", "expected an object"))?;
+    let obj = value.as_object().ok_or_else(|| err("options", "expected an object"))?;
+    if let Some(k) = obj.keys().find(|k| *k != "worst_moments") {
+        return Err(err("options", format!("unknown key `{k}` (expected worst_moments)")));
+    }
+    match obj.get("worst_moments") {
+        None | Some(Value::Bool(false)) => Ok(false),
+        Some(Value::Bool(true)) => Ok(true),
+        Some(other) => Err(err("options", format!("worst_moments must be true or false, got {other}"))),
+    }
 }
 
 /// How many simulations imported by `importProcessRun` keep their recorded decisions (the
@@ -157,7 +191,7 @@ fn keep(handle: CustomHandle) -> CustomHandle {
     handle
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| err("result", e))
 }
 
@@ -167,26 +201,36 @@ impl Simulation {
     /// process manager (`custom_process` defaults to `"all"`). Meant for a Web Worker.
     /// Returns `{ run, decisions, error, step }`: the run file, the recorded decisions
     /// (for `importProcessRun`), and the error that stopped the process managers with the
-    /// step it happened in, or nulls.
-    #[wasm_bindgen(js_name = runProcess)]
-    pub fn run_process(cfg: JsValue, decide: JsValue) -> Result<JsValue, JsError> {
+    /// step it happened in, or nulls. `options` (optional): `{ worst_moments: true }`
+    /// gives chosen deliveries their worst fates as the run goes, as manual inputs the run
+    /// file keeps (`crate::explore::worst`).
+    #[wasm_bindgen(js_name = runProcess, unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number | null }")]
+    pub fn run_process(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ worst_moments?: boolean }")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
         let decide = function_arg(&decide)?;
         let cfg = exercise_config(&cfg)?;
-        let (_, run) = run_recorded(cfg, Vec::new(), js_process(decide))?;
+        let worst = worst_option(&options.unwrap_or(JsValue::UNDEFINED))?.then(WorstMoments::default);
+        let (_, run) = run_recorded(cfg, Vec::new(), js_process(decide), worst)?;
         to_js(&run)
     }
 
     /// Re-simulates a run file made with a custom process manager, with `decide` (built
     /// from the file's `config.process_code` once the learner agreed), and checks its
     /// history. Same result as `runProcess`. Meant for a Web Worker.
-    #[wasm_bindgen(js_name = rerunProcess)]
-    pub fn rerun_process(text: &str, decide: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(js_name = rerunProcess, unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number | null }")]
+    pub fn rerun_process(
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
+    ) -> Result<JsValue, JsError> {
         let decide = function_arg(&decide)?;
         let parsed = run_file::parse(text).map_err(|e| err("cannot import", e))?;
         if parsed.config.custom_process == CustomScope::Off {
             return Err(err("cannot import", "this run file has no custom process manager"));
         }
-        let (world, run) = run_recorded(parsed.config, parsed.inputs, js_process(decide))?;
+        let (world, run) = run_recorded(parsed.config, parsed.inputs, js_process(decide), None)?;
         run_file::verify(&world, &parsed.history).map_err(|e| err("cannot import", e))?;
         to_js(&run)
     }

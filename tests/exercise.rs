@@ -414,3 +414,147 @@ fn an_order_of_the_custom_process_replays_under_it_and_under_the_builtin() {
     let err = replay_view(&plain, &id, Some(Definition::Custom), None).unwrap_err();
     assert!(err.contains("no process code of yours is loaded"), "{err}");
 }
+
+/// The reference, except that a repeated or late price asks for the payment again (the
+/// mistake "pays twice under duplicates": the cashier refuses the second charge).
+fn pays_on_every_price(state: &Value, m: &Value, cfg: &Value) -> Result<Value, String> {
+    let mut answer = reference(state, m, cfg)?;
+    let rejected = answer["send"].as_array().is_some_and(|s| s.iter().any(|x| x["type"] == "MessageRejected"));
+    if m["type"] == "OrderPriced" && state["outcome"].is_null() && rejected {
+        answer["send"] = json!([{"type": "TakePayment", "order": m["order"], "attempt": 1}]);
+    }
+    Ok(answer)
+}
+
+/// Every explorer rule and the learner's pay-again rule, on a finished world.
+fn broken_rules(world: &World) -> Option<brigade::explore::rules::Broken> {
+    use brigade::explore::{learner, rules};
+    rules::safety(world).or_else(|| rules::at_end(world)).or_else(|| learner::pay_again(world))
+}
+
+/// The worst moments' scenario of the page (www/js/exercise/grade.js).
+fn worst_config() -> Config {
+    Config { seed: 5, dodgy: 0.5, orders: 24, interval_ms: 300, ..Config::default() }
+}
+
+fn run_worst(cfg: Config) -> World {
+    let mut world = World::new(cfg).unwrap();
+    brigade::explore::worst::WorstMoments::default().run_to_idle(&mut world);
+    world
+}
+
+#[test]
+fn the_worst_moments_hit_every_moment_for_both_kinds_and_the_builtins_keep_every_rule() {
+    use brigade::explore::worst::MOMENTS;
+    for version in [1, 2] {
+        let world = run_worst(Config { process_version: version, ..worst_config() });
+        assert_eq!(broken_rules(&world), None, "version {version}");
+        let store = world.store();
+        let dodgy = store
+            .orders()
+            .filter(|c| {
+                store.stream(c).iter().any(|&s| store.get(s as usize).unwrap().body.order().is_some_and(|o| o.dodgy))
+            })
+            .count();
+        assert!(dodgy >= MOMENTS.len() && 24 - dodgy >= MOMENTS.len(), "{dodgy} dodgy of 24");
+        // one fate per order and moment, more for "every": all manual, all three kinds
+        let faults = world.faults();
+        assert!(faults.len() >= 2 * MOMENTS.len(), "{}", faults.len());
+        assert!(faults.iter().all(|f| f.manual));
+        // the run file replays without the plan: the fates are its inputs
+        let text = run_file::export(&world, None);
+        let (again, _) = run_file::import(&text).expect("the worst run imports");
+        assert_eq!(history(&again), history(&world));
+    }
+}
+
+#[test]
+fn the_worst_moments_follow_the_process_and_the_reference_closure_reproduces_the_builtin() {
+    let builtin = run_worst(worst_config());
+    let process = CustomProcess::new(reference);
+    let custom = run_worst(with_custom(worst_config(), CustomScope::All, &process));
+    assert_eq!(process.failure(), None);
+    let (custom_history, _) = as_builtin(history(&custom));
+    let builtin_history: Vec<Value> = history(&builtin)
+        .into_iter()
+        .map(|mut e| {
+            if e["type"] == "ProcessStarted" {
+                e["definition"] = json!("pay-last");
+            }
+            e
+        })
+        .collect();
+    assert_eq!(custom_history, builtin_history);
+}
+
+#[test]
+fn paying_again_on_a_repeated_price_breaks_only_the_pay_again_rule() {
+    use brigade::explore::rules::Rule;
+    // the worst moments: a duplicated PriceOrder brings the price twice
+    let process = CustomProcess::new(pays_on_every_price);
+    let world = run_worst(with_custom(worst_config(), CustomScope::All, &process));
+    let broken = broken_rules(&world).expect("caught");
+    assert_eq!(broken.rule, Rule::PayAgainOnlyOnTimeout, "{broken:?}");
+    assert!(broken.detail.contains("asked for again on OrderPriced"), "{broken:?}");
+    // and no other rule: the cashier refused the second charge
+    assert_eq!(brigade::explore::rules::safety(&world).or_else(|| brigade::explore::rules::at_end(&world)), None);
+    // the reference keeps it in the same scenario (the seeded and the worst runs alike)
+    let reference_process = CustomProcess::new(reference);
+    let world = run_worst(with_custom(worst_config(), CustomScope::All, &reference_process));
+    assert_eq!(broken_rules(&world), None);
+}
+
+#[test]
+fn every_fate_of_one_order_of_each_kind_holds_for_the_reference_and_breaks_for_paying_again() {
+    use brigade::explore::rules::Rule;
+    use brigade::explore::{learner, Limits, Verdict};
+    for dodgy in [false, true] {
+        let process = CustomProcess::new(reference);
+        let cfg = with_custom(Config::default(), CustomScope::All, &process);
+        let mut e = learner::explorer(&cfg, dodgy, process, Limits::for_orders(1)).unwrap();
+        let verdict = e.run(|_| false).clone();
+        assert_eq!(verdict, Verdict::Holds, "dodgy {dodgy}: {:?}", e.counts());
+
+        let process = CustomProcess::new(pays_on_every_price);
+        let cfg = with_custom(Config::default(), CustomScope::All, &process);
+        let mut e = learner::explorer(&cfg, dodgy, process, Limits::for_orders(1)).unwrap();
+        let Verdict::Broken(example) = e.run(|_| false).clone() else { panic!("not caught") };
+        assert_eq!(example.broken.rule, Rule::PayAgainOnlyOnTimeout);
+        assert_eq!(example.fates, 1);
+    }
+}
+
+#[test]
+fn the_builtin_process_managers_never_ask_to_pay_again_but_on_a_timeout() {
+    use brigade::explore::{learner, Explorer, Limits, Verdict};
+    use brigade::sim::{Action, Input};
+    for (dodgy, version, idempotent_store) in [(false, 2, false), (true, 2, false), (false, 1, false), (true, 2, true)]
+    {
+        let cfg = Config { orders: 0, process_version: version, idempotent_store, ..Config::default() };
+        let inputs = vec![Input { step: 0, action: Action::PlaceOrder { dodgy } }];
+        let mut e = Explorer::new(&cfg, inputs, Limits::for_orders(1)).unwrap().with_check(learner::pay_again);
+        let verdict = e.run(|_| false).clone();
+        assert_eq!(verdict, Verdict::Holds, "dodgy {dodgy}, version {version}: {:?}", e.counts());
+    }
+}
+
+#[test]
+fn a_cached_house_asks_the_function_only_about_new_messages_and_decides_the_same() {
+    use brigade::scenario::HouseMode;
+    let cfg = Config { drop: 0.1, duplicate: 0.1, dodgy: 0.3, seed: 7, ..Config::default() };
+    let calls = |house: HouseMode| {
+        let n = Rc::new(Cell::new(0u32));
+        let counted = n.clone();
+        let process = CustomProcess::new(move |s, m, c| {
+            counted.set(counted.get() + 1);
+            reference(s, m, c)
+        });
+        let world = run(with_custom(Config { house, ..cfg.clone() }, CustomScope::All, &process));
+        assert_eq!(process.failure(), None);
+        (history(&world), n.get())
+    };
+    let (rebuilt, rebuild_calls) = calls(HouseMode::Rebuild);
+    let (cached, cached_calls) = calls(HouseMode::Cached);
+    assert_eq!(cached, rebuilt);
+    assert!(cached_calls * 4 < rebuild_calls, "cached {cached_calls}, rebuild {rebuild_calls}");
+}

@@ -26,10 +26,20 @@ pub enum Rule {
     /// After its terminal event, a process manager sends only refunds, alarms and
     /// rejections.
     QuietAfterEnd,
+    /// A learner's process manager decides without an error (checked only when it runs:
+    /// [`super::learner`]).
+    Runs,
+    /// A second charge is asked for only as a retry after the payment's timeout rang: a
+    /// repeated answer never leads to another `TakePayment` (checked for a learner's
+    /// process manager: [`super::learner`]; the cashier refuses a second charge, so this is
+    /// the mistake "pays twice under duplicates" leaves in the history).
+    PayAgainOnlyOnTimeout,
 }
 
 impl Rule {
-    /// Every rule, safety rules first.
+    /// Every rule the explorer checks for every process manager, safety rules first (the
+    /// learner's own two, [`Rule::Runs`] and [`Rule::PayAgainOnlyOnTimeout`], come on top
+    /// for a learner's process manager).
     pub const ALL: [Rule; 7] = [
         Rule::OneTerminalEvent,
         Rule::ChargedOnce,
@@ -50,6 +60,8 @@ impl Rule {
             Rule::PayFirstBeforeCooking => "pay-first-before-cooking",
             Rule::BoundedRetries => "bounded-retries",
             Rule::QuietAfterEnd => "quiet-after-end",
+            Rule::Runs => "runs",
+            Rule::PayAgainOnlyOnTimeout => "pay-again-only-on-timeout",
         }
     }
 
@@ -63,6 +75,10 @@ impl Rule {
             Rule::PayFirstBeforeCooking => "a pay-first order is never cooked before it is paid",
             Rule::BoundedRetries => "no step is tried more than max_retries + 1 times",
             Rule::QuietAfterEnd => "after the end a process sends only refunds, alarms and rejections",
+            Rule::Runs => "the process manager decides without an error",
+            Rule::PayAgainOnlyOnTimeout => {
+                "a payment is asked for again only after its timeout (a repeated answer never leads to another TakePayment)"
+            }
         }
     }
 }

@@ -22,10 +22,18 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 impl Exploration {
     /// Starts exploring the scenario of `run` (a run file's text, as the page exports it:
-    /// its config and the orders placed by hand, 1 or 2 orders in all).
+    /// its config and the orders placed by hand, 1 or 2 orders in all). A run of the
+    /// learner's process manager is refused: its code runs only in the exercise worker
+    /// (`Simulation.exploreProcess`).
     #[wasm_bindgen(constructor)]
     pub fn new(run: &str) -> Result<Exploration, JsError> {
         let (cfg, inputs) = scenario_of(run).map_err(|e| JsError::new(&format!("explore: {e}")))?;
+        if !cfg.custom_process.is_off() {
+            // the page has only the learner's recorded decisions, not their code
+            return Err(JsError::new(
+                "explore: this run's process manager is your own code: \"Check it\" in the exercise panel explores every fate of it, in its worker",
+            ));
+        }
         let orders = cfg.orders + inputs.len() as u32;
         let explorer = Explorer::new(&cfg, inputs, Limits::for_orders(orders))
             .map_err(|e| JsError::new(&format!("explore: {}: {}", e.field, e.message)))?;

@@ -327,7 +327,7 @@ impl CustomHouse {
         }
         let version = super::replay::original_process(ctx.store, &corr).map_or(ctx.version, |(_, v)| v);
         let config = config_json(&ctx.params, version);
-        match self.decide_all(msg, seq, ctx.store, custom, &config) {
+        match self.decide_all(msg, seq, ctx.store, custom, &config, ctx.cached) {
             Ok(effects) => {
                 let terminal = effects.iter().any(|m| m.message_type().is_terminal());
                 if terminal {
@@ -349,7 +349,9 @@ impl CustomHouse {
     }
 
     /// Rebuilds the state from the stream before `seq`, checking every replayed decision
-    /// against the journal, then decides on `msg`.
+    /// against the journal, then decides on `msg`. With `cached` (`house: cached`), a
+    /// message already decided is not asked again: its journaled state is taken (the same
+    /// for a deterministic function, without catching one that decides otherwise on replay).
     fn decide_all(
         &mut self,
         msg: &Envelope,
@@ -357,18 +359,34 @@ impl CustomHouse {
         store: &Store,
         custom: &CustomProcess,
         config: &Value,
+        cached: bool,
     ) -> Result<Vec<Message>, String> {
         let corr = msg.correlation_id;
         let mask = input_mask();
         let mut state = Value::Null;
+        // cached: the last journaled answer, read only when its state is needed
+        let mut journaled: Option<Rc<Value>> = None;
+        let state_of = |answer: Rc<Value>| answer.get("state").cloned().unwrap_or(Value::Null);
         let earlier: Vec<u32> = store.stream(&corr).iter().copied().take_while(|&s| s < seq).collect();
         for s in earlier {
             let Some(env) = store.get(s as usize) else { break };
             if env.message_type().bit() & mask == 0 {
                 continue;
             }
+            if cached {
+                if let Some(d) = self.journals.get(&corr).and_then(|j| j.iter().find(|d| d.seq == s)) {
+                    journaled = Some(d.answer.clone());
+                    continue;
+                }
+            }
+            if let Some(answer) = journaled.take() {
+                state = state_of(answer);
+            }
             let (next, _) = self.decide_one(env, s, store, custom, &state, config, true)?;
             state = next;
+        }
+        if let Some(answer) = journaled.take() {
+            state = state_of(answer);
         }
         let (_, sent) = self.decide_one(msg, seq, store, custom, &state, config, false)?;
         Ok(sent)

@@ -54,6 +54,10 @@ test("the solution runs in every view and passes the check", { skip }, async () 
   const { pass, failures } = await gradeIt(p);
   assert.deepEqual(failures, []);
   assert.equal(pass, "true");
+  // every fate of one order of each kind was explored too
+  const explored = await p.getByTestId("grade-explored").textContent();
+  assert.match(explored, /Every fate of one normal order: every rule holds for every schedule of up to 6 lost, duplicated or late deliveries; explored [\d,]+ states/);
+  assert.match(explored, /Every fate of one dodgy order: every rule holds/);
   await screenshot(p, "exercise-pass");
 });
 
@@ -206,4 +210,120 @@ test("an endless loop is stopped and said so; the page stays usable", { skip }, 
   await runIt(p);
   assert.equal(await p.getByTestId("pm-error").isHidden(), true);
   assert.equal(await p.evaluate(() => window.brigade.sim.messageCount()), 150);
+});
+
+test("a broken process's exploration failure opens its shortest counterexample at the broken step", { skip }, async () => {
+  const p = await fresh();
+  // pays twice under duplicates: a repeated price asks for the payment again
+  await write(p, SOLUTION.replace('case "OrderPriced": answered("price"); break;',
+    'case "OrderPriced": if (s.outcome) break; s.order = message.order; request("pay", 1); break;'));
+  // the progress is shown while the worker explores
+  await p.evaluate(() => {
+    window.seenStatus = [];
+    const status = document.querySelector("[data-testid=pm-status]");
+    new MutationObserver(() => window.seenStatus.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+  });
+  const { pass, failures } = await gradeIt(p);
+  assert.equal(pass, "false");
+  // the panel with its failures keeps to the accessibility floor (axe: nothing serious)
+  await p.addScriptTag({ path: path.join(www, "..", "node_modules", "axe-core", "axe.min.js") });
+  const axe = await p.evaluate(async () => (await window.axe.run("#exercise", { resultTypes: ["violations"] })).violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes[0].target.join(" ")}`));
+  assert.deepEqual(axe, []);
+  assert.ok(await p.evaluate(() => window.seenStatus.some((t) => /Checking every fate of one (normal|dodgy) order: \d+ states explored/.test(t))));
+  assert.deepEqual([...new Set(failures.map((f) => f.rule))], ["pay-again"], JSON.stringify(failures));
+  const explored = failures.filter((f) => f.scenario === "every fate, one order of each kind");
+  assert.equal(explored.length, 2, JSON.stringify(failures));
+  assert.match(explored[0].text, /a payment is asked for again only after its timeout .* — every fate, one order of each kind, the normal order: order 1: TakePayment \(attempt 1, message \d+\) asked for again on OrderPriced .*; shortest schedule: step \d+: duplicate PriceOrder/);
+  assert.match(await p.getByTestId("grade-explored").textContent(), /Every fate of one normal order: a rule breaks after 1 lost, duplicated or late delivery; explored \d+ states \(1 schedule to idle\)/);
+  await p.getByTestId("grade-failure").filter({ hasText: "the normal order" }).getByTestId("grade-open").click();
+  await waitReady(p);
+  // the counterexample is the page's run: one order, the fate as its one input, at the broken step
+  const shown = await p.evaluate(() => ({
+    orders: window.brigade.sim.orderCount(),
+    inputs: window.brigade.sim.inputs(),
+    step: window.brigade.sim.currentStep(),
+    pays: window.brigade.sim.orderStream(window.brigade.sim.orders()[0].correlation_id).filter((m) => m.type === "TakePayment").length,
+    error: window.brigade.sim.processError() ?? null,
+  }));
+  assert.equal(shown.orders, 1);
+  assert.equal(shown.inputs.length, 1, JSON.stringify(shown.inputs));
+  assert.match(JSON.stringify(shown.inputs[0].action), /duplicate/i);
+  assert.equal(shown.error, null);
+  // at the step where the rule breaks: the second TakePayment has just been published
+  assert.equal(shown.pays, 2);
+  await p.evaluate(() => window.brigade.sim.stepBack());
+  const before = await p.evaluate(() => window.brigade.sim.orderStream(window.brigade.sim.orders()[0].correlation_id).filter((m) => m.type === "TakePayment").length);
+  assert.equal(before, 1);
+  await p.evaluate(() => { window.brigade.sim.seek(window.brigade.sim.currentStep() + 1); window.brigade.changed(); });
+  await waitReady(p);
+  await screenshot(p, "exercise-explore-failure");
+  await p.getByTestId("exercise-close").click();
+  await waitReady(p);
+  await screenshot(p, "exercise-explore-counterexample");
+});
+
+test("the worst moments are a scenario of the check; a failure there opens its replayed run at the message", { skip }, async () => {
+  const p = await fresh();
+  // no refund when giving up: a dodgy order whose every CookFood is lost keeps the money
+  const code = SOLUTION.replace('if (s.paid) request("refund", 1);', "");
+  await write(p, code);
+  let { failures } = await gradeIt(p);
+  assert.ok(failures.some((f) => f.rule === "payments"), JSON.stringify(failures));
+  const all = await p.evaluate(() => [...document.querySelectorAll("[data-testid=grade-failure]")].map((e) => e.textContent).join("\n"));
+  assert.match(all, /manual drops at the worst moments/);
+
+  // the worst moments alone (the page's own scenario list, shortened for this test)
+  await p.evaluate(async () => {
+    const grade = await import("/js/exercise/grade.js");
+    const worst = grade.SCENARIOS.filter((s) => s.options?.worst_moments);
+    grade.SCENARIOS.splice(0, grade.SCENARIOS.length, ...worst);
+    grade.EXPLORATION.orders = [];
+  });
+  ({ failures } = await gradeIt(p));
+  assert.deepEqual(failures.map((f) => [f.rule, f.scenario]), [["payments", "manual drops at the worst moments"]]);
+  await p.getByTestId("grade-failure").first().getByTestId("grade-open").click();
+  await waitReady(p);
+  const shown = await p.evaluate(() => ({
+    orders: window.brigade.sim.orderCount(),
+    fates: window.brigade.sim.inputs().length,
+    error: window.brigade.sim.processError() ?? null,
+    config: window.brigade.sim.config(),
+  }));
+  assert.equal(shown.orders, 24);
+  assert.ok(shown.fates >= 22, `${shown.fates} manual fates`);
+  assert.equal(shown.error, null);
+  assert.equal(shown.config.custom_process, "all");
+  // the message where the rule broke is open in the message pane
+  assert.equal(await p.getByTestId("message-pane").isVisible(), true);
+  await screenshot(p, "exercise-worst-moments");
+});
+
+test("checking can be stopped; the next run gets a fresh worker", { skip }, async () => {
+  const p = await fresh();
+  // slow but correct: every decision takes a while
+  await write(p, SOLUTION.replace("const send = [];", "const send = []; for (let i = 0; i < 3e6; i += 1) { /* slow */ }"));
+  await p.getByTestId("pm-grade").click();
+  await p.getByTestId("pm-cancel").waitFor();
+  await p.getByTestId("pm-cancel").click();
+  await p.waitForFunction(() => /Checking stopped/.test(document.querySelector("[data-testid=pm-status]").textContent));
+  assert.equal(await p.getByTestId("pm-cancel").isHidden(), true);
+  assert.equal(await p.getByTestId("grade-result").isHidden(), true);
+  await write(p, SOLUTION);
+  await runIt(p);
+  assert.equal(await p.evaluate(() => window.brigade.sim.messageCount()), 150);
+});
+
+test("an exploration stopped at its state limit says so", { skip }, async () => {
+  const p = await fresh();
+  await p.evaluate(async () => {
+    const grade = await import("/js/exercise/grade.js");
+    grade.EXPLORATION.max_states = 100;
+  });
+  await write(p, SOLUTION);
+  const { pass, failures } = await gradeIt(p);
+  assert.deepEqual(failures, []);
+  assert.equal(pass, "true");
+  assert.match(await p.getByTestId("grade-explored").textContent(),
+    /Every fate of one normal order: explored 100 states \(\d+ schedules? to idle\); stopped at the limit, no violation found so far\./);
 });

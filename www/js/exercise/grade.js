@@ -1,7 +1,19 @@
 // The check: fixed seeded scenarios run with the learner's process manager, and the
-// invariants every order must keep, read from each run's history.
+// invariants every order must keep, read from each run's history; then every fate of one
+// order of each kind, explored (Simulation.exploreProcess) with the explorer's rules.
 
-/** The scenarios, each a partial config (custom_process: "all"). */
+/** The seed of "manual drops at the worst moments": 13 normal and 11 dodgy customers. */
+const WORST_SEED = 5;
+
+/**
+ * The scenarios, each a partial config (custom_process: "all") and the options of
+ * runProcess. "manual drops at the worst moments" gives chosen deliveries their worst fate
+ * as the run goes (src/explore/worst.rs): the k-th order of each kind (normal, dodgy) gets
+ * the k-th of these moments — the first CookFood / PriceOrder / TakePayment lost, each of
+ * them duplicated, each of them late (after its timeout), every CookFood lost, every
+ * TakePayment lost — wherever the learner's process sends them; the fates are the run's
+ * manual inputs, so its run file replays.
+ */
 export const SCENARIOS = [
   { name: "reference", config: {} },
   { name: "chaos", config: { drop: 0.1, duplicate: 0.1, orders: 20, interval_ms: 100 } },
@@ -9,7 +21,29 @@ export const SCENARIOS = [
   { name: "lossy, half dodgy", config: { seed: 3, drop: 0.3, duplicate: 0.3, dodgy: 0.5, orders: 20, interval_ms: 100, max_retries: 1 } },
   { name: "slow cook", config: { cooks: [{ name: "Slow", ms: 2000 }] } },
   { name: "all dodgy", config: { dodgy: 1, orders: 12, interval_ms: 150 } },
+  { name: "manual drops at the worst moments", config: { seed: WORST_SEED, dodgy: 0.5, orders: 24, interval_ms: 300 },
+    options: { worst_moments: true } },
 ];
+
+/** The exploration: every fate of one order of each kind, within these bounds. */
+export const EXPLORATION = {
+  name: "every fate, one order of each kind",
+  orders: ["normal", "dodgy"],
+  max_states: 200000,
+};
+
+/** The explorer's rules (src/explore/rules.rs, learner.rs) as the check's rules. */
+export const EXPLORER_RULES = {
+  "one-terminal-event": "one-terminal",
+  "charged-once": "payments",
+  "paid-if-completed": "payments",
+  "completed-after-work": "complete-after-work",
+  "pay-first-before-cooking": "pay-first",
+  "bounded-retries": "retries",
+  "quiet-after-end": "after-end",
+  "runs": "runs",
+  "pay-again-only-on-timeout": "pay-again",
+};
 
 /** The rules, by id: what each checks, in the learner's words. */
 export const RULES = {
@@ -20,6 +54,7 @@ export const RULES = {
   "pay-first": "a dodgy customer's food is never cooked before payment",
   "retries": "no more retries than allowed (attempt ≤ 1 + max_retries)",
   "after-end": "nothing sent after the end but refunds, alarms and rejections",
+  "pay-again": "a payment is asked for again only after its timeout (a repeated answer never leads to another TakePayment)",
 };
 
 const WORK = ["CookFood", "PriceOrder", "TakePayment"];
@@ -71,6 +106,16 @@ export function check(history, config) {
     const limit = 1 + (config.max_retries ?? 3);
     const over = stream.find((m) => WORK.includes(m.type) && m.attempt > limit);
     if (over) fail("retries", over.seq, `${over.type} attempt ${over.attempt} (at most ${limit})`);
+    // the cashier refuses a second charge, so paying twice shows as a second TakePayment
+    // asked for on something other than a timeout (a repeated or late answer)
+    for (const pay of stream.filter((m) => m.type === "TakePayment").slice(1)) {
+      const cause = stream.find((m) => m.id === pay.causation_id);
+      if (cause?.type !== "StepTimedOut") {
+        fail("pay-again", pay.seq,
+          `TakePayment (attempt ${pay.attempt}) asked for again on ${cause?.type ?? "an unknown message"}${cause ? ` (message ${cause.seq})` : ""}, not on a timeout`);
+        break;
+      }
+    }
     const end = terminals[0];
     if (end) {
       // a second terminal event is the one-terminal rule's; here: work asked for after the end

@@ -7,7 +7,7 @@
 import { $, el } from "../dom.js";
 import { guard, errorText } from "../engine.js";
 import { CodeEditor } from "./editor.js";
-import { SCENARIOS, RULES, check } from "./grade.js";
+import { SCENARIOS, RULES, EXPLORATION, EXPLORER_RULES, check } from "./grade.js";
 
 const STORAGE_KEY = "brigade.exercise.code";
 const TIMEOUT_MS = 30000;
@@ -64,10 +64,11 @@ export class ExercisePanel {
       el("label", { class: "compact" }, "runs for ", this.scope),
       button("pm-run", "Run it", () => this.run(), { class: "primary" }),
       button("pm-grade", "Check it", () => this.grade()),
+      this.cancel = button("pm-cancel", "Stop checking", () => this.cancelGrade(), { hidden: true }),
       button("exercise-close", "Close", () => this.show(false))),
     el("div", { class: "exercise-body" },
       this.editor.root,
-      el("aside", { class: "exercise-doc" }, ...docs())),
+      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "How to write decide" }, ...docs())),
     this.status, this.error, this.result);
     $("#setup").after(this.section);
     // the inspector can replay an order under the learner's code too
@@ -120,13 +121,20 @@ export class ExercisePanel {
 
   // ---- the worker ---------------------------------------------------------------------------
 
-  request(message) {
+  request(message, onProgress = null) {
     if (!this.worker) {
       this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
       this.worker.onmessage = (event) => {
-        const { id, ok, result, error } = event.data ?? {};
+        const { id, ok, result, error, progress } = event.data ?? {};
         const waiting = this.pending.get(id);
         if (!waiting) return;
+        if (progress !== undefined && ok === undefined) {
+          // the worker is alive and moving: its time limit starts again
+          clearTimeout(waiting.timer);
+          waiting.timer = setTimeout(waiting.expire, this.timeoutMs);
+          waiting.onProgress?.(progress);
+          return;
+        }
         this.pending.delete(id);
         clearTimeout(waiting.timer);
         if (ok) waiting.resolve(result);
@@ -139,9 +147,10 @@ export class ExercisePanel {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.stopWorker(new Error(
-        `your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`)), this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      const expire = () => this.stopWorker(new Error(
+        `your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`));
+      const timer = setTimeout(expire, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer, expire, onProgress });
       this.worker.postMessage({ id, ...message });
     });
   }
@@ -236,16 +245,18 @@ export class ExercisePanel {
   async grade() {
     if (this.busy) return;
     this.busy = true;
+    this.cancelled = false;
     this.result.hidden = true;
+    this.cancel.hidden = false;
     const code = this.editor.value;
     const scope = this.scope.value;
     const failures = [];
-    const runs = [];
+    const explored = [];
     try {
       for (const [i, scenario] of SCENARIOS.entries()) {
         this.say(`Checking: scenario ${i + 1} of ${SCENARIOS.length} (${scenario.name})…`);
-        const result = await this.request({ op: "run", config: { ...scenario.config, custom_process: scope }, code });
-        runs.push(result);
+        const result = await this.request({ op: "run", config: { ...scenario.config, custom_process: scope }, code,
+          options: scenario.options });
         if (result.error) {
           failures.push({ rule: "runs", scenario: scenario.name, run: result, step: result.step, detail: result.error });
           continue;
@@ -253,42 +264,76 @@ export class ExercisePanel {
         const file = JSON.parse(result.run);
         for (const f of check(file.history, file.config)) failures.push({ ...f, scenario: scenario.name, run: result });
       }
+      // every fate of one order of each kind (only dodgy ones run your code with "dodgy customers only")
+      const kinds = scope === "dodgy" ? ["dodgy"] : EXPLORATION.orders;
+      for (const kind of kinds) {
+        const said = `Checking every fate of one ${kind} order`;
+        this.say(`${said}…`);
+        const { progress, counterexample } = await this.request({ op: "explore", config: { custom_process: scope }, code,
+          options: { order: kind, max_states: EXPLORATION.max_states } },
+        (p) => this.say(`${said}: ${p.states.toLocaleString("en")} states explored…`));
+        explored.push({ kind, progress });
+        const broken = progress.broken;
+        if (broken && counterexample) {
+          failures.push({ rule: EXPLORER_RULES[broken.rule] ?? broken.rule, scenario: EXPLORATION.name, order: 1,
+            kind, run: counterexample, step: counterexample.step,
+            detail: `${broken.detail}; shortest schedule: ${broken.schedule.join("; ") || "no lost, duplicated or late delivery at all"}` });
+        }
+      }
     } catch (error) {
-      this.say(null, errorText(error));
+      if (this.cancelled) this.say("Checking stopped; nothing was graded.");
+      else this.say(null, errorText(error));
       this.busy = false;
+      this.cancel.hidden = true;
       return;
     }
     this.busy = false;
+    this.cancel.hidden = true;
     this.say(null);
-    this.renderGrade(failures);
+    this.renderGrade(failures, explored);
   }
 
-  /** One `grade-failure` per broken rule: where it broke first, and how often. */
-  renderGrade(failures) {
+  /** Stop the check: the worker (and your code in it) is terminated. */
+  cancelGrade() {
+    if (!this.busy) return;
+    this.cancelled = true;
+    this.stopWorker(new Error("stopped"));
+  }
+
+  /**
+   * One `grade-failure` per broken rule in the seeded scenarios (where it broke first, and
+   * how often), and one per order kind whose exploration broke a rule (its shortest
+   * counterexample).
+   */
+  renderGrade(failures, explored = []) {
     const pass = failures.length === 0;
     this.result.dataset.pass = String(pass);
-    const byRule = new Map();
+    const groups = new Map();
     for (const f of failures) {
-      if (!byRule.has(f.rule)) byRule.set(f.rule, []);
-      byRule.get(f.rule).push(f);
+      const key = f.kind ? `every fate/${f.kind}` : f.rule;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(f);
     }
-    const items = [...byRule.values()].map((all) => {
+    const items = [...groups.values()].map((all) => {
       const f = all[0];
       const more = all.length > 1
-        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${new Set(all.map((x) => x.scenario)).size} scenario(s))`
+        ? ` (and ${all.length - 1} more time${all.length > 2 ? "s" : ""}, in ${[...new Set(all.map((x) => x.scenario))].join(", ")})`
         : "";
       return el("li", { class: "grade-failure", "data-testid": "grade-failure",
-        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "" } },
+        dataset: { rule: f.rule, scenario: f.scenario, order: f.order ?? "", kind: f.kind ?? "" } },
       el("strong", {}, RULES[f.rule] ?? f.rule),
-      ` — ${f.scenario}${f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
+      ` — ${f.scenario}${f.kind ? `, the ${f.kind} order` : f.order ? `, order ${f.order}` : ""}: ${f.detail}${more} `,
       el("button", { type: "button", class: "small", "data-testid": "grade-open",
-        onclick: () => this.openFailure(f) }, "open the step"));
+        onclick: () => this.openFailure(f) }, f.kind ? "open the counterexample" : "open the step"));
     });
-    this.result.replaceChildren(
+    const broken = new Set(failures.map((f) => f.rule)).size;
+    this.result.replaceChildren(...[
       el("p", { class: "grade-verdict" }, pass
         ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
-        : `Failed: ${byRule.size} rule${byRule.size > 1 ? "s" : ""} broken.`),
-      items.length ? el("ul", {}, items) : null);
+        : `Failed: ${broken} rule${broken > 1 ? "s" : ""} broken.`),
+      explored.length ? el("p", { class: "grade-explored", "data-testid": "grade-explored" },
+        explored.map(({ kind, progress: p }) => exploredText(kind, p)).join(" ")) : null,
+      items.length ? el("ul", {}, items) : null].filter(Boolean));
     this.result.hidden = false;
   }
 
@@ -369,6 +414,18 @@ export class ExercisePanel {
   }
 }
 
+/** What the exploration of one kind of order did, in a sentence. */
+function exploredText(kind, p) {
+  const counted = `${p.states.toLocaleString("en")} states (${p.schedules.toLocaleString("en")} schedule${p.schedules === 1 ? "" : "s"} to idle)`;
+  const bound = `every schedule of up to ${p.max_fates} lost, duplicated or late deliveries`;
+  switch (p.verdict) {
+    case "holds": return `Every fate of one ${kind} order: every rule holds for ${bound}; explored ${counted}.`;
+    case "limit": return `Every fate of one ${kind} order: explored ${counted}; stopped at the limit, no violation found so far.`;
+    case "broken": return `Every fate of one ${kind} order: a rule breaks after ${p.broken.fates} lost, duplicated or late ${p.broken.fates === 1 ? "delivery" : "deliveries"}; explored ${counted}.`;
+    default: return `Every fate of one ${kind} order: explored ${counted}.`;
+  }
+}
+
 /** The keys of `config` that differ from `defaults`, whatever the order of keys inside. */
 function diff(config, defaults) {
   const out = {};
@@ -421,5 +478,6 @@ function docs() {
     el("p", { class: "hint" }, "order is a document the order received (message.order, or one kept in your state). Example: ",
       el("code", {}, "send.push({ type: \"CookFood\", order: message.order, attempt: 1 })"), "."),
     el("p", { class: "hint" }, "Deterministic only: no Math.random, no Date.now, nothing kept outside the state — the replay would decide differently, and the run stops saying where."),
+    el("p", { class: "hint" }, "Check it: seeded runs, drops at the worst moments, then every fate of one normal and one dodgy order. Ask for a payment again only when its timeout rang."),
   ];
 }

@@ -4,8 +4,12 @@
 // run file and the recorded decisions (Simulation.importProcessRun), never the code's
 // objects.
 //
-// Requests: { id, op: "run", config, code } | { id, op: "rerun", text, code }
+// Requests: { id, op: "run", config, code, options } | { id, op: "rerun", text, code }
+//           | { id, op: "explore", config, code, options: { order, max_states } }
 // Answers:  { id, ok: true, result: { run, decisions, error, step } } | { id, ok: false, error }
+//           explore: { id, progress } after every slice of states, then
+//           { id, ok: true, result: { progress, counterexample } } (counterexample: { run,
+//           decisions, error, step } or null). The page cancels by terminating the worker.
 
 let Simulation = null;
 
@@ -53,15 +57,35 @@ function compile(code) {
   return decide;
 }
 
+/** States explored between two progress messages. */
+const SLICE = 250;
+
+/** Every fate of one order with `decide`, in slices, telling the page how far it got. */
+function explore(Sim, id, config, decide, options) {
+  const exploration = Sim.exploreProcess(config, decide, options);
+  try {
+    let progress = exploration.progress();
+    while (progress.verdict === "running") {
+      progress = exploration.advance(SLICE);
+      self.postMessage({ id, progress });
+    }
+    return { progress, counterexample: exploration.counterexample() ?? null };
+  } finally {
+    exploration.free();
+  }
+}
+
 self.onmessage = async (event) => {
-  const { id, op, config, text, code } = event.data ?? {};
+  const { id, op, config, text, code, options } = event.data ?? {};
   try {
     const Sim = await engine();
     lockDown();
     const decide = compile(String(code ?? ""));
     const result = op === "rerun"
       ? Sim.rerunProcess(String(text ?? ""), decide)
-      : Sim.runProcess({ ...config, process_code: code }, decide);
+      : op === "explore"
+        ? explore(Sim, id, { ...config, process_code: code }, decide, options)
+        : Sim.runProcess({ ...config, process_code: code }, decide, options);
     self.postMessage({ id, ok: true, result });
   } catch (error) {
     self.postMessage({ id, ok: false, error: String(error?.message ?? error).split("\n")[0] });
