@@ -36,10 +36,11 @@ pub fn derive(cause: Uuid, actor_tag: u32, copy: u8, position: u8) -> Uuid {
 
 /// 128 random bits shaped as a version-4 UUID.
 fn as_uuid(hi: u64, lo: u64) -> Uuid {
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&hi.to_be_bytes());
-    bytes[8..].copy_from_slice(&lo.to_be_bytes());
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
+    // `uuid::Builder::from_random_bytes` on the big-endian bytes: version 4 in byte 6,
+    // the RFC 4122 variant in byte 8, done on the two words
+    let hi = (hi & !0xf000) | 0x4000;
+    let lo = (lo & !(0xc0 << 56)) | (0x80 << 56);
+    Uuid::from_u64_pair(hi, lo)
 }
 
 #[cfg(test)]
@@ -59,6 +60,18 @@ mod tests {
                     assert!(seen.insert(derive(cause, tag, 0, pos)));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_words_give_the_bytes_uuid_builds_from_random_bytes() {
+        let mut rng = Rng::new(11);
+        for _ in 0..1_000 {
+            let (hi, lo) = (rng.next_u64(), rng.next_u64());
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&hi.to_be_bytes());
+            bytes[8..].copy_from_slice(&lo.to_be_bytes());
+            assert_eq!(as_uuid(hi, lo), uuid::Builder::from_random_bytes(bytes).into_uuid());
         }
     }
 

@@ -73,11 +73,13 @@ impl<T> ChunkedLog<T> {
     }
 
     /// The item at `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
         self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
     }
 
     /// Appends an item.
+    #[inline]
     pub fn push(&mut self, item: T) {
         if self.len & (CHUNK - 1) == 0 && self.chunks.len() == self.len >> CHUNK_BITS {
             self.chunks.push(Vec::with_capacity(CHUNK));

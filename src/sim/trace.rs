@@ -54,12 +54,10 @@ const HANDED: u32 = 1 << 31;
 
 /// The recorded steps of a run and their outputs (the whole known run: the frontier).
 ///
-/// Stored as columns: `at_ms << 16 | actor` (8 bytes) and `[seq with the copy in its top
-/// bit, log_end, outputs_end]` (12 bytes) per step, one `u32` per output.
+/// A step takes 20 bytes ([`Packed`]), an output 4.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    at_actor: ChunkedLog<u64>,
-    ends: ChunkedLog<[u32; 3]>,
+    steps: ChunkedLog<Packed>,
     outputs: ChunkedLog<u32>,
     /// Hand-offs by output number (ascending): who got the message.
     handed: Vec<(u32, ActorId)>,
@@ -83,39 +81,50 @@ pub enum OutputSlot {
     },
 }
 
-fn pack(r: &TraceRecord) -> (u64, [u32; 3]) {
-    let seq_copy = if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) };
-    ((r.at_ms << 16) | r.actor as u64, [seq_copy, r.log_end, r.outputs_end])
+/// A trace record in 20 bytes (aligned to 4): `at_ms << 16 | actor`, then `seq` with the
+/// copy in its top bit, `log_end` and `outputs_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(4))]
+struct Packed {
+    at_actor: u64,
+    ends: [u32; 3],
 }
 
-fn unpack(at_actor: u64, [seq_copy, log_end, outputs_end]: [u32; 3]) -> TraceRecord {
-    let (seq, copy) = if seq_copy >= TAIL { (seq_copy, 0) } else { (seq_copy & !(1 << 31), (seq_copy >> 31) as u8) };
-    TraceRecord { at_ms: at_actor >> 16, seq, log_end, actor: at_actor as u16, copy, outputs_end }
+impl Packed {
+    fn of(r: &TraceRecord) -> Packed {
+        let seq_copy = if r.seq >= TAIL { r.seq } else { r.seq | ((r.copy as u32) << 31) };
+        Packed { at_actor: (r.at_ms << 16) | r.actor as u64, ends: [seq_copy, r.log_end, r.outputs_end] }
+    }
+
+    fn record(self) -> TraceRecord {
+        let (at_actor, [seq_copy, log_end, outputs_end]) = (self.at_actor, self.ends);
+        let (seq, copy) =
+            if seq_copy >= TAIL { (seq_copy, 0) } else { (seq_copy & !(1 << 31), (seq_copy >> 31) as u8) };
+        TraceRecord { at_ms: at_actor >> 16, seq, log_end, actor: at_actor as u16, copy, outputs_end }
+    }
 }
 
 impl Trace {
     /// Steps recorded.
     pub fn len(&self) -> usize {
-        self.at_actor.len()
+        self.steps.len()
     }
 
     /// Whether no step is recorded.
     pub fn is_empty(&self) -> bool {
-        self.at_actor.is_empty()
+        self.steps.is_empty()
     }
 
     /// Step number `i + 1`.
     pub fn get(&self, i: usize) -> Option<TraceRecord> {
-        Some(unpack(*self.at_actor.get(i)?, *self.ends.get(i)?))
+        self.steps.get(i).map(|p| p.record())
     }
 
     /// Records step `i + 1` (or, re-executing, checks it against the record). Returns
     /// whether it was new.
     pub fn record(&mut self, i: usize, record: TraceRecord) -> bool {
-        let (at_actor, ends) = pack(&record);
-        if i >= self.at_actor.len() {
-            self.at_actor.push(at_actor);
-            self.ends.push(ends);
+        if i >= self.steps.len() {
+            self.steps.push(Packed::of(&record));
             true
         } else {
             debug_assert_eq!(self.get(i), Some(record), "re-execution diverged from the trace");
@@ -176,11 +185,24 @@ impl Trace {
     /// Keeps the first `steps` steps and their outputs.
     pub fn truncate(&mut self, steps: usize) {
         let outputs = if steps == 0 { 0 } else { self.get(steps - 1).map_or(0, |r| r.outputs_end as usize) };
-        self.at_actor.truncate(steps);
-        self.ends.truncate(steps);
+        self.steps.truncate(steps);
         self.outputs.truncate(outputs);
         let keep = self.handed.partition_point(|h| (h.0 as usize) < outputs);
         self.handed.truncate(keep);
         self.absorbed.split_off(&(outputs as u32));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_takes_twenty_bytes_and_reads_back_as_recorded() {
+        assert_eq!(std::mem::size_of::<Packed>(), 20);
+        let r = TraceRecord { at_ms: 1 << 40, seq: 7, log_end: 9, actor: 300, copy: 1, outputs_end: 12 };
+        assert_eq!(Packed::of(&r).record(), r);
+        let tail = TraceRecord { seq: TAIL, copy: 0, ..r };
+        assert_eq!(Packed::of(&tail).record(), tail);
     }
 }
