@@ -135,6 +135,55 @@ pub struct Follower {
     pub since: u32,
 }
 
+/// The follows of one correlation, oldest first. An order is followed once and its mask
+/// changes once when it settles, so two follows are kept inline; more spill to the heap.
+#[derive(Debug, Clone)]
+pub enum Follows {
+    /// Up to two follows, the first `len` of the array.
+    Inline([Follower; 2], u8),
+    /// More than two.
+    Spilled(Vec<Follower>),
+}
+
+impl Default for Follows {
+    fn default() -> Self {
+        Follows::Inline([Follower { actor: 0, mask: 0, since: 0 }; 2], 0)
+    }
+}
+
+impl Follows {
+    /// The follows, oldest first.
+    pub fn as_slice(&self) -> &[Follower] {
+        match self {
+            Follows::Inline(items, len) => &items[..*len as usize],
+            Follows::Spilled(items) => items,
+        }
+    }
+
+    fn push(&mut self, follow: Follower) {
+        match self {
+            Follows::Inline(items, len) if (*len as usize) < items.len() => {
+                items[*len as usize] = follow;
+                *len += 1;
+            }
+            Follows::Inline(items, _) => {
+                let mut spilled = items.to_vec();
+                spilled.push(follow);
+                *self = Follows::Spilled(spilled);
+            }
+            Follows::Spilled(items) => items.push(follow),
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(&Follower) -> bool) {
+        let kept: Vec<Follower> = self.as_slice().iter().copied().filter(|f| keep(f)).collect();
+        *self = Follows::default();
+        for f in kept {
+            self.push(f);
+        }
+    }
+}
+
 /// The messages of one correlation (one order): a topic of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
@@ -144,7 +193,7 @@ pub struct Stream {
     pub seqs: Vec<u32>,
     /// Who follows this correlation, each follow from its position on (the last one
     /// whose `since` is reached applies).
-    pub follows: Vec<Follower>,
+    pub follows: Follows,
 }
 
 /// Append-only log with streams by correlation, and a cursor for time travel.
@@ -192,15 +241,13 @@ impl Store {
         let follow = Follower { actor, mask, since };
         // re-executing a recorded stretch finds the follow there already (a diverging
         // run forgets the follows after its cursor in `truncate_frontier`)
-        if !stream.follows.contains(&follow) {
-            // an order is followed once, and its mask changes once when it settles
-            stream.follows.reserve_exact(2);
+        if !stream.follows.as_slice().contains(&follow) {
             stream.follows.push(follow);
         }
     }
 
     fn follow_at(&self, correlation_id: &Uuid) -> Option<Follower> {
-        let follows = &self.streams.get(correlation_id)?.follows;
+        let follows = self.streams.get(correlation_id)?.follows.as_slice();
         follows.iter().rev().find(|f| (f.since as usize) <= self.cursor).copied()
     }
 
@@ -272,7 +319,7 @@ impl Store {
         self.cursor += 1;
         let bit = env.message_type().bit();
         let hears = |stream: &Stream| {
-            let f = stream.follows.iter().rev().find(|f| (f.since as usize) <= seq)?;
+            let f = stream.follows.as_slice().iter().rev().find(|f| (f.since as usize) <= seq)?;
             (f.mask & bit != 0).then_some(f.actor)
         };
         if seq < self.log.len() {
@@ -380,6 +427,28 @@ mod tests {
 
     fn timed_out() -> Message {
         Message::StepTimedOut { step: crate::message::WorkStep::Cook, attempt: 1 }
+    }
+
+    #[test]
+    fn a_third_follow_spills_and_the_latest_reached_applies() {
+        let mut store = Store::new();
+        let corr = Uuid::from_u128(10);
+        let cooked = MessageType::StepTimedOut.bit();
+        store.append(env(1, 10, timed_out()), 0);
+        store.follow(corr, 1, cooked);
+        store.append(env(2, 10, timed_out()), 0);
+        store.follow(corr, 1, 0);
+        store.append(env(3, 10, timed_out()), 0);
+        store.follow(corr, 1, cooked);
+        assert!(matches!(store.streams[&corr].follows, Follows::Spilled(_)));
+        assert_eq!(store.follower_of(&env(4, 10, timed_out())), Some(1));
+        store.set_cursor(2);
+        assert_eq!(store.follower_of(&env(4, 10, timed_out())), None, "the forget at position 2 applies");
+        store.set_cursor(1);
+        assert_eq!(store.follower_of(&env(4, 10, timed_out())), Some(1));
+        store.truncate_frontier();
+        assert_eq!(store.streams[&corr].follows.as_slice().len(), 1);
+        assert!(matches!(store.streams[&corr].follows, Follows::Inline(_, 1)));
     }
 
     #[test]
