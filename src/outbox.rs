@@ -126,27 +126,12 @@ impl Outbox {
     }
 
     /// The publications as envelopes answering message `cause` of correlation
-    /// `correlation_id`, handled by `actor_tag` (copy
-    /// `copy` of the delivery; pass 0 to give a duplicate's answers the first copy's ids),
-    /// with `done_ms` as the time of plain publications: `(publish time, envelope)` pairs
-    /// in order. `announce_tag` is the id tag of [`Effect::Announce`]. Other effects are
-    /// skipped.
+    /// `correlation_id`, handled by `actor_tag` (copy `copy` of the delivery; pass 0 to give
+    /// a duplicate's answers the first copy's ids), with `done_ms` as the time of plain
+    /// publications: `(publish time, envelope)` pairs in order. `announce_tag` is the id tag
+    /// of [`Effect::Announce`]. The messages are moved out: the outbox is left without
+    /// effects (the others are skipped).
     pub fn envelopes(
-        &self,
-        cause: Uuid,
-        correlation_id: Uuid,
-        actor_tag: u32,
-        announce_tag: u32,
-        copy: u8,
-        done_ms: u64,
-    ) -> impl Iterator<Item = (u64, Envelope)> + '_ {
-        let mut sealer = Sealer { cause, correlation_id, actor_tag, announce_tag, copy, done_ms, position: 0 };
-        self.effects.iter().filter_map(move |effect| sealer.seal(effect.clone()))
-    }
-
-    /// [`Outbox::envelopes`], moving the messages out instead of copying them: the
-    /// outbox is left empty of effects.
-    pub fn take_envelopes(
         &mut self,
         cause: Uuid,
         correlation_id: Uuid,

@@ -994,7 +994,7 @@ impl World {
         if let Some((cause, correlation_id, _)) = cause {
             let tag = self.actors[a].kind.tag();
             let copy = if self.cfg.idempotent_store { 0 } else { mail.map_or(0, |m| m.copy) };
-            for (at, env) in out.take_envelopes(cause, correlation_id, tag, TAG_HOUSE_STARTED, copy, done) {
+            for (at, env) in out.envelopes(cause, correlation_id, tag, TAG_HOUSE_STARTED, copy, done) {
                 let k = self.st.outputs;
                 self.st.outputs += 1;
                 self.trace.record_output(k as usize);
