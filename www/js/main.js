@@ -35,6 +35,13 @@ const NEXT_TESTS = {
 };
 const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
+/**
+ * The history state of every entry the page writes: such an entry's address is the whole
+ * truth (without `&br=` it had one run); only an address from elsewhere (a link pasted or
+ * opened) may take the branches the session kept for its run.
+ */
+const OWN_ENTRY = Object.freeze({ brigade: 1 });
+const ownEntry = () => history.state?.brigade === OWN_ENTRY.brigade;
 
 class App {
   constructor(Simulation) {
@@ -204,6 +211,8 @@ class App {
   async restoreFromUrl() {
     // the address now shows this state: a Forward to the one before must be seen as a change
     this.lastUrl = location.hash.slice(1);
+    const hash = location.hash;
+    const own = ownEntry();
     if (this.tour.fromAddress(location.hash)) return;
     let state = null;
     try {
@@ -229,7 +238,7 @@ class App {
     if (state && !state.crashed) {
       try {
         await this.rebuild(state);
-        this.branches.restore(location.hash);
+        this.branches.restore(hash, { session: !own });
         return;
       } catch (error) {
         if (engineDead()) return;
@@ -788,12 +797,19 @@ class App {
       order,
       tab: this.tab,
     }) + this.branches.urlSuffix() + embedSuffix();
-    if (state === this.lastUrl) return;
+    if (state === this.lastUrl) {
+      // an entry opened from a link becomes the page's once it shows what it says
+      if (!ownEntry() && location.hash.slice(1) === state) history.replaceState(OWN_ENTRY, "");
+      return;
+    }
+    // the address changed under the page (Back, Forward): its hashchange is on its way and
+    // restores that entry; writing now would put this run into that entry instead
+    if (location.hash.slice(1) !== this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;
     this.lastUrl = state;
-    if (push) history.pushState(null, "", `#${state}`);
-    else history.replaceState(null, "", `#${state}`);
+    if (push) history.pushState(OWN_ENTRY, "", `#${state}`);
+    else history.replaceState(OWN_ENTRY, "", `#${state}`);
     this.branches.remember(state);
   }
 }
