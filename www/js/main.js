@@ -803,8 +803,9 @@ class App {
       return;
     }
     // the address changed under the page (Back, Forward): its hashchange is on its way and
-    // restores that entry; writing now would put this run into that entry instead
-    if (location.hash.slice(1) !== this.lastUrl) return;
+    // restores that entry; writing now would put this run into that entry instead ("" is no
+    // claim on the address: the first write, or one forced, as by the tour when it closes)
+    if (this.lastUrl !== "" && location.hash.slice(1) !== this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;
     this.lastUrl = state;
