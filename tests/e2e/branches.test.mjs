@@ -149,6 +149,40 @@ test("Back while the address is about to be written shows the entry Back went to
   assert.deepEqual((await branches(p)).map((b) => b.current), ["true", "false"], "Forward: A again");
 });
 
+test("Back twice at once in a long run shows the entry Back went last, not the one rebuilt slower", { skip, timeout: 120000 }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, `${ctx.server.url}#config=${encodeURIComponent(JSON.stringify({ orders: 5000 }))}`));
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  const total = await number(p, "total-steps");
+  await slide(p, 100);
+  await addressWritten(p);
+  await p.evaluate(() => window.brigade.placeOrder(false)); // B: an order placed at step 100
+  await waitReady(p);
+  await addressWritten(p);
+  await p.getByTestId("branch").first().click(); // A, then to its end
+  await waitReady(p);
+  await addressWritten(p);
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  await addressWritten(p);
+  await p.getByTestId("branch").nth(1).click(); // B again
+  await waitReady(p);
+  await addressWritten(p);
+  // Back to A at its end (a long rebuild) and, as soon as the page heard of it, Back again to
+  // B at step 100 (a short one, done first)
+  await p.evaluate(() => new Promise((resolve) => {
+    window.addEventListener("hashchange", () => setTimeout(() => { history.back(); resolve(); }, 0), { once: true });
+    history.back();
+  }));
+  await p.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get("run") !== null && window.brigade.lastUrl === location.hash.slice(1) && !window.brigade.restoring);
+  await waitReady(p);
+  await addressWritten(p);
+  assert.equal(await number(p, "current-step"), 100, `B at step 100, not A at ${total}`);
+  assert.equal((await inputs(p)).length, 1);
+  assert.deepEqual((await branches(p)).map((b) => b.current), ["false", "true"]);
+  assert.deepEqual(await p.evaluate(() => JSON.parse(atob(new URLSearchParams(location.hash.slice(1)).get("run").replace(/-/g, "+").replace(/_/g, "/"))).s), 100, "the entry still holds B");
+});
+
 test("the timeline slider goes where it is dragged even when a render was already on its way", { skip }, async () => {
   // dropAt40 slides to step 40 right after a jump to the end, when the fault scan of that jump
   // may have just asked for a render: the render must not put the drag back

@@ -88,6 +88,8 @@ export class Branches {
       await app.rebuild({ config: app.config, inputs: target.inputs, step: step ?? target.step, order: null, tab: app.tab });
       app.notify(null);
     } catch (error) {
+      // a Back while it was rebuilt: the entry Back went to is shown, with its own branches
+      if (error?.stale) { app.pushNext = false; return; }
       this.current = previous;
       app.pushNext = false;
       app.showError(`The branch "${target.name}" could not be shown: ${errorText(error)}`);

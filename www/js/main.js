@@ -60,6 +60,7 @@ class App {
     this.endWanted = false;
     this.scheduled = false;
     this.restoring = false;
+    this.rebuilds = 0; // rebuilds started: only the newest may adopt its run
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
@@ -241,7 +242,7 @@ class App {
         this.branches.restore(hash, { session: !own });
         return;
       } catch (error) {
-        if (engineDead()) return;
+        if (error?.stale || engineDead()) return;
         this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
       }
     }
@@ -258,15 +259,23 @@ class App {
     this.changed();
   }
 
-  /** Rebuild a run from config + inputs + step (the URL state), without blocking the tab. */
+  /**
+   * Rebuild a run from config + inputs + step (the URL state), without blocking the tab.
+   * A rebuild overtaken by a newer one (Back pressed again while a long run was rebuilt)
+   * gives up with an error marked `stale`: the newer one shows its run, not the older.
+   */
   async rebuild(state) {
+    const ticket = ++this.rebuilds;
+    const current = () => {
+      if (ticket !== this.rebuilds) throw Object.assign(new Error("a newer rebuild replaced it"), { stale: true });
+    };
     this.restoring = true;
     try {
       const sim = guard(() => new this.Simulation(state.config));
       if (!sim) throw new Error("the engine is not available");
       try {
         for (const input of state.inputs) {
-          await this.growTo(sim, input.step);
+          await this.growTo(sim, input.step, current);
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
@@ -277,7 +286,7 @@ class App {
             throw new Error(`the input at step ${input.step} (${action.type}) cannot happen: ${errorText(error)}`);
           }
         }
-        await this.growTo(sim, state.step);
+        await this.growTo(sim, state.step, current);
         const total = guard(() => sim.totalSteps());
         if (total < state.step) throw new Error(`step ${state.step} lies beyond the end of the run (${total} steps)`);
       } catch (error) {
@@ -298,14 +307,18 @@ class App {
       }
       this.changed();
     } finally {
-      this.restoring = false;
+      if (ticket === this.rebuilds) this.restoring = false;
     }
   }
 
-  /** Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task. */
-  async growTo(sim, step) {
+  /**
+   * Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task; `alive()`
+   * throws when the growing is no longer wanted.
+   */
+  async growTo(sim, step, alive = () => {}) {
     let chunk = 2000;
     this.cancelled = false;
+    alive();
     while (guard(() => sim.totalSteps()) < step && !guard(() => sim.frontierIdle(), true)) {
       if (this.cancelled) {
         this.showProgress(null);
@@ -316,6 +329,7 @@ class App {
       chunk = adapt(chunk, performance.now() - t0);
       this.showProgress(`rebuilding the run from the link… ${formatInt(guard(() => sim.totalSteps()))} / ${formatInt(step)} steps`);
       await nextTask();
+      alive();
     }
     this.showProgress(null);
     if (engineDead()) throw new Error("the engine stopped");
