@@ -88,6 +88,8 @@ export class Branches {
       await app.rebuild({ config: app.config, inputs: target.inputs, step: step ?? target.step, order: null, tab: app.tab });
       app.notify(null);
     } catch (error) {
+      // a Back while it was rebuilt: the entry Back went to is shown, with its own branches
+      if (error?.stale) { app.pushNext = false; return; }
       this.current = previous;
       app.pushNext = false;
       app.showError(`The branch "${target.name}" could not be shown: ${errorText(error)}`);
@@ -119,11 +121,14 @@ export class Branches {
 
   /**
    * After the run was rebuilt from the address: read its branches; an address without them
-   * (a link cut short) takes the session's when they were kept for exactly this run.
+   * (a link cut short) takes the session's when they were kept for exactly this run, unless
+   * `session` is false: an entry the page wrote itself (Back to before a fork: the same run
+   * as a branch it forked from) had one run.
    */
-  restore(hash) {
+  restore(hash, { session = true } = {}) {
     const params = new URLSearchParams(String(hash ?? "").replace(/^#/, ""));
     let raw = params.get("br");
+    if (raw === null && !session) { this.reset(); return; }
     if (raw === null) {
       try {
         const kept = JSON.parse(sessionStorage.getItem(STORE) ?? "null");

@@ -35,6 +35,13 @@ const NEXT_TESTS = {
 };
 const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
+/**
+ * The history state of every entry the page writes: such an entry's address is the whole
+ * truth (without `&br=` it had one run); only an address from elsewhere (a link pasted or
+ * opened) may take the branches the session kept for its run.
+ */
+const OWN_ENTRY = Object.freeze({ brigade: 1 });
+const ownEntry = () => history.state?.brigade === OWN_ENTRY.brigade;
 
 class App {
   constructor(Simulation) {
@@ -53,6 +60,7 @@ class App {
     this.endWanted = false;
     this.scheduled = false;
     this.restoring = false;
+    this.rebuilds = 0; // rebuilds started: only the newest may adopt its run
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
@@ -204,6 +212,8 @@ class App {
   async restoreFromUrl() {
     // the address now shows this state: a Forward to the one before must be seen as a change
     this.lastUrl = location.hash.slice(1);
+    const hash = location.hash;
+    const own = ownEntry();
     if (this.tour.fromAddress(location.hash)) return;
     let state = null;
     try {
@@ -229,10 +239,10 @@ class App {
     if (state && !state.crashed) {
       try {
         await this.rebuild(state);
-        this.branches.restore(location.hash);
+        this.branches.restore(hash, { session: !own });
         return;
       } catch (error) {
-        if (engineDead()) return;
+        if (error?.stale || engineDead()) return;
         this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
       }
     }
@@ -249,15 +259,23 @@ class App {
     this.changed();
   }
 
-  /** Rebuild a run from config + inputs + step (the URL state), without blocking the tab. */
+  /**
+   * Rebuild a run from config + inputs + step (the URL state), without blocking the tab.
+   * A rebuild overtaken by a newer one (Back pressed again while a long run was rebuilt)
+   * gives up with an error marked `stale`: the newer one shows its run, not the older.
+   */
   async rebuild(state) {
+    const ticket = ++this.rebuilds;
+    const current = () => {
+      if (ticket !== this.rebuilds) throw Object.assign(new Error("a newer rebuild replaced it"), { stale: true });
+    };
     this.restoring = true;
     try {
       const sim = guard(() => new this.Simulation(state.config));
       if (!sim) throw new Error("the engine is not available");
       try {
         for (const input of state.inputs) {
-          await this.growTo(sim, input.step);
+          await this.growTo(sim, input.step, current);
           if (guard(() => sim.totalSteps()) < input.step) throw new Error(`an input at step ${input.step} lies beyond the end of the run`);
           guard(() => seekTo(sim, input.step));
           const action = inputAction(input);
@@ -268,7 +286,7 @@ class App {
             throw new Error(`the input at step ${input.step} (${action.type}) cannot happen: ${errorText(error)}`);
           }
         }
-        await this.growTo(sim, state.step);
+        await this.growTo(sim, state.step, current);
         const total = guard(() => sim.totalSteps());
         if (total < state.step) throw new Error(`step ${state.step} lies beyond the end of the run (${total} steps)`);
       } catch (error) {
@@ -289,14 +307,18 @@ class App {
       }
       this.changed();
     } finally {
-      this.restoring = false;
+      if (ticket === this.rebuilds) this.restoring = false;
     }
   }
 
-  /** Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task. */
-  async growTo(sim, step) {
+  /**
+   * Grow `sim`'s frontier to at least `step` steps (or idle), a chunk per task; `alive()`
+   * throws when the growing is no longer wanted.
+   */
+  async growTo(sim, step, alive = () => {}) {
     let chunk = 2000;
     this.cancelled = false;
+    alive();
     while (guard(() => sim.totalSteps()) < step && !guard(() => sim.frontierIdle(), true)) {
       if (this.cancelled) {
         this.showProgress(null);
@@ -307,6 +329,7 @@ class App {
       chunk = adapt(chunk, performance.now() - t0);
       this.showProgress(`rebuilding the run from the link… ${formatInt(guard(() => sim.totalSteps()))} / ${formatInt(step)} steps`);
       await nextTask();
+      alive();
     }
     this.showProgress(null);
     if (engineDead()) throw new Error("the engine stopped");
@@ -788,12 +811,20 @@ class App {
       order,
       tab: this.tab,
     }) + this.branches.urlSuffix() + embedSuffix();
-    if (state === this.lastUrl) return;
+    if (state === this.lastUrl) {
+      // an entry opened from a link becomes the page's once it shows what it says
+      if (!ownEntry() && location.hash.slice(1) === state) history.replaceState(OWN_ENTRY, "");
+      return;
+    }
+    // the address changed under the page (Back, Forward): its hashchange is on its way and
+    // restores that entry; writing now would put this run into that entry instead ("" is no
+    // claim on the address: the first write, or one forced, as by the tour when it closes)
+    if (this.lastUrl !== "" && location.hash.slice(1) !== this.lastUrl) return;
     const push = this.pushNext && this.lastUrl !== "";
     this.pushNext = false;
     this.lastUrl = state;
-    if (push) history.pushState(null, "", `#${state}`);
-    else history.replaceState(null, "", `#${state}`);
+    if (push) history.pushState(OWN_ENTRY, "", `#${state}`);
+    else history.replaceState(OWN_ENTRY, "", `#${state}`);
     this.branches.remember(state);
   }
 }

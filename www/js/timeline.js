@@ -18,22 +18,24 @@ export class TimelineView {
     $("#speed").addEventListener("change", (e) => app.setSpeed(e.target.value));
     $("#place-order").addEventListener("click", () => app.placeOrder($("#dodgy").checked));
     $("#live-version").addEventListener("change", (e) => app.setProcessVersion(Number(e.target.value)));
-    // dragging the slider seeks once per frame, whatever the input rate
-    let pending = false;
+    // dragging the slider seeks once per frame, whatever the input rate, to the step it was
+    // dragged to: a render in between (the run growing, a scan ending) sets the slider back
+    // to the cursor, so the wish is kept here, not read back from the slider
+    this.wanted = null;
     this.slider.addEventListener("input", () => {
       app.pause();
+      const pending = this.wanted !== null;
+      this.wanted = Number(this.slider.value);
       if (pending) return;
-      pending = true;
-      requestAnimationFrame(() => { pending = false; app.seek(Number(this.slider.value)); });
+      requestAnimationFrame(() => { const step = this.wanted; this.wanted = null; app.seek(step); });
     });
   }
 
   update(frame) {
     const slider = this.slider;
     if (slider.max !== String(frame.total)) slider.max = String(frame.total);
-    if (document.activeElement !== slider || !this.app.dragging) {
-      if (slider.value !== String(frame.cursor)) slider.value = String(frame.cursor);
-    }
+    // a drag not yet sought keeps its thumb where the pointer is
+    if (this.wanted === null && slider.value !== String(frame.cursor)) slider.value = String(frame.cursor);
     const valueText = `step ${frame.cursor} of ${frame.total}`;
     if (slider.getAttribute("aria-valuetext") !== valueText) slider.setAttribute("aria-valuetext", valueText);
     setText($("#current-step"), frame.cursor);
