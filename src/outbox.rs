@@ -23,6 +23,9 @@ pub enum Note {
     /// A retry was refused past the time to live, but an earlier attempt may still be
     /// cooking: the cooking timeout decides.
     EarlierAttemptMayCook,
+    /// The cashier refused a repeated payment or refund request: the first request's answer
+    /// arrives (or arrived) on its own.
+    RepeatRefused,
 }
 
 impl Note {
@@ -32,6 +35,7 @@ impl Note {
             Note::TimeoutIgnored => "timeout for a step already answered: nothing to do",
             Note::UnknownOrder => "not an order of this house",
             Note::EarlierAttemptMayCook => "retry refused past its time to live; an earlier attempt may still cook",
+            Note::RepeatRefused => "the cashier refused a repeated request: the first one's answer comes on its own",
         }
     }
 }

@@ -210,6 +210,15 @@ fn a_timeout_for_a_step_already_answered_is_normal_and_publishes_nothing() {
 }
 
 #[test]
+fn a_refused_repeat_request_publishes_nothing_and_is_not_counted_as_a_timeout() {
+    // a retried TakePayment reached the cashier after the first one was charged
+    let refused = Message::PaymentRefused { reason: brigade::message::RefusalReason::AlreadyPaid };
+    given(Definition::PayLast, 2, &[placed(false), cooked(), priced(), timed_out(WorkStep::Pay, 1)])
+        .when(refused)
+        .then_nothing_but(Note::RepeatRefused);
+}
+
+#[test]
 fn each_invalid_message_is_rejected_with_its_reason() {
     // duplicate: a second answer to a step already answered
     given(Definition::PayLast, 2, &[placed(false), cooked()])

@@ -185,7 +185,7 @@ impl ProcessManager {
             }
             // the answer to a repeated payment or refund request; the first one's answer
             // arrives (or arrived) on its own
-            Message::PaymentRefused { .. } => out.note(Note::TimeoutIgnored),
+            Message::PaymentRefused { .. } => out.note(Note::RepeatRefused),
             Message::StepTimedOut { step, attempt } => self.timed_out(*step, *attempt, now, out),
             Message::OrderExpired { attempt, .. } => {
                 if self.finished() {
