@@ -62,6 +62,8 @@ test("configDiff keeps only what differs from the defaults", () => {
   const defaults = { seed: 42, orders: 10, cooks: [{ name: "Koen", ms: 350 }] };
   assert.deepEqual(configDiff({ seed: 42, orders: 12, cooks: [{ name: "Koen", ms: 350 }] }, defaults), { orders: 12 });
   assert.deepEqual(configDiff({ cooks: [{ name: "Koen", ms: 300 }] }, defaults), { cooks: [{ name: "Koen", ms: 300 }] });
+  // the same cooks written with their keys in another order are not a difference
+  assert.deepEqual(configDiff({ cooks: [{ ms: 350, name: "Koen" }] }, defaults), {});
 });
 
 test("a #config= link opens that config at step 0", () => {

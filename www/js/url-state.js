@@ -109,11 +109,19 @@ function fromBase64Url(text) {
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
-/** Only the keys of `config` whose values differ from `defaults`. */
+/** `value` as JSON text with every object's keys in order, so equal values read equal. */
+function canonical(value) {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+      : v);
+}
+
+/** Only the keys of `config` whose values differ from `defaults` (key order aside). */
 export function configDiff(config, defaults) {
   const out = {};
   for (const [key, value] of Object.entries(config ?? {})) {
-    if (JSON.stringify(value) !== JSON.stringify(defaults?.[key])) out[key] = value;
+    if (canonical(value) !== canonical(defaults?.[key])) out[key] = value;
   }
   return out;
 }
