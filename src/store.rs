@@ -160,6 +160,16 @@ impl Follows {
         }
     }
 
+    /// The follow in force at store position `position`: the last one begun by then.
+    fn at(&self, position: usize) -> Option<Follower> {
+        self.as_slice().iter().rev().find(|f| (f.since as usize) <= position).copied()
+    }
+
+    /// Who hears a message of type bit `bit` published at `position`, if anyone.
+    fn hearer(&self, position: usize, bit: u32) -> Option<u16> {
+        self.at(position).and_then(|f| (f.mask & bit != 0).then_some(f.actor))
+    }
+
     fn push(&mut self, follow: Follower) {
         match self {
             Follows::Inline(items, len) if (*len as usize) < items.len() => {
@@ -246,20 +256,14 @@ impl Store {
         }
     }
 
-    fn follow_at(&self, correlation_id: &Uuid) -> Option<Follower> {
-        let follows = self.streams.get(correlation_id)?.follows.as_slice();
-        follows.iter().rev().find(|f| (f.since as usize) <= self.cursor).copied()
-    }
-
     /// The follower of `env`'s correlation who hears it, if any.
     pub fn follower_of(&self, env: &Envelope) -> Option<u16> {
-        let f = self.follow_at(&env.correlation_id)?;
-        (f.mask & env.message_type().bit() != 0).then_some(f.actor)
+        self.streams.get(&env.correlation_id)?.follows.hearer(self.cursor, env.message_type().bit())
     }
 
     /// Correlations followed by the current step.
     pub fn followed(&self) -> usize {
-        self.streams.keys().filter(|c| self.follow_at(c).is_some_and(|f| f.mask != 0)).count()
+        self.streams.values().filter(|s| s.follows.at(self.cursor).is_some_and(|f| f.mask != 0)).count()
     }
 
     /// Messages published up to the current step.
@@ -318,20 +322,16 @@ impl Store {
         let seq = self.cursor;
         self.cursor += 1;
         let bit = env.message_type().bit();
-        let hears = |stream: &Stream| {
-            let f = stream.follows.as_slice().iter().rev().find(|f| (f.since as usize) <= seq)?;
-            (f.mask & bit != 0).then_some(f.actor)
-        };
         if seq < self.log.len() {
             debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
-            return (seq as u32, self.streams.get(&env.correlation_id).and_then(hears));
+            return (seq as u32, self.streams.get(&env.correlation_id).and_then(|s| s.follows.hearer(seq, bit)));
         }
         // an order's stream holds about twenty messages: room for them at once
         let stream = self
             .streams
             .entry(env.correlation_id)
             .or_insert_with(|| Stream { seqs: Vec::with_capacity(20), ..Stream::default() });
-        let follower = hears(stream);
+        let follower = stream.follows.hearer(seq, bit);
         if env.message_type() == MessageType::OrderPlaced {
             self.orders.push(env.correlation_id);
             stream.order_no = self.orders.len() as u32;
