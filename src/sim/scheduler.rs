@@ -88,6 +88,14 @@ impl Scheduler {
         Some((due.at(), parked))
     }
 
+    /// The pending publication decided as output `output`, with its due time.
+    pub fn find(&self, output: u32) -> Option<(u64, &Parked)> {
+        self.pending.iter().find_map(|due| {
+            let p = self.parked.get(due.slot as usize)?.as_ref()?;
+            (p.output == output).then_some((due.at, p))
+        })
+    }
+
     /// Every pending publication with its due time, earliest first.
     pub fn pending(&self) -> Vec<(u64, &Parked)> {
         let mut found: Vec<((u64, u32), &Parked)> = self

@@ -401,13 +401,6 @@ impl World {
             return Vec::new();
         };
         let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        let pending = if (start..rec.outputs_end).any(|k| {
-            matches!(self.trace.output(k as usize), Some(OutputSlot::Publication(s)) if s as usize >= self.store.len())
-        }) {
-            self.st.scheduler.pending()
-        } else {
-            Vec::new()
-        };
         (start..rec.outputs_end)
             .filter_map(|k| match self.trace.output(k as usize)? {
                 OutputSlot::Handed { seq, to } => {
@@ -428,13 +421,9 @@ impl World {
                 }
                 OutputSlot::Publication(_) => {
                     // not published by the current step: waiting in the scheduler
-                    let (at_ms, p) = pending.iter().find(|(_, p)| p.output == k)?;
-                    let out = OutputRecord {
-                        at_ms: *at_ms,
-                        seq: NOT_PUBLISHED,
-                        message_type: p.env.message_type(),
-                        handed_to: None,
-                    };
+                    let (at_ms, p) = self.st.scheduler.find(k)?;
+                    let out =
+                        OutputRecord { at_ms, seq: NOT_PUBLISHED, message_type: p.env.message_type(), handed_to: None };
                     Some((out, Some(&p.env)))
                 }
             })
