@@ -620,18 +620,36 @@ pub fn replay_view(
         original: original.map(|(definition, version)| ProcessRef { definition, version }),
         steps: steps
             .into_iter()
-            .map(|s| ReplayStepView {
-                seq: s.seq,
-                at_ms: s.message.at_ms,
-                type_name: s.message.message_type().name(),
-                id: s.message.id,
-                state: serde_json::to_value(&s.state).unwrap_or_default(),
-                decided: decision_views(&s.decided),
-                notes: s.notes.iter().map(|n| n.text()).collect(),
-                same_as_history: s.same_as_history,
+            .map(|s| {
+                let state = serde_json::to_value(&s.state).unwrap_or_default();
+                let notes = s.notes.iter().map(|n| n.text()).collect();
+                ReplayStepView::of(s.seq, &s.message, state, &s.decided, notes, s.same_as_history)
             })
             .collect(),
     })
+}
+
+impl ReplayStepView {
+    /// One replayed message: `state` after it, what it `decided`, `notes` on it.
+    fn of(
+        seq: u32,
+        message: &Envelope,
+        state: serde_json::Value,
+        decided: &[Envelope],
+        notes: Vec<&'static str>,
+        same_as_history: bool,
+    ) -> Self {
+        ReplayStepView {
+            seq,
+            at_ms: message.at_ms,
+            type_name: message.message_type().name(),
+            id: message.id,
+            state,
+            decided: decision_views(decided),
+            notes,
+            same_as_history,
+        }
+    }
 }
 
 /// What a replayed process decided, for the inspector.
@@ -672,16 +690,7 @@ fn custom_replay_view(
         original: original.map(|(definition, version)| ProcessRef { definition, version }),
         steps: steps
             .into_iter()
-            .map(|s| ReplayStepView {
-                seq: s.seq,
-                at_ms: s.message.at_ms,
-                type_name: s.message.message_type().name(),
-                id: s.message.id,
-                state: s.state,
-                decided: decision_views(&s.decided),
-                notes: Vec::new(),
-                same_as_history: s.same_as_history,
-            })
+            .map(|s| ReplayStepView::of(s.seq, &s.message, s.state, &s.decided, Vec::new(), s.same_as_history))
             .collect(),
     })
 }
