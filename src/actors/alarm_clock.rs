@@ -1,12 +1,12 @@
 //! The alarm clock: holds the message of a `PublishAt` and publishes it when it is due.
 
-use crate::message::{Envelope, Message};
+use crate::message::Envelope;
 use crate::outbox::Outbox;
 
 /// Handles one `PublishAt`: the message is published at its due time.
 pub fn handle(msg: &Envelope, out: &mut Outbox) -> u64 {
-    if let Message::PublishAt(alarm) = &msg.body {
-        out.publish_at(alarm.due_ms.max(msg.at_ms), alarm.message.clone());
+    if let Some((due_ms, message)) = msg.body.alarm() {
+        out.publish_at(due_ms.max(msg.at_ms), message);
     }
     0
 }
