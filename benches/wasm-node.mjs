@@ -20,7 +20,7 @@
 // a timeline, its history compared as it is read), its time and memory.
 //
 // Compare with the native bench on the same work (same orders and interval):
-//   BRIGADE_BENCH_INTERVAL=0 cargo bench --bench throughput
+//   BRIGADE_BENCH_INTERVAL=0 cargo run --release --example throughput -- --bench
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";

@@ -1,13 +1,14 @@
 //! Throughput of the whole restaurant, against a bare-queue baseline measured in the
 //! same run (so the ratio survives a noisy machine).
 //!
-//! `cargo bench --bench throughput` runs, in this order:
+//! `cargo run --release --example throughput -- --bench` (or `bash scripts/bench.sh`) runs,
+//! built as the command line is (release profile, mimalloc), in this order:
 //! 1. **baseline**: as many messages as the engine run publishes, moved through a bare
 //!    `VecDeque` and a `match` on a message enum (the least a message system can do);
 //! 2. **engine**, **DES** and **cached**, interleaved: 100,000 orders placed 120 ms apart,
 //!    run to idle, full history kept (`brigade --orders 100000 --interval-ms 120`); the
 //!    same number of messages through a minimal discrete-event loop doing the same
-//!    pay-last flow (benches/des_baseline.rs: the fair baseline); the engine again with
+//!    pay-last flow (des_baseline.rs beside this file: the fair baseline); the engine again with
 //!    the house keeping its processes;
 //! 3. **rebuild**: every order's process manager rebuilt from its stream in the store,
 //!    the event-sourced house's core cost, on the finished run;
@@ -19,8 +20,11 @@
 //! process's peak resident memory. `BRIGADE_BENCH_ORDERS` changes the order count,
 //! `BRIGADE_BENCH_INTERVAL` the ms between orders (0: all at once, as `--interval-ms 0`).
 
-#[path = "des_baseline.rs"]
 mod des_baseline;
+
+/// The command line's allocator (src/main.rs), so that the figures are the shipped ones.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use brigade::message::MessageType;
 use brigade::process::house::rebuild;
@@ -114,7 +118,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: run small then.
+    // `--bench`: the full run; without it (a quick check that it works): small.
     let quick = !std::env::args().any(|a| a == "--bench");
     let orders: u32 = std::env::var("BRIGADE_BENCH_ORDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick {
         2_000
