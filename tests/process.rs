@@ -2,7 +2,7 @@
 //! when this one arrives, then exactly these messages are published (whole messages
 //! compared, no executor involved).
 
-use brigade::message::{CausationId, DropReason, Envelope, Message, RejectReason, Rejection, WorkStep};
+use brigade::message::{Alarm, CausationId, DropReason, Envelope, Message, RejectReason, Rejection, WorkStep};
 use brigade::order::Order;
 use brigade::outbox::{Effect, Note, Outbox};
 use brigade::process::{Definition, Outcome, ProcessManager, ProcessParams};
@@ -126,7 +126,7 @@ fn expired(attempt: u8) -> Message {
     Message::OrderExpired { cook: Rc::new("Greg".into()), attempt }
 }
 fn alarm(due_ms: u64, step: WorkStep, attempt: u8) -> Message {
-    Message::PublishAt { step, attempt, due_ms }
+    Message::PublishAt(Alarm::new(due_ms, step, attempt))
 }
 fn order_of(m: &Message) -> Rc<Order> {
     m.order().cloned().expect("a message with a document")

@@ -266,6 +266,14 @@ fn assert_no_panic() {
 // The tests.
 // ---------------------------------------------------------------------------------------
 
+/// In wasm32 a message body is two words and an envelope 64 bytes: what the page's
+/// memory figures assume (an alarm's due time is packed so as not to widen every message).
+#[wasm_bindgen_test]
+fn a_message_is_two_words_in_wasm32() {
+    assert_eq!(std::mem::size_of::<brigade::message::Message>(), 8);
+    assert_eq!(std::mem::size_of::<brigade::message::Envelope>(), 64);
+}
+
 #[wasm_bindgen_test]
 fn default_run_to_idle_completes_ten_orders() {
     let sim = Sim::try_new(None).expect("new Simulation()");

@@ -5,8 +5,8 @@ use crate::outbox::Outbox;
 
 /// Handles one `PublishAt`: the message is published at its due time.
 pub fn handle(msg: &Envelope, out: &mut Outbox) -> u64 {
-    if let Some((due_ms, message)) = msg.body.alarm() {
-        out.publish_at(due_ms.max(msg.at_ms), message);
+    if let Some(alarm) = msg.body.alarm() {
+        out.publish_at(alarm.due_ms().max(msg.at_ms), alarm.message());
     }
     0
 }

@@ -15,7 +15,9 @@
 use super::definition::{Definition, ProcessParams};
 use super::house::{follow_mask, HouseContext};
 use super::manager::input_mask;
-use crate::message::{DropReason, Envelope, HistoryEntry, Message, MessageType, RejectReason, Rejection, WorkStep};
+use crate::message::{
+    Alarm, DropReason, Envelope, HistoryEntry, Message, MessageType, RejectReason, Rejection, WorkStep,
+};
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
 use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
@@ -623,7 +625,7 @@ fn to_message(item: &Value, env: &Envelope, store: &Store) -> Result<Message, St
             let step = name_in(inner.get("step"), "step", STEPS.into_iter(), WorkStep::name)
                 .map_err(|e| format!("message: {e}"))?;
             let attempt = attempt_of(inner, "attempt").map_err(|e| format!("message: {e}"))?;
-            Message::PublishAt { step, attempt, due_ms: env.at_ms + after }
+            Message::PublishAt(Alarm::new(env.at_ms + after, step, attempt))
         }
     })
 }

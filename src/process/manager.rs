@@ -5,7 +5,7 @@
 //! a `MessageRejected` event) any message its state does not allow.
 
 use super::definition::{Definition, ProcessParams};
-use crate::message::{DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
+use crate::message::{Alarm, DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
 use crate::order::Order;
 use crate::outbox::{Note, Outbox};
 use serde::Serialize;
@@ -278,7 +278,7 @@ impl ProcessManager {
             WorkStep::Pay => Message::TakePayment { order, attempt },
             WorkStep::Refund => Message::RefundPayment { order },
         });
-        out.publish(Message::PublishAt { step, attempt, due_ms: now_ms + self.params.timeout(step) });
+        out.publish(Message::PublishAt(Alarm::new(now_ms + self.params.timeout(step), step, attempt)));
     }
 
     fn drop_order(&mut self, reason: DropReason, now: u64, out: &mut Outbox) {

@@ -38,7 +38,7 @@ impl World {
         let store = &self.store;
         let id_of = |seq: u32| store.get(seq as usize).map(|e| e.id).unwrap_or_default();
         let due_of = |env: &Envelope| match &env.body {
-            crate::message::Message::PublishAt { due_ms, .. } => Some(rel(*due_ms)),
+            crate::message::Message::PublishAt(alarm) => Some(rel(alarm.due_ms())),
             _ => None,
         };
 
