@@ -34,6 +34,15 @@ function addressWritten(p) {
   return p.waitForFunction(() => !window.brigade.urlTimer && !window.brigade.pushNext && window.brigade.lastUrl === location.hash.slice(1));
 }
 
+/** Switches to branch A (a new history entry) and waits until the address holds it. */
+async function switchToFirstBranch(p) {
+  const entries = await p.evaluate(() => history.length);
+  await p.getByTestId("branch").first().click();
+  await waitReady(p);
+  await p.waitForFunction((n) => history.length === n + 1, entries);
+  await addressWritten(p);
+}
+
 /** The default run computed to its end; at step 40 Koen's first CookFood is dropped. */
 async function dropAt40(viewport) {
   const p = (ctx.page = await openPage(ctx.browser, ctx.server.url, viewport ? { viewport } : undefined));
@@ -102,13 +111,9 @@ test("acting at an earlier step keeps the run before it as a branch; switching a
 
 test("switching to the branch before a change and going Back twice undoes the change, whatever the session kept", { skip }, async () => {
   const { p } = await dropAt40();
-  const entries = await p.evaluate(() => history.length);
   // A is shown at step 40, the very run and step of the address before the drop: the session
   // keeps A's branches for that run, and must not lend them to the entry before the drop
-  await p.getByTestId("branch").first().click();
-  await waitReady(p);
-  await p.waitForFunction((n) => history.length === n + 1, entries);
-  await addressWritten(p);
+  await switchToFirstBranch(p);
   assert.deepEqual((await branches(p)).map((b) => b.current), ["true", "false"]);
   await p.goBack();
   await waitReady(p);
@@ -129,11 +134,7 @@ test("switching to the branch before a change and going Back twice undoes the ch
 
 test("Back while the address is about to be written shows the entry Back went to", { skip }, async () => {
   const { p } = await dropAt40();
-  const entries = await p.evaluate(() => history.length);
-  await p.getByTestId("branch").first().click();
-  await waitReady(p);
-  await p.waitForFunction((n) => history.length === n + 1, entries);
-  await addressWritten(p);
+  await switchToFirstBranch(p);
   // move in A and go Back before the address says so; the write it waits for happens right
   // after Back changed the address and before the page hears of it (as a timer can)
   await p.getByTestId("run-to-end").click();

@@ -37,10 +37,7 @@ impl World {
         let rel = |t: u64| t as i128 - now as i128;
         let store = &self.store;
         let id_of = |seq: u32| store.get(seq as usize).map(|e| e.id).unwrap_or_default();
-        let due_of = |env: &Envelope| match &env.body {
-            crate::message::Message::PublishAt(alarm) => Some(rel(alarm.due_ms())),
-            _ => None,
-        };
+        let due_of = |env: &Envelope| env.body.alarm().map(|alarm| rel(alarm.due_ms()));
 
         // orders: streams, time to live, live in the house
         let house = match &self.st.actors[HOUSE as usize] {
