@@ -390,11 +390,16 @@ pub fn find_order(world: &World, r: &OrderRef) -> Result<(Uuid, u32), String> {
     }
 }
 
+/// One order's messages with their positions, in publish order.
+fn order_messages(world: &World, correlation_id: &Uuid) -> Vec<(usize, crate::message::Envelope)> {
+    let store = world.store();
+    store.stream(correlation_id).iter().filter_map(|&s| Some((s as usize, store.get(s as usize)?))).collect()
+}
+
 /// One order's messages, one line each in publish order: seq, time, type, id, cause and a
 /// summary (ids shortened to their first 8 digits; `--format json` has them whole).
 pub fn trace_text(world: &World, correlation_id: Uuid, number: u32) -> String {
-    let messages: Vec<(usize, &crate::message::Envelope)> =
-        world.store().messages().enumerate().filter(|(_, m)| m.correlation_id == correlation_id).collect();
+    let messages = order_messages(world, &correlation_id);
     let mut t = String::new();
     let _ = writeln!(t, "order {number} ({correlation_id}): {} messages", messages.len());
     let _ = writeln!(t, "{:>7} {:>8}  {:<16} {:<8}  {:<8}  summary", "seq", "at_ms", "type", "id", "cause");
@@ -416,12 +421,7 @@ pub fn trace_text(world: &World, correlation_id: Uuid, number: u32) -> String {
 
 /// One order's messages as the run file writes them (a JSON array, ids whole).
 pub fn trace_json(world: &World, correlation_id: Uuid) -> String {
-    let entries: Vec<HistoryEntry<'_>> = world
-        .store()
-        .messages()
-        .enumerate()
-        .filter(|(_, m)| m.correlation_id == correlation_id)
-        .map(|(seq, m)| HistoryEntry::new(seq as u32, m))
-        .collect();
+    let messages = order_messages(world, &correlation_id);
+    let entries: Vec<HistoryEntry<'_>> = messages.iter().map(|(seq, m)| HistoryEntry::new(*seq as u32, m)).collect();
     serde_json::to_string_pretty(&entries).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }

@@ -51,6 +51,10 @@ mod native {
             Ok(w) => w,
             Err(e) => return fail(&format!("--{}: {}", e.field.replace('_', "-"), e.message)),
         };
+        if run.format != Format::Mermaid {
+            // only the sequence diagram reads the steps: the report and the run file do not
+            world = world.untraced();
+        }
         world.run_to_idle();
         if let Some(order) = &run.trace {
             let (id, number) = match cli::find_order(&world, order) {

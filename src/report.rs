@@ -5,7 +5,6 @@ pub use crate::actors::printer::{Receipt, ReceiptLine};
 use crate::message::{DropReason, MessageType, RejectReason};
 use crate::process::Definition;
 use crate::sim::World;
-use crate::store::IdMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -232,27 +231,30 @@ fn stuck_orders(world: &World) -> Vec<u32> {
     let store = world.store();
     store
         .orders()
-        .filter(|c| {
-            !store.stream(c).iter().any(|&s| store.get(s as usize).is_some_and(|e| e.message_type().is_terminal()))
-        })
+        .filter(|c| !store.stream(c).iter().any(|&s| store.message_type(s as usize).is_some_and(|t| t.is_terminal())))
         .filter_map(|c| store.order_no(c))
         .collect()
 }
 
 fn latency(world: &World) -> Option<Latency> {
-    let mut placed: IdMap<u64> = IdMap::default();
+    // one pass over the log, in order: when each order (by its number) was placed
+    let store = world.store();
+    let mut placed: Vec<u64> = Vec::new();
     let mut times = Vec::new();
-    for env in world.store().messages() {
-        match env.message_type() {
-            MessageType::OrderPlaced => {
-                placed.insert(env.correlation_id, env.at_ms);
+    for seq in 0..store.len() {
+        let (Some(t), Some(at)) = (store.message_type(seq), store.at_ms(seq)) else { continue };
+        if t != MessageType::OrderPlaced && t != MessageType::OrderCompleted {
+            continue;
+        }
+        let Some(order) = store.order_of(seq) else { continue };
+        let i = order as usize - 1;
+        if t == MessageType::OrderPlaced {
+            if placed.len() <= i {
+                placed.resize(i + 1, u64::MAX);
             }
-            MessageType::OrderCompleted => {
-                if let Some(p) = placed.get(&env.correlation_id) {
-                    times.push(env.at_ms - p);
-                }
-            }
-            _ => {}
+            placed[i] = at;
+        } else if let Some(&p) = placed.get(i).filter(|&&p| p != u64::MAX) {
+            times.push(at - p);
         }
     }
     if times.is_empty() {

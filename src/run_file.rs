@@ -71,7 +71,7 @@ impl Serialize for History<'_> {
         let store = self.0.store();
         let mut seq = s.serialize_seq(Some(store.len()))?;
         for (i, env) in store.messages().enumerate() {
-            seq.serialize_element(&HistoryEntry::new(i as u32, env))?;
+            seq.serialize_element(&HistoryEntry::new(i as u32, &env))?;
         }
         seq.end()
     }
@@ -111,7 +111,7 @@ pub fn compact_size_estimate(world: &World) -> usize {
         .messages()
         .take(SAMPLE)
         .enumerate()
-        .map(|(i, env)| serde_json::to_string(&HistoryEntry::new(i as u32, env)).map_or(0, |t| t.len() + 1))
+        .map(|(i, env)| serde_json::to_string(&HistoryEntry::new(i as u32, &env)).map_or(0, |t| t.len() + 1))
         .sum();
     let per_message = sample / store.len().clamp(1, SAMPLE);
     (per_message * store.len()) / 10 * 11 + 4096 + 64 * world.inputs().len()
@@ -286,7 +286,7 @@ fn check_published(world: &World, history: &[serde_json::Value], checked: &mut u
         };
         let Some(env) = store.get(i) else { break };
         let expected =
-            serde_json::to_value(HistoryEntry::new(i as u32, env)).map_err(|e| ImportError::Json(e.to_string()))?;
+            serde_json::to_value(HistoryEntry::new(i as u32, &env)).map_err(|e| ImportError::Json(e.to_string()))?;
         if &expected != given {
             return Err(ImportError::Mismatch(describe_difference(i, &expected, given)));
         }

@@ -6,7 +6,7 @@
 //! recorded (after stepping back to a checkpoint) only moves the cursor, so stepping back
 //! and forth never loses the recorded future.
 
-use crate::message::{Envelope, MessageType};
+use crate::message::{CausationId, Envelope, Message, MessageType};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use uuid::Uuid;
@@ -121,6 +121,11 @@ impl<T> ChunkedLog<T> {
     pub fn iter_to(&self, n: usize) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten().take(n.min(self.len))
     }
+
+    /// Every item, in order, to change them.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.chunks.iter_mut().flatten()
+    }
 }
 
 /// A subscription to one correlation: `actor` hears the stream's messages of the types
@@ -197,6 +202,8 @@ impl Follows {
 /// The messages of one correlation (one order): a topic of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
+    /// The correlation id.
+    pub id: Uuid,
     /// 1-based number of the order, in placing order.
     pub order_no: u32,
     /// Positions in the log, ascending.
@@ -206,16 +213,48 @@ pub struct Stream {
     pub follows: Follows,
 }
 
+/// A published message as the log keeps it, in 48 bytes where its envelope takes 72: the
+/// correlation is the number of its stream, the causation the position of the causing
+/// message (always published before it), the publisher shares a word with the time.
+#[derive(Debug, Clone)]
+struct Record {
+    id: Uuid,
+    body: Message,
+    /// `at_ms << 16 | publisher` (simulated times stay below 2^48 ms).
+    at_publisher: u64,
+    /// Index in `Store::streams`.
+    stream: u32,
+    /// Position of the causing message + 1; 0: none.
+    cause: u32,
+}
+
+impl Record {
+    fn at_ms(&self) -> u64 {
+        self.at_publisher >> 16
+    }
+
+    fn publisher(&self) -> u16 {
+        self.at_publisher as u16
+    }
+
+    fn message_type(&self) -> MessageType {
+        self.body.message_type()
+    }
+}
+
 /// Append-only log with streams by correlation, and a cursor for time travel.
 ///
 /// Subscriptions by correlation live here, with their stream: a follow is part of the
 /// recorded run, so stepping back and forth keeps it right without copying it.
 #[derive(Debug, Default, Clone)]
 pub struct Store {
-    log: ChunkedLog<Envelope>,
-    publisher: Vec<u16>,
-    streams: IdMap<Stream>,
-    orders: Vec<Uuid>,
+    log: ChunkedLog<Record>,
+    /// Where each correlation's stream is in `streams` (a small entry to look up on every
+    /// publication; the streams lie in the order they began, recent orders together).
+    index: IdMap<u32>,
+    streams: ChunkedLog<Stream>,
+    /// The streams of the orders, in placing order.
+    orders: Vec<u32>,
     cursor: usize,
     /// Position of every message by id (only for an idempotent store).
     ids: Option<IdMap<u32>>,
@@ -237,6 +276,21 @@ impl Store {
         self.ids.is_some()
     }
 
+    fn stream_of(&self, correlation_id: &Uuid) -> Option<&Stream> {
+        self.index.get(correlation_id).and_then(|&i| self.streams.get(i as usize))
+    }
+
+    /// The stream of `correlation_id` and its index, begun if it is new.
+    fn stream_entry(&mut self, correlation_id: Uuid) -> (u32, &mut Stream) {
+        let streams = &mut self.streams;
+        let i = *self.index.entry(correlation_id).or_insert_with(|| {
+            // an order's stream holds about twenty messages: room for them at once
+            streams.push(Stream { id: correlation_id, seqs: Vec::with_capacity(20), ..Stream::default() });
+            (streams.len() - 1) as u32
+        });
+        (i, self.streams.get_mut(i as usize).expect("the index points at a stream"))
+    }
+
     /// Whether a message with this id is published by the current step (known only to
     /// an idempotent store; `false` otherwise).
     pub fn holds(&self, id: &Uuid) -> bool {
@@ -247,7 +301,7 @@ impl Store {
     /// `correlation_id` whose type bit is in `mask` (a mask of 0 forgets it).
     pub fn follow(&mut self, correlation_id: Uuid, actor: u16, mask: u32) {
         let since = self.cursor as u32;
-        let stream = self.streams.entry(correlation_id).or_default();
+        let (_, stream) = self.stream_entry(correlation_id);
         let follow = Follower { actor, mask, since };
         // re-executing a recorded stretch finds the follow there already (a diverging
         // run forgets the follows after its cursor in `truncate_frontier`)
@@ -258,12 +312,12 @@ impl Store {
 
     /// The follower of `env`'s correlation who hears it, if any.
     pub fn follower_of(&self, env: &Envelope) -> Option<u16> {
-        self.streams.get(&env.correlation_id)?.follows.hearer(self.cursor, env.message_type().bit())
+        self.stream_of(&env.correlation_id)?.follows.hearer(self.cursor, env.message_type().bit())
     }
 
     /// Correlations followed by the current step.
     pub fn followed(&self) -> usize {
-        self.streams.values().filter(|s| s.follows.at(self.cursor).is_some_and(|f| f.mask != 0)).count()
+        self.streams.iter_to(usize::MAX).filter(|s| s.follows.at(self.cursor).is_some_and(|f| f.mask != 0)).count()
     }
 
     /// Messages published up to the current step.
@@ -281,8 +335,7 @@ impl Store {
         self.log.len()
     }
 
-    /// The message at `seq`, if published by the current step.
-    pub fn get(&self, seq: usize) -> Option<&Envelope> {
+    fn visible(&self, seq: usize) -> Option<&Record> {
         if seq < self.cursor {
             self.log.get(seq)
         } else {
@@ -290,58 +343,135 @@ impl Store {
         }
     }
 
+    /// The envelope of a record, its headers filled in from the streams and the log.
+    fn envelope(&self, r: &Record) -> Envelope {
+        let cause = if r.cause == 0 { None } else { self.log.get(r.cause as usize - 1).map(|c| c.id) };
+        Envelope {
+            id: r.id,
+            correlation_id: self.streams.get(r.stream as usize).map_or_else(Uuid::nil, |s| s.id),
+            causation_id: cause.map_or(CausationId::NONE, CausationId::of),
+            at_ms: r.at_ms(),
+            body: r.body.clone(),
+        }
+    }
+
+    /// The message at `seq`, if published by the current step.
+    pub fn get(&self, seq: usize) -> Option<Envelope> {
+        self.visible(seq).map(|r| self.envelope(r))
+    }
+
+    /// The id, time and body of the message at `seq`, if published by the current step
+    /// (what a process manager reads, without building its envelope).
+    pub fn heard(&self, seq: usize) -> Option<(Uuid, u64, &Message)> {
+        self.visible(seq).map(|r| (r.id, r.at_ms(), &r.body))
+    }
+
+    /// The body of the message at `seq`, if published by the current step (without
+    /// building its envelope).
+    pub fn body(&self, seq: usize) -> Option<&Message> {
+        self.visible(seq).map(|r| &r.body)
+    }
+
+    /// The id of the message at `seq`, if published by the current step.
+    pub fn id(&self, seq: usize) -> Option<Uuid> {
+        self.visible(seq).map(|r| r.id)
+    }
+
+    /// The type of the message at `seq`, if published by the current step.
+    pub fn message_type(&self, seq: usize) -> Option<MessageType> {
+        self.visible(seq).map(Record::message_type)
+    }
+
+    /// When the message at `seq` was published, if by the current step.
+    pub fn at_ms(&self, seq: usize) -> Option<u64> {
+        self.visible(seq).map(Record::at_ms)
+    }
+
     /// The message at `seq` in the whole known run, even beyond the cursor.
-    pub fn frontier_get(&self, seq: usize) -> Option<&Envelope> {
-        self.log.get(seq)
+    pub fn frontier_get(&self, seq: usize) -> Option<Envelope> {
+        self.log.get(seq).map(|r| self.envelope(r))
     }
 
     /// The seqs of one correlation's messages in the whole known run.
     pub fn frontier_stream(&self, correlation_id: &Uuid) -> &[u32] {
-        self.streams.get(correlation_id).map_or(&[], |s| &s.seqs)
+        self.stream_of(correlation_id).map_or(&[], |s| &s.seqs)
     }
 
     /// Index of the actor that published `seq`.
     pub fn publisher(&self, seq: usize) -> Option<u16> {
-        self.publisher.get(seq).copied()
+        self.log.get(seq).map(Record::publisher)
     }
 
     /// Every message published by the current step, in order.
-    pub fn messages(&self) -> impl Iterator<Item = &Envelope> {
-        self.log.iter_to(self.cursor)
+    pub fn messages(&self) -> impl Iterator<Item = Envelope> + '_ {
+        self.log.iter_to(self.cursor).map(|r| self.envelope(r))
     }
 
-    /// Appends a publication and returns its seq. When the cursor is behind the frontier
-    /// (re-execution) the message is already recorded and only the cursor moves.
-    pub fn append(&mut self, env: Envelope, publisher: u16) -> u32 {
-        self.append_followed(env, publisher).0
+    /// Appends a publication caused by the message at `cause` (none: it starts an order,
+    /// or its cause is published by the same step, and is looked up in its stream) and
+    /// returns its seq. When the cursor is behind the frontier (re-execution) the
+    /// message is already recorded and only the cursor moves.
+    pub fn append(&mut self, env: Envelope, cause: Option<u32>, publisher: u16) -> u32 {
+        self.append_followed(env, cause, publisher).0
     }
 
     /// [`Store::append`], also returning the follower of the message's correlation who
     /// hears it ([`Store::follower_of`] just before the append), in one look-up.
-    pub fn append_followed(&mut self, env: Envelope, publisher: u16) -> (u32, Option<u16>) {
+    pub fn append_followed(&mut self, env: Envelope, cause: Option<u32>, publisher: u16) -> (u32, Option<u16>) {
         let seq = self.cursor;
         self.cursor += 1;
         let bit = env.message_type().bit();
         if seq < self.log.len() {
             debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
-            return (seq as u32, self.streams.get(&env.correlation_id).and_then(|s| s.follows.hearer(seq, bit)));
+            return (seq as u32, self.stream_of(&env.correlation_id).and_then(|s| s.follows.hearer(seq, bit)));
         }
-        // an order's stream holds about twenty messages: room for them at once
-        let stream = self
-            .streams
-            .entry(env.correlation_id)
-            .or_insert_with(|| Stream { seqs: Vec::with_capacity(20), ..Stream::default() });
+        let cause = match (cause, env.causation()) {
+            (Some(c), _) => c + 1,
+            (None, None) => 0,
+            // published by the same step as its cause (the waiter's command after its
+            // OrderPlaced, without process managers): found in the order's stream
+            (None, Some(id)) => self.stream_of(&env.correlation_id).map_or(0, |stream| {
+                stream
+                    .seqs
+                    .iter()
+                    .rev()
+                    .find(|&&s| self.log.get(s as usize).is_some_and(|r| r.id == id))
+                    .map_or(0, |&s| s + 1)
+            }),
+        };
+        debug_assert_eq!(
+            (cause as usize).checked_sub(1).and_then(|c| self.log.get(c)).map(|c| c.id),
+            env.causation(),
+            "the cause is the message at its position"
+        );
+        let next_order = self.orders.len() as u32 + 1;
+        let placed = env.message_type() == MessageType::OrderPlaced;
+        // a message almost always belongs to its cause's stream: found without hashing
+        let known = (cause as usize)
+            .checked_sub(1)
+            .and_then(|c| self.log.get(c))
+            .map(|c| c.stream)
+            .filter(|&i| self.streams.get(i as usize).is_some_and(|s| s.id == env.correlation_id));
+        let (index, stream) = match known {
+            Some(i) => (i, self.streams.get_mut(i as usize).expect("checked above")),
+            None => self.stream_entry(env.correlation_id),
+        };
         let follower = stream.follows.hearer(seq, bit);
-        if env.message_type() == MessageType::OrderPlaced {
-            self.orders.push(env.correlation_id);
-            stream.order_no = self.orders.len() as u32;
-        }
         stream.seqs.push(seq as u32);
+        if placed {
+            stream.order_no = next_order;
+            self.orders.push(index);
+        }
         if let Some(ids) = &mut self.ids {
             ids.insert(env.id, seq as u32);
         }
-        self.log.push(env);
-        self.publisher.push(publisher);
+        self.log.push(Record {
+            id: env.id,
+            body: env.body,
+            at_publisher: (env.at_ms << 16) | publisher as u64,
+            stream: index,
+            cause,
+        });
         (seq as u32, follower)
     }
 
@@ -354,24 +484,23 @@ impl Store {
     pub fn truncate_frontier(&mut self) {
         if self.log.len() > self.cursor {
             let cursor = self.cursor as u32;
-            for stream in self.streams.values_mut() {
+            for stream in self.streams.iter_mut() {
                 stream.follows.retain(|f| f.since <= cursor);
             }
         }
         while self.log.len() > self.cursor {
-            let env = self.log.pop().expect("log is longer than the cursor");
-            self.publisher.pop();
-            let corr = env.correlation_id;
-            if let Some(stream) = self.streams.get_mut(&corr) {
-                stream.seqs.pop();
-                if stream.seqs.is_empty() {
-                    self.streams.remove(&corr);
-                }
+            let r = self.log.pop().expect("log is longer than the cursor");
+            let Some(stream) = self.streams.get_mut(r.stream as usize) else { continue };
+            stream.seqs.pop();
+            if stream.seqs.is_empty() && r.stream as usize == self.streams.len() - 1 {
+                // streams begin in log order: the one this message began is the last
+                let gone = self.streams.pop().expect("the stream is there");
+                self.index.remove(&gone.id);
             }
             if let Some(ids) = &mut self.ids {
-                ids.remove(&env.id);
+                ids.remove(&r.id);
             }
-            if env.message_type() == MessageType::OrderPlaced {
+            if r.message_type() == MessageType::OrderPlaced {
                 self.orders.pop();
             }
         }
@@ -379,7 +508,7 @@ impl Store {
 
     /// The seqs of one correlation's messages published by the current step.
     pub fn stream(&self, correlation_id: &Uuid) -> &[u32] {
-        match self.streams.get(correlation_id) {
+        match self.stream_of(correlation_id) {
             Some(stream) => {
                 let visible = stream.seqs.partition_point(|&s| (s as usize) < self.cursor);
                 &stream.seqs[..visible]
@@ -390,7 +519,7 @@ impl Store {
 
     /// The 1-based order number of a correlation, if its `OrderPlaced` is published.
     pub fn order_no(&self, correlation_id: &Uuid) -> Option<u32> {
-        let stream = self.streams.get(correlation_id)?;
+        let stream = self.stream_of(correlation_id)?;
         let first = *stream.seqs.first()?;
         ((first as usize) < self.cursor && stream.order_no > 0).then_some(stream.order_no)
     }
@@ -398,10 +527,18 @@ impl Store {
     /// Correlation ids of the orders placed by the current step, in placing order.
     pub fn orders(&self) -> impl Iterator<Item = &Uuid> {
         let cursor = self.cursor;
-        let streams = &self.streams;
         self.orders
             .iter()
-            .take_while(move |c| streams.get(*c).and_then(|s| s.seqs.first()).is_some_and(|&s| (s as usize) < cursor))
+            .filter_map(|&i| self.streams.get(i as usize))
+            .take_while(move |s| s.seqs.first().is_some_and(|&s| (s as usize) < cursor))
+            .map(|s| &s.id)
+    }
+
+    /// The 1-based number of the order the message at `seq` belongs to, if it is
+    /// published by the current step and its stream began with an `OrderPlaced`.
+    pub fn order_of(&self, seq: usize) -> Option<u32> {
+        let stream = self.streams.get(self.visible(seq)?.stream as usize)?;
+        (stream.order_no > 0).then_some(stream.order_no)
     }
 
     /// Whether the correlation has a message of type `t` published by the current step.
@@ -434,21 +571,67 @@ mod tests {
         let mut store = Store::new();
         let corr = Uuid::from_u128(10);
         let cooked = MessageType::StepTimedOut.bit();
-        store.append(env(1, 10, timed_out()), 0);
+        store.append(env(1, 10, timed_out()), None, 0);
         store.follow(corr, 1, cooked);
-        store.append(env(2, 10, timed_out()), 0);
+        store.append(env(2, 10, timed_out()), None, 0);
         store.follow(corr, 1, 0);
-        store.append(env(3, 10, timed_out()), 0);
+        store.append(env(3, 10, timed_out()), None, 0);
         store.follow(corr, 1, cooked);
-        assert!(matches!(store.streams[&corr].follows, Follows::Spilled(_)));
+        assert!(matches!(store.stream_of(&corr).unwrap().follows, Follows::Spilled(_)));
         assert_eq!(store.follower_of(&env(4, 10, timed_out())), Some(1));
         store.set_cursor(2);
         assert_eq!(store.follower_of(&env(4, 10, timed_out())), None, "the forget at position 2 applies");
         store.set_cursor(1);
         assert_eq!(store.follower_of(&env(4, 10, timed_out())), Some(1));
         store.truncate_frontier();
-        assert_eq!(store.streams[&corr].follows.as_slice().len(), 1);
-        assert!(matches!(store.streams[&corr].follows, Follows::Inline(_, 1)));
+        assert_eq!(store.stream_of(&corr).unwrap().follows.as_slice().len(), 1);
+        assert!(matches!(store.stream_of(&corr).unwrap().follows, Follows::Inline(_, 1)));
+    }
+
+    #[test]
+    fn a_record_takes_48_bytes_and_gives_back_the_envelope() {
+        assert_eq!(std::mem::size_of::<Record>(), 48);
+        let mut store = Store::new();
+        let first = env(1, 10, timed_out());
+        let mut second = Envelope { at_ms: (1 << 40) + 5, ..env(2, 10, timed_out()) };
+        second.causation_id = crate::message::CausationId::of(first.id);
+        store.append(first.clone(), None, 3);
+        store.append(second.clone(), Some(0), 65535);
+        assert_eq!(store.get(0), Some(first));
+        assert_eq!(store.get(1), Some(second.clone()));
+        assert_eq!(store.publisher(1), Some(65535));
+        assert_eq!(store.at_ms(1), Some((1 << 40) + 5));
+        assert_eq!(store.messages().last(), Some(second));
+        store.set_cursor(1);
+        assert_eq!(store.get(1), None);
+        assert!(store.frontier_get(1).is_some());
+    }
+
+    #[test]
+    fn a_message_joins_its_own_stream_even_when_its_cause_is_in_another() {
+        let mut store = Store::new();
+        let placed = |id: u128, corr: u128| {
+            let order = std::rc::Rc::new(crate::order::Order::draw(&mut crate::rng::Rng::new(1), false, 0));
+            env(id, corr, Message::OrderPlaced { order })
+        };
+        store.append(placed(1, 10), None, 0);
+        store.append(placed(2, 20), None, 0);
+        // caused by message 0 (stream 10) but correlated with 20: not its cause's stream
+        let mut odd = Envelope { at_ms: 7, ..env(3, 20, timed_out()) };
+        odd.causation_id = crate::message::CausationId::of(Uuid::from_u128(1));
+        store.append(odd.clone(), Some(0), 4);
+        let mut usual = env(4, 10, timed_out());
+        usual.causation_id = crate::message::CausationId::of(Uuid::from_u128(1));
+        store.append(usual, Some(0), 4);
+        assert_eq!(store.stream(&Uuid::from_u128(20)), &[1, 2]);
+        assert_eq!(store.stream(&Uuid::from_u128(10)), &[0, 3]);
+        assert_eq!(store.get(2), Some(odd));
+        assert_eq!(store.order_of(2), Some(2));
+        assert_eq!(store.order_of(3), Some(1));
+        let (id, at_ms, body) = store.heard(2).unwrap();
+        assert_eq!((id, at_ms, body.message_type()), (Uuid::from_u128(3), 7, MessageType::StepTimedOut));
+        store.set_cursor(2);
+        assert_eq!((store.heard(2), store.order_of(2)), (None, None), "beyond the cursor");
     }
 
     #[test]
@@ -469,9 +652,9 @@ mod tests {
     #[test]
     fn streams_follow_the_cursor_and_truncation() {
         let mut store = Store::new();
-        store.append(env(1, 10, timed_out()), 0);
-        store.append(env(2, 20, timed_out()), 0);
-        store.append(env(3, 10, timed_out()), 0);
+        store.append(env(1, 10, timed_out()), None, 0);
+        store.append(env(2, 20, timed_out()), None, 0);
+        store.append(env(3, 10, timed_out()), None, 0);
         assert_eq!(store.stream(&Uuid::from_u128(10)), &[0, 2]);
         store.set_cursor(1);
         assert_eq!(store.stream(&Uuid::from_u128(10)), &[0]);
@@ -479,7 +662,7 @@ mod tests {
         assert_eq!(store.len(), 1);
         assert_eq!(store.frontier_len(), 3);
         // re-execution moves the cursor without appending twice
-        store.append(env(2, 20, timed_out()), 0);
+        store.append(env(2, 20, timed_out()), None, 0);
         assert_eq!(store.frontier_len(), 3);
         store.truncate_frontier();
         assert_eq!(store.frontier_len(), 2);

@@ -372,7 +372,7 @@ fn actor_name(world: &World, actor: u16) -> String {
 pub fn message(world: &World, seq: usize) -> Option<MessageView> {
     let store = world.store();
     let env = store.get(seq)?;
-    Some(message_of(world, seq as u32, env))
+    Some(message_of(world, seq as u32, &env))
 }
 
 fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
@@ -393,14 +393,15 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
 
 /// The seqs of the messages of type `t` published by the cursor, ascending.
 pub fn seqs_of_type(world: &World, t: MessageType) -> Vec<u32> {
-    world.store().messages().enumerate().filter(|(_, m)| m.message_type() == t).map(|(i, _)| i as u32).collect()
+    let store = world.store();
+    (0..store.len() as u32).filter(|&s| store.message_type(s as usize) == Some(t)).collect()
 }
 
 /// Message `seq` with its payload.
 pub fn message_detail(world: &World, seq: usize) -> Option<MessageDetail> {
     let env = world.store().get(seq)?;
-    let payload = serde_json::to_value(HistoryEntry::new(seq as u32, env)).unwrap_or_default();
-    Some(MessageDetail { view: message_of(world, seq as u32, env), payload })
+    let payload = serde_json::to_value(HistoryEntry::new(seq as u32, &env)).unwrap_or_default();
+    Some(MessageDetail { view: message_of(world, seq as u32, &env), payload })
 }
 
 /// Messages `[from, to)` of the history at the cursor.
@@ -435,7 +436,8 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         faults,
     };
     // what the handler decided, as the executor recorded it
-    view.outputs = world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env)).collect();
+    view.outputs =
+        world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env.as_ref())).collect();
     if rec.seq == TAKE_ORDER {
         return Some(view);
     }
@@ -447,7 +449,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
             .filter_map(|s| {
                 let m = store.frontier_get(s as usize)?;
                 let out = OutputRecord { at_ms: m.at_ms, seq: s, message_type: m.message_type(), handed_to: None };
-                Some(OutputView::of(world, out, Some(m)))
+                Some(OutputView::of(world, out, Some(&m)))
             })
             .collect();
         return Some(view);

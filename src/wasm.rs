@@ -249,15 +249,16 @@ impl Simulation {
         Ok(Simulation { timeline })
     }
 
-    /// Runs a config to idle without time travel (no checkpoints kept) and returns its
-    /// report: for scripts and benchmarks that only want the outcome.
+    /// Runs a config to idle without time travel (no checkpoints, no step trace kept) and
+    /// returns its report: for scripts and benchmarks that only want the outcome.
     #[wasm_bindgen(js_name = runHeadless, unchecked_return_type = "Report")]
     pub fn run_headless(
         #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
     ) -> Result<JsValue, JsError> {
         install_panic_hook();
         let config = config_from_js(&cfg)?;
-        let mut world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?;
+        // nobody steps through it: the step trace is not recorded
+        let mut world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?.untraced();
         world.run_to_idle();
         to_js(&Report::of(&world))
     }

@@ -199,3 +199,24 @@ fn the_naive_house_and_the_cached_house_publish_the_same_history() {
         assert_eq!(a, b, "seed {seed}");
     }
 }
+
+#[test]
+fn a_world_without_its_step_trace_runs_the_same_history_report_and_receipts() {
+    use brigade::scenario::Architecture;
+    let configs = [
+        Config { orders: 60, drop: 0.2, duplicate: 0.2, dodgy: 0.5, seed: 9, ..Config::default() },
+        Config { orders: 40, architecture: Architecture::Choreography, drop: 0.3, ..Config::default() },
+        Config { orders: 40, idempotent_store: true, duplicate: 0.4, seed: 3, ..Config::default() },
+    ];
+    for cfg in configs {
+        let traced = run(cfg.clone());
+        let mut untraced = World::new(cfg).unwrap().untraced();
+        untraced.run_to_idle();
+        assert_eq!(brigade::run_file::export(&traced, None), brigade::run_file::export(&untraced, None));
+        assert_eq!(brigade::report::receipts(&traced), brigade::report::receipts(&untraced));
+        assert_eq!(traced.steps(), untraced.steps());
+        assert!(traced.trace_record(traced.steps()).is_some());
+        assert_eq!(untraced.trace_record(1), None, "no step is recorded");
+        assert!(untraced.step_outputs(1).is_empty());
+    }
+}

@@ -14,7 +14,7 @@ fn arch(architecture: Architecture) -> Config {
     Config { architecture, ..Config::default() }
 }
 
-fn types(stream: &[&brigade::message::Envelope]) -> Vec<MessageType> {
+fn types(stream: &[brigade::message::Envelope]) -> Vec<MessageType> {
     stream.iter().map(|e| e.message_type()).collect()
 }
 

@@ -5,11 +5,13 @@
 //! built as the command line is (release profile, mimalloc), in this order:
 //! 1. **baseline**: as many messages as the engine run publishes, moved through a bare
 //!    `VecDeque` and a `match` on a message enum (the least a message system can do);
-//! 2. **engine**, **DES** and **cached**, interleaved: 100,000 orders placed 120 ms apart,
-//!    run to idle, full history kept (`brigade --orders 100000 --interval-ms 120`); the
-//!    same number of messages through a minimal discrete-event loop doing the same
-//!    pay-last flow (des_baseline.rs beside this file: the fair baseline); the engine again with
-//!    the house keeping its processes;
+//! 2. **engine**, **DES**, **cached** and **traced**, interleaved: 100,000 orders placed
+//!    120 ms apart, run to idle, full history kept, as the command line runs them
+//!    (`brigade --orders 100000 --interval-ms 120`: no step trace); the same number of
+//!    messages through a minimal discrete-event loop doing the same pay-last flow
+//!    (des_baseline.rs beside this file: the fair baseline); the engine again with the
+//!    house keeping its processes; the engine again recording the step trace as well (what
+//!    the page's engine records, without its checkpoints);
 //! 3. **rebuild**: every order's process manager rebuilt from its stream in the store,
 //!    the event-sourced house's core cost, on the finished run;
 //! 4. **timeline**: once, the page's engine natively: the run extended to idle in chunks
@@ -67,13 +69,18 @@ fn baseline(n: usize) -> u64 {
     checksum
 }
 
+/// The run as the command line makes it: the full history, without the step trace.
 fn engine(orders: u32, interval_ms: u64) -> World {
-    engine_with(orders, interval_ms, HouseMode::Rebuild)
+    engine_with(orders, interval_ms, HouseMode::Rebuild, false)
 }
 
-fn engine_with(orders: u32, interval_ms: u64, house: HouseMode) -> World {
+/// The run; `traced`: with the step trace too, as the page's engine records it.
+fn engine_with(orders: u32, interval_ms: u64, house: HouseMode, traced: bool) -> World {
     let cfg = Config { orders, interval_ms, house, ..Config::default() };
     let mut world = World::new(cfg).expect("valid config");
+    if !traced {
+        world = world.untraced();
+    }
     world.run_to_idle();
     world
 }
@@ -145,6 +152,7 @@ fn main() {
     let mut rebuilding = Vec::new();
     let mut des_times = Vec::new();
     let mut cached = Vec::new();
+    let mut traced = Vec::new();
     let mut freeing = Vec::new();
     for _ in 0..runs {
         // the engine's time includes handing the run's memory back, measured apart too
@@ -155,12 +163,14 @@ fn main() {
         freeing.push(freed.elapsed());
         rebuilding.push(started.elapsed());
         des_times.push(time(1, || des_baseline::checksum(&des_baseline::run(orders, interval, messages))).0);
-        cached.push(time(1, || engine_with(orders, interval, HouseMode::Cached).steps()).0);
+        cached.push(time(1, || engine_with(orders, interval, HouseMode::Cached, false).steps()).0);
+        traced.push(time(1, || engine_with(orders, interval, HouseMode::Rebuild, true).steps()).0);
     }
     let (eng_min, eng_med) = min_median(rebuilding);
     let (free_min, free_med) = min_median(freeing);
     let (des_min, des_med) = min_median(des_times);
     let (cached_min, cached_med) = min_median(cached);
+    let (traced_min, traced_med) = min_median(traced);
     let world = engine(orders, interval);
     let (reb_min, reb_med) = time(runs, || rebuild_all(&world));
     let des = des_baseline::run(orders, interval, messages);
@@ -201,6 +211,11 @@ fn main() {
         "  cached    same, house keeps its processes     min {:>8.1} ms   median {:>8.1} ms",
         ms(cached_min),
         ms(cached_med)
+    );
+    println!(
+        "  traced    same, with the step trace (page)   min {:>8.1} ms   median {:>8.1} ms",
+        ms(traced_min),
+        ms(traced_med)
     );
     println!(
         "  rebuild   every order's process from store   min {:>8.1} ms   median {:>8.1} ms",

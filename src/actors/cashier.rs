@@ -25,8 +25,8 @@ pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid) -> i32 {
         .stream(correlation_id)
         .iter()
         .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
-        .filter_map(|&s| store.get(s as usize))
-        .map(|env| match &env.body {
+        .filter_map(|&s| store.body(s as usize))
+        .map(|body| match body {
             Message::PaymentRefunded { .. } => -1,
             body if body.order().is_some_and(|o| o.paid) => 1,
             _ => 0,

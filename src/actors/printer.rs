@@ -22,7 +22,7 @@ pub fn handle(msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         ctx.store
             .stream(&msg.correlation_id)
             .iter()
-            .any(|&s| ctx.store.get(s as usize).is_some_and(|e| e.message_type().is_terminal()))
+            .any(|&s| ctx.store.message_type(s as usize).is_some_and(MessageType::is_terminal))
     };
     match then {
         // with process managers: print what the house completed

@@ -128,7 +128,7 @@ pub fn safety(world: &World) -> Option<Broken> {
                 priced |= doc.total_cents > 0;
                 paid |= doc.paid;
             }
-            balance += charge(world, s, env);
+            balance += charge(world, s, &env);
             if balance > 1 {
                 return broken(Rule::ChargedOnce, format!("order {order} was charged twice"));
             }
@@ -193,7 +193,7 @@ pub fn at_end(world: &World) -> Option<Broken> {
     let store = world.store();
     for corr in store.orders() {
         let order = store.order_no(corr).unwrap_or(0);
-        let stream: Vec<&Envelope> = store.stream(corr).iter().filter_map(|&s| store.get(s as usize)).collect();
+        let stream: Vec<Envelope> = store.stream(corr).iter().filter_map(|&s| store.get(s as usize)).collect();
         let count = |t: MessageType| stream.iter().filter(|e| e.message_type() == t).count() as i32;
         let terminal = count(MessageType::OrderCompleted) + count(MessageType::OrderDropped);
         if terminal == 0 {
@@ -204,7 +204,7 @@ pub fn at_end(world: &World) -> Option<Broken> {
             });
         }
         let balance: i32 =
-            store.stream(corr).iter().filter_map(|&s| Some(charge(world, s, store.get(s as usize)?))).sum();
+            store.stream(corr).iter().filter_map(|&s| Some(charge(world, s, &store.get(s as usize)?))).sum();
         let completed = count(MessageType::OrderCompleted) == 1;
         if balance != completed as i32 {
             return Some(Broken {

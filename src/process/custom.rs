@@ -233,6 +233,7 @@ pub fn replay(
     let mut steps = Vec::new();
     for &s in store.stream(correlation_id) {
         let Some(env) = store.get(s as usize) else { break };
+        let env = &env;
         if env.message_type().bit() & mask == 0 {
             continue;
         }
@@ -370,6 +371,7 @@ impl CustomHouse {
         let earlier: Vec<u32> = store.stream(&corr).iter().copied().take_while(|&s| s < seq).collect();
         for s in earlier {
             let Some(env) = store.get(s as usize) else { break };
+            let env = &env;
             if env.message_type().bit() & mask == 0 {
                 continue;
             }
@@ -528,7 +530,7 @@ fn document(item: &Map<String, Value>, env: &Envelope, store: &Store) -> Result<
         candidates.push(o);
     }
     for &s in store.stream(&env.correlation_id).iter().rev() {
-        if let Some(o) = store.get(s as usize).and_then(|e| e.body.order()) {
+        if let Some(o) = store.body(s as usize).and_then(Message::order) {
             candidates.push(o);
         }
     }

@@ -10,7 +10,7 @@
 
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
 use super::definition::{Definition, ProcessParams};
-use super::manager::{input_mask, ProcessManager};
+use super::manager::{input_mask, Heard, ProcessManager};
 use super::replay::original_process;
 use crate::message::{Envelope, Message, MessageType};
 use crate::outbox::{Effect, Note, Outbox};
@@ -168,9 +168,9 @@ pub fn rebuild(
         if s >= before_seq {
             break;
         }
-        if let Some(env) = store.get(s as usize) {
-            if env.message_type().bit() & mask != 0 {
-                pm.handle(env, &mut off);
+        if let Some((id, at_ms, body)) = store.heard(s as usize) {
+            if body.message_type().bit() & mask != 0 {
+                pm.hear(Heard { id, at_ms, body }, &mut off);
             }
         }
     }

@@ -10,6 +10,18 @@ use crate::order::Order;
 use crate::outbox::{Note, Outbox};
 use serde::Serialize;
 use std::rc::Rc;
+use uuid::Uuid;
+
+/// What a process manager reads of a message: its id, its time and its body.
+#[derive(Debug, Clone, Copy)]
+pub struct Heard<'a> {
+    /// The message's id (a rejection names it).
+    pub id: Uuid,
+    /// When it was published.
+    pub at_ms: u64,
+    /// Its type and payload.
+    pub body: &'a Message,
+}
 
 /// How an order ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,8 +165,14 @@ impl ProcessManager {
     /// assert!(matches!(&out.effects[1], Effect::Publish(m) if m.message_type() == MessageType::PublishAt));
     /// ```
     pub fn handle(&mut self, msg: &Envelope, out: &mut Outbox) {
+        self.hear(Heard { id: msg.id, at_ms: msg.at_ms, body: &msg.body }, out);
+    }
+
+    /// [`ProcessManager::handle`] given only what it reads of a message (a rebuild reads
+    /// them from the store without building envelopes).
+    pub fn hear(&mut self, msg: Heard<'_>, out: &mut Outbox) {
         let now = msg.at_ms;
-        match &msg.body {
+        match msg.body {
             Message::OrderPlaced { order } => {
                 if self.state.order.is_some() {
                     return self.reject(msg, RejectReason::Duplicate, out);
@@ -205,7 +223,7 @@ impl ProcessManager {
     }
 
     /// A worker answered `step` with an enriched document.
-    fn answered(&mut self, step: WorkStep, msg: &Envelope, order: &Rc<Order>, out: &mut Outbox) {
+    fn answered(&mut self, step: WorkStep, msg: Heard<'_>, order: &Rc<Order>, out: &mut Outbox) {
         // the explorer's tests may plant a bug here: act on every answer (off otherwise)
         let trusting = crate::explore::planted::trusts_every_answer();
         if self.finished() && !trusting {
@@ -291,14 +309,14 @@ impl ProcessManager {
         }
     }
 
-    fn reject(&mut self, msg: &Envelope, reason: RejectReason, out: &mut Outbox) {
+    fn reject(&mut self, msg: Heard<'_>, reason: RejectReason, out: &mut Outbox) {
         self.state.rejected += 1;
         if out.is_discarding() {
             return;
         }
         out.publish(Message::MessageRejected(Rc::new(Rejection {
             rejected_id: msg.id,
-            rejected_type: msg.message_type(),
+            rejected_type: msg.body.message_type(),
             reason,
         })));
     }

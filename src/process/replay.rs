@@ -41,7 +41,7 @@ pub struct Replay {
 
 /// The definition and version an order ran, from its `ProcessStarted`.
 pub fn original_process(store: &Store, correlation_id: &Uuid) -> Option<(Definition, u8)> {
-    store.stream(correlation_id).iter().find_map(|&s| match &store.get(s as usize)?.body {
+    store.stream(correlation_id).iter().find_map(|&s| match store.body(s as usize)? {
         Message::ProcessStarted { definition, version } => Some((*definition, *version)),
         _ => None,
     })
@@ -56,7 +56,6 @@ pub fn recorded_answers(store: &Store, correlation_id: &Uuid, id: Uuid) -> Vec<E
         .filter(|&&t| store.publisher(t as usize) == Some(HOUSE))
         .filter_map(|&t| store.frontier_get(t as usize))
         .filter(|e| e.answers(id) && e.message_type() != MessageType::ProcessStarted)
-        .cloned()
         .collect()
 }
 
@@ -102,6 +101,7 @@ pub fn replay(
         let Some(env) = store.get(s as usize) else {
             break;
         };
+        let env = &env;
         if env.message_type().bit() & mask == 0 {
             continue;
         }

@@ -110,7 +110,7 @@ impl<R: Resimulate> Checker<R> {
             }
         }
         let Some(env) = self.sim.world().store().get(i) else { return Ok(None) };
-        serde_json::to_value(HistoryEntry::new(i as u32, env)).map(Some).map_err(|e| ImportError::Json(e.to_string()))
+        serde_json::to_value(HistoryEntry::new(i as u32, &env)).map(Some).map_err(|e| ImportError::Json(e.to_string()))
     }
 
     /// The file's next message compared with `expected`: `given` is the message as read

@@ -46,6 +46,8 @@ pub struct Parked {
     pub publisher: ActorId,
     /// Its index among the trace's step outputs.
     pub output: u32,
+    /// Store position of the message it answers (none: it starts an order).
+    pub cause: Option<u32>,
 }
 
 /// The pending publications of a run.

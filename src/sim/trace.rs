@@ -54,9 +54,14 @@ const HANDED: u32 = 1 << 31;
 
 /// The recorded steps of a run and their outputs (the whole known run: the frontier).
 ///
-/// A step takes 20 bytes ([`Packed`]), an output 4.
+/// A step takes 20 bytes ([`Packed`]), an output 4. An [untraced](Trace::untraced) trace
+/// only counts the steps (for a run nobody steps through, such as the command line's).
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
+    /// Counts steps without recording them.
+    untraced: bool,
+    /// Steps counted, when untraced.
+    counted: usize,
     steps: ChunkedLog<Packed>,
     outputs: ChunkedLog<u32>,
     /// Hand-offs by output number (ascending): who got the message.
@@ -105,14 +110,28 @@ impl Packed {
 }
 
 impl Trace {
-    /// Steps recorded.
+    /// A trace that counts the steps but records neither them nor their outputs.
+    pub fn untraced() -> Trace {
+        Trace { untraced: true, ..Trace::default() }
+    }
+
+    /// Whether it only counts the steps.
+    pub fn is_untraced(&self) -> bool {
+        self.untraced
+    }
+
+    /// Steps recorded (or counted).
     pub fn len(&self) -> usize {
-        self.steps.len()
+        if self.untraced {
+            self.counted
+        } else {
+            self.steps.len()
+        }
     }
 
     /// Whether no step is recorded.
     pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
+        self.len() == 0
     }
 
     /// Step number `i + 1`.
@@ -122,7 +141,12 @@ impl Trace {
 
     /// Records step `i + 1` (or, re-executing, checks it against the record). Returns
     /// whether it was new.
+    #[inline]
     pub fn record(&mut self, i: usize, record: TraceRecord) -> bool {
+        if self.untraced {
+            self.counted = self.counted.max(i + 1);
+            return i + 1 == self.counted;
+        }
         if i >= self.steps.len() {
             self.steps.push(Packed::of(&record));
             true
@@ -139,7 +163,7 @@ impl Trace {
 
     /// Records output number `k`, a publication not yet made (or leaves it, re-executing).
     pub fn record_output(&mut self, k: usize) {
-        if k >= self.outputs.len() {
+        if !self.untraced && k >= self.outputs.len() {
             self.outputs.push(NOT_PUBLISHED);
         }
     }
@@ -147,7 +171,7 @@ impl Trace {
     /// Records output number `k`, the hand-off of message `seq` to cook `to` (or leaves
     /// it, re-executing).
     pub fn record_hand_off(&mut self, k: usize, seq: u32, to: ActorId) {
-        if k >= self.outputs.len() {
+        if !self.untraced && k >= self.outputs.len() {
             self.outputs.push(seq | HANDED);
             self.handed.push((k as u32, to));
         }
@@ -184,6 +208,7 @@ impl Trace {
 
     /// Keeps the first `steps` steps and their outputs.
     pub fn truncate(&mut self, steps: usize) {
+        self.counted = self.counted.min(steps);
         let outputs = if steps == 0 { 0 } else { self.get(steps - 1).map_or(0, |r| r.outputs_end as usize) };
         self.steps.truncate(steps);
         self.outputs.truncate(outputs);

@@ -323,6 +323,27 @@ impl World {
         Ok(world)
     }
 
+    /// This world without its step trace: the run, its history, faults, receipts and
+    /// statistics are the same, but no step is recorded for [`World::trace_record`] and
+    /// [`World::step_outputs`] (which answer `None` and nothing). For a run nobody steps
+    /// through, such as the command line's report: 100,000 orders keep about 46 MiB less.
+    ///
+    /// ```
+    /// use brigade::scenario::Config;
+    /// use brigade::sim::World;
+    /// let mut traced = World::new(Config::default()).unwrap();
+    /// let mut untraced = World::new(Config::default()).unwrap().untraced();
+    /// assert_eq!(traced.run_to_idle(), untraced.run_to_idle());
+    /// assert_eq!(traced.store().len(), untraced.store().len());
+    /// assert!(traced.trace_record(1).is_some() && untraced.trace_record(1).is_none());
+    /// ```
+    pub fn untraced(mut self) -> World {
+        if self.trace.is_empty() {
+            self.trace = Trace::untraced();
+        }
+        self
+    }
+
     // ----- reading -------------------------------------------------------------------
 
     /// The run's config.
@@ -396,7 +417,7 @@ impl World {
 
     /// What step `step` (1-based, done by the current step) decided, in order: each
     /// output with the envelope, once it is known (published, or waiting to be).
-    pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<&Envelope>)> {
+    pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<Envelope>)> {
         let Some(rec) = self.trace_record(step) else {
             return Vec::new();
         };
@@ -424,7 +445,7 @@ impl World {
                     let (at_ms, p) = self.st.scheduler.find(k)?;
                     let out =
                         OutputRecord { at_ms, seq: NOT_PUBLISHED, message_type: p.env.message_type(), handed_to: None };
-                    Some((out, Some(&p.env)))
+                    Some((out, Some(p.env.clone())))
                 }
             })
             .collect()
@@ -810,7 +831,7 @@ impl World {
             self.observe(WAITER);
             return;
         }
-        let Some((at, Parked { mut env, publisher, output })) = self.st.scheduler.pop() else {
+        let Some((at, Parked { mut env, publisher, output, cause })) = self.st.scheduler.pop() else {
             return;
         };
         env.at_ms = at;
@@ -828,7 +849,7 @@ impl World {
         });
         let targets = &mut self.targets;
         self.bus.route(&env, |a| targets.push(a));
-        let (seq, follower) = self.store.append_followed(env, publisher);
+        let (seq, follower) = self.store.append_followed(env, cause, publisher);
         if let Some(follower) = follower {
             if !self.targets.contains(&follower) {
                 self.targets.push(follower);
@@ -940,7 +961,8 @@ impl World {
             }
             Some(mail) => {
                 let env = self.store.get(mail.seq as usize).expect("mail points into the published log");
-                let service = st.actors[a].handle(actors::Input::Message { env, seq: mail.seq }, &mut ctx, &mut out);
+                let service =
+                    st.actors[a].handle(actors::Input::Message { env: &env, seq: mail.seq }, &mut ctx, &mut out);
                 (service, Some((env.id, env.correlation_id, env.message_type())))
             }
         };
@@ -987,7 +1009,7 @@ impl World {
                 let k = self.st.outputs;
                 self.st.outputs += 1;
                 self.trace.record_output(k as usize);
-                self.st.scheduler.schedule(at, Parked { env, publisher: actor, output: k });
+                self.st.scheduler.schedule(at, Parked { env, publisher: actor, output: k, cause: mail.map(|m| m.seq) });
             }
         }
         self.st.stats.noticed(&out.notes);

@@ -15,8 +15,8 @@ pub fn run(cfg: Config) -> World {
 }
 
 /// The published messages, grouped by correlation, in publish order.
-pub fn streams(world: &World) -> HashMap<Uuid, Vec<&Envelope>> {
-    let mut map: HashMap<Uuid, Vec<&Envelope>> = HashMap::new();
+pub fn streams(world: &World) -> HashMap<Uuid, Vec<Envelope>> {
+    let mut map: HashMap<Uuid, Vec<Envelope>> = HashMap::new();
     for env in world.store().messages() {
         map.entry(env.correlation_id).or_default().push(env);
     }
@@ -24,11 +24,11 @@ pub fn streams(world: &World) -> HashMap<Uuid, Vec<&Envelope>> {
 }
 
 /// How many messages of type `t` a stream holds.
-pub fn count(stream: &[&Envelope], t: MessageType) -> usize {
+pub fn count(stream: &[Envelope], t: MessageType) -> usize {
     stream.iter().filter(|e| e.message_type() == t).count()
 }
 
 /// Position of the first message of type `t` in a stream.
-pub fn first(stream: &[&Envelope], t: MessageType) -> Option<usize> {
+pub fn first(stream: &[Envelope], t: MessageType) -> Option<usize> {
     stream.iter().position(|e| e.message_type() == t)
 }

@@ -36,8 +36,8 @@ impl World {
         let now = self.st.now;
         let rel = |t: u64| t as i128 - now as i128;
         let store = &self.store;
-        let id_of = |seq: u32| store.get(seq as usize).map(|e| e.id).unwrap_or_default();
-        let due_of = |env: &Envelope| env.body.alarm().map(|alarm| rel(alarm.due_ms()));
+        let id_of = |seq: u32| store.id(seq as usize).unwrap_or_default();
+        let due_of = |body: &crate::message::Message| body.alarm().map(|alarm| rel(alarm.due_ms()));
 
         // orders: streams, time to live, live in the house
         let house = match &self.st.actors[HOUSE as usize] {
@@ -74,8 +74,8 @@ impl World {
                 id_of(m.seq).hash(h);
                 m.copy.hash(h);
                 rank(m.enq).hash(h);
-                if let Some(env) = store.get(m.seq as usize) {
-                    due_of(env).hash(h);
+                if let Some(body) = store.body(m.seq as usize) {
+                    due_of(body).hash(h);
                 }
             }
         }
@@ -97,7 +97,7 @@ impl World {
             rel(at).hash(h);
             p.env.id.hash(h);
             p.publisher.hash(h);
-            due_of(&p.env).hash(h);
+            due_of(&p.env.body).hash(h);
             for (_, actor, fate) in self.st.fates.iter().filter(|f| f.0 == p.output) {
                 actor.hash(h);
                 fate_key(*fate).hash(h);
