@@ -35,6 +35,10 @@ impl Hasher for IdHasher {
             self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(buf)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
     }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
     fn write_usize(&mut self, n: usize) {
         // the length prefix of a slice: ids all have the same
         self.0 ^= n as u64;
@@ -43,6 +47,11 @@ impl Hasher for IdHasher {
 
 /// A map keyed by message ids.
 pub type IdMap<V> = HashMap<Uuid, V, BuildHasherDefault<IdHasher>>;
+
+/// The low 64 bits of an id (random in a version-4 UUID but for its two variant bits).
+fn low_half(id: &Uuid) -> u64 {
+    id.as_u64_pair().1
+}
 
 const CHUNK_BITS: usize = 16;
 const CHUNK: usize = 1 << CHUNK_BITS;
@@ -204,39 +213,90 @@ impl Follows {
 pub struct Stream {
     /// The correlation id.
     pub id: Uuid,
-    /// 1-based number of the order, in placing order.
-    pub order_no: u32,
     /// Positions in the log, ascending.
     pub seqs: Vec<u32>,
+    /// When its first message was published: its records keep their times from here.
+    pub base_ms: u64,
     /// Who follows this correlation, each follow from its position on (the last one
     /// whose `since` is reached applies).
     pub follows: Follows,
 }
 
-/// A published message as the log keeps it, in 48 bytes where its envelope takes 72: the
-/// correlation is the number of its stream, the causation the position of the causing
-/// message (always published before it), the publisher shares a word with the time.
+/// A published message as the log keeps it, in 40 bytes where its envelope takes 72: its
+/// id, its body and one word of headers ([`Packed`]) that stand for the correlation, the
+/// causation, the publisher and the time.
 #[derive(Debug, Clone)]
 struct Record {
     id: Uuid,
     body: Message,
-    /// `at_ms << 16 | publisher` (simulated times stay below 2^48 ms).
-    at_publisher: u64,
-    /// Index in `Store::streams`.
+    headers: Packed,
+}
+
+/// The headers of a record, whole: its stream's number in `Store::streams`, the position
+/// of the message that caused it, the actor that published it and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Headers {
     stream: u32,
-    /// Position of the causing message + 1; 0: none.
-    cause: u32,
+    cause: Option<u32>,
+    publisher: u16,
+    at_ms: u64,
+}
+
+/// A record's headers in one word, relative to its stream: the stream's number (21 bits),
+/// the cause's place among the stream's earlier messages + 1 (7 bits, 0: no cause), the
+/// publisher (6 bits) and the time since the stream's first message (30 bits: 12 days).
+/// Headers that do not fit (a cause in another stream, a 64th actor, a gap of 12 days,
+/// a 2,097,151st stream) are kept whole in `Store::wide`, the word marked [`Packed::WIDE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u64);
+
+const STREAM_BITS: u32 = 21;
+const CAUSE_BITS: u32 = 7;
+const PUBLISHER_BITS: u32 = 6;
+const DELTA_BITS: u32 = 64 - STREAM_BITS - CAUSE_BITS - PUBLISHER_BITS;
+
+impl Packed {
+    /// The stream field's value marking headers kept whole.
+    const WIDE: Packed = Packed((1 << STREAM_BITS) - 1);
+
+    /// The word for these headers: `cause_place` is the cause's index among the stream's
+    /// messages, `delta` the time since the stream's first message. `None` if one does
+    /// not fit.
+    fn of(stream: u32, cause_place: Option<usize>, publisher: u16, delta: u64) -> Option<Packed> {
+        let cause = cause_place.map_or(0, |i| i as u64 + 1);
+        let fits = (stream as u64) < Packed::WIDE.0
+            && cause < (1 << CAUSE_BITS)
+            && (publisher as u64) < (1 << PUBLISHER_BITS)
+            && delta < (1 << DELTA_BITS);
+        fits.then_some(Packed(
+            stream as u64
+                | cause << STREAM_BITS
+                | (publisher as u64) << (STREAM_BITS + CAUSE_BITS)
+                | delta << (STREAM_BITS + CAUSE_BITS + PUBLISHER_BITS),
+        ))
+    }
+
+    /// The stream's number, or `None` for headers kept whole.
+    fn stream(self) -> Option<u32> {
+        let stream = self.0 & Packed::WIDE.0;
+        (stream != Packed::WIDE.0).then_some(stream as u32)
+    }
+
+    /// The cause's place among the stream's messages + 1; 0: none.
+    fn cause_place(self) -> usize {
+        ((self.0 >> STREAM_BITS) & ((1 << CAUSE_BITS) - 1)) as usize
+    }
+
+    fn publisher(self) -> u16 {
+        ((self.0 >> (STREAM_BITS + CAUSE_BITS)) & ((1 << PUBLISHER_BITS) - 1)) as u16
+    }
+
+    fn delta(self) -> u64 {
+        self.0 >> (STREAM_BITS + CAUSE_BITS + PUBLISHER_BITS)
+    }
 }
 
 impl Record {
-    fn at_ms(&self) -> u64 {
-        self.at_publisher >> 16
-    }
-
-    fn publisher(&self) -> u16 {
-        self.at_publisher as u16
-    }
-
     fn message_type(&self) -> MessageType {
         self.body.message_type()
     }
@@ -249,15 +309,20 @@ impl Record {
 #[derive(Debug, Default, Clone)]
 pub struct Store {
     log: ChunkedLog<Record>,
-    /// Where each correlation's stream is in `streams` (a small entry to look up on every
-    /// publication; the streams lie in the order they began, recent orders together).
-    index: IdMap<u32>,
+    /// Where each correlation's stream is in `streams`, by the low half of its id (an entry
+    /// of 12 bytes where the whole id takes 20: a million orders' index holds 25 MB, not
+    /// 42). The streams lie in the order they began, recent orders together.
+    index: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    /// The rare correlation whose id's low half another already holds in `index`.
+    index_rest: IdMap<u32>,
     streams: ChunkedLog<Stream>,
     /// The streams of the orders, in placing order.
     orders: Vec<u32>,
     cursor: usize,
     /// Position of every message by id (only for an idempotent store).
     ids: Option<IdMap<u32>>,
+    /// The headers that do not fit in a record's word, by position (rare: see [`Packed`]).
+    wide: HashMap<u32, Headers>,
 }
 
 impl Store {
@@ -276,19 +341,54 @@ impl Store {
         self.ids.is_some()
     }
 
+    /// The number of `correlation_id`'s stream.
+    fn index_of(&self, correlation_id: &Uuid) -> Option<u32> {
+        let i = *self.index.get(&low_half(correlation_id))?;
+        if self.streams.get(i as usize).is_some_and(|s| s.id == *correlation_id) {
+            Some(i)
+        } else {
+            self.index_rest.get(correlation_id).copied()
+        }
+    }
+
     fn stream_of(&self, correlation_id: &Uuid) -> Option<&Stream> {
-        self.index.get(correlation_id).and_then(|&i| self.streams.get(i as usize))
+        self.index_of(correlation_id).and_then(|i| self.streams.get(i as usize))
     }
 
     /// The stream of `correlation_id` and its index, begun if it is new.
     fn stream_entry(&mut self, correlation_id: Uuid) -> (u32, &mut Stream) {
-        let streams = &mut self.streams;
-        let i = *self.index.entry(correlation_id).or_insert_with(|| {
-            // an order's stream holds about twenty messages: room for them at once
-            streams.push(Stream { id: correlation_id, seqs: Vec::with_capacity(20), ..Stream::default() });
-            (streams.len() - 1) as u32
-        });
+        let i = match self.index_of(&correlation_id) {
+            Some(i) => i,
+            None => {
+                let i = self.streams.len() as u32;
+                // an order's stream holds about twenty messages: room for them at once
+                self.streams.push(Stream { id: correlation_id, seqs: Vec::with_capacity(20), ..Stream::default() });
+                match self.index.entry(low_half(&correlation_id)) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i);
+                    }
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        self.index_rest.insert(correlation_id, i);
+                    }
+                }
+                i
+            }
+        };
         (i, self.streams.get_mut(i as usize).expect("the index points at a stream"))
+    }
+
+    /// Forgets where `correlation_id`'s stream is.
+    fn unindex(&mut self, correlation_id: &Uuid) {
+        if self.index_rest.remove(correlation_id).is_some() {
+            return;
+        }
+        let key = low_half(correlation_id);
+        self.index.remove(&key);
+        // an id of the same low half kept aside takes its place
+        if let Some((&other, &i)) = self.index_rest.iter().find(|(o, _)| low_half(o) == key) {
+            self.index_rest.remove(&other);
+            self.index.insert(key, i);
+        }
     }
 
     /// Whether a message with this id is published by the current step (known only to
@@ -343,27 +443,88 @@ impl Store {
         }
     }
 
-    /// The envelope of a record, its headers filled in from the streams and the log.
-    fn envelope(&self, r: &Record) -> Envelope {
-        let cause = if r.cause == 0 { None } else { self.log.get(r.cause as usize - 1).map(|c| c.id) };
+    /// The headers of record `seq`, whole, and its stream (`None` only for a stream
+    /// forgotten by a truncation, which cannot be reached from a kept record).
+    #[inline]
+    fn headers(&self, seq: usize, r: &Record) -> (Headers, Option<&Stream>) {
+        let Some(index) = r.headers.stream() else { return self.wide_headers(seq) };
+        let stream = self.streams.get(index as usize);
+        let (base, cause) = match stream {
+            Some(s) => (s.base_ms, r.headers.cause_place().checked_sub(1).and_then(|i| s.seqs.get(i)).copied()),
+            None => (0, None),
+        };
+        let h = Headers { stream: index, cause, publisher: r.headers.publisher(), at_ms: base + r.headers.delta() };
+        (h, stream)
+    }
+
+    /// The headers of record `seq` kept whole, and its stream.
+    #[cold]
+    fn wide_headers(&self, seq: usize) -> (Headers, Option<&Stream>) {
+        let h = self.wide.get(&(seq as u32)).copied().unwrap_or(Headers {
+            stream: u32::MAX,
+            cause: None,
+            publisher: 0,
+            at_ms: 0,
+        });
+        (h, self.streams.get(h.stream as usize))
+    }
+
+    /// The number of record `seq`'s stream.
+    #[inline]
+    fn stream_index(&self, seq: usize, r: &Record) -> u32 {
+        match r.headers.stream() {
+            Some(index) => index,
+            None => self.wide_headers(seq).0.stream,
+        }
+    }
+
+    /// When record `seq` was published.
+    fn record_at_ms(&self, seq: usize, r: &Record) -> u64 {
+        match r.headers.stream().and_then(|i| self.streams.get(i as usize)) {
+            Some(stream) => stream.base_ms + r.headers.delta(),
+            None => self.headers(seq, r).0.at_ms,
+        }
+    }
+
+    /// The envelope of record `seq`, its headers filled in from the streams and the log.
+    #[inline]
+    fn envelope(&self, seq: usize, r: &Record) -> Envelope {
+        let (h, stream) = self.headers(seq, r);
+        let cause = h.cause.and_then(|c| self.log.get(c as usize)).map(|c| c.id);
         Envelope {
             id: r.id,
-            correlation_id: self.streams.get(r.stream as usize).map_or_else(Uuid::nil, |s| s.id),
+            correlation_id: stream.map_or_else(Uuid::nil, |s| s.id),
             causation_id: cause.map_or(CausationId::NONE, CausationId::of),
-            at_ms: r.at_ms(),
+            at_ms: h.at_ms,
             body: r.body.clone(),
         }
     }
 
     /// The message at `seq`, if published by the current step.
     pub fn get(&self, seq: usize) -> Option<Envelope> {
-        self.visible(seq).map(|r| self.envelope(r))
+        self.visible(seq).map(|r| self.envelope(seq, r))
     }
 
     /// The id, time and body of the message at `seq`, if published by the current step
     /// (what a process manager reads, without building its envelope).
     pub fn heard(&self, seq: usize) -> Option<(Uuid, u64, &Message)> {
-        self.visible(seq).map(|r| (r.id, r.at_ms(), &r.body))
+        self.visible(seq).map(|r| (r.id, self.record_at_ms(seq, r), &r.body))
+    }
+
+    /// The messages of one correlation published by the current step, in order, as
+    /// [`Store::heard`] gives them, with their positions: the stream is looked up once.
+    pub fn heard_stream(&self, correlation_id: &Uuid) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
+        let stream = self.stream_of(correlation_id);
+        let base = stream.map_or(0, |s| s.base_ms);
+        let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
+        seqs.iter().filter_map(move |&seq| {
+            let r = self.log.get(seq as usize)?;
+            let at_ms = match r.headers.stream() {
+                Some(_) => base + r.headers.delta(),
+                None => self.headers(seq as usize, r).0.at_ms,
+            };
+            Some((seq, r.id, at_ms, &r.body))
+        })
     }
 
     /// The body of the message at `seq`, if published by the current step (without
@@ -384,12 +545,12 @@ impl Store {
 
     /// When the message at `seq` was published, if by the current step.
     pub fn at_ms(&self, seq: usize) -> Option<u64> {
-        self.visible(seq).map(Record::at_ms)
+        self.visible(seq).map(|r| self.record_at_ms(seq, r))
     }
 
     /// The message at `seq` in the whole known run, even beyond the cursor.
     pub fn frontier_get(&self, seq: usize) -> Option<Envelope> {
-        self.log.get(seq).map(|r| self.envelope(r))
+        self.log.get(seq).map(|r| self.envelope(seq, r))
     }
 
     /// The seqs of one correlation's messages in the whole known run.
@@ -399,12 +560,14 @@ impl Store {
 
     /// Index of the actor that published `seq`.
     pub fn publisher(&self, seq: usize) -> Option<u16> {
-        self.log.get(seq).map(Record::publisher)
+        self.log
+            .get(seq)
+            .map(|r| r.headers.stream().map_or_else(|| self.headers(seq, r).0.publisher, |_| r.headers.publisher()))
     }
 
     /// Every message published by the current step, in order.
     pub fn messages(&self) -> impl Iterator<Item = Envelope> + '_ {
-        self.log.iter_to(self.cursor).map(|r| self.envelope(r))
+        self.log.iter_to(self.cursor).enumerate().map(|(seq, r)| self.envelope(seq, r))
     }
 
     /// Appends a publication caused by the message at `cause` (none: it starts an order,
@@ -426,52 +589,49 @@ impl Store {
             return (seq as u32, self.stream_of(&env.correlation_id).and_then(|s| s.follows.hearer(seq, bit)));
         }
         let cause = match (cause, env.causation()) {
-            (Some(c), _) => c + 1,
-            (None, None) => 0,
+            (Some(c), _) => Some(c),
+            (None, None) => None,
             // published by the same step as its cause (the waiter's command after its
             // OrderPlaced, without process managers): found in the order's stream
-            (None, Some(id)) => self.stream_of(&env.correlation_id).map_or(0, |stream| {
-                stream
-                    .seqs
-                    .iter()
-                    .rev()
-                    .find(|&&s| self.log.get(s as usize).is_some_and(|r| r.id == id))
-                    .map_or(0, |&s| s + 1)
+            (None, Some(id)) => self.stream_of(&env.correlation_id).and_then(|stream| {
+                stream.seqs.iter().rev().find(|&&s| self.log.get(s as usize).is_some_and(|r| r.id == id)).copied()
             }),
         };
         debug_assert_eq!(
-            (cause as usize).checked_sub(1).and_then(|c| self.log.get(c)).map(|c| c.id),
+            cause.and_then(|c| self.log.get(c as usize)).map(|c| c.id),
             env.causation(),
             "the cause is the message at its position"
         );
-        let next_order = self.orders.len() as u32 + 1;
         let placed = env.message_type() == MessageType::OrderPlaced;
         // a message almost always belongs to its cause's stream: found without hashing
-        let known = (cause as usize)
-            .checked_sub(1)
-            .and_then(|c| self.log.get(c))
-            .map(|c| c.stream)
+        let known = cause
+            .and_then(|c| self.log.get(c as usize).map(|r| self.stream_index(c as usize, r)))
             .filter(|&i| self.streams.get(i as usize).is_some_and(|s| s.id == env.correlation_id));
         let (index, stream) = match known {
             Some(i) => (i, self.streams.get_mut(i as usize).expect("checked above")),
             None => self.stream_entry(env.correlation_id),
         };
         let follower = stream.follows.hearer(seq, bit);
+        if stream.seqs.is_empty() {
+            stream.base_ms = env.at_ms;
+        }
+        let cause_place = cause.and_then(|c| stream.seqs.binary_search(&c).ok());
+        let packed = env.at_ms.checked_sub(stream.base_ms).and_then(|delta| match (cause, cause_place) {
+            (Some(_), None) => None,
+            _ => Packed::of(index, cause_place, publisher, delta),
+        });
         stream.seqs.push(seq as u32);
         if placed {
-            stream.order_no = next_order;
             self.orders.push(index);
         }
         if let Some(ids) = &mut self.ids {
             ids.insert(env.id, seq as u32);
         }
-        self.log.push(Record {
-            id: env.id,
-            body: env.body,
-            at_publisher: (env.at_ms << 16) | publisher as u64,
-            stream: index,
-            cause,
+        let headers = packed.unwrap_or_else(|| {
+            self.wide.insert(seq as u32, Headers { stream: index, cause, publisher, at_ms: env.at_ms });
+            Packed::WIDE
         });
+        self.log.push(Record { id: env.id, body: env.body, headers });
         (seq as u32, follower)
     }
 
@@ -489,19 +649,25 @@ impl Store {
             }
         }
         while self.log.len() > self.cursor {
+            let seq = self.log.len() - 1;
+            let index = match self.log.get(seq) {
+                Some(r) => self.headers(seq, r).0.stream,
+                None => break,
+            };
             let r = self.log.pop().expect("log is longer than the cursor");
-            let Some(stream) = self.streams.get_mut(r.stream as usize) else { continue };
-            stream.seqs.pop();
-            if stream.seqs.is_empty() && r.stream as usize == self.streams.len() - 1 {
-                // streams begin in log order: the one this message began is the last
-                let gone = self.streams.pop().expect("the stream is there");
-                self.index.remove(&gone.id);
-            }
+            self.wide.remove(&(seq as u32));
             if let Some(ids) = &mut self.ids {
                 ids.remove(&r.id);
             }
             if r.message_type() == MessageType::OrderPlaced {
                 self.orders.pop();
+            }
+            let Some(stream) = self.streams.get_mut(index as usize) else { continue };
+            stream.seqs.pop();
+            if stream.seqs.is_empty() && index as usize == self.streams.len() - 1 {
+                // streams begin in log order: the one this message began is the last
+                let gone = self.streams.pop().expect("the stream is there");
+                self.unindex(&gone.id);
             }
         }
     }
@@ -519,9 +685,22 @@ impl Store {
 
     /// The 1-based order number of a correlation, if its `OrderPlaced` is published.
     pub fn order_no(&self, correlation_id: &Uuid) -> Option<u32> {
-        let stream = self.stream_of(correlation_id)?;
-        let first = *stream.seqs.first()?;
-        ((first as usize) < self.cursor && stream.order_no > 0).then_some(stream.order_no)
+        let index = self.index_of(correlation_id)?;
+        let first = *self.streams.get(index as usize)?.seqs.first()?;
+        if first as usize >= self.cursor {
+            return None;
+        }
+        self.number_of(index)
+    }
+
+    /// The 1-based order number of stream `index`, if it holds an `OrderPlaced`.
+    fn number_of(&self, index: u32) -> Option<u32> {
+        // streams begin in log order and an order's with its OrderPlaced: `orders` ascends
+        let place = match self.orders.binary_search(&index) {
+            Ok(place) => Some(place),
+            Err(_) => self.orders.iter().position(|&i| i == index),
+        };
+        place.map(|p| p as u32 + 1)
     }
 
     /// Correlation ids of the orders placed by the current step, in placing order.
@@ -537,8 +716,8 @@ impl Store {
     /// The 1-based number of the order the message at `seq` belongs to, if it is
     /// published by the current step and its stream began with an `OrderPlaced`.
     pub fn order_of(&self, seq: usize) -> Option<u32> {
-        let stream = self.streams.get(self.visible(seq)?.stream as usize)?;
-        (stream.order_no > 0).then_some(stream.order_no)
+        let (headers, _) = self.headers(seq, self.visible(seq)?);
+        self.number_of(headers.stream)
     }
 
     /// Whether the correlation has a message of type `t` published by the current step.
@@ -589,8 +768,11 @@ mod tests {
     }
 
     #[test]
-    fn a_record_takes_48_bytes_and_gives_back_the_envelope() {
-        assert_eq!(std::mem::size_of::<Record>(), 48);
+    fn a_record_takes_40_bytes_and_gives_back_the_envelope() {
+        assert_eq!(std::mem::size_of::<Record>(), if cfg!(target_pointer_width = "64") { 40 } else { 32 });
+        if cfg!(target_pointer_width = "64") {
+            assert_eq!(std::mem::size_of::<Stream>(), 80, "a stream per order");
+        }
         let mut store = Store::new();
         let first = env(1, 10, timed_out());
         let mut second = Envelope { at_ms: (1 << 40) + 5, ..env(2, 10, timed_out()) };
@@ -632,6 +814,36 @@ mod tests {
         assert_eq!((id, at_ms, body.message_type()), (Uuid::from_u128(3), 7, MessageType::StepTimedOut));
         store.set_cursor(2);
         assert_eq!((store.heard(2), store.order_of(2)), (None, None), "beyond the cursor");
+    }
+
+    #[test]
+    fn correlations_whose_ids_share_a_low_half_keep_their_own_streams() {
+        let mut store = Store::new();
+        let a = Uuid::from_u64_pair(1, 5);
+        let b = Uuid::from_u64_pair(2, 5);
+        let at = |id: u128, corr: Uuid, store: &mut Store| {
+            store.append(Envelope { correlation_id: corr, ..env(id, 0, timed_out()) }, None, 0)
+        };
+        at(100, a, &mut store);
+        at(101, b, &mut store);
+        at(102, a, &mut store);
+        assert_eq!(store.stream(&a), &[0, 2]);
+        assert_eq!(store.stream(&b), &[1]);
+        assert_eq!(store.get(1).map(|e| e.correlation_id), Some(b));
+        store.set_cursor(1);
+        store.truncate_frontier();
+        assert_eq!(store.stream(&b), &[] as &[u32]);
+        store.set_cursor(0);
+        store.truncate_frontier();
+        assert_eq!((store.index.len(), store.index_rest.len()), (0, 0));
+        at(103, b, &mut store);
+        at(104, a, &mut store);
+        assert_eq!((store.stream(&b), store.stream(&a)), (&[0][..], &[1][..]));
+        assert_eq!(store.index_rest.len(), 1, "the second id of the low half waits aside");
+        store.set_cursor(1);
+        store.truncate_frontier();
+        assert_eq!(store.stream(&b), &[0]);
+        assert_eq!(store.index_rest.len(), 0);
     }
 
     #[test]

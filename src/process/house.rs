@@ -164,14 +164,12 @@ pub fn rebuild(
     let mut pm = ProcessManager::new(definition, version, params);
     let mut off = Outbox::discarding();
     let mask = input_mask();
-    for &s in store.stream(correlation_id) {
+    for (s, id, at_ms, body) in store.heard_stream(correlation_id) {
         if s >= before_seq {
             break;
         }
-        if let Some((id, at_ms, body)) = store.heard(s as usize) {
-            if body.message_type().bit() & mask != 0 {
-                pm.hear(Heard { id, at_ms, body }, &mut off);
-            }
+        if body.message_type().bit() & mask != 0 {
+            pm.hear(Heard { id, at_ms, body }, &mut off);
         }
     }
     pm
