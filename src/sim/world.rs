@@ -774,31 +774,45 @@ impl World {
             return Some((now.max(self.st.busy_until[i]), *enq));
         }
         let head = self.st.mail[i].front()?.enq;
-        let start = if actor == DISPATCHER {
-            let loads = cook_loads(&self.st);
-            actors::dispatcher::ready_at(&self.cfg, loads, now)?
+        Some((self.start_at(i, now)?, head))
+    }
+
+    /// When actor number `a` (not the waiter), having mail, could take its head at the
+    /// earliest: when it is free, or for the dispatcher when a cook may take an order.
+    #[inline]
+    fn start_at(&self, a: usize, now: u64) -> Option<u64> {
+        if a == DISPATCHER as usize {
+            actors::dispatcher::ready_at(&self.cfg, cook_loads(&self.st), now)
         } else {
-            now.max(self.st.busy_until[i])
-        };
-        Some((start, head))
+            Some(now.max(self.st.busy_until[a]))
+        }
     }
 
     /// The earliest delivery: `(start time, enqueue number, actor)`; the time is
-    /// `u64::MAX` when there is none.
+    /// `u64::MAX` when there is none. [`World::candidate`] of every actor with mail, in
+    /// one pass (it runs before every step).
     fn next_delivery(&self) -> (u64, u64, ActorId) {
-        let mut best = (u64::MAX, u64::MAX, WAITER);
-        for a in 0..self.st.mail.len() as ActorId {
-            let empty = if a == WAITER { self.st.requests.is_empty() } else { self.st.mail[a as usize].is_empty() };
-            if empty {
-                continue;
-            }
-            if let Some((start, enq)) = self.candidate(a) {
-                if (start, enq) < (best.0, best.1) {
-                    best = (start, enq, a);
-                }
+        let st = &self.st;
+        let now = st.now;
+        // (start, enqueue number) as one number: the smallest is the earliest
+        let key = |start: u64, enq: u64| (start as u128) << 64 | enq as u128;
+        let (mut best, mut best_actor) = (u128::MAX, WAITER);
+        if let Some(&(_, enq)) = st.requests.front() {
+            best = key(now.max(st.busy_until[WAITER as usize]), enq);
+        }
+        for a in 1..st.mail.len().min(st.busy_until.len()) {
+            let Some(head) = st.mail[a].front() else { continue };
+            let Some(start) = self.start_at(a, now) else { continue };
+            let k = key(start, head.enq);
+            if k < best {
+                (best, best_actor) = (k, a as ActorId);
             }
         }
-        best
+        if best == u128::MAX {
+            (u64::MAX, u64::MAX, WAITER)
+        } else {
+            ((best >> 64) as u64, best as u64, best_actor)
+        }
     }
 
     fn tick_sampler(&mut self) {
