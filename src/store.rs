@@ -512,9 +512,18 @@ impl Store {
     }
 
     /// The messages of one correlation published by the current step, in order, as
-    /// [`Store::heard`] gives them, with their positions: the stream is looked up once.
-    pub fn heard_stream(&self, correlation_id: &Uuid) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
-        let stream = self.stream_of(correlation_id);
+    /// [`Store::heard`] gives them, with their positions: the stream is looked up once,
+    /// from the record at `near` when that message belongs to it (no hashing).
+    pub fn heard_stream(
+        &self,
+        correlation_id: &Uuid,
+        near: Option<u32>,
+    ) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
+        let from_near = near
+            .and_then(|q| self.log.get(q as usize).map(|r| self.stream_index(q as usize, r)))
+            .and_then(|i| self.streams.get(i as usize))
+            .filter(|s| s.id == *correlation_id);
+        let stream = from_near.or_else(|| self.stream_of(correlation_id));
         let base = stream.map_or(0, |s| s.base_ms);
         let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
         seqs.iter().filter_map(move |&seq| {
@@ -695,6 +704,10 @@ impl Store {
 
     /// The 1-based order number of stream `index`, if it holds an `OrderPlaced`.
     fn number_of(&self, index: u32) -> Option<u32> {
+        // in a run every stream is an order's: stream k is order k + 1
+        if self.orders.get(index as usize) == Some(&index) {
+            return Some(index + 1);
+        }
         // streams begin in log order and an order's with its OrderPlaced: `orders` ascends
         let place = match self.orders.binary_search(&index) {
             Ok(place) => Some(place),

@@ -164,7 +164,7 @@ pub fn rebuild(
     let mut pm = ProcessManager::new(definition, version, params);
     let mut off = Outbox::discarding();
     let mask = input_mask();
-    for (s, id, at_ms, body) in store.heard_stream(correlation_id) {
+    for (s, id, at_ms, body) in store.heard_stream(correlation_id, Some(before_seq)) {
         if s >= before_seq {
             break;
         }
