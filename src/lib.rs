@@ -15,6 +15,8 @@
 #![warn(missing_docs)]
 
 pub mod actors;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod allocator;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

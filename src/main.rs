@@ -14,7 +14,7 @@ fn main() {}
 /// it too).
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: brigade::allocator::Allocator = brigade::allocator::Allocator;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {

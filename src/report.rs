@@ -242,10 +242,11 @@ fn latency(world: &World) -> Option<Latency> {
     let mut placed: Vec<u64> = Vec::new();
     let mut times = Vec::new();
     for seq in 0..store.len() {
-        let (Some(t), Some(at)) = (store.message_type(seq), store.at_ms(seq)) else { continue };
+        let Some(t) = store.message_type(seq) else { continue };
         if t != MessageType::OrderPlaced && t != MessageType::OrderCompleted {
             continue;
         }
+        let Some(at) = store.at_ms(seq) else { continue };
         let Some(order) = store.order_of(seq) else { continue };
         let i = order as usize - 1;
         if t == MessageType::OrderPlaced {

@@ -26,7 +26,7 @@ mod des_baseline;
 
 /// The command line's allocator (src/main.rs), so that the figures are the shipped ones.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: brigade::allocator::Allocator = brigade::allocator::Allocator;
 
 use brigade::message::MessageType;
 use brigade::process::house::rebuild;
