@@ -800,10 +800,20 @@ impl World {
         if let Some(&(_, enq)) = st.requests.front() {
             best = key(now.max(st.busy_until[WAITER as usize]), enq);
         }
-        for a in 1..st.mail.len().min(st.busy_until.len()) {
-            let Some(head) = st.mail[a].front() else { continue };
-            let Some(start) = self.start_at(a, now) else { continue };
+        let d = DISPATCHER as usize;
+        if let (Some(head), Some(start)) = (st.mail[d].front(), self.start_at(d, now)) {
             let k = key(start, head.enq);
+            if k < best {
+                (best, best_actor) = (k, DISPATCHER);
+            }
+        }
+        // the others start when they are free
+        for (a, (mail, &busy)) in st.mail.iter().zip(&st.busy_until).enumerate() {
+            if a == WAITER as usize || a == d {
+                continue;
+            }
+            let Some(head) = mail.front() else { continue };
+            let k = key(now.max(busy), head.enq);
             if k < best {
                 (best, best_actor) = (k, a as ActorId);
             }
