@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod budget;
 pub mod input;
+mod mailboxes;
 pub mod sampler;
 pub mod scheduler;
 pub mod stats;

@@ -7,6 +7,7 @@
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
 use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
+use super::mailboxes::{Mail, Mailboxes, EMPTY};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
@@ -39,16 +40,6 @@ use uuid::Uuid;
 mod canonical;
 mod manual;
 pub use manual::Queued;
-
-/// A message waiting in an actor's mailbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Mail {
-    seq: u32,
-    copy: u8,
-    enq: u64,
-    /// When it entered the mailbox.
-    since: u64,
-}
 
 /// A delivery a person delayed: it enters `actor`'s mailbox again at `at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +112,7 @@ struct Volatile {
     outputs: u32,
     faults_len: usize,
     printed_len: usize,
-    mail: Vec<VecDeque<Mail>>,
+    mail: Mailboxes,
     requests: VecDeque<(Request, u64)>,
     busy_until: Vec<u64>,
     handled: Vec<u32>,
@@ -281,7 +272,7 @@ impl World {
             outputs: 0,
             faults_len: 0,
             printed_len: 0,
-            mail: vec![VecDeque::new(); n],
+            mail: Mailboxes::new(n),
             requests: VecDeque::new(),
             busy_until: vec![0; n],
             handled: vec![0; n],
@@ -801,19 +792,25 @@ impl World {
             best = key(now.max(st.busy_until[WAITER as usize]), enq);
         }
         let d = DISPATCHER as usize;
-        if let (Some(head), Some(start)) = (st.mail[d].front(), self.start_at(d, now)) {
-            let k = key(start, head.enq);
-            if k < best {
-                (best, best_actor) = (k, DISPATCHER);
+        let head = st.mail.heads()[d];
+        if head != EMPTY {
+            if let Some(start) = self.start_at(d, now) {
+                let k = key(start, head);
+                if k < best {
+                    (best, best_actor) = (k, DISPATCHER);
+                }
             }
         }
+        debug_assert!(
+            st.mail.iter().zip(st.mail.heads()).all(|(m, &h)| m.front().map_or(EMPTY, |m| m.enq) == h),
+            "every mailbox change keeps its head"
+        );
         // the others start when they are free
-        for (a, (mail, &busy)) in st.mail.iter().zip(&st.busy_until).enumerate() {
-            if a == WAITER as usize || a == d {
+        for (a, (&head, &busy)) in st.mail.heads().iter().zip(&st.busy_until).enumerate() {
+            if head == EMPTY || a == WAITER as usize || a == d {
                 continue;
             }
-            let Some(head) = mail.front() else { continue };
-            let k = key(now.max(busy), head.enq);
+            let k = key(now.max(busy), head);
             if k < best {
                 (best, best_actor) = (k, a as ActorId);
             }
@@ -927,7 +924,7 @@ impl World {
     fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
         let since = self.st.now;
-        self.st.mail[actor as usize].push_back(Mail { seq, copy, enq, since });
+        self.st.mail.push_back(actor as usize, Mail { seq, copy, enq, since });
         self.observe(actor);
     }
 
@@ -952,7 +949,7 @@ impl World {
         let mail = if actor == WAITER {
             None
         } else {
-            let mail = self.st.mail[a].pop_front().expect("an actor is chosen only with mail");
+            let mail = self.st.mail.pop_front(a).expect("an actor is chosen only with mail");
             outcome.seq = Some(mail.seq);
             outcome.copy = mail.copy;
             Some(mail)
@@ -1006,7 +1003,7 @@ impl World {
                 }
                 Effect::Hold => {
                     if let Some(mail) = mail {
-                        self.st.mail[a].push_front(mail);
+                        self.st.mail.push_front(a, mail);
                     }
                 }
                 Effect::Follow(corr, mask) => self.store.follow(*corr, actor, *mask),

@@ -235,7 +235,7 @@ impl World {
                         let Some(mail) = self.st.mail[a].get(i).copied() else { return };
                         match fate {
                             ManualFate::Drop => {
-                                self.st.mail[a].remove(i);
+                                self.st.mail.remove(a, i);
                                 self.st.stats.deliveries_dropped += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Drop, true);
                             }
@@ -243,13 +243,13 @@ impl World {
                                 let copy = (self.copies_made(mail.seq, actor) + 1).min(u8::MAX as usize) as u8;
                                 let enq = self.next_mail();
                                 let now = self.st.now;
-                                self.st.mail[a].insert(i + 1, Mail { seq: mail.seq, copy, enq, since: now });
+                                self.st.mail.insert(a, i + 1, Mail { seq: mail.seq, copy, enq, since: now });
                                 self.observe(actor);
                                 self.st.stats.deliveries_duplicated += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Duplicate, true);
                             }
                             ManualFate::Delay(ms) => {
-                                self.st.mail[a].remove(i);
+                                self.st.mail.remove(a, i);
                                 let at = self.st.now + ms;
                                 self.st.delayed.push(Delayed { at, actor, seq: mail.seq, copy: mail.copy });
                                 self.record_fault(step, mail.seq, actor, Fault::Delay, true);
@@ -262,7 +262,7 @@ impl World {
             Action::CookLeaves { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
                 self.st.on_duty.retain(|&c| c != id);
-                let lost: Vec<Mail> = self.st.mail[id as usize].drain(..).collect();
+                let lost: Vec<Mail> = self.st.mail.drain(id as usize);
                 for m in lost {
                     self.st.stats.deliveries_dropped += 1;
                     self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
@@ -281,7 +281,7 @@ impl World {
                     self.actors.push(ActorInfo { name: name.clone(), kind: ActorKind::Cook(number), id });
                 }
                 self.st.actors.push(Actor::Cook(Cook { name: Rc::new(name), ms: *ms }));
-                self.st.mail.push(VecDeque::new());
+                self.st.mail.add();
                 self.st.busy_until.push(0);
                 self.st.handled.push(0);
                 self.st.stats.per_cook.push(0);
