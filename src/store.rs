@@ -624,7 +624,8 @@ impl Store {
         if stream.seqs.is_empty() {
             stream.base_ms = env.at_ms;
         }
-        let cause_place = cause.and_then(|c| stream.seqs.binary_search(&c).ok());
+        // the cause is almost always one of the stream's latest messages
+        let cause_place = cause.and_then(|c| stream.seqs.iter().rposition(|&s| s == c));
         let packed = env.at_ms.checked_sub(stream.base_ms).and_then(|delta| match (cause, cause_place) {
             (Some(_), None) => None,
             _ => Packed::of(index, cause_place, publisher, delta),

@@ -28,7 +28,7 @@ pub fn take(request: Request, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
     let corr = request.correlation_id.unwrap_or_else(|| ids::fresh(rng));
     let placed = take_order(rng, corr, dodgy, ctx.now);
     let order = placed.body.order().cloned();
-    out.push(Effect::Start(placed));
+    out.push(Effect::Start(Box::new(placed)));
     if let (Some(Some(then)), Some(order)) =
         (ctx.wiring.reaction(Role::Waiter, MessageType::OrderPlaced, Some(dodgy)), order)
     {
