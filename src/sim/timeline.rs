@@ -48,7 +48,9 @@ fn gap_after(bytes: usize) -> usize {
 }
 
 impl Timeline {
-    /// A timeline at step 0 of `world`.
+    /// A timeline at step 0 of `world`. Time travel works on an
+    /// [untraced](World::untraced) world too, but its steps have no records for the views:
+    /// give it the world as [`World::new`] makes it.
     pub fn new(world: World) -> Self {
         let mut t = Timeline {
             world,
