@@ -1,6 +1,6 @@
 //! What the page's explorer shows: the scenario taken from the page's run, the progress
 //! of an exploration, and the counterexample as a run file that opens at the step where
-//! the rule breaks. Plain data, so the wasm facade ([`super::wasm`]) stays a thin layer.
+//! the rule breaks. Plain data, so the wasm facade (`explore/wasm.rs`) stays a thin layer.
 
 use super::{describe, replay, Explorer, Verdict};
 use crate::run_file::{self, View};

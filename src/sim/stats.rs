@@ -12,7 +12,7 @@ pub struct Stats {
     pub placed: u32,
     /// `OrderCompleted` published.
     pub completed: u32,
-    /// `OrderDropped` published, by [`DropReason`] (in declaration order).
+    /// `OrderDropped` published, by [`crate::message::DropReason`] (in declaration order).
     pub dropped: [u32; 4],
     /// `FoodCooked` published, by cook.
     pub per_cook: Vec<u32>,

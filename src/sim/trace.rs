@@ -54,7 +54,7 @@ const HANDED: u32 = 1 << 31;
 
 /// The recorded steps of a run and their outputs (the whole known run: the frontier).
 ///
-/// A step takes 20 bytes ([`Packed`]), an output 4. An [untraced](Trace::untraced) trace
+/// A step takes 20 bytes (packed), an output 4. An [untraced](Trace::untraced) trace
 /// only counts the steps (for a run nobody steps through, such as the command line's).
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
