@@ -239,7 +239,7 @@ fn stuck_orders(world: &World) -> Vec<u32> {
 fn latency(world: &World) -> Option<Latency> {
     // one pass over the log, in order: when each order (by its number) was placed
     let store = world.store();
-    let mut placed: Vec<u64> = Vec::new();
+    let mut placed: Vec<Option<u64>> = Vec::new();
     let mut times = Vec::new();
     for seq in 0..store.len() {
         let Some(t) = store.message_type(seq) else { continue };
@@ -251,10 +251,10 @@ fn latency(world: &World) -> Option<Latency> {
         let i = order as usize - 1;
         if t == MessageType::OrderPlaced {
             if placed.len() <= i {
-                placed.resize(i + 1, u64::MAX);
+                placed.resize(i + 1, None);
             }
-            placed[i] = at;
-        } else if let Some(&p) = placed.get(i).filter(|&&p| p != u64::MAX) {
+            placed[i] = Some(at);
+        } else if let Some(Some(p)) = placed.get(i) {
             times.push(at - p);
         }
     }

@@ -478,12 +478,18 @@ impl Store {
         }
     }
 
+    /// When record `seq` was published, `base` being when its stream began.
+    fn at_ms_since(&self, seq: usize, r: &Record, base: u64) -> u64 {
+        match r.headers.stream() {
+            Some(_) => base + r.headers.delta(),
+            None => self.wide_headers(seq).0.at_ms,
+        }
+    }
+
     /// When record `seq` was published.
     fn record_at_ms(&self, seq: usize, r: &Record) -> u64 {
-        match r.headers.stream().and_then(|i| self.streams.get(i as usize)) {
-            Some(stream) => stream.base_ms + r.headers.delta(),
-            None => self.headers(seq, r).0.at_ms,
-        }
+        let base = r.headers.stream().and_then(|i| self.streams.get(i as usize)).map_or(0, |s| s.base_ms);
+        self.at_ms_since(seq, r, base)
     }
 
     /// The envelope of record `seq`, its headers filled in from the streams and the log.
@@ -505,15 +511,10 @@ impl Store {
         self.visible(seq).map(|r| self.envelope(seq, r))
     }
 
-    /// The id, time and body of the message at `seq`, if published by the current step
-    /// (what a process manager reads, without building its envelope).
-    pub fn heard(&self, seq: usize) -> Option<(Uuid, u64, &Message)> {
-        self.visible(seq).map(|r| (r.id, self.record_at_ms(seq, r), &r.body))
-    }
-
-    /// The messages of one correlation published by the current step, in order, as
-    /// [`Store::heard`] gives them, with their positions: the stream is looked up once,
-    /// from the record at `near` when that message belongs to it (no hashing).
+    /// The messages of one correlation published by the current step, in order: position,
+    /// id, time and body (what a process manager reads, without building envelopes). The
+    /// stream is looked up once, from the record at `near` when that message belongs to it
+    /// (no hashing).
     pub fn heard_stream(
         &self,
         correlation_id: &Uuid,
@@ -528,11 +529,7 @@ impl Store {
         let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
         seqs.iter().filter_map(move |&seq| {
             let r = self.log.get(seq as usize)?;
-            let at_ms = match r.headers.stream() {
-                Some(_) => base + r.headers.delta(),
-                None => self.headers(seq as usize, r).0.at_ms,
-            };
-            Some((seq, r.id, at_ms, &r.body))
+            Some((seq, r.id, self.at_ms_since(seq as usize, r, base), &r.body))
         })
     }
 
@@ -571,7 +568,7 @@ impl Store {
     pub fn publisher(&self, seq: usize) -> Option<u16> {
         self.log
             .get(seq)
-            .map(|r| r.headers.stream().map_or_else(|| self.headers(seq, r).0.publisher, |_| r.headers.publisher()))
+            .map(|r| r.headers.stream().map_or_else(|| self.wide_headers(seq).0.publisher, |_| r.headers.publisher()))
     }
 
     /// Every message published by the current step, in order.
@@ -661,7 +658,7 @@ impl Store {
         while self.log.len() > self.cursor {
             let seq = self.log.len() - 1;
             let index = match self.log.get(seq) {
-                Some(r) => self.headers(seq, r).0.stream,
+                Some(r) => self.stream_index(seq, r),
                 None => break,
             };
             let r = self.log.pop().expect("log is longer than the cursor");
@@ -824,10 +821,19 @@ mod tests {
         assert_eq!(store.get(2), Some(odd));
         assert_eq!(store.order_of(2), Some(2));
         assert_eq!(store.order_of(3), Some(1));
-        let (id, at_ms, body) = store.heard(2).unwrap();
-        assert_eq!((id, at_ms, body.message_type()), (Uuid::from_u128(3), 7, MessageType::StepTimedOut));
+        let heard: Vec<_> = store
+            .heard_stream(&Uuid::from_u128(20), None)
+            .map(|(s, id, at, b)| (s, id, at, b.message_type()))
+            .collect();
+        assert_eq!(heard[1], (2, Uuid::from_u128(3), 7, MessageType::StepTimedOut));
+        assert_eq!(
+            store.heard_stream(&Uuid::from_u128(20), Some(0)).count(),
+            2,
+            "a `near` of another stream is ignored"
+        );
         store.set_cursor(2);
-        assert_eq!((store.heard(2), store.order_of(2)), (None, None), "beyond the cursor");
+        assert_eq!((store.at_ms(2), store.order_of(2)), (None, None), "beyond the cursor");
+        assert_eq!(store.heard_stream(&Uuid::from_u128(20), Some(1)).count(), 1);
     }
 
     #[test]

@@ -115,11 +115,6 @@ impl Trace {
         Trace { untraced: true, ..Trace::default() }
     }
 
-    /// Whether it only counts the steps.
-    pub fn is_untraced(&self) -> bool {
-        self.untraced
-    }
-
     /// Steps recorded (or counted).
     pub fn len(&self) -> usize {
         if self.untraced {
