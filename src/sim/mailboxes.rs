@@ -1,5 +1,6 @@
-//! The actors' mailboxes, with the enqueue number of each one's head kept beside them:
-//! choosing the next delivery (before every step) reads one array instead of every queue.
+//! The actors' mailboxes, with the enqueue number of each one's head kept beside them and
+//! a bit for each one holding mail: choosing the next delivery (before every step) reads
+//! the heads of the actors with mail only, instead of every queue.
 
 use std::collections::VecDeque;
 use std::ops::Index;
@@ -25,17 +26,39 @@ pub(crate) const EMPTY: u64 = u64::MAX;
 pub(crate) struct Mailboxes {
     boxes: Vec<VecDeque<Mail>>,
     heads: Vec<u64>,
+    /// Bit `a % 64` of word `a / 64`: actor `a`'s mailbox holds mail.
+    occupied: Vec<u64>,
 }
 
 impl Mailboxes {
     /// `n` empty mailboxes.
     pub fn new(n: usize) -> Mailboxes {
-        Mailboxes { boxes: vec![VecDeque::new(); n], heads: vec![EMPTY; n] }
+        Mailboxes { boxes: vec![VecDeque::new(); n], heads: vec![EMPTY; n], occupied: vec![0; n.div_ceil(64)] }
     }
 
     /// The enqueue number of each mailbox's head ([`EMPTY`] for an empty one).
     pub fn heads(&self) -> &[u64] {
         &self.heads
+    }
+
+    /// The actors whose mailbox holds mail, in ascending order.
+    #[inline]
+    pub fn occupied(&self) -> impl Iterator<Item = usize> + '_ {
+        self.occupied.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+
+    /// The bits of [`Mailboxes::occupied`]: bit `a % 64` of word `a / 64` for actor `a`.
+    pub fn occupied_words(&self) -> &[u64] {
+        &self.occupied
     }
 
     /// Actor `a`'s mailbox, if there is such an actor.
@@ -52,16 +75,31 @@ impl Mailboxes {
     pub fn add(&mut self) {
         self.boxes.push(VecDeque::new());
         self.heads.push(EMPTY);
+        if self.boxes.len() > self.occupied.len() * 64 {
+            self.occupied.push(0);
+        }
+    }
+
+    fn mark(&mut self, a: usize, full: bool) {
+        let (word, bit) = (a / 64, 1u64 << (a % 64));
+        if full {
+            self.occupied[word] |= bit;
+        } else {
+            self.occupied[word] &= !bit;
+        }
     }
 
     fn sync(&mut self, a: usize) {
-        self.heads[a] = self.boxes[a].front().map_or(EMPTY, |m| m.enq);
+        let head = self.boxes[a].front().map_or(EMPTY, |m| m.enq);
+        self.heads[a] = head;
+        self.mark(a, head != EMPTY);
     }
 
     /// Puts `mail` at the end of actor `a`'s mailbox.
     pub fn push_back(&mut self, a: usize, mail: Mail) {
         if self.boxes[a].is_empty() {
             self.heads[a] = mail.enq;
+            self.mark(a, true);
         }
         self.boxes[a].push_back(mail);
     }
@@ -70,6 +108,7 @@ impl Mailboxes {
     pub fn push_front(&mut self, a: usize, mail: Mail) {
         self.boxes[a].push_front(mail);
         self.heads[a] = mail.enq;
+        self.mark(a, true);
     }
 
     /// Takes the head of actor `a`'s mailbox.
@@ -96,6 +135,7 @@ impl Mailboxes {
     pub fn drain(&mut self, a: usize) -> Vec<Mail> {
         let all = self.boxes[a].drain(..).collect();
         self.heads[a] = EMPTY;
+        self.mark(a, false);
         all
     }
 }
@@ -123,6 +163,8 @@ mod tests {
             for (a, m) in b.iter().enumerate() {
                 assert_eq!(b.heads()[a], m.front().map_or(EMPTY, |m| m.enq));
             }
+            let with_mail: Vec<usize> = (0..b.iter().len()).filter(|&a| !b[a].is_empty()).collect();
+            assert_eq!(b.occupied().collect::<Vec<_>>(), with_mail);
         };
         boxes.push_back(1, mail(5));
         boxes.push_back(1, mail(6));
@@ -141,5 +183,21 @@ mod tests {
         assert_eq!(boxes.drain(1).len(), 2);
         check(&boxes);
         assert_eq!(boxes.heads(), &[EMPTY, EMPTY, 9]);
+    }
+
+    #[test]
+    fn the_bits_follow_mail_past_the_64th_actor() {
+        let mut boxes = Mailboxes::new(3);
+        for _ in 0..70 {
+            boxes.add();
+        }
+        boxes.push_back(66, mail(1));
+        boxes.push_back(2, mail(2));
+        boxes.push_front(64, mail(3));
+        assert_eq!(boxes.occupied().collect::<Vec<_>>(), [2, 64, 66]);
+        assert_eq!(boxes.occupied_words(), [1 << 2, 1 | 1 << 2]);
+        boxes.pop_front(64);
+        assert_eq!(boxes.drain(66).len(), 1);
+        assert_eq!(boxes.occupied().collect::<Vec<_>>(), [2]);
     }
 }

@@ -50,18 +50,35 @@ pub struct Parked {
     pub cause: Option<u32>,
 }
 
-/// The pending publications of a run.
+/// The pending publications of a run, in two heaps: a pop takes the earlier of their two
+/// tops, so which heap holds a publication changes nothing but the cost. Most of what is
+/// pending are alarms (one or two for each order in progress, seconds ahead), while most
+/// of what is taken out are a handler's answers, due when its work is done: apart, the
+/// answers' heap stays a few entries deep, and an answer's pop does not carry an alarm
+/// down through all the alarms.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
-    pending: BinaryHeap<Due>,
+    soon: BinaryHeap<Due>,
+    alarms: BinaryHeap<Due>,
     parked: Vec<Option<Parked>>,
     free_slots: Vec<u32>,
     decided: u32,
 }
 
 impl Scheduler {
-    /// Holds `parked` until simulated time `at`.
+    /// Holds `parked` until simulated time `at`, when the handler's work is done.
     pub fn schedule(&mut self, at: u64, parked: Parked) {
+        let due = self.park(at, parked);
+        self.soon.push(due);
+    }
+
+    /// Holds `parked` until simulated time `at`, an alarm's due time.
+    pub fn schedule_alarm(&mut self, at: u64, parked: Parked) {
+        let due = self.park(at, parked);
+        self.alarms.push(due);
+    }
+
+    fn park(&mut self, at: u64, parked: Parked) -> Due {
         // decision order only breaks ties between messages due at the same moment
         self.decided = self.decided.wrapping_add(1);
         let slot = match self.free_slots.pop() {
@@ -74,17 +91,22 @@ impl Scheduler {
                 (self.parked.len() - 1) as u32
             }
         };
-        self.pending.push(Due { at, order: self.decided, slot });
+        Due { at, order: self.decided, slot }
     }
 
     /// When the next publication is due (`u64::MAX`: none).
     pub fn next_at(&self) -> u64 {
-        self.pending.peek().map_or(u64::MAX, |p| p.at())
+        let at = |heap: &BinaryHeap<Due>| heap.peek().map_or(u64::MAX, Due::at);
+        at(&self.soon).min(at(&self.alarms))
     }
 
     /// Takes the earliest publication out, with its due time.
     pub fn pop(&mut self) -> Option<(u64, Parked)> {
-        let due = self.pending.pop()?;
+        let alarm_first = match (self.soon.peek(), self.alarms.peek()) {
+            (Some(soon), Some(alarm)) => alarm.key() < soon.key(),
+            (soon, _) => soon.is_none(),
+        };
+        let due = if alarm_first { self.alarms.pop() } else { self.soon.pop() }?;
         let parked = self.parked[due.slot as usize].take()?;
         self.free_slots.push(due.slot);
         Some((due.at(), parked))
@@ -92,7 +114,7 @@ impl Scheduler {
 
     /// The pending publication decided as output `output`, with its due time.
     pub fn find(&self, output: u32) -> Option<(u64, &Parked)> {
-        self.pending.iter().find_map(|due| {
+        self.dues().find_map(|due| {
             let p = self.parked.get(due.slot as usize)?.as_ref()?;
             (p.output == output).then_some((due.at, p))
         })
@@ -100,11 +122,8 @@ impl Scheduler {
 
     /// Every pending publication with its due time, earliest first.
     pub fn pending(&self) -> Vec<(u64, &Parked)> {
-        let mut found: Vec<((u64, u32), &Parked)> = self
-            .pending
-            .iter()
-            .filter_map(|due| Some((due.key(), self.parked.get(due.slot as usize)?.as_ref()?)))
-            .collect();
+        let mut found: Vec<((u64, u32), &Parked)> =
+            self.dues().filter_map(|due| Some((due.key(), self.parked.get(due.slot as usize)?.as_ref()?))).collect();
         found.sort_by_key(|&(key, _)| key);
         found.into_iter().map(|((at, _), p)| (at, p)).collect()
     }
@@ -112,18 +131,85 @@ impl Scheduler {
     /// About how many heap bytes the pending publications take.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.pending.len() * size_of::<Due>()
+        self.len() * size_of::<Due>()
             + self.parked.len() * size_of::<Option<Parked>>()
             + self.free_slots.len() * size_of::<u32>()
     }
 
     /// How many publications are pending.
     pub fn len(&self) -> usize {
-        self.pending.len()
+        self.soon.len() + self.alarms.len()
     }
 
     /// Whether nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
+        self.soon.is_empty() && self.alarms.is_empty()
+    }
+
+    fn dues(&self) -> impl Iterator<Item = &Due> {
+        self.soon.iter().chain(&self.alarms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{CausationId, DropReason, Message};
+    use crate::rng::Rng;
+    use uuid::Uuid;
+
+    fn parked(output: u32) -> Parked {
+        let env = Envelope {
+            id: Uuid::from_u128(output as u128 + 1),
+            correlation_id: Uuid::from_u128(7),
+            causation_id: CausationId::NONE,
+            at_ms: 0,
+            body: Message::OrderDropped { reason: DropReason::Expired },
+        };
+        Parked { env, publisher: 1, output, cause: None }
+    }
+
+    /// Answers and alarms, put in and taken out in a seeded mix, come out as one queue
+    /// would give them: by due time, ties in the order they were decided.
+    #[test]
+    fn answers_and_alarms_come_out_earliest_first_ties_in_decision_order() {
+        let mut rng = Rng::new(11);
+        let mut scheduler = Scheduler::default();
+        // the reference: (due time, decision number, output), taken out smallest first
+        let mut reference: Vec<(u64, u32, u32)> = Vec::new();
+        let (mut now, mut decided, mut popped) = (0u64, 0u32, 0);
+        for _ in 0..5_000 {
+            if rng.below(5) < 3 {
+                decided += 1;
+                let output = decided;
+                if rng.below(3) == 0 {
+                    // an alarm, seconds ahead (sometimes due at the same moment as another)
+                    let at = now + 1_000 * (1 + rng.below(3));
+                    scheduler.schedule_alarm(at, parked(output));
+                    reference.push((at, decided, output));
+                } else {
+                    let at = now + 50 * rng.below(8);
+                    scheduler.schedule(at, parked(output));
+                    reference.push((at, decided, output));
+                }
+            } else {
+                reference.sort();
+                let expected = (!reference.is_empty()).then(|| reference.remove(0));
+                assert_eq!(scheduler.next_at(), expected.map_or(u64::MAX, |e| e.0));
+                let got = scheduler.pop().map(|(at, p)| (at, p.output));
+                assert_eq!(got, expected.map(|(at, _, output)| (at, output)));
+                if let Some((at, _)) = got {
+                    now = at;
+                    popped += 1;
+                }
+            }
+            assert_eq!(scheduler.len(), reference.len());
+        }
+        let mut pending: Vec<(u64, u32)> = reference.iter().map(|&(at, _, output)| (at, output)).collect();
+        pending.sort_by_key(|&(at, output)| (at, output));
+        let listed: Vec<(u64, u32)> = scheduler.pending().iter().map(|(at, p)| (*at, p.output)).collect();
+        assert_eq!(listed, pending, "pending() lists both heaps, earliest first");
+        assert!(popped > 1_000 && !pending.is_empty());
+        assert!(scheduler.find(pending[0].1).is_some());
     }
 }

@@ -805,14 +805,22 @@ impl World {
             st.mail.iter().zip(st.mail.heads()).all(|(m, &h)| m.front().map_or(EMPTY, |m| m.enq) == h),
             "every mailbox change keeps its head"
         );
-        // the others start when they are free
-        for (a, (&head, &busy)) in st.mail.heads().iter().zip(&st.busy_until).enumerate() {
-            if head == EMPTY || a == WAITER as usize || a == d {
-                continue;
-            }
-            let k = key(now.max(busy), head);
-            if k < best {
-                (best, best_actor) = (k, a as ActorId);
+        debug_assert!(
+            st.mail.occupied().eq((0..st.mail.iter().len()).filter(|&a| !st.mail[a].is_empty())),
+            "every mailbox change keeps its bit"
+        );
+        // the others, those with mail, start when they are free
+        let heads = st.mail.heads();
+        let others = !(1u64 << d | 1u64 << WAITER);
+        for (w, &word) in st.mail.occupied_words().iter().enumerate() {
+            let mut bits = if w == 0 { word & others } else { word };
+            while bits != 0 {
+                let a = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let k = key(now.max(st.busy_until[a]), heads[a]);
+                if k < best {
+                    (best, best_actor) = (k, a as ActorId);
+                }
             }
         }
         if best == u128::MAX {
@@ -1030,7 +1038,12 @@ impl World {
                 let k = self.st.outputs;
                 self.st.outputs += 1;
                 self.trace.record_output(k as usize);
-                self.st.scheduler.schedule(at, Parked { env, publisher: actor, output: k, cause: mail.map(|m| m.seq) });
+                let parked = Parked { env, publisher: actor, output: k, cause: mail.map(|m| m.seq) };
+                if at == done {
+                    self.st.scheduler.schedule(at, parked);
+                } else {
+                    self.st.scheduler.schedule_alarm(at, parked);
+                }
             }
         }
         self.st.stats.noticed(&out.notes);
