@@ -130,54 +130,78 @@ impl Outbox {
         })
     }
 
-    /// The publications as envelopes answering message `cause` of correlation
-    /// `correlation_id`, handled by `actor_tag` (copy `copy` of the delivery; pass 0 to give
-    /// a duplicate's answers the first copy's ids), with `done_ms` as the time of plain
-    /// publications: `(publish time, envelope)` pairs in order. `announce_tag` is the id tag
-    /// of [`Effect::Announce`]. The messages are moved out: the outbox is left without
+    /// The publications as envelopes sealed with `seal`'s headers: `(publish time,
+    /// envelope)` pairs in order. The messages are moved out: the outbox is left without
     /// effects (the others are skipped).
-    pub fn envelopes(
-        &mut self,
-        cause: Uuid,
-        correlation_id: Uuid,
-        actor_tag: u32,
-        announce_tag: u32,
-        copy: u8,
-        done_ms: u64,
-    ) -> impl Iterator<Item = (u64, Envelope)> + '_ {
-        let mut sealer = Sealer { cause, correlation_id, actor_tag, announce_tag, copy, done_ms, position: 0 };
+    pub fn envelopes(&mut self, seal: Seal) -> impl Iterator<Item = (u64, Envelope)> + '_ {
+        let mut sealer = Sealer { seal, position: 0 };
         self.effects.drain(..).filter_map(move |effect| sealer.seal(effect))
+    }
+
+    /// [`Outbox::envelopes`], handing each `(publish time, envelope)` to `publish` as it is
+    /// sealed (the executor's way: no iterator state kept between the two).
+    pub fn seal_each(&mut self, seal: Seal, mut publish: impl FnMut(u64, Envelope)) {
+        let mut sealer = Sealer { seal, position: 0 };
+        for effect in self.effects.drain(..) {
+            if let Some((at, env)) = sealer.seal(effect) {
+                publish(at, env);
+            }
+        }
+    }
+}
+
+/// The headers a handler's publications get ([`Outbox::envelopes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seal {
+    /// The message handled: every publication's cause, and the root of its id.
+    pub cause: Uuid,
+    /// Its correlation.
+    pub correlation_id: Uuid,
+    /// The handler's id tag.
+    pub actor_tag: u32,
+    /// The id tag of [`Effect::Announce`].
+    pub announce_tag: u32,
+    /// Which copy of the delivery was handled (pass 0 to give a duplicate's answers the
+    /// first copy's ids).
+    pub copy: u8,
+    /// The time of plain publications: when the handler's work is done.
+    pub done_ms: u64,
+}
+
+impl Seal {
+    /// The headers of the answers to `env`, published at its own time (a process rebuilt
+    /// from its history: `actor_tag` for its decisions, `announce_tag` for announcements),
+    /// with the first copy's ids.
+    pub fn of(env: &Envelope, actor_tag: u32, announce_tag: u32) -> Seal {
+        Seal { cause: env.id, correlation_id: env.correlation_id, actor_tag, announce_tag, copy: 0, done_ms: env.at_ms }
     }
 }
 
 /// Gives a handler's publications their envelopes, numbering them in order (the number
 /// is part of the id).
 struct Sealer {
-    cause: Uuid,
-    correlation_id: Uuid,
-    actor_tag: u32,
-    announce_tag: u32,
-    copy: u8,
-    done_ms: u64,
+    seal: Seal,
     position: u8,
 }
 
 impl Sealer {
+    #[inline]
     fn seal(&mut self, effect: Effect) -> Option<(u64, Envelope)> {
+        let Seal { cause, correlation_id, actor_tag, announce_tag, copy, done_ms } = self.seal;
         let (at, body, tag, pos) = match effect {
-            Effect::Publish(m) => (self.done_ms, m, self.actor_tag, self.position),
-            Effect::PublishAt(at, m) => (at, m, self.actor_tag, self.position),
-            Effect::Announce(m) => (self.done_ms, m, self.announce_tag, 0),
-            Effect::Start(env) => return Some((self.done_ms, *env)),
+            Effect::Publish(m) => (done_ms, m, actor_tag, self.position),
+            Effect::PublishAt(at, m) => (at, m, actor_tag, self.position),
+            Effect::Announce(m) => (done_ms, m, announce_tag, 0),
+            Effect::Start(env) => return Some((done_ms, *env)),
             _ => return None,
         };
-        if tag == self.actor_tag {
+        if tag == actor_tag {
             self.position = self.position.wrapping_add(1);
         }
         let env = Envelope {
-            id: ids::derive(self.cause, tag, if tag == self.actor_tag { self.copy } else { 0 }, pos),
-            correlation_id: self.correlation_id,
-            causation_id: CausationId::of(self.cause),
+            id: ids::derive(cause, tag, if tag == actor_tag { copy } else { 0 }, pos),
+            correlation_id,
+            causation_id: CausationId::of(cause),
             at_ms: at,
             body,
         };

@@ -19,7 +19,7 @@ use crate::message::{
     Alarm, DropReason, Envelope, HistoryEntry, Message, MessageType, RejectReason, Rejection, WorkStep,
 };
 use crate::order::Order;
-use crate::outbox::{Effect, Outbox};
+use crate::outbox::{Effect, Outbox, Seal};
 use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::store::{IdMap, Store};
 use serde::{Deserialize, Serialize};
@@ -245,10 +245,8 @@ pub fn replay(
         for (i, item) in send.iter().enumerate() {
             out.publish(to_message(item, env, store).map_err(|e| format!("{}: send[{i}]: {e}", what()))?);
         }
-        let decided: Vec<Envelope> = out
-            .envelopes(env.id, env.correlation_id, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
-            .map(|(_, e)| e)
-            .collect();
+        let decided: Vec<Envelope> =
+            out.envelopes(Seal::of(env, TAG_HOUSE, TAG_HOUSE_STARTED)).map(|(_, e)| e).collect();
         let published = recorded(env);
         let same_as_history = decided.len() == published.len()
             && decided.iter().zip(&published).all(|(d, p)| d.id == p.id && d.body == p.body);

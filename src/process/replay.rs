@@ -4,7 +4,7 @@
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager, ProcessState};
 use crate::message::{Envelope, Message, MessageType};
-use crate::outbox::{Note, Outbox};
+use crate::outbox::{Note, Outbox, Seal};
 use crate::sim::actor::{HOUSE, TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::store::Store;
 use uuid::Uuid;
@@ -108,7 +108,7 @@ pub fn replay(
         let mut out = Outbox::new();
         pm.handle(env, &mut out);
         let decided: Vec<Envelope> = out
-            .envelopes(env.id, env.correlation_id, TAG_HOUSE, TAG_HOUSE_STARTED, 0, env.at_ms)
+            .envelopes(Seal::of(env, TAG_HOUSE, TAG_HOUSE_STARTED))
             .map(|(_, e)| e)
             .filter(|e| e.message_type() != MessageType::ProcessStarted)
             .collect();

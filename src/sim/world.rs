@@ -26,7 +26,7 @@ use crate::ids;
 use crate::message::Envelope;
 use crate::message::MessageType;
 use crate::order::Order;
-use crate::outbox::{Effect, Outbox};
+use crate::outbox::{Effect, Outbox, Seal};
 use crate::process::{House, ProcessParams};
 use crate::rng::Rng;
 use crate::scenario::{Config, ConfigError, MAX_COOKS};
@@ -1034,17 +1034,21 @@ impl World {
         if let Some((cause, correlation_id, _)) = cause {
             let tag = self.actors[a].kind.tag();
             let copy = if self.cfg.idempotent_store { 0 } else { mail.map_or(0, |m| m.copy) };
-            for (at, env) in out.envelopes(cause, correlation_id, tag, TAG_HOUSE_STARTED, copy, done) {
-                let k = self.st.outputs;
-                self.st.outputs += 1;
-                self.trace.record_output(k as usize);
-                let parked = Parked { env, publisher: actor, output: k, cause: mail.map(|m| m.seq) };
+            let (scheduler, trace, outputs) = (&mut self.st.scheduler, &mut self.trace, &mut self.st.outputs);
+            let cause_seq = mail.map(|m| m.seq);
+            let seal =
+                Seal { cause, correlation_id, actor_tag: tag, announce_tag: TAG_HOUSE_STARTED, copy, done_ms: done };
+            out.seal_each(seal, |at, env| {
+                let k = *outputs;
+                *outputs += 1;
+                trace.record_output(k as usize);
+                let parked = Parked { env, publisher: actor, output: k, cause: cause_seq };
                 if at == done {
-                    self.st.scheduler.schedule(at, parked);
+                    scheduler.schedule(at, parked);
                 } else {
-                    self.st.scheduler.schedule_alarm(at, parked);
+                    scheduler.schedule_alarm(at, parked);
                 }
-            }
+            });
         }
         self.st.stats.noticed(&out.notes);
         self.out = out;
