@@ -2,16 +2,15 @@
 # Installs what brigade's build and tests need, skipping what is already present.
 # Fetches nothing but registry packages (crates.io, Debian, npm). Never reads stdin.
 #
-#   bash scripts/setup.sh        # everything: wasm tools, Chromium + ChromeDriver, npm packages, llvm-profdata
+#   bash scripts/setup.sh        # everything: wasm tools, Chromium + ChromeDriver, npm packages
 #   bash scripts/setup.sh page   # only what building and serving the page needs
-#   bash scripts/setup.sh cli    # only llvm-profdata, for the optimised command line (scripts/build-cli.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=${1:-all}
 case "$want" in
-  all | page | cli) ;;
-  *) echo "usage: bash scripts/setup.sh [all|page|cli]" >&2; exit 2 ;;
+  all | page) ;;
+  *) echo "usage: bash scripts/setup.sh [all|page]" >&2; exit 2 ;;
 esac
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -39,27 +38,6 @@ as_root() {
     die "need root for: $*"
   fi
 }
-
-# --- llvm-profdata of rustc's LLVM version, for the profile-guided command line ----------
-# Optional: without it scripts/build-cli.sh builds the plain release binary.
-if [ "$want" = all ] || [ "$want" = cli ]; then
-  llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
-  host=$(rustc -vV | sed -n 's/^host: //p')
-  if [ -n "$llvm_major" ] && [ ! -x "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" ] &&
-    [ ! -x "/usr/lib/llvm-$llvm_major/bin/llvm-profdata" ] && command -v apt-get >/dev/null; then
-    say "installing Debian's llvm-$llvm_major (llvm-profdata, for the profile-guided command line)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! as_root apt-get install -y -qq --no-install-recommends "llvm-$llvm_major" </dev/null; then
-      as_root apt-get update -qq </dev/null || true
-      as_root apt-get install -y -qq --no-install-recommends "llvm-$llvm_major" </dev/null ||
-        say "no llvm-$llvm_major package here: the command line will be built without a profile"
-    fi
-  fi
-fi
-if [ "$want" = cli ]; then
-  say "toolchain ready ($want)"
-  exit 0
-fi
 
 # --- Rust: wasm target, rustfmt and clippy ---------------------------------------------
 if command -v rustup >/dev/null; then

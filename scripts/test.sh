@@ -4,9 +4,8 @@
 #   bash scripts/test.sh
 #
 # Stages, in order, stopping at the first failure:
-#   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · the profile-guided command line ·
-#   wasm tests in Node · wasm tests in Chromium · wasm package build · type test of its declarations ·
-#   browser end-to-end tests
+#   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · wasm tests in Node · wasm tests in Chromium ·
+#   wasm package build · type test of its declarations · browser end-to-end tests
 # The last line is a plain summary: "brigade: N passed, N failed" (tests counted over all
 # stages; a failed stage that is not a test run counts as one failure).
 set -uo pipefail
@@ -23,7 +22,7 @@ trap 'rm -rf "$log_dir"' EXIT
 passed=0 failed=0 ignored=0
 timings=()
 stage_no=0
-stage_count=10
+stage_count=9
 t_start=$SECONDS
 
 # Adds up the counts that cargo's libtest / wasm-bindgen-test-runner ("test result: ...
@@ -107,8 +106,6 @@ stage setup "setup: install what is missing" bash scripts/setup.sh all
 stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
 stage clippy "lint: cargo clippy, warnings are errors (native, then the wasm tests)" lint
 stage test "native tests: unit, integration, doc" cargo test --no-fail-fast
-stage cli "the command line built with profile-guided optimisation prints what the plain build prints" \
-  env BRIGADE_SKIP_SETUP=1 bash scripts/build-cli.sh --check
 stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_exercise
 stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
 stage build-wasm "build the wasm package into www/pkg" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
