@@ -89,6 +89,7 @@ impl Mailboxes {
         }
     }
 
+    #[inline]
     fn sync(&mut self, a: usize) {
         let head = self.boxes[a].front().map_or(EMPTY, |m| m.enq);
         self.heads[a] = head;

@@ -596,7 +596,16 @@ impl World {
         }
     }
 
+    #[inline]
     fn apply_due_inputs(&mut self) {
+        // a run without recorded inputs (the command line's) only tests this
+        if self.st.next_input < self.inputs.len() {
+            self.apply_inputs();
+        }
+    }
+
+    #[inline(never)]
+    fn apply_inputs(&mut self) {
         while let Some(input) = self.inputs.get(self.st.next_input) {
             if input.step > self.st.steps {
                 break;
@@ -830,11 +839,17 @@ impl World {
         }
     }
 
+    #[inline]
     fn tick_sampler(&mut self) {
-        // cheap test first: most steps stay in the interval being filled
-        if self.st.now < (self.st.sampler.bucket + 1).saturating_mul(self.cfg.sample_ms) {
-            return;
+        // most steps stay in the interval being filled: only this test is inlined
+        if self.st.now >= (self.st.sampler.bucket + 1).saturating_mul(self.cfg.sample_ms) {
+            self.next_sample();
         }
+    }
+
+    /// Time reached a new sampling interval: the finished one becomes a row.
+    #[inline(never)]
+    fn next_sample(&mut self) {
         let bucket = self.st.now / self.cfg.sample_ms;
         if bucket != self.st.sampler.bucket {
             let st = &mut self.st;
@@ -929,6 +944,7 @@ impl World {
         }
     }
 
+    #[inline]
     fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
         let since = self.st.now;
@@ -936,6 +952,7 @@ impl World {
         self.observe(actor);
     }
 
+    #[inline]
     fn observe(&mut self, actor: ActorId) {
         let len = self.queue_len(actor);
         let peak = &mut self.st.stats.peak_queue[actor as usize];
@@ -1059,6 +1076,7 @@ impl World {
         outcome
     }
 
+    #[inline]
     fn record_step(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let record = TraceRecord {
             at_ms: self.st.now,
