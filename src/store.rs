@@ -355,9 +355,18 @@ impl Store {
         self.index_of(correlation_id).and_then(|i| self.streams.get(i as usize))
     }
 
-    /// The stream of `correlation_id` and its index, begun if it is new.
-    fn stream_entry(&mut self, correlation_id: Uuid) -> (u32, &mut Stream) {
-        let i = match self.index_of(&correlation_id) {
+    /// The number of `correlation_id`'s stream, found from the record at `near` when that
+    /// message belongs to it (no hashing), else in the index.
+    fn index_near(&self, correlation_id: &Uuid, near: Option<u32>) -> Option<u32> {
+        near.and_then(|q| self.log.get(q as usize).map(|r| self.stream_index(q as usize, r)))
+            .filter(|&i| self.streams.get(i as usize).is_some_and(|s| s.id == *correlation_id))
+            .or_else(|| self.index_of(correlation_id))
+    }
+
+    /// The stream of `correlation_id` and its index, begun if it is new (looked for from
+    /// the record at `near` first, as [`Store::index_near`] does).
+    fn stream_entry(&mut self, correlation_id: Uuid, near: Option<u32>) -> (u32, &mut Stream) {
+        let i = match self.index_near(&correlation_id, near) {
             Some(i) => i,
             None => {
                 let i = self.streams.len() as u32;
@@ -400,8 +409,14 @@ impl Store {
     /// From the current position on, `actor` hears the messages of correlation
     /// `correlation_id` whose type bit is in `mask` (a mask of 0 forgets it).
     pub fn follow(&mut self, correlation_id: Uuid, actor: u16, mask: u32) {
+        self.follow_near(correlation_id, actor, mask, None);
+    }
+
+    /// [`Store::follow`], the stream found from the record at `near` when that message
+    /// belongs to it (the message the follower is handling), without hashing.
+    pub fn follow_near(&mut self, correlation_id: Uuid, actor: u16, mask: u32, near: Option<u32>) {
         let since = self.cursor as u32;
-        let (_, stream) = self.stream_entry(correlation_id);
+        let (_, stream) = self.stream_entry(correlation_id, near);
         let follow = Follower { actor, mask, since };
         // re-executing a recorded stretch finds the follow there already (a diverging
         // run forgets the follows after its cursor in `truncate_frontier`)
@@ -520,11 +535,7 @@ impl Store {
         correlation_id: &Uuid,
         near: Option<u32>,
     ) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
-        let from_near = near
-            .and_then(|q| self.log.get(q as usize).map(|r| self.stream_index(q as usize, r)))
-            .and_then(|i| self.streams.get(i as usize))
-            .filter(|s| s.id == *correlation_id);
-        let stream = from_near.or_else(|| self.stream_of(correlation_id));
+        let stream = self.index_near(correlation_id, near).and_then(|i| self.streams.get(i as usize));
         let base = stream.map_or(0, |s| s.base_ms);
         let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
         seqs.iter().filter_map(move |&seq| {
@@ -615,7 +626,7 @@ impl Store {
             .filter(|&i| self.streams.get(i as usize).is_some_and(|s| s.id == env.correlation_id));
         let (index, stream) = match known {
             Some(i) => (i, self.streams.get_mut(i as usize).expect("checked above")),
-            None => self.stream_entry(env.correlation_id),
+            None => self.stream_entry(env.correlation_id, None),
         };
         let follower = stream.follows.hearer(seq, bit);
         if stream.seqs.is_empty() {
@@ -681,7 +692,13 @@ impl Store {
 
     /// The seqs of one correlation's messages published by the current step.
     pub fn stream(&self, correlation_id: &Uuid) -> &[u32] {
-        match self.stream_of(correlation_id) {
+        self.stream_near(correlation_id, None)
+    }
+
+    /// [`Store::stream`], found from the record at `near` when that message belongs to it
+    /// (without hashing).
+    pub fn stream_near(&self, correlation_id: &Uuid, near: Option<u32>) -> &[u32] {
+        match self.index_near(correlation_id, near).and_then(|i| self.streams.get(i as usize)) {
             Some(stream) => {
                 let visible = stream.seqs.partition_point(|&s| (s as usize) < self.cursor);
                 &stream.seqs[..visible]
@@ -831,6 +848,17 @@ mod tests {
             2,
             "a `near` of another stream is ignored"
         );
+        assert_eq!(store.stream_near(&Uuid::from_u128(20), Some(0)), &[1, 2], "found in the index instead");
+        assert_eq!(store.stream_near(&Uuid::from_u128(20), Some(2)), &[1, 2]);
+        assert_eq!(store.stream_near(&Uuid::from_u128(30), Some(2)), &[] as &[u32]);
+        // a follow from a message of another stream still follows its own correlation
+        store.follow_near(Uuid::from_u128(10), 5, MessageType::StepTimedOut.bit(), Some(2));
+        let later = |id| Envelope {
+            causation_id: crate::message::CausationId::of(Uuid::from_u128(1)),
+            ..env(id, 10, timed_out())
+        };
+        assert_eq!(store.follower_of(&later(5)), Some(5));
+        assert_eq!(store.follower_of(&Envelope { correlation_id: Uuid::from_u128(20), ..later(6) }), None);
         store.set_cursor(2);
         assert_eq!((store.at_ms(2), store.order_of(2)), (None, None), "beyond the cursor");
         assert_eq!(store.heard_stream(&Uuid::from_u128(20), Some(1)).count(), 1);

@@ -11,7 +11,7 @@
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, Heard, ProcessManager};
-use super::replay::original_process;
+use super::replay::original_process_near;
 use crate::message::{Envelope, Message, MessageType};
 use crate::outbox::{Effect, Note, Outbox};
 use crate::store::{IdMap, Store};
@@ -99,7 +99,8 @@ impl House {
         let corr = msg.correlation_id;
         let mut live = self.live.get_mut(&corr);
         let known = live.as_ref().map(|l| l.process).or_else(|| {
-            original_process(ctx.store, &corr).map(|(definition, version)| LiveProcess { definition, version })
+            original_process_near(ctx.store, &corr, Some(seq))
+                .map(|(definition, version)| LiveProcess { definition, version })
         });
         if known.is_some_and(|p| p.definition == Definition::Custom) {
             return self.custom.handle(msg, seq, false, &ctx, ctx.custom.as_ref(), out);

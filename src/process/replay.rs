@@ -41,7 +41,13 @@ pub struct Replay {
 
 /// The definition and version an order ran, from its `ProcessStarted`.
 pub fn original_process(store: &Store, correlation_id: &Uuid) -> Option<(Definition, u8)> {
-    store.stream(correlation_id).iter().find_map(|&s| match store.body(s as usize)? {
+    original_process_near(store, correlation_id, None)
+}
+
+/// [`original_process`], the stream found from the message at `near` when it belongs to the
+/// order (the message being handled), without hashing.
+pub fn original_process_near(store: &Store, correlation_id: &Uuid, near: Option<u32>) -> Option<(Definition, u8)> {
+    store.stream_near(correlation_id, near).iter().find_map(|&s| match store.body(s as usize)? {
         Message::ProcessStarted { definition, version } => Some((*definition, *version)),
         _ => None,
     })

@@ -1031,7 +1031,7 @@ impl World {
                         self.st.mail.push_front(a, mail);
                     }
                 }
-                Effect::Follow(corr, mask) => self.store.follow(*corr, actor, *mask),
+                Effect::Follow(corr, mask) => self.store.follow_near(*corr, actor, *mask, mail.map(|m| m.seq)),
                 Effect::Print(document) => {
                     let corr = cause.map_or_else(Uuid::nil, |(_, c, _)| c);
                     let printed = Printed {
