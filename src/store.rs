@@ -592,12 +592,12 @@ impl Store {
     /// returns its seq. When the cursor is behind the frontier (re-execution) the
     /// message is already recorded and only the cursor moves.
     pub fn append(&mut self, env: Envelope, cause: Option<u32>, publisher: u16) -> u32 {
-        self.append_followed(env, cause, publisher).0
+        self.append_followed(&env, cause, publisher).0
     }
 
     /// [`Store::append`], also returning the follower of the message's correlation who
     /// hears it ([`Store::follower_of`] just before the append), in one look-up.
-    pub fn append_followed(&mut self, env: Envelope, cause: Option<u32>, publisher: u16) -> (u32, Option<u16>) {
+    pub fn append_followed(&mut self, env: &Envelope, cause: Option<u32>, publisher: u16) -> (u32, Option<u16>) {
         let seq = self.cursor;
         self.cursor += 1;
         let bit = env.message_type().bit();
@@ -649,7 +649,7 @@ impl Store {
             self.wide.insert(seq as u32, Headers { stream: index, cause, publisher, at_ms: env.at_ms });
             Packed::WIDE
         });
-        self.log.push(Record { id: env.id, body: env.body, headers });
+        self.log.push(Record { id: env.id, body: env.body.clone(), headers });
         (seq as u32, follower)
     }
 

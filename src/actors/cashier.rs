@@ -18,11 +18,12 @@ pub struct Cashier {
 }
 
 /// Charges minus refunds of an order so far: what the cashier (`ctx.me`) published
-/// carrying a paid document, less its `PaymentRefunded`.
-pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid) -> i32 {
+/// carrying a paid document, less its `PaymentRefunded`. The order's stream is found from
+/// the message at `near` when it belongs to it (the message being handled).
+pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid, near: Option<u32>) -> i32 {
     let store = ctx.store;
     store
-        .stream(correlation_id)
+        .stream_near(correlation_id, near)
         .iter()
         .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
         .filter_map(|&s| store.body(s as usize))
@@ -36,12 +37,12 @@ pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid) -> i32 {
 
 impl Cashier {
     /// Handles a payment request (`TakePayment`, or `OrderPriced` in choreography) or a
-    /// `RefundPayment`; returns how long the cashier is busy.
-    pub fn handle(&self, msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    /// `RefundPayment` (at `seq` in the store); returns how long the cashier is busy.
+    pub fn handle(&self, msg: &Envelope, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         let Some(order) = msg.body.order() else {
             return 0;
         };
-        let paid = balance(ctx, &msg.correlation_id) > 0;
+        let paid = balance(ctx, &msg.correlation_id, Some(seq)) > 0;
         if msg.message_type() == MessageType::RefundPayment {
             if !paid {
                 out.publish(Message::PaymentRefused { reason: RefusalReason::NotPaid });

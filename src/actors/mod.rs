@@ -119,9 +119,9 @@ impl Actor {
             Actor::Dispatcher(d) => d.handle(ctx, out),
             Actor::Cook(c) => c.handle(env, ctx, out),
             Actor::AssistantManager(a) => a.handle(env, ctx, out),
-            Actor::Cashier(c) => c.handle(env, ctx, out),
+            Actor::Cashier(c) => c.handle(env, seq, ctx, out),
             Actor::AlarmClock => alarm_clock::handle(env, out),
-            Actor::Printer => printer::handle(env, ctx, out),
+            Actor::Printer => printer::handle(env, seq, ctx, out),
         }
     }
 }

@@ -50,6 +50,45 @@ pub struct Parked {
     pub cause: Option<u32>,
 }
 
+/// The answers pending: a few at a time (one handling per busy actor), kept sorted with
+/// the earliest last, so that taking it out moves nothing (`BinaryHeap` sifts a 16-byte entry
+/// through its hole, storing it in halves and reading it whole, which the processor
+/// cannot forward).
+#[derive(Debug, Clone, Default)]
+struct Soon(Vec<Due>);
+
+impl Soon {
+    fn push(&mut self, due: Due) {
+        // a new answer is due no earlier than most of those waiting: look from the end
+        let v = &mut self.0;
+        let mut i = v.len();
+        while i > 0 && v[i - 1].key() < due.key() {
+            i -= 1;
+        }
+        v.insert(i, due);
+    }
+
+    fn peek(&self) -> Option<&Due> {
+        self.0.last()
+    }
+
+    fn pop(&mut self) -> Option<Due> {
+        self.0.pop()
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Due> {
+        self.0.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// The pending publications of a run, in two heaps: a pop takes the earlier of their two
 /// tops, so which heap holds a publication changes nothing but the cost. Most of what is
 /// pending are alarms (one or two for each order in progress, seconds ahead), while most
@@ -58,7 +97,7 @@ pub struct Parked {
 /// down through all the alarms.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
-    soon: BinaryHeap<Due>,
+    soon: Soon,
     alarms: BinaryHeap<Due>,
     parked: Vec<Option<Parked>>,
     free_slots: Vec<u32>,
@@ -97,19 +136,39 @@ impl Scheduler {
     /// When the next publication is due (`u64::MAX`: none).
     pub fn next_at(&self) -> u64 {
         let at = |heap: &BinaryHeap<Due>| heap.peek().map_or(u64::MAX, Due::at);
-        at(&self.soon).min(at(&self.alarms))
+        self.soon.peek().map_or(u64::MAX, Due::at).min(at(&self.alarms))
     }
 
-    /// Takes the earliest publication out, with its due time.
-    pub fn pop(&mut self) -> Option<(u64, Parked)> {
+    /// The earliest publication's entry, taken out of its heap.
+    fn pop_due(&mut self) -> Option<Due> {
         let alarm_first = match (self.soon.peek(), self.alarms.peek()) {
             (Some(soon), Some(alarm)) => alarm.key() < soon.key(),
             (soon, _) => soon.is_none(),
         };
-        let due = if alarm_first { self.alarms.pop() } else { self.soon.pop() }?;
+        if alarm_first {
+            self.alarms.pop()
+        } else {
+            self.soon.pop()
+        }
+    }
+
+    /// Takes the earliest publication out, with its due time.
+    pub fn pop(&mut self) -> Option<(u64, Parked)> {
+        let due = self.pop_due()?;
         let parked = self.parked[due.slot as usize].take()?;
         self.free_slots.push(due.slot);
         Some((due.at(), parked))
+    }
+
+    /// Takes the earliest publication out: `publish` reads it where it waits, with its due
+    /// time (the parked message is not moved), and its slot is freed after.
+    pub fn pop_with<R>(&mut self, publish: impl FnOnce(u64, &mut Parked) -> R) -> Option<R> {
+        let due = self.pop_due()?;
+        let slot = &mut self.parked[due.slot as usize];
+        let published = publish(due.at(), slot.as_mut()?);
+        *slot = None;
+        self.free_slots.push(due.slot);
+        Some(published)
     }
 
     /// The pending publication decided as output `output`, with its due time.

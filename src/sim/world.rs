@@ -875,25 +875,34 @@ impl World {
             self.observe(WAITER);
             return;
         }
-        let Some((at, Parked { mut env, publisher, output, cause })) = self.st.scheduler.pop() else {
-            return;
-        };
-        env.at_ms = at;
-        if self.store.holds(&env.id) {
-            // the idempotent store already has this message: the duplicate goes no further
-            self.st.stats.absorbed += 1;
-            self.trace.absorbed(output as usize, at, env.message_type());
-            self.st.fates.retain(|f| f.0 != output);
-            return;
-        }
-        let st = &mut self.st;
-        st.stats.published(&env, |name| {
-            let mut cooks = st.actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
-            cooks.position(|c| c.name.as_str() == name)
+        // the parked message is read where it waits (it moves only into the log)
+        let (store, bus, targets) = (&mut self.store, &self.bus, &mut self.targets);
+        let Volatile { scheduler, stats, actors, .. } = &mut self.st;
+        let published = scheduler.pop_with(|at, p| {
+            let env = &mut p.env;
+            env.at_ms = at;
+            if store.holds(&env.id) {
+                return Err((p.output, at, env.message_type()));
+            }
+            stats.published(env, |name| {
+                let mut cooks = actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
+                cooks.position(|c| c.name.as_str() == name)
+            });
+            bus.route(env, |a| targets.push(a));
+            let (seq, follower) = store.append_followed(env, p.cause, p.publisher);
+            Ok((seq, follower, p.output))
         });
-        let targets = &mut self.targets;
-        self.bus.route(&env, |a| targets.push(a));
-        let (seq, follower) = self.store.append_followed(env, cause, publisher);
+        let (seq, follower, output) = match published {
+            None => return,
+            Some(Ok(published)) => published,
+            Some(Err((output, at, message_type))) => {
+                // the idempotent store already has this message: the duplicate goes no further
+                self.st.stats.absorbed += 1;
+                self.trace.absorbed(output as usize, at, message_type);
+                self.st.fates.retain(|f| f.0 != output);
+                return;
+            }
+        };
         if let Some(follower) = follower {
             if !self.targets.contains(&follower) {
                 self.targets.push(follower);
