@@ -598,9 +598,21 @@ impl Store {
     /// [`Store::append`], also returning the follower of the message's correlation who
     /// hears it ([`Store::follower_of`] just before the append), in one look-up.
     pub fn append_followed(&mut self, env: &Envelope, cause: Option<u32>, publisher: u16) -> (u32, Option<u16>) {
+        self.append_body(env, env.body.clone(), cause, publisher)
+    }
+
+    /// [`Store::append_followed`] with the body given apart (moved in; `env.body` is not
+    /// read): the executor takes it out of the parked message instead of cloning it.
+    pub fn append_body(
+        &mut self,
+        env: &Envelope,
+        body: Message,
+        cause: Option<u32>,
+        publisher: u16,
+    ) -> (u32, Option<u16>) {
         let seq = self.cursor;
         self.cursor += 1;
-        let bit = env.message_type().bit();
+        let bit = body.message_type().bit();
         if seq < self.log.len() {
             debug_assert_eq!(self.log.get(seq).map(|e| e.id), Some(env.id), "re-execution diverged from the record");
             return (seq as u32, self.stream_of(&env.correlation_id).and_then(|s| s.follows.hearer(seq, bit)));
@@ -619,7 +631,7 @@ impl Store {
             env.causation(),
             "the cause is the message at its position"
         );
-        let placed = env.message_type() == MessageType::OrderPlaced;
+        let placed = body.message_type() == MessageType::OrderPlaced;
         // a message almost always belongs to its cause's stream: found without hashing
         let known = cause
             .and_then(|c| self.log.get(c as usize).map(|r| self.stream_index(c as usize, r)))
@@ -649,7 +661,7 @@ impl Store {
             self.wide.insert(seq as u32, Headers { stream: index, cause, publisher, at_ms: env.at_ms });
             Packed::WIDE
         });
-        self.log.push(Record { id: env.id, body: env.body.clone(), headers });
+        self.log.push(Record { id: env.id, body, headers });
         (seq as u32, follower)
     }
 
@@ -771,6 +783,18 @@ mod tests {
 
     fn timed_out() -> Message {
         Message::StepTimedOut { step: crate::message::WorkStep::Cook, attempt: 1 }
+    }
+
+    #[test]
+    fn a_body_given_apart_is_the_one_kept_and_typed() {
+        let mut store = Store::new();
+        let corr = Uuid::from_u128(10);
+        store.follow(corr, 3, MessageType::StepTimedOut.bit());
+        // the envelope's own body (a placeholder) is not read
+        let placeholder = env(1, 10, Message::OrderDropped { reason: crate::message::DropReason::Expired });
+        assert_eq!(store.append_body(&placeholder, timed_out(), None, 0), (0, Some(3)), "typed by the body given");
+        assert_eq!(store.get(0), Some(env(1, 10, timed_out())));
+        assert_eq!(store.message_type(0), Some(MessageType::StepTimedOut));
     }
 
     #[test]

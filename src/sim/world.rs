@@ -24,7 +24,7 @@ use crate::dispatch::CookLoad;
 use crate::faults::{self, Fate};
 use crate::ids;
 use crate::message::Envelope;
-use crate::message::MessageType;
+use crate::message::{DropReason, Message, MessageType};
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox, Seal};
 use crate::process::{House, ProcessParams};
@@ -889,7 +889,9 @@ impl World {
                 cooks.position(|c| c.name.as_str() == name)
             });
             bus.route(env, |a| targets.push(a));
-            let (seq, follower) = store.append_followed(env, p.cause, p.publisher);
+            // the body moves into the log: the slot keeps a placeholder until it is freed
+            let body = std::mem::replace(&mut env.body, Message::OrderDropped { reason: DropReason::Expired });
+            let (seq, follower) = store.append_body(env, body, p.cause, p.publisher);
             Ok((seq, follower, p.output))
         });
         let (seq, follower, output) = match published {
