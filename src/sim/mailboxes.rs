@@ -80,6 +80,7 @@ impl Mailboxes {
         }
     }
 
+    #[inline]
     fn mark(&mut self, a: usize, full: bool) {
         let (word, bit) = (a / 64, 1u64 << (a % 64));
         if full {
@@ -97,6 +98,7 @@ impl Mailboxes {
     }
 
     /// Puts `mail` at the end of actor `a`'s mailbox.
+    #[inline]
     pub fn push_back(&mut self, a: usize, mail: Mail) {
         if self.boxes[a].is_empty() {
             self.heads[a] = mail.enq;
@@ -106,6 +108,7 @@ impl Mailboxes {
     }
 
     /// Puts `mail` back at the head of actor `a`'s mailbox.
+    #[inline]
     pub fn push_front(&mut self, a: usize, mail: Mail) {
         self.boxes[a].push_front(mail);
         self.heads[a] = mail.enq;
@@ -113,6 +116,7 @@ impl Mailboxes {
     }
 
     /// Takes the head of actor `a`'s mailbox.
+    #[inline]
     pub fn pop_front(&mut self, a: usize) -> Option<Mail> {
         let mail = self.boxes[a].pop_front();
         self.sync(a);
