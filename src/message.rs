@@ -581,6 +581,30 @@ pub struct Envelope {
     pub body: Message,
 }
 
+/// A published message as a handler reads it, straight from the store: its position, id,
+/// correlation, time and body, without the causation (which no built-in handler reads, and
+/// which costs a look-up of the cause's record) and without copying the body.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delivered<'a> {
+    /// Its position in the store.
+    pub seq: u32,
+    /// Its id.
+    pub id: Uuid,
+    /// The order it belongs to.
+    pub correlation_id: Uuid,
+    /// When it was published, in simulated ms.
+    pub at_ms: u64,
+    /// The body, where the store keeps it.
+    pub body: &'a Message,
+}
+
+impl Delivered<'_> {
+    /// The body's type.
+    pub fn message_type(&self) -> MessageType {
+        self.body.message_type()
+    }
+}
+
 impl Envelope {
     /// The body's type.
     pub fn message_type(&self) -> MessageType {

@@ -6,7 +6,7 @@
 //! recorded (after stepping back to a checkpoint) only moves the cursor, so stepping back
 //! and forth never loses the recorded future.
 
-use crate::message::{CausationId, Envelope, Message, MessageType};
+use crate::message::{CausationId, Delivered, Envelope, Message, MessageType};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use uuid::Uuid;
@@ -521,6 +521,21 @@ impl Store {
         }
     }
 
+    /// The message at `seq` as a handler reads it ([`Delivered`]), if published by the
+    /// current step.
+    #[inline]
+    pub fn delivered(&self, seq: usize) -> Option<Delivered<'_>> {
+        let r = self.visible(seq)?;
+        let (h, stream) = self.headers(seq, r);
+        Some(Delivered {
+            seq: seq as u32,
+            id: r.id,
+            correlation_id: stream.map_or_else(Uuid::nil, |s| s.id),
+            at_ms: h.at_ms,
+            body: &r.body,
+        })
+    }
+
     /// The message at `seq`, if published by the current step.
     pub fn get(&self, seq: usize) -> Option<Envelope> {
         self.visible(seq).map(|r| self.envelope(seq, r))
@@ -783,6 +798,23 @@ mod tests {
 
     fn timed_out() -> Message {
         Message::StepTimedOut { step: crate::message::WorkStep::Cook, attempt: 1 }
+    }
+
+    #[test]
+    fn a_delivered_message_reads_as_its_envelope_without_the_causation() {
+        let mut store = Store::new();
+        store.append(Envelope { at_ms: 40, ..env(1, 10, timed_out()) }, None, 0);
+        let answer = Envelope {
+            at_ms: 90,
+            causation_id: crate::message::CausationId::of(Uuid::from_u128(1)),
+            ..env(2, 10, Message::OrderDropped { reason: crate::message::DropReason::Expired })
+        };
+        store.append(answer.clone(), Some(0), 2);
+        let got = store.delivered(1).expect("published");
+        assert_eq!((got.seq, got.id, got.correlation_id, got.at_ms), (1, answer.id, answer.correlation_id, 90));
+        assert_eq!((got.body, got.message_type()), (&answer.body, MessageType::OrderDropped));
+        store.set_cursor(1);
+        assert_eq!(store.delivered(1), None, "beyond the cursor");
     }
 
     #[test]

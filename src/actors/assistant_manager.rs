@@ -1,7 +1,7 @@
 //! The assistant manager: prices an order and adds tax.
 
 use super::Context;
-use crate::message::{Envelope, Message};
+use crate::message::{Delivered, Message};
 use crate::outbox::Outbox;
 use crate::wiring::Role;
 use std::rc::Rc;
@@ -16,7 +16,7 @@ pub struct AssistantManager {
 impl AssistantManager {
     /// Prices the order the message carries and answers as the wiring says
     /// (`OrderPriced`, or `TakePayment` when workers send commands); returns the time taken.
-    pub fn handle(&self, msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         let Some(order) = msg.body.order() else {
             return 0;
         };

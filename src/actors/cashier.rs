@@ -4,7 +4,7 @@
 //! order's stream in the store (what it charged, less what it refunded).
 
 use super::Context;
-use crate::message::{Envelope, Message, MessageType, RefusalReason};
+use crate::message::{Delivered, Message, MessageType, RefusalReason};
 use crate::outbox::Outbox;
 use crate::wiring::Role;
 use std::rc::Rc;
@@ -38,7 +38,7 @@ pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid, near: Option<u32>) -> i
 impl Cashier {
     /// Handles a payment request (`TakePayment`, or `OrderPriced` in choreography) or a
     /// `RefundPayment` (at `seq` in the store); returns how long the cashier is busy.
-    pub fn handle(&self, msg: &Envelope, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    pub fn handle(&self, msg: &Delivered<'_>, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         let Some(order) = msg.body.order() else {
             return 0;
         };

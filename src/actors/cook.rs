@@ -1,7 +1,7 @@
 //! A cook: cooks the food of an order, unless the order's time to live has passed.
 
 use super::Context;
-use crate::message::{Envelope, Message};
+use crate::message::{Delivered, Message};
 use crate::outbox::Outbox;
 use crate::wiring::Role;
 use std::rc::Rc;
@@ -22,7 +22,7 @@ impl Cook {
     /// (naming the attempt refused); otherwise the cook spends its cooking time and
     /// answers as the wiring says (`FoodCooked`, or `PriceOrder` when workers send
     /// commands).
-    pub fn handle(&self, msg: &Envelope, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         let Some(order) = msg.body.order() else {
             return 0;
         };

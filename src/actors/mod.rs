@@ -15,7 +15,7 @@ pub mod waiter;
 
 use crate::bus::ActorId;
 use crate::dispatch::CookLoad;
-use crate::message::Envelope;
+use crate::message::Delivered;
 use crate::outbox::Outbox;
 use crate::process::house::{House, HouseContext};
 use crate::process::ProcessParams;
@@ -51,13 +51,8 @@ pub struct Context<'a> {
 pub enum Input<'a> {
     /// The waiter takes an order (from the scheduled stream, or placed by a person).
     TakeOrder(waiter::Request),
-    /// A message from the actor's mailbox, at position `seq` in the store.
-    Message {
-        /// The message.
-        env: &'a Envelope,
-        /// Its position in the store.
-        seq: u32,
-    },
+    /// A message from the actor's mailbox, as the store keeps it.
+    Message(Delivered<'a>),
 }
 
 /// One actor of the floor and its state.
@@ -98,10 +93,11 @@ impl Actor {
 
     /// Handles one input; returns how long the actor is busy with it (simulated ms).
     pub fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
-        let (env, seq) = match input {
+        let msg = match input {
             Input::TakeOrder(request) => return waiter::take(request, ctx, out),
-            Input::Message { env, seq } => (env, seq),
+            Input::Message(msg) => msg,
         };
+        let (env, seq) = (&msg, msg.seq);
         match self {
             Actor::Waiter => 0,
             Actor::House(house) => {
@@ -113,7 +109,7 @@ impl Actor {
                     custom_scope: ctx.cfg.custom_process,
                     custom: ctx.cfg.custom.and_then(|h| h.get()),
                 };
-                house.handle(env, seq, hctx, out);
+                house.handle(env, hctx, out);
                 0
             }
             Actor::Dispatcher(d) => d.handle(ctx, out),

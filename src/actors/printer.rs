@@ -3,7 +3,7 @@
 //! and voids one a cook refused.
 
 use super::Context;
-use crate::message::{DropReason, Envelope, Message, MessageType};
+use crate::message::{Delivered, DropReason, Message, MessageType};
 use crate::order::Order;
 use crate::order::TAX_PERCENT;
 use crate::outbox::{Effect, Outbox};
@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use uuid::Uuid;
 
 /// Handles one message (at `seq` in the store); the printer takes no time.
-pub fn handle(msg: &Envelope, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+pub fn handle(msg: &Delivered<'_>, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
     let dodgy = msg.body.order().map(|o| o.dodgy);
     let Some(then) = ctx.wiring.reaction(Role::Printer, msg.message_type(), dodgy) else {
         return 0;

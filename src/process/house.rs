@@ -12,7 +12,7 @@ use super::custom::{CustomHouse, CustomProcess, CustomScope};
 use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, Heard, ProcessManager};
 use super::replay::original_process_near;
-use crate::message::{Envelope, Message, MessageType};
+use crate::message::{Delivered, Message, MessageType};
 use crate::outbox::{Effect, Note, Outbox};
 use crate::store::{IdMap, Store};
 use uuid::Uuid;
@@ -92,18 +92,18 @@ impl House {
         self.live.get(correlation_id).map(|l| l.process)
     }
 
-    /// Handles message `msg` (at `seq` in the store): a new order starts a process
-    /// manager (follow the correlation, announce `ProcessStarted`); any other message goes
-    /// to the order's process manager. Everything decided goes into `out`.
-    pub fn handle(&mut self, msg: &Envelope, seq: u32, ctx: HouseContext<'_>, out: &mut Outbox) {
-        let corr = msg.correlation_id;
+    /// Handles message `msg`: a new order starts a process manager (follow the correlation,
+    /// announce `ProcessStarted`); any other message goes to the order's process manager.
+    /// Everything decided goes into `out`.
+    pub fn handle(&mut self, msg: &Delivered<'_>, ctx: HouseContext<'_>, out: &mut Outbox) {
+        let (corr, seq) = (msg.correlation_id, msg.seq);
         let mut live = self.live.get_mut(&corr);
         let known = live.as_ref().map(|l| l.process).or_else(|| {
             original_process_near(ctx.store, &corr, Some(seq))
                 .map(|(definition, version)| LiveProcess { definition, version })
         });
         if known.is_some_and(|p| p.definition == Definition::Custom) {
-            return self.custom.handle(msg, seq, false, &ctx, ctx.custom.as_ref(), out);
+            return self.handle_custom(seq, false, &ctx, out);
         }
         let Some(process) = known else {
             let Message::OrderPlaced { order } = &msg.body else {
@@ -111,7 +111,7 @@ impl House {
                 return;
             };
             if ctx.custom_scope.applies(order.dodgy) {
-                return self.custom.handle(msg, seq, true, &ctx, ctx.custom.as_ref(), out);
+                return self.handle_custom(seq, true, &ctx, out);
             }
             let process = LiveProcess { definition: Definition::for_customer(order.dodgy), version: ctx.version };
             out.push(Effect::Follow(corr, follow_mask()));
@@ -120,7 +120,7 @@ impl House {
                 version: process.version,
             }));
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
-            pm.handle(msg, out);
+            pm.hear(heard(msg), out);
             if !pm.settled() {
                 self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
             }
@@ -135,7 +135,7 @@ impl House {
             }
             None => from_store(),
         };
-        pm.handle(msg, out);
+        pm.hear(heard(msg), out);
         match live {
             Some(_) if pm.settled() => {
                 out.push(Effect::Follow(corr, settled_mask()));
@@ -150,6 +150,18 @@ impl House {
             }
         }
     }
+
+    /// Hands message `seq` to the learner's process (which reads whole envelopes).
+    fn handle_custom(&mut self, seq: u32, starts: bool, ctx: &HouseContext<'_>, out: &mut Outbox) {
+        if let Some(env) = ctx.store.get(seq as usize) {
+            self.custom.handle(&env, seq, starts, ctx, ctx.custom.as_ref(), out);
+        }
+    }
+}
+
+/// What a process manager reads of a delivered message.
+fn heard<'a>(msg: &Delivered<'a>) -> Heard<'a> {
+    Heard { id: msg.id, at_ms: msg.at_ms, body: msg.body }
 }
 
 /// A process manager rebuilt from the correlation's stream: every input message before

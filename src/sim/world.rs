@@ -1017,10 +1017,9 @@ impl World {
                 (service, placed)
             }
             Some(mail) => {
-                let env = self.store.get(mail.seq as usize).expect("mail points into the published log");
-                let service =
-                    st.actors[a].handle(actors::Input::Message { env: &env, seq: mail.seq }, &mut ctx, &mut out);
-                (service, Some((env.id, env.correlation_id, env.message_type())))
+                let msg = self.store.delivered(mail.seq as usize).expect("mail points into the published log");
+                let service = st.actors[a].handle(actors::Input::Message(msg), &mut ctx, &mut out);
+                (service, Some((msg.id, msg.correlation_id, msg.message_type())))
             }
         };
         let done = now + service;
