@@ -51,8 +51,9 @@ pub struct Context<'a> {
 pub enum Input<'a> {
     /// The waiter takes an order (from the scheduled stream, or placed by a person).
     TakeOrder(waiter::Request),
-    /// A message from the actor's mailbox, as the store keeps it.
-    Message(Delivered<'a>),
+    /// A message from the actor's mailbox, as the store keeps it (by reference: the handlers
+    /// read its fields where the executor wrote them, instead of copying it whole).
+    Message(&'a Delivered<'a>),
 }
 
 /// One actor of the floor and its state.
@@ -97,7 +98,7 @@ impl Actor {
             Input::TakeOrder(request) => return waiter::take(request, ctx, out),
             Input::Message(msg) => msg,
         };
-        let (env, seq) = (&msg, msg.seq);
+        let (env, seq) = (msg, msg.seq);
         match self {
             Actor::Waiter => 0,
             Actor::House(house) => {

@@ -1018,7 +1018,7 @@ impl World {
             }
             Some(mail) => {
                 let msg = self.store.delivered(mail.seq as usize).expect("mail points into the published log");
-                let service = st.actors[a].handle(actors::Input::Message(msg), &mut ctx, &mut out);
+                let service = st.actors[a].handle(actors::Input::Message(&msg), &mut ctx, &mut out);
                 (service, Some((msg.id, msg.correlation_id, msg.message_type())))
             }
         };
