@@ -2,7 +2,7 @@
 //! printer's receipts.
 
 pub use crate::actors::printer::{Receipt, ReceiptLine};
-use crate::message::{DropReason, MessageType, RejectReason};
+use crate::message::{DropReason, RejectReason};
 use crate::process::Definition;
 use crate::sim::World;
 use serde::Serialize;
@@ -237,27 +237,8 @@ fn stuck_orders(world: &World) -> Vec<u32> {
 }
 
 fn latency(world: &World) -> Option<Latency> {
-    // one pass over the log, in order: when each order (by its number) was placed
-    let store = world.store();
-    let mut placed: Vec<Option<u64>> = Vec::new();
-    let mut times = Vec::new();
-    for seq in 0..store.len() {
-        let Some(t) = store.message_type(seq) else { continue };
-        if t != MessageType::OrderPlaced && t != MessageType::OrderCompleted {
-            continue;
-        }
-        let Some(at) = store.at_ms(seq) else { continue };
-        let Some(order) = store.order_of(seq) else { continue };
-        let i = order as usize - 1;
-        if t == MessageType::OrderPlaced {
-            if placed.len() <= i {
-                placed.resize(i + 1, None);
-            }
-            placed[i] = Some(at);
-        } else if let Some(Some(p)) = placed.get(i) {
-            times.push(at - p);
-        }
-    }
+    // kept as the orders completed: the log is not read again
+    let mut times = world.completion_times().to_vec();
     if times.is_empty() {
         return None;
     }

@@ -220,3 +220,52 @@ fn a_world_without_its_step_trace_runs_the_same_history_report_and_receipts() {
         assert!(untraced.step_outputs(1).is_empty());
     }
 }
+
+/// The completion times kept as orders complete are what the log says (each
+/// `OrderCompleted`'s time less its order's `OrderPlaced` time), also after stepping back to
+/// a checkpoint and running a different future from there.
+#[test]
+fn completion_times_are_the_logs_placed_to_completed_times_also_after_time_travel() {
+    use brigade::scenario::Architecture;
+    let from_log = |world: &World| {
+        let store = world.store();
+        let mut placed = std::collections::HashMap::new();
+        let mut times = Vec::new();
+        for seq in 0..store.len() {
+            let (Some(t), Some(at), Some(order)) = (store.message_type(seq), store.at_ms(seq), store.order_of(seq))
+            else {
+                continue;
+            };
+            match t {
+                MessageType::OrderPlaced => {
+                    placed.insert(order, at);
+                }
+                MessageType::OrderCompleted => times.push(at - placed[&order]),
+                _ => {}
+            }
+        }
+        times
+    };
+    let configs = [
+        Config { orders: 80, interval_ms: 120, drop: 0.1, duplicate: 0.2, dodgy: 0.4, seed: 5, ..Config::default() },
+        Config { orders: 60, architecture: Architecture::Choreography, duplicate: 0.3, ..Config::default() },
+    ];
+    for cfg in configs {
+        let mut world = World::new(cfg).unwrap();
+        for _ in 0..400 {
+            world.step();
+        }
+        let checkpoint = world.snapshot();
+        let early = world.completion_times().to_vec();
+        world.run_to_idle();
+        assert_eq!(world.completion_times(), from_log(&world));
+        assert!(world.completion_times().len() > early.len() && !early.is_empty());
+        world.restore(&checkpoint);
+        assert_eq!(world.completion_times(), early, "back at the checkpoint");
+        // a different future from there: an extra order placed by hand
+        world.truncate_future();
+        world.place_order(true);
+        world.run_to_idle();
+        assert_eq!(world.completion_times(), from_log(&world));
+    }
+}

@@ -191,6 +191,9 @@ pub struct World {
     store: Store,
     trace: Trace,
     faults: Vec<FaultRecord>,
+    /// Placed → completed, in simulated ms, of each `OrderCompleted` published, in order
+    /// (as many as the stats count completed by the current step).
+    completions: Vec<u64>,
     printed: Vec<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
@@ -301,6 +304,7 @@ impl World {
             printer,
             trace: Trace::default(),
             faults: Vec::new(),
+            completions: Vec::new(),
             printed: Vec::new(),
             samples: Samples::default(),
             inputs,
@@ -447,6 +451,12 @@ impl World {
         &self.faults[..self.st.faults_len]
     }
 
+    /// How long each order completed by the current step took, placed → completed in
+    /// simulated ms, in the order they completed.
+    pub fn completion_times(&self) -> &[u64] {
+        &self.completions[..self.st.stats.completed as usize]
+    }
+
     /// Receipts the printer printed up to the current step.
     pub fn receipts(&self) -> Vec<Receipt> {
         self.printed[..self.st.printed_len]
@@ -587,6 +597,7 @@ impl World {
             self.trace.published(p.output as usize, NOT_PUBLISHED);
         }
         self.faults.truncate(self.st.faults_len);
+        self.completions.truncate(self.st.stats.completed as usize);
         self.printed.truncate(self.st.printed_len);
         self.samples.truncate(self.st.sampler.rows);
         self.inputs.truncate(self.st.next_input);
@@ -876,7 +887,7 @@ impl World {
             return;
         }
         // the parked message is read where it waits (it moves only into the log)
-        let (store, bus, targets) = (&mut self.store, &self.bus, &mut self.targets);
+        let (store, bus, targets, completions) = (&mut self.store, &self.bus, &mut self.targets, &mut self.completions);
         let Volatile { scheduler, stats, actors, .. } = &mut self.st;
         let published = scheduler.pop_with(|at, p| {
             let env = &mut p.env;
@@ -888,6 +899,12 @@ impl World {
                 let mut cooks = actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
                 cooks.position(|c| c.name.as_str() == name)
             });
+            if let Message::OrderCompleted { order } = &env.body {
+                // placed → completed; a recorded stretch run again finds it there already
+                if stats.completed as usize > completions.len() {
+                    completions.push(at - order.placed_at_ms);
+                }
+            }
             bus.route(env, |a| targets.push(a));
             // the body moves into the log: the slot keeps a placeholder until it is freed
             let body = std::mem::replace(&mut env.body, Message::OrderDropped { reason: DropReason::Expired });
