@@ -89,12 +89,12 @@ impl Soon {
     }
 }
 
-/// The pending publications of a run, in two heaps: a pop takes the earlier of their two
-/// tops, so which heap holds a publication changes nothing but the cost. Most of what is
-/// pending are alarms (one or two for each order in progress, seconds ahead), while most
-/// of what is taken out are a handler's answers, due when its work is done: apart, the
-/// answers' heap stays a few entries deep, and an answer's pop does not carry an alarm
-/// down through all the alarms.
+/// The pending publications of a run, in two queues: a pop takes the earlier of their two
+/// heads, so which queue holds a publication changes nothing but the cost. Most of what is
+/// pending are alarms (one or two for each order in progress, seconds ahead: a heap),
+/// while most of what is taken out are a handler's answers, due when its work is done (a
+/// few at a time, one handling per busy actor: a sorted list). Apart, an answer's pop does
+/// not carry an alarm down through all the alarms.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
     soon: Soon,
@@ -139,7 +139,7 @@ impl Scheduler {
         self.soon.peek().map_or(u64::MAX, Due::at).min(at(&self.alarms))
     }
 
-    /// The earliest publication's entry, taken out of its heap.
+    /// The earliest publication's entry, taken out of its queue.
     fn pop_due(&mut self) -> Option<Due> {
         let alarm_first = match (self.soon.peek(), self.alarms.peek()) {
             (Some(soon), Some(alarm)) => alarm.key() < soon.key(),
@@ -267,7 +267,7 @@ mod tests {
         let mut pending: Vec<(u64, u32)> = reference.iter().map(|&(at, _, output)| (at, output)).collect();
         pending.sort_by_key(|&(at, output)| (at, output));
         let listed: Vec<(u64, u32)> = scheduler.pending().iter().map(|(at, p)| (*at, p.output)).collect();
-        assert_eq!(listed, pending, "pending() lists both heaps, earliest first");
+        assert_eq!(listed, pending, "pending() lists both queues, earliest first");
         assert!(popped > 1_000 && !pending.is_empty());
         assert!(scheduler.find(pending[0].1).is_some());
     }
