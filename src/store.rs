@@ -607,17 +607,13 @@ impl Store {
     /// returns its seq. When the cursor is behind the frontier (re-execution) the
     /// message is already recorded and only the cursor moves.
     pub fn append(&mut self, env: Envelope, cause: Option<u32>, publisher: u16) -> u32 {
-        self.append_followed(&env, cause, publisher).0
+        self.append_body(&env, env.body.clone(), cause, publisher).0
     }
 
-    /// [`Store::append`], also returning the follower of the message's correlation who
-    /// hears it ([`Store::follower_of`] just before the append), in one look-up.
-    pub fn append_followed(&mut self, env: &Envelope, cause: Option<u32>, publisher: u16) -> (u32, Option<u16>) {
-        self.append_body(env, env.body.clone(), cause, publisher)
-    }
-
-    /// [`Store::append_followed`] with the body given apart (moved in; `env.body` is not
-    /// read): the executor takes it out of the parked message instead of cloning it.
+    /// [`Store::append`] with the body given apart (moved in; `env.body` is not read: the
+    /// executor takes it out of the parked message instead of cloning it), also returning
+    /// the follower of the message's correlation who hears it ([`Store::follower_of`] just
+    /// before the append), in one look-up.
     pub fn append_body(
         &mut self,
         env: &Envelope,

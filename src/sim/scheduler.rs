@@ -135,8 +135,8 @@ impl Scheduler {
 
     /// When the next publication is due (`u64::MAX`: none).
     pub fn next_at(&self) -> u64 {
-        let at = |heap: &BinaryHeap<Due>| heap.peek().map_or(u64::MAX, Due::at);
-        self.soon.peek().map_or(u64::MAX, Due::at).min(at(&self.alarms))
+        let at = |due: Option<&Due>| due.map_or(u64::MAX, Due::at);
+        at(self.soon.peek()).min(at(self.alarms.peek()))
     }
 
     /// The earliest publication's entry, taken out of its queue.
@@ -150,14 +150,6 @@ impl Scheduler {
         } else {
             self.soon.pop()
         }
-    }
-
-    /// Takes the earliest publication out, with its due time.
-    pub fn pop(&mut self) -> Option<(u64, Parked)> {
-        let due = self.pop_due()?;
-        let parked = self.parked[due.slot as usize].take()?;
-        self.free_slots.push(due.slot);
-        Some((due.at(), parked))
     }
 
     /// Takes the earliest publication out: `publish` reads it where it waits, with its due
@@ -255,7 +247,7 @@ mod tests {
                 reference.sort();
                 let expected = (!reference.is_empty()).then(|| reference.remove(0));
                 assert_eq!(scheduler.next_at(), expected.map_or(u64::MAX, |e| e.0));
-                let got = scheduler.pop().map(|(at, p)| (at, p.output));
+                let got = scheduler.pop_with(|at, p| (at, p.output));
                 assert_eq!(got, expected.map(|(at, _, output)| (at, output)));
                 if let Some((at, _)) = got {
                     now = at;
