@@ -20,6 +20,7 @@ pub mod allocator;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod definition;
 pub mod dispatch;
 pub mod explore;
 pub mod faults;

@@ -6,7 +6,6 @@
 use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
-use crate::sim::actor::HOUSE;
 use crate::sim::{ActorKind, Fault, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
 use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
@@ -600,9 +599,9 @@ pub fn replay_view(
     let store = world.store();
     // what the live run decided for a message: recorded, or still waiting to be published
     let recorded = |env: &Envelope| {
-        let mut answers = recorded_answers(store, id, env.id);
+        let mut answers = recorded_answers(store, world.house(), id, env.id);
         for (_, pending, publisher) in world.pending() {
-            if publisher == HOUSE && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
+            if publisher == world.house() && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
                 answers.push(pending.clone());
             }
         }

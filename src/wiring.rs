@@ -8,8 +8,38 @@
 //! shows the difference: without a process manager most workers must be rewired.
 
 use crate::message::MessageType;
-use crate::scenario::Architecture;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr};
+
+/// How the same workers are wired together (the workshop's three stages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub enum Architecture {
+    /// One process manager per order decides every next command (the default).
+    ProcessManager,
+    /// Events only: each worker reacts to the previous worker's event.
+    Choreography,
+    /// Each worker is told where to send its result next.
+    Commands,
+}
+
+impl Architecture {
+    /// Every architecture, in the workshop's order of presentation.
+    pub const ALL: [Architecture; 3] =
+        [Architecture::Choreography, Architecture::Commands, Architecture::ProcessManager];
+
+    /// The CLI and config name.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The architecture called `name`.
+    pub fn from_name(name: &str) -> Option<Architecture> {
+        name.parse().ok()
+    }
+}
 
 /// A role on the floor (every cook plays `Cook`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]

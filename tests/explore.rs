@@ -6,9 +6,10 @@
 
 mod common;
 
-use brigade::explore::planted::with_planted_bug;
 use brigade::explore::rules::{self, Rule};
 use brigade::explore::{replay, Explorer, Limits, Verdict};
+#[cfg(feature = "planted-bug")]
+use brigade::process::planted::with_planted_bug;
 use brigade::report::Report;
 use brigade::run_file;
 use brigade::scenario::{Architecture, Config};
@@ -89,11 +90,13 @@ fn without_a_lost_delivery_choreography_finishes_the_order() {
 }
 
 /// One order of a dodgy customer, with the process manager that trusts every answer.
+#[cfg(feature = "planted-bug")]
 fn planted_config() -> Config {
     Config { orders: 1, dodgy: 1.0, ..Config::default() }
 }
 
 #[test]
+#[cfg(feature = "planted-bug")]
 fn a_planted_bug_is_caught_with_the_shortest_schedule() {
     with_planted_bug(|| {
         let cfg = planted_config();

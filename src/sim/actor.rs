@@ -76,10 +76,7 @@ impl ActorKind {
     }
 }
 
-/// Id tag of the process managers' decisions (the house handling a message).
-pub const TAG_HOUSE: u32 = 2;
-/// Id tag of the house's own `ProcessStarted`.
-pub const TAG_HOUSE_STARTED: u32 = 3;
+pub use crate::ids::{TAG_HOUSE, TAG_HOUSE_STARTED};
 
 /// One actor of the floor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -561,6 +561,11 @@ impl World {
         self.alarm_clock
     }
 
+    /// The house's actor id.
+    pub fn house(&self) -> ActorId {
+        HOUSE
+    }
+
     /// The printer's actor id.
     pub fn printer(&self) -> ActorId {
         self.printer
