@@ -183,11 +183,12 @@ impl ConfigError {
     }
 }
 
-/// The names of the floor's workers besides the cooks, in lower case. A cook may not take
-/// one of them (compared ignoring case and surrounding spaces): the report, the page and
-/// the trace name actors by name.
-pub const WORKER_NAMES: [&str; 7] =
-    ["waiter", "dispatcher", "house", "assistant manager", "cashier", "printer", "alarm clock"];
+/// The names of the floor's actors besides the cooks, in lower case (the role table's). A
+/// cook may not take one of them (compared ignoring case and surrounding spaces): the
+/// report, the page and the trace name actors by name.
+pub fn worker_names() -> impl Iterator<Item = &'static str> {
+    crate::role::ROLES.iter().filter(|r| r.role != crate::role::Role::Cook).map(|r| r.display)
+}
 
 /// Whether a character is one that must not appear in a name: control characters, line and
 /// paragraph separators, spaces other than U+0020, and invisible format characters
@@ -230,7 +231,7 @@ pub fn check_cook_name(name: &str) -> Result<(), String> {
         return Err(format!("cook name {name:?} must be 1-24 characters without ',' or ':'"));
     }
     let key = name.to_lowercase();
-    if let Some(worker) = WORKER_NAMES.iter().find(|w| **w == key) {
+    if let Some(worker) = worker_names().find(|w| *w == key) {
         return Err(format!("cook name {name:?} is the {worker}'s name; choose another"));
     }
     Ok(())

@@ -463,12 +463,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
 }
 
 fn fault_name(f: Fault) -> &'static str {
-    match f {
-        Fault::Drop => "drop",
-        Fault::Duplicate => "duplicate",
-        Fault::Delay => "delay",
-        Fault::WalkedOut => "walked-out",
-    }
+    f.name()
 }
 
 /// Every fault up to the cursor, in step order.

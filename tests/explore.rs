@@ -6,7 +6,7 @@
 
 mod common;
 
-use brigade::explore::rules::{self, Rule};
+use brigade::explore::rules::Rule;
 use brigade::explore::{replay, Explorer, Limits, Verdict};
 #[cfg(feature = "planted-bug")]
 use brigade::process::planted::with_planted_bug;
@@ -112,7 +112,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         for seed in 0..1_000 {
             let mut world = World::new(Config { seed, drop: 0.1, duplicate: 0.1, ..cfg.clone() }).unwrap();
             world.run_to_idle();
-            if rules::safety(&world).or_else(|| rules::at_end(&world)).is_some() {
+            if brigade::explore::rules::safety(&world).or_else(|| brigade::explore::rules::at_end(&world)).is_some() {
                 found += 1;
                 fewest = fewest.min(world.faults().len());
             }
@@ -124,7 +124,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         let world = replay(e.config(), example).unwrap();
         let text = run_file::export(&world, None);
         let (again, _) = run_file::import(&text).expect("the counterexample imports");
-        assert_eq!(rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
+        assert_eq!(brigade::explore::rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
     });
     // the bug stays in the test: the same scenario holds without it
     assert_eq!(*explore(&planted_config(), Vec::new(), 2).verdict(), Verdict::Holds);

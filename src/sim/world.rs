@@ -6,6 +6,7 @@
 //! message → mailbox → handler → outbox → executor → store → bus.
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
+use super::fault::{Fault, FaultRecord};
 use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
 use super::sampler::{Sampler, Samples};
@@ -48,34 +49,6 @@ struct Delayed {
     actor: ActorId,
     seq: u32,
     copy: u8,
-}
-
-/// A fault of the delivery layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// The delivery was lost.
-    Drop,
-    /// The delivery was made twice.
-    Duplicate,
-    /// The delivery was delayed by a person (the message re-enters the mailbox later).
-    Delay,
-    /// The message was waiting for a cook who walked out (or reached it while away): lost.
-    WalkedOut,
-}
-
-/// A fault, and where it happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FaultRecord {
-    /// The step (1-based) during which it happened.
-    pub step: u32,
-    /// The message concerned.
-    pub seq: u32,
-    /// The worker it was meant for.
-    pub actor: ActorId,
-    /// What happened.
-    pub fault: Fault,
-    /// Whether a recorded input caused it (rather than the seeded fault rates).
-    pub manual: bool,
 }
 
 /// What one step did.
@@ -243,22 +216,22 @@ impl World {
             state.push(actor);
             id
         };
-        add("waiter".into(), ActorKind::Waiter, Actor::Waiter);
-        add("house".into(), ActorKind::House, Actor::House(House::new()));
-        add("dispatcher".into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
+        add(Role::Waiter.display().into(), ActorKind::Waiter, Actor::Waiter);
+        add(Role::House.display().into(), ActorKind::House, Actor::House(House::new()));
+        add(Role::Dispatcher.display().into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
         for (i, c) in cfg.cooks.iter().enumerate() {
             let name = c.name.trim().to_string();
             let cook = Cook { name: Rc::new(name.clone()), ms: c.ms };
             add(name, ActorKind::Cook(i as u16), Actor::Cook(cook));
         }
         add(
-            "assistant manager".into(),
+            Role::AssistantManager.display().into(),
             ActorKind::AssistantManager,
             Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
         );
-        add("cashier".into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
-        let alarm_clock = add("alarm clock".into(), ActorKind::AlarmClock, Actor::AlarmClock);
-        let printer = add("printer".into(), ActorKind::Printer, Actor::Printer);
+        add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
+        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock);
+        let printer = add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer);
         let n = actors.len();
 
         let wiring = Wiring::of(cfg.architecture);
