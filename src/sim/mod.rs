@@ -17,7 +17,7 @@ mod world;
 
 pub use actor::{ActorInfo, ActorKind};
 pub use input::{Action, FateTarget, Input, ManualFate};
-pub use stats::Stats;
+pub use stats::{Money, Stats};
 pub use timeline::Timeline;
 pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
 pub use world::{Fault, FaultRecord, Queued, Snapshot, StepOutcome, World};
