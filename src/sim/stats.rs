@@ -16,7 +16,9 @@ pub struct Stats {
     pub completed: u32,
     /// `OrderDropped` published, by [`crate::message::DropReason`] (in declaration order).
     pub dropped: [u32; 4],
-    /// `FoodCooked` published, by cook.
+    /// Orders cooked, by cook: a cook's answer to `CookFood`, whatever the wiring calls it
+    /// (`FoodCooked` with process managers, the next command otherwise), counted as the
+    /// cook takes the order.
     pub per_cook: Vec<u32>,
     /// `ProcessStarted`, by definition (pay-last, pay-first) and version (1, 2).
     pub per_process: [[u32; 2]; 2],
@@ -60,17 +62,12 @@ impl Stats {
         Stats { per_cook: vec![0; cooks], peak_queue: vec![0; actors], ..Stats::default() }
     }
 
-    /// Counts one publication; `cook_index` maps a cook's name to its position.
-    pub fn published(&mut self, env: &Envelope, cook_index: impl Fn(&str) -> Option<usize>) {
+    /// Counts one publication.
+    pub fn published(&mut self, env: &Envelope) {
         match &env.body {
             Message::OrderPlaced { .. } => self.placed += 1,
             Message::OrderCompleted { .. } => self.completed += 1,
             Message::OrderDropped { reason } => self.dropped[index_of(*reason)] += 1,
-            Message::FoodCooked { order } => {
-                if let Some(i) = order.cook().and_then(&cook_index) {
-                    self.per_cook[i] += 1;
-                }
-            }
             Message::OrderExpired { .. } => self.expired += 1,
             Message::OrderPaid { .. } => self.paid += 1,
             Message::PaymentRefunded { .. } => self.refunded += 1,
@@ -116,11 +113,17 @@ impl Stats {
         }
     }
 
-    /// Counts what a handler noticed.
-    pub fn noticed(&mut self, notes: &[Note]) {
+    /// Counts what a handler noticed; `cook` is the handler's cook number, if it is a cook.
+    pub fn noticed(&mut self, notes: &[Note], cook: Option<usize>) {
         for note in notes {
-            if *note == Note::TimeoutIgnored {
-                self.timeouts_ignored += 1;
+            match note {
+                Note::TimeoutIgnored => self.timeouts_ignored += 1,
+                Note::Cooked => {
+                    if let Some(n) = cook.and_then(|c| self.per_cook.get_mut(c)) {
+                        *n += 1;
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -888,7 +888,7 @@ impl World {
         }
         // the parked message is read where it waits (it moves only into the log)
         let (store, bus, targets, completions) = (&mut self.store, &self.bus, &mut self.targets, &mut self.completions);
-        let Volatile { scheduler, stats, actors, .. } = &mut self.st;
+        let Volatile { scheduler, stats, .. } = &mut self.st;
         let published = scheduler.pop_with(|at, p| {
             let env = &mut p.env;
             env.at_ms = at;
@@ -900,10 +900,7 @@ impl World {
                 // the order's money before this message (its stream is short)
                 stats.money(t, &Money::of(store, &env.correlation_id));
             }
-            stats.published(env, |name| {
-                let mut cooks = actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
-                cooks.position(|c| c.name.as_str() == name)
-            });
+            stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
                 // placed → completed; a recorded stretch run again finds it there already
                 if stats.completed as usize > completions.len() {
@@ -1099,7 +1096,13 @@ impl World {
                 }
             });
         }
-        self.st.stats.noticed(&out.notes);
+        if !out.notes.is_empty() {
+            let cook = match self.actors[a].kind {
+                ActorKind::Cook(c) => Some(c as usize),
+                _ => None,
+            };
+            self.st.stats.noticed(&out.notes, cook);
+        }
         self.out = out;
         self.st.busy_until[a] = done;
         self.st.handled[a] += 1;
