@@ -318,7 +318,7 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let reader = self.0;
-        let mut others: Vec<String> = Vec::new();
+        let mut others: std::collections::HashSet<String> = std::collections::HashSet::new();
         while let Some((key, text)) = map.next_key_seed(KeySeed)? {
             reader.part = Part::Top;
             let (slot, name) = match key {
@@ -352,7 +352,7 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
                     }
                     reader.part = Part::Field(if text == "report" { "report" } else { "the run file" });
                     map.next_value_seed(StrictIgnore)?;
-                    others.push(text);
+                    others.insert(text);
                     continue;
                 }
             };

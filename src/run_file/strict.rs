@@ -5,6 +5,7 @@
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 /// The message of a repeated key (the reader adds where it was).
 pub(crate) fn duplicate(key: &str) -> String {
@@ -140,13 +141,13 @@ impl<'de> Visitor<'de> for StrictIgnore {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut keys: Vec<String> = Vec::new();
+        let mut keys: HashSet<String> = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if keys.contains(&key) {
                 return Err(A::Error::custom(duplicate(&key)));
             }
             map.next_value_seed(StrictIgnore)?;
-            keys.push(key);
+            keys.insert(key);
         }
         Ok(())
     }
