@@ -1091,6 +1091,17 @@ rejected_by_reason: { [key in string]: number },
  */
 refunded: number, 
 /**
+ * Orders paid at least once (an `OrderPaid`), in every architecture.
+ */
+charged: number, 
+/**
+ * Orders paid, not completed and not refunded: dropped (or, at idle, stuck) with the
+ * customer's money. With process managers 0 once the run is idle (they refund what
+ * they drop); without them, what nobody owes back: the lesson of choreography and
+ * commands.
+ */
+charged_not_served: number, 
+/**
  * Messages the idempotent store did not append because it already held their id.
  */
 absorbed: number, 

@@ -19,7 +19,7 @@ mod world;
 pub use actor::{ActorInfo, ActorKind};
 pub use fault::{Fault, FaultRecord};
 pub use input::{Action, FateTarget, Input, ManualFate};
-pub use stats::Stats;
+pub use stats::{Money, Stats};
 pub use timeline::Timeline;
 pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
 pub use world::{Queued, Snapshot, StepOutcome, World};

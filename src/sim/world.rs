@@ -11,7 +11,7 @@ use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
-use super::stats::Stats;
+use super::stats::{Money, Stats};
 use super::trace::{OutputRecord, OutputSlot, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
 use crate::actors::assistant_manager::AssistantManager;
 use crate::actors::cashier::Cashier;
@@ -872,6 +872,11 @@ impl World {
             env.at_ms = at;
             if store.holds(&env.id) {
                 return Err((p.output, at, env.message_type()));
+            }
+            let t = env.message_type();
+            if matches!(t, MessageType::OrderPaid | MessageType::PaymentRefunded | MessageType::OrderDropped) {
+                // the order's money before this message (its stream is short)
+                stats.money(t, &Money::of(store, &env.correlation_id));
             }
             stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
