@@ -22,6 +22,7 @@ pub mod bus;
 pub mod cli;
 pub mod dispatch;
 pub mod explore;
+pub mod facade_args;
 pub mod faults;
 pub mod ids;
 pub mod mermaid;
