@@ -21,7 +21,6 @@
 pub mod command;
 pub mod learner;
 #[doc(hidden)]
-pub mod planted;
 pub mod progress;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]

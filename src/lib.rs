@@ -20,6 +20,7 @@ pub mod allocator;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod definition;
 pub mod dispatch;
 pub mod explore;
 pub mod facade_args;
@@ -32,6 +33,7 @@ pub mod outbox;
 pub mod process;
 pub mod report;
 pub mod rng;
+pub mod role;
 pub mod run_file;
 pub mod scenario;
 pub mod sim;
@@ -39,6 +41,7 @@ pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod typescript;
 pub mod view;
+pub mod vocabulary;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]

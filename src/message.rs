@@ -5,8 +5,8 @@
 //! are one enum, [`Message`]; its variant name is the stable type name used in the run
 //! file.
 
+pub use crate::definition::{Definition, WorkStep};
 use crate::order::Order;
-use crate::process::Definition;
 use serde::Serialize;
 use std::rc::Rc;
 use strum::{EnumCount, EnumDiscriminants, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
@@ -28,32 +28,6 @@ impl Kind {
         match self {
             Kind::Command => "command",
             Kind::Event => "event",
-        }
-    }
-}
-
-/// One of the three pieces of work an order needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum WorkStep {
-    /// A cook cooks the food.
-    Cook,
-    /// The assistant manager prices the order.
-    Price,
-    /// The cashier takes payment.
-    Pay,
-    /// The cashier gives the money back (compensation for an order not served).
-    Refund,
-}
-
-impl WorkStep {
-    /// `"cook"`, `"price"` or `"pay"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            WorkStep::Cook => "cook",
-            WorkStep::Price => "price",
-            WorkStep::Pay => "pay",
-            WorkStep::Refund => "refund",
         }
     }
 }
@@ -699,7 +673,7 @@ mod tests {
     /// shares its document (one more holder), for each of them.
     #[test]
     fn every_message_clones_equal_and_shares_its_document() {
-        use crate::process::Definition;
+        pub use crate::definition::{Definition, WorkStep};
         let order = Rc::new(Order::draw(&mut crate::rng::Rng::new(1), false, 0));
         let cook = Rc::new("Koen".to_string());
         let rejection = Rc::new(Rejection {

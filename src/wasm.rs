@@ -734,6 +734,14 @@ impl Simulation {
         to_js(&view::wiring(self.timeline.world()))
     }
 
+    /// The engine's vocabulary in the run's wiring: `{ architecture, message_types, roles,
+    /// receivers, faults, fates, drop_reasons, reject_reasons, work_steps, definitions,
+    /// architectures, dispatches }` (see docs/FACADE.md). The page keeps no list of its own.
+    #[wasm_bindgen(unchecked_return_type = "Vocabulary")]
+    pub fn vocabulary(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::vocabulary::Vocabulary::of(self.timeline.world().wiring()))
+    }
+
     /// One order's sequence diagram as Mermaid text (the same as the CLI's `--trace ORDER
     /// --format mermaid`); `undefined` if the order is not placed by the cursor.
     pub fn mermaid(

@@ -6,10 +6,11 @@
 
 mod common;
 
-use brigade::explore::planted::with_planted_bug;
 use brigade::explore::progress::progress;
-use brigade::explore::rules::{self, Rule};
+use brigade::explore::rules::Rule;
 use brigade::explore::{replay, Explorer, Limits, Stop, Verdict};
+#[cfg(feature = "planted-bug")]
+use brigade::process::planted::with_planted_bug;
 use brigade::report::Report;
 use brigade::run_file;
 use brigade::scenario::{Architecture, Config};
@@ -90,11 +91,13 @@ fn without_a_lost_delivery_choreography_finishes_the_order() {
 }
 
 /// One order of a dodgy customer, with the process manager that trusts every answer.
+#[cfg(feature = "planted-bug")]
 fn planted_config() -> Config {
     Config { orders: 1, dodgy: 1.0, ..Config::default() }
 }
 
 #[test]
+#[cfg(feature = "planted-bug")]
 fn a_planted_bug_is_caught_with_the_shortest_schedule() {
     with_planted_bug(|| {
         let cfg = planted_config();
@@ -110,7 +113,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         for seed in 0..1_000 {
             let mut world = World::new(Config { seed, drop: 0.1, duplicate: 0.1, ..cfg.clone() }).unwrap();
             world.run_to_idle();
-            if rules::safety(&world).or_else(|| rules::at_end(&world)).is_some() {
+            if brigade::explore::rules::safety(&world).or_else(|| brigade::explore::rules::at_end(&world)).is_some() {
                 found += 1;
                 fewest = fewest.min(world.faults().len());
             }
@@ -122,7 +125,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         let world = replay(e.config(), example).unwrap();
         let text = run_file::export(&world, None);
         let (again, _) = run_file::import(&text).expect("the counterexample imports");
-        assert_eq!(rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
+        assert_eq!(brigade::explore::rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
     });
     // the bug stays in the test: the same scenario holds without it
     assert_eq!(*explore(&planted_config(), Vec::new(), 2).verdict(), Verdict::Holds);

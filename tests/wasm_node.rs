@@ -1160,3 +1160,20 @@ fn every_way_in_respects_the_memory_budget() {
     assert!(wasm_memory_bytes() - before < 16.0 * MIB, "refused before anything was built");
     assert_no_panic();
 }
+
+#[wasm_bindgen_test]
+fn the_vocabulary_follows_the_runs_wiring() {
+    let pm = to_json(&Sim::new("{}").call("vocabulary", &[]));
+    assert_eq!(pm["architecture"], "process-manager");
+    assert_eq!(pm["receivers"]["FoodCooked"], serde_json::json!(["house"]));
+    let types = pm["message_types"].as_array().expect("message_types is an array");
+    assert!(types.iter().any(|t| t["name"] == "CookFood" && t["kind"] == "command"));
+    assert!(types.iter().any(|t| t["name"] == "OrderCompleted" && t["terminal"] == true));
+    let roles = pm["roles"].as_array().expect("roles is an array");
+    let am = roles.iter().find(|r| r["role"] == "assistant-manager").expect("the assistant manager");
+    assert_eq!(am["display"], "assistant manager");
+    assert_eq!(am["receives"], serde_json::json!(["PriceOrder"]));
+    let choreography = to_json(&Sim::new(r#"{"architecture":"choreography"}"#).call("vocabulary", &[]));
+    assert_eq!(choreography["receivers"]["FoodCooked"], serde_json::json!(["assistant-manager", "printer"]));
+    assert!(choreography["receivers"].get("CookFood").is_none());
+}

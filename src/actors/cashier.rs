@@ -17,19 +17,18 @@ pub struct Cashier {
     pub ms: u64,
 }
 
-/// Charges minus refunds of an order so far: what the cashier (`ctx.me`) published
-/// carrying a paid document, less its `PaymentRefunded`. The order's stream is found from
-/// the message at `near` when it belongs to it (the message being handled).
+/// Charges minus refunds of an order so far: the cashier's (`ctx.me`) `OrderPaid` less its
+/// `PaymentRefunded`. The order's stream is found from the message at `near` when it
+/// belongs to it (the message being handled).
 pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid, near: Option<u32>) -> i32 {
     let store = ctx.store;
     store
         .stream_near(correlation_id, near)
         .iter()
         .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
-        .filter_map(|&s| store.body(s as usize))
-        .map(|body| match body {
-            Message::PaymentRefunded { .. } => -1,
-            body if body.order().is_some_and(|o| o.paid) => 1,
+        .map(|&s| match store.message_type(s as usize) {
+            Some(MessageType::OrderPaid) => 1,
+            Some(MessageType::PaymentRefunded) => -1,
             _ => 0,
         })
         .sum()
@@ -58,9 +57,16 @@ impl Cashier {
             out.publish(Message::PaymentRefused { reason: RefusalReason::AlreadyPaid });
             return 0;
         }
-        match Message::with_order(then, Rc::new(order.settled())) {
+        let settled = Rc::new(order.settled());
+        match Message::with_order(then, settled.clone()) {
             Some(answer) => {
                 out.publish(answer);
+                if then != MessageType::OrderPaid {
+                    // told to pass the paid order on (commands, pay-first: `CookFood`), the
+                    // cashier still records the charge: every payment is an `OrderPaid`, so
+                    // the money is read the same way in every architecture (CONTRACT §5)
+                    out.publish(Message::OrderPaid { order: settled });
+                }
                 self.ms
             }
             None => 0,

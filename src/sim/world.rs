@@ -6,11 +6,12 @@
 //! message → mailbox → handler → outbox → executor → store → bus.
 
 use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUSE_STARTED, WAITER};
+use super::fault::{Fault, FaultRecord};
 use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
-use super::stats::Stats;
+use super::stats::{Money, Stats};
 use super::trace::{OutputRecord, OutputSlot, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
 use crate::actors::assistant_manager::AssistantManager;
 use crate::actors::cashier::Cashier;
@@ -48,34 +49,6 @@ struct Delayed {
     actor: ActorId,
     seq: u32,
     copy: u8,
-}
-
-/// A fault of the delivery layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// The delivery was lost.
-    Drop,
-    /// The delivery was made twice.
-    Duplicate,
-    /// The delivery was delayed by a person (the message re-enters the mailbox later).
-    Delay,
-    /// The message was waiting for a cook who walked out (or reached it while away): lost.
-    WalkedOut,
-}
-
-/// A fault, and where it happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FaultRecord {
-    /// The step (1-based) during which it happened.
-    pub step: u32,
-    /// The message concerned.
-    pub seq: u32,
-    /// The worker it was meant for.
-    pub actor: ActorId,
-    /// What happened.
-    pub fault: Fault,
-    /// Whether a recorded input caused it (rather than the seeded fault rates).
-    pub manual: bool,
 }
 
 /// What one step did.
@@ -243,22 +216,22 @@ impl World {
             state.push(actor);
             id
         };
-        add("waiter".into(), ActorKind::Waiter, Actor::Waiter);
-        add("house".into(), ActorKind::House, Actor::House(House::new()));
-        add("dispatcher".into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
+        add(Role::Waiter.display().into(), ActorKind::Waiter, Actor::Waiter);
+        add(Role::House.display().into(), ActorKind::House, Actor::House(House::new()));
+        add(Role::Dispatcher.display().into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
         for (i, c) in cfg.cooks.iter().enumerate() {
             let name = c.name.trim().to_string();
             let cook = Cook { name: Rc::new(name.clone()), ms: c.ms };
             add(name, ActorKind::Cook(i as u16), Actor::Cook(cook));
         }
         add(
-            "assistant manager".into(),
+            Role::AssistantManager.display().into(),
             ActorKind::AssistantManager,
             Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
         );
-        add("cashier".into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
-        let alarm_clock = add("alarm clock".into(), ActorKind::AlarmClock, Actor::AlarmClock);
-        let printer = add("printer".into(), ActorKind::Printer, Actor::Printer);
+        add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
+        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock);
+        let printer = add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer);
         let n = actors.len();
 
         let wiring = Wiring::of(cfg.architecture);
@@ -559,6 +532,11 @@ impl World {
     /// The alarm clock's actor id.
     pub fn alarm_clock(&self) -> ActorId {
         self.alarm_clock
+    }
+
+    /// The house's actor id.
+    pub fn house(&self) -> ActorId {
+        HOUSE
     }
 
     /// The printer's actor id.
@@ -888,17 +866,19 @@ impl World {
         }
         // the parked message is read where it waits (it moves only into the log)
         let (store, bus, targets, completions) = (&mut self.store, &self.bus, &mut self.targets, &mut self.completions);
-        let Volatile { scheduler, stats, actors, .. } = &mut self.st;
+        let Volatile { scheduler, stats, .. } = &mut self.st;
         let published = scheduler.pop_with(|at, p| {
             let env = &mut p.env;
             env.at_ms = at;
             if store.holds(&env.id) {
                 return Err((p.output, at, env.message_type()));
             }
-            stats.published(env, |name| {
-                let mut cooks = actors.iter().filter_map(|a| if let Actor::Cook(c) = a { Some(c) } else { None });
-                cooks.position(|c| c.name.as_str() == name)
-            });
+            let t = env.message_type();
+            if matches!(t, MessageType::OrderPaid | MessageType::PaymentRefunded | MessageType::OrderDropped) {
+                // the order's money before this message (its stream is short)
+                stats.money(t, &Money::of(store, &env.correlation_id));
+            }
+            stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
                 // placed → completed; a recorded stretch run again finds it there already
                 if stats.completed as usize > completions.len() {
@@ -1094,7 +1074,13 @@ impl World {
                 }
             });
         }
-        self.st.stats.noticed(&out.notes);
+        if !out.notes.is_empty() {
+            let cook = match self.actors[a].kind {
+                ActorKind::Cook(c) => Some(c as usize),
+                _ => None,
+            };
+            self.st.stats.noticed(&out.notes, cook);
+        }
         self.out = out;
         self.st.busy_until[a] = done;
         self.st.handled[a] += 1;
