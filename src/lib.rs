@@ -23,6 +23,7 @@ pub mod cli;
 pub mod definition;
 pub mod dispatch;
 pub mod explore;
+pub mod facade_args;
 pub mod faults;
 pub mod ids;
 pub mod mermaid;
