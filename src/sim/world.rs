@@ -9,6 +9,7 @@ use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUS
 use super::fault::{Fault, FaultRecord};
 use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
+use super::recorded::Recorded;
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::{Money, Stats};
@@ -123,11 +124,11 @@ pub struct World {
     printer: ActorId,
     store: Store,
     trace: Trace,
-    faults: Vec<FaultRecord>,
+    faults: Recorded<FaultRecord>,
     /// Placed → completed, in simulated ms, of each `OrderCompleted` published, in order
     /// (as many as the stats count completed by the current step).
-    completions: Vec<u64>,
-    printed: Vec<Printed>,
+    completions: Recorded<u64>,
+    printed: Recorded<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
     input_error: Option<(usize, String)>,
@@ -393,9 +394,8 @@ impl World {
             stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
                 // placed → completed; a recorded stretch run again finds it there already
-                if stats.completed as usize > completions.len() {
-                    completions.push(at - order.placed_at_ms);
-                }
+                let mut seen = stats.completed as usize - 1;
+                completions.record(&mut seen, at - order.placed_at_ms);
             }
             bus.route(env, |a| targets.push(a));
             // the body moves into the log: the slot keeps a placeholder until it is freed
@@ -448,10 +448,7 @@ impl World {
         };
         if let Some(fault) = fault {
             let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault, manual: false };
-            if self.st.faults_len >= self.faults.len() {
-                self.faults.push(record);
-            }
-            self.st.faults_len += 1;
+            self.faults.record(&mut self.st.faults_len, record);
         }
         match fate {
             Fate::Dropped => self.st.stats.deliveries_dropped += 1,
@@ -559,10 +556,7 @@ impl World {
                         correlation_id: corr,
                         document: document.clone(),
                     };
-                    if self.st.printed_len >= self.printed.len() {
-                        self.printed.push(printed);
-                    }
-                    self.st.printed_len += 1;
+                    self.printed.record(&mut self.st.printed_len, printed);
                 }
                 _ => {}
             }

@@ -110,18 +110,19 @@ impl World {
 
     /// Faults up to the current step.
     pub fn faults(&self) -> &[FaultRecord] {
-        &self.faults[..self.st.faults_len]
+        self.faults.seen(self.st.faults_len)
     }
 
     /// How long each order completed by the current step took, placed → completed in
     /// simulated ms, in the order they completed.
     pub fn completion_times(&self) -> &[u64] {
-        &self.completions[..self.st.stats.completed as usize]
+        self.completions.seen(self.st.stats.completed as usize)
     }
 
     /// Receipts the printer printed up to the current step.
     pub fn receipts(&self) -> Vec<Receipt> {
-        self.printed[..self.st.printed_len]
+        self.printed
+            .seen(self.st.printed_len)
             .iter()
             .map(|p| {
                 Receipt::of(self.store.order_no(&p.correlation_id).unwrap_or(0), p.correlation_id, p.at_ms, &p.document)
