@@ -287,7 +287,7 @@ proptest! {
         let world = run(cfg);
         let store = world.store();
         for corr in store.orders() {
-            let r = replay(store, corr, None, None, world.params()).unwrap();
+            let r = replay(store, world.house(), corr, None, None, world.params()).unwrap();
             prop_assert!(!r.steps.is_empty());
             for step in &r.steps {
                 prop_assert!(step.same_as_history, "order {} diverged at seq {}", corr, step.seq);
@@ -315,8 +315,8 @@ fn reinterpreting_a_history_under_another_version_shows_where_decisions_differ()
         if !price_retry {
             continue;
         }
-        let v2 = replay(store, &corr, None, Some(2), world.params()).unwrap();
-        let v1 = replay(store, &corr, None, Some(1), world.params()).unwrap();
+        let v2 = replay(store, world.house(), &corr, None, Some(2), world.params()).unwrap();
+        let v1 = replay(store, world.house(), &corr, None, Some(1), world.params()).unwrap();
         assert!(v2.steps.iter().all(|s| s.same_as_history));
         let differs = v1.steps.iter().find(|s| !s.same_as_history).expect("version 1 decides differently");
         assert_eq!(differs.message.body, brigade::message::Message::StepTimedOut { step: WorkStep::Price, attempt: 1 });
