@@ -4,6 +4,8 @@
 //! budget assumed, and ran the page out of memory). The full measurement is
 //! `cargo run --release --example messages_per_order`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use brigade::scenario::{Architecture, Config, CookSpec, Dispatch};
 use brigade::sim::budget::{check_memory, messages_per_order_bound, MEMORY_BUDGET};
 use brigade::sim::World;
