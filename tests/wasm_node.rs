@@ -1128,7 +1128,7 @@ fn every_way_in_respects_the_memory_budget() {
     let mut at_edge: Value = serde_json::from_str(cfg).unwrap();
     at_edge["orders"] = most.into();
     let at_edge = js(&at_edge.to_string());
-    assert!(apply(&class(), "checkMemory", &[at_edge.clone()]).expect("fits").is_undefined());
+    assert!(apply(&class(), "checkMemory", std::slice::from_ref(&at_edge)).expect("fits").is_undefined());
     assert!(apply(&class(), "checkMemory", &[at_edge.clone(), 0.into()]).expect("fits").is_undefined());
     // a link with the config at the edge and 110,000 orders placed by hand
     let err = thrown(apply(&class(), "checkMemory", &[at_edge.clone(), 110_000.into()]), "checkMemory(+110,000)");
