@@ -4,7 +4,7 @@
 #   bash scripts/test.sh
 #
 # Stages, in order, stopping at the first failure:
-#   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · wasm tests in Node · wasm tests in Chromium ·
+#   setup · fmt · clippy (native, and wasm32 for the wasm tests) · native tests · wasm tests in Node (wasm-pack) · wasm tests in Chromium ·
 #   wasm package build · type test of its declarations · browser end-to-end tests
 # The last line is a plain summary: "brigade: N passed, N failed" (tests counted over all
 # stages; a failed stage that is not a test run counts as one failure).
@@ -107,7 +107,9 @@ stage setup "setup: install what is missing" bash scripts/setup.sh all
 stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
 stage clippy "lint: cargo clippy, warnings are errors (native, then the wasm tests)" lint
 stage test "native tests: unit, integration, doc" cargo test --no-fail-fast --features planted-bug
-stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_exercise
+# as a client of the package runs them: every test target built for wasm32 (a native-only
+# one says #![cfg(not(target_arch = "wasm32"))]), the wasm-bindgen tests run in Node
+stage wasm-node "wasm tests in Node: wasm-pack test --node" wasm-pack test --node
 stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
 stage build-wasm "build the wasm package into www/pkg" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
 stage types "type test of the package's TypeScript declarations: npm run types" npm run -s types

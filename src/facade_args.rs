@@ -79,40 +79,44 @@ pub fn clip(text: &str, max: usize) -> String {
 /// the whole at most [`MAX_MESSAGE`] characters, so that no input is ever echoed whole.
 pub fn short_message(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(MAX_MESSAGE * 4));
-    let mut quote: Option<char> = None;
+    // the quote being read (its mark, whether its opening mark was kept), its length so far
+    let mut quote: Option<(char, bool)> = None;
     let mut quoted = 0usize;
-    let mut word = 0usize;
     let mut escaped = false;
+    // characters since the last white space, quotes included: no run of an input's
+    // characters is kept whole past MAX_QUOTE, whatever quote marks it holds
+    let mut word = 0usize;
+    let mut cut = false;
     for ch in message.chars() {
         let ch = if ch == '\n' || ch == '\r' { ' ' } else { ch };
-        if let Some(q) = quote {
-            if ch == q && !escaped {
-                quote = None;
-                out.push(ch);
-                word = 0;
-                continue;
-            }
-            escaped = ch == '\\' && !escaped;
-            quoted += 1;
-            if quoted <= MAX_QUOTE {
-                out.push(ch);
-            } else if quoted == MAX_QUOTE + 1 {
-                out.push('…');
-            }
-            continue;
-        }
-        if ch == '"' || ch == '`' {
-            quote = Some(ch);
-            quoted = 0;
-            escaped = false;
-            out.push(ch);
-            continue;
-        }
         word = if ch.is_whitespace() { 0 } else { word + 1 };
-        if word <= MAX_QUOTE {
+        let keep = match quote {
+            Some((q, opened)) if ch == q && !escaped => {
+                quote = None;
+                // a closing mark is kept when its opening one was
+                opened
+            }
+            Some(_) => {
+                escaped = ch == '\\' && !escaped;
+                quoted += 1;
+                quoted <= MAX_QUOTE && word <= MAX_QUOTE
+            }
+            None => {
+                let keep = word <= MAX_QUOTE;
+                if ch == '"' || ch == '`' {
+                    quote = Some((ch, keep));
+                    quoted = 0;
+                    escaped = false;
+                }
+                keep
+            }
+        };
+        if keep {
             out.push(ch);
-        } else if word == MAX_QUOTE + 1 {
+            cut = false;
+        } else if !cut {
             out.push('…');
+            cut = true;
         }
     }
     clip(&out, MAX_MESSAGE)
@@ -174,6 +178,18 @@ mod tests {
         let m = short_message(&format!("cookLeaves: {long} is not a cook"));
         assert!(m.ends_with("… is not a cook"), "{m}");
         assert!(m.chars().count() <= MAX_QUOTE + 40, "{m}");
+    }
+
+    /// Found by fuzz/fuzz_targets/facade_args.rs: quote marks inside a long word split it
+    /// into pieces that were each cut at 80 characters, so the word was kept much longer.
+    #[test]
+    fn quote_marks_do_not_split_a_long_word_into_short_ones() {
+        let input = format!("{}\"{}\"{}\"{}", "a".repeat(70), "b".repeat(70), "c".repeat(70), "d".repeat(70));
+        let m = short_message(&input);
+        let longest = m.split(char::is_whitespace).map(|w| w.chars().count()).max().unwrap_or(0);
+        assert!(longest <= MAX_QUOTE + 4, "{longest}: {m}");
+        let quotes = short_message(&"\"".repeat(1000));
+        assert!(quotes.chars().count() <= 2 * MAX_QUOTE + 2, "{}", quotes.chars().count());
     }
 
     #[test]

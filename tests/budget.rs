@@ -4,8 +4,10 @@
 //! budget assumed, and ran the page out of memory). The full measurement is
 //! `cargo run --release --example messages_per_order`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use brigade::scenario::{Architecture, Config, CookSpec, Dispatch};
-use brigade::sim::budget::{check_memory, messages_per_order_bound, MEMORY_BUDGET};
+use brigade::sim::budget::{check_memory, messages_per_order_bound};
 use brigade::sim::World;
 
 /// Messages per order of `cfg` run to idle.

@@ -1,4 +1,6 @@
 //! The `brigade` command as a user runs it (docs/CONTRACT.md §1 and §5).
+//! Native only: the command line is not built for wasm32 (`wasm-pack test` builds every test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;
 use std::io::Read;

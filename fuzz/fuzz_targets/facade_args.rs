@@ -49,6 +49,10 @@ struct Input {
     message: String,
     config: String,
     placed: u32,
+    orders: u32,
+    max_retries: u8,
+    duplicate: f64,
+    cooks: u8,
 }
 
 /// What the facade throws for `message`, checked against its promise.
@@ -87,11 +91,42 @@ fuzz_target!(|input: Input| {
     }
     check_message(&input.message);
     check_message(&format!("cookLeaves: no cook is called {:?}", input.message));
-    if let Ok(cfg) = Config::from_json(&input.config) {
-        if let Err(e) = check_memory(&cfg, input.placed as u64) {
-            check_message(&format!("config: {e}"));
-        }
-    } else if let Err(e) = Config::from_json(&input.config) {
-        check_message(&format!("config: {e}"));
+    match Config::from_json(&input.config) {
+        Ok(cfg) => budget(&cfg, input.placed),
+        Err(e) => check_message(&format!("config: {e}")),
+    }
+    // a valid config is rare as JSON text: the budget's inputs built directly as well
+    let cooks = (0..input.cooks % 20 + 1)
+        .map(|i| brigade::scenario::CookSpec { name: format!("Cook{i}"), ms: 100 })
+        .collect();
+    let cfg = Config {
+        orders: input.orders % (brigade::scenario::MAX_ORDERS + 1),
+        max_retries: input.max_retries % 11,
+        duplicate: if (0.0..=1.0).contains(&input.duplicate) { input.duplicate } else { 0.5 },
+        cooks,
+        ..Config::default()
+    };
+    if cfg.validate().is_ok() {
+        budget(&cfg, input.placed);
     }
 });
+
+/// The budget's answer for `cfg` with `placed` orders placed by hand: a refusal says what
+/// fits, and that many orders (counting the placed ones) are accepted.
+fn budget(cfg: &Config, placed: u32) {
+    match check_memory(cfg, placed as u64) {
+        Ok(()) => {}
+        Err(e) => {
+            check_message(&format!("config: {e}"));
+            let most: u64 = e
+                .message
+                .split("at most ")
+                .nth(1)
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("the refusal says what fits: {}", e.message));
+            let fits = Config { orders: most.min(u32::MAX as u64) as u32, ..cfg.clone() };
+            assert!(check_memory(&fits, 0).is_ok(), "{most} orders are said to fit but are refused");
+        }
+    }
+}
