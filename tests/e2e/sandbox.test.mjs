@@ -341,8 +341,19 @@ test("a blocked escape is shown as the error of the learner's code", { skip }, a
   await write(p, `function decide(state, message) {\n  fetch(${JSON.stringify(evilUrl("shown"))});\n}`);
   outside.length = 0;
   const { error } = await runIt(p);
-  assert.match(error, /decide failed: threw ReferenceError: 'fetch' is not defined \(line 2\)/);
+  assert.match(error, /decide failed: threw ReferenceError: 'fetch' is not defined \(your code runs in a sandbox that has the JavaScript language only: no page, network, storage or timers\) \(line 2\)/);
   assert.deepEqual(outside, []);
   await screenshot(p, "sandbox-blocked-escape");
   await settle(p);
+});
+
+test("console.log still works for debugging, into the browser's console", { skip }, async () => {
+  const p = await fresh();
+  const lines = [];
+  p.on("console", (msg) => { if (msg.text().startsWith("[your decide]")) lines.push(msg.text()); });
+  await write(p, SOLUTION.replace("const send = [];", "const send = []; console.log(\"seen\", message.type);"));
+  const { error } = await runIt(p);
+  assert.equal(error, null);
+  assert.deepEqual(await numbers(p), await solutionNumbers());
+  assert.ok(lines.includes("[your decide] seen OrderPlaced"), JSON.stringify(lines.slice(0, 3)));
 });

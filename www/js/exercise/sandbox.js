@@ -82,6 +82,7 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
     }
   };
   try {
+    giveConsole(vm);
     // the bridge keeps the interpreter's own JSON before the learner's code can replace it
     const bridge = unwrap(vm, vm.evalCode(`((parse, stringify) => (decide) => (text) => {
       const args = parse(text);
@@ -149,6 +150,34 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
   }
 }
 
+/** The most lines of `console.log` one run shows (in the browser's developer tools). */
+const CONSOLE_LINES = 1000;
+
+/**
+ * A `console` whose log, info, debug, warn and error write one line of text (at most 1,000
+ * characters, CONSOLE_LINES lines a run) to the worker's console, as learners debug with it.
+ */
+function giveConsole(vm) {
+  let lines = 0;
+  const log = vm.newFunction("log", (...args) => {
+    if (lines++ < CONSOLE_LINES) {
+      const text = args.map((h) => {
+        const v = vm.dump(h);
+        return typeof v === "string" ? v : safeJson(v);
+      }).join(" ");
+      console.log(`[your decide] ${text.slice(0, 1000)}`);
+    }
+  });
+  const object = vm.newObject();
+  for (const name of ["log", "info", "debug", "warn", "error"]) vm.setProp(object, name, log);
+  vm.setProp(vm.global, "console", object);
+  object.dispose();
+  log.dispose();
+}
+
+/** What a learner may look for in vain here, and so is told why. */
+const HOST_ONLY = /^'(fetch|XMLHttpRequest|WebSocket|EventSource|navigator|self|window|document|globalThis\.\w+|importScripts|Worker|SharedWorker|indexedDB|caches|BroadcastChannel|postMessage|localStorage|sessionStorage|setTimeout|setInterval|queueMicrotask|location|performance|crypto)' is not defined$/;
+
 /** The handle of a successful evaluation, or an Error with `what` and the reason. */
 function unwrap(vm, result, bounds, what) {
   if (!result.error) return result.value;
@@ -177,6 +206,9 @@ function thrown(vm, handle, { memory, callMs }) {
   } else if (name === "InternalError" && message === "interrupted") {
     message = `one call to decide ran for more than ${callMs / 1000} s (an endless loop?); the sandbox stopped it`;
     name = "TimeLimit";
+  }
+  if (name === "ReferenceError" && HOST_ONLY.test(message)) {
+    message += " (your code runs in a sandbox that has the JavaScript language only: no page, network, storage or timers)";
   }
   const line = isError && typeof value.stack === "string" ? value.stack.match(new RegExp(`${FILE}:(\\d+)`)) : null;
   const where = line ? ` (line ${line[1]})` : "";
