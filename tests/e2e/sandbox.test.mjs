@@ -152,6 +152,9 @@ test("the page carries a strict Content-Security-Policy and cannot reach another
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
   assert.match(policy, /connect-src 'self'(;|$)/);
   assert.match(policy, /worker-src 'self'(;|$)/);
+  assert.match(policy, /style-src 'self'(;|$)/);
+  assert.match(policy, /object-src 'none'/);
+  assert.match(policy, /base-uri 'none'/);
   outside.length = 0;
   const tried = await p.evaluate(async (url) => {
     const out = [];
@@ -306,7 +309,7 @@ test("a state too big to keep ends the run instead of filling the engine's memor
   const p = await fresh();
   await write(p, "function decide(state, message) {\n  return { state: \"x\".repeat(3000000), send: [] };\n}");
   const { error } = await runIt(p);
-  assert.match(error, /decide failed: threw AnswerLimit: your code returned 2\.9 MiB of JSON in one answer; the sandbox takes at most 1 MiB/);
+  assert.match(error, /decide failed: threw AnswerLimit: your code returned 2,930 KiB of JSON in one answer; the sandbox takes at most 256 KiB/);
 });
 
 test("Stop ends a run at once; the page stays usable", { skip }, async () => {

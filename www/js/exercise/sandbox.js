@@ -17,10 +17,12 @@ export const MEMORY_LIMIT = 64 * 1024 * 1024;
  */
 export const STACK_LIMIT = 256 * 1024;
 /**
- * The largest answer of one call, as JSON: the engine keeps every state decide returns, so
- * a state that grows without bound would fill the engine's memory instead of the sandbox's.
+ * The largest answer of one call, as JSON, and of all the calls of a run together: the
+ * engine keeps the decisions decide returns, so answers that grow without bound would fill
+ * the engine's memory (outside the interpreter's limit) instead of stopping the run.
  */
-export const ANSWER_LIMIT = 1024 * 1024;
+export const ANSWER_LIMIT = 256 * 1024;
+export const RUN_ANSWERS_LIMIT = 128 * 1024 * 1024;
 /** The longest one call of the learner's code may run. */
 export const CALL_LIMIT_MS = 5000;
 
@@ -73,6 +75,7 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
     }
   };
   const bounds = { memory, callMs };
+  let answered = 0;
   const timed = (fn) => {
     deadline = performance.now() + callMs;
     try {
@@ -131,9 +134,14 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
       }
       const text = vm.getString(result.value);
       result.value.dispose();
+      answered += text.length;
       if (text.length > ANSWER_LIMIT) {
-        throw Object.assign(new Error(`your code returned ${(text.length / 1024 / 1024).toFixed(1)} MiB of JSON in one answer; ` +
-          `the sandbox takes at most ${ANSWER_LIMIT / 1024 / 1024} MiB`), { name: "AnswerLimit" });
+        throw Object.assign(new Error(`your code returned ${kib(text.length)} of JSON in one answer; ` +
+          `the sandbox takes at most ${kib(ANSWER_LIMIT)}`), { name: "AnswerLimit" });
+      }
+      if (answered > RUN_ANSWERS_LIMIT) {
+        throw Object.assign(new Error(`your code's answers add up to more than ${RUN_ANSWERS_LIMIT / 1024 / 1024} MiB of JSON in this run; ` +
+          "keep less in the state"), { name: "AnswerLimit" });
       }
       return text === "" ? undefined : JSON.parse(text).answer;
     };
@@ -213,6 +221,10 @@ function thrown(vm, handle, { memory, callMs }) {
   const line = isError && typeof value.stack === "string" ? value.stack.match(new RegExp(`${FILE}:(\\d+)`)) : null;
   const where = line ? ` (line ${line[1]})` : "";
   return { name, message: `${message.split("\n")[0].slice(0, 300)}${where}` };
+}
+
+function kib(bytes) {
+  return `${Math.ceil(bytes / 1024).toLocaleString("en")} KiB`;
 }
 
 /** `value` when it is a whole number from `min` to `max`, else undefined. */
