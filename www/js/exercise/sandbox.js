@@ -58,10 +58,19 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
   const callMs = within(limits?.callMs, 10, 600000) ?? CALL_LIMIT_MS;
   const qjs = await interpreter(wasmModule);
   const runtime = qjs.newRuntime();
-  runtime.setMemoryLimit(memory);
+  // QuickJS's own limit is the last resort: near it, its collector runs at every allocation
+  // and a run can take tens of seconds to fail. The interpreter is stopped well before, as
+  // soon as its wasm memory has grown by `memory` (read at every interrupt check: cheap).
+  runtime.setMemoryLimit(2 * memory);
   runtime.setMaxStackSize(STACK_LIMIT);
+  const wasm = wasmMemory(qjs);
+  const cap = wasm ? wasm.buffer.byteLength + memory : Infinity;
   let deadline = Infinity;
-  runtime.setInterruptHandler(() => performance.now() > deadline);
+  let overgrown = false;
+  runtime.setInterruptHandler(() => {
+    if (wasm && wasm.buffer.byteLength > cap) overgrown = true;
+    return overgrown || performance.now() > deadline;
+  });
   const vm = runtime.newContext();
   // set when the interpreter failed inside (its wasm trapped): it is not touched again
   let broken = null;
@@ -74,7 +83,7 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
       // a runtime that ran out of memory may not free cleanly; the worker ends after the run
     }
   };
-  const bounds = { memory, callMs };
+  const bounds = { memory, callMs, overgrown: () => overgrown };
   let answered = 0;
   const timed = (fn) => {
     deadline = performance.now() + callMs;
@@ -198,7 +207,7 @@ function unwrap(vm, result, bounds, what) {
  * `{ name, message }` of a value thrown in the interpreter, in the learner's words: its line
  * in their code, and what the interpreter's own limits mean.
  */
-function thrown(vm, handle, { memory, callMs }) {
+function thrown(vm, handle, { memory, callMs, overgrown }) {
   let value;
   try {
     value = vm.dump(handle);
@@ -209,6 +218,9 @@ function thrown(vm, handle, { memory, callMs }) {
   let name = isError && typeof value.name === "string" ? value.name : "Error";
   let message = isError ? value.message : `threw ${safeJson(value)}`;
   if (name === "InternalError" && /out of memory/.test(message)) {
+    message = `your code used more than ${memory / 1024 / 1024} MiB of memory; the sandbox stopped it`;
+    name = "MemoryLimit";
+  } else if (name === "InternalError" && message === "interrupted" && overgrown()) {
     message = `your code used more than ${memory / 1024 / 1024} MiB of memory; the sandbox stopped it`;
     name = "MemoryLimit";
   } else if (name === "InternalError" && message === "interrupted") {
@@ -225,6 +237,15 @@ function thrown(vm, handle, { memory, callMs }) {
 
 function kib(bytes) {
   return `${Math.ceil(bytes / 1024).toLocaleString("en")} KiB`;
+}
+
+/** The interpreter's WebAssembly.Memory, or null where the variant does not tell it. */
+function wasmMemory(qjs) {
+  try {
+    return qjs.getWasmMemory();
+  } catch {
+    return null;
+  }
 }
 
 /** `value` when it is a whole number from `min` to `max`, else undefined. */
