@@ -2,7 +2,7 @@
 # Installs what brigade's build and tests need, skipping what is already present.
 # Fetches nothing but registry packages (crates.io, Debian, npm). Never reads stdin.
 #
-#   bash scripts/setup.sh        # everything: wasm tools, Chromium + ChromeDriver, npm packages
+#   bash scripts/setup.sh        # everything: wasm tools (wasm-bindgen, wasm-pack), Chromium + ChromeDriver, npm packages
 #   bash scripts/setup.sh page   # only what building and serving the page needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,14 @@ if [ "$have_wb" != "$want_wb" ] || [ "$have_runner" != "$want_wb" ]; then
   say "installing wasm-bindgen-cli $want_wb (2-3 minutes; found: ${have_wb:-none})"
   # No --locked: one of its locked dependency versions is not in the registry.
   cargo install wasm-bindgen-cli --version "$want_wb" --force </dev/null
+fi
+
+# --- wasm-pack: `wasm-pack test --node` runs every test for wasm32 as a client of the
+# package would (scripts/test.sh). Offline it needs the wasm-bindgen above on PATH and
+# wasm-opt off (Cargo.toml, [package.metadata.wasm-pack]).
+if [ "$want" = all ] && ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack (about 2.5 minutes)"
+  cargo install wasm-pack </dev/null
 fi
 
 # --- browser tests: Debian's Chromium + ChromeDriver, npm packages ---------------------

@@ -89,6 +89,7 @@ run() {
 
 lint() {
   run cargo clippy --all-targets -- -D warnings || return
+  run cargo clippy --all-targets --features planted-bug -- -D warnings || return
   # The wasm test files are empty natively: lint them (and the lib) for wasm32 as well.
   run cargo clippy --target wasm32-unknown-unknown --test wasm_node --test wasm_browser --test wasm_exercise -- -D warnings
 }
@@ -105,7 +106,7 @@ e2e() {
 stage setup "setup: install what is missing" bash scripts/setup.sh all
 stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
 stage clippy "lint: cargo clippy, warnings are errors (native, then the wasm tests)" lint
-stage test "native tests: unit, integration, doc" cargo test --no-fail-fast
+stage test "native tests: unit, integration, doc" cargo test --no-fail-fast --features planted-bug
 stage wasm-node "wasm tests in Node" cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_exercise
 stage wasm-browser "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test wasm_browser
 stage build-wasm "build the wasm package into www/pkg" env BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh

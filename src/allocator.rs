@@ -12,20 +12,36 @@ use libmimalloc_sys::{
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
 
-/// The alignment every mimalloc block has.
+/// The alignment every mimalloc block has at least. mimalloc aligns every block to
+/// `MI_MAX_ALIGN_SIZE` (16 on 64-bit targets, as `malloc` must for `max_align_t`); this
+/// allocator relies only on 8. Debug builds check it on every block handed out.
 const BLOCK_ALIGN: usize = 8;
+
+/// In debug builds, checks a block from the unaligned calls against the assumption above.
+#[inline(always)]
+fn checked(p: *mut c_void, layout: Layout) -> *mut u8 {
+    debug_assert!(
+        p.is_null() || (p as usize) % layout.align() == 0,
+        "mimalloc handed out a block aligned below {} bytes: BLOCK_ALIGN is wrong",
+        layout.align()
+    );
+    p as *mut u8
+}
 
 /// mimalloc as a global allocator (`#[global_allocator] static A: Allocator = Allocator;`).
 pub struct Allocator;
 
-// SAFETY: each call hands mimalloc a size and, beyond 8 bytes, the alignment asked for;
-// mimalloc returns null on failure, blocks aligned to at least 8 bytes, and frees any of
-// its blocks with `mi_free` whatever its alignment.
+// SAFETY: GlobalAlloc asks for a block of `layout.size()` bytes aligned to `layout.align()`.
+// Each call hands mimalloc the size and, beyond BLOCK_ALIGN, the alignment asked for; a
+// request aligned to BLOCK_ALIGN or less is sound with the unaligned calls because every
+// mimalloc block is aligned to at least BLOCK_ALIGN (the assumption above, asserted in
+// debug builds by `checked`). mimalloc returns null on failure (never unwinds), is thread
+// safe, and frees or grows any of its blocks, whatever the call that made it.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= BLOCK_ALIGN {
-            mi_malloc(layout.size()) as *mut u8
+            checked(mi_malloc(layout.size()), layout)
         } else {
             mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
         }
@@ -34,7 +50,7 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= BLOCK_ALIGN {
-            mi_zalloc(layout.size()) as *mut u8
+            checked(mi_zalloc(layout.size()), layout)
         } else {
             mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
         }
@@ -48,7 +64,7 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if layout.align() <= BLOCK_ALIGN {
-            mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+            checked(mi_realloc(ptr as *mut c_void, new_size), layout)
         } else {
             mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
         }

@@ -3,7 +3,34 @@
 //! The dispatcher is an actor with its own mailbox. These pure functions decide when it
 //! can hand out the next order and to which cook, from the cooks' loads.
 
-use crate::scenario::Dispatch;
+use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumString, IntoStaticStr};
+
+/// How the dispatcher hands `CookFood` to the cooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub enum Dispatch {
+    /// Each cook in turn.
+    RoundRobin,
+    /// Each cook in turn, skipping a cook whose queue is at the limit.
+    MoreFair,
+    /// One shared queue; an idle cook takes the next order.
+    Competing,
+}
+
+impl Dispatch {
+    /// The CLI and config name.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The kind called `name`.
+    pub fn from_name(name: &str) -> Option<Dispatch> {
+        name.parse().ok()
+    }
+}
 
 /// What the dispatcher sees of one cook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

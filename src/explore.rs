@@ -14,13 +14,13 @@
 //! already seen are recognised by their canonical form ([`World::hash_state`]). Every
 //! state is checked against the safety rules and every idle one against the end rules
 //! ([`rules`]). The search stops at the first broken rule, when every state has been
-//! explored, or at a limit on states (and, for the caller, on time: see [`Explorer::run`]).
+//! explored, or at a limit on states or on memory (and, for the caller, on time: see
+//! [`Explorer::run`]); [`Explorer::stopped_by`] says which limit.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod command;
 pub mod learner;
 #[doc(hidden)]
-pub mod planted;
 pub mod progress;
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
@@ -45,6 +45,36 @@ pub struct Limits {
     pub max_fates: u32,
     /// Recognise states already seen (off only to measure what it saves).
     pub dedup: bool,
+    /// Stop when the states waiting and the states seen would hold more than this many
+    /// bytes (estimated: [`Explorer::held_bytes`]).
+    pub max_bytes: usize,
+}
+
+/// The memory an exploration allows itself by default: 1 GiB, natively as in the page's
+/// worker (whose WebAssembly memory can grow to 4 GiB, and trapped at 910,000 states
+/// before there was a limit).
+pub const MEMORY_LIMIT: usize = 1 << 30;
+
+/// Which limit stopped an exploration ([`Verdict::Limit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// [`Limits::max_states`] states were explored.
+    States,
+    /// The states waiting and seen would have held more than [`Limits::max_bytes`].
+    Memory,
+    /// The caller's `stop` (a wall-clock bound, a cancel button) said so.
+    Time,
+}
+
+impl Stop {
+    /// Its name in progress reports: `states`, `memory` or `time`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::States => "states",
+            Stop::Memory => "memory",
+            Stop::Time => "time",
+        }
+    }
 }
 
 impl Limits {
@@ -57,7 +87,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_states: 2_000_000, max_fates: 6, dedup: true }
+        Limits { max_states: 2_000_000, max_fates: 6, dedup: true, max_bytes: MEMORY_LIMIT }
     }
 }
 
@@ -127,6 +157,8 @@ struct Node {
     decided: Vec<(Uuid, ActorId)>,
     fates: u32,
     key: u128,
+    /// Its estimated size ([`state_bytes`]).
+    bytes: usize,
 }
 
 /// A breadth-first exploration in progress (drive it with [`Explorer::advance`]).
@@ -138,6 +170,10 @@ pub struct Explorer {
     best: HashMap<u128, u32>,
     counts: Counts,
     verdict: Verdict,
+    /// Which limit ended it, once [`Verdict::Limit`].
+    stopped_by: Option<Stop>,
+    /// Estimated bytes held by the states waiting (see [`Explorer::held_bytes`]).
+    waiting_bytes: usize,
     /// A further rule checked right after every step (a learner's process manager:
     /// [`learner`]).
     after_step: Option<Box<AfterStep>>,
@@ -168,6 +204,8 @@ impl Explorer {
             best: HashMap::new(),
             counts: Counts::default(),
             verdict: Verdict::Running,
+            stopped_by: None,
+            waiting_bytes: 0,
             after_step: None,
         };
         explorer.branch(world, Vec::new(), 0);
@@ -207,6 +245,23 @@ impl Explorer {
         self.buckets.iter().map(VecDeque::len).sum()
     }
 
+    /// Which limit stopped the exploration, if one did ([`Verdict::Limit`]).
+    pub fn stopped_by(&self) -> Option<Stop> {
+        self.stopped_by
+    }
+
+    /// About how many bytes the exploration holds: every state waiting (a whole world:
+    /// [`state_bytes`]) and every state seen (an entry of the table of canonical forms).
+    /// Estimated, so that where an exploration stops does not depend on the platform.
+    pub fn held_bytes(&self) -> usize {
+        self.waiting_bytes + self.best.capacity() * SEEN_BYTES
+    }
+
+    fn stop(&mut self, why: Stop) {
+        self.verdict = Verdict::Limit;
+        self.stopped_by = Some(why);
+    }
+
     /// Explores up to `budget` more states; returns whether the exploration goes on.
     pub fn advance(&mut self, budget: usize) -> bool {
         for _ in 0..budget {
@@ -214,13 +269,18 @@ impl Explorer {
                 return false;
             }
             if self.counts.states >= self.limits.max_states {
-                self.verdict = Verdict::Limit;
+                self.stop(Stop::States);
+                return false;
+            }
+            if self.held_bytes() > self.limits.max_bytes {
+                self.stop(Stop::Memory);
                 return false;
             }
             let Some(node) = self.pop() else {
                 self.verdict = Verdict::Holds;
                 return false;
             };
+            self.waiting_bytes = self.waiting_bytes.saturating_sub(node.bytes);
             self.explore(node);
         }
         self.verdict == Verdict::Running
@@ -231,7 +291,7 @@ impl Explorer {
     pub fn run(&mut self, mut stop: impl FnMut(&Counts) -> bool) -> &Verdict {
         while self.advance(1_000) {
             if stop(&self.counts) {
-                self.verdict = Verdict::Limit;
+                self.stop(Stop::Time);
             }
         }
         &self.verdict
@@ -243,6 +303,7 @@ impl Explorer {
             let node = bucket.pop_front()?;
             if self.limits.dedup && self.best.get(&node.key).is_some_and(|&f| f < node.fates) {
                 self.counts.dedup_hits += 1;
+                self.waiting_bytes = self.waiting_bytes.saturating_sub(node.bytes);
                 continue;
             }
             return Some(node);
@@ -356,7 +417,9 @@ impl Explorer {
         if self.buckets.len() <= k {
             self.buckets.resize_with(k + 1, VecDeque::new);
         }
-        self.buckets[k].push_back(Node { world, decided, fates, key });
+        let bytes = state_bytes(&world, decided.len());
+        self.waiting_bytes += bytes;
+        self.buckets[k].push_back(Node { world, decided, fates, key, bytes });
     }
 }
 
@@ -368,6 +431,25 @@ struct Delivery {
     seq: Option<u32>,
     output: Option<u32>,
     copy: u8,
+}
+
+/// Bytes one state seen holds in the table of canonical forms: its 128-bit key, the fates
+/// that reached it, a control byte, padding and the table's slack.
+const SEEN_BYTES: usize = 48;
+
+/// Estimated bytes one state waiting holds besides its log: the world's fixed parts (config,
+/// wiring, actors, mailboxes, clock, generators) and its queue entry.
+pub const STATE_BASE_BYTES: usize = 6 * 1024;
+
+/// Estimated bytes one state waiting holds per message of its log: the message, its place
+/// in its order's stream and the step that published it, copied with the world.
+pub const STATE_BYTES_PER_MESSAGE: usize = 160;
+
+/// About how many bytes a state waiting to be explored holds (`decided`: deliveries whose
+/// fate is chosen). Calibrated natively against the resident memory of explorations (see
+/// docs/FACADE.md, "Checking every fate"), where a world is larger than in wasm32.
+pub fn state_bytes(world: &World, decided: usize) -> usize {
+    STATE_BASE_BYTES + world.store().len() * STATE_BYTES_PER_MESSAGE + decided * 24
 }
 
 /// The 128-bit key of a world's canonical form.

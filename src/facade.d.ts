@@ -896,6 +896,114 @@ follows: Array<MessageType>,
 decisions: Array<MessageType>, };
 
 /**
+ * One message type.
+ */
+export type TypeWord = { 
+/**
+ * Its name in the run file (`CookFood`).
+ */
+name: string, 
+/**
+ * `"command"` or `"event"`.
+ */
+kind: string, 
+/**
+ * Whether it ends an order (`OrderCompleted`, `OrderDropped`).
+ */
+terminal: boolean, };
+
+/**
+ * One role, as the run's wiring uses it.
+ */
+export type RoleWord = { 
+/**
+ * The role.
+ */
+role: Role, 
+/**
+ * How a person says it (`assistant manager`).
+ */
+display: string, 
+/**
+ * Whether deliveries to it can be lost or duplicated.
+ */
+worker: boolean, 
+/**
+ * The message types it receives in this wiring, in declaration order.
+ */
+receives: Array<string>, 
+/**
+ * The message types it may send in this wiring, in declaration order.
+ */
+sends: Array<string>, };
+
+/**
+ * A word and what it says to a person.
+ */
+export type Word = { 
+/**
+ * The word the facade and the run file use.
+ */
+name: string, 
+/**
+ * A few words for a person.
+ */
+label: string, };
+
+/**
+ * The whole vocabulary of a run.
+ */
+export type Vocabulary = { 
+/**
+ * The run's architecture.
+ */
+architecture: Architecture, 
+/**
+ * Every message type, in declaration order.
+ */
+message_types: Array<TypeWord>, 
+/**
+ * Every role, in floor order.
+ */
+roles: Array<RoleWord>, 
+/**
+ * For each message type that someone receives in this wiring: who, in floor order.
+ */
+receivers: { [key in string]: Array<Role> }, 
+/**
+ * The faults of the delivery layer.
+ */
+faults: Array<Word>, 
+/**
+ * The fates a person can choose for one delivery (`dropMessage`, …).
+ */
+fates: Array<Word>, 
+/**
+ * Why an order is dropped (`OrderDropped.reason`).
+ */
+drop_reasons: Array<string>, 
+/**
+ * Why a process manager rejects a message (`MessageRejected.reason`).
+ */
+reject_reasons: Array<string>, 
+/**
+ * The pieces of work an order needs.
+ */
+work_steps: Array<string>, 
+/**
+ * The process definitions.
+ */
+definitions: Array<string>, 
+/**
+ * Every architecture, in the workshop's order.
+ */
+architectures: Array<string>, 
+/**
+ * Every way of dispatching to the cooks.
+ */
+dispatches: Array<string>, };
+
+/**
  * Order latency, placed → completed, in simulated ms.
  */
 export type Latency = { 
@@ -982,6 +1090,17 @@ rejected_by_reason: { [key in string]: number },
  * `PaymentRefunded` events.
  */
 refunded: number, 
+/**
+ * Orders paid at least once (an `OrderPaid`), in every architecture.
+ */
+charged: number, 
+/**
+ * Orders paid, not completed and not refunded: dropped (or, at idle, stuck) with the
+ * customer's money. With process managers 0 once the run is idle (they refund what
+ * they drop); without them, what nobody owes back: the lesson of choreography and
+ * commands.
+ */
+charged_not_served: number, 
 /**
  * Messages the idempotent store did not append because it already held their id.
  */

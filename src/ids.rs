@@ -9,6 +9,11 @@
 use crate::rng::{mix64, Rng};
 use uuid::Uuid;
 
+/// Id tag of the process managers' decisions (the house handling a message).
+pub const TAG_HOUSE: u32 = 2;
+/// Id tag of the house's own `ProcessStarted`.
+pub const TAG_HOUSE_STARTED: u32 = 3;
+
 /// A fresh id from the run's generator (for messages that start an order).
 pub fn fresh(rng: &mut Rng) -> Uuid {
     let hi = rng.next_u64();

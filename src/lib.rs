@@ -20,8 +20,10 @@ pub mod allocator;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod definition;
 pub mod dispatch;
 pub mod explore;
+pub mod facade_args;
 pub mod faults;
 pub mod ids;
 pub mod mermaid;
@@ -31,6 +33,7 @@ pub mod outbox;
 pub mod process;
 pub mod report;
 pub mod rng;
+pub mod role;
 pub mod run_file;
 pub mod scenario;
 pub mod sim;
@@ -38,6 +41,7 @@ pub mod store;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod typescript;
 pub mod view;
+pub mod vocabulary;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]

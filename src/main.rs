@@ -28,10 +28,14 @@ mod native {
     use brigade::report::{self, Report};
     use brigade::run_file::{self, ImportError};
     use brigade::sim::World;
-    use std::io::Write;
+    use std::io::{BufWriter, Write};
     use std::process::ExitCode;
 
     pub fn main() -> ExitCode {
+        if stdout_was_closed() {
+            let _ = writeln!(std::io::stderr(), "brigade: cannot write to stdout: it is closed");
+            return ExitCode::from(1);
+        }
         let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
             Ok(args) => args,
             Err(bad) => return fail(&format!("{}: not valid UTF-8", bad.to_string_lossy())),
@@ -43,6 +47,22 @@ mod native {
             Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
             Err(message) => fail(&message),
         }
+    }
+
+    /// Whether the program was started with stdout closed (`brigade >&-`). Rust's runtime
+    /// then puts `/dev/null` in its place, opened for reading and writing, so writes would
+    /// silently succeed; a redirection to `/dev/null` opens it for writing only. (Linux:
+    /// read from `/proc`; elsewhere, or when in doubt, `false`.)
+    fn stdout_was_closed() -> bool {
+        const O_ACCMODE: u32 = 3;
+        const O_RDWR: u32 = 2;
+        if std::fs::read_link("/proc/self/fd/1").ok().as_deref() != Some(std::path::Path::new("/dev/null")) {
+            return false;
+        }
+        let flags = std::fs::read_to_string("/proc/self/fdinfo/1").ok().and_then(|info| {
+            info.lines().find_map(|l| l.strip_prefix("flags:")).and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        });
+        flags.is_some_and(|f| f & O_ACCMODE == O_RDWR)
     }
 
     /// Runs the config to idle and prints what `run` asks for.
@@ -70,7 +90,15 @@ mod native {
         }
         let text = match (run.format, run.receipts) {
             (Format::Text | Format::Mermaid, false) => Report::of(&world).to_text(),
-            (Format::Json, false) => run_file::export(&world, None) + "\n",
+            (Format::Json, false) => {
+                // the run file, written as it is serialised: never whole in memory
+                let code = write_out(|out| {
+                    run_file::write(&world, None, &mut *out)?;
+                    out.write_all(b"\n")
+                });
+                std::mem::forget(world);
+                return code;
+            }
             (Format::Text | Format::Mermaid, true) => {
                 let receipts = report::receipts(&world);
                 let mut text = Report::of(&world).to_text();
@@ -104,7 +132,7 @@ mod native {
     /// `--check FILE`: 0 and `ok` when the history matches, 1 and the first difference when it
     /// does not, 2 when the file is not a valid run file.
     fn check(path: &str) -> ExitCode {
-        let text = match std::fs::read_to_string(path) {
+        let text = match cli::read_json_file(path) {
             Ok(t) => t,
             Err(e) => return fail(&format!("--check: {path}: {e}")),
         };
@@ -115,7 +143,7 @@ mod native {
         }
         match run_file::import(&text) {
             Ok(_) => emit("ok\n", ExitCode::SUCCESS),
-            Err(e @ ImportError::Mismatch(_)) => emit(&format!("{path}: {e}\n"), ExitCode::from(1)),
+            Err(e @ ImportError::Mismatch(_)) => emit(&format!("{}: {e}\n", cli::shown(path)), ExitCode::from(1)),
             Err(e) => fail(&format!("--check: {path}: {e}")),
         }
     }
@@ -123,9 +151,18 @@ mod native {
     /// Writes `text` to stdout and exits with `code`; a write failure (a full disk, a closed
     /// pipe) exits 1 with one line on stderr.
     fn emit(text: &str, code: ExitCode) -> ExitCode {
-        let mut stdout = std::io::stdout().lock();
-        match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-            Ok(()) => code,
+        match write_out(|out| out.write_all(text.as_bytes())) {
+            c if c == ExitCode::SUCCESS => code,
+            failed => failed,
+        }
+    }
+
+    /// Runs `write` on a buffered stdout and flushes it: success, or exit 1 with one line
+    /// on stderr when a write fails (a full disk, a closed pipe).
+    fn write_out(write: impl FnOnce(&mut BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>) -> ExitCode {
+        let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match write(&mut out).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "brigade: cannot write to stdout: {e}");
                 ExitCode::from(1)
@@ -133,9 +170,9 @@ mod native {
         }
     }
 
-    /// Bad input: one line on stderr, exit 2.
+    /// Bad input: one line on stderr (what the user typed shown escaped), exit 2.
     fn fail(message: &str) -> ExitCode {
-        let _ = writeln!(std::io::stderr(), "brigade: {message}");
+        let _ = writeln!(std::io::stderr(), "brigade: {}", cli::shown(message));
         ExitCode::from(2)
     }
 }

@@ -5,8 +5,8 @@
 //! are one enum, [`Message`]; its variant name is the stable type name used in the run
 //! file.
 
+pub use crate::definition::{Definition, WorkStep};
 use crate::order::Order;
-use crate::process::Definition;
 use serde::Serialize;
 use std::rc::Rc;
 use strum::{EnumCount, EnumDiscriminants, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
@@ -28,32 +28,6 @@ impl Kind {
         match self {
             Kind::Command => "command",
             Kind::Event => "event",
-        }
-    }
-}
-
-/// One of the three pieces of work an order needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum WorkStep {
-    /// A cook cooks the food.
-    Cook,
-    /// The assistant manager prices the order.
-    Price,
-    /// The cashier takes payment.
-    Pay,
-    /// The cashier gives the money back (compensation for an order not served).
-    Refund,
-}
-
-impl WorkStep {
-    /// `"cook"`, `"price"` or `"pay"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            WorkStep::Cook => "cook",
-            WorkStep::Price => "price",
-            WorkStep::Pay => "pay",
-            WorkStep::Refund => "refund",
         }
     }
 }
@@ -592,8 +566,9 @@ pub struct Envelope {
 /// which costs a look-up of the cause's record) and without copying the body.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delivered<'a> {
-    /// Its position in the store.
-    pub seq: u32,
+    /// Its position in the store: the store's business (its look-ups start there), not the
+    /// handlers', who ask the store with the message itself ([`crate::store::Store::order_stream`]).
+    pub(crate) seq: u32,
     /// Its id.
     pub id: Uuid,
     /// The order it belongs to.
@@ -699,7 +674,7 @@ mod tests {
     /// shares its document (one more holder), for each of them.
     #[test]
     fn every_message_clones_equal_and_shares_its_document() {
-        use crate::process::Definition;
+        pub use crate::definition::{Definition, WorkStep};
         let order = Rc::new(Order::draw(&mut crate::rng::Rng::new(1), false, 0));
         let cook = Rc::new("Koen".to_string());
         let rejection = Rc::new(Rejection {

@@ -26,6 +26,9 @@ pub enum Note {
     /// The cashier refused a repeated payment or refund request: the first request's answer
     /// arrives (or arrived) on its own.
     RepeatRefused,
+    /// A cook cooked the food of an order (whatever its answer is called in the wiring):
+    /// the report's cooking per cook counts these.
+    Cooked,
 }
 
 impl Note {
@@ -36,6 +39,7 @@ impl Note {
             Note::UnknownOrder => "not an order of this house",
             Note::EarlierAttemptMayCook => "retry refused past its time to live; an earlier attempt may still cook",
             Note::RepeatRefused => "the cashier refused a repeated request: the first one's answer comes on its own",
+            Note::Cooked => "cooked the food",
         }
     }
 }

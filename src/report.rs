@@ -4,7 +4,7 @@
 pub use crate::actors::printer::{Receipt, ReceiptLine};
 use crate::message::{DropReason, RejectReason};
 use crate::process::Definition;
-use crate::sim::World;
+use crate::sim::{Money, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -60,6 +60,13 @@ pub struct Report {
     pub rejected_by_reason: BTreeMap<&'static str, u32>,
     /// `PaymentRefunded` events.
     pub refunded: u32,
+    /// Orders paid at least once (an `OrderPaid`), in every architecture.
+    pub charged: u32,
+    /// Orders paid, not completed and not refunded: dropped (or, at idle, stuck) with the
+    /// customer's money. With process managers 0 once the run is idle (they refund what
+    /// they drop); without them, what nobody owes back: the lesson of choreography and
+    /// commands.
+    pub charged_not_served: u32,
     /// Messages the idempotent store did not append because it already held their id.
     pub absorbed: u32,
     /// Payments the cashier refused to take twice.
@@ -97,7 +104,9 @@ impl Report {
         let rejected_by_reason = RejectReason::iter().map(|r| (r.name(), s.rejected_for(r))).collect();
         let ended = s.completed + s.dropped_total();
         let idle = world.is_idle();
-        let stuck_orders = if idle && !world.has_process_managers() { stuck_orders(world) } else { Vec::new() };
+        let stuck = if idle && !world.has_process_managers() { stuck_orders(world) } else { Vec::new() };
+        let stuck_and_charged = stuck.iter().filter(|(_, money)| money.charged_not_served()).count() as u32;
+        let stuck_orders: Vec<u32> = stuck.into_iter().map(|(n, _)| n).collect();
         let wiring = world.wiring();
         let mut per_process = BTreeMap::new();
         for (d, def) in Definition::ALL.iter().enumerate() {
@@ -125,6 +134,8 @@ impl Report {
             rejected: s.rejected_total(),
             rejected_by_reason,
             refunded: s.refunded,
+            charged: s.charged,
+            charged_not_served: s.charged_dropped + stuck_and_charged,
             absorbed: s.absorbed,
             double_payments_refused: s.already_paid,
             expired: s.expired,
@@ -182,10 +193,19 @@ impl Report {
         let _ = writeln!(t, "  {:<26} {:>8}", "messages rejected", self.rejected);
         let _ = writeln!(t, "  {:<26} {:>8}", "  of which duplicates", self.duplicates_noticed);
         let _ = writeln!(t, "  {:<26} {:>8}", "double payments refused", self.double_payments_refused);
-        let _ = writeln!(t, "  {:<26} {:>8}", "payments refunded", self.refunded);
         let _ = writeln!(t, "  {:<26} {:>8}", "refused past time to live", self.expired);
         if self.absorbed > 0 {
             let _ = writeln!(t, "  {:<26} {:>8}", "duplicates absorbed", self.absorbed);
+        }
+        let _ = writeln!(t, "\nmoney");
+        let _ = writeln!(t, "  {:<26} {:>8}", "orders charged", self.charged);
+        let _ = writeln!(t, "  {:<26} {:>8}", "payments refunded", self.refunded);
+        let _ = writeln!(t, "  {:<26} {:>8}", "charged, not served", self.charged_not_served);
+        if self.charged_not_served > 0 && self.architecture != "process-manager" {
+            let _ = writeln!(
+                t,
+                "  (no process manager owes these customers a refund: nobody notices they paid for nothing)"
+            );
         }
         let _ = writeln!(
             t,
@@ -226,13 +246,13 @@ fn list(numbers: &[u32]) -> String {
     }
 }
 
-/// The orders placed by the current step that have no terminal event.
-fn stuck_orders(world: &World) -> Vec<u32> {
+/// The orders placed by the current step that have no terminal event, with their money.
+fn stuck_orders(world: &World) -> Vec<(u32, Money)> {
     let store = world.store();
     store
         .orders()
         .filter(|c| !store.stream(c).iter().any(|&s| store.message_type(s as usize).is_some_and(|t| t.is_terminal())))
-        .filter_map(|c| store.order_no(c))
+        .filter_map(|c| Some((store.order_no(c)?, Money::of(store, c))))
         .collect()
 }
 

@@ -7,12 +7,13 @@
 
 mod reader;
 mod same;
+pub mod strict;
 
 use crate::message::HistoryEntry;
 use crate::report::Report;
 use crate::scenario::{clean_serde_error, Config, ConfigError};
 use crate::sim::{Input, Timeline, World};
-use reader::{Checker, Head, Reader};
+use reader::{Checker, Reader};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
@@ -28,8 +29,9 @@ pub enum ImportError {
     /// The text is not JSON, or not an object of the expected shape.
     #[error("not a readable run file: {0}")]
     Json(String),
-    /// The `format` field is missing or not `brigade-run`.
-    #[error("not a brigade run file (format is {0:?}, expected \"brigade-run\")")]
+    /// The `format` field is missing or not `brigade-run` (the value as JSON text, or
+    /// `missing`).
+    #[error("not a brigade run file (format is {0}, expected \"brigade-run\")")]
     Format(String),
     /// A run-file version this build cannot read.
     #[error("run file version {0} is not supported (this build reads version 1)")]
@@ -91,6 +93,33 @@ pub fn export(world: &World, view: Option<View>) -> String {
     serde_json::to_string_pretty(&file_of(world, view)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// [`export`] written to `out` as it is serialised, one history entry at a time: the
+/// file is never whole in memory (the CLI's `--format json` writes 1,000,000 orders this
+/// way). The bytes are [`export`]'s.
+///
+/// ```
+/// use brigade::{run_file, scenario::Config, sim::World};
+/// let mut world = World::new(Config { orders: 2, ..Config::default() }).unwrap();
+/// world.run_to_idle();
+/// let mut out = Vec::new();
+/// run_file::write(&world, None, &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), run_file::export(&world, None));
+/// ```
+pub fn write(world: &World, view: Option<View>, out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(out, &file_of(world, view)).map_err(std::io::Error::from)
+}
+
+/// `text` without a leading UTF-8 byte-order mark (U+FEFF), which some editors write: a
+/// run file or config read anywhere (the page, `--check`, `--config`) is read the same
+/// with or without one.
+///
+/// ```
+/// assert_eq!(brigade::run_file::without_bom("\u{feff}{}"), "{}");
+/// ```
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// The same run file on one line, without indentation: about 40 % smaller, for the page's
 /// downloads of long runs.
 pub fn export_compact(world: &World, view: Option<View>) -> String {
@@ -129,18 +158,6 @@ fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_> {
     }
 }
 
-#[derive(Deserialize)]
-struct RunFileIn {
-    format: Option<serde_json::Value>,
-    version: Option<serde_json::Value>,
-    config: Option<serde_json::Value>,
-    #[serde(default)]
-    inputs: Option<serde_json::Value>,
-    history: Option<Vec<serde_json::Value>>,
-    #[serde(default)]
-    view: Option<View>,
-}
-
 /// A run file read and checked for shape, not yet re-simulated.
 #[derive(Debug, Clone)]
 pub struct ParsedRun {
@@ -158,11 +175,12 @@ pub struct ParsedRun {
 /// JSON values (for a re-simulation that cannot be compared as it goes; [`import`]
 /// streams instead).
 pub fn parse(text: &str) -> Result<ParsedRun, ImportError> {
-    let file: RunFileIn = serde_json::from_str(text).map_err(|e| ImportError::Json(plain_serde_error(&e)))?;
-    let head = Head { format: file.format, version: file.version, config: file.config, inputs: file.inputs };
-    let (config, inputs) = head.check()?;
-    let history = file.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
-    Ok(ParsedRun { config, inputs, history, view: file.view })
+    let mut reader = Reader::<World, fn(World) -> Result<World, ImportError>>::new(None);
+    reader.keep_history = true;
+    reader.read(text)?;
+    let (config, inputs) = reader.head.check()?;
+    let history = reader.history.ok_or_else(|| ImportError::Json("`history` is missing".into()))?;
+    Ok(ParsedRun { config, inputs, history, view: reader.view })
 }
 
 /// The config of a run file, checked as [`parse`] checks it, without keeping its history

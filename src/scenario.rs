@@ -1,35 +1,11 @@
 //! The run's configuration: validated values, defaults from the workshop, and presets.
 
+use crate::definition::ProcessParams;
+pub use crate::dispatch::Dispatch;
 use crate::process::custom::{CustomHandle, CustomScope};
+pub use crate::wiring::Architecture;
 use serde::{Deserialize, Deserializer, Serialize};
-use strum::{EnumIter, EnumString, IntoStaticStr};
 use thiserror::Error;
-
-/// How the dispatcher hands `CookFood` to the cooks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
-pub enum Dispatch {
-    /// Each cook in turn.
-    RoundRobin,
-    /// Each cook in turn, skipping a cook whose queue is at the limit.
-    MoreFair,
-    /// One shared queue; an idle cook takes the next order.
-    Competing,
-}
-
-impl Dispatch {
-    /// The CLI and config name.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
-    /// The kind called `name`.
-    pub fn from_name(name: &str) -> Option<Dispatch> {
-        name.parse().ok()
-    }
-}
 
 /// One cook and how long it takes to cook an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,36 +83,6 @@ pub struct Config {
     /// builds it from `process_code`, tests from a closure).
     #[serde(skip)]
     pub custom: Option<CustomHandle>,
-}
-
-/// How the same workers are wired together (the workshop's three stages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
-pub enum Architecture {
-    /// One process manager per order decides every next command (the default).
-    ProcessManager,
-    /// Events only: each worker reacts to the previous worker's event.
-    Choreography,
-    /// Each worker is told where to send its result next.
-    Commands,
-}
-
-impl Architecture {
-    /// Every architecture, in the workshop's order of presentation.
-    pub const ALL: [Architecture; 3] =
-        [Architecture::Choreography, Architecture::Commands, Architecture::ProcessManager];
-
-    /// The CLI and config name.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
-    /// The architecture called `name`.
-    pub fn from_name(name: &str) -> Option<Architecture> {
-        name.parse().ok()
-    }
 }
 
 /// How the house gets a process manager for each message.
@@ -237,11 +183,12 @@ impl ConfigError {
     }
 }
 
-/// The names of the floor's workers besides the cooks, in lower case. A cook may not take
-/// one of them (compared ignoring case and surrounding spaces): the report, the page and
-/// the trace name actors by name.
-pub const WORKER_NAMES: [&str; 7] =
-    ["waiter", "dispatcher", "house", "assistant manager", "cashier", "printer", "alarm clock"];
+/// The names of the floor's actors besides the cooks, in lower case (the role table's). A
+/// cook may not take one of them (compared ignoring case and surrounding spaces): the
+/// report, the page and the trace name actors by name.
+pub fn worker_names() -> impl Iterator<Item = &'static str> {
+    crate::role::ROLES.iter().filter(|r| r.role != crate::role::Role::Cook).map(|r| r.display)
+}
 
 /// Whether a character is one that must not appear in a name: control characters, line and
 /// paragraph separators, spaces other than U+0020, and invisible format characters
@@ -284,7 +231,7 @@ pub fn check_cook_name(name: &str) -> Result<(), String> {
         return Err(format!("cook name {name:?} must be 1-24 characters without ',' or ':'"));
     }
     let key = name.to_lowercase();
-    if let Some(worker) = WORKER_NAMES.iter().find(|w| **w == key) {
+    if let Some(worker) = worker_names().find(|w| *w == key) {
         return Err(format!("cook name {name:?} is the {worker}'s name; choose another"));
     }
     Ok(())
@@ -444,6 +391,24 @@ pub fn clean_serde_error(text: &str) -> String {
     match text.find(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text.to_string(),
+    }
+}
+
+impl ProcessParams {
+    /// The timeouts and retries of a config.
+    pub fn from_config(cfg: &Config) -> Self {
+        ProcessParams {
+            cook_timeout_ms: cfg.cook_timeout_ms,
+            price_timeout_ms: cfg.price_timeout_ms,
+            pay_timeout_ms: cfg.pay_timeout_ms,
+            max_retries: cfg.max_retries,
+        }
+    }
+}
+
+impl Default for ProcessParams {
+    fn default() -> Self {
+        ProcessParams::from_config(&Config::default())
     }
 }
 

@@ -6,7 +6,6 @@
 use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
-use crate::sim::actor::HOUSE;
 use crate::sim::{ActorKind, Fault, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
 use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
@@ -464,12 +463,7 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
 }
 
 fn fault_name(f: Fault) -> &'static str {
-    match f {
-        Fault::Drop => "drop",
-        Fault::Duplicate => "duplicate",
-        Fault::Delay => "delay",
-        Fault::WalkedOut => "walked-out",
-    }
+    f.name()
 }
 
 /// Every fault up to the cursor, in step order.
@@ -600,9 +594,9 @@ pub fn replay_view(
     let store = world.store();
     // what the live run decided for a message: recorded, or still waiting to be published
     let recorded = |env: &Envelope| {
-        let mut answers = recorded_answers(store, id, env.id);
+        let mut answers = recorded_answers(store, world.house(), id, env.id);
         for (_, pending, publisher) in world.pending() {
-            if publisher == HOUSE && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
+            if publisher == world.house() && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
                 answers.push(pending.clone());
             }
         }

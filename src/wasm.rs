@@ -4,6 +4,7 @@
 //! and converts results to plain JavaScript objects. Bad arguments become `Error`s with
 //! a one-line message and leave the simulation as it was. docs/FACADE.md is its manual.
 
+use crate::facade_args::{self, Arg};
 use crate::message::MessageType;
 use crate::process::Definition;
 use crate::report::Report;
@@ -45,9 +46,10 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| fail(&format!("could not convert a result for JavaScript: {e}")))
 }
 
-/// An `Error` for JavaScript: one line, long quotes cut, no Rust type names.
-fn fail(message: &str) -> JsError {
-    JsError::new(&run_file::plain(message).replace('\n', " "))
+/// An `Error` for JavaScript: one line, long quotes and words cut
+/// ([`facade_args::short_message`]), no Rust type names.
+pub(crate) fn fail(message: &str) -> JsError {
+    JsError::new(&facade_args::short_message(&run_file::plain(message)))
 }
 
 /// The largest position (message seq, step, order index) the facade takes: positions
@@ -58,58 +60,79 @@ const MAX_POSITION: f64 = u32::MAX as f64;
 /// 2^29 - 24 characters (512 MiB).
 const MAX_EXPORT_BYTES: usize = 500 << 20;
 
+/// What a JavaScript value is, read without running any JavaScript (no `valueOf`, no
+/// getter): a string is copied only in its first characters, enough to describe it.
+pub(crate) fn kind(v: &JsValue) -> Arg {
+    if let Some(n) = v.as_f64() {
+        Arg::Number(n)
+    } else if let Some(s) = v.dyn_ref::<js_sys::JsString>() {
+        let head = if s.length() > 2 * facade_args::MAX_QUOTE as u32 + 2 {
+            s.slice(0, 2 * facade_args::MAX_QUOTE as u32 + 2)
+        } else {
+            s.clone()
+        };
+        Arg::Text(head.as_string().unwrap_or_default())
+    } else if v.is_undefined() {
+        Arg::Undefined
+    } else if v.is_null() {
+        Arg::Null
+    } else if let Some(b) = v.as_bool() {
+        Arg::Bool(b)
+    } else if v.is_bigint() {
+        Arg::BigInt
+    } else if js_sys::Array::is_array(v) {
+        Arg::Array
+    } else if v.is_function() {
+        Arg::Function
+    } else if v.is_object() {
+        Arg::Object
+    } else {
+        Arg::Other
+    }
+}
+
 /// What a JavaScript value is, for an error message; a short value is shown whole.
 fn describe(v: &JsValue) -> String {
-    if let Some(n) = v.as_f64() {
-        return format!("the number {n}");
-    }
-    if let Some(text) = v.as_string() {
-        return format!("the string {:?}", run_file::clip(&text, 80));
-    }
-    if v.is_undefined() {
-        "undefined".into()
-    } else if v.is_null() {
-        "null".into()
-    } else if v.as_bool().is_some() {
-        "a boolean".into()
-    } else if js_sys::Array::is_array(v) {
-        "an array".into()
-    } else if v.is_function() {
-        "a function".into()
-    } else if v.is_bigint() {
-        "a BigInt".into()
-    } else if v.is_object() {
-        "an object".into()
-    } else {
-        "a value of another kind".into()
-    }
+    facade_args::describe(&kind(v))
 }
 
 /// A whole number `0..=max` (a JS number; nothing else).
 fn whole(name: &str, v: &JsValue, max: f64) -> Result<f64, JsError> {
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max => Ok(n),
-        _ => Err(fail(&format!("{name}: expected a whole number from 0 to {max}, got {}", describe(v)))),
-    }
+    facade_args::whole(name, &kind(v), max).map_err(|e| fail(&e))
 }
 
 /// A position in a list (`from`/`to` of a slice): negatives count as 0, fractions are
 /// rounded down, numbers past the end of any run are clipped; non-numbers, `NaN` and
 /// infinities are refused.
 fn position(name: &str, v: &JsValue) -> Result<usize, JsError> {
-    match v.as_f64() {
-        Some(n) if n.is_finite() => Ok(n.max(0.0).floor().min(MAX_POSITION) as usize),
-        _ => Err(fail(&format!("{name}: expected a position (a whole number from 0), got {}", describe(v)))),
+    facade_args::position(name, &kind(v), MAX_POSITION).map_err(|e| fail(&e))
+}
+
+/// A string argument (`what` says what it holds) of facade call `call`: only a string;
+/// a number, an object with a `length`, anything else is refused before any of it is
+/// copied into the engine's memory.
+pub(crate) fn text_arg(call: &str, v: &JsValue, what: &str) -> Result<String, JsError> {
+    match v.as_string() {
+        Some(text) => Ok(text),
+        None => Err(fail(&facade_args::text(call, what, kind(v)).err().unwrap_or_default())),
     }
+}
+
+/// The text of a run file given to call `call`: only a string, and only one the page can
+/// import ([`check_import_size`], measured before the text is copied into the engine's
+/// memory).
+pub(crate) fn run_text(call: &str, v: &JsValue) -> Result<String, JsError> {
+    if let Some(js) = v.dyn_ref::<js_sys::JsString>() {
+        check_import_size(js.length() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+    }
+    let text = text_arg(call, v, "the run file's text")?;
+    check_import_size(text.len() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+    Ok(text)
 }
 
 /// `undefined` and `null` mean "not given".
 fn given(v: &JsValue) -> Option<&JsValue> {
     (!v.is_undefined() && !v.is_null()).then_some(v)
-}
-
-fn text_arg(name: &str, v: &JsValue, what: &str) -> Result<String, JsError> {
-    v.as_string().ok_or_else(|| fail(&format!("{name}: expected {what} (a string), got {}", describe(v))))
 }
 
 fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
@@ -121,24 +144,19 @@ fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
 
 /// A string argument of facade call `call` (numbers, objects and missing values refused).
 fn string_arg(call: &str, what: &str, v: &JsValue) -> Result<String, JsError> {
-    v.as_string().ok_or_else(|| JsError::new(&format!("{call}: {what} must be a string, got {}", describe(v))))
+    v.as_string().ok_or_else(|| fail(&format!("{call}: {what} must be a string, got {}", describe(v))))
 }
 
 /// A whole-number argument `0..=max` of facade call `call` (strings and fractions refused).
 fn number_arg(call: &str, what: &str, v: &JsValue, max: u64) -> Result<u64, JsError> {
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max as f64 => Ok(n as u64),
-        _ => Err(JsError::new(&format!("{call}: {what} must be a whole number 0..={max}, got {}", describe(v)))),
-    }
+    facade_args::whole_in(call, what, &kind(v), 0, max).map_err(|e| fail(&e))
 }
 
 /// A time in ms `1..=600000` of facade call `call`.
 fn ms_arg(call: &str, what: &str, v: &JsValue) -> Result<u64, JsError> {
     let max = crate::sim::input::MAX_MS;
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= max as f64 => Ok(n as u64),
-        _ => Err(JsError::new(&format!("{call}: {what} must be a whole number of ms 1..={max}, got {}", describe(v)))),
-    }
+    facade_args::whole_in(call, what, &kind(v), 1, max)
+        .map_err(|_| fail(&format!("{call}: {what} must be a whole number of ms 1..={max}, got {}", describe(v))))
 }
 
 /// The delivery a fate call is about: `target` is a waiting message's seq, or an entry of
@@ -153,7 +171,7 @@ fn fate_target(call: &str, target: &JsValue, actor: &JsValue) -> Result<FateArgs
         return Ok((Some(seq), None, None, string_arg(call, "the actor", actor)?));
     }
     if !target.is_object() || js_sys::Array::is_array(target) {
-        return Err(JsError::new(&format!(
+        return Err(fail(&format!(
             "{call}: expected a message's seq or an entry of queued(), got {}",
             describe(target)
         )));
@@ -233,12 +251,7 @@ impl Simulation {
     #[wasm_bindgen(js_name = importRun)]
     pub fn import_run(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
-        // measured before the text is copied into the engine's memory
-        if let Some(js) = text.dyn_ref::<js_sys::JsString>() {
-            check_import_size(js.length() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
-        }
-        let text = text_arg("importRun", &text, "the run file's text")?;
-        check_import_size(text.len() as u64).map_err(|e| fail(&format!("cannot import: {e}")))?;
+        let text = run_text("importRun", &text)?;
         let start = |world: World| {
             check_memory(world.config(), placed_by_inputs(world.inputs()))?;
             Ok(Timeline::new(world))
@@ -295,10 +308,10 @@ impl Simulation {
         }
     }
 
-    /// The message of the last Rust panic, if one happened.
-    #[wasm_bindgen(js_name = lastPanic)]
-    pub fn last_panic() -> Option<String> {
-        LAST_PANIC.with(|p| p.borrow().clone())
+    /// The message of the last Rust panic, or `null` when none happened.
+    #[wasm_bindgen(js_name = lastPanic, unchecked_return_type = "string | null")]
+    pub fn last_panic() -> JsValue {
+        LAST_PANIC.with(|p| p.borrow().as_deref().map_or(JsValue::NULL, JsValue::from_str))
     }
 
     /// Bytes of WebAssembly memory the engine holds (it grows and never shrinks; a
@@ -313,6 +326,26 @@ impl Simulation {
     #[wasm_bindgen(js_name = memoryBudget)]
     pub fn memory_budget() -> f64 {
         crate::sim::budget::MEMORY_BUDGET as f64
+    }
+
+    /// Refuses, before anything runs, a run of `cfg` (a partial config) with `placedOrders`
+    /// more orders placed by hand (a link's or a file's inputs) that would not fit in the
+    /// page's memory: throws `config: … orders are too many …, with this config it runs
+    /// at most N orders …`; returns `undefined` when it fits. The budget
+    /// (`sim::budget::check_memory`) is the one `new Simulation`, `importRun`,
+    /// `importProcessRun` and `placeOrder` apply.
+    #[wasm_bindgen(js_name = checkMemory)]
+    pub fn check_memory_of(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] placed_orders: JsValue,
+    ) -> Result<(), JsError> {
+        install_panic_hook();
+        let config = config_from_js(&cfg)?;
+        let placed = match given(&placed_orders) {
+            Some(n) => whole("checkMemory: placedOrders", n, MAX_POSITION)? as u64,
+            None => 0,
+        };
+        check_memory(&config, placed).map_err(|e| fail(&format!("config: {e}")))
     }
 
     /// The run's config (the seed as a string when above 2^53).
@@ -410,6 +443,9 @@ impl Simulation {
                 return Err(fail(&format!("placeOrder: expected {{ dodgy: true | false }}, got {}", describe(o))))
             }
         };
+        let world = self.timeline.world();
+        let placed = placed_by_inputs(world.inputs()) + 1;
+        check_memory(world.config(), placed).map_err(|e| fail(&format!("placeOrder: {e}")))?;
         Ok(self.timeline.place_order(dodgy).to_string())
     }
 
@@ -698,6 +734,14 @@ impl Simulation {
         to_js(&view::wiring(self.timeline.world()))
     }
 
+    /// The engine's vocabulary in the run's wiring: `{ architecture, message_types, roles,
+    /// receivers, faults, fates, drop_reasons, reject_reasons, work_steps, definitions,
+    /// architectures, dispatches }` (see docs/FACADE.md). The page keeps no list of its own.
+    #[wasm_bindgen(unchecked_return_type = "Vocabulary")]
+    pub fn vocabulary(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::vocabulary::Vocabulary::of(self.timeline.world().wiring()))
+    }
+
     /// One order's sequence diagram as Mermaid text (the same as the CLI's `--trace ORDER
     /// --format mermaid`); `undefined` if the order is not placed by the cursor.
     pub fn mermaid(
@@ -760,7 +804,7 @@ impl Simulation {
 impl Simulation {
     /// Records `action` at the cursor, or throws `call: reason` and changes nothing.
     fn act(&mut self, call: &str, action: Action) -> Result<(), JsError> {
-        self.timeline.act(action).map_err(|e| JsError::new(&format!("{call}: {e}")))
+        self.timeline.act(action).map_err(|e| fail(&format!("{call}: {e}")))
     }
 
     /// The timeline behind the facade (for Rust callers and tests).

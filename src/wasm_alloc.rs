@@ -13,9 +13,20 @@ use core::ptr;
 const PAGE: usize = 64 * 1024;
 const MIN_GROWTH: usize = 1 << 20;
 
+// The heap below is one `static mut` used without a lock: sound only while the module
+// runs one thread. wasm32-unknown-unknown without the `atomics` target feature has no
+// threads (no shared memory), so the build refuses that feature rather than race.
+#[cfg(target_feature = "atomics")]
+compile_error!("src/wasm_alloc.rs assumes one thread: build without the atomics target feature");
+
 /// Hands dlmalloc fresh memory, in geometrically growing pieces.
 struct GrowingMemory;
 
+// SAFETY: dlmalloc::Allocator asks for regions no one else uses. Each region handed out is
+// memory the `memory.grow` just added (from the previous end, `previous * PAGE`, for
+// `pages * PAGE` bytes): never handed out before, so regions never overlap, and fresh
+// WebAssembly memory is zeroed (hence `allocates_zeros`). Nothing is ever given back or
+// remapped (those calls answer "no"), so a region stays valid for the program's life.
 unsafe impl dlmalloc::Allocator for GrowingMemory {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
         let current = wasm32::memory_size(0) * PAGE;
@@ -66,6 +77,10 @@ static mut HEAP: dlmalloc::Dlmalloc<GrowingMemory> = dlmalloc::Dlmalloc::new_wit
 /// no lock is needed.
 struct Heap;
 
+// SAFETY: every call goes straight to dlmalloc, which honours size and alignment and
+// returns null on failure. The `&mut` to HEAP made in each call is the only one alive:
+// the module runs one thread (see the compile_error above) and dlmalloc never calls back
+// into the global allocator, so no two calls overlap.
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         (*ptr::addr_of_mut!(HEAP)).malloc(layout.size(), layout.align())

@@ -14,6 +14,7 @@ use crate::explore::worst::WorstMoments;
 use crate::process::custom::{self, CustomHandle, CustomProcess, CustomScope, Recording};
 use crate::run_file;
 use crate::scenario::Config;
+use crate::sim::budget::{check_import_size, check_memory};
 use crate::sim::{Timeline, World};
 use crate::wasm::Simulation;
 use serde::Serialize;
@@ -70,7 +71,15 @@ pub(crate) fn js_process(decide: js_sys::Function) -> CustomProcess {
 }
 
 pub(crate) fn err(prefix: &str, e: impl std::fmt::Display) -> JsError {
-    JsError::new(&format!("{prefix}: {e}"))
+    crate::wasm::fail(&format!("{prefix}: {e}"))
+}
+
+/// Refuses, before anything runs, a run of `cfg` with `placed` orders placed by hand that
+/// would not fit in the page's memory (`sim::budget::check_memory`): the page imports
+/// every run a worker makes.
+fn check_budget(cfg: &Config, inputs: &[crate::sim::Input]) -> Result<(), JsError> {
+    let placed = inputs.iter().filter(|i| matches!(i.action, crate::sim::Action::PlaceOrder { .. })).count() as u64;
+    check_memory(cfg, placed).map_err(|e| err("config", e))
 }
 
 /// A config from a JavaScript object; `custom_process` defaults to `all` here.
@@ -213,6 +222,7 @@ impl Simulation {
         let decide = function_arg(&decide)?;
         let cfg = exercise_config(&cfg)?;
         let worst = worst_option(&options.unwrap_or(JsValue::UNDEFINED))?.then(WorstMoments::default);
+        check_budget(&cfg, &[])?;
         let (_, run) = run_recorded(cfg, Vec::new(), js_process(decide), worst)?;
         to_js(&run)
     }
@@ -222,14 +232,16 @@ impl Simulation {
     /// history. Same result as `runProcess`. Meant for a Web Worker.
     #[wasm_bindgen(js_name = rerunProcess, unchecked_return_type = "{ run: string, decisions: string, error: string | null, step: number | null }")]
     pub fn rerun_process(
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(state: any, message: any, config: any) => any")] decide: JsValue,
     ) -> Result<JsValue, JsError> {
+        let text = crate::wasm::run_text("rerunProcess", &text)?;
         let decide = function_arg(&decide)?;
-        let parsed = run_file::parse(text).map_err(|e| err("cannot import", e))?;
+        let parsed = run_file::parse(&text).map_err(|e| err("cannot import", e))?;
         if parsed.config.custom_process == CustomScope::Off {
             return Err(err("cannot import", "this run file has no custom process manager"));
         }
+        check_budget(&parsed.config, &parsed.inputs)?;
         let (world, run) = run_recorded(parsed.config, parsed.inputs, js_process(decide), None)?;
         run_file::verify(&world, &parsed.history).map_err(|e| err("cannot import", e))?;
         to_js(&run)
@@ -240,9 +252,18 @@ impl Simulation {
     /// situation the recording does not cover (a new manual input) stops the process
     /// managers with an error saying so.
     #[wasm_bindgen(js_name = importProcessRun)]
-    pub fn import_process_run(text: &str, decisions: &str) -> Result<Simulation, JsError> {
-        let parsed = run_file::parse(text).map_err(|e| err("cannot import", e))?;
-        let table: Recording = serde_json::from_str(decisions).map_err(|e| err("decisions", e))?;
+    pub fn import_process_run(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] decisions: JsValue,
+    ) -> Result<Simulation, JsError> {
+        let text = crate::wasm::run_text("importProcessRun", &text)?;
+        if let Some(js) = decisions.dyn_ref::<js_sys::JsString>() {
+            check_import_size(js.length() as u64).map_err(|e| err("decisions", e))?;
+        }
+        let decisions = crate::wasm::text_arg("importProcessRun", &decisions, "the recorded decisions")?;
+        let parsed = run_file::parse(&text).map_err(|e| err("cannot import", e))?;
+        check_budget(&parsed.config, &parsed.inputs)?;
+        let table: Recording = serde_json::from_str(&decisions).map_err(|e| err("decisions", e))?;
         let mut cfg = parsed.config;
         cfg.custom = Some(keep(custom::recorded(table).install()));
         let world = World::with_inputs(cfg, parsed.inputs).map_err(|e| err("cannot import", e))?;

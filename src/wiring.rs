@@ -8,48 +8,37 @@
 //! shows the difference: without a process manager most workers must be rewired.
 
 use crate::message::MessageType;
-use crate::scenario::Architecture;
-use serde::Serialize;
+pub use crate::role::Role;
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr};
 
-/// A role on the floor (every cook plays `Cook`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+/// How the same workers are wired together (the workshop's three stages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
-pub enum Role {
-    /// Takes orders.
-    Waiter,
-    /// Keeps one process manager per order.
-    House,
-    /// Hands work to the cooks.
-    Dispatcher,
-    /// Cooks.
-    Cook,
-    /// Prices orders.
-    AssistantManager,
-    /// Takes (and refunds) payments.
-    Cashier,
-    /// Publishes messages later.
-    AlarmClock,
-    /// Prints receipts.
-    Printer,
+pub enum Architecture {
+    /// One process manager per order decides every next command (the default).
+    ProcessManager,
+    /// Events only: each worker reacts to the previous worker's event.
+    Choreography,
+    /// Each worker is told where to send its result next.
+    Commands,
 }
 
-impl Role {
-    /// The four workers whose wiring the workshop compares across flows.
-    pub const WORKERS: [Role; 4] = [Role::Cook, Role::AssistantManager, Role::Cashier, Role::Printer];
+impl Architecture {
+    /// Every architecture, in the workshop's order of presentation.
+    pub const ALL: [Architecture; 3] =
+        [Architecture::Choreography, Architecture::Commands, Architecture::ProcessManager];
 
-    /// The role's name on the page (`cook` for every cook).
+    /// The CLI and config name.
     pub fn name(self) -> &'static str {
-        match self {
-            Role::Waiter => "waiter",
-            Role::House => "house",
-            Role::Dispatcher => "dispatcher",
-            Role::Cook => "cook",
-            Role::AssistantManager => "assistant-manager",
-            Role::Cashier => "cashier",
-            Role::AlarmClock => "alarm-clock",
-            Role::Printer => "printer",
-        }
+        self.into()
+    }
+
+    /// The architecture called `name`.
+    pub fn from_name(name: &str) -> Option<Architecture> {
+        name.parse().ok()
     }
 }
 
@@ -187,15 +176,8 @@ impl Wiring {
                     react(Cashier, T::RefundPayment, All, Some(T::PaymentRefunded)),
                     react(Printer, T::OrderCompleted, All, None),
                 ];
-                w.follows = vec![
-                    T::FoodCooked,
-                    T::OrderExpired,
-                    T::OrderPriced,
-                    T::OrderPaid,
-                    T::PaymentRefused,
-                    T::PaymentRefunded,
-                    T::StepTimedOut,
-                ];
+                // what the process managers react to, past the order's start
+                w.follows = crate::process::manager::INPUTS.into_iter().filter(|&t| t != T::OrderPlaced).collect();
                 w.decisions = vec![
                     T::ProcessStarted,
                     T::CookFood,
@@ -290,9 +272,10 @@ impl Wiring {
         Role::WORKERS.into_iter().filter(|&role| view(role, false) != view(role, true)).collect()
     }
 
-    /// Every arrow of the floor: who publishes each message type to whom.
-    pub fn links(&self) -> Vec<Link> {
-        // who may publish each type, and for whom
+    /// Who may publish each message type, and for which customers (the waiter its
+    /// `OrderPlaced`, each worker its answers, the house its decisions, the alarm clock
+    /// the timeouts it rings), whether anyone hears it or not.
+    pub fn publishers(&self) -> Vec<(Role, MessageType, Customers)> {
         let mut publishers: Vec<(Role, MessageType, Customers)> = vec![(Waiter, T::OrderPlaced, All)];
         for r in &self.reactions {
             if let Some(t) = r.then {
@@ -306,6 +289,12 @@ impl Wiring {
         if self.has_process_managers() {
             publishers.push((AlarmClock, T::StepTimedOut, All));
         }
+        publishers
+    }
+
+    /// Every arrow of the floor: who publishes each message type to whom.
+    pub fn links(&self) -> Vec<Link> {
+        let publishers = self.publishers();
         let mut links = Vec::new();
         let mut add = |link: Link| {
             if !links.contains(&link) {

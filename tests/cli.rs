@@ -1,6 +1,7 @@
 //! The `brigade` command as a user runs it (docs/CONTRACT.md §1 and §5).
 
 use serde_json::Value;
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -482,4 +483,195 @@ fn trace_as_mermaid_is_a_sequence_diagram_naming_every_message_of_the_order() {
     let refused = brigade(&["--format", "mermaid"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--trace"), "{}", stderr(&refused));
+}
+
+/// `brigade ARGS >&-`: run with stdout closed.
+fn with_stdout_closed(args: &[&str]) -> Output {
+    Command::new("/bin/sh")
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" >&-"#)
+        .arg(env!("CARGO_BIN_EXE_brigade"))
+        .args(args)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn a_closed_stdout_is_a_write_error_exit_1() {
+    for args in [&[][..], &["--help"], &["--orders", "2", "--format", "json"]] {
+        let o = with_stdout_closed(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err, "brigade: cannot write to stdout: it is closed\n", "{args:?}");
+    }
+    // but a redirection to /dev/null is a place to write to
+    let o = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(r#"exec "$0" --orders 2 > /dev/null"#)
+        .arg(env!("CARGO_BIN_EXE_brigade"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // `--check` opens its file first: it must not take stdout's place and "succeed"
+    let text = stdout(&brigade(&["--format", "json", "--orders", "2"]));
+    let path = scratch("check-closed-stdout.json", &text);
+    assert_eq!(with_stdout_closed(&["--check", &path]).status.code(), Some(1));
+}
+
+#[test]
+fn a_stray_argument_is_shown_escaped_never_raw() {
+    for (arg, shown) in [
+        ("evil\nbrigade:ok", r"evil\nbrigade:ok"),
+        ("\u{1b}[2J\u{1b}[31mred", r"\u{1b}[2J\u{1b}[31mred"),
+        ("--x\u{202e}txt", r"--x\u{202e}txt"),
+    ] {
+        let o = brigade(&[arg]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{arg:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+        assert!(err.contains(shown), "{arg:?} shown as {shown}: {err:?}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{202e}') && !err.trim_end().contains('\n'), "{err:?}");
+    }
+    // as an option's value, and in a file name
+    let err = assert_refused(&["--orders", "1\u{1b}[31m"], "--orders");
+    assert!(!err.contains('\u{1b}') && err.contains(r"\u{1b}"), "{err:?}");
+    let err = assert_refused(&["--check", "/no/such\nfile\u{1b}"], "--check");
+    assert!(err.contains(r"/no/such\nfile\u{1b}"), "{err:?}");
+}
+
+#[test]
+fn check_stops_at_once_on_a_device_that_never_ends() {
+    let started = std::time::Instant::now();
+    for (device, why) in [("/dev/urandom", "not"), ("/dev/zero", "control character")] {
+        let o = brigade(&["--check", device]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{device}: {err}");
+        assert!(err.starts_with(&format!("brigade: --check: {device}: ")) && err.contains(why), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err:?}");
+        let o = brigade(&["--config", device]);
+        assert_eq!(o.status.code(), Some(2), "{device}: {}", stderr(&o));
+    }
+    assert!(started.elapsed().as_secs() < 20, "it read for {:?}", started.elapsed());
+    // a JSON object that never ends is read up to a limit, then refused
+    let big = brigade::cli::read_json(std::io::repeat(b' ').take(3 << 20), 1 << 20, 0);
+    assert!(big.unwrap_err().contains("larger than the 1 MiB"));
+    let endless = brigade::cli::read_json((&b"{\"a\": "[..]).chain(std::io::repeat(b'[')).take(3 << 20), 1 << 20, 0);
+    assert!(endless.unwrap_err().contains("larger than"));
+    // text that is not UTF-8, and not JSON from its first character
+    let latin1 = brigade::cli::read_json(&b"{\"cook\": \"caf\xe9\"}"[..], 1 << 20, 0);
+    assert!(latin1.unwrap_err().contains("not UTF-8"));
+    let not_object = brigade::cli::read_json(&b"\xef\xbb\xbf  [1]"[..], 1 << 20, 0);
+    assert!(not_object.unwrap_err().contains("not a JSON object"), "a BOM and spaces are skipped");
+    // a character cut by a chunk's end is fine
+    let long = format!("{{\"k\": \"{}\"}}", "é".repeat(100_000));
+    assert_eq!(brigade::cli::read_json(long.as_bytes(), 1 << 20, 0).unwrap(), long);
+}
+
+/// Per order of a run file's history: (`OrderPaid` count, `PaymentRefunded` count,
+/// completed, ended).
+fn money_per_order(file: &Value) -> std::collections::BTreeMap<String, (i64, i64, bool, bool)> {
+    let mut orders = std::collections::BTreeMap::new();
+    for m in file["history"].as_array().unwrap() {
+        let entry = orders.entry(m["correlation_id"].as_str().unwrap().to_string()).or_insert((0, 0, false, false));
+        match m["type"].as_str().unwrap() {
+            "OrderPaid" => entry.0 += 1,
+            "PaymentRefunded" => entry.1 += 1,
+            "OrderCompleted" => (entry.2, entry.3) = (true, true),
+            "OrderDropped" => entry.3 = true,
+            _ => {}
+        }
+    }
+    orders
+}
+
+#[test]
+fn money_is_accounted_for_in_every_architecture() {
+    // the issue's repro: pay-first customers, one slow cook, so most orders expire
+    let repro = ["--dodgy", "1", "--orders", "20", "--cooks", "Slow:2000"];
+    for architecture in ["choreography", "commands", "process-manager"] {
+        let mut args = repro.to_vec();
+        args.extend(["--architecture", architecture]);
+        let file = run_file(&args);
+        let report = &file["report"];
+        let orders = money_per_order(&file);
+        let charged = orders.values().filter(|m| m.0 > 0).count() as u64;
+        let not_served = orders.values().filter(|m| !m.2 && m.0 - m.1 > 0).count() as u64;
+        assert_eq!(report["charged"], charged, "{architecture}: {report}");
+        assert_eq!(report["charged_not_served"], not_served, "{architecture}: {report}");
+        // every order paid first: each one that completed has its OrderPaid (commands too)
+        for (id, (paid, refunded, completed, _)) in &orders {
+            if *completed {
+                assert_eq!(paid - refunded, 1, "{architecture}: completed order {id} reads as paid once");
+            }
+        }
+        if architecture == "process-manager" {
+            // the money rule (CONTRACT §5) for every order at idle
+            for (id, (paid, refunded, completed, ended)) in &orders {
+                assert!(ended, "{id} ended");
+                assert_eq!(paid - refunded, *completed as i64, "{id}: payments − refunds");
+            }
+            assert_eq!(report["charged_not_served"], 0, "{report}");
+            assert!(report["refunded"].as_u64().unwrap() > 0, "the expired orders were refunded");
+        } else {
+            // without a process manager nobody owes the refund: the lesson, now counted
+            assert!(report["charged_not_served"].as_u64().unwrap() > 0, "{architecture}: {report}");
+            assert_eq!(report["refunded"], 0);
+            let text = stdout(&brigade(&args));
+            let line = text.lines().find(|l| l.trim_start().starts_with("charged, not served")).expect("a money line");
+            assert!(line.ends_with(&report["charged_not_served"].to_string()), "{line}");
+            assert!(text.contains("nobody notices they paid for nothing"), "{text}");
+        }
+        assert!(charged > 0);
+    }
+}
+
+#[test]
+fn the_streamed_run_file_is_the_whole_exported_file_byte_for_byte() {
+    use brigade::scenario::{Architecture, Config};
+    use brigade::sim::World;
+    let configs: [(&[&str], Config); 4] = [
+        (&[], Config::default()),
+        (
+            &[
+                "--orders",
+                "30",
+                "--interval-ms",
+                "50",
+                "--drop",
+                "0.1",
+                "--duplicate",
+                "0.1",
+                "--dodgy",
+                "0.5",
+                "--seed",
+                "7",
+            ],
+            Config { orders: 30, interval_ms: 50, drop: 0.1, duplicate: 0.1, dodgy: 0.5, seed: 7, ..Config::default() },
+        ),
+        (
+            &["--architecture", "commands", "--dodgy", "1", "--orders", "20", "--cooks", "Slow:2000"],
+            Config {
+                architecture: Architecture::Commands,
+                dodgy: 1.0,
+                orders: 20,
+                cooks: Config::parse_cooks("Slow:2000").unwrap(),
+                ..Config::default()
+            },
+        ),
+        (
+            &["--orders", "2000", "--interval-ms", "120", "--idempotent-store", "--duplicate", "0.2"],
+            Config { orders: 2000, interval_ms: 120, idempotent_store: true, duplicate: 0.2, ..Config::default() },
+        ),
+    ];
+    for (args, cfg) in configs {
+        let mut world = World::new(cfg).unwrap();
+        world.run_to_idle();
+        let whole = brigade::run_file::export(&world, None) + "\n";
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let o = brigade(&all);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout == whole.as_bytes(), "{args:?}: the streamed file differs from the exported one");
+    }
 }

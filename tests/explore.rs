@@ -6,9 +6,11 @@
 
 mod common;
 
-use brigade::explore::planted::with_planted_bug;
-use brigade::explore::rules::{self, Rule};
-use brigade::explore::{replay, Explorer, Limits, Verdict};
+use brigade::explore::progress::progress;
+use brigade::explore::rules::Rule;
+use brigade::explore::{replay, Explorer, Limits, Stop, Verdict};
+#[cfg(feature = "planted-bug")]
+use brigade::process::planted::with_planted_bug;
 use brigade::report::Report;
 use brigade::run_file;
 use brigade::scenario::{Architecture, Config};
@@ -89,11 +91,13 @@ fn without_a_lost_delivery_choreography_finishes_the_order() {
 }
 
 /// One order of a dodgy customer, with the process manager that trusts every answer.
+#[cfg(feature = "planted-bug")]
 fn planted_config() -> Config {
     Config { orders: 1, dodgy: 1.0, ..Config::default() }
 }
 
 #[test]
+#[cfg(feature = "planted-bug")]
 fn a_planted_bug_is_caught_with_the_shortest_schedule() {
     with_planted_bug(|| {
         let cfg = planted_config();
@@ -109,7 +113,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         for seed in 0..1_000 {
             let mut world = World::new(Config { seed, drop: 0.1, duplicate: 0.1, ..cfg.clone() }).unwrap();
             world.run_to_idle();
-            if rules::safety(&world).or_else(|| rules::at_end(&world)).is_some() {
+            if brigade::explore::rules::safety(&world).or_else(|| brigade::explore::rules::at_end(&world)).is_some() {
                 found += 1;
                 fewest = fewest.min(world.faults().len());
             }
@@ -121,7 +125,7 @@ fn a_planted_bug_is_caught_with_the_shortest_schedule() {
         let world = replay(e.config(), example).unwrap();
         let text = run_file::export(&world, None);
         let (again, _) = run_file::import(&text).expect("the counterexample imports");
-        assert_eq!(rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
+        assert_eq!(brigade::explore::rules::safety(&again).map(|b| b.rule), Some(Rule::OneTerminalEvent));
     });
     // the bug stays in the test: the same scenario holds without it
     assert_eq!(*explore(&planted_config(), Vec::new(), 2).verdict(), Verdict::Holds);
@@ -150,6 +154,44 @@ fn the_state_limit_is_reported() {
     e.run(|_| false);
     assert_eq!(*e.verdict(), Verdict::Limit);
     assert_eq!(e.counts().states, 50);
+    assert_eq!(e.stopped_by(), Some(Stop::States));
+    let p = progress(&e);
+    assert_eq!((p.verdict, p.stopped_by), ("limit", Some("states")));
+    assert_eq!(p.limit.as_deref(), Some("stopped at the limit of 50 states, no violation found so far"));
+}
+
+/// Issue 26, point 7: the explorer is bounded by memory as well (the issue's scenario
+/// reached 2 M states at 8.07 GB resident, and trapped in the page's worker at 910,000
+/// states): it stops once the states waiting and seen would hold more than its limit, and
+/// says that this is the limit that stopped it.
+#[test]
+fn the_memory_limit_stops_the_explorer_and_is_named() {
+    let cfg = scenario(Config {
+        max_retries: 10,
+        cook_timeout_ms: 1,
+        price_timeout_ms: 1,
+        pay_timeout_ms: 1,
+        ..Config::default()
+    });
+    let limits = Limits { max_bytes: 8 << 20, ..Limits::for_orders(2) };
+    let mut e = Explorer::new(&cfg, orders(&[false, true]), limits).unwrap();
+    e.run(|_| false);
+    assert_eq!(*e.verdict(), Verdict::Limit);
+    assert_eq!(e.stopped_by(), Some(Stop::Memory));
+    assert!(e.counts().states < limits.max_states);
+    // it stopped as soon as the estimate passed the limit: one state's successors past it
+    assert!(e.held_bytes() > limits.max_bytes && e.held_bytes() < limits.max_bytes + (4 << 20), "{}", e.held_bytes());
+    let p = progress(&e);
+    assert_eq!((p.verdict, p.stopped_by), ("limit", Some("memory")));
+    let text = p.limit.unwrap();
+    assert!(
+        text.starts_with("stopped at the memory limit (the states waiting and seen would take more than 8 MiB)"),
+        "{text}"
+    );
+    // every state waiting is counted: each holds at least a world's fixed part
+    assert!(e.held_bytes() >= e.frontier() * brigade::explore::STATE_BASE_BYTES);
+    // the default limit is what the CLI and the page use
+    assert_eq!(Limits::default().max_bytes, brigade::explore::MEMORY_LIMIT);
 }
 
 fn brigade(args: &[&str]) -> std::process::Output {

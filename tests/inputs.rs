@@ -472,3 +472,61 @@ fn a_cook_who_comes_back_after_the_orders_were_given_up_changes_no_outcome() {
     }
     replays(&w);
 }
+
+#[test]
+fn refunds_are_asked_for_past_attempt_255_until_the_cashier_answers() {
+    // a pay-first order the only cook is far too slow for: paid, then dropped as expired,
+    // so a refund is owed; every refund request is lost on its way to the cashier
+    let cooks = vec![brigade::scenario::CookSpec { name: "Slow".into(), ms: 600_000 }];
+    let mut w = world(Config { orders: 1, dodgy: 1.0, cooks, ..Config::default() });
+    // a refund request decided, not yet delivered, with no fate chosen yet
+    let refund_on_its_way = |w: &World| {
+        w.queued().into_iter().find(|q| {
+            let drop = Action::DropMessage { seq: q.seq, output: q.output, actor: name(w, q.actor), copy: None };
+            q.message_type == MessageType::RefundPayment && w.check_action(&drop).is_ok()
+        })
+    };
+    let mut lost = 0;
+    while lost < 300 {
+        match refund_on_its_way(&w) {
+            Some(q) => {
+                let copy = q.seq.map(|_| q.copy);
+                w.act(Action::DropMessage { seq: q.seq, output: q.output, actor: name(&w, q.actor), copy }).unwrap();
+                lost += 1;
+            }
+            None => {
+                w.step().expect("the process asks for its refund again");
+            }
+        }
+    }
+    // the last one lost is published (and lost on arrival) with its alarm not yet rung
+    let refunds_asked =
+        |w: &World| w.store().messages().filter(|m| m.message_type() == MessageType::RefundPayment).count();
+    step_until(&mut w, |w| refunds_asked(w) == 300);
+    let stream = streams(&w).into_values().next().unwrap();
+    assert_eq!(count(&stream, MessageType::OrderPaid), 1);
+    assert_eq!(count(&stream, MessageType::OrderDropped), 1);
+    assert_eq!(count(&stream, MessageType::RefundPayment), 300, "asked 300 times, past the 255 an alarm counts");
+    assert_eq!(count(&stream, MessageType::PaymentRefunded), 0);
+    // the alarms' attempts count up to 255 and stay there
+    let refund_alarms: Vec<u8> = stream
+        .iter()
+        .filter_map(|e| match e.body {
+            brigade::message::Message::StepTimedOut { step: brigade::message::WorkStep::Refund, attempt } => {
+                Some(attempt)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(refund_alarms.len(), 299);
+    assert!(refund_alarms.iter().take(255).copied().eq(1..=255));
+    assert!(refund_alarms[255..].iter().all(|&a| a == 255));
+    // once a request gets through, the money comes back and the run ends
+    w.run_to_idle();
+    let stream = streams(&w).into_values().next().unwrap();
+    assert_eq!(count(&stream, MessageType::RefundPayment), 301);
+    assert_eq!(count(&stream, MessageType::PaymentRefunded), 1);
+    let report = brigade::report::Report::of(&w);
+    assert_eq!((report.charged, report.charged_not_served, report.refunded), (1, 0, 1));
+    replays(&w);
+}

@@ -254,18 +254,32 @@ proptest! {
             let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
             prop_assert!(terminal <= 1, "at most one terminal event");
         }
-        // the cashier never charges twice, whatever the wiring
+        // the cashier never charges twice, whatever the wiring; every charge is an
+        // `OrderPaid` (with commands, pay-first, beside the `CookFood` it passes on), and the
+        // report's money matches the orders'
         let store = world.store();
         let cashier = world.actors().iter().find(|a| a.kind == ActorKind::Cashier).unwrap().id;
+        let (mut charged, mut not_served) = (0, 0);
         for corr in store.orders() {
-            let charges = store
-                .stream(corr)
-                .iter()
-                .filter(|&&s| store.publisher(s as usize) == Some(cashier))
-                .filter(|&&s| store.get(s as usize).unwrap().body.order().is_some_and(|o| o.paid))
-                .count();
+            let stream: Vec<_> = store.stream(corr).iter().map(|&s| (s, store.get(s as usize).unwrap())).collect();
+            let by_cashier = |t: MessageType| {
+                stream.iter().filter(|(s, e)| store.publisher(*s as usize) == Some(cashier) && e.message_type() == t).count()
+            };
+            let charges = by_cashier(MessageType::OrderPaid);
             prop_assert!(charges <= 1, "charged once");
+            let paid_documents = stream
+                .iter()
+                .filter(|(s, e)| store.publisher(*s as usize) == Some(cashier) && e.body.order().is_some_and(|o| o.paid))
+                .count();
+            prop_assert_eq!(paid_documents, charges * (1 + (cfg.architecture == Architecture::Commands && stream[0].1.body.order().is_some_and(|o| o.dodgy)) as usize));
+            let completed = stream.iter().any(|(_, e)| e.message_type() == MessageType::OrderCompleted);
+            if completed {
+                prop_assert_eq!(charges, 1, "a completed order was paid (its OrderPaid)");
+            }
+            charged += (charges > 0) as u32;
+            not_served += (charges > by_cashier(MessageType::PaymentRefunded) && !completed) as u32;
         }
+        prop_assert_eq!((report.charged, report.charged_not_served), (charged, not_served));
     }
 
     #[test]
@@ -273,7 +287,7 @@ proptest! {
         let world = run(cfg);
         let store = world.store();
         for corr in store.orders() {
-            let r = replay(store, corr, None, None, world.params()).unwrap();
+            let r = replay(store, world.house(), corr, None, None, world.params()).unwrap();
             prop_assert!(!r.steps.is_empty());
             for step in &r.steps {
                 prop_assert!(step.same_as_history, "order {} diverged at seq {}", corr, step.seq);
@@ -301,8 +315,8 @@ fn reinterpreting_a_history_under_another_version_shows_where_decisions_differ()
         if !price_retry {
             continue;
         }
-        let v2 = replay(store, &corr, None, Some(2), world.params()).unwrap();
-        let v1 = replay(store, &corr, None, Some(1), world.params()).unwrap();
+        let v2 = replay(store, world.house(), &corr, None, Some(2), world.params()).unwrap();
+        let v1 = replay(store, world.house(), &corr, None, Some(1), world.params()).unwrap();
         assert!(v2.steps.iter().all(|s| s.same_as_history));
         let differs = v1.steps.iter().find(|s| !s.same_as_history).expect("version 1 decides differently");
         assert_eq!(differs.message.body, brigade::message::Message::StepTimedOut { step: WorkStep::Price, attempt: 1 });

@@ -254,15 +254,15 @@ fn a_file_with_its_fields_in_another_order_imports_the_same() {
     ] {
         assert_eq!(import(text).unwrap_err().to_string(), "not a readable run file: `history` is missing", "{text}");
     }
-    // a field given twice is refused; a key repeated inside a message counts once, as JSON
-    // readers take it (the last one)
+    // a field given twice is refused, and so is a key repeated inside a message
+    // (tests/run_file.rs `a_key_named_twice_is_refused_anywhere_in_the_file`)
     let twice = text.replacen("\"version\": 1,", "\"version\": 1,\n  \"version\": 1,", 1);
     assert!(import(&twice).unwrap_err().to_string().contains("duplicate field `version`"));
     let again_after = format!("{},\"config\":{{}}}}", text.trim_end().strip_suffix('}').unwrap());
     assert!(import(&again_after).unwrap_err().to_string().contains("duplicate field `config`"));
     let repeated = text.replacen("\"seq\": 2,", "\"seq\": 2,\n      \"seq\": 2,", 1);
     assert_ne!(repeated, text);
-    assert_eq!(export(&import(&repeated).unwrap().0, None), text);
+    assert!(import(&repeated).unwrap_err().to_string().contains("duplicate key \"seq\" in history message 2"));
 }
 
 #[test]
@@ -274,4 +274,111 @@ fn parse_config_reads_the_config_without_the_history() {
     assert!(err.to_string().contains("drop"), "{err}");
     let err = parse_config(r#"{"format":"brigade-run","version":1,"config":{}}"#).unwrap_err();
     assert!(err.to_string().contains("`history` is missing"), "{err}");
+}
+
+/// `text` with `pair` (a `"key": value,`) put right after the first `anchor` that follows
+/// `after`.
+fn insert_after(text: &str, after: &str, anchor: &str, pair: &str) -> String {
+    let start = text.find(after).unwrap_or_else(|| panic!("{after} in the file"));
+    let at = start + text[start..].find(anchor).unwrap_or_else(|| panic!("{anchor} after {after}")) + anchor.len();
+    format!("{}{pair}{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn a_key_named_twice_is_refused_anywhere_in_the_file() {
+    let text = sample();
+    assert!(import(&text).is_ok());
+    let cases = [
+        // inside the config, with the same value or another (last-wins would hide either)
+        (insert_after(&text, "", "\"config\": {", "\"seed\": 42,"), "duplicate key \"seed\" in `config`"),
+        (insert_after(&text, "", "\"config\": {", "\"orders\": 1,"), "duplicate key \"orders\" in `config`"),
+        // deeper in the config: a cook
+        (insert_after(&text, "\"cooks\"", "\"name\": \"Koen\",", "\"ms\": 1,"), "duplicate key \"ms\" in `config`"),
+        // a message's header and its order document
+        (insert_after(&text, "", "\"seq\": 3,", "\"kind\": \"event\","), "duplicate key \"kind\" in history message 3"),
+        (
+            insert_after(&text, "\"seq\": 0,", "\"order\": {", "\"table\": 1,"),
+            "duplicate key \"table\" in history message 0",
+        ),
+        // the report, which import does not read otherwise
+        (insert_after(&text, "", "\"report\": {", "\"orders\": 6,"), "duplicate key \"orders\" in `report`"),
+        // an unknown top-level key given twice
+        (text.replacen("{", "{\"note\": 1, \"note\": 2,", 1), "duplicate key \"note\""),
+    ];
+    for (bad, needle) in &cases {
+        assert_ne!(bad, &text);
+        let err = import(bad).unwrap_err().to_string();
+        assert!(err.starts_with("not a readable run file: duplicate"), "{needle}: {err}");
+        assert!(err.contains(needle), "{needle}: {err}");
+        // the other readers of a run file agree
+        assert!(brigade::run_file::parse(bad).is_err(), "parse: {needle}");
+        assert!(brigade::run_file::parse_config(bad).is_err(), "parse_config: {needle}");
+    }
+    // inputs too
+    let mut t = Timeline::new(World::new(Config { orders: 2, ..Config::default() }).unwrap());
+    t.extend(usize::MAX);
+    t.seek(3);
+    t.place_order(true);
+    t.run_to_idle();
+    let with_input = export(t.world(), None);
+    let bad = insert_after(&with_input, "\"inputs\"", "{", "\"step\": 3,");
+    assert!(import(&bad).unwrap_err().to_string().contains("duplicate key \"step\" in `inputs`"));
+}
+
+#[test]
+fn a_byte_order_mark_is_read_past_everywhere() {
+    let text = sample();
+    let with_bom = format!("\u{feff}{text}");
+    let (world, _) = import(&with_bom).unwrap();
+    assert_eq!(export(&world, None), text);
+    assert_eq!(brigade::run_file::parse_config(&with_bom).unwrap(), brigade::run_file::parse_config(&text).unwrap());
+    assert_eq!(
+        brigade::run_file::parse(&with_bom).unwrap().history.len(),
+        brigade::run_file::parse(&text).unwrap().history.len()
+    );
+    // only one, and only at the start
+    assert!(import(&format!("\u{feff}\u{feff}{text}")).is_err());
+    // the CLI: --check and --config read the same file
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("run-file-bom.json");
+    std::fs::write(&path, &with_bom).unwrap();
+    let brigade =
+        |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).args(args).output().unwrap();
+    let path = path.to_str().unwrap();
+    let check = brigade(&["--check", path]);
+    assert_eq!(
+        (check.status.code(), &check.stdout[..]),
+        (Some(0), &b"ok\n"[..]),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let config = brigade(&["--config", path, "--format", "json"]);
+    assert!(config.status.success(), "{}", String::from_utf8_lossy(&config.stderr));
+    let keys = dir.join("config-bom.json");
+    std::fs::write(&keys, "\u{feff}{\"orders\": 2, \"seed\": 5}").unwrap();
+    let o = brigade(&["--config", keys.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["config"]["orders"].clone(), v["config"]["seed"].clone()), (2.into(), 5.into()));
+    // a config file with a key twice is refused too
+    std::fs::write(&keys, "{\"orders\": 2, \"orders\": 3}").unwrap();
+    let o = brigade(&["--config", keys.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("duplicate key \"orders\""),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn the_format_error_quotes_the_value_once() {
+    for (format, shown) in
+        [(r#""other""#, r#"format is "other","#), ("5", "format is 5,"), ("null", "format is missing")]
+    {
+        let text = format!(r#"{{"format":{format},"version":1,"config":{{}},"history":[]}}"#);
+        let err = import(&text).unwrap_err().to_string();
+        assert!(err.contains(shown), "{err}");
+        assert!(!err.contains("\\\""), "no escaped quotes: {err}");
+    }
 }

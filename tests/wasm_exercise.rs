@@ -149,7 +149,7 @@ fn a_run_file_carries_the_code_and_imports_from_recorded_decisions() {
     assert_eq!(file["config"]["custom_process"], "all");
 
     // the page: no code, only the recorded decisions
-    let sim = Simulation::import_process_run(text, run["decisions"].as_str().unwrap())
+    let sim = Simulation::import_process_run(text.into(), run["decisions"].as_str().unwrap().into())
         .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
     assert_eq!(sim.process_error(), None);
     assert_eq!(sim.process_code().as_deref(), Some(SOLUTION));
@@ -161,17 +161,18 @@ fn a_run_file_carries_the_code_and_imports_from_recorded_decisions() {
 
     // a file shared without decisions is re-run with its code (in the worker), and checked
     let again = to_json(
-        &Simulation::rerun_process(text, decide_of(SOLUTION)).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
+        &Simulation::rerun_process(text.into(), decide_of(SOLUTION))
+            .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
     );
     assert_eq!(again["run"], run["run"]);
     // other code does not reproduce it
-    let Err(e) = Simulation::rerun_process(text, decide_of(SKELETON)) else { panic!("refused") };
+    let Err(e) = Simulation::rerun_process(text.into(), decide_of(SKELETON)) else { panic!("refused") };
     assert!(error_message(&JsValue::from(e)).starts_with("cannot import: the history does not match"));
 
     // a plain run file is not an exercise run
     let mut plain = Simulation::new(js(r#"{"orders":1}"#)).unwrap_or_else(|_| panic!());
     plain.run_to_idle();
-    let Err(e) = Simulation::rerun_process(&plain.export_run().ok().unwrap(), decide_of(SOLUTION)) else {
+    let Err(e) = Simulation::rerun_process(plain.export_run().ok().unwrap().into(), decide_of(SOLUTION)) else {
         panic!("refused")
     };
     assert_eq!(error_message(&JsValue::from(e)), "cannot import: this run file has no custom process manager");
@@ -185,7 +186,7 @@ fn bad_arguments_are_refused_with_one_line_errors() {
         panic!("refused")
     };
     assert!(error_message(&JsValue::from(e)).contains("custom_process must be"));
-    let Err(e) = Simulation::import_process_run("{}", "[") else { panic!("refused") };
+    let Err(e) = Simulation::import_process_run("{}".into(), "[".into()) else { panic!("refused") };
     assert!(error_message(&JsValue::from(e)).starts_with("cannot import: "));
 }
 
@@ -200,7 +201,7 @@ fn explore(code: &str, max_states: u32) -> Vec<(Value, Option<brigade::wasm_exer
         let started = js_sys::Date::now();
         let mut progress;
         loop {
-            progress = to_json(&e.advance(500.0).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))));
+            progress = to_json(&e.advance(500.0.into()).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))));
             if progress["verdict"] != "running" {
                 break;
             }
@@ -274,9 +275,11 @@ fn a_process_trusting_every_answer_is_caught_with_a_one_fate_counterexample_that
     assert_eq!(file["config"]["orders"], 1);
     let step = example["step"].as_u64().unwrap();
     assert_eq!(step, broken["step"].as_u64().unwrap());
-    let mut sim =
-        Simulation::import_process_run(example["run"].as_str().unwrap(), example["decisions"].as_str().unwrap())
-            .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
+    let mut sim = Simulation::import_process_run(
+        example["run"].as_str().unwrap().into(),
+        example["decisions"].as_str().unwrap().into(),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e)));
     assert_eq!(sim.process_error(), None);
     assert!(step as usize <= sim.total_steps());
     sim.seek(JsValue::from(step as f64)).unwrap_or_else(|_| panic!("seek"));
@@ -335,7 +338,8 @@ fn the_worst_moments_are_inputs_of_the_run_file_and_it_reruns_without_them() {
     assert!(inputs.len() >= 22, "{}", inputs.len());
     // a shared run file is re-run with the code alone: the fates come from its inputs
     let again = to_json(
-        &Simulation::rerun_process(text, decide_of(SOLUTION)).unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
+        &Simulation::rerun_process(text.into(), decide_of(SOLUTION))
+            .unwrap_or_else(|e| panic!("{:?}", JsValue::from(e))),
     );
     assert_eq!(again["run"], run["run"]);
     // without the option, no fate is given
@@ -358,7 +362,9 @@ fn the_worst_moments_are_inputs_of_the_run_file_and_it_reruns_without_them() {
 #[wasm_bindgen_test]
 fn the_pages_explorer_sends_a_learners_run_to_the_exercise_check() {
     let run = run_process(r#"{"orders":1}"#, SOLUTION);
-    let Err(e) = brigade::explore::wasm::Exploration::new(run["run"].as_str().unwrap()) else { panic!("refused") };
+    let Err(e) = brigade::explore::wasm::Exploration::new(run["run"].as_str().unwrap().into()) else {
+        panic!("refused")
+    };
     assert_eq!(
         error_message(&JsValue::from(e)),
         "explore: this run's process manager is your own code: \"Check it\" in the exercise panel explores every fate of it, in its worker"

@@ -259,7 +259,7 @@ fn history(run: &Value) -> &Vec<Value> {
 
 fn assert_no_panic() {
     let p = Sim::class_call("lastPanic");
-    assert!(p.is_null() || p.is_undefined(), "a panic was recorded: {p:?}");
+    assert!(p.is_null(), "a panic was recorded (or lastPanic() is not null): {p:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -955,4 +955,225 @@ fn wrong_kinds_of_arguments_throw_readable_errors() {
     // the simulation is untouched by all of that
     assert_eq!(sim.report()["completed"], 2);
     assert_no_panic();
+}
+
+/// The `Exploration` class (its constructor function), as JavaScript sees it.
+fn exploration_class() -> JsValue {
+    let run = Sim::new(r#"{"orders": 1}"#).export();
+    let any: JsValue = brigade::explore::wasm::Exploration::new(run.as_str().into())
+        .unwrap_or_else(|e| panic!("new Exploration(run): {:?}", JsValue::from(e)))
+        .into();
+    Reflect::get(&any, &"constructor".into()).expect("Exploration.constructor")
+}
+
+/// `new Exploration(arg)`.
+fn new_exploration(arg: &JsValue) -> Result<JsValue, JsValue> {
+    let ctor: Function = exploration_class().unchecked_into();
+    Reflect::construct(&ctor, &Array::of1(arg))
+}
+
+/// A JavaScript function of `obj` built from its body.
+fn js_fn(arg: &str, body: &str) -> Function {
+    Function::new_with_args(arg, body)
+}
+
+/// The engine still works after something hostile: three fresh simulations run to idle.
+fn assert_engine_alive() {
+    for _ in 0..3 {
+        let sim = Sim::new(r#"{"orders": 3}"#);
+        sim.run_to_idle();
+        assert_eq!(sim.report()["completed"], 3);
+    }
+    assert_no_panic();
+}
+
+/// Issue 26, point 3: a handle or a text of the wrong kind to a static facade call is an
+/// `Error` (it was "RuntimeError: memory access out of bounds"), and an object with a huge
+/// `length` given for a text allocates nothing (wasm-bindgen's glue used to allocate
+/// `length` bytes before noticing it was no string).
+#[wasm_bindgen_test]
+fn static_calls_check_their_texts_before_copying_them() {
+    let cases: Vec<(&str, Vec<JsValue>, &str)> = vec![
+        (
+            "importProcessRun",
+            vec![5.into(), "{}".into()],
+            "importProcessRun: expected the run file's text (a string), got the number 5",
+        ),
+        ("importProcessRun", vec![js(r#"{"run": 5}"#), "[]".into()], "got an object"),
+        (
+            "importProcessRun",
+            vec!["{}".into(), 5.into()],
+            "expected the recorded decisions (a string), got the number 5",
+        ),
+        (
+            "rerunProcess",
+            vec![5.into(), js_fn("s", "return s").into()],
+            "rerunProcess: expected the run file's text (a string), got the number 5",
+        ),
+        ("importRun", vec![js("[1, 2]")], "importRun: expected the run file's text (a string), got an array"),
+    ];
+    for (name, args, needle) in cases {
+        let err = thrown(apply(&class(), name, &args), name);
+        assert!(err.contains(needle), "{name}: {err}");
+    }
+    let err = thrown(new_exploration(&5.into()), "new Exploration(5)");
+    assert!(err.contains("explore: expected the run file's text (a string), got the number 5"), "{err}");
+
+    let before = wasm_memory_bytes();
+    let huge = js_fn("", "return { length: 1e9, toString() { return 'x' } }").call0(&JsValue::NULL).unwrap();
+    for name in ["importProcessRun", "rerunProcess", "importRun"] {
+        let err = thrown(apply(&class(), name, &[huge.clone(), huge.clone()]), name);
+        assert!(err.contains("got an object"), "{name}: {err}");
+    }
+    let err = thrown(new_exploration(&huge), "new Exploration(huge)");
+    assert!(err.contains("got an object"), "{err}");
+    assert!(
+        wasm_memory_bytes() - before < 16.0 * MIB,
+        "an object's `length` allocated {} MiB",
+        (wasm_memory_bytes() - before) / MIB
+    );
+    assert_engine_alive();
+}
+
+/// Issue 26, point 3: an argument whose `valueOf` or getter frees the object it is given
+/// to cannot make the call use freed memory (it did: after
+/// `ex.advance({ valueOf() { ex.free(); return 10 } })` even a new `Simulation` trapped).
+/// Numbers are read as they are given, never through `valueOf`.
+#[wasm_bindgen_test]
+fn an_argument_that_frees_its_object_cannot_use_freed_memory() {
+    let run = Sim::new(r#"{"orders": 1}"#).export();
+    let ctor: Function = exploration_class().unchecked_into();
+    let ex = Reflect::construct(&ctor, &Array::of1(&run.as_str().into())).expect("new Exploration(run)");
+    let freeing = js_fn("o", "return { valueOf() { o.free(); return 10 } }").call1(&JsValue::NULL, &ex).unwrap();
+    let err = thrown(apply(&ex, "advance", &[freeing]), "ex.advance({ valueOf })");
+    assert!(err.contains("budget must be a whole number ≥ 1, got an object"), "{err}");
+    // not freed by the refused call: it still explores, then frees once
+    let progress = to_json(&apply(&ex, "advance", &[10.into()]).expect("advance(10)"));
+    assert_eq!(progress["states"], 10, "{progress}");
+    apply(&ex, "free", &[]).expect("free()");
+    let err = thrown(apply(&ex, "advance", &[10.into()]), "advance after free()");
+    assert!(!err.is_empty());
+
+    // the same with a simulation's methods, with `valueOf` and with getters
+    let sim = Sim::new(r#"{"orders": 2}"#);
+    let freeing = js_fn("o", "return { valueOf() { o.free(); return 1 } }").call1(&JsValue::NULL, &sim.0).unwrap();
+    for name in ["seek", "extend", "message", "deliveries", "setProcessVersion"] {
+        let err = thrown(sim.try_call(name, std::slice::from_ref(&freeing)), name);
+        assert!(err.contains("an object"), "{name}: {err}");
+    }
+    sim.call("extend", &[5.into()]);
+    let getter = js_fn("o", "return { get seq() { o.free(); return 1 }, get actor() { return 'Koen' } }")
+        .call1(&JsValue::NULL, &sim.0)
+        .unwrap();
+    // the getter runs while the call holds the simulation: freeing it then is deferred
+    // until the call returns, and whatever the call answers, nothing is used after free
+    let _ = sim.try_call("dropMessage", &[getter]);
+    assert_engine_alive();
+}
+
+/// Issue 26, point 3: `lastPanic()` is `null` when nothing panicked (it was `undefined`).
+#[wasm_bindgen_test]
+fn last_panic_is_null_when_nothing_panicked() {
+    assert!(Sim::class_call("lastPanic").is_null());
+}
+
+/// Issue 26, point 11: an error quotes a long input in its first 80 characters only
+/// (`cookLeaves("x".repeat(100000))` threw a 100,032-character message).
+#[wasm_bindgen_test]
+fn errors_quote_at_most_80_characters_of_an_input() {
+    let sim = Sim::new(r#"{"orders": 1}"#);
+    let long = "x".repeat(100_000);
+    let calls: Vec<(&str, Vec<JsValue>)> = vec![
+        ("cookLeaves", vec![long.as_str().into()]),
+        ("cookReturns", vec![long.as_str().into()]),
+        ("setCookTime", vec![long.as_str().into(), 100.into()]),
+        ("hireCook", vec![long.as_str().into(), 100.into()]),
+        ("dropMessage", vec![1.into(), long.as_str().into()]),
+        ("seqsOfType", vec![long.as_str().into()]),
+        ("order", vec![long.as_str().into()]),
+        ("replay", vec![long.as_str().into()]),
+    ];
+    for (name, args) in calls {
+        let err = thrown(sim.try_call(name, &args), name);
+        let longest_x = err.split(|c| c != 'x').map(str::len).max().unwrap_or(0);
+        assert!(longest_x <= 80, "{name}: quotes {longest_x} characters of the input: {}", &err[..err.len().min(200)]);
+        assert!(err.chars().count() <= 80 + 200, "{name}: {} characters", err.chars().count());
+        assert!(err.contains('…'), "{name}: a cut input ends with an ellipsis: {err}");
+    }
+    assert_no_panic();
+}
+
+/// The most orders the page's budget takes with `cfg`, read from `checkMemory`'s refusal
+/// of a million ("… it runs at most N orders …").
+fn most_orders(cfg: &str) -> u64 {
+    let mut big: Value = serde_json::from_str(cfg).unwrap();
+    big["orders"] = 1_000_000.into();
+    let err = thrown(apply(&class(), "checkMemory", &[js(&big.to_string())]), "checkMemory(1,000,000 orders)");
+    err.split("at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the refusal says what fits: {err}"))
+}
+
+/// Issue 26, points 2 and 4: every way into the page's engine respects one memory budget,
+/// refused up front with what fits: `checkMemory` (a `#run=` link's config and its orders
+/// placed by hand), `placeOrder`, and `importProcessRun` (a 2 KB run file claiming
+/// 1,000,000 orders reached 4,080 MiB and trapped after 15 s).
+#[wasm_bindgen_test]
+fn every_way_in_respects_the_memory_budget() {
+    let cfg = r#"{"max_retries": 10, "drop": 0.3, "duplicate": 0.3, "dodgy": 0.5, "cook_timeout_ms": 1}"#;
+    let most = most_orders(cfg);
+    assert!(most > 100 && most < 100_000, "{most}");
+    let mut at_edge: Value = serde_json::from_str(cfg).unwrap();
+    at_edge["orders"] = most.into();
+    let at_edge = js(&at_edge.to_string());
+    assert!(apply(&class(), "checkMemory", &[at_edge.clone()]).expect("fits").is_undefined());
+    assert!(apply(&class(), "checkMemory", &[at_edge.clone(), 0.into()]).expect("fits").is_undefined());
+    // a link with the config at the edge and 110,000 orders placed by hand
+    let err = thrown(apply(&class(), "checkMemory", &[at_edge.clone(), 110_000.into()]), "checkMemory(+110,000)");
+    assert!(err.contains("110000 placed by hand") && err.contains(&format!("at most {most} orders")), "{err}");
+    let err = thrown(apply(&class(), "checkMemory", &[at_edge.clone(), 1.into()]), "checkMemory(+1)");
+    assert!(err.contains("1 placed by hand"), "{err}");
+    let err = thrown(apply(&class(), "checkMemory", &[at_edge.clone(), "many".into()]), "checkMemory(\"many\")");
+    assert!(err.contains("placedOrders"), "{err}");
+
+    // placing one more order by hand on a run at the edge is refused, and changes nothing
+    let ctor: Function = class().unchecked_into();
+    let sim = Sim(Reflect::construct(&ctor, &Array::of1(&at_edge)).expect("a run at the edge"));
+    let err = thrown(sim.try_call("placeOrder", &[]), "placeOrder at the edge");
+    assert!(err.starts_with("placeOrder:") && err.contains("at most"), "{err}");
+    assert!(to_json(&sim.call("inputs", &[])).as_array().unwrap().is_empty(), "nothing was recorded");
+
+    // a small run file claiming a million orders, given as a worker's run
+    let mut run = parse_run(&Sim::new(r#"{"orders": 1}"#).export());
+    run["config"]["orders"] = 1_000_000.into();
+    run["history"] = run["history"].as_array().unwrap()[..4].to_vec().into();
+    let text = run.to_string();
+    assert!(text.len() < 4096, "{} bytes", text.len());
+    let before = wasm_memory_bytes();
+    let err = thrown(
+        apply(&class(), "importProcessRun", &[text.as_str().into(), "[]".into()]),
+        "importProcessRun(1,000,000)",
+    );
+    assert!(err.contains("1000000") && err.contains("at most") && err.contains("MiB"), "{err}");
+    assert!(wasm_memory_bytes() - before < 16.0 * MIB, "refused before anything was built");
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn the_vocabulary_follows_the_runs_wiring() {
+    let pm = to_json(&Sim::new("{}").call("vocabulary", &[]));
+    assert_eq!(pm["architecture"], "process-manager");
+    assert_eq!(pm["receivers"]["FoodCooked"], serde_json::json!(["house"]));
+    let types = pm["message_types"].as_array().expect("message_types is an array");
+    assert!(types.iter().any(|t| t["name"] == "CookFood" && t["kind"] == "command"));
+    assert!(types.iter().any(|t| t["name"] == "OrderCompleted" && t["terminal"] == true));
+    let roles = pm["roles"].as_array().expect("roles is an array");
+    let am = roles.iter().find(|r| r["role"] == "assistant-manager").expect("the assistant manager");
+    assert_eq!(am["display"], "assistant manager");
+    assert_eq!(am["receives"], serde_json::json!(["PriceOrder"]));
+    let choreography = to_json(&Sim::new(r#"{"architecture":"choreography"}"#).call("vocabulary", &[]));
+    assert_eq!(choreography["receivers"]["FoodCooked"], serde_json::json!(["assistant-manager", "printer"]));
+    assert!(choreography["receivers"].get("CookFood").is_none());
 }

@@ -190,3 +190,27 @@ fn the_idempotent_store_absorbs_the_answers_to_duplicated_deliveries() {
     assert_eq!(plain.stats().absorbed, 0);
     assert!(plain.stats().rejected_for(RejectReason::Duplicate) > 0);
 }
+
+#[test]
+fn per_cook_counts_the_cooking_in_every_architecture() {
+    for architecture in Architecture::ALL {
+        for dodgy in [0.0, 0.5, 1.0] {
+            for duplicate in [0.0, 0.3] {
+                for idempotent_store in [false, true] {
+                    let cfg = Config { architecture, dodgy, duplicate, idempotent_store, seed: 4, ..Config::default() };
+                    let world = run(cfg);
+                    let report = Report::of(&world);
+                    let cooked: u32 = report.per_cook.values().sum();
+                    let what = format!("{architecture:?} dodgy {dodgy} duplicate {duplicate} idem {idempotent_store}");
+                    assert!(report.completed > 0, "{what}: orders complete");
+                    assert!(cooked >= report.completed, "{what}: {cooked} cooked for {} completed", report.completed);
+                    if duplicate == 0.0 {
+                        // without duplicated deliveries and with cooks fast enough for
+                        // the time to live, each order is cooked once
+                        assert_eq!(cooked, report.orders, "{what}");
+                    }
+                }
+            }
+        }
+    }
+}

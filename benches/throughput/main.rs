@@ -25,6 +25,9 @@
 mod des_baseline;
 
 /// The command line's allocator (src/main.rs), so that the figures are the shipped ones.
+/// Native only: `wasm-pack test` builds every target for wasm32, where the library's own
+/// heap (src/wasm_alloc.rs) is the one global allocator.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: brigade::allocator::Allocator = brigade::allocator::Allocator;
 

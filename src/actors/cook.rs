@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::message::{Delivered, Message};
-use crate::outbox::Outbox;
+use crate::outbox::{Note, Outbox};
 use crate::wiring::Role;
 use std::rc::Rc;
 
@@ -36,6 +36,7 @@ impl Cook {
         }
         match Message::with_order(then, Rc::new(order.cooked(self.ms, &self.name))) {
             Some(answer) => {
+                out.note(Note::Cooked);
                 out.publish(answer);
                 self.ms
             }

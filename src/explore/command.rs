@@ -54,6 +54,7 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
             if json {
                 let value = serde_json::json!({
                     "verdict": if holds { "holds" } else { "limit" },
+                    "stopped_by": explorer.stopped_by().map(super::Stop::name),
                     "states": c.states,
                     "schedules": c.schedules,
                     "dedup_hits": c.dedup_hits,
@@ -69,11 +70,8 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
                     limits.max_fates
                 );
             } else {
-                let _ = writeln!(
-                    text,
-                    "explored {} states in {seconds:.2} s; stopped at the limit, no violation found so far",
-                    c.states
-                );
+                let why = super::progress::limit_text(&explorer).unwrap_or_else(|| "stopped at a limit".into());
+                let _ = writeln!(text, "explored {} states in {seconds:.2} s; {why}", c.states);
             }
             Ok((text, 0))
         }

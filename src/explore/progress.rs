@@ -2,7 +2,7 @@
 //! of an exploration, and the counterexample as a run file that opens at the step where
 //! the rule breaks. Plain data, so the wasm facade (`explore/wasm.rs`) stays a thin layer.
 
-use super::{describe, replay, Explorer, Verdict};
+use super::{describe, replay, Explorer, Stop, Verdict};
 use crate::run_file::{self, View};
 use crate::scenario::Config;
 use crate::sim::{Action, Input};
@@ -67,6 +67,28 @@ pub struct Progress {
     pub max_fates: u32,
     /// The broken rule, once found.
     pub broken: Option<BrokenView>,
+    /// With `limit`: which limit stopped it (`states`, `memory` or `time`); else `null`.
+    pub stopped_by: Option<&'static str>,
+    /// With `limit`: the reason in words (`stopped at the memory limit: …`); else `null`.
+    pub limit: Option<String>,
+    /// About how many bytes the exploration holds (states waiting and seen).
+    pub held_bytes: usize,
+}
+
+/// Why `explorer` stopped at a limit, in words: "stopped at the memory limit (the states
+/// waiting and seen would take more than 1024 MiB), no violation found so far".
+pub fn limit_text(explorer: &Explorer) -> Option<String> {
+    let stop = explorer.stopped_by()?;
+    let limits = explorer.limits();
+    let why = match stop {
+        Stop::States => format!("the limit of {} states", limits.max_states),
+        Stop::Memory => format!(
+            "the memory limit (the states waiting and seen would take more than {} MiB)",
+            limits.max_bytes >> 20
+        ),
+        Stop::Time => "the time limit".to_string(),
+    };
+    Some(format!("stopped at {why}, no violation found so far"))
 }
 
 /// The progress of `explorer`.
@@ -100,6 +122,9 @@ pub fn progress(explorer: &Explorer) -> Progress {
         frontier: explorer.frontier(),
         max_fates: explorer.limits().max_fates,
         broken,
+        stopped_by: explorer.stopped_by().map(Stop::name),
+        limit: limit_text(explorer),
+        held_bytes: explorer.held_bytes(),
     }
 }
 

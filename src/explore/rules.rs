@@ -174,13 +174,12 @@ pub fn safety(world: &World) -> Option<Broken> {
     None
 }
 
-/// What message `seq` does to the customer's account: +1 a charge (the cashier
-/// publishing a paid document: `OrderPaid`, or the next command when workers send
-/// commands), -1 a refund, 0 anything else.
+/// What message `seq` does to the customer's account: +1 a charge (the cashier's
+/// `OrderPaid`, in every architecture), -1 a refund, 0 anything else.
 fn charge(world: &World, seq: u32, env: &Envelope) -> i32 {
     match &env.body {
         Message::PaymentRefunded { .. } => -1,
-        body if body.order().is_some_and(|o| o.paid) => {
+        Message::OrderPaid { .. } => {
             let cashier = world.actor_named("cashier");
             (cashier.is_some() && world.store().publisher(seq as usize) == cashier) as i32
         }

@@ -4,6 +4,7 @@
 
 use super::progress::{counterexample_file, progress, scenario_of};
 use super::{Explorer, Limits};
+use crate::wasm::{fail, kind, run_text};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct Exploration {
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert a result for JavaScript: {e}")))
+        .map_err(|e| fail(&format!("could not convert a result for JavaScript: {e}")))
 }
 
 #[wasm_bindgen]
@@ -26,27 +27,31 @@ impl Exploration {
     /// learner's process manager is refused: its code runs only in the exercise worker
     /// (`Simulation.exploreProcess`).
     #[wasm_bindgen(constructor)]
-    pub fn new(run: &str) -> Result<Exploration, JsError> {
-        let (cfg, inputs) = scenario_of(run).map_err(|e| JsError::new(&format!("explore: {e}")))?;
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "string")] run: JsValue) -> Result<Exploration, JsError> {
+        let run = run_text("explore", &run)?;
+        let (cfg, inputs) = scenario_of(&run).map_err(|e| fail(&format!("explore: {e}")))?;
         if !cfg.custom_process.is_off() {
             // the page has only the learner's recorded decisions, not their code
-            return Err(JsError::new(
+            return Err(fail(
                 "explore: this run's process manager is your own code: \"Check it\" in the exercise panel explores every fate of it, in its worker",
             ));
         }
         let orders = cfg.orders + inputs.len() as u32;
         let explorer = Explorer::new(&cfg, inputs, Limits::for_orders(orders))
-            .map_err(|e| JsError::new(&format!("explore: {}: {}", e.field, e.message)))?;
+            .map_err(|e| fail(&format!("explore: {}: {}", e.field, e.message)))?;
         Ok(Exploration { explorer })
     }
 
     /// Explores up to `budget` more states (a whole number ≥ 1) and returns the progress:
-    /// `{ verdict, states, schedules, dedup_hits, frontier, max_fates, broken }`.
-    pub fn advance(&mut self, budget: f64) -> Result<JsValue, JsError> {
-        if !budget.is_finite() || budget < 1.0 || budget.fract() != 0.0 {
-            return Err(JsError::new(&format!("advance: budget must be a whole number ≥ 1, got {budget}")));
-        }
-        self.explorer.advance(budget.min(1e9) as usize);
+    /// `{ verdict, states, schedules, dedup_hits, frontier, max_fates, broken, stopped_by }`.
+    /// `budget` is read as it is given (a number; an object is refused, its `valueOf` never
+    /// called), so nothing the argument does can free this object under the call.
+    pub fn advance(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] budget: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let budget = crate::facade_args::budget("advance", &kind(&budget)).map_err(|e| fail(&e))?;
+        self.explorer.advance(budget);
         to_js(&progress(&self.explorer))
     }
 

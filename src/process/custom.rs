@@ -12,15 +12,15 @@
 //! made; a replay that decides differently is reported as non-determinism, the way
 //! workflow engines report it.
 
-use super::definition::{Definition, ProcessParams};
 use super::house::{follow_mask, HouseContext};
 use super::manager::input_mask;
+use crate::definition::{Definition, ProcessParams};
+use crate::ids::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::message::{
     Alarm, DropReason, Envelope, HistoryEntry, Message, MessageType, RejectReason, Rejection, WorkStep,
 };
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox, Seal};
-use crate::sim::actor::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::store::{IdMap, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

@@ -9,9 +9,9 @@
 //! payment refunded, by a process manager rebuilt from the store.
 
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
-use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, Heard, ProcessManager};
 use super::replay::original_process_near;
+use crate::definition::{Definition, ProcessParams};
 use crate::message::{Delivered, Message, MessageType};
 use crate::outbox::{Effect, Note, Outbox};
 use crate::store::{IdMap, Store};

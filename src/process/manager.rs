@@ -4,7 +4,7 @@
 //! what cannot be done, refunds what was paid for an order not served, and rejects (with
 //! a `MessageRejected` event) any message its state does not allow.
 
-use super::definition::{Definition, ProcessParams};
+use crate::definition::{Definition, ProcessParams};
 use crate::message::{Alarm, DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
 use crate::order::Order;
 use crate::outbox::{Note, Outbox};
@@ -92,8 +92,10 @@ pub struct ProcessState {
     pub rejected: u32,
     /// The customer has paid and has not been refunded.
     pub paid: bool,
-    /// The attempt of the refund being waited for, if one is.
-    pub refunding: Option<u8>,
+    /// The attempt of the refund being waited for, if one is. Refunds are asked for until
+    /// the cashier answers, so this counter has no practical limit (its alarm carries at
+    /// most 255: [`alarm_attempt`]).
+    pub refunding: Option<u32>,
     /// Set once a terminal event is decided.
     pub outcome: Option<Outcome>,
 }
@@ -225,7 +227,7 @@ impl ProcessManager {
     /// A worker answered `step` with an enriched document.
     fn answered(&mut self, step: WorkStep, msg: Heard<'_>, order: &Rc<Order>, out: &mut Outbox) {
         // the explorer's tests may plant a bug here: act on every answer (off otherwise)
-        let trusting = crate::explore::planted::trusts_every_answer();
+        let trusting = super::trusts_every_answer();
         if self.finished() && !trusting {
             return self.reject(msg, RejectReason::AfterEnd, out);
         }
@@ -253,12 +255,13 @@ impl ProcessManager {
 
     fn timed_out(&mut self, step: WorkStep, attempt: u8, now: u64, out: &mut Outbox) {
         if step == WorkStep::Refund {
-            if self.state.refunding == Some(attempt) && attempt < u8::MAX {
-                // compensation is owed: ask again until the cashier answers
-                self.state.retries = self.state.retries.saturating_add(1);
-                self.request(WorkStep::Refund, attempt + 1, now, out);
-            } else {
-                out.note(Note::TimeoutIgnored);
+            match self.state.refunding {
+                Some(refunding) if alarm_attempt(refunding) == attempt => {
+                    // compensation is owed: ask again until the cashier answers
+                    self.state.retries = self.state.retries.saturating_add(1);
+                    self.request(WorkStep::Refund, refunding.saturating_add(1), now, out);
+                }
+                _ => out.note(Note::TimeoutIgnored),
             }
             return;
         }
@@ -272,31 +275,33 @@ impl ProcessManager {
             self.drop_order(DropReason::Expired, now, out);
         } else if self.definition.retries(self.version, step) && attempt <= self.params.max_retries {
             self.state.retries += 1;
-            self.request(step, attempt + 1, now, out);
+            self.request(step, attempt as u32 + 1, now, out);
         } else {
             self.drop_order(DropReason::gave_up(step), now, out);
         }
     }
 
-    /// Sends the command for `step` and sets an alarm for its timeout.
-    fn request(&mut self, step: WorkStep, attempt: u8, now_ms: u64, out: &mut Outbox) {
+    /// Sends the command for `step` and sets an alarm for its timeout (a work step's
+    /// attempt is at most `max_retries + 1`, a refund's has no limit).
+    fn request(&mut self, step: WorkStep, attempt: u32, now_ms: u64, out: &mut Outbox) {
+        let alarm_attempt = alarm_attempt(attempt);
         if step == WorkStep::Refund {
             self.state.refunding = Some(attempt);
         } else {
             self.state.awaiting = Some(step);
-            self.state.attempt = attempt;
+            self.state.attempt = alarm_attempt;
         }
         if out.is_discarding() {
             return;
         }
         let order = self.state.order.clone().expect("a process requests work only after OrderPlaced");
         out.publish(match step {
-            WorkStep::Cook => Message::CookFood { order, attempt },
-            WorkStep::Price => Message::PriceOrder { order, attempt },
-            WorkStep::Pay => Message::TakePayment { order, attempt },
+            WorkStep::Cook => Message::CookFood { order, attempt: alarm_attempt },
+            WorkStep::Price => Message::PriceOrder { order, attempt: alarm_attempt },
+            WorkStep::Pay => Message::TakePayment { order, attempt: alarm_attempt },
             WorkStep::Refund => Message::RefundPayment { order },
         });
-        out.publish(Message::PublishAt(Alarm::new(now_ms + self.params.timeout(step), step, attempt)));
+        out.publish(Message::PublishAt(Alarm::new(now_ms + self.params.timeout(step), step, alarm_attempt)));
     }
 
     fn drop_order(&mut self, reason: DropReason, now: u64, out: &mut Outbox) {
@@ -320,4 +325,19 @@ impl ProcessManager {
             reason,
         })));
     }
+}
+
+/// The attempt an alarm (and its `StepTimedOut`) carries for the request `attempt`:
+/// the attempt itself up to 255, then 255 (an alarm holds 8 bits, and a message stays 8
+/// bytes in wasm). Refunds go on past it: only the current refund has an alarm set, so
+/// the process manager knows the alarm that rings is for its latest request.
+///
+/// ```
+/// use brigade::process::manager::alarm_attempt;
+/// assert_eq!(alarm_attempt(3), 3);
+/// assert_eq!(alarm_attempt(255), 255);
+/// assert_eq!(alarm_attempt(1_000), 255);
+/// ```
+pub fn alarm_attempt(attempt: u32) -> u8 {
+    attempt.min(u8::MAX as u32) as u8
 }

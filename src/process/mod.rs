@@ -7,13 +7,24 @@
 //! rebuild one message at a time, under any definition and version.
 
 pub mod custom;
-pub mod definition;
 pub mod house;
 pub mod manager;
+#[cfg(feature = "planted-bug")]
+pub mod planted;
 pub mod replay;
 
+pub use crate::definition::{check_version, Definition, ProcessParams, VERSIONS};
 pub use custom::{CustomProcess, CustomScope};
-pub use definition::{check_version, Definition, ProcessParams, VERSIONS};
 pub use house::House;
 pub use manager::{Outcome, ProcessManager, ProcessState};
 pub use replay::{replay, ReplayStep};
+
+/// Whether the explorer's tests planted their bug (see `planted`, feature `planted-bug`);
+/// always false in a build without the feature.
+#[inline(always)]
+pub(crate) fn trusts_every_answer() -> bool {
+    #[cfg(feature = "planted-bug")]
+    return planted::trusts_every_answer();
+    #[cfg(not(feature = "planted-bug"))]
+    false
+}

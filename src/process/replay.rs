@@ -1,11 +1,12 @@
 //! Replay and reinterpretation: one order's history stepped into a fresh process
 //! manager, one message at a time, under its own or another definition and version.
 
-use super::definition::{Definition, ProcessParams};
 use super::manager::{input_mask, ProcessManager, ProcessState};
+use crate::definition::{Definition, ProcessParams};
+use crate::ids::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::message::{Envelope, Message, MessageType};
 use crate::outbox::{Note, Outbox, Seal};
-use crate::sim::actor::{HOUSE, TAG_HOUSE, TAG_HOUSE_STARTED};
+use crate::role::ActorId;
 use crate::store::Store;
 use uuid::Uuid;
 
@@ -53,27 +54,31 @@ pub fn original_process_near(store: &Store, correlation_id: &Uuid, near: Option<
     })
 }
 
-/// What the house published in answer to message `id` (`ProcessStarted` aside), in the
-/// whole recorded run of `store`.
-pub fn recorded_answers(store: &Store, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
+/// What the house (actor `house`) published in answer to message `id` (`ProcessStarted`
+/// aside), in the whole recorded run of `store`.
+pub fn recorded_answers(store: &Store, house: ActorId, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
     store
         .frontier_stream(correlation_id)
         .iter()
-        .filter(|&&t| store.publisher(t as usize) == Some(HOUSE))
+        .filter(|&&t| store.publisher(t as usize) == Some(house))
         .filter_map(|&t| store.frontier_get(t as usize))
         .filter(|e| e.answers(id) && e.message_type() != MessageType::ProcessStarted)
         .collect()
 }
 
-/// [`replay`] compared with what the store recorded (the whole known run).
+/// [`replay`] compared with what the house (actor `house`) recorded in the store (the
+/// whole known run).
 pub fn replay_store(
     store: &Store,
+    house: ActorId,
     correlation_id: &Uuid,
     definition: Option<Definition>,
     version: Option<u8>,
     params: ProcessParams,
 ) -> Result<Replay, String> {
-    replay(store, correlation_id, definition, version, params, |env| recorded_answers(store, correlation_id, env.id))
+    replay(store, correlation_id, definition, version, params, |env| {
+        recorded_answers(store, house, correlation_id, env.id)
+    })
 }
 
 /// Replays the order `correlation_id` (as published by the store's current step) into a

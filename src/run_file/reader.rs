@@ -3,6 +3,7 @@
 //! with the message the re-simulation publishes at its position.
 
 use super::same::Same;
+use super::strict::{self, StrictIgnore, StrictValue};
 use super::{
     check_inputs, check_length, clip, describe_difference, plain, plain_serde_error, ImportError, Resimulate, View,
     FORMAT,
@@ -10,8 +11,8 @@ use super::{
 use crate::message::HistoryEntry;
 use crate::scenario::{Config, ConfigError};
 use crate::sim::{Input, World};
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::Deserializer;
 
 /// The fields of a run file besides its history, as read.
 #[derive(Default, Clone)]
@@ -176,6 +177,10 @@ pub(super) struct Reader<R, F> {
     /// The history was an array (`null` is a missing history).
     pub(super) history_read: bool,
     pub(super) seen_view: bool,
+    /// Keep the history as read when nothing compares it ([`super::parse`]).
+    pub(super) keep_history: bool,
+    /// Where the reading is (named in the error of a repeated key).
+    part: Part,
     /// Why the import stopped inside the JSON reader (which then only reports that it
     /// stopped).
     pub(super) stopped: Option<ImportError>,
@@ -192,18 +197,27 @@ impl<R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Reader<R, F> {
             seen_history: false,
             history_read: false,
             seen_view: false,
+            keep_history: false,
+            part: Part::Top,
             stopped: None,
         }
     }
 
     /// Reads the whole text, comparing the history as it goes when there is a `start`.
     pub(super) fn read(&mut self, text: &str) -> Result<(), ImportError> {
-        let mut de = serde_json::Deserializer::from_str(text);
+        let mut de = serde_json::Deserializer::from_str(super::without_bom(text));
         let read = FileSeed(self).deserialize(&mut de).and_then(|()| de.end());
         if let Some(e) = self.stopped.take() {
             return Err(e);
         }
-        read.map_err(|e| ImportError::Json(plain_serde_error(&e)))
+        read.map_err(|e| {
+            let message = plain_serde_error(&e);
+            if strict::is_duplicate(&message) {
+                ImportError::Json(format!("{message} in {}", self.part))
+            } else {
+                ImportError::Json(message)
+            }
+        })
     }
 
     /// Starts the re-simulation when the history begins, if the head is complete.
@@ -216,6 +230,27 @@ impl<R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Reader<R, F> {
         let (config, inputs) = self.head.clone().check()?;
         self.checker = Some(Checker::new(start(World::with_inputs(config, inputs)?)?));
         Ok(())
+    }
+}
+
+/// Where in the file the reader is.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// The top-level object.
+    Top,
+    /// A top-level field.
+    Field(&'static str),
+    /// History message N (from 0).
+    Message(usize),
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Part::Top => f.write_str("the run file"),
+            Part::Field(name) => write!(f, "`{name}`"),
+            Part::Message(n) => write!(f, "history message {n}"),
+        }
     }
 }
 
@@ -236,27 +271,31 @@ enum Key {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match key {
-                    "format" => Key::Format,
-                    "version" => Key::Version,
-                    "config" => Key::Config,
-                    "inputs" => Key::Inputs,
-                    "history" => Key::History,
-                    "view" => Key::View,
-                    _ => Key::Other,
-                })
-            }
-        }
-        d.deserialize_identifier(KeyVisitor)
+/// Reads a top-level key: which one, and its text when it is none of the known ones.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = (Key, String);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = (Key, String);
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(match key {
+            "format" => (Key::Format, String::new()),
+            "version" => (Key::Version, String::new()),
+            "config" => (Key::Config, String::new()),
+            "inputs" => (Key::Inputs, String::new()),
+            "history" => (Key::History, String::new()),
+            "view" => (Key::View, String::new()),
+            _ => (Key::Other, key.to_owned()),
+        })
     }
 }
 
@@ -279,7 +318,9 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let reader = self.0;
-        while let Some(key) = map.next_key::<Key>()? {
+        let mut others: std::collections::HashSet<String> = std::collections::HashSet::new();
+        while let Some((key, text)) = map.next_key_seed(KeySeed)? {
+            reader.part = Part::Top;
             let (slot, name) = match key {
                 Key::Format => (&mut reader.head.format, "format"),
                 Key::Version => (&mut reader.head.version, "version"),
@@ -299,11 +340,19 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
                     if std::mem::replace(&mut reader.seen_view, true) {
                         return Err(A::Error::duplicate_field("view"));
                     }
-                    reader.view = map.next_value()?;
+                    reader.part = Part::Field("view");
+                    let view = map.next_value_seed(StrictValue)?;
+                    reader.view = serde_json::from_value(view).map_err(|e| A::Error::custom(format!("view: {e}")))?;
                     continue;
                 }
                 Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                    // the report and anything else: read past, but never a key twice
+                    if others.contains(&text) {
+                        return Err(A::Error::custom(strict::duplicate(&text)));
+                    }
+                    reader.part = Part::Field(if text == "report" { "report" } else { "the run file" });
+                    map.next_value_seed(StrictIgnore)?;
+                    others.insert(text);
                     continue;
                 }
             };
@@ -311,8 +360,10 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
                 return Err(A::Error::duplicate_field(name));
             }
             // read as given: `null` is told from a missing field by [`Head::check`]
-            *slot = Some(map.next_value()?);
+            reader.part = Part::Field(name);
+            *slot = Some(map.next_value_seed(StrictValue)?);
         }
+        reader.part = Part::Top;
         Ok(())
     }
 }
@@ -347,6 +398,7 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
         match reader.checker.as_mut() {
             // each message compared as it is read, against the simulation's
             Some(checker) => loop {
+                reader.part = Part::Message(checker.checked + checker.beyond);
                 match checker.expected() {
                     Err(e) => return Err(stop(&mut reader.stopped, e)),
                     Ok(Some(expected)) => match seq.next_element_seed(Same(&expected))? {
@@ -359,23 +411,34 @@ impl<'de, R: Resimulate, F: FnOnce(World) -> Result<R, ImportError>> Visitor<'de
                     },
                     // the simulation is idle: the file's further messages are only counted
                     Ok(None) => {
-                        while seq.next_element::<IgnoredAny>()?.is_some() {
+                        while seq.next_element_seed(StrictIgnore)?.is_some() {
                             checker.beyond += 1;
+                            reader.part = Part::Message(checker.checked + checker.beyond);
                         }
                         break;
                     }
                 }
             },
             // kept to compare once the head is read, or only read
-            None if reader.start.is_some() => {
+            None if reader.start.is_some() || reader.keep_history => {
                 let mut kept = Vec::new();
-                while let Some(given) = seq.next_element::<serde_json::Value>()? {
+                reader.part = Part::Message(0);
+                while let Some(given) = seq.next_element_seed(StrictValue)? {
                     kept.push(given);
+                    reader.part = Part::Message(kept.len());
                 }
                 reader.history = Some(kept);
             }
-            None => while seq.next_element::<IgnoredAny>()?.is_some() {},
+            None => {
+                let mut n = 0;
+                reader.part = Part::Message(0);
+                while seq.next_element_seed(StrictIgnore)?.is_some() {
+                    n += 1;
+                    reader.part = Part::Message(n);
+                }
+            }
         }
+        reader.part = Part::Top;
         reader.history_read = true;
         Ok(())
     }

@@ -1,11 +1,13 @@
 //! Comparing a JSON value with an expected one while reading it, without building it.
 
-use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use super::strict::{duplicate, StrictValue};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 
 /// Compares a JSON value, as it is read, with `expected`, building nothing while they
 /// agree: `None` when the value read equals `expected` (as `serde_json::Value`s compare),
-/// otherwise the value read (rebuilt from `expected` up to where they part).
+/// otherwise the value read (rebuilt from `expected` up to where they part). An object
+/// that names a key twice is refused, as everywhere in a run file.
 pub(super) struct Same<'e>(pub(super) &'e serde_json::Value);
 
 type Json = serde_json::Value;
@@ -85,7 +87,7 @@ impl<'de, 'e> Visitor<'de> for Same<'e> {
             }
         }
         if read.is_empty() {
-            match seq.next_element::<Json>()? {
+            match seq.next_element_seed(StrictValue)? {
                 None if is_array => return Ok(None),
                 None => return Ok(Some(Json::Array(read))),
                 Some(extra) => {
@@ -94,7 +96,7 @@ impl<'de, 'e> Visitor<'de> for Same<'e> {
                 }
             }
         }
-        while let Some(item) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(StrictValue)? {
             read.push(item);
         }
         Ok(Some(Json::Array(read)))
@@ -111,12 +113,15 @@ impl<'de, 'e> Visitor<'de> for Same<'e> {
             while let Some(key) = map.next_key_seed(KeyIn(object))? {
                 match key {
                     Err(other) => {
-                        parted = Some((other, map.next_value()?));
+                        parted = Some((other, map.next_value_seed(StrictValue)?));
                         break;
                     }
                     Ok((k, expected)) => {
-                        if n == seen.len() || seen[..n].iter().any(|s| std::ptr::eq(*s, k.as_str())) {
-                            parted = Some((k.clone(), map.next_value()?));
+                        if seen[..n].iter().any(|s| std::ptr::eq(*s, k.as_str())) {
+                            return Err(A::Error::custom(duplicate(k)));
+                        }
+                        if n == seen.len() {
+                            parted = Some((k.clone(), map.next_value_seed(StrictValue)?));
                             break;
                         }
                         match map.next_value_seed(Same(expected))? {
@@ -148,7 +153,11 @@ impl<'de, 'e> Visitor<'de> for Same<'e> {
             read.insert(k, v);
         }
         if parted_or_other {
-            while let Some((k, v)) = map.next_entry::<String, Json>()? {
+            while let Some(k) = map.next_key::<String>()? {
+                if read.contains_key(&k) {
+                    return Err(A::Error::custom(duplicate(&k)));
+                }
+                let v = map.next_value_seed(StrictValue)?;
                 read.insert(k, v);
             }
         }
@@ -221,12 +230,18 @@ mod tests {
         ];
         for text in texts {
             let whole: Json = serde_json::from_str(text).unwrap();
+            if text.matches(r#""a":"#).count() > 1 {
+                // a key named twice is refused, whatever the values
+                let mut de = serde_json::Deserializer::from_str(text);
+                let e = Same(&expected).deserialize(&mut de).unwrap_err();
+                assert!(e.to_string().starts_with("duplicate key \"a\""), "{text}: {e}");
+                continue;
+            }
             match same(&expected, text) {
                 None => assert_eq!(whole, expected, "{text}"),
                 Some(read) => {
                     assert_eq!(read, whole, "{text}");
-                    // only a repeated key can make it unsure, and it then tells equal
-                    assert!(read != expected || text.matches(r#""a":"#).count() > 1, "{text}");
+                    assert!(read != expected, "{text}");
                 }
             }
         }

@@ -29,16 +29,7 @@ pub enum ActorKind {
 impl ActorKind {
     /// The kind's name on the page (`cook` for every cook).
     pub fn name(self) -> &'static str {
-        match self {
-            ActorKind::Waiter => "waiter",
-            ActorKind::House => "house",
-            ActorKind::Dispatcher => "dispatcher",
-            ActorKind::Cook(_) => "cook",
-            ActorKind::AssistantManager => "assistant-manager",
-            ActorKind::Cashier => "cashier",
-            ActorKind::AlarmClock => "alarm-clock",
-            ActorKind::Printer => "printer",
-        }
+        self.role().name()
     }
 
     /// The actor's role in the wiring.
@@ -58,28 +49,20 @@ impl ActorKind {
 
     /// Whether deliveries to this actor are subject to drop and duplicate faults.
     pub fn is_worker(self) -> bool {
-        matches!(self, ActorKind::Cook(_) | ActorKind::AssistantManager | ActorKind::Cashier)
+        self.role().is_worker()
     }
 
-    /// The tag mixed into the ids of this actor's outputs.
+    /// The tag mixed into the ids of this actor's outputs (the role's; a cook adds its
+    /// number).
     pub fn tag(self) -> u32 {
         match self {
-            ActorKind::Waiter => 1,
-            ActorKind::House => TAG_HOUSE,
-            ActorKind::Dispatcher => 4,
-            ActorKind::AssistantManager => 5,
-            ActorKind::Cashier => 6,
-            ActorKind::AlarmClock => 7,
-            ActorKind::Printer => 8,
-            ActorKind::Cook(i) => 100 + i as u32,
+            ActorKind::Cook(i) => self.role().info().tag + i as u32,
+            _ => self.role().info().tag,
         }
     }
 }
 
-/// Id tag of the process managers' decisions (the house handling a message).
-pub const TAG_HOUSE: u32 = 2;
-/// Id tag of the house's own `ProcessStarted`.
-pub const TAG_HOUSE_STARTED: u32 = 3;
+pub use crate::ids::{TAG_HOUSE, TAG_HOUSE_STARTED};
 
 /// One actor of the floor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

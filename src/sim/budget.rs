@@ -15,9 +15,9 @@ pub const MEMORY_BUDGET: u64 = 1536 << 20;
 /// checkpoints ([`super::timeline::CHECKPOINT_BYTES_PER_STEP`]) and of the backlog at its peak. Measured in
 /// Node (benches/wasm-node.mjs): 100,000 orders 120 ms apart held 193 bytes per message,
 /// all at once 416 (with 15 messages per order, far below the bound below); since the log
-/// keeps 32 bytes a message instead of 64, 144 and 336. The most demanding accepted config
-/// measured (every try timing out, every delivery doubled, all orders at once: 58 messages
-/// per order) peaked at 1.4 GiB with the 64-byte log.
+/// keeps 32 bytes a message instead of 64, 144 and 336. The issue-26 config at the old
+/// budget's edge (96 messages per order, 77,000 orders) used 2,275 MiB: 322 bytes per
+/// message.
 pub const BYTES_PER_MESSAGE: u64 = 320;
 
 /// Bytes per message under `cfg`: [`BYTES_PER_MESSAGE`] plus a row of the queue chart,
@@ -26,18 +26,29 @@ fn bytes_per_message(cfg: &Config) -> u64 {
     BYTES_PER_MESSAGE + 8 + 2 * (cfg.cooks.len() as u64 + 7)
 }
 
-/// At most how many messages one order publishes under `cfg`: the workshop's flow and its
-/// answers (15–18 measured), plus for every try (`max_retries + 1`) a command, its alarm
-/// and their duplicates or refusals. Seeded runs with every fault and timeout turned up
-/// published at most 58 per order with 10 retries (bound: 60), 29 with 3 (bound: 32).
+/// At most how many messages one order publishes on average under `cfg`: the workshop's
+/// flow and its answers, plus for every try (`max_retries + 1`) a command, its alarm and
+/// the answers and rejections of its copies, more of them the more deliveries are doubled.
+///
+/// Measured (`cargo run --release --example messages_per_order`, docs/FACADE.md "Memory"):
+/// over 8,640 runs of every architecture, drop, duplicate and dodgy share, slow and fast
+/// cooks and workers, idempotent store on and off, 0, 3 and 10 retries and timeouts of 1
+/// ms, the most per order were 17 (choreography, commands: no retries), and with process
+/// managers 17, 37 and 85 for 0, 3 and 10 retries (every delivery doubled; 61 with none
+/// doubled). A page's run of the issue's config published 96. The bound: 20 + (5 + 4 ×
+/// duplicate, rounded up) × tries: 119 for 10 retries with every delivery doubled, 75 with
+/// none, 40 for the default config.
 pub fn messages_per_order_bound(cfg: &Config) -> u64 {
-    16 + 4 * (cfg.max_retries as u64 + 1)
+    let per_try = 5 + (4.0 * cfg.duplicate.clamp(0.0, 1.0)).ceil() as u64;
+    20 + per_try * (cfg.max_retries as u64 + 1)
 }
 
 /// The memory a timeline of `cfg` (with `extra_orders` orders placed by inputs) is
 /// expected to need at most, in bytes.
 pub fn memory_estimate(cfg: &Config, extra_orders: u64) -> u64 {
-    (cfg.orders as u64 + extra_orders) * messages_per_order_bound(cfg) * bytes_per_message(cfg)
+    (cfg.orders as u64)
+        .saturating_add(extra_orders)
+        .saturating_mul(messages_per_order_bound(cfg) * bytes_per_message(cfg))
 }
 
 /// Refuses, before anything runs, a config whose timeline would not fit in

@@ -6,8 +6,10 @@
 
 pub mod actor;
 pub mod budget;
+pub mod fault;
 pub mod input;
 mod mailboxes;
+pub mod recorded;
 pub mod sampler;
 pub mod scheduler;
 pub mod stats;
@@ -16,8 +18,9 @@ pub mod trace;
 mod world;
 
 pub use actor::{ActorInfo, ActorKind};
+pub use fault::{Fault, FaultRecord};
 pub use input::{Action, FateTarget, Input, ManualFate};
-pub use stats::Stats;
+pub use stats::{Money, Stats};
 pub use timeline::Timeline;
 pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
-pub use world::{Fault, FaultRecord, Queued, Snapshot, StepOutcome, World};
+pub use world::{Queued, Snapshot, StepOutcome, World};

@@ -3,7 +3,9 @@
 use crate::message::{Envelope, Message, MessageType, RefusalReason, RejectReason};
 use crate::outbox::Note;
 use crate::process::Definition;
+use crate::store::Store;
 use strum::IntoEnumIterator;
+use uuid::Uuid;
 
 /// Counters of one run, at the current step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,7 +16,9 @@ pub struct Stats {
     pub completed: u32,
     /// `OrderDropped` published, by [`crate::message::DropReason`] (in declaration order).
     pub dropped: [u32; 4],
-    /// `FoodCooked` published, by cook.
+    /// Orders cooked, by cook: a cook's answer to `CookFood`, whatever the wiring calls it
+    /// (`FoodCooked` with process managers, the next command otherwise), counted as the
+    /// cook takes the order.
     pub per_cook: Vec<u32>,
     /// `ProcessStarted`, by definition (pay-last, pay-first) and version (1, 2).
     pub per_process: [[u32; 2]; 2],
@@ -31,6 +35,11 @@ pub struct Stats {
     pub refunded: u32,
     /// `OrderPaid` published.
     pub paid: u32,
+    /// Orders paid at least once (counted at their first `OrderPaid`).
+    pub charged: u32,
+    /// Orders dropped while paid and not refunded: charged, not served (a refund brings
+    /// them back out). Orders stuck with the money are counted by the report at idle.
+    pub charged_dropped: u32,
     /// `OrderExpired` published.
     pub expired: u32,
     /// Deliveries to workers lost.
@@ -53,17 +62,12 @@ impl Stats {
         Stats { per_cook: vec![0; cooks], peak_queue: vec![0; actors], ..Stats::default() }
     }
 
-    /// Counts one publication; `cook_index` maps a cook's name to its position.
-    pub fn published(&mut self, env: &Envelope, cook_index: impl Fn(&str) -> Option<usize>) {
+    /// Counts one publication.
+    pub fn published(&mut self, env: &Envelope) {
         match &env.body {
             Message::OrderPlaced { .. } => self.placed += 1,
             Message::OrderCompleted { .. } => self.completed += 1,
             Message::OrderDropped { reason } => self.dropped[index_of(*reason)] += 1,
-            Message::FoodCooked { order } => {
-                if let Some(i) = order.cook().and_then(&cook_index) {
-                    self.per_cook[i] += 1;
-                }
-            }
             Message::OrderExpired { .. } => self.expired += 1,
             Message::OrderPaid { .. } => self.paid += 1,
             Message::PaymentRefunded { .. } => self.refunded += 1,
@@ -86,11 +90,40 @@ impl Stats {
         debug_assert!(env.message_type() != MessageType::PublishAt || env.causation().is_some());
     }
 
-    /// Counts what a handler noticed.
-    pub fn noticed(&mut self, notes: &[Note]) {
+    /// Counts what `message_type`, about to be published for an order whose money stood
+    /// at `before`, does to the money counters (`charged`, `charged_dropped`).
+    pub fn money(&mut self, message_type: MessageType, before: &Money) {
+        let owed = |m: &Money| m.dropped && m.balance() > 0;
+        let mut after = *before;
+        match message_type {
+            MessageType::OrderPaid => {
+                if before.paid == 0 {
+                    self.charged += 1;
+                }
+                after.paid += 1;
+            }
+            MessageType::PaymentRefunded => after.refunded += 1,
+            MessageType::OrderDropped => after.dropped = true,
+            _ => return,
+        }
+        match (owed(before), owed(&after)) {
+            (false, true) => self.charged_dropped += 1,
+            (true, false) => self.charged_dropped = self.charged_dropped.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// Counts what a handler noticed; `cook` is the handler's cook number, if it is a cook.
+    pub fn noticed(&mut self, notes: &[Note], cook: Option<usize>) {
         for note in notes {
-            if *note == Note::TimeoutIgnored {
-                self.timeouts_ignored += 1;
+            match note {
+                Note::TimeoutIgnored => self.timeouts_ignored += 1,
+                Note::Cooked => {
+                    if let Some(n) = cook.and_then(|c| self.per_cook.get_mut(c)) {
+                        *n += 1;
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -108,5 +141,47 @@ impl Stats {
     /// `MessageRejected` for `reason`.
     pub fn rejected_for(&self, reason: RejectReason) -> u32 {
         self.rejected[index_of(reason)]
+    }
+}
+
+/// An order's money as its stream tells it: `OrderPaid` and `PaymentRefunded` counted,
+/// and whether it ended with `OrderDropped` or `OrderCompleted`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Money {
+    /// `OrderPaid` events.
+    pub paid: u32,
+    /// `PaymentRefunded` events.
+    pub refunded: u32,
+    /// Whether the order was dropped.
+    pub dropped: bool,
+    /// Whether the order completed.
+    pub completed: bool,
+}
+
+impl Money {
+    /// The money of order `correlation_id` by the store's current step.
+    pub fn of(store: &Store, correlation_id: &Uuid) -> Money {
+        let mut m = Money::default();
+        for &s in store.stream(correlation_id) {
+            match store.message_type(s as usize) {
+                Some(MessageType::OrderPaid) => m.paid += 1,
+                Some(MessageType::PaymentRefunded) => m.refunded += 1,
+                Some(MessageType::OrderDropped) => m.dropped = true,
+                Some(MessageType::OrderCompleted) => m.completed = true,
+                _ => {}
+            }
+        }
+        m
+    }
+
+    /// Payments less refunds: 1 for a completed order and 0 for any other once all is
+    /// settled (CONTRACT §5, the money rule).
+    pub fn balance(&self) -> i64 {
+        self.paid as i64 - self.refunded as i64
+    }
+
+    /// Paid, not completed and not refunded.
+    pub fn charged_not_served(&self) -> bool {
+        !self.completed && self.balance() > 0
     }
 }

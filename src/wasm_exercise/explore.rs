@@ -130,11 +130,16 @@ impl ProcessExploration {
     /// Explores up to `budget` more states (a whole number ≥ 1) and returns the progress
     /// (as `Exploration.advance`): `{ verdict, states, schedules, dedup_hits, frontier,
     /// max_fates, broken }`.
-    pub fn advance(&mut self, budget: f64) -> Result<JsValue, JsError> {
-        if !budget.is_finite() || budget < 1.0 || budget.fract() != 0.0 {
-            return Err(err("advance", format!("budget must be a whole number ≥ 1, got {budget}")));
-        }
-        self.explorer.advance(budget.min(1e9) as usize);
+    ///
+    /// `budget` is read as it is given (a number; an object is refused, its `valueOf` never
+    /// called), so nothing the argument does can free this object under the call.
+    pub fn advance(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] budget: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let budget =
+            crate::facade_args::budget("advance", &crate::wasm::kind(&budget)).map_err(|e| err("explore", e))?;
+        self.explorer.advance(budget);
         to_js(&progress(&self.explorer))
     }
 

@@ -32,3 +32,4 @@ pub fn count(stream: &[Envelope], t: MessageType) -> usize {
 pub fn first(stream: &[Envelope], t: MessageType) -> Option<usize> {
     stream.iter().position(|e| e.message_type() == t)
 }
+pub mod reference;

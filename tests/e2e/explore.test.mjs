@@ -116,3 +116,31 @@ test("the page: a counterexample kept in the address reloads to the same run", {
   assert.deepEqual(after, before);
   assert.equal(before.inputs.filter((i) => i.action.type === "DropMessage").length, 1);
 });
+
+// Issue 26, point 7: the explorer is bounded by memory as well as by states. The scenario
+// below trapped the page's worker at 910,000 states ("The check stopped: unreachable");
+// it now stops at its memory limit and the page says which limit stopped it.
+test("the page: an exploration too big for memory stops at the memory limit and says so", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  const config = { orders: 2, max_retries: 10, cook_timeout_ms: 1, price_timeout_ms: 1, pay_timeout_ms: 1 };
+  const { progress } = await exploreInPage(p, config);
+  assert.equal(progress.verdict, "limit");
+  assert.equal(progress.stopped_by, "memory");
+  assert.match(progress.limit, /^stopped at the memory limit \(the states waiting and seen would take more than 1024 MiB\)/);
+  assert.ok(progress.states > 10000 && progress.states < 2000000, `${progress.states} states`);
+  // the view's words for it, and for a worker that trapped
+  const shown = await p.evaluate(async (progress) => {
+    const { stopReason } = await import("/js/explore-view.js");
+    const view = window.brigade.exploreView;
+    view.report(progress, null);
+    return {
+      limit: document.querySelector("[data-testid=explore-status]").textContent,
+      trap: stopReason("RuntimeError: unreachable"),
+      oom: stopReason("RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded; out of memory"),
+    };
+  }, progress);
+  assert.match(shown.limit, /^Explored [\d,]+ states; stopped at the memory limit .* no violation found so far\.$/);
+  assert.doesNotMatch(shown.trap, /^unreachable$/);
+  assert.match(shown.trap, /crashed/);
+  assert.match(shown.oom, /ran out of memory/);
+});

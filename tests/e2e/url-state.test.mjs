@@ -226,3 +226,35 @@ test("a message's fate and the kitchen's events survive the address", () => {
   assert.throws(() => decodeState(`#run=${b64({ v: 1, i: [[1, { type: "Explode" }]] })}`), /unknown action: "Explode"/);
   assert.throws(() => decodeState(`#run=${b64({ v: 1, i: [[1, [1]]] })}`), /unknown action/);
 });
+
+// Issue 26, point 4: a link's orders placed by hand count against the page's memory budget.
+// A 1.17 MB link (a config at the budget's edge plus 110,000 placed orders) used to run the
+// page out of memory after a minute; it is refused before anything runs, saying what fits.
+test("a link at the memory budget's edge plus 110,000 placed orders is refused up front, saying what fits", { skip }, async () => {
+  const config = { max_retries: 10, drop: 0.3, duplicate: 0.3, dodgy: 0.5, cook_timeout_ms: 1 };
+  let p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  const most = await p.evaluate((cfg) => {
+    try {
+      window.brigade.Simulation.checkMemory({ ...cfg, orders: 1000000 });
+    } catch (error) {
+      return Number(/at most (\d+) orders/.exec(error.message)?.[1]);
+    }
+    return null;
+  }, config);
+  assert.ok(Number.isSafeInteger(most) && most > 100, `checkMemory says what fits: ${most}`);
+  await ctx.page.context().close();
+  ctx.page = null;
+
+  const inputs = Array.from({ length: 110000 }, () => [0, "o"]);
+  const url = link({ c: { ...config, orders: most }, i: inputs });
+  assert.ok(url.length > 1_000_000, `a link of ${url.length} characters`);
+  const started = Date.now();
+  p = ctx.page = await openPage(ctx.browser, url);
+  const message = await text(p, "error");
+  assert.match(message, /link could not be used: config: .*110000 placed by hand/, message);
+  assert.match(message, new RegExp(`at most ${most} orders`), message);
+  assert.ok(Date.now() - started < 20000, `refused in ${Date.now() - started} ms, before running anything`);
+  assert.equal(await configOrders(p), 10, "the default run is shown");
+  const memory = await p.evaluate(() => window.brigade.Simulation.memoryBytes());
+  assert.ok(memory < 256 * 1048576, `the engine holds ${Math.round(memory / 1048576)} MiB`);
+});

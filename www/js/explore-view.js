@@ -74,7 +74,7 @@ export class ExploreView {
     }, (error) => {
       if (this.job !== job) return;
       this.finish();
-      this.show(`The check stopped: ${errorText(error)}`);
+      this.show(`The check stopped: ${stopReason(errorText(error))}`);
     });
     this.app.changed();
   }
@@ -84,7 +84,7 @@ export class ExploreView {
     if (p.verdict === "holds") {
       this.show(`Every rule holds for every schedule of up to ${p.max_fates} lost, duplicated or late deliveries (${counts}).`);
     } else if (p.verdict === "limit") {
-      this.show(`Explored ${formatInt(p.states)} states; stopped at the limit, no violation found so far.`);
+      this.show(`Explored ${formatInt(p.states)} states; ${p.limit ?? "stopped at the limit, no violation found so far"}.`);
     } else if (p.broken) {
       const b = p.broken;
       const fates = b.fates === 1 ? "1 lost, duplicated or late delivery" : `${b.fates} lost, duplicated or late deliveries`;
@@ -118,4 +118,18 @@ export class ExploreView {
     this.cancel();
     this.panel.hidden = true;
   }
+}
+
+/**
+ * Why the explorer's worker stopped, in words: a WebAssembly trap ("unreachable", "memory
+ * access out of bounds") is its engine running out of memory or crashing, not a message.
+ */
+export function stopReason(text) {
+  if (/out of memory|memory access out of bounds|allocation|could not allocate/i.test(text)) {
+    return "the explorer ran out of memory before it reached its own memory limit; try fewer orders or a simpler scenario.";
+  }
+  if (/^(RuntimeError: )?unreachable/i.test(text) || /^RuntimeError/i.test(text)) {
+    return `the explorer's engine crashed (${text}); this is a bug, please report it with the run's link.`;
+  }
+  return text;
 }

@@ -271,6 +271,10 @@ class App {
     };
     this.restoring = true;
     try {
+      // the link's orders placed by hand count against the page's memory budget too:
+      // refused before anything runs, with what fits (not after a minute of running out)
+      const placed = state.inputs.filter((i) => inputAction(i).type === "PlaceOrder").length;
+      guard(() => this.Simulation.checkMemory(state.config, placed));
       const sim = guard(() => new this.Simulation(state.config));
       if (!sim) throw new Error("the engine is not available");
       try {

@@ -1,8 +1,35 @@
-//! Process definitions and their versions.
+//! Process definitions and their versions: the pieces of work an order needs, the
+//! order a definition does them in, which versions retry what, and how long a process
+//! manager waits for each. Below the messages, which name them, and the process managers,
+//! which follow them.
 
-use crate::message::WorkStep;
-use crate::scenario::Config;
 use serde::Serialize;
+
+/// One of the three pieces of work an order needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkStep {
+    /// A cook cooks the food.
+    Cook,
+    /// The assistant manager prices the order.
+    Price,
+    /// The cashier takes payment.
+    Pay,
+    /// The cashier gives the money back (compensation for an order not served).
+    Refund,
+}
+
+impl WorkStep {
+    /// `"cook"`, `"price"` or `"pay"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkStep::Cook => "cook",
+            WorkStep::Price => "price",
+            WorkStep::Pay => "pay",
+            WorkStep::Refund => "refund",
+        }
+    }
+}
 
 /// Which flow an order follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -15,7 +42,7 @@ pub enum Definition {
     #[serde(rename = "pay-first")]
     PayFirst,
     /// The learner's own process manager (exercise mode): its decisions come from a
-    /// function, see [`custom`](super::custom).
+    /// function, see [`custom`](crate::process::custom).
     #[serde(rename = "custom")]
     Custom,
 }
@@ -96,16 +123,6 @@ pub struct ProcessParams {
 }
 
 impl ProcessParams {
-    /// The parameters of a config.
-    pub fn from_config(cfg: &Config) -> Self {
-        ProcessParams {
-            cook_timeout_ms: cfg.cook_timeout_ms,
-            price_timeout_ms: cfg.price_timeout_ms,
-            pay_timeout_ms: cfg.pay_timeout_ms,
-            max_retries: cfg.max_retries,
-        }
-    }
-
     /// How long to wait for `step`.
     pub fn timeout(&self, step: WorkStep) -> u64 {
         match step {
@@ -113,11 +130,5 @@ impl ProcessParams {
             WorkStep::Price => self.price_timeout_ms,
             WorkStep::Pay | WorkStep::Refund => self.pay_timeout_ms,
         }
-    }
-}
-
-impl Default for ProcessParams {
-    fn default() -> Self {
-        ProcessParams::from_config(&Config::default())
     }
 }

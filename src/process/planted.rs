@@ -1,7 +1,8 @@
 //! A bug to plant in the process managers, for the explorer's tests only: with it, a
 //! process manager trusts every answer — it acts on a late or repeated answer even after
-//! it has retried, moved on or finished, instead of rejecting it. Off unless a test runs
-//! its code inside [`with_planted_bug`]; it never changes a run of the CLI or the page.
+//! it has retried, moved on or finished, instead of rejecting it. Compiled only with the
+//! feature `planted-bug` (the test command turns it on), and off even then unless a test
+//! runs its code inside [`with_planted_bug`]: the CLI and the page never carry it.
 
 use std::cell::Cell;
 

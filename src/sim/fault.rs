@@ -1,0 +1,59 @@
+//! The faults of the delivery layer, and where each happened: what the log, the faults
+//! list and the floor mark.
+
+use crate::bus::ActorId;
+
+/// A fault of the delivery layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The delivery was lost.
+    Drop,
+    /// The delivery was made twice.
+    Duplicate,
+    /// The delivery was delayed by a person (the message re-enters the mailbox later).
+    Delay,
+    /// The message was waiting for a cook who walked out (or reached it while away): lost.
+    WalkedOut,
+}
+
+impl Fault {
+    /// Every fault, in declaration order.
+    pub const ALL: [Fault; 4] = [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut];
+
+    /// `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`: the facade's and the run
+    /// file's word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Drop => "drop",
+            Fault::Duplicate => "duplicate",
+            Fault::Delay => "delay",
+            Fault::WalkedOut => "walked-out",
+        }
+    }
+
+    /// What became of the delivery, in a few words: `lost`, `made twice`, `late`, `lost
+    /// (cook away)`.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            Fault::Drop => "lost",
+            Fault::Duplicate => "made twice",
+            Fault::Delay => "late",
+            Fault::WalkedOut => "lost (cook away)",
+        }
+    }
+}
+
+/// A fault, and where it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultRecord {
+    /// The step (1-based) during which it happened.
+    pub step: u32,
+    /// The message concerned.
+    pub seq: u32,
+    /// The worker it was meant for.
+    pub actor: ActorId,
+    /// What happened.
+    pub fault: Fault,
+    /// Whether a recorded input caused it (rather than the seeded fault rates).
+    pub manual: bool,
+}
