@@ -132,7 +132,7 @@ test("a link carrying code asks first, and the code cannot reach the page", { sk
   const q = await fresh(link);
   await q.getByTestId("pm-confirm-run").click();
   await q.waitForFunction(() => !document.querySelector("[data-testid=pm-error]").hidden, null, { timeout: 60000 });
-  assert.match(await q.getByTestId("pm-error").textContent(), /your code threw while loading: ReferenceError: 'document' is not defined \(line 1\)/);
+  assert.match(await q.getByTestId("pm-error").textContent(), /your code threw while loading: ReferenceError: 'document' is not defined \(your code runs in a sandbox .*\) \(line 1\)/);
   assert.notEqual(await q.title(), "pwned");
   assert.equal(await q.evaluate(() => localStorage.getItem("x")), null);
   ctx.page = q;

@@ -152,6 +152,9 @@ test("the page carries a strict Content-Security-Policy and cannot reach another
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
   assert.match(policy, /connect-src 'self'(;|$)/);
   assert.match(policy, /worker-src 'self'(;|$)/);
+  assert.match(policy, /style-src 'self'(;|$)/);
+  assert.match(policy, /object-src 'none'/);
+  assert.match(policy, /base-uri 'none'/);
   outside.length = 0;
   const tried = await p.evaluate(async (url) => {
     const out = [];
@@ -285,7 +288,7 @@ test("every run has a fresh sandbox: a run that replaced JSON.parse leaves the n
   assert.deepEqual(await numbers(p), expected);
 });
 
-test("code that grows its heap is stopped at the sandbox's memory limit, with a clear message", { skip }, async () => {
+test("code that grows its heap is stopped at the sandbox's memory limit, with a clear message", { skip }, async (t) => {
   const p = await fresh();
   await write(p, "const keep = [];\nfunction decide(state, message) {\n  for (;;) keep.push(new Array(100000).fill(message));\n}");
   const t0 = Date.now();
@@ -294,6 +297,7 @@ test("code that grows its heap is stopped at the sandbox's memory limit, with a 
   assert.match(error, /decide failed: threw MemoryLimit: your code used more than 64 MiB of memory; the sandbox stopped it \(line 3\)/);
   assert.match(status, /Stopped at step \d+/);
   assert.ok(took < 20000, `stopped in ${took} ms`);
+  t.diagnostic(`the run reached the memory limit and was shown stopped ${took} ms after Run`);
   await screenshot(p, "sandbox-memory-limit");
   // the page is alive and the next run is whole
   await write(p, SOLUTION);
@@ -306,10 +310,10 @@ test("a state too big to keep ends the run instead of filling the engine's memor
   const p = await fresh();
   await write(p, "function decide(state, message) {\n  return { state: \"x\".repeat(3000000), send: [] };\n}");
   const { error } = await runIt(p);
-  assert.match(error, /decide failed: threw AnswerLimit: your code returned 2\.9 MiB of JSON in one answer; the sandbox takes at most 1 MiB/);
+  assert.match(error, /decide failed: threw AnswerLimit: your code returned 2,930 KiB of JSON in one answer; the sandbox takes at most 256 KiB/);
 });
 
-test("Stop ends a run at once; the page stays usable", { skip }, async () => {
+test("Stop ends a run at once; the page stays usable", { skip }, async (t) => {
   const p = await fresh();
   await write(p, "function decide(state, message) {\n  for (;;) {}\n}");
   await p.getByTestId("pm-run").click();
@@ -319,7 +323,9 @@ test("Stop ends a run at once; the page stays usable", { skip }, async () => {
   await p.getByTestId("pm-cancel").click();
   await p.waitForFunction(() => /Stopped: your code was ended/.test(document.querySelector("[data-testid=pm-status]").textContent),
     null, { timeout: 2000 });
-  assert.ok(Date.now() - t0 < 2000);
+  const stopped = Date.now() - t0;
+  assert.ok(stopped < 2000, `stopped after ${stopped} ms`);
+  t.diagnostic(`Stop to "Stopped" shown: ${stopped} ms`);
   assert.equal(await p.getByTestId("pm-cancel").isHidden(), true);
   await write(p, SOLUTION);
   const { error } = await runIt(p);
@@ -341,8 +347,19 @@ test("a blocked escape is shown as the error of the learner's code", { skip }, a
   await write(p, `function decide(state, message) {\n  fetch(${JSON.stringify(evilUrl("shown"))});\n}`);
   outside.length = 0;
   const { error } = await runIt(p);
-  assert.match(error, /decide failed: threw ReferenceError: 'fetch' is not defined \(line 2\)/);
+  assert.match(error, /decide failed: threw ReferenceError: 'fetch' is not defined \(your code runs in a sandbox that has the JavaScript language only: no page, network, storage or timers\) \(line 2\)/);
   assert.deepEqual(outside, []);
   await screenshot(p, "sandbox-blocked-escape");
   await settle(p);
+});
+
+test("console.log still works for debugging, into the browser's console", { skip }, async () => {
+  const p = await fresh();
+  const lines = [];
+  p.on("console", (msg) => { if (msg.text().startsWith("[your decide]")) lines.push(msg.text()); });
+  await write(p, SOLUTION.replace("const send = [];", "const send = []; console.log(\"seen\", message.type);"));
+  const { error } = await runIt(p);
+  assert.equal(error, null);
+  assert.deepEqual(await numbers(p), await solutionNumbers());
+  assert.ok(lines.includes("[your decide] seen OrderPlaced"), JSON.stringify(lines.slice(0, 3)));
 });

@@ -17,10 +17,12 @@ export const MEMORY_LIMIT = 64 * 1024 * 1024;
  */
 export const STACK_LIMIT = 256 * 1024;
 /**
- * The largest answer of one call, as JSON: the engine keeps every state decide returns, so
- * a state that grows without bound would fill the engine's memory instead of the sandbox's.
+ * The largest answer of one call, as JSON, and of all the calls of a run together: the
+ * engine keeps the decisions decide returns, so answers that grow without bound would fill
+ * the engine's memory (outside the interpreter's limit) instead of stopping the run.
  */
-export const ANSWER_LIMIT = 1024 * 1024;
+export const ANSWER_LIMIT = 256 * 1024;
+export const RUN_ANSWERS_LIMIT = 128 * 1024 * 1024;
 /** The longest one call of the learner's code may run. */
 export const CALL_LIMIT_MS = 5000;
 
@@ -56,10 +58,19 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
   const callMs = within(limits?.callMs, 10, 600000) ?? CALL_LIMIT_MS;
   const qjs = await interpreter(wasmModule);
   const runtime = qjs.newRuntime();
-  runtime.setMemoryLimit(memory);
+  // QuickJS's own limit is the last resort: near it, its collector runs at every allocation
+  // and a run can take tens of seconds to fail. The interpreter is stopped well before, as
+  // soon as its wasm memory has grown by `memory` (read at every interrupt check: cheap).
+  runtime.setMemoryLimit(2 * memory);
   runtime.setMaxStackSize(STACK_LIMIT);
+  const wasm = wasmMemory(qjs);
+  const cap = wasm ? wasm.buffer.byteLength + memory : Infinity;
   let deadline = Infinity;
-  runtime.setInterruptHandler(() => performance.now() > deadline);
+  let overgrown = false;
+  runtime.setInterruptHandler(() => {
+    if (wasm && wasm.buffer.byteLength > cap) overgrown = true;
+    return overgrown || performance.now() > deadline;
+  });
   const vm = runtime.newContext();
   // set when the interpreter failed inside (its wasm trapped): it is not touched again
   let broken = null;
@@ -72,7 +83,8 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
       // a runtime that ran out of memory may not free cleanly; the worker ends after the run
     }
   };
-  const bounds = { memory, callMs };
+  const bounds = { memory, callMs, overgrown: () => overgrown };
+  let answered = 0;
   const timed = (fn) => {
     deadline = performance.now() + callMs;
     try {
@@ -82,6 +94,7 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
     }
   };
   try {
+    giveConsole(vm);
     // the bridge keeps the interpreter's own JSON before the learner's code can replace it
     const bridge = unwrap(vm, vm.evalCode(`((parse, stringify) => (decide) => (text) => {
       const args = parse(text);
@@ -130,9 +143,14 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
       }
       const text = vm.getString(result.value);
       result.value.dispose();
+      answered += text.length;
       if (text.length > ANSWER_LIMIT) {
-        throw Object.assign(new Error(`your code returned ${(text.length / 1024 / 1024).toFixed(1)} MiB of JSON in one answer; ` +
-          `the sandbox takes at most ${ANSWER_LIMIT / 1024 / 1024} MiB`), { name: "AnswerLimit" });
+        throw Object.assign(new Error(`your code returned ${kib(text.length)} of JSON in one answer; ` +
+          `the sandbox takes at most ${kib(ANSWER_LIMIT)}`), { name: "AnswerLimit" });
+      }
+      if (answered > RUN_ANSWERS_LIMIT) {
+        throw Object.assign(new Error(`your code's answers add up to more than ${RUN_ANSWERS_LIMIT / 1024 / 1024} MiB of JSON in this run; ` +
+          "keep less in the state"), { name: "AnswerLimit" });
       }
       return text === "" ? undefined : JSON.parse(text).answer;
     };
@@ -149,6 +167,34 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
   }
 }
 
+/** The most lines of `console.log` one run shows (in the browser's developer tools). */
+const CONSOLE_LINES = 1000;
+
+/**
+ * A `console` whose log, info, debug, warn and error write one line of text (at most 1,000
+ * characters, CONSOLE_LINES lines a run) to the worker's console, as learners debug with it.
+ */
+function giveConsole(vm) {
+  let lines = 0;
+  const log = vm.newFunction("log", (...args) => {
+    if (lines++ < CONSOLE_LINES) {
+      const text = args.map((h) => {
+        const v = vm.dump(h);
+        return typeof v === "string" ? v : safeJson(v);
+      }).join(" ");
+      console.log(`[your decide] ${text.slice(0, 1000)}`);
+    }
+  });
+  const object = vm.newObject();
+  for (const name of ["log", "info", "debug", "warn", "error"]) vm.setProp(object, name, log);
+  vm.setProp(vm.global, "console", object);
+  object.dispose();
+  log.dispose();
+}
+
+/** What a learner may look for in vain here, and so is told why. */
+const HOST_ONLY = /^'(fetch|XMLHttpRequest|WebSocket|EventSource|navigator|self|window|document|globalThis\.\w+|importScripts|Worker|SharedWorker|indexedDB|caches|BroadcastChannel|postMessage|localStorage|sessionStorage|setTimeout|setInterval|queueMicrotask|location|performance|crypto)' is not defined$/;
+
 /** The handle of a successful evaluation, or an Error with `what` and the reason. */
 function unwrap(vm, result, bounds, what) {
   if (!result.error) return result.value;
@@ -161,7 +207,7 @@ function unwrap(vm, result, bounds, what) {
  * `{ name, message }` of a value thrown in the interpreter, in the learner's words: its line
  * in their code, and what the interpreter's own limits mean.
  */
-function thrown(vm, handle, { memory, callMs }) {
+function thrown(vm, handle, { memory, callMs, overgrown }) {
   let value;
   try {
     value = vm.dump(handle);
@@ -174,13 +220,32 @@ function thrown(vm, handle, { memory, callMs }) {
   if (name === "InternalError" && /out of memory/.test(message)) {
     message = `your code used more than ${memory / 1024 / 1024} MiB of memory; the sandbox stopped it`;
     name = "MemoryLimit";
+  } else if (name === "InternalError" && message === "interrupted" && overgrown()) {
+    message = `your code used more than ${memory / 1024 / 1024} MiB of memory; the sandbox stopped it`;
+    name = "MemoryLimit";
   } else if (name === "InternalError" && message === "interrupted") {
     message = `one call to decide ran for more than ${callMs / 1000} s (an endless loop?); the sandbox stopped it`;
     name = "TimeLimit";
   }
+  if (name === "ReferenceError" && HOST_ONLY.test(message)) {
+    message += " (your code runs in a sandbox that has the JavaScript language only: no page, network, storage or timers)";
+  }
   const line = isError && typeof value.stack === "string" ? value.stack.match(new RegExp(`${FILE}:(\\d+)`)) : null;
   const where = line ? ` (line ${line[1]})` : "";
   return { name, message: `${message.split("\n")[0].slice(0, 300)}${where}` };
+}
+
+function kib(bytes) {
+  return `${Math.ceil(bytes / 1024).toLocaleString("en")} KiB`;
+}
+
+/** The interpreter's WebAssembly.Memory, or null where the variant does not tell it. */
+function wasmMemory(qjs) {
+  try {
+    return qjs.getWasmMemory();
+  } catch {
+    return null;
+  }
 }
 
 /** `value` when it is a whole number from `min` to `max`, else undefined. */
