@@ -32,6 +32,7 @@ pub mod process;
 pub mod report;
 pub mod rng;
 pub mod run_file;
+pub mod run_index;
 pub mod scenario;
 pub mod sim;
 pub mod store;
@@ -44,4 +45,6 @@ pub mod wasm;
 mod wasm_alloc;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_exercise;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_index;
 pub mod wiring;

@@ -74,6 +74,11 @@ pub struct OutputView {
     pub status: &'static str,
     /// For a hand-off: the cook who got it.
     pub to: Option<String>,
+    /// The step (1-based) during which it enters the history in the whole known run,
+    /// after the cursor too: a handler decides at one step, its publications appear at a
+    /// later one. `null` while the run computed so far has not published it, and for a
+    /// hand-off or an absorbed one.
+    pub published_step: Option<usize>,
 }
 
 impl OutputView {
@@ -93,6 +98,7 @@ impl OutputView {
             seq: matches!(status, "published" | "handed").then_some(out.seq),
             status,
             to: out.handed_to.map(|a| actor_name(world, a)),
+            published_step: None,
         }
     }
 }
@@ -438,6 +444,14 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     // what the handler decided, as the executor recorded it
     view.outputs =
         world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env.as_ref())).collect();
+    let known = world.known_publications(step);
+    if known.len() == view.outputs.len() {
+        for (out, seq) in view.outputs.iter_mut().zip(known) {
+            if out.status == "published" || out.status == "pending" {
+                out.published_step = seq.and_then(|seq| crate::run_index::step_publishing(world, seq));
+            }
+        }
+    }
     if rec.seq == TAKE_ORDER {
         return Some(view);
     }
@@ -506,6 +520,82 @@ pub fn deliveries(world: &World, seq: u32) -> Vec<DeliveryView> {
         .filter(|(_, r)| r.seq == seq)
         .map(|(step, r)| DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
         .collect()
+}
+
+/// Every delivery of message `seq` in the whole known run, after the cursor too (the
+/// cursor does not move).
+pub fn deliveries_in_run(world: &World, seq: u32) -> Vec<DeliveryView> {
+    crate::run_index::delivery_steps(world, seq)
+        .into_iter()
+        .filter_map(|(step, _)| {
+            let r = world.known_record(step)?;
+            Some(DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
+        })
+        .collect()
+}
+
+/// A fault of the whole known run that concerns one message: a lost, doubled, delayed
+/// delivery, or one its receiver refused, rejected or absorbed (see
+/// [`crate::run_index::RunIndex`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct RunFaultView {
+    /// The step (1-based) during which it happened.
+    pub step: u32,
+    /// `drop`, `duplicate`, `delay`, `walked-out`, `rejected`, `refused` or `absorbed`.
+    pub fault: &'static str,
+    /// The message concerned.
+    pub seq: u32,
+    /// The actor it was meant for (the receiver that refused it).
+    pub actor: String,
+    /// Whether a person's input caused it.
+    pub manual: bool,
+    /// For a refusal: the type of what the receiver decided.
+    #[serde(rename = "type")]
+    pub type_name: Option<&'static str>,
+    /// For a refusal: where the decided message entered the history.
+    pub out: Option<u32>,
+    /// For a rejection or a refused payment: its reason, once published by the cursor.
+    pub reason: Option<String>,
+}
+
+/// Every fault of the whole known run that concerns message `seq`, in step order, read
+/// without moving the cursor (refusals as far as `index` reaches).
+pub fn faults_of_message(world: &World, index: &crate::run_index::RunIndex, seq: u32) -> Vec<RunFaultView> {
+    let mut all: Vec<RunFaultView> = world
+        .known_faults()
+        .iter()
+        .filter(|f| f.seq == seq)
+        .map(|f| RunFaultView {
+            step: f.step,
+            fault: fault_name(f.fault),
+            seq,
+            actor: actor_name(world, f.actor),
+            manual: f.manual,
+            type_name: None,
+            out: None,
+            reason: None,
+        })
+        .collect();
+    for r in index.refusals_of(seq) {
+        let actor = world.known_record(r.step as usize).map(|rec| actor_name(world, rec.actor)).unwrap_or_default();
+        let reason = r
+            .out
+            .and_then(|out| message_detail(world, out as usize))
+            .and_then(|m| m.payload.get("reason").and_then(|v| v.as_str()).map(str::to_owned));
+        all.push(RunFaultView {
+            step: r.step,
+            fault: r.kind.name(),
+            seq,
+            actor,
+            manual: false,
+            type_name: Some(r.message_type.name()),
+            out: r.out,
+            reason,
+        });
+    }
+    all.sort_by_key(|f| f.step);
+    all
 }
 
 /// Steps `[from, to)` (1-based) done by the cursor.
