@@ -343,10 +343,12 @@ export class ExercisePanel {
     if (failure.seq !== undefined) {
       // messages are read up to the cursor: from the end, the pane then moves it back
       this.app.call(() => sim.seek(sim.totalSteps()));
-      this.app.openMessage(failure.seq);
+      this.app.openMessage(failure.seq, { go: true });
     }
     else this.app.call(() => sim.seek(failure.step ?? 0));
-    this.app.changed();
+    // the run is below this panel: bring the opened message (or the step's floor) into view
+    if (failure.seq !== undefined) this.app.reveal($("#message-pane"));
+    else this.app.reveal($(".floor-panel"), $("#step-caption"));
   }
 
   // ---- code from elsewhere ------------------------------------------------------------------
