@@ -534,7 +534,7 @@ type: string | null,
  */
 out: number | null, 
 /**
- * For a rejection or a refused payment: its reason, once published by the cursor.
+ * For a rejection or a refused payment: its reason.
  */
 reason: string | null, };
 

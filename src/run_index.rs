@@ -134,7 +134,14 @@ pub struct RunIndex {
     refusals: Vec<Refusal>,
     /// Correlation id → the step that decided its `OrderCompleted`.
     completed: HashMap<Uuid, u32>,
+    /// By message seq: the step of its first delivery ([`NONE`] while undelivered).
+    first_delivery: Vec<u32>,
+    /// Later deliveries (a duplicate's second copy, a redelivery): (seq, step), in step order.
+    more_deliveries: Vec<(u32, u32)>,
 }
+
+/// No step.
+const NONE: u32 = u32::MAX;
 
 impl RunIndex {
     /// An empty index.
@@ -204,6 +211,15 @@ impl RunIndex {
         if record.seq >= TAIL {
             return true;
         }
+        let seq = record.seq as usize;
+        if self.first_delivery.len() <= seq {
+            self.first_delivery.resize(seq + 1, NONE);
+        }
+        if self.first_delivery[seq] == NONE {
+            self.first_delivery[seq] = s;
+        } else {
+            self.more_deliveries.push((record.seq, s));
+        }
         let delivered = world.store().frontier_type(record.seq as usize);
         let house = world.actors().get(record.actor as usize).is_some_and(|a| a.kind == ActorKind::House);
         if house && delivered == Some(MessageType::StepTimedOut) {
@@ -257,6 +273,12 @@ impl RunIndex {
         }
         self.refusals.truncate(self.refusals.partition_point(|r| r.step <= s));
         self.completed.retain(|_, &mut at| at <= s);
+        if self.upto > step {
+            for first in self.first_delivery.iter_mut().filter(|first| **first != NONE && **first > s) {
+                *first = NONE;
+            }
+            self.more_deliveries.truncate(self.more_deliveries.partition_point(|&(_, at)| at <= s));
+        }
         self.upto = self.upto.min(step);
     }
 
@@ -296,6 +318,16 @@ impl RunIndex {
         self.refusals.iter().filter(move |r| r.seq == seq)
     }
 
+    /// The steps that delivered message `seq`, in order, among the steps indexed.
+    pub fn deliveries_of(&self, seq: u32) -> Vec<usize> {
+        let Some(&first) = self.first_delivery.get(seq as usize).filter(|&&f| f != NONE) else {
+            return Vec::new();
+        };
+        let mut steps = vec![first as usize];
+        steps.extend(self.more_deliveries.iter().filter(|&&(q, _)| q == seq).map(|&(_, at)| at as usize));
+        steps
+    }
+
     /// Every refusal indexed, in step order.
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals
@@ -333,10 +365,18 @@ mod tests {
         let at_end: Vec<_> = (0..messages).map(|seq| view::deliveries(t.world(), seq)).collect();
         assert!(at_end.iter().any(|d| d.len() == 2), "a duplicated delivery");
         assert!(at_end.iter().any(Vec::is_empty), "a message nobody receives");
+        let mut index = RunIndex::new();
+        index.update(t.world());
         for cursor in [0, 1, t.total() / 3, t.total() - 1] {
             t.seek(cursor);
             for seq in 0..messages {
-                assert_eq!(view::deliveries_in_run(t.world(), seq), at_end[seq as usize], "message {seq} at {cursor}");
+                // from the index, and from the trace alone (an index not kept yet)
+                assert_eq!(
+                    view::deliveries_in_run(t.world(), &index, seq),
+                    at_end[seq as usize],
+                    "message {seq} at {cursor}"
+                );
+                assert_eq!(view::deliveries_in_run(t.world(), &RunIndex::new(), seq), at_end[seq as usize]);
             }
             assert_eq!(t.current(), cursor, "the cursor did not move");
         }
@@ -437,6 +477,51 @@ mod tests {
             assert_eq!(index.prev(Mark::Fault, faults[1]), Some(faults[0]));
             assert_eq!(index.prev(Mark::Fault, faults[0]), None);
             assert_eq!(index.count_upto(Mark::Fault, faults[1]), 2);
+        }
+    }
+
+    #[test]
+    fn the_index_knows_every_delivery() {
+        let mut t = chaos();
+        let mut index = RunIndex::new();
+        index.update(t.world());
+        let messages = t.world().store().len() as u32;
+        for seq in 0..messages {
+            let steps: Vec<usize> = delivery_steps(t.world(), seq).into_iter().map(|(s, _)| s).collect();
+            assert_eq!(index.deliveries_of(seq), steps, "message {seq}");
+        }
+        // after an input, the deliveries after it are forgotten, then found again
+        let cut = t.total() / 2;
+        t.seek(cut);
+        t.place_order(false);
+        index.update(t.world());
+        assert!((0..messages).flat_map(|seq| index.deliveries_of(seq)).all(|s| s <= cut));
+        t.run_to_idle();
+        index.update(t.world());
+        for seq in 0..t.world().store().len() as u32 {
+            let steps: Vec<usize> = delivery_steps(t.world(), seq).into_iter().map(|(s, _)| s).collect();
+            assert_eq!(index.deliveries_of(seq), steps, "message {seq} in the new future");
+        }
+    }
+
+    #[test]
+    fn the_faults_of_the_run_are_the_fault_marks() {
+        let mut t = chaos();
+        let mut index = RunIndex::new();
+        index.update(t.world());
+        t.seek(0);
+        let all = view::faults_in_run(t.world(), &index, 0, t.total() + 1);
+        let mut steps: Vec<usize> = all.iter().map(|f| f.step as usize).filter(|&s| s > 0).collect();
+        steps.dedup();
+        assert_eq!(steps, all_of(&index, Mark::Fault));
+        assert!(all.iter().any(|f| f.fault == "rejected" && f.reason.is_some()), "a rejection with its reason");
+        // pieces add up to the whole
+        let half = t.total() / 2;
+        let mut pieces = view::faults_in_run(t.world(), &index, 0, half);
+        pieces.extend(view::faults_in_run(t.world(), &index, half, t.total() + 1));
+        assert_eq!(pieces, all);
+        for f in &all {
+            assert!(view::faults_of_message(t.world(), &index, f.seq).contains(f));
         }
     }
 

@@ -523,11 +523,14 @@ pub fn deliveries(world: &World, seq: u32) -> Vec<DeliveryView> {
 }
 
 /// Every delivery of message `seq` in the whole known run, after the cursor too (the
-/// cursor does not move).
-pub fn deliveries_in_run(world: &World, seq: u32) -> Vec<DeliveryView> {
-    crate::run_index::delivery_steps(world, seq)
+/// cursor does not move), read from `index` as far as it reaches and from the trace after.
+pub fn deliveries_in_run(world: &World, index: &crate::run_index::RunIndex, seq: u32) -> Vec<DeliveryView> {
+    let mut steps = index.deliveries_of(seq);
+    let from = index.upto() + 1;
+    steps.extend((from..=world.frontier_steps()).filter(|&s| world.known_record(s).is_some_and(|r| r.seq == seq)));
+    steps
         .into_iter()
-        .filter_map(|(step, _)| {
+        .filter_map(|step| {
             let r = world.known_record(step)?;
             Some(DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
         })
@@ -555,8 +558,59 @@ pub struct RunFaultView {
     pub type_name: Option<&'static str>,
     /// For a refusal: where the decided message entered the history.
     pub out: Option<u32>,
-    /// For a rejection or a refused payment: its reason, once published by the cursor.
+    /// For a rejection or a refused payment: its reason.
     pub reason: Option<String>,
+}
+
+/// The reason a MessageRejected or PaymentRefused at `out` gives, in the whole known run.
+fn reason_at(world: &World, out: u32) -> Option<String> {
+    let env = world.store().frontier_get(out as usize)?;
+    let entry = serde_json::to_value(HistoryEntry::new(out, &env)).ok()?;
+    entry.get("reason").and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+fn refusal_view(world: &World, r: &crate::run_index::Refusal) -> RunFaultView {
+    RunFaultView {
+        step: r.step,
+        fault: r.kind.name(),
+        seq: r.seq,
+        actor: world.known_record(r.step as usize).map(|rec| actor_name(world, rec.actor)).unwrap_or_default(),
+        manual: false,
+        type_name: Some(r.message_type.name()),
+        out: r.out,
+        reason: r.out.and_then(|out| reason_at(world, out)),
+    }
+}
+
+/// Every fault of the whole known run with its step in `[from, to)`, in step order (lost,
+/// doubled and delayed deliveries, then within a step the refusals), read without moving
+/// the cursor, as far as `index` reaches.
+pub fn faults_in_run(world: &World, index: &crate::run_index::RunIndex, from: usize, to: usize) -> Vec<RunFaultView> {
+    let to = to.min(index.upto() + 1);
+    if from >= to {
+        return Vec::new();
+    }
+    let known = world.known_faults();
+    let first = known.partition_point(|f| (f.step as usize) < from);
+    let mut all: Vec<RunFaultView> = known[first..]
+        .iter()
+        .take_while(|f| (f.step as usize) < to)
+        .map(|f| RunFaultView {
+            step: f.step,
+            fault: fault_name(f.fault),
+            seq: f.seq,
+            actor: actor_name(world, f.actor),
+            manual: f.manual,
+            type_name: None,
+            out: None,
+            reason: None,
+        })
+        .collect();
+    let refusals = index.refusals();
+    let first = refusals.partition_point(|r| (r.step as usize) < from);
+    all.extend(refusals[first..].iter().take_while(|r| (r.step as usize) < to).map(|r| refusal_view(world, r)));
+    all.sort_by_key(|f| f.step);
+    all
 }
 
 /// Every fault of the whole known run that concerns message `seq`, in step order, read
@@ -577,23 +631,7 @@ pub fn faults_of_message(world: &World, index: &crate::run_index::RunIndex, seq:
             reason: None,
         })
         .collect();
-    for r in index.refusals_of(seq) {
-        let actor = world.known_record(r.step as usize).map(|rec| actor_name(world, rec.actor)).unwrap_or_default();
-        let reason = r
-            .out
-            .and_then(|out| message_detail(world, out as usize))
-            .and_then(|m| m.payload.get("reason").and_then(|v| v.as_str()).map(str::to_owned));
-        all.push(RunFaultView {
-            step: r.step,
-            fault: r.kind.name(),
-            seq,
-            actor,
-            manual: false,
-            type_name: Some(r.message_type.name()),
-            out: r.out,
-            reason,
-        });
-    }
+    all.extend(index.refusals_of(seq).map(|r| refusal_view(world, r)));
     all.sort_by_key(|f| f.step);
     all
 }

@@ -109,7 +109,30 @@ impl Simulation {
         #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
     ) -> Result<JsValue, JsError> {
         let seq = position("deliveriesInRun", "seq", &seq)? as u32;
-        to_js(&view::deliveries_in_run(self.timeline().world(), seq))
+        let index = self.run_index();
+        to_js(&view::deliveries_in_run(self.timeline().world(), &index, seq))
+    }
+
+    /// Steps of the run computed so far that the run index has read (the marks and the
+    /// faults below reach this far; a step whose decisions are not all published yet waits).
+    #[wasm_bindgen(js_name = indexedSteps)]
+    pub fn indexed_steps(&self) -> usize {
+        self.run_index().upto()
+    }
+
+    /// Every fault with its step in `[from, to)` of the run computed so far (as far as
+    /// `indexedSteps()`), in step order: `[{ step, fault, seq, actor, manual, type, out,
+    /// reason }]` as `faultsOfMessage`. The cursor does not move.
+    #[wasm_bindgen(js_name = faultsInRun, unchecked_return_type = "Array<RunFaultView>")]
+    pub fn faults_in_run(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let from = position("faultsInRun", "from", &from)?;
+        let to = position("faultsInRun", "to", &to)?;
+        let index = self.run_index();
+        to_js(&view::faults_in_run(self.timeline().world(), &index, from, to))
     }
 
     /// Every fault of the run computed so far that concerns message `seq`: lost, doubled

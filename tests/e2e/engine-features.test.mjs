@@ -22,8 +22,8 @@ async function open(config) {
 async function toEnd(p) {
   await p.getByTestId("run-to-end").click();
   await waitReady(p);
-  // after a jump the refused and rejected deliveries are read once the cursor rests
-  await p.waitForFunction(() => window.brigade.faults.refusalsUpto >= window.brigade.sim.currentStep());
+  // the faults (refusals too) come from the engine's run index as far as it has read the run
+  await p.waitForFunction(() => { window.brigade.faults.known(); return window.brigade.faults.upto >= window.brigade.sim.currentStep(); });
   await settle(p);
 }
 

@@ -257,7 +257,9 @@ export class InspectorView {
     const stepOf = new Map();
     const outputsOf = (s) => {
       if (!stepOf.has(s.seq)) {
-        const first = app.call(() => app.sim.deliveries(s.seq), [])?.[0];
+        // the run index's deliveries (no scan of the steps), the first one if done by the cursor
+        const cursor = app.call(() => app.sim.currentStep(), 0);
+        const first = app.call(() => app.sim.deliveriesInRun(s.seq), [])?.find((d) => d.step <= cursor);
         const view = first ? app.call(() => app.sim.steps(first.step, first.step + 1)[0]) : null;
         stepOf.set(s.seq, view ?? null);
       }
