@@ -63,12 +63,18 @@ export class ExercisePanel {
       button("pm-solution", "Show a solution", () => this.loadTemplate("solution", true)),
       el("label", { class: "compact" }, "runs for ", this.scope),
       button("pm-run", "Run it", () => this.run(), { class: "primary" }),
+      this.stopRun = button("pm-stop", "Stop", () => this.stopRunning(), { hidden: true, title: "Stop your process manager's run (an endless loop?)" }),
       button("pm-grade", "Check it", () => this.grade()),
       this.cancel = button("pm-cancel", "Stop checking", () => this.cancelGrade(), { hidden: true }),
       button("exercise-close", "Close", () => this.show(false))),
     el("div", { class: "exercise-body" },
       this.editor.root,
-      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "How to write decide" }, ...docs())),
+      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "The rules and how to write decide" },
+        // the rules come first: what is graded, before the learner fails it
+        el("h3", {}, "The rules Check grades"),
+        this.rules = el("ul", { class: "exercise-rules", "data-testid": "rules" }, ...Object.entries(RULES).map(([id, text]) =>
+          el("li", { "data-testid": "rule", "data-rule": id, "data-status": "unchecked" }, el("span", { class: "rule-mark", "aria-hidden": "true", text: "○ " }), text))),
+        ...docs())),
     this.status, this.error, this.result);
     $("#setup").after(this.section);
     // the inspector can replay an order under the learner's code too
@@ -175,23 +181,39 @@ export class ExercisePanel {
   }
 
   async run() {
-    if (this.busy) return;
+    if (this.busy) { this.sayBusy(); return; }
     const config = this.runConfig();
     const orders = config.orders ?? this.app.defaults.orders ?? 0;
     if (orders > MAX_ORDERS) {
       this.say(null, `This run has ${orders} orders; your process manager runs at most ${MAX_ORDERS} (set up a smaller run first).`);
       return;
     }
-    this.busy = true;
-    this.say("Running your process manager in a worker…");
+    this.busy = "run";
+    this.stopRun.hidden = false;
+    this.say("Running your process manager in a worker… (Stop ends it)");
     try {
       const result = await this.request({ op: "run", config, code: this.editor.value });
       this.showRun(result);
     } catch (error) {
-      this.say(null, errorText(error));
+      if (this.stoppedRun) this.say("Stopped: your process manager's run was ended; the page shows the run it had before.");
+      else this.say(null, errorText(error));
     } finally {
       this.busy = false;
+      this.stoppedRun = false;
+      this.stopRun.hidden = true;
     }
+  }
+
+  /** Stop a run of the learner's code: the worker (and the code in it) is terminated. */
+  stopRunning() {
+    if (this.busy !== "run") return;
+    this.stoppedRun = true;
+    this.stopWorker(new Error("stopped"));
+  }
+
+  /** Said when a button is pressed while the worker is busy (rather than ignoring it). */
+  sayBusy() {
+    this.say(this.busy === "run" ? "Your process manager is still running: Stop it first, then Check it." : "A check is running: Stop checking first.");
   }
 
   /** Adopt a worker's run on the page (from its recorded decisions) and show how it went. */
@@ -243,8 +265,9 @@ export class ExercisePanel {
   // ---- checking ----------------------------------------------------------------------------
 
   async grade() {
-    if (this.busy) return;
-    this.busy = true;
+    if (this.busy) { this.sayBusy(); return; }
+    this.busy = "grade";
+    this.markRules(null);
     this.cancelled = false;
     this.result.hidden = true;
     this.cancel.hidden = false;
@@ -326,15 +349,27 @@ export class ExercisePanel {
       el("button", { type: "button", class: "small", "data-testid": "grade-open",
         onclick: () => this.openFailure(f) }, f.kind ? "open the counterexample" : "open the step"));
     });
-    const broken = new Set(failures.map((f) => f.rule)).size;
+    const broken = new Set(failures.map((f) => f.rule));
+    this.markRules(broken);
+    const places = items.length === 1 ? "1 place" : `${items.length} places`;
     this.result.replaceChildren(...[
       el("p", { class: "grade-verdict" }, pass
         ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
-        : `Failed: ${broken} rule${broken > 1 ? "s" : ""} broken.`),
+        : `Failed: ${broken.size} rule${broken.size > 1 ? "s" : ""} broken, in ${places}:`),
       explored.length ? el("p", { class: "grade-explored", "data-testid": "grade-explored" },
         explored.map(({ kind, progress: p }) => exploredText(kind, p)).join(" ")) : null,
       items.length ? el("ul", {}, items) : null].filter(Boolean));
     this.result.hidden = false;
+  }
+
+  /** Mark each listed rule: `broken` a set of rule ids after a check, null before (unchecked). */
+  markRules(broken) {
+    for (const li of this.rules.children) {
+      const status = broken === null ? "unchecked" : broken.has(li.dataset.rule) ? "fail" : "pass";
+      li.dataset.status = status;
+      li.firstChild.textContent = { unchecked: "○ ", pass: "✓ ", fail: "✕ " }[status];
+      li.title = { unchecked: "not checked yet", pass: "kept in every scenario", fail: "broken: see the check's result" }[status];
+    }
   }
 
   openFailure(failure) {
