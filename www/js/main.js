@@ -23,7 +23,7 @@ import { KitchenControls } from "./controls.js";
 import { Tour } from "./tour/tour.js";
 import { setUpEmbed, embedSuffix } from "./embed.js";
 import { ShareDialog } from "./share.js";
-import { bringIntoView } from "./reveal.js";
+import { bringIntoView, keepStepsInView } from "./reveal.js";
 
 const MAX_CHUNK = 50000;
 /** What "next fault / timeout / retry / completion" look for (the engine's run index: nextMark). */
@@ -91,6 +91,7 @@ class App {
     $("#notice-close").addEventListener("click", () => this.notify(null));
     this.tour = new Tour(this);
     setUpEmbed();
+    keepStepsInView();
     this.share = new ShareDialog(this);
     this.fillPresetBar();
     $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));

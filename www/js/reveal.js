@@ -6,7 +6,28 @@
 function coveredTop() {
   const controls = document.querySelector(".controls");
   if (!controls || getComputedStyle(controls).position !== "sticky") return 0;
-  return controls.getBoundingClientRect().height;
+  // on a phone its first rows scroll away (keepStepsInView): only the rest covers the page
+  const hidden = -parseFloat(getComputedStyle(controls).top) || 0;
+  return controls.getBoundingClientRect().height - Math.max(0, hidden);
+}
+
+/**
+ * On a phone, the time control's rows above its step buttons (placing orders, faults and
+ * jumps) scroll away with the page and only the steps and the timeline stay stuck: the
+ * control's sticky `top` is minus those rows' height, measured as the layout changes.
+ */
+export function keepStepsInView() {
+  const controls = document.querySelector(".controls");
+  const steps = controls?.querySelector(".control-group[aria-label=Steps]");
+  if (!controls || !steps) return;
+  const measure = () => {
+    const phone = matchMedia("(max-width: 600px)").matches;
+    const above = phone ? Math.max(0, steps.offsetTop - 4) : 0;
+    const value = `${above}px`;
+    if (controls.style.getPropertyValue("--controls-scroll") !== value) controls.style.setProperty("--controls-scroll", value);
+  };
+  new ResizeObserver(measure).observe(controls);
+  measure();
 }
 
 /** Whether `element`'s top part (at least 80 px or all of it) is visible. */
