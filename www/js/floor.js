@@ -144,12 +144,15 @@ export class FloorView {
     const w = this.wiring;
     const arch = $("#floor-architecture");
     if (arch) {
-      const rewired = w?.rewired_for_pay_first ?? [];
+      // pay-first is only worth a word on a run that has (or may get) dodgy customers
+      const config = app.call(() => app.sim.config(), null);
+      const dodgy = (config?.dodgy ?? 0) > 0 || (app.call(() => app.sim.inputs(), []) ?? []).some((i) => i.action?.dodgy);
+      const rewired = dodgy ? w?.rewired_for_pay_first ?? [] : [];
       arch.replaceChildren(...(w ? [
         el("span", { class: "arch", "data-testid": "architecture", text: w.architecture }),
         rewired.length ? el("span", { class: "hint", "data-testid": "rewired", title: "these workers are wired differently for a pay-first (dodgy) customer",
           text: ` · rewired for pay-first: ${rewired.map((r) => KIND_LABEL[r] ?? r).join(", ")}` })
-          : el("span", { class: "hint", "data-testid": "rewired", text: w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
+          : el("span", { class: "hint", "data-testid": "rewired", text: dodgy && w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
       ] : []));
     }
   }

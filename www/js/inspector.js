@@ -201,7 +201,7 @@ export class InspectorView {
         : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
     const shown = all.slice(-RUN_FAULTS_SHOWN);
     setText($("#fault-run-title"), all.length > shown.length
-      ? `The whole run (the last ${shown.length} of ${all.length})` : `The whole run (${all.length} up to step ${frame.cursor})`);
+      ? `The run up to this step (the last ${shown.length} of ${all.length})` : `The run up to step ${frame.cursor} (${all.length})`);
     $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
       : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
