@@ -11,6 +11,11 @@
 //    its render; the longest main-thread task seen meanwhile (PerformanceObserver longtask).
 //
 //   node tests/e2e/perf.mjs big     only section 4
+// 5. A first visit (a fresh browser context, nothing cached), 5 times: the time from
+//    navigation to an interactive page (the first run rendered: body[data-ready]), and the
+//    bytes transferred and requests made by then.
+//
+//   node tests/e2e/perf.mjs first   only section 5
 
 import { serve, launch, openPage, waitReady, settle } from "./helpers.mjs";
 
@@ -26,8 +31,12 @@ const browser = await launch();
 try {
   const page = await openPage(browser, server.url);
   const only = process.argv[2] ?? "";
-  if (only !== "big") await smallRuns(page);
-  await bigRun(page);
+  if (only === "first") {
+    await firstVisits(browser, server.url);
+  } else {
+    if (only !== "big") await smallRuns(page);
+    await bigRun(page);
+  }
   if (page.problems.length) console.log("console problems:", page.problems);
 } finally {
   await browser.close();
@@ -121,6 +130,28 @@ async function smallRuns(page) {
   });
   console.log(`scroll the log (${seek.messages} messages, ${scroll.rows} rows in the DOM): frame time ms: ${fmt(stats(scroll.deltas))}`);
   console.log(`filter the log by type CookFood: ${scroll.filterMs.toFixed(0)} ms (${scroll.shown})`);
+}
+
+async function firstVisits(browser, url) {
+  const times = [], bytes = [], requests = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    let total = 0, count = 0;
+    cdp.on("Network.loadingFinished", (e) => { total += e.encodedDataLength; count++; });
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 60000 });
+    const ms = await page.evaluate(() => performance.now());
+    times.push(ms);
+    bytes.push(total);
+    requests.push(count);
+    await context.close();
+  }
+  console.log(`first visit to interactive, ms: ${fmt(stats(times))}`);
+  console.log(`  transferred by then: ${(Math.max(...bytes) / 1024).toFixed(0)} KiB in ${Math.max(...requests)} requests`);
 }
 
 async function bigRun(page) {
