@@ -4,6 +4,7 @@
 //! rng, ids, order → definition → message → outbox, store, wiring, bus, dispatch →
 //! process → scenario → actors → sim → report, run_file, explore → view, mermaid →
 //! wasm, cli. A reference that closes a cycle fails here with the files that make it.
+//! Unit-test modules (`#[cfg(test)]`) may reach upwards and are not counted.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,9 +35,20 @@ impl Refs {
     }
 }
 
+/// Whether an item is compiled for tests only (`#[cfg(test)]`): a test may reach upwards.
+fn test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test"))
+}
+
 impl<'ast> Visit<'ast> for Refs {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         self.use_tree(&item.tree, false);
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        if !test_only(&item.attrs) {
+            syn::visit::visit_item_mod(self, item);
+        }
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {

@@ -23,7 +23,16 @@ fn a_step_looks_the_same_live_and_after_a_jump() {
     assert!(live.iter().any(|s| s.duplicate));
     for probe in [1, 7, live.len() / 2, live.len() - 1, live.len()] {
         t.seek(probe);
-        assert_eq!(view::step(t.world(), probe).as_ref(), Some(&live[probe - 1]), "step {probe}");
+        let mut jumped = view::step(t.world(), probe).expect("the step is done");
+        // the step that publishes an output is known only once the run has reached it:
+        // stepping live, the run ended at this step; after the jump it is known to the end
+        for (out, seen) in jumped.outputs.iter_mut().zip(&live[probe - 1].outputs) {
+            if seen.published_step.is_none() {
+                assert!(out.published_step.is_none_or(|s| s > probe), "step {probe}: published later, if at all");
+                out.published_step = None;
+            }
+        }
+        assert_eq!(jumped, live[probe - 1], "step {probe}");
     }
 }
 
