@@ -161,8 +161,14 @@ pub struct Money {
 impl Money {
     /// The money of order `correlation_id` by the store's current step.
     pub fn of(store: &Store, correlation_id: &Uuid) -> Money {
+        Money::of_near(store, correlation_id, None)
+    }
+
+    /// [`Money::of`], the order's stream found from the message at `near` when it belongs
+    /// to the order (the cause of the message being published), without hashing.
+    pub fn of_near(store: &Store, correlation_id: &Uuid, near: Option<u32>) -> Money {
         let mut m = Money::default();
-        for &s in store.stream(correlation_id) {
+        for &s in store.stream_near(correlation_id, near) {
             match store.message_type(s as usize) {
                 Some(MessageType::OrderPaid) => m.paid += 1,
                 Some(MessageType::PaymentRefunded) => m.refunded += 1,

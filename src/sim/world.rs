@@ -389,7 +389,7 @@ impl World {
             let t = env.message_type();
             if matches!(t, MessageType::OrderPaid | MessageType::PaymentRefunded | MessageType::OrderDropped) {
                 // the order's money before this message (its stream is short)
-                stats.money(t, &Money::of(store, &env.correlation_id));
+                stats.money(t, &Money::of_near(store, &env.correlation_id, p.cause));
             }
             stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
