@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly package the page loads: www/pkg/brigade.js + www/pkg/brigade_bg.wasm.
+# Builds the WebAssembly package the page loads: www/pkg/brigade.js + www/pkg/brigade_bg.wasm,
+# and copies the exercise sandbox's QuickJS interpreter to www/vendor/quickjs/ (needs npm).
 # After this, www/ is the whole static site.
 #
 #   bash scripts/build-wasm.sh
@@ -59,6 +60,9 @@ if [ "${WASM_OPT:-1}" != 0 ] && command -v wasm-opt >/dev/null; then
   fi
   rm -rf "$tmp"
 fi
+
+# the exercise sandbox's interpreter (www/vendor/quickjs/, from the npm packages in package.json)
+bash scripts/vendor-quickjs.sh
 
 size=$(wc -c <"$out/brigade_bg.wasm")
 say "done: $out/brigade.js, $out/brigade_bg.wasm ($((size / 1024)) KiB)"

@@ -6,8 +6,7 @@
 use crate::message::{Envelope, MessageType};
 use crate::wiring::Customers;
 
-/// Index of an actor in the simulation.
-pub type ActorId = u16;
+pub use crate::role::ActorId;
 
 /// A type mask meaning "every type".
 pub const ALL_TYPES: u32 = u32::MAX;

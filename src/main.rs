@@ -143,7 +143,9 @@ mod native {
         }
         match run_file::import(&text) {
             Ok(_) => emit("ok\n", ExitCode::SUCCESS),
-            Err(e @ ImportError::Mismatch(_)) => emit(&format!("{}: {e}\n", cli::shown(path)), ExitCode::from(1)),
+            Err(e @ ImportError::Mismatch(_)) => {
+                emit(&format!("{}\n", cli::shown(&format!("{path}: {e}"))), ExitCode::from(1))
+            }
             Err(e) => fail(&format!("--check: {path}: {e}")),
         }
     }

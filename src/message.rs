@@ -566,8 +566,9 @@ pub struct Envelope {
 /// which costs a look-up of the cause's record) and without copying the body.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delivered<'a> {
-    /// Its position in the store.
-    pub seq: u32,
+    /// Its position in the store: the store's business (its look-ups start there), not the
+    /// handlers', who ask the store with the message itself ([`crate::store::Store::order_stream`]).
+    pub(crate) seq: u32,
     /// Its id.
     pub id: Uuid,
     /// The order it belongs to.

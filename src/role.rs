@@ -5,6 +5,9 @@
 use crate::ids::TAG_HOUSE;
 use serde::Serialize;
 
+/// Index of an actor in the simulation (its place on the floor).
+pub type ActorId = u16;
+
 /// A role on the floor (every cook plays `Cook`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]

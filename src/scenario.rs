@@ -325,9 +325,19 @@ impl Config {
     }
 
     /// A config from JSON text (a partial object: missing keys take defaults), validated.
+    /// The text must hold that one object (a key named twice, or anything after the
+    /// object, is refused).
+    ///
+    /// ```
+    /// use brigade::scenario::Config;
+    /// assert_eq!(Config::from_json(r#"{"orders": 3}"#).unwrap().orders, 3);
+    /// assert!(Config::from_json(r#"{"orders": 3} {"#).is_err());
+    /// assert!(Config::from_json(r#"{"orders": 3, "orders": 4}"#).is_err());
+    /// ```
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let cfg: Config = serde_path_to_error::deserialize(de).map_err(ConfigError::from_serde)?;
+        let cfg: Config = serde_path_to_error::deserialize(&mut *de).map_err(ConfigError::from_serde)?;
+        de.end().map_err(|e| bad("config", clean_serde_error(&e.to_string())))?;
         cfg.validate()?;
         Ok(cfg)
     }
@@ -426,6 +436,9 @@ mod tests {
         assert!(err.message.contains("unknown field `sed`"), "{err}");
         let err = Config::from_json(r#"{"dispatch": "fastest"}"#).unwrap_err();
         assert!(err.message.contains("fastest"), "{err}");
+        // found by the fuzz target `config`: text after the object was ignored
+        let err = Config::from_json("{}\0\0\0\"se\0{").unwrap_err();
+        assert!(err.message.contains("trailing characters"), "{err}");
     }
 
     #[test]

@@ -718,6 +718,14 @@ impl Store {
         self.stream_near(correlation_id, None)
     }
 
+    /// The stream of the order `msg` belongs to, published by the current step: found from
+    /// where the store keeps `msg`, without hashing its correlation id. What handlers use:
+    /// they never see store positions.
+    #[inline]
+    pub fn order_stream(&self, msg: &Delivered<'_>) -> &[u32] {
+        self.stream_near(&msg.correlation_id, Some(msg.seq))
+    }
+
     /// [`Store::stream`], found from the record at `near` when that message belongs to it
     /// (without hashing).
     pub fn stream_near(&self, correlation_id: &Uuid, near: Option<u32>) -> &[u32] {

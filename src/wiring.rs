@@ -176,15 +176,8 @@ impl Wiring {
                     react(Cashier, T::RefundPayment, All, Some(T::PaymentRefunded)),
                     react(Printer, T::OrderCompleted, All, None),
                 ];
-                w.follows = vec![
-                    T::FoodCooked,
-                    T::OrderExpired,
-                    T::OrderPriced,
-                    T::OrderPaid,
-                    T::PaymentRefused,
-                    T::PaymentRefunded,
-                    T::StepTimedOut,
-                ];
+                // what the process managers react to, past the order's start
+                w.follows = crate::process::manager::INPUTS.into_iter().filter(|&t| t != T::OrderPlaced).collect();
                 w.decisions = vec![
                     T::ProcessStarted,
                     T::CookFood,

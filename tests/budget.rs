@@ -81,4 +81,5 @@ fn placed_orders_count_and_the_refusal_says_what_fits() {
     assert!(check_memory(&edge, 1).is_err(), "one more order placed by hand is over the edge");
     // the largest counts do not overflow the estimate
     assert!(check_memory(&Config { orders: u32::MAX, ..edge.clone() }, u64::MAX).is_err());
+    const { assert!(MEMORY_BUDGET < 2 << 30) };
 }

@@ -540,6 +540,13 @@ fn a_stray_argument_is_shown_escaped_never_raw() {
     assert!(!err.contains('\u{1b}') && err.contains(r"\u{1b}"), "{err:?}");
     let err = assert_refused(&["--check", "/no/such\nfile\u{1b}"], "--check");
     assert!(err.contains(r"/no/such\nfile\u{1b}"), "{err:?}");
+    // a difference that names what the file holds: a key with an escape in it
+    let mut v = run_file(&["--orders", "2"]);
+    v["history"][3]["\u{1b}[2Jx"] = Value::from(1);
+    let o = brigade(&["--check", &scratch("check-escape-key.json", &v.to_string())]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(out.contains(r"unexpected field `\u{1b}[2Jx`") && !out.contains('\u{1b}'), "{out:?}");
 }
 
 #[test]

@@ -8,7 +8,6 @@ use crate::message::{Delivered, Message, MessageType, RefusalReason};
 use crate::outbox::Outbox;
 use crate::wiring::Role;
 use std::rc::Rc;
-use uuid::Uuid;
 
 /// The cashier and how long a payment takes.
 #[derive(Debug, Clone)]
@@ -17,13 +16,12 @@ pub struct Cashier {
     pub ms: u64,
 }
 
-/// Charges minus refunds of an order so far: the cashier's (`ctx.me`) `OrderPaid` less its
-/// `PaymentRefunded`. The order's stream is found from the message at `near` when it
-/// belongs to it (the message being handled).
-pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid, near: Option<u32>) -> i32 {
+/// Charges minus refunds of the order `msg` belongs to, so far: the cashier's (`ctx.me`)
+/// `OrderPaid` less its `PaymentRefunded`.
+pub fn balance(ctx: &Context<'_>, msg: &Delivered<'_>) -> i32 {
     let store = ctx.store;
     store
-        .stream_near(correlation_id, near)
+        .order_stream(msg)
         .iter()
         .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
         .map(|&s| match store.message_type(s as usize) {
@@ -36,12 +34,12 @@ pub fn balance(ctx: &Context<'_>, correlation_id: &Uuid, near: Option<u32>) -> i
 
 impl Cashier {
     /// Handles a payment request (`TakePayment`, or `OrderPriced` in choreography) or a
-    /// `RefundPayment` (at `seq` in the store); returns how long the cashier is busy.
-    pub fn handle(&self, msg: &Delivered<'_>, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    /// `RefundPayment`; returns how long the cashier is busy.
+    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         let Some(order) = msg.body.order() else {
             return 0;
         };
-        let paid = balance(ctx, &msg.correlation_id, Some(seq)) > 0;
+        let paid = balance(ctx, msg) > 0;
         if msg.message_type() == MessageType::RefundPayment {
             if !paid {
                 out.publish(Message::PaymentRefused { reason: RefusalReason::NotPaid });

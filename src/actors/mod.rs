@@ -98,7 +98,7 @@ impl Actor {
             Input::TakeOrder(request) => return waiter::take(request, ctx, out),
             Input::Message(msg) => msg,
         };
-        let (env, seq) = (msg, msg.seq);
+        let env = msg;
         match self {
             Actor::Waiter => 0,
             Actor::House(house) => {
@@ -116,9 +116,9 @@ impl Actor {
             Actor::Dispatcher(d) => d.handle(ctx, out),
             Actor::Cook(c) => c.handle(env, ctx, out),
             Actor::AssistantManager(a) => a.handle(env, ctx, out),
-            Actor::Cashier(c) => c.handle(env, seq, ctx, out),
+            Actor::Cashier(c) => c.handle(env, ctx, out),
             Actor::AlarmClock => alarm_clock::handle(env, out),
-            Actor::Printer => printer::handle(env, seq, ctx, out),
+            Actor::Printer => printer::handle(env, ctx, out),
         }
     }
 }

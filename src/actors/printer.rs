@@ -12,15 +12,15 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use uuid::Uuid;
 
-/// Handles one message (at `seq` in the store); the printer takes no time.
-pub fn handle(msg: &Delivered<'_>, seq: u32, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+/// Handles one message; the printer takes no time.
+pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
     let dodgy = msg.body.order().map(|o| o.dodgy);
     let Some(then) = ctx.wiring.reaction(Role::Printer, msg.message_type(), dodgy) else {
         return 0;
     };
     let ended = || {
         ctx.store
-            .stream_near(&msg.correlation_id, Some(seq))
+            .order_stream(msg)
             .iter()
             .any(|&s| ctx.store.message_type(s as usize).is_some_and(MessageType::is_terminal))
     };

@@ -2,11 +2,11 @@
 //! manager, one message at a time, under its own or another definition and version.
 
 use super::manager::{input_mask, ProcessManager, ProcessState};
-use crate::bus::ActorId;
 use crate::definition::{Definition, ProcessParams};
 use crate::ids::{TAG_HOUSE, TAG_HOUSE_STARTED};
 use crate::message::{Envelope, Message, MessageType};
 use crate::outbox::{Note, Outbox, Seal};
+use crate::role::ActorId;
 use crate::store::Store;
 use uuid::Uuid;
 

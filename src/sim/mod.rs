@@ -9,6 +9,7 @@ pub mod budget;
 pub mod fault;
 pub mod input;
 mod mailboxes;
+pub mod recorded;
 pub mod sampler;
 pub mod scheduler;
 pub mod stats;

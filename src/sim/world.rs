@@ -9,6 +9,7 @@ use super::actor::{ActorInfo, ActorKind, DISPATCHER, FIRST_COOK, HOUSE, TAG_HOUS
 use super::fault::{Fault, FaultRecord};
 use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
+use super::recorded::Recorded;
 use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::{Money, Stats};
@@ -38,8 +39,12 @@ use std::ops::Range;
 use std::rc::Rc;
 use uuid::Uuid;
 
+mod build;
 mod canonical;
+mod inputs;
 mod manual;
+mod read;
+pub use inputs::Snapshot;
 pub use manual::Queued;
 
 /// A delivery a person delayed: it enters `actor`'s mailbox again at `at`.
@@ -107,50 +112,6 @@ struct Volatile {
     fates: Vec<(u32, ActorId, ManualFate)>,
 }
 
-/// A checkpoint: the world's moving parts at one step; the frontier is not copied.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    st: Volatile,
-    log_len: usize,
-}
-
-impl Snapshot {
-    /// Steps done at this checkpoint.
-    pub fn steps(&self) -> usize {
-        self.st.steps
-    }
-}
-
-impl Snapshot {
-    /// About how many heap bytes this checkpoint holds: its mailboxes, pending
-    /// publications and live processes (what grows with the backlog; the follows by
-    /// correlation live in the store, which checkpoints do not copy). The timeline spaces
-    /// checkpoints by it.
-    pub fn heap_bytes(&self) -> usize {
-        use std::mem::size_of;
-        // a hash-map entry: the key, the value, a control byte, and the table's slack
-        const ENTRY: usize = 16 + 24 + 8;
-        let st = &self.st;
-        let mail: usize = st.mail.iter().map(VecDeque::len).sum();
-        let live: usize = st.actors.iter().map(|a| if let Actor::House(h) = a { h.live() } else { 0 }).sum();
-        mail * size_of::<Mail>()
-            + st.requests.len() * size_of::<(Request, u64)>()
-            + st.scheduler.heap_bytes()
-            + live * (ENTRY + size_of::<crate::process::ProcessManager>())
-    }
-
-    /// Trades places with `world` without copying either: the world goes to this
-    /// checkpoint's step (as [`World::restore`] does) and this checkpoint then holds the
-    /// step the world was at. Both must come from the same recorded run.
-    pub fn swap_with(&mut self, world: &mut World) {
-        std::mem::swap(&mut self.st, &mut world.st);
-        let here = world.store.len();
-        world.store.set_cursor(self.log_len);
-        self.log_len = here;
-        world.apply_due_inputs();
-    }
-}
-
 /// The restaurant: actors, mailboxes, bus, store, clock and generators.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -163,11 +124,11 @@ pub struct World {
     printer: ActorId,
     store: Store,
     trace: Trace,
-    faults: Vec<FaultRecord>,
+    faults: Recorded<FaultRecord>,
     /// Placed → completed, in simulated ms, of each `OrderCompleted` published, in order
     /// (as many as the stats count completed by the current step).
-    completions: Vec<u64>,
-    printed: Vec<Printed>,
+    completions: Recorded<u64>,
+    printed: Recorded<Printed>,
     samples: Samples,
     inputs: Vec<Input>,
     input_error: Option<(usize, String)>,
@@ -191,454 +152,6 @@ const FAULT_STREAM: u64 = 2;
 const INPUT_STREAM: u64 = 1_000;
 
 impl World {
-    /// A world at step 0 for a validated `cfg`.
-    ///
-    /// ```
-    /// use brigade::scenario::Config;
-    /// use brigade::sim::World;
-    /// let mut world = World::new(Config::default()).unwrap();
-    /// world.run_to_idle();
-    /// assert_eq!(world.stats().completed, 10);
-    /// ```
-    pub fn new(cfg: Config) -> Result<World, ConfigError> {
-        World::with_inputs(cfg, Vec::new())
-    }
-
-    /// A world that will replay `inputs` (sorted by step) as it goes.
-    pub fn with_inputs(cfg: Config, inputs: Vec<Input>) -> Result<World, ConfigError> {
-        cfg.validate()?;
-        check_inputs(&inputs).map_err(|message| ConfigError { field: "inputs".to_string(), message })?;
-        let mut actors = Vec::new();
-        let mut state = Vec::new();
-        let mut add = |name: String, kind: ActorKind, actor: Actor| {
-            let id = actors.len() as ActorId;
-            actors.push(ActorInfo { name, kind, id });
-            state.push(actor);
-            id
-        };
-        add(Role::Waiter.display().into(), ActorKind::Waiter, Actor::Waiter);
-        add(Role::House.display().into(), ActorKind::House, Actor::House(House::new()));
-        add(Role::Dispatcher.display().into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
-        for (i, c) in cfg.cooks.iter().enumerate() {
-            let name = c.name.trim().to_string();
-            let cook = Cook { name: Rc::new(name.clone()), ms: c.ms };
-            add(name, ActorKind::Cook(i as u16), Actor::Cook(cook));
-        }
-        add(
-            Role::AssistantManager.display().into(),
-            ActorKind::AssistantManager,
-            Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
-        );
-        add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
-        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock);
-        let printer = add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer);
-        let n = actors.len();
-
-        let wiring = Wiring::of(cfg.architecture);
-        let mut bus = Bus::new();
-        for sub in &wiring.subscriptions {
-            for a in actors.iter().filter(|a| a.kind.role() == sub.role) {
-                bus.subscribe_type(sub.message_type, a.id, sub.customers);
-            }
-        }
-
-        let st = Volatile {
-            now: 0,
-            steps: 0,
-            outputs: 0,
-            faults_len: 0,
-            printed_len: 0,
-            mail: Mailboxes::new(n),
-            requests: VecDeque::new(),
-            busy_until: vec![0; n],
-            handled: vec![0; n],
-            scheduler: Scheduler::default(),
-            next_mail: 0,
-            next_scheduled: 0,
-            actors: state,
-            order_rng: Rng::stream(cfg.seed, ORDER_STREAM),
-            fault_rng: Rng::stream(cfg.seed, FAULT_STREAM),
-            version: cfg.process_version,
-            next_input: 0,
-            stats: Stats::new(cfg.cooks.len(), n),
-            sampler: Sampler::new(n),
-            on_duty: (0..cfg.cooks.len()).map(|c| FIRST_COOK + c as ActorId).collect(),
-            delayed: Vec::new(),
-            fates: Vec::new(),
-        };
-        let mut world = World {
-            params: ProcessParams::from_config(&cfg),
-            store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
-            cfg,
-            wiring,
-            bus,
-            actors,
-            alarm_clock,
-            printer,
-            trace: Trace::default(),
-            faults: Vec::new(),
-            completions: Vec::new(),
-            printed: Vec::new(),
-            samples: Samples::default(),
-            inputs,
-            input_error: None,
-            st,
-            loads: Vec::new(),
-            targets: Vec::new(),
-            out: Outbox::new(),
-        };
-        world.apply_due_inputs();
-        Ok(world)
-    }
-
-    /// This world without its step trace: the run, its history, faults, receipts and
-    /// statistics are the same, but no step is recorded for [`World::trace_record`] and
-    /// [`World::step_outputs`] (which answer `None` and nothing). For a run nobody steps
-    /// through, such as the command line's report: 100,000 orders keep about 46 MiB less.
-    ///
-    /// ```
-    /// use brigade::scenario::Config;
-    /// use brigade::sim::World;
-    /// let mut traced = World::new(Config::default()).unwrap();
-    /// let mut untraced = World::new(Config::default()).unwrap().untraced();
-    /// assert_eq!(traced.run_to_idle(), untraced.run_to_idle());
-    /// assert_eq!(traced.store().len(), untraced.store().len());
-    /// assert!(traced.trace_record(1).is_some() && untraced.trace_record(1).is_none());
-    /// ```
-    pub fn untraced(mut self) -> World {
-        if self.trace.is_empty() {
-            self.trace = Trace::untraced();
-        }
-        self
-    }
-
-    // ----- reading -------------------------------------------------------------------
-
-    /// The run's config.
-    pub fn config(&self) -> &Config {
-        &self.cfg
-    }
-
-    /// The process manager parameters of the run.
-    pub fn params(&self) -> ProcessParams {
-        self.params
-    }
-
-    /// Who hears what, and what each worker answers.
-    pub fn wiring(&self) -> &Wiring {
-        &self.wiring
-    }
-
-    /// The actors at the current step, in floor order (cooks hired during the run come
-    /// after the printer).
-    pub fn actors(&self) -> &[ActorInfo] {
-        &self.actors[..self.st.actors.len()]
-    }
-
-    /// The actor called `name` at the current step (surrounding spaces and case ignored).
-    pub fn actor_named(&self, name: &str) -> Option<ActorId> {
-        let key = name.trim().to_lowercase();
-        self.actors().iter().find(|a| a.name.to_lowercase() == key).map(|a| a.id)
-    }
-
-    /// A cook's cooking time and whether it is taking work, at the current step.
-    pub fn cook_state(&self, actor: ActorId) -> Option<(u64, bool)> {
-        match self.st.actors.get(actor as usize)? {
-            Actor::Cook(c) => Some((c.ms, self.st.on_duty.contains(&actor))),
-            _ => None,
-        }
-    }
-
-    /// The first input (`input N: …`) that could not apply when the run reached it: a
-    /// message that was not waiting, a cook that was not there. It changed nothing.
-    pub fn input_error(&self) -> Option<&str> {
-        self.input_error.as_ref().map(|(_, e)| e.as_str())
-    }
-
-    /// The event store, up to the current step.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// Simulated time of the current step.
-    pub fn now(&self) -> u64 {
-        self.st.now
-    }
-
-    /// Steps done.
-    pub fn steps(&self) -> usize {
-        self.st.steps
-    }
-
-    /// Steps recorded in the whole known run.
-    pub fn frontier_steps(&self) -> usize {
-        self.trace.len()
-    }
-
-    /// The record of step `step` (1-based), if done by the current step.
-    pub fn trace_record(&self, step: usize) -> Option<TraceRecord> {
-        if step == 0 || step > self.st.steps {
-            return None;
-        }
-        self.trace.get(step - 1)
-    }
-
-    /// What step `step` (1-based, done by the current step) decided, in order: each
-    /// output with the envelope, once it is known (published, or waiting to be).
-    pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<Envelope>)> {
-        let Some(rec) = self.trace_record(step) else {
-            return Vec::new();
-        };
-        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        (start..rec.outputs_end)
-            .filter_map(|k| match self.trace.output(k as usize)? {
-                OutputSlot::Handed { seq, to } => {
-                    let env = self.store.frontier_get(seq as usize)?;
-                    let out =
-                        OutputRecord { at_ms: rec.at_ms, seq, message_type: env.message_type(), handed_to: Some(to) };
-                    Some((out, Some(env)))
-                }
-                OutputSlot::Absorbed(at_ms, message_type) => {
-                    Some((OutputRecord { at_ms, seq: ABSORBED, message_type, handed_to: None }, None))
-                }
-                OutputSlot::Publication(seq) if (seq as usize) < self.store.len() => {
-                    let env = self.store.get(seq as usize)?;
-                    Some((
-                        OutputRecord { at_ms: env.at_ms, seq, message_type: env.message_type(), handed_to: None },
-                        Some(env),
-                    ))
-                }
-                OutputSlot::Publication(_) => {
-                    // not published by the current step: waiting in the scheduler
-                    let (at_ms, p) = self.st.scheduler.find(k)?;
-                    let out =
-                        OutputRecord { at_ms, seq: NOT_PUBLISHED, message_type: p.env.message_type(), handed_to: None };
-                    Some((out, Some(p.env.clone())))
-                }
-            })
-            .collect()
-    }
-
-    /// Faults up to the current step.
-    pub fn faults(&self) -> &[FaultRecord] {
-        &self.faults[..self.st.faults_len]
-    }
-
-    /// How long each order completed by the current step took, placed → completed in
-    /// simulated ms, in the order they completed.
-    pub fn completion_times(&self) -> &[u64] {
-        &self.completions[..self.st.stats.completed as usize]
-    }
-
-    /// Receipts the printer printed up to the current step.
-    pub fn receipts(&self) -> Vec<Receipt> {
-        self.printed[..self.st.printed_len]
-            .iter()
-            .map(|p| {
-                Receipt::of(self.store.order_no(&p.correlation_id).unwrap_or(0), p.correlation_id, p.at_ms, &p.document)
-            })
-            .collect()
-    }
-
-    /// Counters at the current step.
-    pub fn stats(&self) -> &Stats {
-        &self.st.stats
-    }
-
-    /// The user inputs of the run.
-    pub fn inputs(&self) -> &[Input] {
-        &self.inputs
-    }
-
-    /// Inputs not applied yet (they lie beyond the current step).
-    pub fn inputs_pending(&self) -> usize {
-        self.inputs.len() - self.st.next_input
-    }
-
-    /// Process version for orders that start now.
-    pub fn process_version(&self) -> u8 {
-        self.st.version
-    }
-
-    /// Messages waiting for `actor` (for the waiter: orders to take).
-    pub fn queue_len(&self, actor: ActorId) -> usize {
-        if actor == WAITER {
-            self.st.requests.len()
-        } else {
-            self.st.mail[actor as usize].len()
-        }
-    }
-
-    /// The store positions of the messages waiting in `actor`'s mailbox, head first,
-    /// with when each entered it (a mail number, increasing) and its copy.
-    pub fn mailbox(&self, actor: ActorId) -> Vec<(u32, u8)> {
-        self.st.mail.get(actor as usize).map_or_else(Vec::new, |m| m.iter().map(|m| (m.seq, m.copy)).collect())
-    }
-
-    /// Until when `actor` is busy.
-    pub fn busy_until(&self, actor: ActorId) -> u64 {
-        self.st.busy_until[actor as usize]
-    }
-
-    /// Messages `actor` has handled.
-    pub fn handled(&self, actor: ActorId) -> u32 {
-        self.st.handled[actor as usize]
-    }
-
-    /// Live process managers in the house (orders with something still owed).
-    pub fn live_processes(&self) -> usize {
-        match &self.st.actors[HOUSE as usize] {
-            Actor::House(house) => house.live(),
-            _ => 0,
-        }
-    }
-
-    /// Messages decided but not yet published (alarms included): `(due time, envelope,
-    /// publisher)`, earliest first.
-    pub fn pending(&self) -> Vec<(u64, &Envelope, ActorId)> {
-        self.st.scheduler.pending().into_iter().map(|(at, p)| (at, &p.env, p.publisher)).collect()
-    }
-
-    /// Messages decided but not yet published, by publisher (alarms included).
-    pub fn pending_from(&self, actor: ActorId) -> usize {
-        self.st.scheduler.pending().iter().filter(|(_, p)| p.publisher == actor).count()
-    }
-
-    /// The queue-length samples up to the current step, plus the interval being filled.
-    /// One value per actor present at the current step, in each row (0 for a cook not yet
-    /// hired).
-    pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
-        let rows = self.st.sampler.rows;
-        let n = self.st.sampler.peak.len();
-        let mut buckets = self.samples.buckets[..rows].to_vec();
-        let mut values = Vec::with_capacity((rows + 1) * n);
-        for r in 0..rows {
-            let row = self.samples.row(r);
-            values.extend_from_slice(&row[..row.len().min(n)]);
-            values.resize((r + 1) * n, 0);
-        }
-        if self.st.steps > 0 {
-            buckets.push(self.st.sampler.bucket);
-            values.extend_from_slice(&self.st.sampler.peak);
-        }
-        (buckets, values)
-    }
-
-    /// Whether nothing is left to do.
-    pub fn is_idle(&self) -> bool {
-        self.next_event_time().is_none()
-    }
-
-    /// The alarm clock's actor id.
-    pub fn alarm_clock(&self) -> ActorId {
-        self.alarm_clock
-    }
-
-    /// The house's actor id.
-    pub fn house(&self) -> ActorId {
-        HOUSE
-    }
-
-    /// The printer's actor id.
-    pub fn printer(&self) -> ActorId {
-        self.printer
-    }
-
-    // ----- inputs ----------------------------------------------------------------------
-
-    /// The waiter takes one order now. Forgets any recorded future first. Returns the
-    /// order's correlation id.
-    pub fn place_order(&mut self, dodgy: bool) -> Uuid {
-        self.record_input(Action::PlaceOrder { dodgy });
-        self.st.requests.back().and_then(|(r, _)| r.correlation_id).unwrap_or_default()
-    }
-
-    /// New orders from now on use process `version`. Forgets any recorded future first.
-    pub fn set_process_version(&mut self, version: u8) -> Result<(), ConfigError> {
-        crate::process::check_version(version).map_err(|e| ConfigError::new("process_version", e))?;
-        self.record_input(Action::SetProcessVersion { version });
-        Ok(())
-    }
-
-    fn record_input(&mut self, action: Action) {
-        self.truncate_future();
-        self.inputs.push(Input { step: self.st.steps, action });
-        self.apply_due_inputs();
-    }
-
-    /// Forgets the recorded future beyond the current step.
-    pub fn truncate_future(&mut self) {
-        self.store.truncate_frontier();
-        self.trace.truncate(self.st.steps);
-        // outputs decided before now and published in the forgotten future are pending again
-        for (_, p) in self.st.scheduler.pending() {
-            self.trace.published(p.output as usize, NOT_PUBLISHED);
-        }
-        self.faults.truncate(self.st.faults_len);
-        self.completions.truncate(self.st.stats.completed as usize);
-        self.printed.truncate(self.st.printed_len);
-        self.samples.truncate(self.st.sampler.rows);
-        self.inputs.truncate(self.st.next_input);
-        self.actors.truncate(self.st.actors.len());
-        if self.input_error.as_ref().is_some_and(|(i, _)| *i >= self.st.next_input) {
-            self.input_error = None;
-        }
-    }
-
-    #[inline]
-    fn apply_due_inputs(&mut self) {
-        // a run without recorded inputs (the command line's) only tests this
-        if self.st.next_input < self.inputs.len() {
-            self.apply_inputs();
-        }
-    }
-
-    #[inline(never)]
-    fn apply_inputs(&mut self) {
-        while let Some(input) = self.inputs.get(self.st.next_input) {
-            if input.step > self.st.steps {
-                break;
-            }
-            let index = self.st.next_input as u64;
-            self.st.next_input += 1;
-            match input.action {
-                Action::PlaceOrder { dodgy } => {
-                    let corr = ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index));
-                    let enq = self.next_mail();
-                    self.st.requests.push_back((Request { dodgy: Some(dodgy), correlation_id: Some(corr) }, enq));
-                    self.st.sampler.observe(WAITER as usize, self.st.requests.len());
-                }
-                Action::SetProcessVersion { version } => self.st.version = version,
-                _ => {
-                    let action = input.action.clone();
-                    match self.check_action(&action) {
-                        Ok(()) => self.apply_action(&action),
-                        Err(e) => {
-                            // a replayed input that cannot happen here changes nothing
-                            if self.input_error.is_none() {
-                                self.input_error = Some((index as usize, format!("input {}: {e}", index + 1)));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // ----- checkpoints -----------------------------------------------------------------
-
-    /// A checkpoint of the current step.
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot { st: self.st.clone(), log_len: self.store.len() }
-    }
-
-    /// Goes back (or forward) to a checkpoint taken from this world's recorded run.
-    pub fn restore(&mut self, snap: &Snapshot) {
-        self.st = snap.st.clone();
-        self.store.set_cursor(snap.log_len);
-        self.apply_due_inputs();
-    }
-
     // ----- stepping --------------------------------------------------------------------
 
     /// Runs until nothing is left to do; returns the steps taken.
@@ -881,9 +394,8 @@ impl World {
             stats.published(env);
             if let Message::OrderCompleted { order } = &env.body {
                 // placed → completed; a recorded stretch run again finds it there already
-                if stats.completed as usize > completions.len() {
-                    completions.push(at - order.placed_at_ms);
-                }
+                let mut seen = stats.completed as usize - 1;
+                completions.record(&mut seen, at - order.placed_at_ms);
             }
             bus.route(env, |a| targets.push(a));
             // the body moves into the log: the slot keeps a placeholder until it is freed
@@ -936,10 +448,7 @@ impl World {
         };
         if let Some(fault) = fault {
             let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault, manual: false };
-            if self.st.faults_len >= self.faults.len() {
-                self.faults.push(record);
-            }
-            self.st.faults_len += 1;
+            self.faults.record(&mut self.st.faults_len, record);
         }
         match fate {
             Fate::Dropped => self.st.stats.deliveries_dropped += 1,
@@ -1047,10 +556,7 @@ impl World {
                         correlation_id: corr,
                         document: document.clone(),
                     };
-                    if self.st.printed_len >= self.printed.len() {
-                        self.printed.push(printed);
-                    }
-                    self.st.printed_len += 1;
+                    self.printed.record(&mut self.st.printed_len, printed);
                 }
                 _ => {}
             }
@@ -1101,15 +607,5 @@ impl World {
         };
         self.trace.record(self.st.steps, record);
         self.st.steps += 1;
-    }
-
-    /// Whether the process managers run the orders (the wiring has a house).
-    pub fn has_process_managers(&self) -> bool {
-        self.wiring.has_process_managers()
-    }
-
-    /// The role of actor `actor`.
-    pub fn role(&self, actor: ActorId) -> Option<Role> {
-        self.actors.get(actor as usize).map(|a| a.kind.role())
     }
 }

@@ -5,16 +5,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { browserSuite, openPage, settle, slide, root, number, text } from "./helpers.mjs";
+import { browserSuite, openPage, settle, slide, number, text, injectAxe } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
-const AXE = path.join(root, "node_modules", "axe-core", "axe.min.js");
 
 /** Serious and critical violations on the page as it is now. */
 async function violations(p) {
-  if (!(await p.evaluate(() => Boolean(window.axe)))) await p.addScriptTag({ path: AXE });
+  await injectAxe(p);
   const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { browserSuite, openPage, settle, slide, screenshot, results, root, waitReady } from "./helpers.mjs";
+import { browserSuite, openPage, settle, slide, screenshot, results, waitReady, injectAxe } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -216,7 +216,7 @@ test("axe: the export buttons, the chart's table open, a causation tree with a l
   await settle(p);
   assert.equal(await p.locator("[data-testid=tree-fault][data-fault=drop]").count(), 1, "the lost message's node says so");
   assert.match(await p.locator("[data-testid=tree-node][aria-current=step]").textContent(), /delivered at this step/);
-  await p.addScriptTag({ path: path.join(root, "node_modules", "axe-core", "axe.min.js") });
+  await injectAxe(p);
   const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);

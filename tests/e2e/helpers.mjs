@@ -26,9 +26,13 @@ const MIME = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** Serve www/ on 127.0.0.1 with an ephemeral port; resolves to { url, close }. */
-export async function serve() {
+/**
+ * Serve www/ on 127.0.0.1 with an ephemeral port; resolves to { url, close }.
+ * `onRequest(req)` is told of every request (method, url, headers) before it is answered.
+ */
+export async function serve({ onRequest = null } = {}) {
   const server = http.createServer(async (req, res) => {
+    onRequest?.(req);
     try {
       const url = new URL(req.url, "http://x");
       let rel = decodeURIComponent(url.pathname);
@@ -158,6 +162,17 @@ export async function waitForUrlState(page, expected) {
     const state = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
     return Object.entries(want).every(([k, v]) => JSON.stringify(state[k]) === JSON.stringify(v));
   }, expected);
+}
+
+/**
+ * Load axe-core into the page. The page's Content-Security-Policy refuses inline scripts
+ * (so `page.addScriptTag` with content is refused); the test's own evaluation is not a
+ * page script and is allowed.
+ */
+export async function injectAxe(page) {
+  if (await page.evaluate(() => Boolean(window.axe))) return;
+  const source = await readFile(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  await page.evaluate(source);
 }
 
 export async function screenshot(page, name) {

@@ -15,6 +15,7 @@ const LABELS = {
   dropped_by_reason: "dropped, by reason", retries: "cooking retries", duplicates_noticed: "duplicates noticed",
   double_payments_refused: "double payments refused", expired: "refused by a cook as too late",
   rejected: "messages rejected", rejected_by_reason: "rejected, by reason", refunded: "payments refunded",
+  charged: "orders charged", charged_not_served: "charged, not served",
   absorbed: "absorbed by the store",
   deliveries_dropped: "deliveries lost", deliveries_duplicated: "deliveries doubled", per_process: "orders per process",
   peak_queue: "longest queue", messages: "messages", steps: "steps", simulated_ms: "simulated time",
@@ -96,6 +97,10 @@ export class NumbersView {
     ];
     // without process managers nobody notices a lost message: an order can be stuck for good
     if (report.architecture && report.architecture !== "process-manager") cards.push(card("stuck", report.stuck ?? 0, "report-stuck-count", report.stuck > 0 ? "warn" : ""));
+    // customers who paid and got nothing: with process managers a refund is on its way,
+    // without them nobody owes one (the lesson of choreography and commands)
+    const unserved = report.charged_not_served ?? 0;
+    if (unserved > 0) cards.push(card("charged, not served", unserved, "report-charged-not-served", "warn"));
     const perCook = report.per_cook ?? {};
     const maxCook = Math.max(1, ...Object.values(perCook));
     const cooked = Object.values(perCook).reduce((a, b) => a + b, 0);
@@ -113,6 +118,10 @@ export class NumbersView {
         `Stuck (no terminal event, and no process manager to notice): `,
         ...report.stuck_orders.flatMap((n, i) => [i ? ", " : "", el("button", { type: "button", class: "link", "data-order": n, "data-testid": "stuck-order", text: `#${n}` })]),
         ` — in the ${report.architecture} architecture a lost message stops an order.`) : null,
+      unserved > 0 ? el("p", { class: "stuck warn", "data-testid": "report-unserved" },
+        report.architecture && report.architecture !== "process-manager"
+          ? `${formatInt(unserved)} of ${formatInt(report.charged ?? 0)} customers who paid got nothing, and nobody owes them a refund: in the ${report.architecture} architecture no process manager owns the order, so nobody notices.`
+          : `${formatInt(unserved)} dropped orders are still paid: their process managers are asking the cashier for the refund.`) : null,
       report.in_progress > 0 ? el("p", { class: "in-progress", "data-testid": "report-in-progress" },
         el("span", { class: "mono", text: formatInt(report.in_progress) }), " still in progress at this step") : null,
       latency && typeof latency === "object" ? el("p", { class: "latency", "data-testid": "report-latency" },

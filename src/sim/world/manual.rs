@@ -213,12 +213,7 @@ impl World {
 
     fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
         let record = FaultRecord { step, seq, actor, fault, manual };
-        if self.st.faults_len >= self.faults.len() {
-            self.faults.push(record);
-        } else {
-            self.faults[self.st.faults_len] = record;
-        }
-        self.st.faults_len += 1;
+        self.faults.record_anew(&mut self.st.faults_len, record);
     }
 
     /// Applies an action already checked at the current step.

@@ -1,13 +1,19 @@
 // Exercise mode: the learner writes the process manager (decide) in an editor, runs the
-// kitchen with it, and checks it against seeded scenarios. The code runs only in a Web
-// Worker (worker.js); the page re-simulates the run from the decisions the worker
-// recorded (Simulation.importProcessRun), so no learner code runs next to the DOM.
-// Code that the learner did not type (a link, a run file) runs only after confirmation.
+// kitchen with it, and checks it against seeded scenarios. The code runs only in a sandbox:
+// the QuickJS interpreter (sandbox.js) inside a Web Worker (worker.js), a new one for every
+// run, with no network, storage or page to reach. The page checks what the worker answers
+// (answer.js) and re-simulates the run from the decisions it recorded
+// (Simulation.importProcessRun), so no learner code runs next to the DOM. Code that the
+// learner did not type (a link, a run file) runs only after confirmation.
 
 import { $, el } from "../dom.js";
 import { guard, errorText } from "../engine.js";
 import { CodeEditor } from "./editor.js";
 import { SCENARIOS, RULES, EXPLORATION, EXPLORER_RULES, check } from "./grade.js";
+import { checkAnswer, ForgedAnswer } from "./answer.js";
+
+/** The sandbox's interpreter (sandbox.js WASM_URL; not imported: the page loads no QuickJS). */
+const SANDBOX_WASM = new URL("../../vendor/quickjs/variant/emscripten-module.wasm", import.meta.url);
 
 const STORAGE_KEY = "brigade.exercise.code";
 const TIMEOUT_MS = 30000;
@@ -22,8 +28,9 @@ export function isExercise(config) {
 export class ExercisePanel {
   constructor(app) {
     this.app = app;
-    this.worker = null;
-    this.pending = new Map();
+    this.runs = new Set();
+    /** The sandbox's limits ({ memory, callMs }; sandbox.js has the defaults). */
+    this.limits = undefined;
     this.nextId = 1;
     this.templates = {};
     this.busy = false;
@@ -64,7 +71,8 @@ export class ExercisePanel {
       el("label", { class: "compact" }, "runs for ", this.scope),
       button("pm-run", "Run it", () => this.run(), { class: "primary" }),
       button("pm-grade", "Check it", () => this.grade()),
-      this.cancel = button("pm-cancel", "Stop checking", () => this.cancelGrade(), { hidden: true }),
+      this.cancel = button("pm-cancel", "Stop", () => this.cancelGrade(), { hidden: true,
+        title: "Stop your code now (its sandbox is ended)" }),
       button("exercise-close", "Close", () => this.show(false))),
     el("div", { class: "exercise-body" },
       this.editor.root,
@@ -76,7 +84,7 @@ export class ExercisePanel {
 
     this.dialog = el("dialog", { class: "pm-confirm", "data-testid": "pm-confirm", "aria-labelledby": "pm-confirm-title" },
       el("h2", { id: "pm-confirm-title" }, "Run code from somewhere else?"),
-      el("p", {}, "This run carries its own process manager, written by someone else. It runs only if you agree, in a worker that cannot see this page. Read it first:"),
+      el("p", {}, "This run carries its own process manager, written by someone else. It runs only if you agree, in a sandbox that cannot reach this page, the network or this browser's storage. Read it first:"),
       this.confirmCode = el("pre", { class: "pm-confirm-code", "data-testid": "pm-confirm-code" }),
       el("div", { class: "setup-actions" },
         this.confirmRun = el("button", { type: "button", class: "primary", "data-testid": "pm-confirm-run" }, "Run this code"),
@@ -119,50 +127,78 @@ export class ExercisePanel {
     if (error && !this.section.hidden) this.error.scrollIntoView({ block: "nearest" });
   }
 
-  // ---- the worker ---------------------------------------------------------------------------
+  // ---- the sandbox ----------------------------------------------------------------------------
 
-  request(message, onProgress = null) {
-    if (!this.worker) {
-      this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
-      this.worker.onmessage = (event) => {
-        const { id, ok, result, error, progress } = event.data ?? {};
-        const waiting = this.pending.get(id);
-        if (!waiting) return;
-        if (progress !== undefined && ok === undefined) {
-          // the worker is alive and moving: its time limit starts again
-          clearTimeout(waiting.timer);
-          waiting.timer = setTimeout(waiting.expire, this.timeoutMs);
-          waiting.onProgress?.(progress);
+  /**
+   * Runs `message` in a new worker (a fresh sandbox: worker.js, sandbox.js), which ends with
+   * its answer. Every message it sends is checked (answer.js) before anything uses it: a
+   * forged or broken one ends the run with an error. Stop (`stopWorker`) terminates it.
+   */
+  async request(message, onProgress = null) {
+    const id = this.nextId++;
+    const op = message.op;
+    const modules = await this.compiled();
+    const worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    return new Promise((resolve, reject) => {
+      const run = { worker, timer: null, reject: null };
+      const end = () => {
+        clearTimeout(run.timer);
+        worker.terminate();
+        this.runs.delete(run);
+      };
+      const expire = () => {
+        end();
+        reject(new Error(`your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`));
+      };
+      run.reject = (error) => {
+        end();
+        reject(error);
+      };
+      run.timer = setTimeout(expire, this.timeoutMs);
+      this.runs.add(run);
+      worker.onmessage = (event) => {
+        let answer;
+        try {
+          answer = checkAnswer(event.data, id, op);
+        } catch (error) {
+          run.reject(error);
           return;
         }
-        this.pending.delete(id);
-        clearTimeout(waiting.timer);
-        if (ok) waiting.resolve(result);
-        else waiting.reject(new Error(error));
+        if (answer.kind === "progress") {
+          // the sandbox is alive and moving: its time limit starts again
+          clearTimeout(run.timer);
+          run.timer = setTimeout(expire, this.timeoutMs);
+          onProgress?.(answer.progress);
+          return;
+        }
+        end();
+        if (answer.kind === "result") resolve(answer.result);
+        else reject(new Error(answer.error));
       };
-      this.worker.onerror = (event) => {
+      worker.onmessageerror = () => run.reject(new ForgedAnswer("a message that could not be read"));
+      worker.onerror = (event) => {
         event.preventDefault();
-        this.stopWorker(new Error(`the worker failed: ${event.message ?? "unknown error"}`));
+        run.reject(new Error(`the sandbox failed: ${event.message ?? "unknown error"}`));
       };
-    }
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const expire = () => this.stopWorker(new Error(
-        `your code did not finish within ${this.timeoutMs / 1000} s (an endless loop?); it was stopped`));
-      const timer = setTimeout(expire, this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, expire, onProgress });
-      this.worker.postMessage({ id, ...message });
+      worker.postMessage({ id, ...message, limits: this.limits, modules });
     });
   }
 
+  /**
+   * The engine's and the interpreter's wasm, compiled once for every worker to come (a
+   * worker then starts without fetching or compiling them); null if that failed (each
+   * worker then loads them itself).
+   */
+  compiled() {
+    const compile = async (url) => WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+    this.modules ??= Promise.all([compile(new URL("../../pkg/brigade_bg.wasm", import.meta.url)), compile(SANDBOX_WASM)])
+      .then(([engine, sandbox]) => ({ engine, sandbox }), () => null);
+    return this.modules;
+  }
+
+  /** Stop every run at once: its worker (and the learner's code in it) is terminated. */
   stopWorker(error) {
-    this.worker?.terminate();
-    this.worker = null;
-    for (const waiting of this.pending.values()) {
-      clearTimeout(waiting.timer);
-      waiting.reject(error);
-    }
-    this.pending.clear();
+    for (const run of [...this.runs]) run.reject(error);
   }
 
   // ---- running --------------------------------------------------------------------------------
@@ -182,16 +218,29 @@ export class ExercisePanel {
       this.say(null, `This run has ${orders} orders; your process manager runs at most ${MAX_ORDERS} (set up a smaller run first).`);
       return;
     }
-    this.busy = true;
-    this.say("Running your process manager in a worker…");
+    this.begin("Running your process manager in its sandbox…");
     try {
       const result = await this.request({ op: "run", config, code: this.editor.value });
       this.showRun(result);
     } catch (error) {
-      this.say(null, errorText(error));
+      if (this.cancelled) this.say("Stopped: your code was ended; the run shown is unchanged.");
+      else this.say(null, errorText(error));
     } finally {
-      this.busy = false;
+      this.finish();
     }
+  }
+
+  /** A run of the sandbox starts: Stop is offered until `finish`. */
+  begin(status) {
+    this.busy = true;
+    this.cancelled = false;
+    this.cancel.hidden = false;
+    this.say(status);
+  }
+
+  finish() {
+    this.busy = false;
+    this.cancel.hidden = true;
   }
 
   /** Adopt a worker's run on the page (from its recorded decisions) and show how it went. */
@@ -244,10 +293,8 @@ export class ExercisePanel {
 
   async grade() {
     if (this.busy) return;
-    this.busy = true;
-    this.cancelled = false;
+    this.begin(null);
     this.result.hidden = true;
-    this.cancel.hidden = false;
     const code = this.editor.value;
     const scope = this.scope.value;
     const failures = [];
@@ -283,21 +330,20 @@ export class ExercisePanel {
     } catch (error) {
       if (this.cancelled) this.say("Checking stopped; nothing was graded.");
       else this.say(null, errorText(error));
-      this.busy = false;
-      this.cancel.hidden = true;
+      this.finish();
       return;
     }
-    this.busy = false;
-    this.cancel.hidden = true;
+    this.finish();
     this.say(null);
     this.renderGrade(failures, explored);
   }
 
-  /** Stop the check: the worker (and your code in it) is terminated. */
+  /** Stop the run or the check at once: its worker (and your code in it) is terminated. */
   cancelGrade() {
     if (!this.busy) return;
     this.cancelled = true;
     this.stopWorker(new Error("stopped"));
+    this.finish();
   }
 
   /**
@@ -381,14 +427,17 @@ export class ExercisePanel {
     this.editor.value = code;
     this.scope.value = state.config.custom_process === "dodgy" ? "dodgy" : "all";
     this.show(true);
-    this.say("Running the link's process manager in a worker…");
+    this.begin("Running the link's process manager in its sandbox…");
     try {
       const config = { ...state.config };
       delete config.process_code;
       const result = await this.request({ op: "run", config, code });
       this.showRun(result, state.step ?? 0);
     } catch (error) {
-      this.say(null, errorText(error));
+      if (this.cancelled) this.say("Stopped: the link's code was ended; showing the default run.");
+      else this.say(null, errorText(error));
+    } finally {
+      this.finish();
     }
   }
 
@@ -401,15 +450,21 @@ export class ExercisePanel {
     }
     this.editor.value = code;
     this.show(true);
-    this.say("Re-running the file's process manager in a worker…");
+    this.begin("Re-running the file's process manager in its sandbox…");
     try {
       const result = await this.request({ op: "rerun", text, code });
       let step = null;
       try { step = JSON.parse(text).view?.step ?? null; } catch { step = null; }
       this.showRun(result, step);
     } catch (error) {
-      this.app.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
-      this.say(null, errorText(error));
+      if (this.cancelled) {
+        this.say("Stopped: the file's code was ended; the current run is unchanged.");
+      } else {
+        this.app.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);
+        this.say(null, errorText(error));
+      }
+    } finally {
+      this.finish();
     }
   }
 }

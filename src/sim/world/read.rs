@@ -1,0 +1,246 @@
+//! Reading the world at the current step: what views, reports and the facade ask.
+
+use super::*;
+
+impl World {
+    /// The run's config.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The process manager parameters of the run.
+    pub fn params(&self) -> ProcessParams {
+        self.params
+    }
+
+    /// Who hears what, and what each worker answers.
+    pub fn wiring(&self) -> &Wiring {
+        &self.wiring
+    }
+
+    /// The actors at the current step, in floor order (cooks hired during the run come
+    /// after the printer).
+    pub fn actors(&self) -> &[ActorInfo] {
+        &self.actors[..self.st.actors.len()]
+    }
+
+    /// The actor called `name` at the current step (surrounding spaces and case ignored).
+    pub fn actor_named(&self, name: &str) -> Option<ActorId> {
+        let key = name.trim().to_lowercase();
+        self.actors().iter().find(|a| a.name.to_lowercase() == key).map(|a| a.id)
+    }
+
+    /// A cook's cooking time and whether it is taking work, at the current step.
+    pub fn cook_state(&self, actor: ActorId) -> Option<(u64, bool)> {
+        match self.st.actors.get(actor as usize)? {
+            Actor::Cook(c) => Some((c.ms, self.st.on_duty.contains(&actor))),
+            _ => None,
+        }
+    }
+
+    /// The first input (`input N: …`) that could not apply when the run reached it: a
+    /// message that was not waiting, a cook that was not there. It changed nothing.
+    pub fn input_error(&self) -> Option<&str> {
+        self.input_error.as_ref().map(|(_, e)| e.as_str())
+    }
+
+    /// The event store, up to the current step.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Simulated time of the current step.
+    pub fn now(&self) -> u64 {
+        self.st.now
+    }
+
+    /// Steps done.
+    pub fn steps(&self) -> usize {
+        self.st.steps
+    }
+
+    /// Steps recorded in the whole known run.
+    pub fn frontier_steps(&self) -> usize {
+        self.trace.len()
+    }
+
+    /// The record of step `step` (1-based), if done by the current step.
+    pub fn trace_record(&self, step: usize) -> Option<TraceRecord> {
+        if step == 0 || step > self.st.steps {
+            return None;
+        }
+        self.trace.get(step - 1)
+    }
+
+    /// What step `step` (1-based, done by the current step) decided, in order: each
+    /// output with the envelope, once it is known (published, or waiting to be).
+    pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<Envelope>)> {
+        let Some(rec) = self.trace_record(step) else {
+            return Vec::new();
+        };
+        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
+        (start..rec.outputs_end)
+            .filter_map(|k| match self.trace.output(k as usize)? {
+                OutputSlot::Handed { seq, to } => {
+                    let env = self.store.frontier_get(seq as usize)?;
+                    let out =
+                        OutputRecord { at_ms: rec.at_ms, seq, message_type: env.message_type(), handed_to: Some(to) };
+                    Some((out, Some(env)))
+                }
+                OutputSlot::Absorbed(at_ms, message_type) => {
+                    Some((OutputRecord { at_ms, seq: ABSORBED, message_type, handed_to: None }, None))
+                }
+                OutputSlot::Publication(seq) if (seq as usize) < self.store.len() => {
+                    let env = self.store.get(seq as usize)?;
+                    Some((
+                        OutputRecord { at_ms: env.at_ms, seq, message_type: env.message_type(), handed_to: None },
+                        Some(env),
+                    ))
+                }
+                OutputSlot::Publication(_) => {
+                    // not published by the current step: waiting in the scheduler
+                    let (at_ms, p) = self.st.scheduler.find(k)?;
+                    let out =
+                        OutputRecord { at_ms, seq: NOT_PUBLISHED, message_type: p.env.message_type(), handed_to: None };
+                    Some((out, Some(p.env.clone())))
+                }
+            })
+            .collect()
+    }
+
+    /// Faults up to the current step.
+    pub fn faults(&self) -> &[FaultRecord] {
+        self.faults.seen(self.st.faults_len)
+    }
+
+    /// How long each order completed by the current step took, placed → completed in
+    /// simulated ms, in the order they completed.
+    pub fn completion_times(&self) -> &[u64] {
+        self.completions.seen(self.st.stats.completed as usize)
+    }
+
+    /// Receipts the printer printed up to the current step.
+    pub fn receipts(&self) -> Vec<Receipt> {
+        self.printed
+            .seen(self.st.printed_len)
+            .iter()
+            .map(|p| {
+                Receipt::of(self.store.order_no(&p.correlation_id).unwrap_or(0), p.correlation_id, p.at_ms, &p.document)
+            })
+            .collect()
+    }
+
+    /// Counters at the current step.
+    pub fn stats(&self) -> &Stats {
+        &self.st.stats
+    }
+
+    /// The user inputs of the run.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// Inputs not applied yet (they lie beyond the current step).
+    pub fn inputs_pending(&self) -> usize {
+        self.inputs.len() - self.st.next_input
+    }
+
+    /// Process version for orders that start now.
+    pub fn process_version(&self) -> u8 {
+        self.st.version
+    }
+
+    /// Messages waiting for `actor` (for the waiter: orders to take).
+    pub fn queue_len(&self, actor: ActorId) -> usize {
+        if actor == WAITER {
+            self.st.requests.len()
+        } else {
+            self.st.mail[actor as usize].len()
+        }
+    }
+
+    /// The store positions of the messages waiting in `actor`'s mailbox, head first,
+    /// with when each entered it (a mail number, increasing) and its copy.
+    pub fn mailbox(&self, actor: ActorId) -> Vec<(u32, u8)> {
+        self.st.mail.get(actor as usize).map_or_else(Vec::new, |m| m.iter().map(|m| (m.seq, m.copy)).collect())
+    }
+
+    /// Until when `actor` is busy.
+    pub fn busy_until(&self, actor: ActorId) -> u64 {
+        self.st.busy_until[actor as usize]
+    }
+
+    /// Messages `actor` has handled.
+    pub fn handled(&self, actor: ActorId) -> u32 {
+        self.st.handled[actor as usize]
+    }
+
+    /// Live process managers in the house (orders with something still owed).
+    pub fn live_processes(&self) -> usize {
+        match &self.st.actors[HOUSE as usize] {
+            Actor::House(house) => house.live(),
+            _ => 0,
+        }
+    }
+
+    /// Messages decided but not yet published (alarms included): `(due time, envelope,
+    /// publisher)`, earliest first.
+    pub fn pending(&self) -> Vec<(u64, &Envelope, ActorId)> {
+        self.st.scheduler.pending().into_iter().map(|(at, p)| (at, &p.env, p.publisher)).collect()
+    }
+
+    /// Messages decided but not yet published, by publisher (alarms included).
+    pub fn pending_from(&self, actor: ActorId) -> usize {
+        self.st.scheduler.pending().iter().filter(|(_, p)| p.publisher == actor).count()
+    }
+
+    /// The queue-length samples up to the current step, plus the interval being filled.
+    /// One value per actor present at the current step, in each row (0 for a cook not yet
+    /// hired).
+    pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
+        let rows = self.st.sampler.rows;
+        let n = self.st.sampler.peak.len();
+        let mut buckets = self.samples.buckets[..rows].to_vec();
+        let mut values = Vec::with_capacity((rows + 1) * n);
+        for r in 0..rows {
+            let row = self.samples.row(r);
+            values.extend_from_slice(&row[..row.len().min(n)]);
+            values.resize((r + 1) * n, 0);
+        }
+        if self.st.steps > 0 {
+            buckets.push(self.st.sampler.bucket);
+            values.extend_from_slice(&self.st.sampler.peak);
+        }
+        (buckets, values)
+    }
+
+    /// Whether nothing is left to do.
+    pub fn is_idle(&self) -> bool {
+        self.next_event_time().is_none()
+    }
+
+    /// The alarm clock's actor id.
+    pub fn alarm_clock(&self) -> ActorId {
+        self.alarm_clock
+    }
+
+    /// The house's actor id.
+    pub fn house(&self) -> ActorId {
+        HOUSE
+    }
+
+    /// The printer's actor id.
+    pub fn printer(&self) -> ActorId {
+        self.printer
+    }
+
+    /// Whether the process managers run the orders (the wiring has a house).
+    pub fn has_process_managers(&self) -> bool {
+        self.wiring.has_process_managers()
+    }
+
+    /// The role of actor `actor`.
+    pub fn role(&self, actor: ActorId) -> Option<Role> {
+        self.actors.get(actor as usize).map(|a| a.kind.role())
+    }
+}
