@@ -7,7 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use brigade::scenario::{Architecture, Config, CookSpec, Dispatch};
-use brigade::sim::budget::{check_memory, messages_per_order_bound};
+use brigade::sim::budget::{check_memory, messages_per_order_bound, MEMORY_BUDGET};
 use brigade::sim::World;
 
 /// Messages per order of `cfg` run to idle.
