@@ -6,7 +6,9 @@
 #   bash scripts/build-wasm.sh
 #
 # BRIGADE_SKIP_SETUP=1 skips `scripts/setup.sh page` (the callers that already ran setup set it).
-# WASM_OPT=0 skips wasm-opt even when it is installed (it is optional; setup does not install it).
+# WASM_OPT=0 skips wasm-opt. The wasm-opt used is the npm package binaryen's (a current one,
+# installed by `scripts/setup.sh` with the npm packages), else Debian's if present; either
+# way its output is checked in Node and the unoptimised module is kept if anything goes wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,13 +47,19 @@ smoke_test() {
   ' "$(cd "$1" && pwd)"
 }
 
-if [ "${WASM_OPT:-1}" != 0 ] && command -v wasm-opt >/dev/null; then
-  # wasm-opt is optional. Debian's binaryen is older than rustc: name the features rustc's
-  # output uses, check the result, and keep the unoptimised module if anything goes wrong.
-  say "wasm-opt -O ($(wasm-opt --version 2>/dev/null | head -n 1))"
+opt=""
+if [ -x node_modules/.bin/wasm-opt ]; then
+  opt=node_modules/.bin/wasm-opt
+elif command -v wasm-opt >/dev/null; then
+  opt=wasm-opt
+fi
+if [ "${WASM_OPT:-1}" != 0 ] && [ -n "$opt" ]; then
+  # name the features rustc's output uses (an older binaryen does not assume them), check the
+  # result, and keep the unoptimised module if anything goes wrong
+  say "wasm-opt -O ($opt: $("$opt" --version 2>/dev/null | head -n 1))"
   tmp=$(mktemp -d)
   cp "$out/brigade.js" "$tmp/"
-  if wasm-opt -O --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  if "$opt" -O --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/brigade_bg.wasm" -o "$tmp/brigade_bg.wasm" && smoke_test "$tmp" 2>"$tmp/error"; then
     mv "$tmp/brigade_bg.wasm" "$out/brigade_bg.wasm"

@@ -87,8 +87,9 @@ if [ "$want" = all ]; then
   # package-lock.json is committed: `npm ci` installs exactly it, from the registry only.
   if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/typescript/package.json ] ||
     [ ! -f node_modules/quickjs-emscripten-core/package.json ] ||
+    [ ! -f node_modules/binaryen/package.json ] ||
     [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm packages (playwright-core, typescript, the exercise sandbox's QuickJS; no browser download)"
+    say "installing npm packages (playwright-core, typescript, the exercise sandbox's QuickJS, binaryen's wasm-opt; no browser download)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund </dev/null
   fi
 fi

@@ -373,7 +373,14 @@ status: string,
 /**
  * For a hand-off: the cook who got it.
  */
-to: string | null, };
+to: string | null, 
+/**
+ * The step (1-based) during which it enters the history in the whole known run,
+ * after the cursor too: a handler decides at one step, its publications appear at a
+ * later one. `null` while the run computed so far has not published it, and for a
+ * hand-off or an absorbed one.
+ */
+published_step: number | null, };
 
 /**
  * A fault during a step.
@@ -491,6 +498,45 @@ at_ms: number,
  * 1 for the second copy of a duplicated delivery.
  */
 copy: number, };
+
+/**
+ * A fault of the whole known run that concerns one message: a lost, doubled, delayed
+ * delivery, or one its receiver refused, rejected or absorbed (see
+ * [`crate::run_index::RunIndex`]).
+ */
+export type RunFaultView = { 
+/**
+ * The step (1-based) during which it happened.
+ */
+step: number, 
+/**
+ * `drop`, `duplicate`, `delay`, `walked-out`, `rejected`, `refused` or `absorbed`.
+ */
+fault: string, 
+/**
+ * The message concerned.
+ */
+seq: number, 
+/**
+ * The actor it was meant for (the receiver that refused it).
+ */
+actor: string, 
+/**
+ * Whether a person's input caused it.
+ */
+manual: boolean, 
+/**
+ * For a refusal: the type of what the receiver decided.
+ */
+type: string | null, 
+/**
+ * For a refusal: where the decided message entered the history.
+ */
+out: number | null, 
+/**
+ * For a rejection or a refused payment: its reason.
+ */
+reason: string | null, };
 
 /**
  * One step of the run.

@@ -35,6 +35,7 @@ pub mod report;
 pub mod rng;
 pub mod role;
 pub mod run_file;
+pub mod run_index;
 pub mod scenario;
 pub mod sim;
 pub mod store;
@@ -48,4 +49,6 @@ pub mod wasm;
 mod wasm_alloc;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_exercise;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_index;
 pub mod wiring;

@@ -585,6 +585,11 @@ impl Store {
         self.log.get(seq).map(|r| self.envelope(seq, r))
     }
 
+    /// The type of the message at `seq` in the whole known run, even beyond the cursor.
+    pub fn frontier_type(&self, seq: usize) -> Option<MessageType> {
+        self.log.get(seq).map(Record::message_type)
+    }
+
     /// The seqs of one correlation's messages in the whole known run.
     pub fn frontier_stream(&self, correlation_id: &Uuid) -> &[u32] {
         self.stream_of(correlation_id).map_or(&[], |s| &s.seqs)

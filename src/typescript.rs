@@ -48,6 +48,7 @@ pub fn declarations() -> String {
         decl::<FaultStepView>(&cfg),
         decl::<QueuedView>(&cfg),
         decl::<DeliveryView>(&cfg),
+        decl::<RunFaultView>(&cfg),
         decl::<StepView>(&cfg),
         decl::<ActorView>(&cfg),
         decl::<OrderView>(&cfg),

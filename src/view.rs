@@ -73,6 +73,11 @@ pub struct OutputView {
     pub status: &'static str,
     /// For a hand-off: the cook who got it.
     pub to: Option<String>,
+    /// The step (1-based) during which it enters the history in the whole known run,
+    /// after the cursor too: a handler decides at one step, its publications appear at a
+    /// later one. `null` while the run computed so far has not published it, and for a
+    /// hand-off or an absorbed one.
+    pub published_step: Option<usize>,
 }
 
 impl OutputView {
@@ -92,6 +97,7 @@ impl OutputView {
             seq: matches!(status, "published" | "handed").then_some(out.seq),
             status,
             to: out.handed_to.map(|a| actor_name(world, a)),
+            published_step: None,
         }
     }
 }
@@ -437,6 +443,14 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     // what the handler decided, as the executor recorded it
     view.outputs =
         world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env.as_ref())).collect();
+    let known = world.known_publications(step);
+    if known.len() == view.outputs.len() {
+        for (out, seq) in view.outputs.iter_mut().zip(known) {
+            if out.status == "published" || out.status == "pending" {
+                out.published_step = seq.and_then(|seq| crate::run_index::step_publishing(world, seq));
+            }
+        }
+    }
     if rec.seq == TAKE_ORDER {
         return Some(view);
     }
@@ -500,6 +514,120 @@ pub fn deliveries(world: &World, seq: u32) -> Vec<DeliveryView> {
         .filter(|(_, r)| r.seq == seq)
         .map(|(step, r)| DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
         .collect()
+}
+
+/// Every delivery of message `seq` in the whole known run, after the cursor too (the
+/// cursor does not move), read from `index` as far as it reaches and from the trace after.
+pub fn deliveries_in_run(world: &World, index: &crate::run_index::RunIndex, seq: u32) -> Vec<DeliveryView> {
+    let mut steps = index.deliveries_of(seq);
+    let from = index.upto() + 1;
+    steps.extend((from..=world.frontier_steps()).filter(|&s| world.known_record(s).is_some_and(|r| r.seq == seq)));
+    steps
+        .into_iter()
+        .filter_map(|step| {
+            let r = world.known_record(step)?;
+            Some(DeliveryView { step, actor: actor_name(world, r.actor), at_ms: r.at_ms, copy: r.copy })
+        })
+        .collect()
+}
+
+/// A fault of the whole known run that concerns one message: a lost, doubled, delayed
+/// delivery, or one its receiver refused, rejected or absorbed (see
+/// [`crate::run_index::RunIndex`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct RunFaultView {
+    /// The step (1-based) during which it happened.
+    pub step: u32,
+    /// `drop`, `duplicate`, `delay`, `walked-out`, `rejected`, `refused` or `absorbed`.
+    pub fault: &'static str,
+    /// The message concerned.
+    pub seq: u32,
+    /// The actor it was meant for (the receiver that refused it).
+    pub actor: String,
+    /// Whether a person's input caused it.
+    pub manual: bool,
+    /// For a refusal: the type of what the receiver decided.
+    #[serde(rename = "type")]
+    pub type_name: Option<&'static str>,
+    /// For a refusal: where the decided message entered the history.
+    pub out: Option<u32>,
+    /// For a rejection or a refused payment: its reason.
+    pub reason: Option<String>,
+}
+
+/// The reason a MessageRejected or PaymentRefused at `out` gives, in the whole known run.
+fn reason_at(world: &World, out: u32) -> Option<String> {
+    let env = world.store().frontier_get(out as usize)?;
+    let entry = serde_json::to_value(HistoryEntry::new(out, &env)).ok()?;
+    entry.get("reason").and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+fn refusal_view(world: &World, r: &crate::run_index::Refusal) -> RunFaultView {
+    RunFaultView {
+        step: r.step,
+        fault: r.kind.name(),
+        seq: r.seq,
+        actor: world.known_record(r.step as usize).map(|rec| actor_name(world, rec.actor)).unwrap_or_default(),
+        manual: false,
+        type_name: Some(r.message_type.name()),
+        out: r.out,
+        reason: r.out.and_then(|out| reason_at(world, out)),
+    }
+}
+
+/// Every fault of the whole known run with its step in `[from, to)`, in step order (lost,
+/// doubled and delayed deliveries, then within a step the refusals), read without moving
+/// the cursor, as far as `index` reaches.
+pub fn faults_in_run(world: &World, index: &crate::run_index::RunIndex, from: usize, to: usize) -> Vec<RunFaultView> {
+    let to = to.min(index.upto() + 1);
+    if from >= to {
+        return Vec::new();
+    }
+    let known = world.known_faults();
+    let first = known.partition_point(|f| (f.step as usize) < from);
+    let mut all: Vec<RunFaultView> = known[first..]
+        .iter()
+        .take_while(|f| (f.step as usize) < to)
+        .map(|f| RunFaultView {
+            step: f.step,
+            fault: fault_name(f.fault),
+            seq: f.seq,
+            actor: actor_name(world, f.actor),
+            manual: f.manual,
+            type_name: None,
+            out: None,
+            reason: None,
+        })
+        .collect();
+    let refusals = index.refusals();
+    let first = refusals.partition_point(|r| (r.step as usize) < from);
+    all.extend(refusals[first..].iter().take_while(|r| (r.step as usize) < to).map(|r| refusal_view(world, r)));
+    all.sort_by_key(|f| f.step);
+    all
+}
+
+/// Every fault of the whole known run that concerns message `seq`, in step order, read
+/// without moving the cursor (refusals as far as `index` reaches).
+pub fn faults_of_message(world: &World, index: &crate::run_index::RunIndex, seq: u32) -> Vec<RunFaultView> {
+    let mut all: Vec<RunFaultView> = world
+        .known_faults()
+        .iter()
+        .filter(|f| f.seq == seq)
+        .map(|f| RunFaultView {
+            step: f.step,
+            fault: fault_name(f.fault),
+            seq,
+            actor: actor_name(world, f.actor),
+            manual: f.manual,
+            type_name: None,
+            out: None,
+            reason: None,
+        })
+        .collect();
+    all.extend(index.refusals_of(seq).map(|r| refusal_view(world, r)));
+    all.sort_by_key(|f| f.step);
+    all
 }
 
 /// Steps `[from, to)` (1-based) done by the cursor.

@@ -229,6 +229,8 @@ const FACADE_TYPES: &'static str = include_str!("facade.d.ts");
 #[wasm_bindgen]
 pub struct Simulation {
     timeline: Timeline,
+    /// Steps of the known run by what they did, kept as it is computed (src/wasm_index.rs).
+    index: std::cell::RefCell<crate::run_index::RunIndex>,
 }
 
 #[wasm_bindgen]
@@ -242,7 +244,7 @@ impl Simulation {
         let config = config_from_js(&cfg)?;
         check_memory(&config, 0).map_err(|e| fail(&format!("config: {e}")))?;
         let world = World::new(config).map_err(|e| fail(&format!("config: {e}")))?;
-        Ok(Simulation { timeline: Timeline::new(world) })
+        Ok(Simulation::from_timeline(Timeline::new(world)))
     }
 
     /// A run re-simulated from a run file; throws if the file is not valid or its history
@@ -259,7 +261,7 @@ impl Simulation {
         let (mut timeline, view) =
             run_file::import_into(&text, start).map_err(|e| fail(&format!("cannot import: {e}")))?;
         timeline.seek(view.map_or(0, |v| v.step));
-        Ok(Simulation { timeline })
+        Ok(Simulation::from_timeline(timeline))
     }
 
     /// Runs a config to idle without time travel (no checkpoints, no step trace kept) and
@@ -394,7 +396,9 @@ impl Simulation {
         #[wasm_bindgen(unchecked_param_type = "number")] max_steps: JsValue,
     ) -> Result<bool, JsError> {
         let n = whole("extend", &max_steps, MAX_POSITION)? as usize;
-        Ok(self.timeline.extend(n))
+        let idle = self.timeline.extend(n);
+        self.index.get_mut().update(self.timeline.world());
+        Ok(idle)
     }
 
     /// Steps done at the cursor.
@@ -807,6 +811,12 @@ impl Simulation {
         self.timeline.act(action).map_err(|e| fail(&format!("{call}: {e}")))
     }
 
+    /// The run index, brought up to the known run first (src/run_index.rs).
+    pub(crate) fn run_index(&self) -> std::cell::Ref<'_, crate::run_index::RunIndex> {
+        self.index.borrow_mut().update(self.timeline.world());
+        self.index.borrow()
+    }
+
     /// The timeline behind the facade (for Rust callers and tests).
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
@@ -817,6 +827,6 @@ impl Simulation {
     /// A facade over `timeline` (the exercise facade, src/wasm_exercise.rs, builds its
     /// simulations with it).
     pub(crate) fn from_timeline(timeline: Timeline) -> Simulation {
-        Simulation { timeline }
+        Simulation { timeline, index: Default::default() }
     }
 }

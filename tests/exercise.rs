@@ -106,6 +106,26 @@ fn a_non_deterministic_process_is_caught_on_replay() {
 }
 
 #[test]
+fn a_non_deterministic_field_deep_in_the_state_is_named_first() {
+    let calls = Rc::new(Cell::new(0u32));
+    let c = calls.clone();
+    // keeps a big document and changes one number deep inside it on every call
+    let process = CustomProcess::new(move |state, m, cfg| {
+        c.set(c.get() + 1);
+        let mut answer = reference(state, m, cfg)?;
+        if m["type"] == "OrderPlaced" {
+            answer["state"]["kept"] = json!({ "notes": "x".repeat(400), "items": [{ "qty": 1 }, { "qty": c.get() }] });
+        }
+        Ok(answer)
+    });
+    run(with_custom(Config::default(), CustomScope::All, &process));
+    let err = process.failure().expect("caught");
+    // the path to the differing leaf and its two values, not two dumps cut before it
+    assert!(err.contains("decided state.kept.items[1].qty = "), "{err}");
+    assert!(!err.contains("xxxxxxxx"), "the long field that is the same is not shown: {err}");
+}
+
+#[test]
 fn an_unknown_output_type_stops_the_run_with_a_clear_error() {
     let process = CustomProcess::new(|state, m, cfg| {
         let mut answer = reference(state, m, cfg)?;

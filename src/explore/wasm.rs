@@ -65,4 +65,13 @@ impl Exploration {
     pub fn counterexample(&self) -> Option<String> {
         counterexample_file(&self.explorer)
     }
+
+    /// The rules an exploration checks, in the order it checks them: `[{ rule, text }]`
+    /// (`rule` as in `progress().broken.rule`), for a page that lists them before a check.
+    #[wasm_bindgen(unchecked_return_type = "Array<{ rule: string, text: string }>")]
+    pub fn rules() -> Result<JsValue, JsError> {
+        let rules: Vec<_> =
+            super::rules::Rule::ALL.iter().map(|r| serde_json::json!({ "rule": r.name(), "text": r.text() })).collect();
+        to_js(&rules)
+    }
 }

@@ -429,24 +429,14 @@ impl CustomHouse {
 /// The workflow engines' wording: which message, what the replay decided, what the
 /// history says.
 fn nondeterminism(seq: u32, env: &Envelope, now: &Value, first: &Value, replaying: bool) -> String {
-    let (what, a, b): (String, Value, Value) = match (now.get("send"), first.get("send")) {
-        (a, b) if a != b => ("send".into(), a.cloned().unwrap_or(json!([])), b.cloned().unwrap_or(json!([]))),
-        _ => {
-            let a = now.get("state").cloned().unwrap_or_default();
-            let b = first.get("state").cloned().unwrap_or_default();
-            // name the first key that differs rather than the whole state
-            match (a.as_object(), b.as_object()) {
-                (Some(x), Some(y)) => match x.keys().chain(y.keys()).find(|k| x.get(*k) != y.get(*k)) {
-                    Some(k) => (
-                        format!("state.{k}"),
-                        x.get(k).cloned().unwrap_or_default(),
-                        y.get(k).cloned().unwrap_or_default(),
-                    ),
-                    None => ("state".into(), a.clone(), b.clone()),
-                },
-                _ => ("state".into(), a.clone(), b.clone()),
-            }
-        }
+    // the first field that differs, however deep (state.order.items[1].qty), shown first
+    let (what, a, b) = match (now.get("send"), first.get("send")) {
+        (a, b) if a != b => first_difference("send".into(), a.unwrap_or(&Value::Null), b.unwrap_or(&Value::Null)),
+        _ => first_difference(
+            "state".into(),
+            now.get("state").unwrap_or(&Value::Null),
+            first.get("state").unwrap_or(&Value::Null),
+        ),
     };
     format!(
         "non-deterministic process: {} message {seq} ({}) decided {what} = {}, the history says {}. \
@@ -457,6 +447,30 @@ fn nondeterminism(seq: u32, env: &Envelope, now: &Value, first: &Value, replayin
         truncate(&a.to_string(), 160),
         truncate(&b.to_string(), 160)
     )
+}
+
+/// The path of the first leaf where `a` and `b` differ (from `path`), with both values
+/// there: objects by key (`a`'s keys first), arrays by position.
+fn first_difference(path: String, a: &Value, b: &Value) -> (String, Value, Value) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => match x.keys().chain(y.keys()).find(|k| x.get(*k) != y.get(*k)) {
+            Some(k) => first_difference(
+                format!("{path}.{k}"),
+                x.get(k).unwrap_or(&Value::Null),
+                y.get(k).unwrap_or(&Value::Null),
+            ),
+            None => (path, a.clone(), b.clone()),
+        },
+        (Value::Array(x), Value::Array(y)) => match (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i)) {
+            Some(i) => first_difference(
+                format!("{path}[{i}]"),
+                x.get(i).unwrap_or(&Value::Null),
+                y.get(i).unwrap_or(&Value::Null),
+            ),
+            None => (path, a.clone(), b.clone()),
+        },
+        _ => (path, a.clone(), b.clone()),
+    }
 }
 
 /// The `state` and `send` of an answer.

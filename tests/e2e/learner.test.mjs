@@ -183,6 +183,7 @@ test("the numbers say seconds where they say time, 'expired' once, why more dish
   const chart = p.getByTestId("queue-chart");
   const before = await text(p, "chart-readout");
   assert.match(before, /busiest moment, [\d.]+ s–[\d.]+ s: \S+ \d/);
+  await chart.scrollIntoViewIfNeeded();
   const box = await chart.boundingBox();
   await p.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
   await settle(p);

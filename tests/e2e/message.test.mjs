@@ -1,6 +1,7 @@
 // Every message can be opened (issue 8): a click on a log row (or a causation-tree node)
-// moves the time to the step that delivered it and opens the message pane with its headers,
-// payload (what each worker added marked), sender, receivers and what became of it.
+// opens the message pane with its headers, payload (what each worker added marked), sender,
+// receivers and what became of it; its "go to its delivery" moves the time to the step
+// that delivered it (issue 25: opening alone never moves time).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,7 +23,7 @@ async function pane(p) {
   }));
 }
 
-test("clicking a log row moves the time to its delivery and opens the message", { skip }, async () => {
+test("clicking a log row opens the message; go to its delivery moves the time there", { skip }, async () => {
   const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   await slide(p, 50);
   // a FoodCooked published by now: the cook's work, on its way to the house
@@ -40,6 +41,9 @@ test("clicking a log row moves the time to its delivery and opens the message", 
   }, seq);
   assert.ok(expected.deliveries.length >= 1);
   await row.click();
+  await settle(p);
+  assert.equal(await number(p, "current-step"), 50, "opening it did not move time");
+  await p.getByTestId("go-to-delivery").click();
   await settle(p);
   assert.equal(await number(p, "current-step"), expected.deliveries[0].step, "the time moved to the step that delivered it");
   assert.equal((await p.evaluate(() => window.brigade.sim.lastStep().seq)), seq);
@@ -82,7 +86,7 @@ test("the message pane says lost, duplicated or still waiting", { skip }, async 
   const faults = await p.evaluate(() => window.brigade.sim.faults());
   for (const kind of ["drop", "duplicate"]) {
     const f = faults.find((x) => x.fault === kind && !faults.some((y) => y.seq === x.seq && y.fault !== kind));
-    await p.evaluate((seq) => window.brigade.openMessage(seq), f.seq);
+    await p.evaluate((seq) => window.brigade.openMessage(seq, { go: true }), f.seq);
     await settle(p);
     const shown = await pane(p);
     assert.equal(shown.outcome, kind === "drop" ? "lost" : "duplicated", `message ${f.seq}`);

@@ -6,6 +6,16 @@
 // 2. A run of 100,000+ messages: seek to random steps, time each seek + render (max, median).
 // 3. Scroll the message log of that run: frame deltas while scrolling (max, p95), and the
 //    time to filter it by one message type.
+// 4. 100,000 orders (about 1.5 million steps): each timeline jump, single step forward and
+//    back, and "next fault / timeout / retry / completion" from random steps, each timed with
+//    its render; the longest main-thread task seen meanwhile (PerformanceObserver longtask).
+//
+//   node tests/e2e/perf.mjs big     only section 4
+// 5. A first visit (a fresh browser context, nothing cached), 5 times: the time from
+//    navigation to an interactive page (the first run rendered: body[data-ready]), and the
+//    bytes transferred and requests made by then.
+//
+//   node tests/e2e/perf.mjs first   only section 5
 
 import { serve, launch, openPage, waitReady, settle } from "./helpers.mjs";
 
@@ -20,6 +30,20 @@ const server = await serve();
 const browser = await launch();
 try {
   const page = await openPage(browser, server.url);
+  const only = process.argv[2] ?? "";
+  if (only === "first") {
+    await firstVisits(browser, server.url);
+  } else {
+    if (only !== "big") await smallRuns(page);
+    await bigRun(page);
+  }
+  if (page.problems.length) console.log("console problems:", page.problems);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+async function smallRuns(page) {
 
   // ---- 1. play 1,000 orders at full speed (and at 1,000 steps/s, a pace one can watch) -----
   const playAt = (speed, limitMs) => page.evaluate(({ speed, limitMs }) => new Promise((resolve) => {
@@ -106,8 +130,84 @@ try {
   });
   console.log(`scroll the log (${seek.messages} messages, ${scroll.rows} rows in the DOM): frame time ms: ${fmt(stats(scroll.deltas))}`);
   console.log(`filter the log by type CookFood: ${scroll.filterMs.toFixed(0)} ms (${scroll.shown})`);
-  if (page.problems.length) console.log("console problems:", page.problems);
-} finally {
-  await browser.close();
-  await server.close();
+}
+
+async function firstVisits(browser, url) {
+  const times = [], bytes = [], requests = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    let total = 0, count = 0;
+    cdp.on("Network.loadingFinished", (e) => { total += e.encodedDataLength; count++; });
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 60000 });
+    const ms = await page.evaluate(() => performance.now());
+    times.push(ms);
+    bytes.push(total);
+    requests.push(count);
+    await context.close();
+  }
+  console.log(`first visit to interactive, ms: ${fmt(stats(times))}`);
+  console.log(`  transferred by then: ${(Math.max(...bytes) / 1024).toFixed(0)} KiB in ${Math.max(...requests)} requests`);
+}
+
+async function bigRun(page) {
+  const t0 = Date.now();
+  await page.evaluate(() => window.brigade.newRun({ orders: 100000, drop: 0.005, duplicate: 0.005 }));
+  await page.waitForFunction(() => !window.brigade.growing, null, { timeout: 900000, polling: 1000 });
+  await settle(page);
+  const computed = Date.now() - t0;
+  const big = await page.evaluate(async () => {
+    const app = window.brigade;
+    const sim = app.sim;
+    const total = sim.totalSteps();
+    const longest = { ms: 0 };
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
+    });
+    observer.observe({ entryTypes: ["longtask"] });
+    let seed = 4242;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const idle = () => new Promise((r) => setTimeout(r, 30));
+    const time = async (fn) => {
+      const start = performance.now();
+      fn();
+      app.render();
+      const ms = performance.now() - start;
+      await idle();
+      return ms;
+    };
+    const jumps = [], forward = [], back = [];
+    for (let i = 0; i < 20; i++) jumps.push(await time(() => app.seek(Math.floor(random() * total))));
+    for (let i = 0; i < 10; i++) {
+      app.seek(Math.floor(random() * total));
+      app.render();
+      await idle();
+      forward.push(await time(() => app.stepForward()));
+      forward.push(await time(() => app.stepForward()));
+      back.push(await time(() => app.stepBack()));
+    }
+    const next = {};
+    for (const kind of ["fault", "timeout", "retry", "completion"]) {
+      next[kind] = [];
+      for (let i = 0; i < 5; i++) {
+        app.seek(Math.floor(random() * total * 0.9));
+        app.render();
+        await idle();
+        next[kind].push(await time(() => (kind === "fault" ? app.faultNext() : app.jumpNext(kind))));
+      }
+    }
+    await idle();
+    observer.disconnect();
+    return { total, messages: sim.messageCount(), jumps, forward, back, next, longest: longest.ms };
+  });
+  console.log(`100,000 orders: ${big.total} steps, ${big.messages} messages at the end, computed in ${(computed / 1000).toFixed(1)} s`);
+  console.log(`  timeline jump + render, ms: ${fmt(stats(big.jumps))}`);
+  console.log(`  single step forward + render, ms: ${fmt(stats(big.forward))}`);
+  console.log(`  single step back + render, ms: ${fmt(stats(big.back))}`);
+  for (const [kind, xs] of Object.entries(big.next)) console.log(`  next ${kind} + render, ms: ${fmt(stats(xs))}`);
+  console.log(`  longest main-thread task meanwhile: ${big.longest.toFixed(0)} ms`);
 }

@@ -317,16 +317,16 @@ test("Stop ends a run at once; the page stays usable", { skip }, async (t) => {
   const p = await fresh();
   await write(p, "function decide(state, message) {\n  for (;;) {}\n}");
   await p.getByTestId("pm-run").click();
-  await p.getByTestId("pm-cancel").waitFor();
+  await p.getByTestId("pm-stop").waitFor();
   await p.waitForTimeout(500);
   const t0 = Date.now();
-  await p.getByTestId("pm-cancel").click();
+  await p.getByTestId("pm-stop").click();
   await p.waitForFunction(() => /Stopped: your code was ended/.test(document.querySelector("[data-testid=pm-status]").textContent),
     null, { timeout: 2000 });
   const stopped = Date.now() - t0;
   assert.ok(stopped < 2000, `stopped after ${stopped} ms`);
   t.diagnostic(`Stop to "Stopped" shown: ${stopped} ms`);
-  assert.equal(await p.getByTestId("pm-cancel").isHidden(), true);
+  assert.equal(await p.getByTestId("pm-stop").isHidden(), true);
   await write(p, SOLUTION);
   const { error } = await runIt(p);
   assert.equal(error, null);

@@ -22,7 +22,7 @@ function checkMoment(moment) {
   const at = (n, fn) => { sim.seek(n); try { return fn(); } finally { sim.seek(step); } };
   switch (moment) {
     case "first-message": return last.published.includes(0) && sim.message(0).type === "OrderPlaced" && sim.message(0).causation_id === null;
-    case "first-answer": { const first = sim.message(0); return last.published.some((q) => sim.message(q).causation_id === first.id); }
+    case "first-answer": return last.seq === 0 && last.outputs.length > 0 && last.outputs.every((o) => o.published_step > step);
     case "queue-forms": return cooks().length === 1 && cooks()[0].queue >= 2;
     case "longest-queue": {
       const peak = Math.max(...Array.from({ length: sim.totalSteps() }, (_, i) => at(i + 1, () => cooks()[0].queue)));

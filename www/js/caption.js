@@ -1,8 +1,24 @@
 // The floor's step caption, written from what the executor recorded for the step
-// (StepView.outputs): what was delivered to whom, and what the handler decided — published
-// now, held until a later time, absorbed by the idempotent store, or handed to a cook.
+// (StepView.outputs): what was delivered to whom, and what the handler decided — and,
+// apart from deciding, when each decision is published (a later step: its
+// `published_step`), held until a later time, absorbed by the idempotent store, or
+// handed to a cook.
 
-import { el, formatMs } from "./dom.js";
+import { el, formatMs, formatInt } from "./dom.js";
+
+/**
+ * When decided outputs enter the history: "published at step N" (or "at steps N, M"),
+ * "published at this step", or "published in a coming step" while the run computed so far
+ * has not published them. `step`: the deciding step's number.
+ */
+export function publishedWhen(outputs, step) {
+  const steps = [...new Set(outputs.map((o) => o.published_step ?? null))];
+  const known = steps.filter((s) => s !== null).sort((a, b) => a - b);
+  if (!known.length) return "published in a coming step";
+  if (known.length === 1 && known[0] === step && steps.length === 1) return "published at this step";
+  const words = `published at step${known.length > 1 ? "s" : ""} ${known.map(formatInt).join(", ")}`;
+  return steps.includes(null) ? `${words}, the rest in a coming step` : words;
+}
 
 /** `n` things of a type: "StepTimedOut" or "StepTimedOut ×18". */
 function counted(type, n) {
@@ -35,8 +51,8 @@ export function describeOutput(o, stepAt, kind) {
   if (o.status === "absorbed") return `${o.type} absorbed by the idempotent store (its id was already stored)`;
   if (o.at_ms > stepAt && kind !== "alarm-clock") return `${o.type} at ${formatMs(o.at_ms)}, when the work is done${o.status === "pending" ? " (not published yet at this step)" : ""}`;
   if (o.at_ms > stepAt) return `${o.type} held until ${formatMs(o.at_ms)}${o.status === "pending" ? " (not published yet at this step)" : ""}`;
-  if (o.status === "pending") return `${o.type} (published in a coming step)`;
-  return `${o.type} published at ${formatMs(o.at_ms)}`;
+  if (o.status === "pending") return `${o.type} (${o.published_step ? `published at step ${formatInt(o.published_step)}` : "published in a coming step"})`;
+  return `${o.type} published at ${formatMs(o.at_ms)}${o.published_step ? ` (step ${formatInt(o.published_step)})` : ""}`;
 }
 
 /**
@@ -69,14 +85,17 @@ export function captionParts(step, ctx) {
       ctx.order ? [" · order ", mono(ctx.order)] : "");
   }
   if (step.duplicate) parts.push(" · duplicate copy");
-  if (g.now.length) parts.push(" → publishes ", byType(g.now).map(([t, n]) => counted(t, n)).join(", "));
+  // deciding is this step's; publishing comes later, and the caption says when
+  const when = (outs) => el("span", { class: "caption-published", "data-testid": "caption-published", text: publishedWhen(outs, step.step) });
+  if (g.now.length) parts.push(" → decides ", byType(g.now).map(([t, n]) => counted(t, n)).join(", "), " — ", when(g.now));
   if (g.later.length) {
     // an alarm clock holds the timeout it was asked for; a worker's answer waits for its work
     const alarm = step.actor_kind === "alarm-clock";
     const times = [...new Set(g.later.map((o) => o.at_ms))];
-    parts.push(g.now.length ? "; " : " → ", alarm ? "holds " : "will publish ",
+    parts.push(g.now.length ? "; " : " → ", alarm ? "holds " : "decides ",
       byType(g.later).map(([t, n]) => counted(t, n)).join(", "),
-      `${alarm ? " until" : " at"} ${times.map(formatMs).join(", ")}`, alarm ? "" : " (when its work is done)");
+      alarm ? ` until ${times.map(formatMs).join(", ")}` : `, due at ${times.map(formatMs).join(", ")} when its work is done`,
+      " — ", when(g.later));
   }
   if (g.absorbed.length) parts.push(" · absorbed by the idempotent store: ", byType(g.absorbed).map(([t, n]) => counted(t, n)).join(", "));
   return parts;

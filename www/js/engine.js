@@ -6,6 +6,7 @@
 
 let Simulation = null;
 let exports = null;
+let classes = null;
 let dead = false;
 let onFatal = () => {};
 
@@ -19,7 +20,13 @@ export async function loadEngine() {
   const mod = await import(new URL("../pkg/brigade.js", import.meta.url).href);
   exports = await mod.default();
   Simulation = mod.Simulation;
+  classes = mod;
   return Simulation;
+}
+
+/** Another class of the facade (`Exploration`), or null before the engine is loaded. */
+export function engineClass(name) {
+  return classes?.[name] ?? null;
 }
 
 /** Bytes of WebAssembly memory the engine holds (it only grows), or null if unknown. */

@@ -4,7 +4,7 @@
 // where the rule breaks (the current run stays in the browser's history).
 
 import { el, formatInt, replace, setText } from "./dom.js";
-import { errorText } from "./engine.js";
+import { errorText, engineClass, guard } from "./engine.js";
 import { explore } from "./explore.js";
 
 const MAX_ORDERS = 2;
@@ -28,9 +28,18 @@ export class ExploreView {
       "Cancel");
     this.openButton = el("button", { type: "button", style: look, hidden: true, dataset: { testid: "explore-open" },
       onclick: () => this.open() }, "Open the counterexample");
+    // the current setting with 1 or 2 orders, one click each (the page's run stays as it is)
+    this.withOrders = [1, 2].map((n) => el("button", { type: "button", style: look, dataset: { testid: `explore-${n}` },
+      title: `Check every fate of this run's setting with ${n} order${n > 1 ? "s" : ""} (the run shown stays as it is)`,
+      onclick: () => this.start(n) }, `Check this setting with ${n} order${n > 1 ? "s" : ""}`));
+    // the rules it checks, each with its status (unchecked until a check says)
+    this.rules = el("ul", { class: "explore-rules", dataset: { testid: "explore-rules" } });
     this.panel = el("section", { class: "notice explore-panel", role: "status", "aria-live": "polite", hidden: true,
       dataset: { testid: "explore-panel" } },
-    el("div", { style: "flex: 1" }, this.status, this.schedule), this.openButton, this.cancelButton,
+    el("div", { style: "flex: 1" }, this.status, this.schedule,
+      el("div", { class: "explore-with" }, ...this.withOrders),
+      el("details", { class: "explore-rules-box", open: true }, el("summary", {}, "The rules it checks"), this.rules)),
+    this.openButton, this.cancelButton,
     el("button", { type: "button", "aria-label": "Close", onclick: () => this.close() }, "×"));
     document.querySelector("#notice")?.before(this.panel);
   }
@@ -48,20 +57,31 @@ export class ExploreView {
     setText(this.status, text);
   }
 
-  start() {
+  /** A verdict, saying which setting it is about when it is not the run shown. */
+  verdict(text) {
+    this.show(`${this.what ?? ""}${text}`);
+  }
+
+  /**
+   * Check every fate of the run shown (1 or 2 orders), or — `withOrders` 1 or 2 — of its
+   * setting with that many orders (a run of its config, without the inputs).
+   */
+  start(withOrders = null) {
     if (this.job || !this.app.sim) return;
     this.counterexample = null;
     this.openButton.hidden = true;
     replace(this.schedule);
-    const orders = this.orders();
+    this.markRules(null);
+    const orders = withOrders ?? this.orders();
     if (orders < 1 || orders > MAX_ORDERS) {
-      this.show(`Every fate can be checked for 1 or ${MAX_ORDERS} orders; this run has ${formatInt(orders)}. Set up a run with fewer orders (or place them by hand).`);
+      this.show(`Every fate can be checked for 1 or ${MAX_ORDERS} orders; this run has ${formatInt(orders)}. Check this setting with 1 or 2 orders (below), or set up a run with fewer orders (or place them by hand).`);
       this.cancelButton.hidden = true;
       return;
     }
-    const text = this.app.call(() => this.app.sim.exportRun());
+    this.what = withOrders ? `This setting with ${withOrders} order${withOrders > 1 ? "s" : ""}: ` : "";
+    const text = withOrders ? this.settingRun(withOrders) : this.app.call(() => this.app.sim.exportRun());
     if (!text) return;
-    this.show("Checking every fate…");
+    this.show(withOrders ? `Checking every fate of this setting with ${withOrders} order${withOrders > 1 ? "s" : ""}…` : "Checking every fate…");
     this.cancelButton.hidden = false;
     this.button.disabled = true;
     const job = (this.job = explore(text, {
@@ -79,17 +99,52 @@ export class ExploreView {
     this.app.changed();
   }
 
+  /** The run file of the current config with `n` orders (no inputs), or null. */
+  settingRun(n) {
+    const app = this.app;
+    const config = app.call(() => app.sim.config(), null);
+    if (!config) return null;
+    let sim = null;
+    try {
+      sim = guard(() => new app.Simulation({ ...config, orders: n }));
+      return guard(() => sim.exportRun());
+    } catch (error) {
+      this.show(`This setting cannot be checked: ${errorText(error)}`);
+      return null;
+    } finally {
+      if (sim) guard(() => sim.free());
+    }
+  }
+
+  /** List the rules (from the engine) with a status: null unchecked, or a verdict's progress. */
+  markRules(progress) {
+    const Exploration = engineClass("Exploration");
+    if (!this.rules.childElementCount && typeof Exploration?.rules === "function") {
+      const rules = this.app.call(() => Exploration.rules(), []) ?? [];
+      this.rules.replaceChildren(...rules.map((r) => el("li", { dataset: { testid: "rule", rule: r.rule, status: "unchecked" } },
+        el("span", { class: "rule-mark", "aria-hidden": "true", text: "○ " }), r.text)));
+    }
+    for (const li of this.rules.children) {
+      // holds: every rule kept; broken: that one failed and the search stopped there
+      const status = progress?.verdict === "holds" ? "pass" : progress?.broken?.rule === li.dataset.rule ? "fail" : "unchecked";
+      li.dataset.status = status;
+      li.firstChild.textContent = { unchecked: "○ ", pass: "✓ ", fail: "✕ " }[status];
+      li.title = { unchecked: "not checked to the end", pass: "kept under every fate", fail: "broken: the shortest schedule is above" }[status];
+    }
+  }
+
   report(p, counterexample) {
+    this.markRules(p);
     const counts = `${formatInt(p.states)} states, ${formatInt(p.schedules)} schedules to the end`;
     if (p.verdict === "holds") {
-      this.show(`Every rule holds for every schedule of up to ${p.max_fates} lost, duplicated or late deliveries (${counts}).`);
+      this.verdict(`Every rule holds for every schedule of up to ${p.max_fates} lost, duplicated or late deliveries (${counts}).`);
     } else if (p.verdict === "limit") {
-      this.show(`Explored ${formatInt(p.states)} states; ${p.limit ?? "stopped at the limit, no violation found so far"}.`);
+      this.verdict(`Explored ${formatInt(p.states)} states; ${p.limit ?? "stopped at the limit, no violation found so far"}.`);
     } else if (p.broken) {
       const b = p.broken;
       const fates = b.fates === 1 ? "1 lost, duplicated or late delivery" : `${b.fates} lost, duplicated or late deliveries`;
       const detail = b.detail.charAt(0).toUpperCase() + b.detail.slice(1);
-      this.show(`Rule broken: ${b.text} (${b.rule}). ${detail}. Shortest schedule: ${fates} (${counts}).`);
+      this.verdict(`Rule broken: ${b.text} (${b.rule}). ${detail}. Shortest schedule: ${fates} (${counts}).`);
       replace(this.schedule, ...b.schedule.map((line) => el("li", {}, line)));
       this.counterexample = counterexample;
       this.openButton.hidden = !counterexample;

@@ -1,214 +1,72 @@
-// The run's faults: every lost or duplicated delivery to a worker, from the facade's
-// faults() (and the steps' own fault lists while playing), and every refused, rejected or
-// absorbed one (read from the steps' outputs: a MessageRejected or PaymentRefused decided,
-// a message the idempotent store absorbed). One list per run, in step order; what is known
-// "up to the cursor" is a prefix of it, so moving back costs nothing.
+// The run's faults: every lost, duplicated or delayed delivery to a worker, and every
+// refused, rejected or absorbed one, read from the engine's run index (faultsInRun) as the
+// run is computed: a few new steps at a time, never by moving the cursor or reading steps.
+// One list per run, in step order; what is known "up to the cursor" is a prefix of it, so
+// moving back costs nothing.
 
 import { el, formatMs, formatInt } from "./dom.js";
-
-const REFUSAL_TYPES = new Set(["MessageRejected", "PaymentRefused"]);
-const SCAN_CHUNK = 500;
-const SMALL_SCAN = 100; // steps read for refusals within a frame; more wait until the cursor rests
-const SCAN_LIMIT = 200000; // steps read for refusals at once at most (long runs: the rest as the cursor moves)
-const INCREMENT = 64; // read up to this many new steps one by one (StepViews are not free); more: ask faults() again
 
 export class FaultIndex {
   constructor(app) {
     this.app = app;
     this.gen = -1;
-    this.list = []; // { step, fault, seq, actor }, in step order
+    this.sim = null;
+    this.list = []; // { step, fault, seq, actor, manual, type, out, reason }, in step order
     this.upto = 0; // the list is complete up to this step
-    this.refusals = []; // refused, rejected, absorbed: { step, fault, seq, actor, type, out, reason }
-    this.refusalsUpto = 0;
     this.bySeq = new Map();
   }
 
   reset(gen) {
-    if (gen !== this.gen) { this.refusals = []; this.refusalsUpto = 0; }
     this.gen = gen;
+    this.sim = this.app.sim;
     this.list = [];
     this.upto = 0;
     this.bySeq = new Map();
-    this.merged = null;
-    for (const f of this.refusals ?? []) this.index(f);
   }
 
-  index(f) {
-    if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
-    this.bySeq.get(f.seq).push(f);
-  }
-
-  /**
-   * Read the steps up to `target` (the sim's cursor must be at or past it) for refused,
-   * rejected and absorbed deliveries. Skipped when the run has none by its cursor.
-   */
-  scanRefusals(target, budgetMs = Infinity) {
-    if (target <= this.refusalsUpto) return;
+  /** Bring the list up to the steps the engine has indexed (the whole run computed so far). */
+  sync(frame = this.app.frame) {
     const app = this.app;
     const sim = app.sim;
-    if (typeof sim.seqsOfType !== "function") return;
-    if (!this.mayRefuse()) {
-      // none in a finished run: nothing to read up to here (a growing one may still publish
-      // a refusal decided by now)
-      if (app.call(() => sim.frontierIdle(), true)) this.refusalsUpto = target;
-      return;
-    }
-    const end = Math.min(target, this.refusalsUpto + SCAN_LIMIT);
-    const started = performance.now();
-    let from = this.refusalsUpto + 1;
-    for (; from <= end; from += SCAN_CHUNK) {
-      // while rendering, a few ms at a time: the rest in later frames
-      if (budgetMs !== Infinity && performance.now() - started > budgetMs) break;
-      const steps = app.call(() => sim.steps(from, Math.min(end + 1, from + SCAN_CHUNK)), []) ?? [];
-      for (const s of steps) {
-        for (const o of s.outputs ?? []) {
-          let fault = null;
-          if (o.status === "absorbed") fault = "absorbed";
-          else if (o.type === "MessageRejected") fault = "rejected";
-          else if (o.type === "PaymentRefused") fault = "refused";
-          if (!fault || s.seq === null || s.seq === undefined) continue;
-          const out = o.seq ?? null;
-          const reason = out === null ? null : app.call(() => sim.message(out))?.payload?.reason ?? null;
-          const f = { step: s.step, fault, seq: s.seq, actor: s.actor, type: o.type, out, reason, id: o.id };
-          this.refusals.push(f);
-          this.index(f);
-        }
-      }
-    }
-    this.refusalsUpto = Math.min(end, from - 1);
-    this.merged = null;
-  }
-
-  /**
-   * Whether the run can hold a refusal: one published by the cursor, or (a decision is
-   * published after it is made, maybe much later) one anywhere in the run computed so far.
-   */
-  mayRefuse() {
-    const app = this.app;
-    const sim = app.sim;
-    const absorbing = Boolean(app.config?.idempotent_store);
-    const count = () => sim.seqsOfType("MessageRejected").length + sim.seqsOfType("PaymentRefused").length
-      + (absorbing ? sim.report()?.absorbed ?? 0 : 0);
-    if (app.call(count, 0) > 0) return true;
-    const total = app.call(() => sim.totalSteps(), 0);
-    const now = performance.now();
-    if (this.frontierGen !== this.gen || (this.frontierTotal !== total && now - this.frontierAt > 500)) {
-      this.frontierGen = this.gen;
-      this.frontierTotal = total;
-      this.frontierAt = now;
-      this.frontierAny = app.call(() => {
-        const at = sim.currentStep();
-        sim.seek(total);
-        try { return count() > 0; } finally { sim.seek(at); }
-      }, false);
-    }
-    return this.frontierAny;
-  }
-
-  /** After a jump: read the steps for refusals once the cursor rests, a slice per task. */
-  scanLater(gen, cursor) {
-    clearTimeout(this.scanTimer);
-    const app = this.app;
-    const run = () => {
-      if (app.frame?.gen !== gen || app.frame?.cursor !== cursor || app.playing || this.gen !== gen) return;
-      this.scanRefusals(cursor, 10);
-      if (this.refusalsUpto < cursor) this.scanTimer = setTimeout(run, 0);
-      else app.changed();
-    };
-    this.scanTimer = setTimeout(run, 150);
-  }
-
-  /**
-   * A rejection decided at the cursor is published a step later: once it is in the history,
-   * find it (among the newest of its type) for its reason.
-   */
-  resolve() {
-    const app = this.app;
-    const at = app.call(() => app.sim.currentStep(), 0);
-    for (const f of this.refusals) {
-      if (f.out !== null || f.fault === "absorbed" || f.step >= at) continue;
-      const seqs = app.call(() => app.sim.seqsOfType(f.type), []) ?? [];
-      for (let i = seqs.length - 1; i >= Math.max(0, seqs.length - 50); i--) {
-        const m = app.call(() => app.sim.message(seqs[i]));
-        if (m?.id === f.id) { f.out = m.seq; f.reason = m.payload?.reason ?? null; break; }
-      }
-    }
-  }
-
-  /** Lost and doubled deliveries and refusals together, in step order. */
-  all() {
-    if (this.merged) return this.merged;
-    if (this.refusals.some((f) => f.out === null && f.fault !== "absorbed")) this.resolve();
-    const a = this.list, b = this.refusals.filter((f) => f.step <= Math.max(this.upto, this.refusalsUpto));
-    const out = [];
-    let i = 0, j = 0;
-    while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i].step <= b[j].step) ? a[i++] : b[j++]);
-    this.merged = out;
-    return out;
-  }
-
-  add(faults) {
-    for (const f of faults) {
+    if (!sim) return;
+    if ((frame?.gen ?? app.gen) !== this.gen || sim !== this.sim) this.reset(frame?.gen ?? app.gen);
+    if (typeof sim.faultsInRun !== "function") return;
+    const indexed = app.call(() => sim.indexedSteps(), 0);
+    if (indexed < this.upto) this.reset(this.gen);
+    if (indexed === this.upto) return;
+    const fresh = app.call(() => sim.faultsInRun(this.upto + 1, indexed + 1), []) ?? [];
+    for (const f of fresh) {
       this.list.push(f);
-      this.index(f);
+      if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
+      this.bySeq.get(f.seq).push(f);
     }
-    this.merged = null;
+    this.upto = indexed;
   }
 
-  /** Make the list cover the run up to the cursor. */
+  /** Make the list cover the run up to the cursor (kept for the views that ask). */
   cover(frame) {
-    const app = this.app;
-    const sim = app.sim;
-    if (frame.gen !== this.gen) this.reset(frame.gen);
-    // refusals are read a few ms per frame (cover is called for every log row), never while playing
-    if (this.scannedFor !== frame) {
-      this.scannedFor = frame;
-      if (frame.cursor - this.refusalsUpto <= SMALL_SCAN) this.scanRefusals(frame.cursor);
-      else if (!frame.playing) this.scanLater(frame.gen, frame.cursor);
-    }
-    if (frame.cursor <= this.upto || typeof sim.faults !== "function") return;
-    if (frame.cursor - this.upto <= INCREMENT) {
-      const steps = app.call(() => sim.steps(this.upto + 1, frame.cursor + 1), []) ?? [];
-      for (const s of steps) this.add((s.faults ?? []).map((f) => ({ step: s.step, ...f })));
-    } else {
-      const all = app.call(() => sim.faults(), []) ?? [];
-      this.reset(frame.gen);
-      this.add(all);
-    }
-    this.upto = frame.cursor;
-    this.merged = null;
+    this.sync(frame);
   }
+
+  /** Refusals come with the rest (kept for the views that ask). */
+  scanRefusals() {}
 
   /** The faults up to the cursor. */
   upToCursor(frame) {
-    this.cover(frame);
-    const all = this.all();
-    return all.slice(0, countUpTo(all, frame.cursor));
+    this.sync(frame);
+    return this.list.slice(0, countUpTo(this.list, frame.cursor));
   }
 
   /** The faults of message `seq` that happened by the cursor. */
   ofSeq(frame, seq) {
-    this.cover(frame);
+    this.sync(frame);
     return (this.bySeq.get(seq) ?? []).filter((f) => f.step <= frame.cursor);
   }
 
-  /** Every fault of the run computed so far (reads past the cursor by seeking there and back). */
+  /** Every fault of the run computed so far. */
   known() {
-    const app = this.app;
-    const sim = app.sim;
-    const frame = app.makeFrame();
-    this.cover(frame);
-    if (frame.total > this.upto && typeof sim.faults === "function") {
-      const at = frame.cursor;
-      app.call(() => sim.seek(frame.total));
-      const all = app.call(() => sim.faults(), []) ?? [];
-      this.scanRefusals(frame.total);
-      app.call(() => sim.seek(at));
-      this.reset(frame.gen);
-      this.add(all);
-      this.upto = frame.total;
-    }
-    return this.all();
+    this.sync();
+    return this.list;
   }
 }
 

@@ -8,8 +8,11 @@ import { drawHtml, backgroundOf, svgFile } from "./html-svg.js";
 
 const PAD = 12;
 const GAP = 8;
-/** What is an input, not a picture: a cook's buttons and cooking time, the export button. */
-const SKIP = "button, input, select, form, .cook-buttons";
+/**
+ * What is an input or a hint for the screen, not a picture: a cook's buttons and cooking
+ * time, the export button, "click an actor for its mailbox".
+ */
+const SKIP = "button, input, select, form, .cook-buttons, .screen-hint";
 
 /** A cook's cooking time is an input on the page: in the picture, its value in words. */
 function cookTimes(origin) {

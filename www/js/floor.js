@@ -33,6 +33,8 @@ export const RECEIVER_KIND = {
   OrderExpired: "house",
 };
 const TTL_TYPES = new Set(["OrderExpired", "OrderDropped"]);
+/** The embed view lays the kitchen out at least this wide, then scales it to its frame. */
+const EMBED_LAYOUT_WIDTH = 700;
 
 export class FloorView {
   constructor(app) {
@@ -55,13 +57,17 @@ export class FloorView {
     this.rects = null;
     this.observer = new ResizeObserver((entries) => {
       // the kitchen's size only changes with the actors or the page width: fit the panel then
-      if (entries.some((e) => e.target === this.grid || e.target.id === "mailbox")) this.fit();
+      if (entries.some((e) => e.target === this.grid || e.target.id === "mailbox" || e.target === this.caption)) this.fit();
       this.rects = null;
       this.drawArrows(this.lastArrows);
     });
     this.observer.observe($("#floor"));
     this.observer.observe(this.grid);
     this.observer.observe($("#mailbox"));
+    // a longer caption leaves the embed's floor less room
+    this.observer.observe(this.caption);
+    // an embed's frame can change size without the floor's width changing
+    window.addEventListener("resize", () => { if (document.body.classList.contains("embed")) { this.fit(); this.rects = null; this.drawArrows(this.lastArrows); } });
     $("#export-floor-svg")?.addEventListener("click", () => this.exportSvg());
   }
 
@@ -138,12 +144,15 @@ export class FloorView {
     const w = this.wiring;
     const arch = $("#floor-architecture");
     if (arch) {
-      const rewired = w?.rewired_for_pay_first ?? [];
+      // pay-first is only worth a word on a run that has (or may get) dodgy customers
+      const config = app.call(() => app.sim.config(), null);
+      const dodgy = (config?.dodgy ?? 0) > 0 || (app.call(() => app.sim.inputs(), []) ?? []).some((i) => i.action?.dodgy);
+      const rewired = dodgy ? w?.rewired_for_pay_first ?? [] : [];
       arch.replaceChildren(...(w ? [
         el("span", { class: "arch", "data-testid": "architecture", text: w.architecture }),
         rewired.length ? el("span", { class: "hint", "data-testid": "rewired", title: "these workers are wired differently for a pay-first (dodgy) customer",
           text: ` · rewired for pay-first: ${rewired.map((r) => KIND_LABEL[r] ?? r).join(", ")}` })
-          : el("span", { class: "hint", "data-testid": "rewired", text: w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
+          : el("span", { class: "hint", "data-testid": "rewired", text: dodgy && w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
       ] : []));
     }
   }
@@ -165,7 +174,30 @@ export class FloorView {
    * floor's row as tall as the kitchen needs, so no actor is clipped and nothing covers the
    * caption. Runs in the ResizeObserver callback, after layout.
    */
+  /**
+   * The embed view (an <iframe>, from 480×320 up): the kitchen is laid out at a desktop
+   * width and scaled down to fit the frame above the caption, so no actor is cut off.
+   */
+  fitEmbed() {
+    const floor = $("#floor");
+    if (!document.body.classList.contains("embed")) { this.scale = 1; return; }
+    const panel = floor.closest(".panel");
+    const width = panel.clientWidth - 4;
+    const natural = Math.max(width, EMBED_LAYOUT_WIDTH);
+    if (floor.style.width !== `${natural}px`) floor.style.width = `${natural}px`;
+    const height = floor.offsetHeight;
+    const above = floor.getBoundingClientRect().top - document.body.getBoundingClientRect().top;
+    const below = ($("#step-caption")?.offsetHeight ?? 0) + 16;
+    const k = Math.min(1, width / natural, Math.max(80, window.innerHeight - above - below) / height);
+    this.scale = k;
+    floor.style.transformOrigin = "0 0";
+    floor.style.transform = k < 1 ? `scale(${k})` : "";
+    floor.style.marginBottom = k < 1 ? `${-(1 - k) * height}px` : "";
+    floor.style.marginRight = k < 1 ? `${-(1 - k) * natural}px` : "";
+  }
+
   fit() {
+    this.fitEmbed();
     const panel = this.grid.closest(".panel");
     const floor = $("#floor");
     const panels = panel.parentElement;
@@ -183,7 +215,8 @@ export class FloorView {
   }
 
   update(frame) {
-    const key = `${frame.gen}:${frame.cursor}:${this.app.selected ?? ""}`;
+    // a caption waiting for the run to publish what its step decided is redrawn as it grows
+    const key = `${frame.gen}:${frame.cursor}:${this.app.selected ?? ""}:${this.captionWaits ? frame.total : ""}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
     const actors = frame.actors();
@@ -292,6 +325,7 @@ export class FloorView {
       receiver?.badges.append(el("span", { class: "chip fault", title: label, text: label === "OrderExpired" ? "✕ expired" : "✕ dropped" }));
     }
 
+    this.captionWaits = !this.app.frame?.idle && (step.outputs ?? []).some((o) => (o.status === "pending" || o.status === "published") && o.published_step == null);
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
@@ -301,42 +335,69 @@ export class FloorView {
   }
 
   /**
-   * Where to put an arrow's label: at (x, y) if that covers no actor box, else the nearest
-   * spot along the arrow's normal (nx, ny) that does (or the least covered one).
+   * How much a label's box would hide: an actor box (or its badges, 10 px above it) counts
+   * 1, an actor's name or a cook's control 10, a label already placed 1.
    */
-  labelSpot(x, y, nx, ny, width, height, rects, withCover = false) {
-    let best = [x, y], bestCover = Infinity;
-    const size = rects.size_;
-    for (const d of [0, 16, -16, 30, -30, 46, -46, 62, -62]) {
-      // inside the floor: a label never covers the panel's title or the step caption
-      const cx = clamp(x + nx * d, width / 2, size.width - width / 2);
-      const cy = clamp(y + ny * d, height / 2, size.height - height / 2);
-      const box = { left: cx - width / 2, top: cy - height / 2, width, height };
-      let cover = 0;
-      // a box's badges stand 10 px above it: keep labels off them too
-      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, { left: r.left, top: r.top - 10, width: r.width, height: r.height + 10 })) cover++;
-      // an actor's name weighs most: a label may have to touch a box, never cover a name
-      for (const r of this.names ?? []) if (overlaps(box, r)) cover += 10;
-      if (cover < bestCover) { best = [cx, cy]; bestCover = cover; }
-      if (cover === 0) break;
-    }
-    return withCover ? [...best, bestCover] : best;
+  cover(box, rects) {
+    let cover = 0;
+    for (const [name, r] of rects) if (name !== "size_" && overlaps(box, { left: r.left, top: r.top - 10, width: r.width, height: r.height + 10 })) cover++;
+    for (const r of this.names ?? []) if (overlaps(box, r)) cover += 10;
+    for (const r of this.placed ?? []) if (overlaps(box, r)) cover++;
+    return cover;
+  }
+
+  /** The label's box centred at (cx, cy), kept inside the floor (never over its title or caption). */
+  labelBox(x, y, width, height, size) {
+    const cx = clamp(x, width / 2 + 1, size.width - width / 2 - 1);
+    const cy = clamp(y, height / 2 + 1, size.height - height / 2 - 1);
+    return { left: cx - width / 2, top: cy - height / 2, width, height, cx, cy };
   }
 
   /**
-   * A label's place on the curve p1 → (control c) → p2: the middle if it covers no box, else
-   * the first spot along the curve (and off it, along the normal) that covers none.
+   * Where to put a label near (x, y): there if it covers no actor box and no other label,
+   * else the nearest free spot along the normal (nx, ny); `null` when none is free nearby.
+   */
+  labelSpot(x, y, nx, ny, width, height, rects) {
+    for (const d of [0, 14, -14, 28, -28, 44, -44, 62, -62, 84, -84]) {
+      const box = this.labelBox(x + nx * d, y + ny * d, width, height, rects.size_);
+      if (this.cover(box, rects) === 0) return [box.cx, box.cy];
+    }
+    return null;
+  }
+
+  /**
+   * A label's place for the curve p1 → (control c) → p2: its middle if free, else the first
+   * free spot along the curve (and off it, along the normal), else the free spot of the
+   * floor nearest to the curve's middle. `null` when the floor has no room left for it: the
+   * label is left out (the caption says what the arrow carries) rather than hide an actor.
    */
   spotAlong(p1, c, p2, nx, ny, width, height, rects) {
-    let first = null;
-    for (const t of [0.5, 0.38, 0.62, 0.28, 0.72]) {
-      const x = (1 - t) * (1 - t) * p1.x + 2 * (1 - t) * t * c.x + t * t * p2.x;
-      const y = (1 - t) * (1 - t) * p1.y + 2 * (1 - t) * t * c.y + t * t * p2.y;
-      const [sx, sy, cover] = this.labelSpot(x, y, nx, ny, width, height, rects, true);
-      if (cover === 0) return [sx, sy];
-      first ??= [sx, sy];
+    const at = (t) => ({
+      x: (1 - t) * (1 - t) * p1.x + 2 * (1 - t) * t * c.x + t * t * p2.x,
+      y: (1 - t) * (1 - t) * p1.y + 2 * (1 - t) * t * c.y + t * t * p2.y,
+    });
+    for (const t of [0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8]) {
+      const p = at(t);
+      const spot = this.labelSpot(p.x, p.y, nx, ny, width, height, rects);
+      if (spot) return spot;
     }
-    return first;
+    // the whole floor, nearest first, on a 10 px grid
+    const mid = at(0.5);
+    const size = rects.size_;
+    const spots = [];
+    for (let y = height / 2 + 1; y <= size.height - height / 2 - 1; y += 10) {
+      for (let x = width / 2 + 1; x <= size.width - width / 2 - 1; x += 10) spots.push([x, y, (x - mid.x) ** 2 + (y - mid.y) ** 2]);
+    }
+    spots.sort((a, b) => a[2] - b[2]);
+    for (const [x, y] of spots) {
+      if (this.cover(this.labelBox(x, y, width, height, size), rects) === 0) return [x, y];
+    }
+    return null;
+  }
+
+  /** Note a placed label's box: later labels keep off it. */
+  place(x, y, width, height) {
+    this.placed.push({ left: x - width / 2 - 1, top: y - height / 2 - 1, width: width + 2, height: height + 2 });
   }
 
   /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
@@ -364,17 +425,18 @@ export class FloorView {
     if (this.rects) return this.rects;
     const area = $("#floor");
     const origin = area.getBoundingClientRect();
+    // in the floor's own coordinates: the embed view scales the floor (fitEmbed)
+    const k = this.scale || 1;
+    const local = (r, pad = 0) => ({ left: (r.left - origin.left) / k - pad, top: (r.top - origin.top) / k - pad, width: r.width / k + 2 * pad, height: r.height / k + 2 * pad });
     this.rects = new Map();
     const names = [];
     for (const [name, parts] of this.boxes) {
-      const r = parts.box.getBoundingClientRect();
-      this.rects.set(name, { left: r.left - origin.left, top: r.top - origin.top, width: r.width, height: r.height });
-      const n = parts.box.querySelector(".actor-name").getBoundingClientRect();
-      names.push({ left: n.left - origin.left - 2, top: n.top - origin.top - 2, width: n.width + 4, height: n.height + 4 });
+      this.rects.set(name, local(parts.box.getBoundingClientRect()));
+      names.push(local(parts.box.querySelector(".actor-name").getBoundingClientRect(), 2));
       // a cook's own buttons (walk out, cooking time) must stay clickable: weigh them as a name
       for (const control of parts.box.querySelectorAll(".cook-controls button, .cook-controls input")) {
         const c = control.getBoundingClientRect();
-        if (c.width) names.push({ left: c.left - origin.left - 2, top: c.top - origin.top - 2, width: c.width + 4, height: c.height + 4 });
+        if (c.width) names.push(local(c, 2));
       }
     }
     this.names = names;
@@ -390,12 +452,13 @@ export class FloorView {
     svgEl.setAttribute("height", String(rects.size_.height));
     const intoCook = new Map();
     for (const l of this.links) if (l.from === "dispatcher") intoCook.set(l.toBox, (intoCook.get(l.toBox) ?? 0) + 1);
-    // a count goes where it covers no box (so never an actor's name), or is left out
+    // a count goes where it covers no box (so never an actor's name) and no other label, or
+    // is left out; the lit links' counts first (the step's own), then the others'
     const spot = (x, y, nx, ny, w, h) => {
-      const [cx, cy] = this.labelSpot(x, y, nx, ny, w, h, rects);
-      const box = { left: cx - w / 2, top: cy - h / 2, width: w, height: h };
-      for (const [name, r] of rects) if (name !== "size_" && overlaps(box, r)) return null;
-      return [cx, cy];
+      if (this.hideCounts) return null;
+      const at = this.labelSpot(x, y, nx, ny, w, h, rects);
+      if (at) this.place(at[0], at[1], w, h);
+      return at;
     };
     const nodes = [];
     const litNodes = [];
@@ -424,14 +487,14 @@ export class FloorView {
     // before the first layout there is nothing to measure: the observer draws them then
     if (!this.rects && !this.measuring) return this.deferDraw();
     const rects = this.measure();
-    this.drawLinks(rects);
+    // the step's arrows are labelled first, then the links' counts where room is left
+    this.placed = [];
     this.arrows.setAttribute("width", String(rects.size_.width));
     this.arrows.setAttribute("height", String(rects.size_.height));
     this.arrows.replaceChildren(
       svg("defs", {},
         marker("arrow-command"), marker("arrow-event"), marker("arrow-fault")));
-    if (!arrows) return;
-    for (const a of arrows) {
+    for (const a of arrows ?? []) {
       const r1 = rects.get(a.from);
       const r2 = rects.get(a.to);
       if (!r1 || !r2 || a.from === a.to) continue;
@@ -453,11 +516,19 @@ export class FloorView {
       }
       const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" || a.fault === "walked-out" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.fault === "delay" ? " ◷ late" : a.duplicate ? " (copy)" : ""}`;
       const width = label.length * 6.4 + 12;
-      const [lx, ly] = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
-      group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
-      group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
+      const spot = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
+      group.append(svg("title", { text: label }));
+      if (spot) {
+        const [lx, ly] = spot;
+        this.place(lx, ly, width, 20);
+        group.append(svg("rect", { x: lx - width / 2, y: ly - 10, width, height: 20, rx: a.kind === "event" ? 10 : 2, class: "label-bg" }));
+        group.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", text: label }));
+      } else {
+        group.dataset.unlabelled = "true";
+      }
       this.arrows.append(group);
     }
+    this.drawLinks(rects);
   }
 }
 

@@ -201,7 +201,7 @@ export class InspectorView {
         : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
     const shown = all.slice(-RUN_FAULTS_SHOWN);
     setText($("#fault-run-title"), all.length > shown.length
-      ? `The whole run (the last ${shown.length} of ${all.length})` : `The whole run (${all.length} up to step ${frame.cursor})`);
+      ? `The run up to this step (the last ${shown.length} of ${all.length})` : `The run up to step ${frame.cursor} (${all.length})`);
     $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
       : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
@@ -257,7 +257,9 @@ export class InspectorView {
     const stepOf = new Map();
     const outputsOf = (s) => {
       if (!stepOf.has(s.seq)) {
-        const first = app.call(() => app.sim.deliveries(s.seq), [])?.[0];
+        // the run index's deliveries (no scan of the steps), the first one if done by the cursor
+        const cursor = app.call(() => app.sim.currentStep(), 0);
+        const first = app.call(() => app.sim.deliveriesInRun(s.seq), [])?.find((d) => d.step <= cursor);
         const view = first ? app.call(() => app.sim.steps(first.step, first.step + 1)[0]) : null;
         stepOf.set(s.seq, view ?? null);
       }

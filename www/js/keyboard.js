@@ -82,6 +82,13 @@ export function bindKeys(app) {
       case "?":
         toggleHelp(help);
         break;
+      case "Escape":
+        // "Esc: close" (the help): a dialog closes itself; then the mailbox, then the message
+        if (help.open) return;
+        if (app.mailbox?.name) app.mailbox.open(null);
+        else if (app.messagePane?.opened) app.messagePane.close();
+        else return;
+        break;
       default:
         return;
     }

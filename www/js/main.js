@@ -23,17 +23,11 @@ import { KitchenControls } from "./controls.js";
 import { Tour } from "./tour/tour.js";
 import { setUpEmbed, embedSuffix } from "./embed.js";
 import { ShareDialog } from "./share.js";
+import { bringIntoView, keepStepsInView } from "./reveal.js";
 
 const MAX_CHUNK = 50000;
-const JUMP_LOOK_AHEAD = 500000;
-const RETRY_TYPES = new Set(["CookFood", "PriceOrder", "TakePayment", "RefundPayment"]);
-/** What "next timeout / retry / completion" look for in a StepView. */
-const NEXT_TESTS = {
-  timeout: (s) => s.type === "StepTimedOut" && s.actor_kind === "house",
-  retry: (s) => s.actor_kind === "house" && (s.type === "StepTimedOut" || s.type === "OrderExpired") && s.outputs.some((o) => RETRY_TYPES.has(o.type)),
-  completion: (s) => s.kind !== "tail" && s.outputs.some((o) => o.type === "OrderCompleted"),
-};
-const NEXT_WORDS = { timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
+/** What "next fault / timeout / retry / completion" look for (the engine's run index: nextMark). */
+const NEXT_WORDS = { fault: "lost, duplicated, refused or rejected delivery", timeout: "timeout heard by the house", retry: "retry", completion: "completion" };
 const PLAY_CATCH_UP = 2000; // never try to catch up more than this many steps in a frame
 /**
  * The history state of every entry the page writes: such an entry's address is the whole
@@ -97,6 +91,7 @@ class App {
     $("#notice-close").addEventListener("click", () => this.notify(null));
     this.tour = new Tour(this);
     setUpEmbed();
+    keepStepsInView();
     this.share = new ShareDialog(this);
     this.fillPresetBar();
     $("#preset-bar").addEventListener("change", (event) => this.startPreset(event.target.value));
@@ -438,54 +433,39 @@ class App {
     this.changed();
   }
 
-  /** Move the time control to the next step with a lost or duplicated delivery. */
-  faultNext() {
-    if (!this.sim || engineDead()) return;
-    this.pause();
-    const at = this.call(() => this.sim.currentStep(), 0);
-    const next = this.faults.known().find((f) => f.step > at);
-    if (next) { this.notify(null); this.seek(next.step); return; }
-    const idle = this.call(() => this.sim.frontierIdle(), true);
-    this.notify(`No lost, duplicated, refused or rejected delivery after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
-  }
-
-  /** Move the time control to the previous step with a lost or duplicated delivery. */
-  faultPrev() {
-    if (!this.sim || engineDead()) return;
-    this.pause();
-    const frame = this.makeFrame();
-    const before = this.faults.upToCursor(frame).filter((f) => f.step < frame.cursor);
-    if (before.length) { this.notify(null); this.seek(before[before.length - 1].step); return; }
-    this.notify(`No lost, duplicated, refused or rejected delivery before step ${formatInt(frame.cursor)}.`);
-  }
-
   /**
-   * Move the time control to the next step of a kind: "timeout" (the house hears a
-   * StepTimedOut), "retry" (it answers a timeout or an expiry by asking again), "completion"
-   * (an OrderCompleted is decided). Reads the steps after the cursor in the run computed so far.
+   * Move the time control to the next step of a kind, asked of the run index the engine
+   * keeps as the run is computed (no step is read here, the cursor moves once): "fault" (a
+   * delivery lost, doubled, delayed, refused, rejected or absorbed), "timeout" (the house
+   * hears a StepTimedOut), "retry" (it answers a timeout or an expiry by asking again),
+   * "completion" (an OrderCompleted is decided).
    */
   jumpNext(kind) {
     const sim = this.sim;
     if (!sim || engineDead()) return;
     this.pause();
-    const test = NEXT_TESTS[kind];
-    if (!test) return;
+    if (!NEXT_WORDS[kind]) return;
     const at = this.call(() => sim.currentStep(), 0);
-    const total = this.call(() => sim.totalSteps(), 0);
-    let found = null;
-    this.call(() => {
-      sim.seek(total);
-      try {
-        for (let from = at + 1; from <= total && found === null && from <= at + JUMP_LOOK_AHEAD; from += 2000) {
-          found = sim.steps(from, Math.min(total + 1, from + 2000)).find(test)?.step ?? null;
-        }
-      } finally {
-        sim.seek(at);
-      }
-    });
-    if (found !== null) { this.notify(null); this.seek(found); return; }
+    const found = this.call(() => sim.nextMark(kind, at));
+    if (found !== undefined && found !== null) { this.notify(null); this.seek(found); return; }
     const idle = this.call(() => sim.frontierIdle(), true);
     this.notify(`No ${NEXT_WORDS[kind]} after step ${formatInt(at)}${idle ? " in this run" : " in the part of the run computed so far"}.`);
+  }
+
+  /** Move the time control to the next step with a lost, duplicated, refused or rejected delivery. */
+  faultNext() {
+    this.jumpNext("fault");
+  }
+
+  /** Move the time control to the previous step with a lost, duplicated, refused or rejected delivery. */
+  faultPrev() {
+    const sim = this.sim;
+    if (!sim || engineDead()) return;
+    this.pause();
+    const at = this.call(() => sim.currentStep(), 0);
+    const found = this.call(() => sim.prevMark("fault", at));
+    if (found !== undefined && found !== null) { this.notify(null); this.seek(found); return; }
+    this.notify(`No lost, duplicated, refused or rejected delivery before step ${formatInt(at)}.`);
   }
 
   togglePlay() {
@@ -634,31 +614,49 @@ class App {
   }
 
   /**
-   * Open message `seq` in the message pane and move the time control to the step that
-   * delivered it (its first delivery; a lost one: the step it was lost). What became of it
-   * is read over the whole run computed so far, at its end.
+   * After the next render, scroll `element` into view below the time control and focus it
+   * (or `focus`): what an action moved or opened is where the learner looks (reveal.js).
    */
-  openMessage(seq) {
+  reveal(element, focus = element) {
+    this.changed();
+    requestAnimationFrame(() => bringIntoView(element, { focus }));
+  }
+
+  /**
+   * Open message `seq` in the message pane: inspecting it never moves time. What became of
+   * it is read over the whole run computed so far (its deliveries, lost ones included);
+   * `go` (the pane's "go to its delivery") then moves the time control to its first
+   * delivery (a lost one: the step it was lost).
+   */
+  openMessage(seq, { go = false } = {}) {
     const sim = this.sim;
     if (!sim || engineDead()) return;
-    this.pause();
-    this.endWanted = false;
-    const at = this.call(() => sim.currentStep(), 0);
-    const total = this.call(() => sim.totalSteps(), 0);
-    const message = this.call(() => sim.messages(seq, seq + 1)[0]);
+    const message = this.call(() => sim.message(seq));
     if (!message) return;
-    const faults = this.faults.known().filter((f) => f.seq === seq);
-    let deliveries = [];
-    this.call(() => {
-      seekTo(sim, total);
-      deliveries = sim.deliveries(seq);
-    });
+    const faults = this.call(() => sim.faultsOfMessage(seq), []) ?? [];
+    const deliveries = this.call(() => sim.deliveriesInRun(seq), []) ?? [];
     const idle = this.call(() => sim.frontierIdle(), true);
-    const first = Math.min(...deliveries.map((d) => d.step), ...faults.filter((f) => f.fault === "drop").map((f) => f.step));
-    this.call(() => seekTo(sim, Number.isFinite(first) ? first : at));
     this.messagePane.open(seq, { deliveries, faults, idle }, this.gen);
     if (message.correlation_id !== this.selected) this.selectOrder(message.correlation_id);
+    if (go) this.goToDelivery(seq);
     this.changed();
+  }
+
+  /** The step that first delivered message `seq` (or lost it), from what the pane read. */
+  deliveryStep(seq) {
+    const fate = this.messagePane.opened?.seq === seq ? this.messagePane.opened.fate : null;
+    if (!fate) return null;
+    const first = Math.min(...fate.deliveries.map((d) => d.step), ...fate.faults.filter((f) => f.fault === "drop").map((f) => f.step));
+    return Number.isFinite(first) ? first : null;
+  }
+
+  /** Move the time control to the delivery of the opened message `seq` (see openMessage). */
+  goToDelivery(seq) {
+    const step = this.deliveryStep(seq);
+    if (step === null) return;
+    this.pause();
+    this.endWanted = false;
+    this.seek(step);
   }
 
   // ---- keep and share ----------------------------------------------------------------------

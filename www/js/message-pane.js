@@ -1,7 +1,7 @@
 // The opened message: its headers, its payload (the order document with what each worker
 // added marked), who sent it, who received it and what became of it. Opened by clicking a
-// log row or a node of the causation tree; the time control moves to the step that
-// delivered it (App.openMessage finds that step).
+// log row or a node of the causation tree; opening it never moves time: its "go to its
+// delivery" button does (App.goToDelivery).
 
 import { $, el, replace, formatMs, formatInt } from "./dom.js";
 import { kindChip } from "./floor.js";
@@ -22,6 +22,7 @@ export class MessagePane {
       if (link) app.openMessage(Number(link.dataset.openSeq));
       const step = event.target.closest("[data-go-step]");
       if (step) { app.pause(); app.seek(Number(step.dataset.goStep)); }
+      if (event.target.closest("[data-testid=go-to-delivery]") && this.opened) app.goToDelivery(this.opened.seq);
     });
   }
 
@@ -78,6 +79,7 @@ export class MessagePane {
     replace(this.body,
       el("div", { class: "mp-title" }, kindChip(m.kind), " ", el("strong", { class: "type", text: m.type }),
         el("span", { class: "hint", text: ` seq ${m.seq} · order #${m.order} · published at ${formatMs(m.at_ms)}` })),
+      this.goButton(frame),
       m.summary ? el("p", { class: "mp-summary", text: m.summary }) : null,
       el("dl", { class: "mp-headers", "data-testid": "message-headers" },
         row("id", m.id),
@@ -89,6 +91,20 @@ export class MessagePane {
       this.decided(frame),
       el("h4", { text: "Payload" }),
       this.payload(m));
+  }
+
+  /** "go to its delivery": the one control of the pane that moves time. */
+  goButton(frame) {
+    const step = this.app.deliveryStep(this.opened.seq);
+    const lost = step !== null && !this.opened.fate.deliveries.some((d) => d.step === step);
+    const words = step === null ? "not delivered in the run computed so far"
+      : step === frame.cursor ? `its ${lost ? "loss" : "delivery"} is the step shown (step ${formatInt(step)})`
+        : `go to its ${lost ? "loss" : "delivery"}: step ${formatInt(step)}`;
+    return el("p", { class: "mp-go" },
+      el("button", { type: "button", class: "small", "data-testid": "go-to-delivery", "data-step": step ?? "",
+        disabled: step === null || step === frame.cursor,
+        title: "Move the time control to the step that delivered this message (opening it does not move time)" },
+      step !== null && step !== frame.cursor ? "⇢ " : "", words));
   }
 
   receivers(frame) {

@@ -143,7 +143,7 @@ export class NumbersView {
     const orders = typeof app.sim.orderCount === "function"
       ? app.call(() => app.sim.orders(Math.max(0, n - ORDER_ROWS), n), []) ?? []
       : frame.orders().slice(-ORDER_ROWS);
-    const refunds = this.refunds(frame);
+    const refunds = this.refunds(frame, orders);
     const rows = orders.reverse().map((o) => el("tr", {
       "data-correlation-id": o.correlation_id, "data-testid": "order-row", "data-status": o.status,
       class: `${o.correlation_id === this.app.selected ? "is-selected" : ""} status-${o.status}`,
@@ -166,21 +166,18 @@ export class NumbersView {
   }
 
   /** The orders with a refund by the cursor: correlation id → "refunded" | "refunding". */
-  refunds(frame) {
+  /** The shown orders' refunds ("refunding" / "refunded"), read from their own streams. */
+  refunds(frame, orders) {
     const app = this.app;
-    const key = `${frame.gen}:${frame.count}`;
+    const key = `${frame.gen}:${frame.count}:${orders.map((o) => o.order).join(",")}`;
     if (this.refundKey === key) return this.refundMap;
     this.refundKey = key;
     const map = new Map();
-    if (typeof app.sim.seqsOfType === "function") {
-      for (const [type, word] of [["RefundPayment", "refunding"], ["PaymentRefunded", "refunded"]]) {
-        const seqs = app.call(() => app.sim.seqsOfType(type), []) ?? [];
-        if (seqs.length > 5000) continue; // a run of thousands of refunds: the report counts them
-        for (const seq of seqs) {
-          const m = app.call(() => app.sim.messages(seq, seq + 1)[0]);
-          if (m) map.set(m.correlation_id, word);
-        }
-      }
+    for (const o of orders) {
+      // a few messages each: no scan of the whole history
+      const types = new Set((app.call(() => app.sim.orderStream(o.correlation_id), []) ?? []).map((m) => m.type));
+      if (types.has("PaymentRefunded")) map.set(o.correlation_id, "refunded");
+      else if (types.has("RefundPayment")) map.set(o.correlation_id, "refunding");
     }
     this.refundMap = map;
     return map;

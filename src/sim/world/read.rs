@@ -72,6 +72,48 @@ impl World {
         self.trace.get(step - 1)
     }
 
+    /// The record of step `step` (1-based) in the whole known run, after the cursor too:
+    /// the views' questions about the future read it instead of moving the cursor there.
+    pub fn known_record(&self, step: usize) -> Option<TraceRecord> {
+        if step == 0 {
+            return None;
+        }
+        self.trace.get(step - 1)
+    }
+
+    /// The outputs of step `step` (1-based) in the whole known run, after the cursor too,
+    /// as the trace holds them (a publication not published yet in the known run is
+    /// [`NOT_PUBLISHED`]).
+    pub fn known_outputs(&self, step: usize) -> Vec<OutputSlot> {
+        let Some(rec) = self.known_record(step) else {
+            return Vec::new();
+        };
+        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
+        (start..rec.outputs_end).filter_map(|k| self.trace.output(k as usize)).collect()
+    }
+
+    /// Every fault of the whole known run, after the cursor too, in step order.
+    pub fn known_faults(&self) -> &[FaultRecord] {
+        self.faults.known()
+    }
+
+    /// Where each output of step `step` (1-based, done by the current step) enters the
+    /// history in the whole known run, after the cursor too: its store position there, or
+    /// `None` (not published in the run computed so far, absorbed, or a hand-off). One
+    /// entry per output the trace holds, in the order [`World::step_outputs`] gives them.
+    pub fn known_publications(&self, step: usize) -> Vec<Option<u32>> {
+        let Some(rec) = self.trace_record(step) else {
+            return Vec::new();
+        };
+        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
+        (start..rec.outputs_end)
+            .map(|k| match self.trace.output(k as usize) {
+                Some(OutputSlot::Publication(seq)) if (seq as usize) < self.store.frontier_len() => Some(seq),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What step `step` (1-based, done by the current step) decided, in order: each
     /// output with the envelope, once it is known (published, or waiting to be).
     pub fn step_outputs(&self, step: usize) -> Vec<(OutputRecord, Option<Envelope>)> {

@@ -70,13 +70,19 @@ export class ExercisePanel {
       button("pm-solution", "Show a solution", () => this.loadTemplate("solution", true)),
       el("label", { class: "compact" }, "runs for ", this.scope),
       button("pm-run", "Run it", () => this.run(), { class: "primary" }),
+      this.stopRun = button("pm-stop", "Stop", () => this.stopRunning(), { hidden: true, title: "Stop your process manager's run (an endless loop?)" }),
       button("pm-grade", "Check it", () => this.grade()),
       this.cancel = button("pm-cancel", "Stop", () => this.cancelGrade(), { hidden: true,
         title: "Stop your code now (its sandbox is ended)" }),
       button("exercise-close", "Close", () => this.show(false))),
     el("div", { class: "exercise-body" },
       this.editor.root,
-      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "How to write decide" }, ...docs())),
+      el("aside", { class: "exercise-doc", tabindex: "0", "aria-label": "The rules and how to write decide" },
+        // the rules come first: what is graded, before the learner fails it
+        el("h3", {}, "The rules Check grades"),
+        this.rules = el("ul", { class: "exercise-rules", "data-testid": "rules" }, ...Object.entries(RULES).map(([id, text]) =>
+          el("li", { "data-testid": "rule", "data-rule": id, "data-status": "unchecked" }, el("span", { class: "rule-mark", "aria-hidden": "true", text: "○ " }), text))),
+        ...docs())),
     this.status, this.error, this.result);
     $("#setup").after(this.section);
     // the inspector can replay an order under the learner's code too
@@ -211,14 +217,14 @@ export class ExercisePanel {
   }
 
   async run() {
-    if (this.busy) return;
+    if (this.busy) { this.sayBusy(); return; }
     const config = this.runConfig();
     const orders = config.orders ?? this.app.defaults.orders ?? 0;
     if (orders > MAX_ORDERS) {
       this.say(null, `This run has ${orders} orders; your process manager runs at most ${MAX_ORDERS} (set up a smaller run first).`);
       return;
     }
-    this.begin("Running your process manager in its sandbox…");
+    this.begin("run", "Running your process manager in its sandbox… (Stop ends it)");
     try {
       const result = await this.request({ op: "run", config, code: this.editor.value });
       this.showRun(result);
@@ -230,17 +236,30 @@ export class ExercisePanel {
     }
   }
 
-  /** A run of the sandbox starts: Stop is offered until `finish`. */
-  begin(status) {
-    this.busy = true;
+  /** A run (`kind` "run") or a check ("grade") of the sandbox starts: its Stop is offered until `finish`. */
+  begin(kind, status) {
+    this.busy = kind;
     this.cancelled = false;
-    this.cancel.hidden = false;
+    (kind === "run" ? this.stopRun : this.cancel).hidden = false;
     this.say(status);
   }
 
   finish() {
     this.busy = false;
     this.cancel.hidden = true;
+    this.stopRun.hidden = true;
+  }
+
+  /** Stop a run of the learner's code: the worker (and the code in it) is terminated. */
+  stopRunning() {
+    if (this.busy !== "run") return;
+    this.cancelled = true;
+    this.stopWorker(new Error("stopped"));
+  }
+
+  /** Said when a button is pressed while the worker is busy (rather than ignoring it). */
+  sayBusy() {
+    this.say(this.busy === "run" ? "Your process manager is still running: Stop it first, then Check it." : "A check is running: Stop it first.");
   }
 
   /** Adopt a worker's run on the page (from its recorded decisions) and show how it went. */
@@ -292,8 +311,9 @@ export class ExercisePanel {
   // ---- checking ----------------------------------------------------------------------------
 
   async grade() {
-    if (this.busy) return;
-    this.begin(null);
+    if (this.busy) { this.sayBusy(); return; }
+    this.begin("grade", null);
+    this.markRules(null);
     this.result.hidden = true;
     const code = this.editor.value;
     const scope = this.scope.value;
@@ -372,15 +392,27 @@ export class ExercisePanel {
       el("button", { type: "button", class: "small", "data-testid": "grade-open",
         onclick: () => this.openFailure(f) }, f.kind ? "open the counterexample" : "open the step"));
     });
-    const broken = new Set(failures.map((f) => f.rule)).size;
+    const broken = new Set(failures.map((f) => f.rule));
+    this.markRules(broken);
+    const places = items.length === 1 ? "1 place" : `${items.length} places`;
     this.result.replaceChildren(...[
       el("p", { class: "grade-verdict" }, pass
         ? `Passed: every order of the ${SCENARIOS.length} scenarios (${SCENARIOS.map((x) => x.name).join(", ")}) keeps every rule.`
-        : `Failed: ${broken} rule${broken > 1 ? "s" : ""} broken.`),
+        : `Failed: ${broken.size} rule${broken.size > 1 ? "s" : ""} broken, in ${places}:`),
       explored.length ? el("p", { class: "grade-explored", "data-testid": "grade-explored" },
         explored.map(({ kind, progress: p }) => exploredText(kind, p)).join(" ")) : null,
       items.length ? el("ul", {}, items) : null].filter(Boolean));
     this.result.hidden = false;
+  }
+
+  /** Mark each listed rule: `broken` a set of rule ids after a check, null before (unchecked). */
+  markRules(broken) {
+    for (const li of this.rules.children) {
+      const status = broken === null ? "unchecked" : broken.has(li.dataset.rule) ? "fail" : "pass";
+      li.dataset.status = status;
+      li.firstChild.textContent = { unchecked: "○ ", pass: "✓ ", fail: "✕ " }[status];
+      li.title = { unchecked: "not checked yet", pass: "kept in every scenario", fail: "broken: see the check's result" }[status];
+    }
   }
 
   openFailure(failure) {
@@ -389,10 +421,12 @@ export class ExercisePanel {
     if (failure.seq !== undefined) {
       // messages are read up to the cursor: from the end, the pane then moves it back
       this.app.call(() => sim.seek(sim.totalSteps()));
-      this.app.openMessage(failure.seq);
+      this.app.openMessage(failure.seq, { go: true });
     }
     else this.app.call(() => sim.seek(failure.step ?? 0));
-    this.app.changed();
+    // the run is below this panel: bring the opened message (or the step's floor) into view
+    if (failure.seq !== undefined) this.app.reveal($("#message-pane"));
+    else this.app.reveal($(".floor-panel"), $("#step-caption"));
   }
 
   // ---- code from elsewhere ------------------------------------------------------------------

@@ -44,8 +44,8 @@ export const CHAPTERS = [
         id: "first-answer",
         title: "An answer and its cause",
         find: (sim) => M.firstAnswer(sim),
-        say: (m) => [...(m.message.publisher === "house" ? ["The ", T("house"), " (where the orders' process managers live)"] : [m.message.publisher]), ` answered with ${m.message.type} (${m.message.kind === "command" ? "a command" : "an event"}). Its id ${short(m.message.id)}… is new, its correlation id ${short(m.message.correlation_id)}… is the order's again, and its causation id ${short(m.message.causation_id)}… is the id of ${m.cause.type}: follow causation ids back and you get the whole chain of why. See the Causation tab.`],
-        point: (m) => ({ seq: m.message.seq, actor: m.message.publisher, order: m.message.correlation_id, tab: "tree" }),
+        say: (m) => [...(m.decider.actor_kind === "house" ? ["The ", T("house"), " (where the orders' process managers live)"] : [m.decider.actor]), ` handled ${m.cause.type} (highlighted in the log) and decided its answer: ${m.decider.outputs.map((o) => o.type).join(", ")}, published at step ${m.message.published_step ?? "a coming step"}. Deciding and publishing are two moments: what a handler decides enters the history later. The first answer, ${m.message.type} (${m.message.kind === "command" ? "a command" : "an event"}), gets a new id ${short(m.message.id)}…, the order's correlation id ${short(m.message.correlation_id)}… again, and as its causation id ${short(m.message.causation_id)}…, the id of ${m.cause.type}: follow causation ids back and you get the whole chain of why. See the Causation tab.`],
+        point: (m) => ({ seq: m.cause.seq, actor: m.decider.actor, order: m.message.correlation_id, tab: "tree" }),
       },
     ],
     tryThis: {
@@ -225,7 +225,7 @@ export const CHAPTERS = [
         id: "rejected",
         title: "A duplicate rejected",
         find: (sim) => M.firstRejectedDuplicate(sim),
-        say: (m) => [`${m.rejected ? `${m.rejected.type} #${m.rejected.seq}` : "A message"} reached the process manager, which had already heard that answer: a `, T("duplicate"), ` (a cashier or cook that got its command twice answers twice). It does not act twice; it publishes MessageRejected (`, T("rejected"), `, reason: ${m.reason}).`],
+        say: (m) => [`${m.rejected ? `${m.rejected.type} (seq ${m.rejected.seq}, order #${m.rejected.order})` : "A message"} reached the process manager, which had already heard that answer: a `, T("duplicate"), ` (a cashier or cook that got its command twice answers twice). It does not act twice; it decides MessageRejected (`, T("rejected"), `, reason: ${m.reason}), published at step ${m.output.published_step ?? "a coming step"}.`],
         point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, seq: m.view.seq }),
       },
     ],
@@ -238,7 +238,7 @@ export const CHAPTERS = [
         const mine = faults.find((f) => f.manual && f.fault === "drop");
         if (!mine) return null;
         const m = app.call(() => app.sim.message(mine.seq));
-        return `You dropped ${m?.type} #${mine.seq} on its way to ${mine.actor}. Play on: the order's alarm will ring and the process manager will retry.`;
+        return `You dropped ${m?.type} (seq ${mine.seq}) on its way to ${mine.actor}. Play on: the order's alarm will ring and the process manager will retry.`;
       },
     },
   },
@@ -308,7 +308,7 @@ export const CHAPTERS = [
         id: "duplicate",
         title: "A delivery arrives twice",
         find: (sim) => M.firstDuplicate(sim),
-        say: (m) => [`${m.message.type} #${m.message.seq} reached ${m.fault.actor} twice (a `, T("duplicate"), `). ${m.fault.actor} does the work again and answers again. With a `, T("deterministic id"), ` the second answer gets the same id as the first.`],
+        say: (m) => [`${m.message.type} (seq ${m.message.seq}, order #${m.message.order}) reached ${m.fault.actor} twice (a `, T("duplicate"), `). ${m.fault.actor} does the work again and answers again. With a `, T("deterministic id"), ` the second answer gets the same id as the first.`],
         point: (m) => ({ actor: m.fault.actor, seq: m.message.seq, order: m.message.correlation_id }),
       },
       {

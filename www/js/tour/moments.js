@@ -47,13 +47,19 @@ export function firstMessage(sim) {
   return { step, message: atEnd(sim, (s) => s.message(0)) };
 }
 
-/** The first message caused by the first one (its causation id is the first one's id). */
+/**
+ * The first message caused by the first one (its causation id is the first one's id), at
+ * the step that decided it: the delivery of the first message to the handler that answered.
+ * `message.published_step`: the later step at which the answer entered the history.
+ */
 export function firstAnswer(sim) {
   const first = atEnd(sim, (s) => s.messages(0, 1)[0]);
   if (!first) return null;
   const answer = atEnd(sim, (s) => s.messages(0, s.messageCount()).find((m) => m.causation_id === first.id));
   if (!answer) return null;
-  return { step: publishedAt(sim, answer.seq), message: answer, cause: first };
+  const decider = allSteps(sim).find((s) => s.seq === first.seq && s.outputs.some((o) => o.type === answer.type));
+  if (!decider) return null;
+  return { step: decider.step, decider, message: { ...answer, published_step: publishedAt(sim, answer.seq) }, cause: first };
 }
 
 /** The step at which one cook's queue is longest (the first such step), and that length. */

@@ -117,7 +117,8 @@ export class Tour {
    * input the page's address cannot encode (the run's own address would fail).
    */
   ownsAddress() {
-    if (this.active) return true;
+    // a run the learner started in place of the chapter's (a "try this") has its own address
+    if (this.active) return !this.replaced();
     if (this.heldSim && this.heldSim === this.app.sim) return true;
     this.heldSim = null;
     return false;
@@ -125,11 +126,14 @@ export class Tour {
 
   /** Called by the App instead of writing the run's address while the tour owns it. */
   saveAddress() {
-    if (!this.active) return;
+    if (!this.active || this.replaced()) return;
     const state = this.address() + embedSuffix();
     if (this.app.lastUrl === state) return;
     this.app.lastUrl = state;
-    history.replaceState(null, "", `#${state}`);
+    // after a change of run (the chapter's run back after the learner's), a new entry: Back
+    // shows the learner's run again
+    if (this.app.pushNext) { this.app.pushNext = false; history.pushState(null, "", `#${state}`); }
+    else history.replaceState(null, "", `#${state}`);
   }
 
   // ---- moving -------------------------------------------------------------------------------------
@@ -158,6 +162,11 @@ export class Tour {
     const bar = document.querySelector(".controls")?.getBoundingClientRect().bottom ?? 0;
     const top = $("#tour").getBoundingClientRect().top;
     if (top < bar) window.scrollBy(0, top - bar - 8);
+  }
+
+  /** The learner started another run in place of the chapter's (a "try this", a preset). */
+  replaced() {
+    return Boolean(this.sim && this.app.sim && this.app.sim !== this.sim);
   }
 
   /** The shown run is the chapter's own scenario, untouched by the learner. */
@@ -189,6 +198,7 @@ export class Tour {
   }
 
   move(delta) {
+    const experiment = this.replaced() || !this.fresh();
     let chapter = this.chapter;
     let stop = this.stop + delta;
     if (stop >= this.moments.length) {
@@ -198,17 +208,21 @@ export class Tour {
       if (chapter === 0) return;
       chapter--; stop = CHAPTERS[chapter].stops.length - 1;
     }
-    if (chapter === this.chapter && !this.fresh()) {
+    if (chapter === this.chapter && experiment) {
       // the learner changed the run: the chapter's scenario comes back for its stops
       this.setUp();
     }
     this.open(chapter, stop);
+    // said, not done silently: the learner's run is one Back away (newRun kept it)
+    if (experiment) this.app.notify("The chapter's own run is back for the tour. Your changed run is kept: the browser's Back button shows it again.");
   }
 
+  /** The last Next: the tour closes, and says where it can be found again. */
   finish() {
-    this.stopText.textContent = "";
-    this.narration.textContent = "That is the whole tour. Every chapter stays in the chapter list, and the page is yours: set up any run with “Set up run…”.";
-    this.narration.dataset.state = "finished";
+    this.progress.finished = true;
+    saveProgress(this.progress);
+    this.close();
+    this.app.notify("That is the whole tour. Every chapter stays in the Tour's chapter list, and the page is yours: set up any run with “Set up run…”.");
   }
 
   close() {
@@ -348,7 +362,8 @@ export class Tour {
       this.glossaryTimer = setTimeout(() => { this.glossaryTimer = null; applyGlossary(document); }, 300);
     }
     if (!this.active) return;
-    this.mark();
+    if (this.replaced()) this.experimenting();
+    else this.mark();
     const chapter = CHAPTERS[this.chapter];
     const said = this.app.call(() => chapter.tryThis.done(this.app, { frame }), null);
     if (said) {
@@ -360,6 +375,20 @@ export class Tour {
         this.fillList();
       }
     }
+  }
+
+  /**
+   * The learner started another run (a "try this"): the narration, which told the chapter's
+   * run, says so; the address is the new run's (ownsAddress); Next brings the chapter's run
+   * back and says where the learner's went.
+   */
+  experimenting() {
+    if (this.narration.dataset.state === "changed") return;
+    this.cancel();
+    this.unpoint();
+    this.narration.dataset.state = "changed";
+    this.narration.textContent = "This is your run now, not the chapter's, and the narration told the chapter's run. Step through yours; Next goes on with the chapter's own run, and yours stays one Back away in the browser.";
+    this.stopText.textContent = `Stop ${this.stop + 1} of ${this.moments.length}: your own run`;
   }
 
   // ---- actions the tour offers where the page has no control yet ---------------------------------------
