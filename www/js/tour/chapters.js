@@ -37,7 +37,7 @@ export const CHAPTERS = [
         id: "first-message",
         title: "The first message",
         find: (sim) => M.firstMessage(sim),
-        say: (m) => [`The waiter took an order and published `, `${m.message.type}`, `, an `, T("event"), ` (“this happened”). Every `, T("message"), ` carries three ids. Its own `, T("id"), ` is ${short(m.message.id)}…; its `, T("correlation", "correlation id"), ` ${short(m.message.correlation_id)}… names the order; its `, T("causation", "causation id"), ` is empty: nothing caused it but the customer. It is the first row of the message log (seq ${m.message.seq}), highlighted.`],
+        say: (m) => [`The waiter took an order and published `, `${m.message.type}`, `, an `, T("event"), ` (“this happened”). Every `, T("message"), ` carries three ids. Its own `, T("id"), ` is ${short(m.message.id)}…; its `, T("correlation", "correlation id"), ` ${short(m.message.correlation_id)}… names the order; its `, T("causation", "causation id"), ` is empty: nothing caused it but the customer. It is the first row of the message log (seq ${m.message.seq}), highlighted; at this same step it reaches the house, as the caption under the floor says.`],
         point: (m) => ({ seq: m.message.seq, actor: m.message.publisher, order: m.message.correlation_id }),
       },
       {
