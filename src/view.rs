@@ -586,20 +586,8 @@ pub fn faults_in_run(world: &World, index: &crate::run_index::RunIndex, from: us
     }
     let known = world.known_faults();
     let first = known.partition_point(|f| (f.step as usize) < from);
-    let mut all: Vec<RunFaultView> = known[first..]
-        .iter()
-        .take_while(|f| (f.step as usize) < to)
-        .map(|f| RunFaultView {
-            step: f.step,
-            fault: fault_name(f.fault),
-            seq: f.seq,
-            actor: actor_name(world, f.actor),
-            manual: f.manual,
-            type_name: None,
-            out: None,
-            reason: None,
-        })
-        .collect();
+    let mut all: Vec<RunFaultView> =
+        known[first..].iter().take_while(|f| (f.step as usize) < to).map(|f| fault_view(world, f)).collect();
     let refusals = index.refusals();
     let first = refusals.partition_point(|r| (r.step as usize) < from);
     all.extend(refusals[first..].iter().take_while(|r| (r.step as usize) < to).map(|r| refusal_view(world, r)));
@@ -607,24 +595,25 @@ pub fn faults_in_run(world: &World, index: &crate::run_index::RunIndex, from: us
     all
 }
 
+/// One delivery fault of the known run, as the fault list shows it.
+fn fault_view(world: &World, f: &FaultRecord) -> RunFaultView {
+    RunFaultView {
+        step: f.step,
+        fault: fault_name(f.fault),
+        seq: f.seq,
+        actor: actor_name(world, f.actor),
+        manual: f.manual,
+        type_name: None,
+        out: None,
+        reason: None,
+    }
+}
+
 /// Every fault of the whole known run that concerns message `seq`, in step order, read
 /// without moving the cursor (refusals as far as `index` reaches).
 pub fn faults_of_message(world: &World, index: &crate::run_index::RunIndex, seq: u32) -> Vec<RunFaultView> {
-    let mut all: Vec<RunFaultView> = world
-        .known_faults()
-        .iter()
-        .filter(|f| f.seq == seq)
-        .map(|f| RunFaultView {
-            step: f.step,
-            fault: fault_name(f.fault),
-            seq,
-            actor: actor_name(world, f.actor),
-            manual: f.manual,
-            type_name: None,
-            out: None,
-            reason: None,
-        })
-        .collect();
+    let mut all: Vec<RunFaultView> =
+        world.known_faults().iter().filter(|f| f.seq == seq).map(|f| fault_view(world, f)).collect();
     all.extend(index.refusals_of(seq).map(|r| refusal_view(world, r)));
     all.sort_by_key(|f| f.step);
     all
