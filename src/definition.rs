@@ -4,9 +4,10 @@
 //! which follow them.
 
 use serde::Serialize;
+use strum::EnumIter;
 
 /// One of the three pieces of work an order needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, EnumIter)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkStep {
     /// A cook cooks the food.

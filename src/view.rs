@@ -6,7 +6,7 @@
 use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
-use crate::sim::{ActorKind, Fault, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
+use crate::sim::{ActorKind, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
 use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
 use uuid::Uuid;
@@ -130,7 +130,7 @@ pub struct FaultStepView {
 
 impl FaultView {
     fn of(world: &World, f: &FaultRecord) -> Self {
-        FaultView { fault: fault_name(f.fault), seq: f.seq, actor: actor_name(world, f.actor), manual: f.manual }
+        FaultView { fault: f.fault.name(), seq: f.seq, actor: actor_name(world, f.actor), manual: f.manual }
     }
 }
 
@@ -476,10 +476,6 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
     Some(view)
 }
 
-fn fault_name(f: Fault) -> &'static str {
-    f.name()
-}
-
 /// Every fault up to the cursor, in step order.
 pub fn faults(world: &World) -> Vec<FaultStepView> {
     world.faults().iter().map(|f| FaultStepView { step: f.step, fault: FaultView::of(world, f) }).collect()
@@ -599,7 +595,7 @@ pub fn faults_in_run(world: &World, index: &crate::run_index::RunIndex, from: us
 fn fault_view(world: &World, f: &FaultRecord) -> RunFaultView {
     RunFaultView {
         step: f.step,
-        fault: fault_name(f.fault),
+        fault: f.fault.name(),
         seq: f.seq,
         actor: actor_name(world, f.actor),
         manual: f.manual,

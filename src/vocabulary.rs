@@ -143,10 +143,7 @@ impl Vocabulary {
             ],
             drop_reasons: DropReason::iter().map(DropReason::name).collect(),
             reject_reasons: RejectReason::iter().map(RejectReason::name).collect(),
-            work_steps: [WorkStep::Cook, WorkStep::Price, WorkStep::Pay, WorkStep::Refund]
-                .into_iter()
-                .map(WorkStep::name)
-                .collect(),
+            work_steps: WorkStep::iter().map(WorkStep::name).collect(),
             definitions: Definition::ALL.into_iter().chain([Definition::Custom]).map(Definition::name).collect(),
             architectures: Architecture::ALL.into_iter().map(Architecture::name).collect(),
             dispatches: Dispatch::iter().map(Dispatch::name).collect(),

@@ -81,6 +81,13 @@ impl World {
         self.trace.get(step - 1)
     }
 
+    /// The output numbers step `step` (1-based, recorded as `rec`) decided: they follow the
+    /// previous step's.
+    fn output_numbers(&self, step: usize, rec: &TraceRecord) -> Range<u32> {
+        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
+        start..rec.outputs_end
+    }
+
     /// The outputs of step `step` (1-based) in the whole known run, after the cursor too,
     /// as the trace holds them (a publication not published yet in the known run is
     /// [`NOT_PUBLISHED`]).
@@ -88,8 +95,7 @@ impl World {
         let Some(rec) = self.known_record(step) else {
             return Vec::new();
         };
-        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        (start..rec.outputs_end).filter_map(|k| self.trace.output(k as usize)).collect()
+        self.output_numbers(step, &rec).filter_map(|k| self.trace.output(k as usize)).collect()
     }
 
     /// Every fault of the whole known run, after the cursor too, in step order.
@@ -105,8 +111,7 @@ impl World {
         let Some(rec) = self.trace_record(step) else {
             return Vec::new();
         };
-        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        (start..rec.outputs_end)
+        self.output_numbers(step, &rec)
             .map(|k| match self.trace.output(k as usize) {
                 Some(OutputSlot::Publication(seq)) if (seq as usize) < self.store.frontier_len() => Some(seq),
                 _ => None,
@@ -120,8 +125,7 @@ impl World {
         let Some(rec) = self.trace_record(step) else {
             return Vec::new();
         };
-        let start = if step >= 2 { self.trace.get(step - 2).map_or(0, |r| r.outputs_end) } else { 0 };
-        (start..rec.outputs_end)
+        self.output_numbers(step, &rec)
             .filter_map(|k| match self.trace.output(k as usize)? {
                 OutputSlot::Handed { seq, to } => {
                     let env = self.store.frontier_get(seq as usize)?;
