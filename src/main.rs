@@ -75,7 +75,14 @@ mod native {
             // only the sequence diagram reads the steps: the report and the run file do not
             world = world.untraced();
         }
-        world.run_to_idle();
+        let report_only = run.trace.is_none() && !run.receipts;
+        match (report_only, run.format) {
+            // the run file is written as the run runs (below)
+            (true, Format::Json) => {}
+            // the report reads counters and the orders that did not end, not the log
+            (true, _) => _ = world.run_to_idle_forgetting(),
+            (false, _) => _ = world.run_to_idle(),
+        }
         if let Some(order) = &run.trace {
             let (id, number) = match cli::find_order(&world, order) {
                 Ok(found) => found,
@@ -91,9 +98,10 @@ mod native {
         let text = match (run.format, run.receipts) {
             (Format::Text | Format::Mermaid, false) => Report::of(&world).to_text(),
             (Format::Json, false) => {
-                // the run file, written as it is serialised: never whole in memory
+                // the run file, written as the run runs: each message once published, and
+                // the orders that are done forgotten (a long run never holds its whole log)
                 let code = write_out(|out| {
-                    run_file::write(&world, None, &mut *out)?;
+                    run_file::write_running(&mut world, &mut *out)?;
                     out.write_all(b"\n")
                 });
                 std::mem::forget(world);

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use uuid::Uuid;
 
+mod forget;
+
 /// A fast hasher for random ids (UUIDs are already uniformly random).
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
@@ -134,6 +136,19 @@ impl<T> ChunkedLog<T> {
     /// Every item, in order, to change them.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.chunks.iter_mut().flatten()
+    }
+
+    /// Frees every whole chunk below item `n`, handing each freed item to `gone` first.
+    /// Positions do not move: a freed item reads as absent ([`ChunkedLog::get`] gives
+    /// `None`) and the length stays.
+    pub fn free_before(&mut self, n: usize, mut gone: impl FnMut(usize, &T)) {
+        let whole = (n.min(self.len) >> CHUNK_BITS).min(self.chunks.len());
+        for (c, chunk) in self.chunks[..whole].iter_mut().enumerate() {
+            for (i, item) in chunk.iter().enumerate() {
+                gone((c << CHUNK_BITS) + i, item);
+            }
+            *chunk = Vec::new();
+        }
     }
 }
 
@@ -323,6 +338,8 @@ pub struct Store {
     ids: Option<IdMap<u32>>,
     /// The headers that do not fit in a record's word, by position (rare: see [`Packed`]).
     wide: HashMap<u32, Headers>,
+    /// What a run nobody steps back through has forgotten (see `store/forget.rs`).
+    forgotten: forget::Forgotten,
 }
 
 impl Store {
@@ -602,8 +619,10 @@ impl Store {
             .map(|r| r.headers.stream().map_or_else(|| self.wide_headers(seq).0.publisher, |_| r.headers.publisher()))
     }
 
-    /// Every message published by the current step, in order.
+    /// Every message published by the current step, in order (of a store that has
+    /// forgotten nothing: see [`Store::forget_done`]).
     pub fn messages(&self) -> impl Iterator<Item = Envelope> + '_ {
+        debug_assert!(!self.has_forgotten(), "the whole log is read only where nothing was forgotten");
         self.log.iter_to(self.cursor).enumerate().map(|(seq, r)| self.envelope(seq, r))
     }
 
@@ -683,6 +702,7 @@ impl Store {
 
     /// Moves the cursor (restoring a checkpoint). `n` must not pass the frontier.
     pub fn set_cursor(&mut self, n: usize) {
+        debug_assert!(!self.has_forgotten(), "a store that forgot does not step back");
         self.cursor = n.min(self.log.len());
     }
 

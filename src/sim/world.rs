@@ -41,6 +41,7 @@ use uuid::Uuid;
 
 mod build;
 mod canonical;
+mod forget;
 mod inputs;
 mod manual;
 mod read;
