@@ -4,6 +4,8 @@
 //! really frees (more than one chunk of 65,536 messages), in every architecture, with
 //! faults, dodgy customers, the idempotent store and the cached house.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use brigade::report::Report;
 use brigade::run_file;
 use brigade::scenario::{Architecture, Config, CookSpec, HouseMode};
