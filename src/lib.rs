@@ -25,6 +25,7 @@ pub mod dispatch;
 pub mod explore;
 pub mod facade_args;
 pub mod faults;
+pub mod history_rules;
 pub mod ids;
 pub mod mermaid;
 pub mod message;

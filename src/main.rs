@@ -43,6 +43,7 @@ mod native {
         match cli::parse(&args) {
             Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
             Ok(Command::Check(path)) => check(&path),
+            Ok(Command::CheckRules(path)) => check_rules(&path),
             Ok(Command::Run(run)) => simulate(&run),
             Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
             Err(message) => fail(&message),
@@ -74,6 +75,18 @@ mod native {
         if run.format != Format::Mermaid {
             // only the sequence diagram reads the steps: the report and the run file do not
             world = world.untraced();
+        }
+        if run.log {
+            // the workshop's console: each message as it is published, then the report
+            let code = write_out(|out| {
+                writeln!(out, "{}", cli::LOG_HEADER)?;
+                world.run_forgetting(|w, seqs| {
+                    seqs.into_iter().try_for_each(|s| writeln!(out, "{}", cli::log_line(w, s)))
+                })?;
+                write!(out, "\n{}", Report::of(&world).to_text())
+            });
+            std::mem::forget(world);
+            return code;
         }
         let report_only = run.trace.is_none() && !run.receipts;
         match (report_only, run.format) {
@@ -155,6 +168,22 @@ mod native {
                 emit(&format!("{}\n", cli::shown(&format!("{path}: {e}"))), ExitCode::from(1))
             }
             Err(e) => fail(&format!("--check: {path}: {e}")),
+        }
+    }
+
+    /// The workshop's rules on a run file's history: exit 0 when they hold, 1 when one is
+    /// broken, 2 when the file cannot be read.
+    fn check_rules(path: &str) -> ExitCode {
+        let text = match cli::read_json_file(path) {
+            Ok(t) => t,
+            Err(e) => return fail(&format!("--check-rules: {path}: {e}")),
+        };
+        match brigade::history_rules::check(&text) {
+            Ok(check) => {
+                let code = if check.broken.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+                emit(&check.to_text(), code)
+            }
+            Err(e) => fail(&format!("--check-rules: {path}: {e}")),
         }
     }
 
