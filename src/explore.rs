@@ -28,6 +28,7 @@ pub mod wasm;
 pub mod worst;
 
 use crate::bus::ActorId;
+use crate::process::CustomProcess;
 use crate::scenario::{Config, ConfigError};
 use crate::sim::{Action, Input, World};
 use rules::Broken;
@@ -177,6 +178,8 @@ pub struct Explorer {
     /// A further rule checked right after every step (a learner's process manager:
     /// [`learner`]).
     after_step: Option<Box<AfterStep>>,
+    /// The learner's process manager the worlds run, if any.
+    process: Option<CustomProcess>,
 }
 
 /// A check run right after each step of the exploration, on the state it reached.
@@ -186,6 +189,17 @@ impl Explorer {
     /// An exploration of `cfg` (seeded faults switched off) with the scenario's `inputs`
     /// (e.g. `PlaceOrder` at step 0 with `orders: 0`).
     pub fn new(cfg: &Config, inputs: Vec<Input>, limits: Limits) -> Result<Explorer, ConfigError> {
+        Explorer::with_process(cfg, inputs, limits, None)
+    }
+
+    /// [`Explorer::new`], the worlds running the learner's `process` if one is given
+    /// ([`World::with_custom_process`]).
+    pub fn with_process(
+        cfg: &Config,
+        inputs: Vec<Input>,
+        limits: Limits,
+        process: Option<CustomProcess>,
+    ) -> Result<Explorer, ConfigError> {
         if let Some(late) = inputs.iter().find(|i| i.step > 0) {
             return Err(ConfigError::new(
                 "inputs",
@@ -196,7 +210,10 @@ impl Explorer {
             ));
         }
         let cfg = Config { drop: 0.0, duplicate: 0.0, ..cfg.clone() };
-        let world = World::with_inputs(cfg.clone(), inputs)?;
+        let mut world = World::with_inputs(cfg.clone(), inputs)?;
+        if let Some(process) = &process {
+            world = world.with_custom_process(process.clone());
+        }
         let mut explorer = Explorer {
             cfg,
             limits,
@@ -207,6 +224,7 @@ impl Explorer {
             stopped_by: None,
             waiting_bytes: 0,
             after_step: None,
+            process,
         };
         explorer.branch(world, Vec::new(), 0);
         Ok(explorer)
@@ -218,6 +236,11 @@ impl Explorer {
     pub fn with_check(mut self, check: impl Fn(&World) -> Option<Broken> + 'static) -> Explorer {
         self.after_step = Some(Box::new(check));
         self
+    }
+
+    /// The learner's process manager the worlds run, if any.
+    pub fn process(&self) -> Option<&CustomProcess> {
+        self.process.as_ref()
     }
 
     /// The config explored (seeded faults off).
@@ -510,7 +533,20 @@ impl Hasher for Key128 {
 /// The counterexample's run, re-simulated to idle from its config and inputs (what its
 /// run file holds).
 pub fn replay(cfg: &Config, example: &Counterexample) -> Result<World, ConfigError> {
+    replay_with(cfg, None, example)
+}
+
+/// [`replay`], the world running the learner's `process` if one is given (an
+/// exploration's: [`Explorer::process`]).
+pub fn replay_with(
+    cfg: &Config,
+    process: Option<&CustomProcess>,
+    example: &Counterexample,
+) -> Result<World, ConfigError> {
     let mut world = World::with_inputs(cfg.clone(), example.inputs.clone())?;
+    if let Some(process) = process {
+        world = world.with_custom_process(process.clone());
+    }
     world.run_to_idle();
     Ok(world)
 }

@@ -28,7 +28,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         // with process managers: print what the house completed
         None => {
             if let Some(order) = msg.body.order() {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
             }
         }
         Some(MessageType::OrderDropped) => {
@@ -38,7 +38,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         }
         Some(t) => {
             if let (Some(order), false) = (msg.body.order(), ended()) {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
                 if let Some(m) = Message::with_order(t, order.clone()) {
                     out.publish(m);
                 }

@@ -7,8 +7,27 @@ use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
 use crate::rng::Rng;
 use crate::wiring::Role;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use uuid::Uuid;
+
+/// The waiter and the orders it has yet to take, oldest first (its queue on the floor:
+/// the executor holds one arrival in the waiter's mailbox for each).
+#[derive(Debug, Clone, Default)]
+pub struct Waiter {
+    /// Orders to take.
+    pub orders: VecDeque<Request>,
+}
+
+impl Waiter {
+    /// Takes the oldest order waiting ([`take`]); nothing when none waits.
+    pub fn take_next(&mut self, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        match self.orders.pop_front() {
+            Some(request) => take(request, ctx, out),
+            None => 0,
+        }
+    }
+}
 
 /// An order the waiter is asked to take; what is not given is drawn from the run's
 /// generator.

@@ -55,8 +55,8 @@ pub struct HouseContext<'a> {
     pub cached: bool,
     /// Whose new orders run the learner's process manager.
     pub custom_scope: CustomScope,
-    /// The learner's process manager, when one is loaded.
-    pub custom: Option<CustomProcess>,
+    /// The learner's process manager, when the world was given one.
+    pub custom: Option<&'a CustomProcess>,
 }
 
 /// The types the house follows for each order.
@@ -154,7 +154,7 @@ impl House {
     /// Hands message `seq` to the learner's process (which reads whole envelopes).
     fn handle_custom(&mut self, seq: u32, starts: bool, ctx: &HouseContext<'_>, out: &mut Outbox) {
         if let Some(env) = ctx.store.get(seq as usize) {
-            self.custom.handle(&env, seq, starts, ctx, ctx.custom.as_ref(), out);
+            self.custom.handle(&env, seq, starts, ctx, ctx.custom, out);
         }
     }
 }

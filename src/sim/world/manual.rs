@@ -51,14 +51,14 @@ impl World {
             }
             Action::CookLeaves { cook } => {
                 let id = self.cook_named(cook)?;
-                if !self.st.on_duty.contains(&id) {
+                if !self.on_duty(id) {
                     return Err(format!("{} has already walked out", self.actors[id as usize].name));
                 }
                 Ok(())
             }
             Action::CookReturns { cook } => {
                 let id = self.cook_named(cook)?;
-                if self.st.on_duty.contains(&id) {
+                if self.on_duty(id) {
                     return Err(format!(
                         "{} is in the kitchen; only a cook who walked out can return",
                         self.actors[id as usize].name
@@ -81,6 +81,19 @@ impl World {
             }
             Action::SetCookTime { cook, .. } => self.cook_named(cook).map(|_| ()),
         }
+    }
+
+    /// Whether cook `id` takes work: the dispatcher hands it work.
+    pub(super) fn on_duty(&self, id: ActorId) -> bool {
+        self.st.actors.iter().any(|a| matches!(a, Actor::Dispatcher(d) if d.on_duty.contains(&id)))
+    }
+
+    /// The dispatcher (the kitchen's staff changes are its business).
+    fn dispatchers(&mut self) -> impl Iterator<Item = &mut Dispatcher> {
+        self.st.actors.iter_mut().filter_map(|a| match a {
+            Actor::Dispatcher(d) => Some(d),
+            _ => None,
+        })
     }
 
     fn cook_named(&self, name: &str) -> Result<ActorId, String> {
@@ -256,7 +269,7 @@ impl World {
             }
             Action::CookLeaves { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
-                self.st.on_duty.retain(|&c| c != id);
+                self.dispatchers().for_each(|d| d.cook_leaves(id));
                 let lost: Vec<Mail> = self.st.mail.drain(id as usize);
                 for m in lost {
                     self.st.stats.deliveries_dropped += 1;
@@ -265,8 +278,7 @@ impl World {
             }
             Action::CookReturns { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
-                let at = self.st.on_duty.partition_point(|&c| c < id);
-                self.st.on_duty.insert(at, id);
+                self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::HireCook { name, ms } => {
                 let name = name.trim().to_string();
@@ -282,7 +294,7 @@ impl World {
                 self.st.stats.per_cook.push(0);
                 self.st.stats.peak_queue.push(0);
                 self.st.sampler.peak.push(0);
-                self.st.on_duty.push(id);
+                self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::SetCookTime { cook, ms } => {
                 let Ok(id) = self.cook_named(cook) else { return };
@@ -303,8 +315,7 @@ impl World {
     pub(super) fn redeliver(&mut self, at: u64) {
         let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
         let d = self.st.delayed.remove(i);
-        let away =
-            matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.st.on_duty.contains(&d.actor);
+        let away = matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(d.actor);
         if away {
             self.st.stats.deliveries_dropped += 1;
             self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
