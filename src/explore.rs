@@ -92,23 +92,7 @@ impl Default for Limits {
     }
 }
 
-/// One fate of one delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fate {
-    /// Delivered once, on time.
-    Delivered,
-    /// Lost.
-    Lost,
-    /// Delivered twice.
-    Duplicated,
-    /// Delivered after the step's timeout has rung.
-    Late,
-}
-
-impl Fate {
-    /// The four fates, "delivered" first.
-    pub const ALL: [Fate; 4] = [Fate::Delivered, Fate::Lost, Fate::Duplicated, Fate::Late];
-}
+pub use crate::fate::Fate;
 
 /// How the exploration ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -384,7 +368,7 @@ impl Explorer {
         decided.extend(open.iter().map(|d| (d.id, d.actor)));
         let combos = 4usize.pow(open.len() as u32);
         for c in 0..combos {
-            let choice: Vec<Fate> = (0..open.len()).map(|i| Fate::ALL[(c >> (2 * i)) & 3]).collect();
+            let choice: Vec<Fate> = (0..open.len()).map(|i| Fate::EXPLORED[(c >> (2 * i)) & 3]).collect();
             let extra = choice.iter().filter(|&&f| f != Fate::Delivered).count() as u32;
             if fates + extra > self.limits.max_fates {
                 continue;
@@ -403,13 +387,7 @@ impl Explorer {
     /// The input that gives delivery `d` its fate (none for "delivered").
     fn action(&self, world: &World, d: &Delivery, fate: Fate) -> Option<Action> {
         let actor = world.actors().get(d.actor as usize)?.name.clone();
-        let (seq, output, copy) = (d.seq, d.output, d.seq.map(|_| d.copy));
-        Some(match fate {
-            Fate::Delivered => return None,
-            Fate::Lost => Action::DropMessage { seq, output, actor, copy },
-            Fate::Duplicated => Action::DuplicateMessage { seq, output, actor, copy },
-            Fate::Late => Action::DelayMessage { seq, output, actor, copy, ms: self.late_ms(world, d.actor) },
-        })
+        Action::for_fate(fate, (d.seq, d.output, d.seq.map(|_| d.copy)), actor, || self.late_ms(world, d.actor))
     }
 
     /// A delay that makes a delivery arrive after its step's timeout has rung.
@@ -558,9 +536,10 @@ pub fn describe(world: &World, inputs: &[Input]) -> Vec<String> {
         .filter_map(|input| {
             let (fate, target, actor) = input.action.fate()?;
             let what = match fate {
-                crate::sim::ManualFate::Drop => "lose".to_string(),
-                crate::sim::ManualFate::Duplicate => "duplicate".to_string(),
-                crate::sim::ManualFate::Delay(ms) => format!("delay by {ms} ms"),
+                Fate::Lost => "lose".to_string(),
+                Fate::Duplicated => "duplicate".to_string(),
+                Fate::Delayed(ms) => format!("delay by {ms} ms"),
+                Fate::Delivered | Fate::Late => fate.word().to_string(),
             };
             let message = match target {
                 Ok(crate::sim::FateTarget::Waiting { seq, .. }) => world

@@ -13,7 +13,7 @@
 
 use super::actor::{ActorInfo, ActorKind, FIRST_COOK};
 use super::fault::{Fault, FaultRecord};
-use super::input::{check_inputs, Action, FateTarget, Input, ManualFate};
+use super::input::{check_inputs, Action, FateTarget, Input};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
 use super::recorded::Recorded;
 use super::sampler::{Sampler, Samples};
@@ -28,7 +28,8 @@ use crate::actors::printer::Receipt;
 use crate::actors::waiter::Waiter;
 use crate::actors::{self, Actor, Context, Floor, Request};
 use crate::bus::{ActorId, Bus};
-use crate::faults::{self, Fate};
+use crate::fate::Fate;
+use crate::faults;
 use crate::ids;
 use crate::message::Envelope;
 use crate::message::{DropReason, Message, MessageType};
@@ -48,18 +49,12 @@ mod build;
 mod canonical;
 mod inputs;
 mod manual;
+mod publish;
 mod read;
+mod state;
 pub use inputs::Snapshot;
 pub use manual::Queued;
-
-/// A delivery a person delayed: it enters `actor`'s mailbox again at `at`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Delayed {
-    at: u64,
-    actor: ActorId,
-    seq: u32,
-    copy: u8,
-}
+use state::{Delayed, Document, FloorView, Volatile};
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,45 +71,6 @@ pub struct StepOutcome {
     pub copy: u8,
     /// Store positions of the messages published during this step.
     pub published: Range<u32>,
-}
-
-/// A document an actor put on the side log ([`Effect::Document`]: a receipt printed), and
-/// when.
-#[derive(Debug, Clone, PartialEq)]
-struct Document {
-    step: u32,
-    at_ms: u64,
-    correlation_id: Uuid,
-    document: Rc<Order>,
-}
-
-/// Everything that changes as the world steps, apart from the recorded frontier.
-#[derive(Debug, Clone)]
-struct Volatile {
-    now: u64,
-    steps: usize,
-    outputs: u32,
-    faults_len: usize,
-    printed_len: usize,
-    /// One mailbox per actor; an actor's requests from outside (the waiter's orders to
-    /// take) wait there too, as mail at [`TAKE_ORDER`], in step with the actor's own queue.
-    mail: Mailboxes,
-    busy_until: Vec<u64>,
-    handled: Vec<u32>,
-    scheduler: Scheduler,
-    next_mail: u64,
-    next_scheduled: u32,
-    actors: Vec<Actor>,
-    order_rng: Rng,
-    fault_rng: Rng,
-    version: u8,
-    next_input: usize,
-    stats: Stats,
-    sampler: Sampler,
-    /// Deliveries a person delayed, waiting to re-enter their mailbox.
-    delayed: Vec<Delayed>,
-    /// Fates a person chose for messages in flight: `(output, actor, fate)`.
-    fates: Vec<(u32, ActorId, ManualFate)>,
 }
 
 /// The restaurant: actors, mailboxes, bus, store, clock and generators.
@@ -148,24 +104,6 @@ pub struct World {
     st: Volatile,
     targets: Vec<ActorId>,
     out: Outbox,
-}
-
-/// What an actor sees of the others: their mailboxes and when each is free.
-struct FloorView<'a> {
-    mail: &'a Mailboxes,
-    busy_until: &'a [u64],
-}
-
-impl Floor for FloorView<'_> {
-    #[inline]
-    fn queued(&self, actor: ActorId) -> usize {
-        self.mail[actor as usize].len()
-    }
-
-    #[inline]
-    fn busy_until(&self, actor: ActorId) -> u64 {
-        self.busy_until[actor as usize]
-    }
 }
 
 /// Stream numbers of the generators.
@@ -289,24 +227,36 @@ impl World {
     }
 
     /// The one rule of the earliest delivery: actor `a` could take the head of its
-    /// mailbox when it is free, or when it says it is ready ([`Actor::ready_at`]); ties
-    /// go to the message that entered a mailbox first. Returns `(start, enqueue number)`
-    /// as one number, the smallest the earliest; `None` if it has nothing it may take.
+    /// mailbox ([`World::start`]), the earliest start first, ties to the message that
+    /// entered a mailbox first. Returns `(start, enqueue number)` as one number, the
+    /// smallest the earliest; `None` if it has nothing it may take.
     #[inline]
     fn candidate(&self, a: usize) -> Option<u128> {
-        let st = &self.st;
-        let head = st.mail.heads()[a];
+        let head = self.st.mail.heads()[a];
         if head == EMPTY {
             return None;
         }
-        let free_at = st.busy_until[a];
-        let start = if self.own_readiness.get(a / 64).is_some_and(|w| w & 1 << (a % 64) != 0) {
-            let floor = FloorView { mail: &st.mail, busy_until: &st.busy_until };
-            st.actors[a].ready_at(&self.cfg, &floor, st.now, free_at)?
+        let own = self.own_readiness.get(a / 64).is_some_and(|w| w & 1 << (a % 64) != 0);
+        Some(key(self.start(a, own)?, head))
+    }
+
+    /// When actor `a`, having mail, could take its head: when it is free, or, for an actor
+    /// with a readiness of its own (`own`), when it says ([`Actor::ready_at`]).
+    #[inline(always)]
+    fn start(&self, a: usize, own: bool) -> Option<u64> {
+        if own {
+            self.ready_at(a)
         } else {
-            st.now.max(free_at)
-        };
-        Some((start as u128) << 64 | head as u128)
+            Some(self.st.now.max(self.st.busy_until[a]))
+        }
+    }
+
+    /// When actor `a`, which has a readiness of its own, could take its head.
+    #[inline(never)]
+    fn ready_at(&self, a: usize) -> Option<u64> {
+        let st = &self.st;
+        let floor = FloorView { mail: &st.mail, busy_until: &st.busy_until };
+        st.actors[a].ready_at(&self.cfg, &floor, st.now, st.busy_until[a])
     }
 
     /// The earliest delivery: `(start time and enqueue number, actor)` ([`World::candidate`]
@@ -322,14 +272,20 @@ impl World {
             "every mailbox change keeps its bit"
         );
         let mut best = (u128::MAX, 0);
+        let heads = st.mail.heads();
         for (w, &word) in st.mail.occupied_words().iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let a = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if let Some(key) = self.candidate(a) {
-                    if key < best.0 {
-                        best = (key, a as ActorId);
+            // [`World::candidate`] of each actor with mail: those that start when free,
+            // then those with a readiness of their own
+            let own = self.own_readiness.get(w).copied().unwrap_or(0);
+            for (mut bits, own) in [(word & !own, false), (word & own, true)] {
+                while bits != 0 {
+                    let a = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if let Some(start) = self.start(a, own) {
+                        let k = key(start, heads[a]);
+                        if k < best.0 {
+                            best = (k, a as ActorId);
+                        }
                     }
                 }
             }
@@ -353,120 +309,6 @@ impl World {
             let mail = &self.st.mail;
             self.st.sampler.advance(bucket, &mut self.samples, |i| mail[i].len());
         }
-    }
-
-    /// A request from outside joins the queue of the actor that takes them, with its mail
-    /// ([`TAKE_ORDER`]) in that actor's mailbox.
-    fn arrive(&mut self, request: Request) {
-        let (entry, enq, since) = (self.entry as usize, self.next_mail(), self.st.now);
-        self.st.actors[entry].arrive(request);
-        self.st.mail.push_back(entry, Mail { seq: TAKE_ORDER, copy: 0, enq, since });
-    }
-
-    /// Carries out the earliest publication or scheduled order.
-    fn flush_one(&mut self) {
-        self.tick_sampler();
-        self.targets.clear();
-        let redelivery = self.next_redelivery();
-        if redelivery <= self.st.scheduler.next_at() && redelivery <= self.scheduled_at() {
-            self.redeliver(redelivery);
-            return;
-        }
-        if self.st.scheduler.next_at() > self.scheduled_at() {
-            self.targets.push(self.entry);
-            self.st.next_scheduled += 1;
-            self.arrive(Request { dodgy: None, correlation_id: None });
-            self.observe(self.entry);
-            return;
-        }
-        // the parked message is read where it waits (it moves only into the log)
-        let (store, bus, targets, completions) = (&mut self.store, &self.bus, &mut self.targets, &mut self.completions);
-        let Volatile { scheduler, stats, .. } = &mut self.st;
-        let published = scheduler.pop_with(|at, p| {
-            let env = &mut p.env;
-            env.at_ms = at;
-            if store.holds(&env.id) {
-                return Err((p.output, at, env.message_type()));
-            }
-            stats.publishing(env, store, p.cause, completions);
-            bus.route(env, |a| targets.push(a));
-            // the body moves into the log: the slot keeps a placeholder until it is freed
-            let body = std::mem::replace(&mut env.body, Message::OrderDropped { reason: DropReason::Expired });
-            let (seq, follower) = store.append_body(env, body, p.cause, p.publisher);
-            Ok((seq, follower, p.output))
-        });
-        let (seq, follower, output) = match published {
-            None => return,
-            Some(Ok(published)) => published,
-            Some(Err((output, at, message_type))) => {
-                // the idempotent store already has this message: the duplicate goes no further
-                self.st.stats.absorbed += 1;
-                self.trace.absorbed(output as usize, at, message_type);
-                self.st.fates.retain(|f| f.0 != output);
-                return;
-            }
-        };
-        if let Some(follower) = follower {
-            if !self.targets.contains(&follower) {
-                self.targets.push(follower);
-            }
-        }
-        self.trace.published(output as usize, seq);
-        for k in 0..self.targets.len() {
-            let actor = self.targets[k];
-            let manual = if self.st.fates.is_empty() { None } else { self.take_fate(output, actor) };
-            match manual {
-                None => self.enqueue(actor, seq),
-                Some(fate) => self.enqueue_by_hand(actor, seq, fate),
-            }
-        }
-        if !self.st.fates.is_empty() {
-            // a fate for an actor the message did not reach after all lapses
-            self.st.fates.retain(|f| f.0 != output);
-        }
-    }
-
-    /// Puts message `seq` into `actor`'s mailbox, through the fault layer for workers.
-    fn enqueue(&mut self, actor: ActorId, seq: u32) {
-        if !self.actors[actor as usize].kind.is_worker() {
-            self.push_mail(actor, seq, 0);
-            return;
-        }
-        let fate = faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
-        let fault = match fate {
-            Fate::Dropped => Some(Fault::Drop),
-            Fate::Duplicated => Some(Fault::Duplicate),
-            Fate::Delivered => None,
-        };
-        if let Some(fault) = fault {
-            let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault, manual: false };
-            self.faults.record(&mut self.st.faults_len, record);
-        }
-        match fate {
-            Fate::Dropped => self.st.stats.deliveries_dropped += 1,
-            Fate::Delivered => self.push_mail(actor, seq, 0),
-            Fate::Duplicated => {
-                self.st.stats.deliveries_duplicated += 1;
-                self.push_mail(actor, seq, 0);
-                self.push_mail(actor, seq, 1);
-            }
-        }
-    }
-
-    #[inline]
-    fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
-        let enq = self.next_mail();
-        let since = self.st.now;
-        self.st.mail.push_back(actor as usize, Mail { seq, copy, enq, since });
-        self.observe(actor);
-    }
-
-    #[inline]
-    fn observe(&mut self, actor: ActorId) {
-        let len = self.st.mail[actor as usize].len();
-        let peak = &mut self.st.stats.peak_queue[actor as usize];
-        *peak = (*peak).max(len as u32);
-        self.st.sampler.observe(actor as usize, len);
     }
 
     /// Delivers the head of `actor`'s mailbox at the current time: the actor's handler
@@ -539,7 +381,7 @@ impl World {
                     let k = self.st.outputs as usize;
                     self.st.outputs += 1;
                     self.trace.record_hand_off(k, mail.seq, *to);
-                    self.enqueue(*to, mail.seq);
+                    self.enqueue(*to, mail.seq, None);
                 }
                 Effect::Hold => self.st.mail.push_front(a, mail),
                 Effect::Follow(corr, mask) => self.store.follow_near(*corr, actor, *mask, delivered),
@@ -594,6 +436,12 @@ impl World {
         self.trace.record(self.st.steps, record);
         self.st.steps += 1;
     }
+}
+
+/// The order of candidates ([`World::candidate`]): by start time, then by enqueue number.
+#[inline(always)]
+fn key(start: u64, enq: u64) -> u128 {
+    (start as u128) << 64 | enq as u128
 }
 
 /// The start time of a [`World::candidate`] key.

@@ -104,7 +104,7 @@ impl World {
             due_of(&p.env.body).hash(h);
             for (_, actor, fate) in self.st.fates.iter().filter(|f| f.0 == p.output) {
                 actor.hash(h);
-                fate_key(*fate).hash(h);
+                fate.key().hash(h);
             }
         }
         // deliveries a person delayed
@@ -125,14 +125,5 @@ impl World {
         }
         self.st.version.hash(h);
         self.inputs_pending().hash(h);
-    }
-}
-
-/// A fate as plain numbers, for hashing.
-fn fate_key(fate: ManualFate) -> (u8, u64) {
-    match fate {
-        ManualFate::Drop => (0, 0),
-        ManualFate::Duplicate => (1, 0),
-        ManualFate::Delay(ms) => (2, ms),
     }
 }

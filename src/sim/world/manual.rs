@@ -106,7 +106,7 @@ impl World {
 
     /// For a fate input: the fate, the receiving actor, and where the delivery is (the
     /// position in the mailbox of a waiting message, or `None` for one in flight).
-    fn fate_slot(&self, action: &Action) -> Result<(ManualFate, ActorId, FateTarget, Option<usize>), String> {
+    fn fate_slot(&self, action: &Action) -> Result<(Fate, ActorId, FateTarget, Option<usize>), String> {
         let Some((fate, target, actor_name)) = action.fate() else {
             return Err("not a message fate".to_string());
         };
@@ -129,7 +129,7 @@ impl World {
                         Some(c) => format!("message {seq} (copy {c}) is not waiting in {}'s mailbox", info.name),
                         None => format!("message {seq} is not waiting in {}'s mailbox", info.name),
                     })?;
-                if fate == ManualFate::Duplicate && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
+                if fate == Fate::Duplicated && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
                     return Err(format!("message {seq} has been duplicated for {} too often already", info.name));
                 }
                 Ok((fate, actor, target, Some(at)))
@@ -164,7 +164,7 @@ impl World {
     }
 
     /// Copies made of message `seq` for `actor` so far (duplicated deliveries).
-    fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
+    pub(super) fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
         self.faults().iter().filter(|f| f.seq == seq && f.actor == actor && f.fault == Fault::Duplicate).count()
     }
 
@@ -224,7 +224,7 @@ impl World {
         (lo < self.st.steps).then_some(lo + 1)
     }
 
-    fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
+    pub(super) fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
         let record = FaultRecord { step, seq, actor, fault, manual };
         self.faults.record_anew(&mut self.st.faults_len, record);
     }
@@ -242,12 +242,12 @@ impl World {
                     (FateTarget::Waiting { .. }, Some(i)) => {
                         let Some(mail) = self.st.mail[a].get(i).copied() else { return };
                         match fate {
-                            ManualFate::Drop => {
+                            Fate::Lost => {
                                 self.st.mail.remove(a, i);
                                 self.st.stats.deliveries_dropped += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Drop, true);
                             }
-                            ManualFate::Duplicate => {
+                            Fate::Duplicated => {
                                 let copy = (self.copies_made(mail.seq, actor) + 1).min(u8::MAX as usize) as u8;
                                 let enq = self.next_mail();
                                 let now = self.st.now;
@@ -256,12 +256,14 @@ impl World {
                                 self.st.stats.deliveries_duplicated += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Duplicate, true);
                             }
-                            ManualFate::Delay(ms) => {
+                            Fate::Delayed(ms) => {
                                 self.st.mail.remove(a, i);
                                 let at = self.st.now + ms;
                                 self.st.delayed.push(Delayed { at, actor, seq: mail.seq, copy: mail.copy });
                                 self.record_fault(step, mail.seq, actor, Fault::Delay, true);
                             }
+                            // a person's input gives no other fate (Action::fate)
+                            Fate::Delivered | Fate::Late => {}
                         }
                     }
                     (FateTarget::Waiting { .. }, None) => {}
@@ -306,48 +308,8 @@ impl World {
     }
 
     /// The fate a person chose for the delivery of output `output` to `actor`, if any.
-    pub(super) fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<ManualFate> {
+    pub(super) fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<Fate> {
         let i = self.st.fates.iter().position(|&(o, a, _)| o == output && a == actor)?;
         Some(self.st.fates.remove(i).2)
-    }
-
-    /// A delayed delivery due at `at` re-enters its mailbox (lost if its cook walked out).
-    pub(super) fn redeliver(&mut self, at: u64) {
-        let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
-        let d = self.st.delayed.remove(i);
-        let away = matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(d.actor);
-        if away {
-            self.st.stats.deliveries_dropped += 1;
-            self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
-            return;
-        }
-        self.targets.push(d.actor);
-        self.push_mail(d.actor, d.seq, d.copy);
-    }
-
-    /// Delivers message `seq` to `actor` as a person decided, instead of the seeded draw
-    /// (which is still drawn, so that every other delivery keeps its fate).
-    pub(super) fn enqueue_by_hand(&mut self, actor: ActorId, seq: u32, fate: ManualFate) {
-        if self.actors[actor as usize].kind.is_worker() {
-            faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
-        }
-        let step = self.st.steps as u32 + 1;
-        match fate {
-            ManualFate::Drop => {
-                self.st.stats.deliveries_dropped += 1;
-                self.record_fault(step, seq, actor, Fault::Drop, true);
-            }
-            ManualFate::Duplicate => {
-                let copy = (self.copies_made(seq, actor) + 1).min(u8::MAX as usize) as u8;
-                self.st.stats.deliveries_duplicated += 1;
-                self.record_fault(step, seq, actor, Fault::Duplicate, true);
-                self.push_mail(actor, seq, 0);
-                self.push_mail(actor, seq, copy);
-            }
-            ManualFate::Delay(ms) => {
-                self.record_fault(step, seq, actor, Fault::Delay, true);
-                self.st.delayed.push(Delayed { at: self.st.now + ms, actor, seq, copy: 0 });
-            }
-        }
     }
 }
