@@ -1,7 +1,7 @@
 //! The dispatcher: hands each order to a cook (round robin, more fair or competing
 //! consumers; the choice itself is in [`crate::dispatch`]).
 
-use super::{Context, Floor};
+use super::{Context, Floor, Handler, Input};
 use crate::bus::ActorId;
 use crate::dispatch::{self, CookLoad};
 use crate::outbox::{Effect, Outbox};
@@ -26,7 +26,10 @@ impl Dispatcher {
 
     /// What the dispatcher sees of each cook on duty.
     fn loads<'a>(&'a self, floor: &'a (impl Floor + ?Sized)) -> impl Iterator<Item = CookLoad> + 'a {
-        self.on_duty.iter().map(|&a| CookLoad { queued: floor.queued(a), busy_until: floor.busy_until(a) })
+        self.on_duty.iter().map(|&a| {
+            let (queued, busy_until) = floor.load(a);
+            CookLoad { queued, busy_until }
+        })
     }
 
     /// When the dispatcher could hand out the message at the head of its mailbox, given what
@@ -34,21 +37,6 @@ impl Dispatcher {
     #[inline]
     pub fn ready_at(&self, cfg: &Config, floor: &impl Floor, now: u64) -> Option<u64> {
         dispatch::ready_at(cfg.dispatch, self.loads(floor), now, cfg.queue_limit as usize)
-    }
-
-    /// Hands the message at the head of the mailbox to a cook, or holds it when no cook
-    /// may take it now. Takes no time.
-    pub fn handle(&mut self, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
-        let limit = ctx.cfg.queue_limit as usize;
-        let mut loads = std::mem::take(&mut self.loads);
-        loads.clear();
-        loads.extend(self.loads(ctx.floor));
-        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation) {
-            Some(cook) => out.push(Effect::HandTo(self.on_duty[cook])),
-            None => out.push(Effect::Hold),
-        }
-        self.loads = loads;
-        0
     }
 
     /// Cook `cook` walks out: no more work for it.
@@ -62,5 +50,25 @@ impl Dispatcher {
             let at = self.on_duty.partition_point(|&c| c < cook);
             self.on_duty.insert(at, cook);
         }
+    }
+}
+
+impl Handler for Dispatcher {
+    /// Hands the message at the head of the mailbox to a cook, or holds it when no cook
+    /// may take it now. Takes no time.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        if !matches!(input, Input::Message(_)) {
+            return 0;
+        }
+        let limit = ctx.cfg.queue_limit as usize;
+        let mut loads = std::mem::take(&mut self.loads);
+        loads.clear();
+        loads.extend(self.loads(ctx.floor));
+        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation) {
+            Some(cook) => out.push(Effect::HandTo(self.on_duty[cook])),
+            None => out.push(Effect::Hold),
+        }
+        self.loads = loads;
+        0
     }
 }

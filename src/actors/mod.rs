@@ -10,16 +10,17 @@ pub mod assistant_manager;
 pub mod cashier;
 pub mod cook;
 pub mod dispatcher;
+pub mod house;
 pub mod printer;
 pub mod waiter;
 
 use crate::bus::ActorId;
 use crate::message::Delivered;
 use crate::outbox::Outbox;
-use crate::process::house::{House, HouseContext};
+use crate::process::house::House;
 use crate::process::{CustomProcess, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, HouseMode};
+use crate::scenario::Config;
 use crate::store::Store;
 use crate::wiring::{Role, Wiring};
 
@@ -52,10 +53,17 @@ pub use waiter::Request;
 /// What an actor may see of the others on the floor, besides the store: how much mail each
 /// holds and until when each is busy. The executor answers from its mailboxes and clock.
 pub trait Floor {
-    /// Messages waiting in `actor`'s mailbox.
-    fn queued(&self, actor: ActorId) -> usize;
-    /// Until when `actor` is busy (simulated ms).
-    fn busy_until(&self, actor: ActorId) -> u64;
+    /// Messages waiting in `actor`'s mailbox, and until when it is busy (simulated ms).
+    fn load(&self, actor: ActorId) -> (usize, u64);
+}
+
+/// The one interface of every actor's handler: a pure function of the actor's state, its
+/// input and a read-only [`Context`], which writes what should happen into the [`Outbox`]
+/// and returns how long the work takes (simulated ms). An input an actor has no use for
+/// (a message for the waiter, an arrival for a cook) takes no time and does nothing.
+pub trait Handler {
+    /// Handles one input; returns how long the actor is busy with it.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64;
 }
 
 /// What an actor is given to handle.
@@ -86,9 +94,9 @@ pub enum Actor {
     /// Takes payments and refunds.
     Cashier(cashier::Cashier),
     /// Publishes messages later.
-    AlarmClock,
+    AlarmClock(alarm_clock::AlarmClock),
     /// Prints receipts.
-    Printer,
+    Printer(printer::Printer),
 }
 
 impl Actor {
@@ -101,8 +109,8 @@ impl Actor {
             Actor::Cook(_) => Role::Cook,
             Actor::AssistantManager(_) => Role::AssistantManager,
             Actor::Cashier(_) => Role::Cashier,
-            Actor::AlarmClock => Role::AlarmClock,
-            Actor::Printer => Role::Printer,
+            Actor::AlarmClock(_) => Role::AlarmClock,
+            Actor::Printer(_) => Role::Printer,
         }
     }
 
@@ -131,38 +139,19 @@ impl Actor {
         }
     }
 
-    /// Handles one input; returns how long the actor is busy with it (simulated ms).
+    /// Handles one input with the actor's [`Handler`]; returns how long the actor is busy
+    /// with it (simulated ms).
+    #[inline(always)]
     pub fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
-        let msg = match input {
-            Input::Arrival => {
-                return match self {
-                    Actor::Waiter(w) => w.take_next(ctx, out),
-                    _ => 0,
-                }
-            }
-            Input::Message(msg) => msg,
-        };
-        let env = msg;
         match self {
-            Actor::Waiter(_) => 0,
-            Actor::House(house) => {
-                let hctx = HouseContext {
-                    store: ctx.store,
-                    version: ctx.version,
-                    params: ctx.params,
-                    cached: ctx.cfg.house == HouseMode::Cached,
-                    custom_scope: ctx.cfg.custom_process,
-                    custom: ctx.custom,
-                };
-                house.handle(env, hctx, out);
-                0
-            }
-            Actor::Dispatcher(d) => d.handle(ctx, out),
-            Actor::Cook(c) => c.handle(env, ctx, out),
-            Actor::AssistantManager(a) => a.handle(env, ctx, out),
-            Actor::Cashier(c) => c.handle(env, ctx, out),
-            Actor::AlarmClock => alarm_clock::handle(env, out),
-            Actor::Printer => printer::handle(env, ctx, out),
+            Actor::Waiter(a) => a.handle(input, ctx, out),
+            Actor::House(a) => a.handle(input, ctx, out),
+            Actor::Dispatcher(a) => a.handle(input, ctx, out),
+            Actor::Cook(a) => a.handle(input, ctx, out),
+            Actor::AssistantManager(a) => a.handle(input, ctx, out),
+            Actor::Cashier(a) => a.handle(input, ctx, out),
+            Actor::AlarmClock(a) => a.handle(input, ctx, out),
+            Actor::Printer(a) => a.handle(input, ctx, out),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The waiter: takes an order at a table and announces it.
 
-use super::Context;
+use super::{Context, Handler, Input};
 use crate::ids;
 use crate::message::{CausationId, Envelope, Message, MessageType};
 use crate::order::Order;
@@ -19,12 +19,12 @@ pub struct Waiter {
     pub orders: VecDeque<Request>,
 }
 
-impl Waiter {
-    /// Takes the oldest order waiting ([`take`]); nothing when none waits.
-    pub fn take_next(&mut self, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
-        match self.orders.pop_front() {
-            Some(request) => take(request, ctx, out),
-            None => 0,
+impl Handler for Waiter {
+    /// An arrival: takes the oldest order waiting ([`take`]). The waiter hears no message.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        match (input, self.orders.pop_front()) {
+            (Input::Arrival, Some(request)) => take(request, ctx, out),
+            _ => 0,
         }
     }
 }

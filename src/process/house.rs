@@ -9,7 +9,7 @@
 //! payment refunded, by a process manager rebuilt from the store.
 
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
-use super::manager::{input_mask, Heard, ProcessManager};
+use super::manager::{input_mask, ProcessManager};
 use super::replay::original_process_near;
 use crate::definition::{Definition, ProcessParams};
 use crate::message::{Delivered, Message, MessageType};
@@ -95,7 +95,7 @@ impl House {
     /// Handles message `msg`: a new order starts a process manager (follow the correlation,
     /// announce `ProcessStarted`); any other message goes to the order's process manager.
     /// Everything decided goes into `out`.
-    pub fn handle(&mut self, msg: &Delivered<'_>, ctx: HouseContext<'_>, out: &mut Outbox) {
+    pub fn hear(&mut self, msg: &Delivered<'_>, ctx: HouseContext<'_>, out: &mut Outbox) {
         let (corr, seq) = (msg.correlation_id, msg.seq);
         let mut live = self.live.get_mut(&corr);
         let known = live.as_ref().map(|l| l.process).or_else(|| {
@@ -120,7 +120,7 @@ impl House {
                 version: process.version,
             }));
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
-            pm.hear(heard(msg), out);
+            pm.hear(msg, out);
             if !pm.settled() {
                 self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
             }
@@ -135,7 +135,7 @@ impl House {
             }
             None => from_store(),
         };
-        pm.hear(heard(msg), out);
+        pm.hear(msg, out);
         match live {
             Some(_) if pm.settled() => {
                 out.push(Effect::Follow(corr, settled_mask()));
@@ -159,11 +159,6 @@ impl House {
     }
 }
 
-/// What a process manager reads of a delivered message.
-fn heard<'a>(msg: &Delivered<'a>) -> Heard<'a> {
-    Heard { id: msg.id, at_ms: msg.at_ms, body: msg.body }
-}
-
 /// A process manager rebuilt from the correlation's stream: every input message before
 /// `before_seq`, handled with side effects switched off.
 pub fn rebuild(
@@ -177,12 +172,12 @@ pub fn rebuild(
     let mut pm = ProcessManager::new(definition, version, params);
     let mut off = Outbox::discarding();
     let mask = input_mask();
-    for (s, id, at_ms, body) in store.heard_stream(correlation_id, Some(before_seq)) {
-        if s >= before_seq {
+    for msg in store.delivered_stream(correlation_id, Some(before_seq)) {
+        if msg.seq >= before_seq {
             break;
         }
-        if body.message_type().bit() & mask != 0 {
-            pm.hear(Heard { id, at_ms, body }, &mut off);
+        if msg.message_type().bit() & mask != 0 {
+            pm.hear(&msg, &mut off);
         }
     }
     pm

@@ -11,7 +11,7 @@
 //! (`build`), a person's inputs (`inputs`, `manual`), reading (`read`) and the canonical
 //! state (`canonical`) are in the files beside it.
 
-use super::actor::{ActorInfo, ActorKind, FIRST_COOK};
+use super::actor::{ActorInfo, ActorKind};
 use super::fault::{Fault, FaultRecord};
 use super::input::{check_inputs, Action, FateTarget, Input};
 use super::mailboxes::{Mail, Mailboxes, EMPTY};
@@ -20,12 +20,6 @@ use super::sampler::{Sampler, Samples};
 use super::scheduler::{Parked, Scheduler};
 use super::stats::Stats;
 use super::trace::{OutputRecord, OutputSlot, Trace, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};
-use crate::actors::assistant_manager::AssistantManager;
-use crate::actors::cashier::Cashier;
-use crate::actors::cook::Cook;
-use crate::actors::dispatcher::Dispatcher;
-use crate::actors::printer::Receipt;
-use crate::actors::waiter::Waiter;
 use crate::actors::{self, Actor, Context, Floor, Request};
 use crate::bus::{ActorId, Bus};
 use crate::fate::Fate;
@@ -35,9 +29,9 @@ use crate::message::Envelope;
 use crate::message::{DropReason, Message, MessageType};
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox, Seal};
-use crate::process::{CustomProcess, House, ProcessParams};
+use crate::process::{CustomProcess, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, ConfigError, MAX_COOKS};
+use crate::scenario::{Config, ConfigError};
 use crate::store::Store;
 use crate::wiring::{Role, Wiring};
 use std::collections::VecDeque;
@@ -90,7 +84,6 @@ pub struct World {
     /// ([`Actor::has_own_readiness`]).
     own_readiness: Vec<u64>,
     alarm_clock: ActorId,
-    printer: ActorId,
     store: Store,
     trace: Trace,
     faults: Recorded<FaultRecord>,

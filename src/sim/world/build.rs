@@ -1,6 +1,15 @@
 //! Setting the floor up: a world at step 0 for a config, its actors, wiring and bus.
 
 use super::*;
+use crate::actors::alarm_clock::AlarmClock;
+use crate::actors::assistant_manager::AssistantManager;
+use crate::actors::cashier::Cashier;
+use crate::actors::cook::Cook;
+use crate::actors::dispatcher::Dispatcher;
+use crate::actors::printer::Printer;
+use crate::actors::waiter::Waiter;
+use crate::process::House;
+use crate::sim::actor::FIRST_COOK;
 
 impl World {
     /// A world at step 0 for a validated `cfg`.
@@ -44,8 +53,8 @@ impl World {
             Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
         );
         add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
-        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock);
-        let printer = add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer);
+        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock(AlarmClock));
+        add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer(Printer));
         let n = actors.len();
         let mut own_readiness = vec![0u64; n.div_ceil(64)];
         for (a, actor) in state.iter().enumerate() {
@@ -95,7 +104,6 @@ impl World {
             entry,
             own_readiness,
             alarm_clock,
-            printer,
             trace: Trace::default(),
             faults: Recorded::default(),
             completions: Recorded::default(),

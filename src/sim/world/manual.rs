@@ -4,6 +4,9 @@
 //! nothing; applied when recorded and again, identically, when replayed.
 
 use super::*;
+use crate::actors::cook::Cook;
+use crate::actors::dispatcher::Dispatcher;
+use crate::scenario::MAX_COOKS;
 
 /// A message waiting in a mailbox, or in flight (decided, not yet published) towards an
 /// actor, at the current step.
@@ -86,6 +89,11 @@ impl World {
     /// Whether cook `id` takes work: the dispatcher hands it work.
     pub(super) fn on_duty(&self, id: ActorId) -> bool {
         self.st.actors.iter().any(|a| matches!(a, Actor::Dispatcher(d) if d.on_duty.contains(&id)))
+    }
+
+    /// Whether `actor` is a cook who walked out (what reaches it is lost).
+    pub(super) fn walked_out(&self, actor: ActorId) -> bool {
+        matches!(self.actors[actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(actor)
     }
 
     /// The dispatcher (the kitchen's staff changes are its business).

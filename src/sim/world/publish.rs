@@ -96,6 +96,7 @@ impl World {
 
     /// Carries out `fate` for the delivery of message `seq` to `actor` during this step,
     /// recording its fault (`manual`: a person chose it).
+    #[inline(always)]
     fn give_fate(&mut self, actor: ActorId, seq: u32, fate: Fate, manual: bool) {
         let step = self.st.steps as u32 + 1;
         // a person's duplicate is numbered after the copies made before (a seeded one is new)
@@ -147,12 +148,11 @@ impl World {
         self.st.sampler.observe(actor as usize, len);
     }
 
-    /// A delayed delivery due at `at` re-enters its mailbox (lost if its cook walked out).
+    /// A delayed delivery due at `at` re-enters its mailbox (lost if its actor walked out).
     pub(super) fn redeliver(&mut self, at: u64) {
         let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
         let d = self.st.delayed.remove(i);
-        let away = matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(d.actor);
-        if away {
+        if self.walked_out(d.actor) {
             self.st.stats.deliveries_dropped += 1;
             self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
             return;

@@ -1,6 +1,7 @@
 //! Reading the world at the current step: what views, reports and the facade ask.
 
 use super::*;
+use crate::actors::printer::Receipt;
 
 impl World {
     /// The run's config.
@@ -277,7 +278,7 @@ impl World {
 
     /// The printer's actor id.
     pub fn printer(&self) -> ActorId {
-        self.printer
+        self.actors.iter().find(|a| a.kind == ActorKind::Printer).map_or(0, |a| a.id)
     }
 
     /// Whether the process managers run the orders (the wiring has a house).

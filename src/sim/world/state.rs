@@ -59,12 +59,7 @@ pub(super) struct FloorView<'a> {
 
 impl Floor for FloorView<'_> {
     #[inline]
-    fn queued(&self, actor: ActorId) -> usize {
-        self.mail[actor as usize].len()
-    }
-
-    #[inline]
-    fn busy_until(&self, actor: ActorId) -> u64 {
-        self.busy_until[actor as usize]
+    fn load(&self, actor: ActorId) -> (usize, u64) {
+        (self.mail[actor as usize].len(), self.busy_until[actor as usize])
     }
 }
