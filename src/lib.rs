@@ -24,6 +24,7 @@ pub mod definition;
 pub mod dispatch;
 pub mod explore;
 pub mod facade_args;
+pub mod fate;
 pub mod faults;
 pub mod history_rules;
 pub mod ids;

@@ -2,7 +2,7 @@
 
 use crate::definition::ProcessParams;
 pub use crate::dispatch::Dispatch;
-use crate::process::custom::{CustomHandle, CustomScope};
+use crate::process::custom::CustomScope;
 pub use crate::wiring::Architecture;
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
@@ -79,10 +79,6 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     pub process_code: Option<String>,
-    /// The learner's process manager itself, installed (not in any file: the facade
-    /// builds it from `process_code`, tests from a closure).
-    #[serde(skip)]
-    pub custom: Option<CustomHandle>,
 }
 
 /// How the house gets a process manager for each message.
@@ -122,7 +118,6 @@ impl Default for Config {
             idempotent_store: false,
             custom_process: CustomScope::Off,
             process_code: None,
-            custom: None,
         }
     }
 }

@@ -558,21 +558,22 @@ impl Store {
         self.visible(seq).map(|r| self.envelope(seq, r))
     }
 
-    /// The messages of one correlation published by the current step, in order: position,
-    /// id, time and body (what a process manager reads, without building envelopes). The
-    /// stream is looked up once, from the record at `near` when that message belongs to it
-    /// (no hashing).
-    pub fn heard_stream(
+    /// The messages of one correlation published by the current step, in order, as a
+    /// handler reads them (what a process manager is rebuilt from, without building
+    /// envelopes). The stream is looked up once, from the record at `near` when that
+    /// message belongs to it (no hashing).
+    pub fn delivered_stream(
         &self,
         correlation_id: &Uuid,
         near: Option<u32>,
-    ) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
+    ) -> impl Iterator<Item = Delivered<'_>> + '_ {
         let stream = self.index_near(correlation_id, near).and_then(|i| self.streams.get(i as usize));
-        let base = stream.map_or(0, |s| s.base_ms);
+        let (base, correlation_id) = stream.map_or((0, *correlation_id), |s| (s.base_ms, s.id));
         let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
         seqs.iter().filter_map(move |&seq| {
             let r = self.log.get(seq as usize)?;
-            Some((seq, r.id, self.at_ms_since(seq as usize, r, base), &r.body))
+            let at_ms = self.at_ms_since(seq as usize, r, base);
+            Some(Delivered { seq, id: r.id, correlation_id, at_ms, body: &r.body })
         })
     }
 
@@ -924,12 +925,12 @@ mod tests {
         assert_eq!(store.order_of(2), Some(2));
         assert_eq!(store.order_of(3), Some(1));
         let heard: Vec<_> = store
-            .heard_stream(&Uuid::from_u128(20), None)
-            .map(|(s, id, at, b)| (s, id, at, b.message_type()))
+            .delivered_stream(&Uuid::from_u128(20), None)
+            .map(|d| (d.seq, d.id, d.at_ms, d.message_type()))
             .collect();
         assert_eq!(heard[1], (2, Uuid::from_u128(3), 7, MessageType::StepTimedOut));
         assert_eq!(
-            store.heard_stream(&Uuid::from_u128(20), Some(0)).count(),
+            store.delivered_stream(&Uuid::from_u128(20), Some(0)).count(),
             2,
             "a `near` of another stream is ignored"
         );
@@ -946,7 +947,7 @@ mod tests {
         assert_eq!(store.follower_of(&Envelope { correlation_id: Uuid::from_u128(20), ..later(6) }), None);
         store.set_cursor(2);
         assert_eq!((store.at_ms(2), store.order_of(2)), (None, None), "beyond the cursor");
-        assert_eq!(store.heard_stream(&Uuid::from_u128(20), Some(1)).count(), 1);
+        assert_eq!(store.delivered_stream(&Uuid::from_u128(20), Some(1)).count(), 1);
     }
 
     #[test]

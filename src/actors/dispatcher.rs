@@ -1,33 +1,74 @@
 //! The dispatcher: hands each order to a cook (round robin, more fair or competing
 //! consumers; the choice itself is in [`crate::dispatch`]).
 
-use super::Context;
+use super::{Context, Floor, Handler, Input};
+use crate::bus::ActorId;
 use crate::dispatch::{self, CookLoad};
 use crate::outbox::{Effect, Outbox};
 use crate::scenario::Config;
 
-/// The dispatcher and the next cook in its rotation.
+/// The dispatcher, the cooks it hands work to and the next cook in its rotation.
 #[derive(Debug, Clone, Default)]
 pub struct Dispatcher {
     /// Where the rotation starts looking next.
     pub rotation: usize,
-}
-
-/// When the dispatcher could hand out the message at the head of its mailbox, given what
-/// it sees of the cooks; `None` when it must wait for a cook to take from its own queue.
-pub fn ready_at(cfg: &Config, cooks: impl IntoIterator<Item = CookLoad>, now: u64) -> Option<u64> {
-    dispatch::ready_at(cfg.dispatch, cooks, now, cfg.queue_limit as usize)
+    /// The cooks taking work, in cook order (a cook who walked out is not here).
+    pub on_duty: Vec<ActorId>,
+    /// What it saw of each cook on duty when it last handed work out (kept to reuse).
+    loads: Vec<CookLoad>,
 }
 
 impl Dispatcher {
+    /// A dispatcher handing work to `on_duty`, in that order.
+    pub fn new(on_duty: Vec<ActorId>) -> Dispatcher {
+        Dispatcher { rotation: 0, on_duty, loads: Vec::new() }
+    }
+
+    /// What the dispatcher sees of each cook on duty.
+    fn loads<'a>(&'a self, floor: &'a (impl Floor + ?Sized)) -> impl Iterator<Item = CookLoad> + 'a {
+        self.on_duty.iter().map(|&a| {
+            let (queued, busy_until) = floor.load(a);
+            CookLoad { queued, busy_until }
+        })
+    }
+
+    /// When the dispatcher could hand out the message at the head of its mailbox, given what
+    /// it sees of the cooks; `None` when it must wait for a cook to take from its own queue.
+    #[inline]
+    pub fn ready_at(&self, cfg: &Config, floor: &impl Floor, now: u64) -> Option<u64> {
+        dispatch::ready_at(cfg.dispatch, self.loads(floor), now, cfg.queue_limit as usize)
+    }
+
+    /// Cook `cook` walks out: no more work for it.
+    pub fn cook_leaves(&mut self, cook: ActorId) {
+        self.on_duty.retain(|&c| c != cook);
+    }
+
+    /// Cook `cook` takes work (again, or newly hired), in its place in cook order.
+    pub fn cook_joins(&mut self, cook: ActorId) {
+        if !self.on_duty.contains(&cook) {
+            let at = self.on_duty.partition_point(|&c| c < cook);
+            self.on_duty.insert(at, cook);
+        }
+    }
+}
+
+impl Handler for Dispatcher {
     /// Hands the message at the head of the mailbox to a cook, or holds it when no cook
     /// may take it now. Takes no time.
-    pub fn handle(&mut self, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        if !matches!(input, Input::Message(_)) {
+            return 0;
+        }
         let limit = ctx.cfg.queue_limit as usize;
-        match dispatch::choose(ctx.cfg.dispatch, ctx.cooks, ctx.now, limit, &mut self.rotation) {
-            Some(cook) => out.push(Effect::HandTo(cook)),
+        let mut loads = std::mem::take(&mut self.loads);
+        loads.clear();
+        loads.extend(self.loads(ctx.floor));
+        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation) {
+            Some(cook) => out.push(Effect::HandTo(self.on_duty[cook])),
             None => out.push(Effect::Hold),
         }
+        self.loads = loads;
         0
     }
 }

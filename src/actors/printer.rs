@@ -2,7 +2,7 @@
 //! managers it is also the end of the line: it completes an order once it can print it,
 //! and voids one a cook refused.
 
-use super::Context;
+use super::{Context, Handler, Input};
 use crate::message::{Delivered, DropReason, Message, MessageType};
 use crate::order::Order;
 use crate::order::TAX_PERCENT;
@@ -12,8 +12,20 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use uuid::Uuid;
 
-/// Handles one message; the printer takes no time.
-pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+/// The order printer (it keeps nothing: what it printed is on the run's side log).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Printer;
+
+impl Handler for Printer {
+    /// Handles one message; the printer takes no time.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        let Input::Message(msg) = input else { return 0 };
+        print(msg, ctx, out)
+    }
+}
+
+/// What the printer does with `msg`.
+fn print(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
     let dodgy = msg.body.order().map(|o| o.dodgy);
     let Some(then) = ctx.wiring.reaction(Role::Printer, msg.message_type(), dodgy) else {
         return 0;
@@ -28,7 +40,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         // with process managers: print what the house completed
         None => {
             if let Some(order) = msg.body.order() {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
             }
         }
         Some(MessageType::OrderDropped) => {
@@ -38,7 +50,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         }
         Some(t) => {
             if let (Some(order), false) = (msg.body.order(), ended()) {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
                 if let Some(m) = Message::with_order(t, order.clone()) {
                     out.publish(m);
                 }

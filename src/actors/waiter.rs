@@ -1,14 +1,33 @@
 //! The waiter: takes an order at a table and announces it.
 
-use super::Context;
+use super::{Context, Handler, Input};
 use crate::ids;
 use crate::message::{CausationId, Envelope, Message, MessageType};
 use crate::order::Order;
 use crate::outbox::{Effect, Outbox};
 use crate::rng::Rng;
 use crate::wiring::Role;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use uuid::Uuid;
+
+/// The waiter and the orders it has yet to take, oldest first (its queue on the floor:
+/// the executor holds one arrival in the waiter's mailbox for each).
+#[derive(Debug, Clone, Default)]
+pub struct Waiter {
+    /// Orders to take.
+    pub orders: VecDeque<Request>,
+}
+
+impl Handler for Waiter {
+    /// An arrival: takes the oldest order waiting ([`take`]). The waiter hears no message.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        match (input, self.orders.pop_front()) {
+            (Input::Arrival, Some(request)) => take(request, ctx, out),
+            _ => 0,
+        }
+    }
+}
 
 /// An order the waiter is asked to take; what is not given is drawn from the run's
 /// generator.
