@@ -88,7 +88,7 @@ struct Args {
     /// name:ms,name:ms,… cooks and their cooking times [default: Koen:350,Guido:200,Greg:600]
     #[arg(long, value_name = "LIST", value_parser = cooks, allow_hyphen_values = true)]
     cooks: Option<CookList>,
-    /// round-robin | more-fair | competing [default: more-fair]
+    /// round-robin | more-fair | competing | pinned | prefer-first [default: more-fair]
     #[arg(long, value_name = "KIND", value_parser = dispatch, allow_hyphen_values = true)]
     dispatch: Option<Dispatch>,
     /// More fair: skip a cook with this many queued orders [default: 5]
@@ -364,7 +364,8 @@ fn cooks(v: &str) -> Result<CookList, String> {
 }
 
 fn dispatch(v: &str) -> Result<Dispatch, String> {
-    Dispatch::from_name(v.trim()).ok_or_else(|| format!("unknown kind {v:?} (round-robin, more-fair, competing)"))
+    Dispatch::from_name(v.trim())
+        .ok_or_else(|| format!("unknown kind {v:?} (round-robin, more-fair, competing, pinned, prefer-first)"))
 }
 
 fn architecture(v: &str) -> Result<Architecture, String> {

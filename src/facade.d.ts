@@ -121,7 +121,7 @@ ms: number, };
 /**
  * How the dispatcher hands `CookFood` to the cooks.
  */
-export type Dispatch = "round-robin" | "more-fair" | "competing";
+export type Dispatch = "round-robin" | "more-fair" | "competing" | "pinned" | "prefer-first";
 
 /**
  * How the house gets a process manager for each message.

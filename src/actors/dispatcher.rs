@@ -3,7 +3,7 @@
 
 use super::{Context, Floor, Handler, Input};
 use crate::bus::ActorId;
-use crate::dispatch::{self, CookLoad};
+use crate::dispatch::{self, CookLoad, Dispatch};
 use crate::outbox::{Effect, Outbox};
 use crate::scenario::Config;
 
@@ -14,6 +14,9 @@ pub struct Dispatcher {
     pub rotation: usize,
     /// The cooks taking work, in cook order (a cook who walked out is not here).
     pub on_duty: Vec<ActorId>,
+    /// Every cook it has known, on duty or away, in cook order (what pinned dispatch
+    /// pins the dishes to).
+    roster: Vec<ActorId>,
     /// What it saw of each cook on duty when it last handed work out (kept to reuse).
     loads: Vec<CookLoad>,
 }
@@ -21,7 +24,7 @@ pub struct Dispatcher {
 impl Dispatcher {
     /// A dispatcher handing work to `on_duty`, in that order.
     pub fn new(on_duty: Vec<ActorId>) -> Dispatcher {
-        Dispatcher { rotation: 0, on_duty, loads: Vec::new() }
+        Dispatcher { rotation: 0, roster: on_duty.clone(), on_duty, loads: Vec::new() }
     }
 
     /// What the dispatcher sees of each cook on duty.
@@ -50,6 +53,31 @@ impl Dispatcher {
             let at = self.on_duty.partition_point(|&c| c < cook);
             self.on_duty.insert(at, cook);
         }
+        if !self.roster.contains(&cook) {
+            let at = self.roster.partition_point(|&c| c < cook);
+            self.roster.insert(at, cook);
+        }
+    }
+
+    /// Pinned dispatch: the place among the cooks on duty of the cook `dish` (its place on
+    /// the menu) is pinned to: the cook it falls to among every cook known (`dish` modulo
+    /// their number), or while that cook is away the next one on duty after it, so that
+    /// its dishes come back to it when it returns.
+    ///
+    /// ```
+    /// use brigade::actors::dispatcher::Dispatcher;
+    /// let mut d = Dispatcher::new(vec![3, 4, 5]);
+    /// assert_eq!((d.pinned(0), d.pinned(1), d.pinned(4)), (Some(0), Some(1), Some(1)));
+    /// d.cook_leaves(4);
+    /// assert_eq!(d.pinned(1), Some(1), "cook 4's dishes go to cook 5, second on duty");
+    /// d.cook_joins(4);
+    /// assert_eq!(d.pinned(1), Some(1), "and come back");
+    /// assert_eq!(d.on_duty[1], 4);
+    /// ```
+    pub fn pinned(&self, dish: u8) -> Option<usize> {
+        let n = self.roster.len();
+        let start = dish as usize % n.max(1);
+        (0..n).map(|k| self.roster[(start + k) % n]).find_map(|cook| self.on_duty.iter().position(|&c| c == cook))
     }
 }
 
@@ -57,14 +85,18 @@ impl Handler for Dispatcher {
     /// Hands the message at the head of the mailbox to a cook, or holds it when no cook
     /// may take it now. Takes no time.
     fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
-        if !matches!(input, Input::Message(_)) {
-            return 0;
-        }
+        let Input::Message(msg) = input else { return 0 };
+        let pinned = match ctx.cfg.dispatch {
+            Dispatch::Pinned => {
+                msg.body.order().and_then(|o| o.items().first()).and_then(|line| self.pinned(line.dish))
+            }
+            _ => None,
+        };
         let limit = ctx.cfg.queue_limit as usize;
         let mut loads = std::mem::take(&mut self.loads);
         loads.clear();
         loads.extend(self.loads(ctx.floor));
-        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation) {
+        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation, pinned) {
             Some(cook) => out.push(Effect::HandTo(self.on_duty[cook])),
             None => out.push(Effect::Hold),
         }
