@@ -124,6 +124,15 @@ struct Args {
     /// Retries of one step before the process manager gives the order up [default: 3]
     #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
     max_retries: Option<u8>,
+    /// Each retry waits F times as long as the attempt before it, at most 32 times the timeout [default: 1]
+    #[arg(long, value_name = "F", value_parser = factor, allow_hyphen_values = true)]
+    backoff: Option<f64>,
+    /// A retry's wait moves by up to this share of itself either way, drawn from the seed [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    backoff_jitter: Option<f64>,
+    /// Every order's time to live, in simulated ms [default: the menu's, by dish]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    time_to_live_ms: Option<u64>,
     /// Every message, one line each as it is published (the workshop's console), then the report
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     log: bool,
@@ -236,6 +245,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if let Some(v) = a.max_retries {
         cfg.max_retries = v;
     }
+    if let Some(v) = a.backoff {
+        cfg.backoff = v;
+    }
+    if let Some(v) = a.backoff_jitter {
+        cfg.backoff_jitter = v;
+    }
+    if let Some(v) = a.time_to_live_ms {
+        cfg.time_to_live_ms = Some(v);
+    }
     if !cfg.custom_process.is_off() {
         return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
     }
@@ -345,6 +363,14 @@ fn config_file(path: &str, base: Config) -> Result<Config, String> {
 
 fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("expected a whole number, got {v:?}"))
+}
+
+fn factor(v: &str) -> Result<f64, String> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .ok_or_else(|| format!("expected a number such as 2 or 1.5, got {v:?}"))
 }
 
 fn probability(v: &str) -> Result<f64, String> {

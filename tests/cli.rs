@@ -2,7 +2,7 @@
 //! Native only: the command line is not built for wasm32 (`wasm-pack test` builds every test).
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -737,6 +737,17 @@ fn the_step_timeouts_and_retries_are_options() {
         (&cfg["cook_timeout_ms"], &cfg["price_timeout_ms"], &cfg["pay_timeout_ms"], &cfg["max_retries"]),
         (&Value::from(900), &Value::from(300), &Value::from(400), &Value::from(1))
     );
+    let more = ["--backoff", "2", "--backoff-jitter", "0.1", "--time-to-live-ms", "9000", "--format", "json"];
+    let file: Value = serde_json::from_str(&stdout(&brigade(&more))).unwrap();
+    let cfg = &file["config"];
+    assert_eq!(
+        (&cfg["backoff"], &cfg["backoff_jitter"], &cfg["time_to_live_ms"]),
+        (&json!(2.0), &json!(0.1), &json!(9000))
+    );
+    let plain: Value = serde_json::from_str(&stdout(&brigade(&["--format", "json"]))).unwrap();
+    assert!(plain["config"].get("backoff").is_none(), "written only when set: the reference run file is unchanged");
+    let slow = brigade(&["--backoff", "0.5"]);
+    assert!(stderr(&slow).starts_with("brigade: --backoff: must be from 1 (no backoff) to 10"), "{}", stderr(&slow));
     let bad = brigade(&["--max-retries", "300"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("brigade: --max-retries:"), "{}", stderr(&bad));

@@ -45,7 +45,7 @@ pub fn take(request: Request, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
     let rng = &mut *ctx.order_rng;
     let dodgy = request.dodgy.unwrap_or_else(|| rng.chance(ctx.cfg.dodgy));
     let corr = request.correlation_id.unwrap_or_else(|| ids::fresh(rng));
-    let placed = take_order(rng, corr, dodgy, ctx.now);
+    let placed = take_order(rng, corr, dodgy, ctx.now, ctx.cfg.time_to_live_ms);
     let order = placed.body.order().cloned();
     out.push(Effect::Start(Box::new(placed)));
     if let (Some(Some(then)), Some(order)) =
@@ -64,12 +64,16 @@ pub fn take(request: Request, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
 /// ```
 /// use brigade::actors::waiter::take_order;
 /// use brigade::rng::Rng;
-/// let placed = take_order(&mut Rng::new(1), uuid::Uuid::from_u128(9), false, 120);
+/// let placed = take_order(&mut Rng::new(1), uuid::Uuid::from_u128(9), false, 120, None);
 /// assert_eq!(placed.causation(), None);
 /// assert_eq!(placed.at_ms, 120);
 /// ```
-pub fn take_order(rng: &mut Rng, correlation_id: Uuid, dodgy: bool, now_ms: u64) -> Envelope {
-    let order = Order::draw(rng, dodgy, now_ms);
+pub fn take_order(rng: &mut Rng, correlation_id: Uuid, dodgy: bool, now_ms: u64, ttl_ms: Option<u64>) -> Envelope {
+    let mut order = Order::draw(rng, dodgy, now_ms);
+    if let Some(ttl) = ttl_ms {
+        // the config's time to live for every order, in place of the menu's
+        order.expires_at_ms = now_ms + ttl;
+    }
     Envelope {
         id: ids::fresh(rng),
         correlation_id,

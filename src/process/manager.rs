@@ -99,6 +99,9 @@ pub struct ProcessManager {
     pub state: ProcessState,
     #[serde(skip)]
     params: ProcessParams,
+    /// The order's correlation id's low half (what a retry's jitter is drawn from).
+    #[serde(skip)]
+    key: u64,
 }
 
 /// The message types a process manager reacts to.
@@ -121,7 +124,7 @@ pub fn input_mask() -> u32 {
 impl ProcessManager {
     /// A fresh process manager that has seen nothing.
     pub fn new(definition: Definition, version: u8, params: ProcessParams) -> Self {
-        ProcessManager { definition, version, state: ProcessState::default(), params }
+        ProcessManager { definition, version, state: ProcessState::default(), params, key: 0 }
     }
 
     /// Whether a terminal event has been decided.
@@ -162,6 +165,7 @@ impl ProcessManager {
     /// delivery; a rebuild reads them from the store without building envelopes).
     pub fn hear(&mut self, msg: &Delivered<'_>, out: &mut Outbox) {
         let now = msg.at_ms;
+        self.key = msg.correlation_id.as_u64_pair().1;
         match msg.body {
             Message::OrderPlaced { order } => {
                 if self.state.order.is_some() {
@@ -289,7 +293,8 @@ impl ProcessManager {
             WorkStep::Pay => Message::TakePayment { order, attempt: alarm_attempt },
             WorkStep::Refund => Message::RefundPayment { order },
         });
-        out.publish(Message::PublishAt(Alarm::new(now_ms + self.params.timeout(step), step, alarm_attempt)));
+        let wait = self.params.wait(step, attempt, self.key);
+        out.publish(Message::PublishAt(Alarm::new(now_ms + wait, step, alarm_attempt)));
     }
 
     fn drop_order(&mut self, reason: DropReason, now: u64, out: &mut Outbox) {
