@@ -448,6 +448,16 @@ impl Default for ProcessParams {
     }
 }
 
+/// Whether a factor is 1 (serde: a config key written only when it is not).
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+
+/// Whether a share is 0 (serde: a config key written only when it is not).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,14 +503,4 @@ mod tests {
             preset.validate().unwrap();
         }
     }
-}
-
-/// Whether a factor is 1 (serde: a config key written only when it is not).
-fn is_one(x: &f64) -> bool {
-    *x == 1.0
-}
-
-/// Whether a share is 0 (serde: a config key written only when it is not).
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
 }
