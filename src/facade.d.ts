@@ -1260,5 +1260,17 @@ total_cents: number,
 /**
  * Whether the cashier marked the order paid.
  */
-paid: boolean, };
+paid: boolean, 
+/**
+ * What the cook used, dish by dish (empty for an order never cooked).
+ */
+ingredients: Array<string>, 
+/**
+ * Who cooked it.
+ */
+cooked_by: string | null, 
+/**
+ * How long the cooking took, in simulated ms.
+ */
+cooking_ms: number, };
 

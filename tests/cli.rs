@@ -755,3 +755,25 @@ fn the_step_timeouts_and_retries_are_options() {
     assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
     assert!(stderr(&zero).starts_with("brigade: --cook-timeout-ms:"), "{}", stderr(&zero));
 }
+
+#[test]
+fn a_receipt_says_who_cooked_it_how_long_and_with_what() {
+    let receipts: Value = serde_json::from_str(&stdout(&brigade(&["--receipts", "--format", "json"]))).unwrap();
+    let file: Value = serde_json::from_str(&stdout(&brigade(&["--format", "json"]))).unwrap();
+    let receipts = receipts.as_array().unwrap();
+    assert_eq!(receipts.len(), 10);
+    for r in receipts {
+        let cooked = file["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["type"] == "FoodCooked" && m["correlation_id"] == r["correlation_id"])
+            .expect("the order was cooked");
+        assert_eq!(r["cooked_by"], cooked["order"]["cooked_by"], "{r}");
+        assert_eq!(r["cooking_ms"], cooked["order"]["cooking_ms"], "{r}");
+        assert_eq!(r["ingredients"], cooked["order"]["ingredients"], "{r}");
+        assert!(!r["ingredients"].as_array().unwrap().is_empty());
+    }
+    let text = stdout(&brigade(&["--receipts", "--orders", "2"]));
+    assert!(text.contains("  cooked by Guido in 200 ms\n  with rice, mushrooms, parmesan\n"), "{text}");
+}

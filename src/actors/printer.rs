@@ -94,6 +94,12 @@ pub struct Receipt {
     pub total_cents: u32,
     /// Whether the cashier marked the order paid.
     pub paid: bool,
+    /// What the cook used, dish by dish (empty for an order never cooked).
+    pub ingredients: Vec<&'static str>,
+    /// Who cooked it.
+    pub cooked_by: Option<String>,
+    /// How long the cooking took, in simulated ms.
+    pub cooking_ms: u32,
 }
 
 impl Receipt {
@@ -113,6 +119,9 @@ impl Receipt {
             tax_cents: document.tax_cents,
             total_cents: document.total_cents,
             paid: document.paid,
+            ingredients: document.ingredients(),
+            cooked_by: document.cooked_by.as_deref().cloned(),
+            cooking_ms: document.cooking_ms,
         }
     }
 }
@@ -123,6 +132,8 @@ impl Receipt {
     /// ```text
     /// receipt · order 3 · table 7 · 950 ms
     ///   2× meatballs             €19.00
+    ///   cooked by Koen in 350 ms
+    ///   with beef, breadcrumbs, tomato
     ///   subtotal                 €19.00
     ///   tax 20 %                  €3.80
     ///   total                    €22.80
@@ -134,6 +145,12 @@ impl Receipt {
         for l in &self.items {
             let _ =
                 writeln!(t, "  {:<22} {:>9}", format!("{}× {}", l.qty, l.dish), euros(l.price_cents * l.qty as u32));
+        }
+        if let Some(cook) = &self.cooked_by {
+            let _ = writeln!(t, "  cooked by {cook} in {} ms", self.cooking_ms);
+        }
+        if !self.ingredients.is_empty() {
+            let _ = writeln!(t, "  with {}", self.ingredients.join(", "));
         }
         let _ = writeln!(t, "  {:<22} {:>9}", "subtotal", euros(self.subtotal_cents));
         let _ = writeln!(t, "  {:<22} {:>9}", format!("tax {TAX_PERCENT} %"), euros(self.tax_cents));
