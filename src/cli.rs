@@ -45,6 +45,8 @@ pub struct Run {
     pub trace: Option<OrderRef>,
     /// Print every message, one line each as it is published, before the report.
     pub log: bool,
+    /// Print a status line every this many simulated ms, before the report.
+    pub monitor: Option<u64>,
 }
 
 /// What the command line asks for.
@@ -136,6 +138,9 @@ struct Args {
     /// Every message, one line each as it is published (the workshop's console), then the report
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     log: bool,
+    /// A status line every MS of simulated time (each queue, and each actor's messages per second and busy share over those MS), then the report
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, conflicts_with_all = ["trace", "receipts", "log"], allow_hyphen_values = true)]
+    monitor: Option<u64>,
     /// Start from a preset: reference, chaos, slow-cook, dodgy, rush
     #[arg(long, value_name = "NAME", value_parser = preset, allow_hyphen_values = true)]
     preset: Option<Config>,
@@ -261,6 +266,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if a.format == Some(Format::Mermaid) && a.trace.is_none() {
         return Err("--format: mermaid draws one order: use it with --trace ORDER".to_string());
     }
+    if a.monitor == Some(0) {
+        return Err("--monitor: expected a whole number of simulated ms above 0, got 0".into());
+    }
+    if a.monitor.is_some() && matches!(a.format, Some(Format::Json | Format::Mermaid)) {
+        return Err("--monitor prints text: a status line every MS, then the report".into());
+    }
     if a.log && matches!(a.format, Some(Format::Json | Format::Mermaid)) {
         return Err(
             "--log prints text: one line a message, then the report (the run file is --format json alone)".into()
@@ -275,6 +286,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         receipts: a.receipts,
         trace: a.trace,
         log: a.log,
+        monitor: a.monitor,
     })))
 }
 
@@ -494,6 +506,31 @@ pub fn trace_text(world: &World, correlation_id: Uuid, number: u32) -> String {
         }
     }
     t
+}
+
+/// One status line of `--monitor`: at `now` (the world run up to it), each actor's queue
+/// and, over the window from `then` (when the totals were `before`), the messages it took
+/// per second and its busy share.
+///
+/// ```text
+/// [   2.0 s] waiter 0 · house 0 (12.0/s) · dispatcher 3 · Koen 5 (2.9/s 100 %) · …
+/// ```
+pub fn monitor_line(world: &World, before: &[crate::sim::load::Load], then: u64, now: u64) -> String {
+    let parts: Vec<String> = world
+        .actors()
+        .iter()
+        .map(|a| {
+            let queue = world.queue_len(a.id);
+            let window = world.load(a.id).since(&before.get(a.id as usize).copied().unwrap_or_default(), then, now);
+            let r = window.rates(now, now - then);
+            match (window.taken, window.busy_ms) {
+                (0, 0) => format!("{} {queue}", a.name),
+                (_, 0) => format!("{} {queue} ({:.1}/s)", a.name, r.per_second),
+                _ => format!("{} {queue} ({:.1}/s {:.0} %)", a.name, r.per_second, r.utilisation * 100.0),
+            }
+        })
+        .collect();
+    format!("[{:>6.1} s] {}", now as f64 / 1000.0, parts.join(" · "))
 }
 
 /// The header of `--log`.

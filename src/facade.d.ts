@@ -1188,6 +1188,12 @@ deliveries_duplicated: number,
  */
 peak_queue: { [key in string]: number }, 
 /**
+ * Each actor's throughput and queue over the run: messages taken per simulated second,
+ * the share of the time it worked, its mean queue and the mean wait in it (Little's
+ * law: the mean queue is the throughput times the mean wait).
+ */
+load: { [key in string]: ActorLoad }, 
+/**
  * Placed → completed, in simulated ms; `None` before any order completes.
  */
 latency_ms: Latency | null, 

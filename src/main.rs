@@ -76,6 +76,23 @@ mod native {
             // only the sequence diagram reads the steps: the report and the run file do not
             world = world.untraced();
         }
+        if let Some(every) = run.monitor {
+            // the workshop's console: how each queue stands, every `every` simulated ms
+            let code = write_out(|out| {
+                let mut then = 0;
+                let mut before: Vec<_> = world.actors().iter().map(|a| world.load(a.id)).collect();
+                while world.next_event_time().is_some() {
+                    let tick = then + every;
+                    world.run_until(tick);
+                    writeln!(out, "{}", cli::monitor_line(&world, &before, then, tick))?;
+                    before = world.actors().iter().map(|a| world.load(a.id)).collect();
+                    then = tick;
+                }
+                write!(out, "\n{}", Report::of(&world).to_text())
+            });
+            std::mem::forget(world);
+            return code;
+        }
         if run.log {
             // the workshop's console: each message as it is published, then the report
             let code = write_out(|out| {

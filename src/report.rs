@@ -22,6 +22,37 @@ pub struct Latency {
     pub max: u64,
 }
 
+/// One actor's throughput and queue over the run (three decimals).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct ActorLoad {
+    /// Messages taken from its mailbox.
+    pub taken: u32,
+    /// Messages taken per simulated second.
+    pub per_second: f64,
+    /// Share of the time it worked (0..=1).
+    pub utilisation: f64,
+    /// Its queue's mean length over the run.
+    pub mean_queue: f64,
+    /// How long a message it took had waited, on average, in ms.
+    pub mean_wait_ms: f64,
+}
+
+impl ActorLoad {
+    /// The run's totals for one actor over `elapsed_ms`.
+    pub fn of(load: &crate::sim::load::Load, now: u64, elapsed_ms: u64) -> ActorLoad {
+        let r = load.rates(now, elapsed_ms);
+        let three = |x: f64| (x * 1000.0).round() / 1000.0;
+        ActorLoad {
+            taken: load.taken,
+            per_second: three(r.per_second),
+            utilisation: three(r.utilisation),
+            mean_queue: three(r.mean_queue),
+            mean_wait_ms: three(r.mean_wait_ms),
+        }
+    }
+}
+
 /// The report at the world's current step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
@@ -79,6 +110,10 @@ pub struct Report {
     pub deliveries_duplicated: u32,
     /// Longest queue seen, by actor.
     pub peak_queue: BTreeMap<String, u32>,
+    /// Each actor's throughput and queue over the run: messages taken per simulated second,
+    /// the share of the time it worked, its mean queue and the mean wait in it (Little's
+    /// law: the mean queue is the throughput times the mean wait).
+    pub load: BTreeMap<String, ActorLoad>,
     /// Placed → completed, in simulated ms; `None` before any order completes.
     pub latency_ms: Option<Latency>,
     /// Messages published.
@@ -117,6 +152,11 @@ impl Report {
             }
         }
         let peak_queue = world.actors().iter().map(|a| (a.name.clone(), s.peak_queue[a.id as usize])).collect();
+        let load = world
+            .actors()
+            .iter()
+            .map(|a| (a.name.clone(), ActorLoad::of(&world.load(a.id), world.now(), world.now())))
+            .collect();
         Report {
             orders: s.placed,
             completed: s.completed,
@@ -142,6 +182,7 @@ impl Report {
             deliveries_dropped: s.deliveries_dropped,
             deliveries_duplicated: s.deliveries_duplicated,
             peak_queue,
+            load,
             latency_ms: latency(world),
             messages: world.store().len(),
             steps: world.steps(),
@@ -220,6 +261,26 @@ rewired for pay-first: {}",
         let _ = writeln!(t, "\npeak queue length");
         for (actor, n) in &self.peak_queue {
             let _ = writeln!(t, "  {actor:<18} {n:>8}");
+        }
+        let _ = writeln!(
+            t,
+            "\nthroughput and queues (per simulated second; Little's law: mean queue = taken per ms × mean wait)"
+        );
+        let _ = writeln!(
+            t,
+            "  {:<18} {:>8} {:>8} {:>6} {:>10} {:>12}",
+            "", "taken", "per s", "busy", "mean queue", "mean wait"
+        );
+        for (actor, l) in &self.load {
+            let _ = writeln!(
+                t,
+                "  {actor:<18} {:>8} {:>8.2} {:>5.0} % {:>10.2} {:>9.0} ms",
+                l.taken,
+                l.per_second,
+                l.utilisation * 100.0,
+                l.mean_queue,
+                l.mean_wait_ms
+            );
         }
         match &self.latency_ms {
             Some(l) => {

@@ -8,6 +8,7 @@ pub mod actor;
 pub mod budget;
 pub mod fault;
 pub mod input;
+pub mod load;
 mod mailboxes;
 pub mod recorded;
 pub mod sampler;

@@ -352,6 +352,13 @@ impl World {
         self.out = out;
         self.st.busy_until[a] = done;
         self.st.handled[a] += 1;
+        // a message held back (no cook may take it yet) is still waiting
+        let held = self.st.mail[a].front() == Some(&mail);
+        let load = &mut self.st.load[a];
+        load.queue(now, self.st.mail[a].len());
+        if !held {
+            load.took(now, mail.since, service);
+        }
         self.record_step(actor, mail.seq, mail.copy);
         StepOutcome { step: self.st.steps, at_ms: now, actor, seq: delivered, copy: mail.copy, published: 0..0 }
     }

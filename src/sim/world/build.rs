@@ -80,6 +80,7 @@ impl World {
             mail: Mailboxes::new(n),
             busy_until: vec![0; n],
             handled: vec![0; n],
+            load: vec![Default::default(); n],
             scheduler: Scheduler::default(),
             next_mail: 0,
             next_scheduled: 0,

@@ -225,6 +225,11 @@ impl World {
         self.st.handled[actor as usize]
     }
 
+    /// `actor`'s queue and work, added up by the current step (see [`crate::sim::load`]).
+    pub fn load(&self, actor: ActorId) -> crate::sim::load::Load {
+        self.st.load.get(actor as usize).copied().unwrap_or_default()
+    }
+
     /// Live process managers in the house (orders with something still owed).
     pub fn live_processes(&self) -> usize {
         self.st.actors.iter().map(|a| if let Actor::House(house) = a { house.live() } else { 0 }).sum()

@@ -35,6 +35,8 @@ pub(super) struct Volatile {
     pub(super) mail: Mailboxes,
     pub(super) busy_until: Vec<u64>,
     pub(super) handled: Vec<u32>,
+    /// Each actor's queue and work, added up ([`crate::sim::load::Load`]).
+    pub(super) load: Vec<crate::sim::load::Load>,
     pub(super) scheduler: Scheduler,
     pub(super) next_mail: u64,
     pub(super) next_scheduled: u32,

@@ -1,0 +1,99 @@
+//! Throughput beside queue length: each actor's messages taken, time busy, mean queue and
+//! mean wait, read from the engine — and Little's law on every run: an actor's queue
+//! integrated over time is exactly the sum of the waits in it (so the mean queue is the
+//! throughput times the mean wait).
+
+use brigade::report::{ActorLoad, Report};
+use brigade::scenario::{Architecture, Config, CookSpec, Dispatch};
+use brigade::sim::World;
+
+fn run(cfg: Config) -> World {
+    let mut world = World::new(cfg).expect("valid config");
+    world.run_to_idle();
+    world
+}
+
+fn one_cook(ms: u64) -> Vec<CookSpec> {
+    vec![CookSpec { name: "Koen".into(), ms }]
+}
+
+#[test]
+fn littles_law_holds_for_every_actor_of_every_run() {
+    let base = Config::default();
+    let runs = [
+        base.clone(),
+        Config { drop: 0.1, duplicate: 0.1, orders: 30, interval_ms: 100, ..base.clone() },
+        Config { orders: 60, interval_ms: 30, queue_limit: 2, ..base.clone() },
+        Config { dispatch: Dispatch::Competing, orders: 40, ..base.clone() },
+        Config { dispatch: Dispatch::PreferFirst, queue_limit: 1, orders: 30, ..base.clone() },
+        Config { dispatch: Dispatch::Pinned, dodgy: 0.5, orders: 30, interval_ms: 50, ..base.clone() },
+        Config { architecture: Architecture::Choreography, orders: 20, ..base.clone() },
+        Config { architecture: Architecture::Commands, dodgy: 0.5, orders: 20, ..base.clone() },
+        Config { assistant_manager_ms: 400, orders: 40, backoff: 2.0, ..base },
+    ];
+    for cfg in runs {
+        let world = run(cfg.clone());
+        let mut waited = 0;
+        for a in world.actors() {
+            let load = world.load(a.id);
+            assert_eq!(load.area_until(world.now()), load.waited_ms, "{}: queue × time = the waits ({cfg:?})", a.name);
+            assert!(load.busy_until(world.now()) <= world.now(), "{} never works more than the time", a.name);
+            waited += load.waited_ms;
+        }
+        assert!(waited > 0 || cfg.orders <= 10, "something waited in {cfg:?}");
+    }
+}
+
+#[test]
+fn one_cook_three_orders_by_hand() {
+    // three orders at once, one cook of 300 ms: taken at 0, 300 and 600, having waited 0,
+    // 300 and 600 ms; the queue holds 2 from 0 to 300, then 1 until 600
+    let world = run(Config { orders: 3, cooks: one_cook(300), ..Config::default() });
+    let koen = world.actors().iter().find(|a| a.name == "Koen").expect("a cook").id;
+    let load = world.load(koen);
+    assert_eq!((load.taken, load.busy_ms, load.waited_ms), (3, 900, 900));
+    assert_eq!(load.area_until(world.now()), 2 * 300 + 300);
+    let t = world.now();
+    let report = Report::of(&world);
+    let three = |x: f64| (x * 1000.0).round() / 1000.0;
+    assert_eq!(
+        report.load["Koen"],
+        ActorLoad {
+            taken: 3,
+            per_second: three(3.0 * 1000.0 / t as f64),
+            utilisation: three(900.0 / t as f64),
+            mean_queue: three(900.0 / t as f64),
+            mean_wait_ms: 300.0,
+        }
+    );
+    let text = report.to_text();
+    assert!(text.contains("throughput and queues"), "{text}");
+}
+
+#[test]
+fn the_monitor_prints_a_status_line_every_interval_then_the_report() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade"))
+        .args(["--monitor", "500", "--orders", "20", "--interval-ms", "100"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let (lines, report) = text.split_once("\n\n").expect("the status lines, then the report");
+    let lines: Vec<&str> = lines.lines().collect();
+    let world = run(Config { orders: 20, interval_ms: 100, ..Config::default() });
+    // one line every 500 simulated ms while there is work (the run's tail publishes its
+    // last alarms without a delivery, up to world.now())
+    let ticks = lines.len() as u64;
+    assert!(ticks >= 8 && ticks <= world.now().div_ceil(500), "{ticks} lines for {} ms", world.now());
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.starts_with(&format!("[{:>6.1} s] waiter ", (i as f64 + 1.0) * 0.5)), "{line}");
+        for pct in line.split(" %").filter_map(|p| p.rsplit(' ').next()?.parse::<u32>().ok()) {
+            assert!(pct <= 100, "busy at most all the time: {line}");
+        }
+    }
+    assert!(lines[0].contains("Koen") && lines[0].contains("/s"), "{}", lines[0]);
+    assert_eq!(report, Report::of(&world).to_text());
+    let zero =
+        std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).args(["--monitor", "0"]).output().expect("runs");
+    assert_eq!(zero.status.code(), Some(2));
+}
