@@ -5,7 +5,7 @@
 //! after `brigade: ` and exit with status 2.
 
 use crate::message::HistoryEntry;
-use crate::scenario::{Architecture, Config, ConfigError, CookSpec, Dispatch};
+use crate::scenario::{Architecture, Arrivals, Config, ConfigError, CookSpec, Cooking, Dispatch};
 use crate::sim::World;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
@@ -132,6 +132,18 @@ struct Args {
     /// A retry's wait moves by up to this share of itself either way, drawn from the seed [default: 0]
     #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
     backoff_jitter: Option<f64>,
+    /// How the orders arrive: fixed (every --interval-ms) | poisson (random gaps of that mean) | rush (--rush-size at once) [default: fixed]
+    #[arg(long, value_name = "KIND", value_parser = arrivals, allow_hyphen_values = true)]
+    arrivals: Option<Arrivals>,
+    /// With --arrivals rush: orders in each rush [default: 5]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>, allow_hyphen_values = true)]
+    rush_size: Option<u32>,
+    /// per-order (each cook's time) | by-dish (the cook's time for each dish, weighed by the menu) [default: per-order]
+    #[arg(long, value_name = "KIND", value_parser = cooking, allow_hyphen_values = true)]
+    cooking: Option<Cooking>,
+    /// Each cooking time moves by up to this share either way, drawn from the seed [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    cook_jitter: Option<f64>,
     /// Every order's time to live, in simulated ms [default: the menu's, by dish]
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
     time_to_live_ms: Option<u64>,
@@ -141,7 +153,7 @@ struct Args {
     /// A status line every MS of simulated time (each queue, and each actor's messages per second and busy share over those MS), then the report
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, conflicts_with_all = ["trace", "receipts", "log"], allow_hyphen_values = true)]
     monitor: Option<u64>,
-    /// Start from a preset: reference, chaos, slow-cook, dodgy, rush
+    /// Start from a preset: reference, chaos, slow-cook, dodgy, rush, rush-hour, skewed-menu
     #[arg(long, value_name = "NAME", value_parser = preset, allow_hyphen_values = true)]
     preset: Option<Config>,
     /// Take the config from a run file or a JSON object of config keys; options given as well override it
@@ -259,6 +271,18 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if let Some(v) = a.time_to_live_ms {
         cfg.time_to_live_ms = Some(v);
     }
+    if let Some(v) = a.arrivals {
+        cfg.arrivals = v;
+    }
+    if let Some(v) = a.rush_size {
+        cfg.rush_size = v;
+    }
+    if let Some(v) = a.cooking {
+        cfg.cooking = v;
+    }
+    if let Some(v) = a.cook_jitter {
+        cfg.cook_jitter = v;
+    }
     if !cfg.custom_process.is_off() {
         return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
     }
@@ -375,6 +399,14 @@ fn config_file(path: &str, base: Config) -> Result<Config, String> {
 
 fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("expected a whole number, got {v:?}"))
+}
+
+fn arrivals(v: &str) -> Result<Arrivals, String> {
+    Arrivals::from_name(v.trim()).ok_or_else(|| format!("unknown arrivals {v:?} (fixed, poisson, rush)"))
+}
+
+fn cooking(v: &str) -> Result<Cooking, String> {
+    Cooking::from_name(v.trim()).ok_or_else(|| format!("unknown cooking {v:?} (per-order, by-dish)"))
 }
 
 fn factor(v: &str) -> Result<f64, String> {

@@ -90,6 +90,27 @@ backoff_jitter?: number,
  */
 time_to_live_ms?: number, 
 /**
+ * How the waiter's own orders arrive: `fixed` (every `interval_ms`), `poisson`
+ * (exponential gaps of mean `interval_ms`, seeded) or `rush` (`rush_size` at once).
+ * Written only when not `fixed`.
+ */
+arrivals?: Arrivals, 
+/**
+ * With `rush` arrivals: orders in each rush. Written only when not 5.
+ */
+rush_size?: number, 
+/**
+ * How long cooking takes: `per-order` (each cook's time, whatever the dishes) or
+ * `by-dish` (the cook's time for each dish, weighed by the menu). Written only when not
+ * `per-order`.
+ */
+cooking?: Cooking, 
+/**
+ * Each cooking time moves by up to this share either way, drawn from the seed, the
+ * order and the cook (0..1). Written only when not 0.
+ */
+cook_jitter?: number, 
+/**
  * Interval of the queue-length samples.
  */
 sample_ms: number, 

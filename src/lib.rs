@@ -17,6 +17,7 @@
 pub mod actors;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod allocator;
+pub mod arrivals;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -19,6 +19,8 @@ pub struct Dish {
     pub time_to_live_ms: u64,
     /// What the cook puts in.
     pub ingredients: &'static [&'static str],
+    /// How much cooking one takes, in thousandths of a cook's time (with cooking by dish).
+    pub work_permille: u32,
 }
 
 /// The restaurant's menu. Times to live span 4.5–5.5 s, as in the workshop's reference run.
@@ -28,32 +30,43 @@ pub const MENU: [Dish; 6] = [
         price_cents: 1250,
         time_to_live_ms: 4_500,
         ingredients: &["razor clams", "garlic", "parsley"],
+        work_permille: 800,
     },
     Dish {
         name: "meatballs",
         price_cents: 950,
         time_to_live_ms: 5_000,
         ingredients: &["beef", "breadcrumbs", "tomato"],
+        work_permille: 1200,
     },
     Dish {
         name: "guacamole",
         price_cents: 700,
         time_to_live_ms: 5_500,
         ingredients: &["avocado", "lime", "coriander"],
+        work_permille: 400,
     },
     Dish {
         name: "fish and chips",
         price_cents: 1100,
         time_to_live_ms: 4_800,
         ingredients: &["cod", "potatoes", "batter"],
+        work_permille: 1500,
     },
     Dish {
         name: "mushroom risotto",
         price_cents: 1300,
         time_to_live_ms: 5_200,
         ingredients: &["rice", "mushrooms", "parmesan"],
+        work_permille: 2000,
     },
-    Dish { name: "tomato soup", price_cents: 600, time_to_live_ms: 5_500, ingredients: &["tomato", "basil", "cream"] },
+    Dish {
+        name: "tomato soup",
+        price_cents: 600,
+        time_to_live_ms: 5_500,
+        ingredients: &["tomato", "basil", "cream"],
+        work_permille: 600,
+    },
 ];
 
 /// Tax added by the assistant manager, in percent.

@@ -1,5 +1,7 @@
 //! The run's configuration: validated values, defaults from the workshop, and presets.
 
+pub use crate::actors::cook::Cooking;
+pub use crate::arrivals::Arrivals;
 use crate::definition::ProcessParams;
 pub use crate::dispatch::Dispatch;
 use crate::process::custom::CustomScope;
@@ -72,6 +74,27 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     pub time_to_live_ms: Option<u64>,
+    /// How the waiter's own orders arrive: `fixed` (every `interval_ms`), `poisson`
+    /// (exponential gaps of mean `interval_ms`, seeded) or `rush` (`rush_size` at once).
+    /// Written only when not `fixed`.
+    #[serde(skip_serializing_if = "Arrivals::is_fixed")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Arrivals>", optional))]
+    pub arrivals: Arrivals,
+    /// With `rush` arrivals: orders in each rush. Written only when not 5.
+    #[serde(skip_serializing_if = "is_five")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u32>", optional))]
+    pub rush_size: u32,
+    /// How long cooking takes: `per-order` (each cook's time, whatever the dishes) or
+    /// `by-dish` (the cook's time for each dish, weighed by the menu). Written only when not
+    /// `per-order`.
+    #[serde(skip_serializing_if = "Cooking::is_per_order")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<Cooking>", optional))]
+    pub cooking: Cooking,
+    /// Each cooking time moves by up to this share either way, drawn from the seed, the
+    /// order and the cook (0..1). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
+    pub cook_jitter: f64,
     /// Interval of the queue-length samples.
     pub sample_ms: u64,
     /// How the house gets a process manager for each message: `rebuild` replays the
@@ -131,6 +154,10 @@ impl Default for Config {
             backoff: 1.0,
             backoff_jitter: 0.0,
             time_to_live_ms: None,
+            arrivals: Arrivals::Fixed,
+            rush_size: 5,
+            cooking: Cooking::PerOrder,
+            cook_jitter: 0.0,
             sample_ms: 100,
             house: HouseMode::Rebuild,
             architecture: Architecture::ProcessManager,
@@ -332,6 +359,12 @@ impl Config {
         if !(0.0..1.0).contains(&self.backoff_jitter) {
             return Err(bad("backoff_jitter", format!("must be from 0 to below 1, got {}", self.backoff_jitter)));
         }
+        if self.rush_size == 0 || self.rush_size > 10_000 {
+            return Err(bad("rush_size", format!("must be 1..=10000, got {}", self.rush_size)));
+        }
+        if !(0.0..1.0).contains(&self.cook_jitter) {
+            return Err(bad("cook_jitter", format!("must be from 0 to below 1, got {}", self.cook_jitter)));
+        }
         if let Some(ttl) = self.time_to_live_ms.filter(|&t| t == 0 || t > 3_600_000) {
             return Err(bad("time_to_live_ms", format!("must be 1..=3600000 ms, got {ttl}")));
         }
@@ -413,7 +446,32 @@ impl Config {
             (
                 "rush",
                 "1,000 orders 120 ms apart with competing consumers.",
-                Config { orders: 1_000, interval_ms: 120, dispatch: Dispatch::Competing, ..reference },
+                Config { orders: 1_000, interval_ms: 120, dispatch: Dispatch::Competing, ..reference.clone() },
+            ),
+            (
+                "rush-hour",
+                "Orders come in rushes of 8 and cooking takes as long as the dishes: the queues swell after each rush and drain before the next.",
+                Config {
+                    orders: 64,
+                    interval_ms: 250,
+                    arrivals: Arrivals::Rush,
+                    rush_size: 8,
+                    cooking: Cooking::ByDish,
+                    cook_jitter: 0.2,
+                    ..reference.clone()
+                },
+            ),
+            (
+                "skewed-menu",
+                "Cooking by dish, each dish pinned to its cook: the cook of the risotto and the fish is swamped while another idles (try round robin).",
+                Config {
+                    orders: 40,
+                    interval_ms: 200,
+                    dispatch: Dispatch::Pinned,
+                    cooking: Cooking::ByDish,
+                    cooks: vec![cook("Koen", 300), cook("Guido", 300), cook("Greg", 300)],
+                    ..reference
+                },
             ),
         ]
     }
@@ -451,6 +509,11 @@ impl Default for ProcessParams {
 /// Whether a factor is 1 (serde: a config key written only when it is not).
 fn is_one(x: &f64) -> bool {
     *x == 1.0
+}
+
+/// Whether a count is 5, the default rush (serde: written only when it is not).
+fn is_five(x: &u32) -> bool {
+    *x == 5
 }
 
 /// Whether a share is 0 (serde: a config key written only when it is not).

@@ -30,6 +30,8 @@ fn littles_law_holds_for_every_actor_of_every_run() {
         Config { architecture: Architecture::Choreography, orders: 20, ..base.clone() },
         Config { architecture: Architecture::Commands, dodgy: 0.5, orders: 20, ..base.clone() },
         Config { assistant_manager_ms: 400, orders: 40, backoff: 2.0, ..base },
+        Config::presets().into_iter().find(|p| p.0 == "rush-hour").expect("a preset").2,
+        Config { arrivals: brigade::scenario::Arrivals::Poisson, interval_ms: 150, orders: 40, ..Config::default() },
     ];
     for cfg in runs {
         let world = run(cfg.clone());
@@ -96,4 +98,90 @@ fn the_monitor_prints_a_status_line_every_interval_then_the_report() {
     let zero =
         std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).args(["--monitor", "0"]).output().expect("runs");
     assert_eq!(zero.status.code(), Some(2));
+}
+
+/// When each `OrderPlaced` of the waiter's own orders was published.
+fn placed_at(cfg: Config) -> Vec<u64> {
+    let world = run(cfg);
+    world
+        .store()
+        .messages()
+        .filter(|e| e.message_type() == brigade::message::MessageType::OrderPlaced)
+        .map(|e| e.at_ms)
+        .collect()
+}
+
+#[test]
+fn orders_arrive_evenly_at_random_or_in_rushes_the_same_for_the_same_seed() {
+    use brigade::scenario::Arrivals;
+    let base = Config { orders: 40, interval_ms: 200, seed: 11, ..Config::default() };
+    assert_eq!(placed_at(base.clone()), (0..40).map(|n| n * 200).collect::<Vec<u64>>());
+    let rush = placed_at(Config { arrivals: Arrivals::Rush, rush_size: 8, ..base.clone() });
+    assert_eq!(rush, (0..40).map(|n| n / 8 * 8 * 200).collect::<Vec<u64>>(), "8 at once, every 1.6 s");
+    let poisson = Config { arrivals: Arrivals::Poisson, ..base.clone() };
+    let a = placed_at(poisson.clone());
+    assert_eq!(a, placed_at(poisson.clone()), "the same seed, the same arrivals");
+    assert_ne!(a, placed_at(Config { seed: 12, ..poisson }), "another seed, others");
+    let gaps: Vec<u64> = a.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().any(|&g| g < 100) && gaps.iter().any(|&g| g > 300), "uneven gaps: {gaps:?}");
+    // fixed arrivals are the reference run's: its history is unchanged (tests/golden.rs)
+}
+
+#[test]
+fn cooking_by_dish_takes_as_long_as_the_dishes_and_the_jitter_is_seeded() {
+    use brigade::message::Message;
+    use brigade::scenario::Cooking;
+    let times = |cfg: Config| -> Vec<(u32, u32)> {
+        run(cfg)
+            .store()
+            .messages()
+            .filter_map(|e| match &e.body {
+                Message::FoodCooked { order } => {
+                    let work: u32 = order.items().iter().map(|l| l.qty as u32 * l.dish().work_permille).sum();
+                    Some((work, order.cooking_ms))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let by_dish = Config { cooking: Cooking::ByDish, cooks: one_cook(300), orders: 6, ..Config::default() };
+    for (work, ms) in times(by_dish.clone()) {
+        assert_eq!(ms, 300 * work / 1000, "300 ms a unit of the menu's work");
+    }
+    let jittered = Config { cook_jitter: 0.2, ..by_dish };
+    let a = times(jittered.clone());
+    assert_eq!(a, times(jittered.clone()));
+    assert!(a.iter().any(|&(work, ms)| ms != 300 * work / 1000), "the jitter moves some");
+    for (work, ms) in a {
+        let plain = 300 * work / 1000;
+        assert!(ms >= plain - plain / 5 && ms <= plain + plain / 5, "{ms} within a fifth of {plain}");
+    }
+}
+
+#[test]
+fn the_presets_show_the_lessons_of_load() {
+    let presets = Config::presets();
+    let preset = |name: &str| presets.iter().find(|p| p.0 == name).expect("a preset").2.clone();
+    // a skewed menu: pinned swamps one cook while another idles; round robin evens them out
+    let spread = |cfg: Config| {
+        let world = run(cfg);
+        let busy: Vec<f64> = world
+            .actors()
+            .iter()
+            .filter(|a| a.kind.name() == "cook")
+            .map(|a| world.load(a.id).busy_until(world.now()) as f64 / world.now() as f64)
+            .collect();
+        busy.iter().cloned().fold(0.0, f64::max) - busy.iter().cloned().fold(1.0, f64::min)
+    };
+    let pinned = spread(preset("skewed-menu"));
+    let round_robin = spread(Config { dispatch: Dispatch::RoundRobin, ..preset("skewed-menu") });
+    assert!(
+        pinned > 0.3 && pinned > round_robin,
+        "busiest − idlest cook: pinned {pinned:.2}, round robin {round_robin:.2}"
+    );
+    // a rush hour: the cooks' queues swell after each rush
+    let world = run(preset("rush-hour"));
+    let peak =
+        world.actors().iter().filter(|a| a.kind.name() == "cook").map(|a| Report::of(&world).peak_queue[&a.name]).max();
+    assert!(peak >= Some(3), "{peak:?}");
 }

@@ -2,9 +2,13 @@
 
 use super::{Context, Handler, Input};
 use crate::message::Message;
+use crate::order::Order;
 use crate::outbox::{Note, Outbox};
+use crate::scenario::Config;
 use crate::wiring::Role;
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
+use strum::{EnumIter, EnumString, IntoStaticStr};
 
 /// One cook.
 #[derive(Debug, Clone)]
@@ -35,13 +39,77 @@ impl Handler for Cook {
             out.publish(Message::OrderExpired { cook: self.name.clone(), attempt });
             return 0;
         }
-        match Message::with_order(then, Rc::new(order.cooked(self.ms, &self.name))) {
+        let ms = cooking_ms(self.ms, order, ctx.cfg, msg.correlation_id.as_u64_pair().1, &self.name);
+        match Message::with_order(then, Rc::new(order.cooked(ms, &self.name))) {
             Some(answer) => {
                 out.note(Note::Cooked);
                 out.publish(answer);
-                self.ms
+                ms
             }
             None => 0,
         }
     }
+}
+
+/// How long cooking takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub enum Cooking {
+    /// Each cook's own time, whatever the order holds.
+    #[default]
+    PerOrder,
+    /// The cook's time for each dish, weighed by the menu (a soup is quicker than a risotto).
+    ByDish,
+}
+
+impl Cooking {
+    /// The config and CLI word.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The cooking called `name`.
+    pub fn from_name(name: &str) -> Option<Cooking> {
+        name.parse().ok()
+    }
+
+    /// Whether this is the default (a config writes the key only otherwise).
+    pub fn is_per_order(&self) -> bool {
+        *self == Cooking::PerOrder
+    }
+}
+
+/// How long a cook whose time is `cook_ms` takes to cook `order` (of the correlation whose
+/// id's low half is `key`): its time, or with cooking by dish its time for each dish times
+/// the dish's weight on the menu; then moved by the config's seeded jitter, the same for
+/// the same seed, order and cook. At least 1 ms.
+///
+/// ```
+/// use brigade::actors::cook::{cooking_ms, Cooking};
+/// use brigade::order::Order;
+/// use brigade::rng::Rng;
+/// use brigade::scenario::Config;
+/// let order = Order::draw(&mut Rng::new(1), false, 0); // 2× fish and chips, 1× tomato soup
+/// let plain = Config::default();
+/// assert_eq!(cooking_ms(300, &order, &plain, 9, "Koen"), 300);
+/// let by_dish = Config { cooking: Cooking::ByDish, ..Config::default() };
+/// assert_eq!(cooking_ms(300, &order, &by_dish, 9, "Koen"), 300 * (2 * 1500 + 600) / 1000);
+/// ```
+pub fn cooking_ms(cook_ms: u64, order: &Order, cfg: &Config, key: u64, cook: &str) -> u64 {
+    let mut ms = match cfg.cooking {
+        Cooking::PerOrder => cook_ms,
+        Cooking::ByDish => {
+            let work: u64 = order.items().iter().map(|l| l.qty as u64 * l.dish().work_permille as u64).sum();
+            cook_ms * work / 1000
+        }
+    };
+    let jitter = (cfg.cook_jitter * 1000.0).round() as i128;
+    if jitter > 0 {
+        let who = cook.bytes().fold(0u64, |h, b| crate::rng::mix64(h ^ b as u64));
+        let r = (crate::rng::mix64(cfg.seed ^ crate::rng::mix64(key ^ who)) % 2001) as i128 - 1000;
+        ms = (ms as i128 + ms as i128 * jitter * r / 1_000_000) as u64;
+    }
+    ms.max(1)
 }

@@ -104,6 +104,8 @@ pub struct World {
 const ORDER_STREAM: u64 = 1;
 const FAULT_STREAM: u64 = 2;
 const INPUT_STREAM: u64 = 1_000;
+/// The seeded stream the waiter's Poisson arrivals are drawn from.
+const ARRIVAL_STREAM: u64 = 3;
 
 impl World {
     // ----- stepping --------------------------------------------------------------------
@@ -205,7 +207,7 @@ impl World {
     /// When the next scheduled request from outside (an order) arrives.
     fn scheduled_at(&self) -> u64 {
         if self.st.next_scheduled < self.cfg.orders {
-            self.st.next_scheduled as u64 * self.cfg.interval_ms
+            self.st.next_arrival
         } else {
             u64::MAX
         }

@@ -84,6 +84,8 @@ impl World {
             scheduler: Scheduler::default(),
             next_mail: 0,
             next_scheduled: 0,
+            next_arrival: 0,
+            arrival_rng: Rng::stream(cfg.seed, super::ARRIVAL_STREAM),
             actors: state,
             order_rng: Rng::stream(cfg.seed, ORDER_STREAM),
             fault_rng: Rng::stream(cfg.seed, FAULT_STREAM),

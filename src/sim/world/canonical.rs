@@ -93,6 +93,9 @@ impl World {
         to_take.hash(h);
         if to_take {
             format!("{:?}", self.st.order_rng).hash(h);
+            if !self.cfg.arrivals.is_fixed() {
+                format!("{:?}", self.st.arrival_rng).hash(h);
+            }
             rel(self.scheduled_at().min(u64::MAX / 2)).hash(h);
         }
 

@@ -25,6 +25,15 @@ impl World {
         if self.st.scheduler.next_at() > self.scheduled_at() {
             self.targets.push(self.entry);
             self.st.next_scheduled += 1;
+            let (cfg, st) = (&self.cfg, &mut self.st);
+            st.next_arrival = crate::arrivals::arrival(
+                cfg.arrivals,
+                st.next_scheduled,
+                st.next_arrival,
+                cfg.interval_ms,
+                cfg.rush_size,
+                &mut st.arrival_rng,
+            );
             self.arrive(Request { dodgy: None, correlation_id: None });
             self.observe(self.entry);
             return;

@@ -40,6 +40,10 @@ pub(super) struct Volatile {
     pub(super) scheduler: Scheduler,
     pub(super) next_mail: u64,
     pub(super) next_scheduled: u32,
+    /// When the waiter's next own order arrives ([`crate::arrivals`]).
+    pub(super) next_arrival: u64,
+    /// The arrivals' own seeded stream (drawn from only for Poisson arrivals).
+    pub(super) arrival_rng: Rng,
     pub(super) actors: Vec<Actor>,
     pub(super) order_rng: Rng,
     pub(super) fault_rng: Rng,
