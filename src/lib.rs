@@ -21,6 +21,7 @@ pub mod arrivals;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod cooking;
 pub mod definition;
 pub mod dispatch;
 pub mod explore;

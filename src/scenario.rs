@@ -1,7 +1,7 @@
 //! The run's configuration: validated values, defaults from the workshop, and presets.
 
-pub use crate::actors::cook::Cooking;
 pub use crate::arrivals::Arrivals;
+pub use crate::cooking::Cooking;
 use crate::definition::ProcessParams;
 pub use crate::dispatch::Dispatch;
 use crate::process::custom::CustomScope;

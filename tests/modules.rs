@@ -1,10 +1,12 @@
 //! The crate's modules form no cycle: every `crate::…` reference between two of the
 //! crate's top-level modules points one way only, so each layer can be read, tested and
 //! reused (by a second runtime, say) without the ones above it. The layers, bottom up:
-//! rng, ids, order → definition → message → outbox, store, wiring, bus, dispatch →
-//! process → scenario → actors → sim → report, run_file, explore → view, mermaid →
-//! wasm, cli. A reference that closes a cycle fails here with the files that make it.
-//! Unit-test modules (`#[cfg(test)]`) may reach upwards and are not counted.
+//! rng, ids, order, role, fate → definition, faults → message → outbox, store, wiring,
+//! bus, dispatch → process → scenario → actors → sim → report, run_file, explore → view,
+//! mermaid → wasm, cli. A reference that closes a cycle fails here with the files that
+//! make it. Unit-test modules (`#[cfg(test)]`) may reach upwards and are not counted.
+//! And the executor's kernel names no actor: the restaurant is behind the one actor
+//! interface.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -162,4 +164,57 @@ fn the_cycle_finder_finds_a_cycle() {
     let cycle = find_cycle(&graph).expect("message → order → store → message");
     assert_eq!(cycle.first(), cycle.last());
     assert_eq!(cycle.len(), 4);
+}
+
+/// Identifiers that name an actor of the restaurant, or what only one of them does.
+const RESTAURANT_WORDS: [&str; 16] = [
+    "Waiter",
+    "House",
+    "Dispatcher",
+    "Cook",
+    "AssistantManager",
+    "Cashier",
+    "AlarmClock",
+    "Printer",
+    "Receipt",
+    "CookLoad",
+    "WAITER",
+    "HOUSE",
+    "DISPATCHER",
+    "FIRST_COOK",
+    "TAG_HOUSE_STARTED",
+    "on_duty",
+];
+
+/// The identifiers of one file that are in `words`.
+fn named(path: &Path, words: &[&str]) -> BTreeSet<String> {
+    struct Names<'w> {
+        words: &'w [&'w str],
+        found: BTreeSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_ident(&mut self, i: &'ast syn::Ident) {
+            let name = i.to_string();
+            if self.words.contains(&name.as_str()) {
+                self.found.insert(name);
+            }
+        }
+    }
+    let text = std::fs::read_to_string(path).expect("a source file");
+    let file = syn::parse_file(&text).expect("it parses");
+    let mut names = Names { words, found: BTreeSet::new() };
+    names.visit_file(&file);
+    names.found
+}
+
+#[test]
+fn the_executors_kernel_names_no_actor() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
+    for file in ["world.rs", "world/state.rs", "world/publish.rs"] {
+        let found = named(&root.join(file), &RESTAURANT_WORDS);
+        assert!(found.is_empty(), "src/sim/{file} names {found:?}: the actors' business belongs in src/actors");
+    }
+    // the check sees them where they are
+    let floor = named(&root.join("world/build.rs"), &RESTAURANT_WORDS);
+    assert!(floor.contains("Waiter") && floor.contains("Dispatcher"), "{floor:?}");
 }

@@ -6,9 +6,9 @@ use crate::order::Order;
 use crate::outbox::{Note, Outbox};
 use crate::scenario::Config;
 use crate::wiring::Role;
-use serde::{Deserialize, Serialize};
 use std::rc::Rc;
-use strum::{EnumIter, EnumString, IntoStaticStr};
+
+pub use crate::cooking::Cooking;
 
 /// One cook.
 #[derive(Debug, Clone)]
@@ -48,36 +48,6 @@ impl Handler for Cook {
             }
             None => 0,
         }
-    }
-}
-
-/// How long cooking takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, EnumIter, IntoStaticStr, EnumString)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
-pub enum Cooking {
-    /// Each cook's own time, whatever the order holds.
-    #[default]
-    PerOrder,
-    /// The cook's time for each dish, weighed by the menu (a soup is quicker than a risotto).
-    ByDish,
-}
-
-impl Cooking {
-    /// The config and CLI word.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
-    /// The cooking called `name`.
-    pub fn from_name(name: &str) -> Option<Cooking> {
-        name.parse().ok()
-    }
-
-    /// Whether this is the default (a config writes the key only otherwise).
-    pub fn is_per_order(&self) -> bool {
-        *self == Cooking::PerOrder
     }
 }
 

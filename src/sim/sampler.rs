@@ -1,6 +1,8 @@
 //! Queue-length samples: the peak queue of every actor in each interval of simulated
 //! time in which something happened (for the report and the page's chart).
 
+use super::recorded::Recorded;
+
 /// The part of the sampler that moves with the simulation (snapshotted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sampler {
@@ -13,11 +15,12 @@ pub struct Sampler {
 }
 
 /// Recorded rows: interval index and one peak per actor (the frontier of the run). Rows
-/// may grow wider as the run goes (a cook is hired): `ends` tells where each row ends.
+/// may grow wider as the run goes (a cook is hired): each row says where it ends.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
-    /// Interval index of each row.
-    pub buckets: Vec<u64>,
+    /// Interval index of each row: a side log of the known run, as the faults are (the
+    /// columns below follow it).
+    pub buckets: Recorded<u64>,
     /// The rows' values, one per actor present in the interval, row after row.
     pub values: Vec<u16>,
     /// Where each row ends in `values`.
@@ -44,12 +47,10 @@ impl Sampler {
         if bucket == self.bucket {
             return;
         }
-        if self.rows >= samples.buckets.len() {
-            samples.buckets.push(self.bucket);
+        if samples.buckets.record(&mut self.rows, self.bucket) {
             samples.values.extend_from_slice(&self.peak);
             samples.ends.push(samples.values.len());
         }
-        self.rows += 1;
         self.bucket = bucket;
         for (i, p) in self.peak.iter_mut().enumerate() {
             *p = current(i).min(u16::MAX as usize) as u16;

@@ -182,7 +182,8 @@ impl World {
         let mut list = Vec::new();
         for (a, mail) in self.st.mail.iter().enumerate() {
             let changeable = self.actors[a].kind.is_worker();
-            for m in mail {
+            // an arrival (an order to take) is no message: it has no fate to choose
+            for m in mail.iter().filter(|m| m.seq != TAKE_ORDER) {
                 let Some(env) = self.store.get(m.seq as usize) else { continue };
                 list.push(Queued {
                     seq: Some(m.seq),

@@ -252,7 +252,7 @@ impl World {
     pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
         let rows = self.st.sampler.rows;
         let n = self.st.sampler.peak.len();
-        let mut buckets = self.samples.buckets[..rows].to_vec();
+        let mut buckets = self.samples.buckets.seen(rows).to_vec();
         let mut values = Vec::with_capacity((rows + 1) * n);
         for r in 0..rows {
             let row = self.samples.row(r);
