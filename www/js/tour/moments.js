@@ -3,6 +3,13 @@
 // cursor where it was, and returns { step, ... } (the step at which the thing has happened)
 // or null when the run has no such moment.
 
+import { words } from "../engine.js";
+
+/** Whether an actor is of a staffed role (a cook), by the engine's words. */
+const staffed = (a) => words().staffed(a.kind);
+/** Whether an actor is the house: the role that hears an order's process start. */
+const isHouse = (kind) => words().receiversOf("started").includes(kind);
+
 /** Every StepView of the frontier (the cursor is put back). */
 export function allSteps(sim) {
   const at = sim.currentStep();
@@ -67,7 +74,7 @@ export function longestCookQueue(sim) {
   let best = null;
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const cooks = atStep(sim, step, (s) => s.actors().filter((a) => a.kind === "cook"));
+    const cooks = atStep(sim, step, (s) => s.actors().filter(staffed));
     for (const cook of cooks) {
       if (!best || cook.queue > best.queue) best = { step, cook: cook.name, queue: cook.queue, ms: cook.ms };
     }
@@ -79,7 +86,7 @@ export function longestCookQueue(sim) {
 export function cookQueueForms(sim) {
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const cook = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "cook" && a.queue >= 2));
+    const cook = atStep(sim, step, (s) => s.actors().find((a) => staffed(a) && a.queue >= 2));
     if (cook) return { step, cook: cook.name, queue: cook.queue, handled: cook.handled };
   }
   return null;
@@ -91,10 +98,9 @@ export function cookQueueForms(sim) {
  */
 export function queueAtLimit(sim, limit) {
   for (const s of allSteps(sim)) {
-    if (s.actor_kind !== "dispatcher") continue;
     const handed = s.outputs.find((o) => o.status === "handed");
     if (!handed) continue;
-    const cooks = atStep(sim, s.step - 1, (x) => x.actors().filter((a) => a.kind === "cook"));
+    const cooks = atStep(sim, s.step - 1, (x) => x.actors().filter(staffed));
     const full = cooks.filter((c) => c.queue >= limit && c.name !== handed.to);
     if (full.length) return { step: s.step, to: handed.to, full, cooks, limit };
   }
@@ -119,16 +125,17 @@ export function firstLoss(sim) {
   if (!fault) return null;
   const message = atEnd(sim, (s) => s.message(fault.seq));
   const steps = allSteps(sim);
-  const after = steps.filter((s) => s.step > fault.step && s.correlation_id === message.correlation_id && s.actor_kind === "house");
-  const timeout = after.find((s) => s.type === "StepTimedOut");
-  const retry = after.find((s) => s.type === "StepTimedOut" && s.outputs.some((o) => o.type === message.type));
+  const after = steps.filter((s) => s.step > fault.step && s.correlation_id === message.correlation_id && isHouse(s.actor_kind));
+  const timeout = after.find((s) => words().is(s.type, "timeout"));
+  const retry = after.find((s) => words().is(s.type, "timeout") && s.outputs.some((o) => o.type === message.type));
   return { step: fault.step, fault, message, timeout: timeout ?? null, retry: retry ?? null };
 }
 
 /** The first MessageRejected with reason "duplicate" (else the first of any reason). */
 export function firstRejectedDuplicate(sim) {
   const reasonOf = (o) => (o.seq === null ? null : atEnd(sim, (s) => s.message(o.seq).payload.reason));
-  const found = firstOutput(sim, "MessageRejected", (o) => reasonOf(o) === "duplicate") ?? firstOutput(sim, "MessageRejected");
+  const rejectedType = words().typeMeaning("rejected");
+  const found = firstOutput(sim, rejectedType, (o) => reasonOf(o) === "duplicate") ?? firstOutput(sim, rejectedType);
   if (!found) return null;
   const rejected = found.view.seq === null ? null : atEnd(sim, (s) => s.message(found.view.seq));
   return { ...found, rejected, reason: reasonOf(found.output), duplicate: found.view.duplicate };
@@ -136,11 +143,12 @@ export function firstRejectedDuplicate(sim) {
 
 /** A paid order refunded: the step the cashier published PaymentRefunded's decision. */
 export function firstRefund(sim) {
-  const found = firstOutput(sim, "PaymentRefunded");
+  const w = words();
+  const found = firstOutput(sim, w.typeMeaning("done", "refund"));
   if (!found) return null;
   const order = atEnd(sim, (s) => s.order(found.view.correlation_id));
   const stream = atEnd(sim, (s) => s.orderStream(found.view.correlation_id));
-  return { ...found, order, paid: stream.find((m) => m.type === "OrderPaid"), dropped: stream.find((m) => m.type === "OrderDropped") };
+  return { ...found, order, paid: stream.find((m) => w.is(m.type, "done", "pay")), dropped: stream.find((m) => w.is(m.type, "dropped")) };
 }
 
 /** The first order whose replay under the other version decides differently somewhere. */
@@ -160,7 +168,7 @@ export function versionDifference(sim) {
 }
 
 function houseName(sim) {
-  return atEnd(sim, (s) => s.actors().find((a) => a.kind === "house")?.name);
+  return atEnd(sim, (s) => s.actors().find((a) => isHouse(a.kind))?.name);
 }
 
 /** The first duplicate delivery, then the first output absorbed by the idempotent store. */
@@ -182,7 +190,7 @@ export function mostLive(sim) {
   let best = null;
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const house = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "house"));
+    const house = atStep(sim, step, (s) => s.actors().find((a) => isHouse(a.kind)));
     if (house && (!best || (house.live ?? 0) > best.live)) best = { step, live: house.live ?? 0, name: house.name };
   }
   return best;
