@@ -738,6 +738,18 @@ impl Simulation {
         to_js(&view::wiring(self.timeline.world()))
     }
 
+    /// A JSON text read as every brigade reader reads JSON (a run file, `--config`,
+    /// `--check`): a leading byte-order mark is dropped, a key named twice in one object (at
+    /// any depth) or anything but one JSON value is refused with where it is. Returns the
+    /// text without its mark, for `JSON.parse`.
+    #[wasm_bindgen(js_name = strictJson)]
+    pub fn strict_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<String, JsError> {
+        let text = text_arg("strictJson", &text, "a JSON text")?;
+        let text = run_file::without_bom(&text);
+        run_file::strict::parse(text).map_err(|e| fail(&e))?;
+        Ok(text.to_owned())
+    }
+
     /// The engine's vocabulary for an architecture (`"process-manager"` when not given),
     /// without a run: the same answer as `vocabulary()` on a run of that architecture.
     #[wasm_bindgen(js_name = vocabularyOf, unchecked_return_type = "Vocabulary")]

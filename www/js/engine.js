@@ -167,6 +167,17 @@ export function errorText(error) {
   return text.split("\n")[0];
 }
 
+/**
+ * Parse a JSON text the way every brigade reader does (the run file, `--config`,
+ * `--check`): through the engine's strict reader (`Simulation.strictJson`), which drops a
+ * leading byte-order mark and refuses a key named twice in one object at any depth. Throws
+ * an Error saying what is wrong and where.
+ */
+export function parseJson(text) {
+  if (!Simulation) throw new Error("the simulation engine is not loaded");
+  return JSON.parse(Simulation.strictJson(String(text)));
+}
+
 const wordCache = new Map();
 
 /**
@@ -242,6 +253,8 @@ function lookups(v) {
     staffed: (role) => Boolean(roles.get(role)?.staffed),
     /** The roles that receive a type meaning `meaning` in this wiring (e.g. "alarm": the alarm clock). */
     receiversOf: (meaning) => v.roles.filter((r) => r.receives.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
+    /** The roles that send a type meaning `meaning` in this wiring (e.g. "started": the house). */
+    sendersOf: (meaning) => v.roles.filter((r) => r.sends.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
     /** Who receives `type` in this wiring, in floor order. */
     receivers: (type) => v.receivers?.[type] ?? [],
   };

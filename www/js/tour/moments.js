@@ -7,8 +7,8 @@ import { words } from "../engine.js";
 
 /** Whether an actor is of a staffed role (a cook), by the engine's words. */
 const staffed = (a) => words().staffed(a.kind);
-/** Whether an actor is the house: the role that hears an order's process start. */
-const isHouse = (kind) => words().receiversOf("started").includes(kind);
+/** Whether an actor is the house: the role that starts an order's process. */
+const isHouse = (kind) => words().sendersOf("started").includes(kind);
 
 /** Every StepView of the frontier (the cursor is put back). */
 export function allSteps(sim) {
