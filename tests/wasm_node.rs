@@ -1210,7 +1210,10 @@ fn the_vocabulary_of_an_architecture_without_a_run_equals_a_runs() {
 #[wasm_bindgen_test]
 fn strict_json_reads_a_text_as_the_run_file_and_config_readers_do() {
     let strict = |text: &str| apply(&class(), "strictJson", &[text.into()]);
-    assert_eq!(strict("\u{feff}{\"orders\": 2}").expect("a byte-order mark is skipped").as_string().as_deref(), Some("{\"orders\": 2}"));
+    assert_eq!(
+        strict("\u{feff}{\"orders\": 2}").expect("a byte-order mark is skipped").as_string().as_deref(),
+        Some("{\"orders\": 2}")
+    );
     let err = thrown(strict(r#"{"cooks": [{"name": "A", "ms": 1, "ms": 2}]}"#), "a key named twice");
     assert!(err.contains("duplicate key \"ms\""), "{err}");
     let err = thrown(strict("{\"orders\": 2} x"), "trailing characters");

@@ -36,6 +36,16 @@ export function adoptEngine(mod) {
   return Simulation;
 }
 
+/**
+ * A private copy of the run `sim` (its config, its inputs and its whole known run,
+ * re-simulated from its run file) for a view to read at any step: moving the copy's cursor
+ * changes nothing on the page, where moving the shared one would move every view. The
+ * caller frees it (`free()`). Throws as `importRun` does.
+ */
+export function copyRun(sim) {
+  return Simulation.importRun(sim.exportRun());
+}
+
 /** Another class of the facade (`Exploration`), or null before the engine is loaded. */
 export function engineClass(name) {
   return classes?.[name] ?? null;

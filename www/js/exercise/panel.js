@@ -267,10 +267,10 @@ export class ExercisePanel {
     const sim = this.adopt(result);
     if (!sim) return;
     if (result.error) {
-      this.app.call(() => sim.seek(result.step ?? 0));
+      this.app.seek(result.step ?? 0);
       this.say(`Stopped at step ${result.step}.`, result.error);
     } else {
-      this.app.call(() => sim.seek(step ?? sim.totalSteps()));
+      this.app.seek(step ?? this.app.call(() => sim.totalSteps(), 0));
       const report = this.app.call(() => sim.report(), null);
       const done = report ? ` ${report.completed ?? "?"} completed, ${report.dropped ?? report.dropped_total ?? "?"} dropped.` : "";
       this.say(`Your process manager ran ${this.app.call(() => sim.orderCount(), 0)} orders.${done} Step through it below, or check it.`);
@@ -420,10 +420,10 @@ export class ExercisePanel {
     if (!sim) return;
     if (failure.seq !== undefined) {
       // messages are read up to the cursor: from the end, the pane then moves it back
-      this.app.call(() => sim.seek(sim.totalSteps()));
+      this.app.seek(this.app.call(() => sim.totalSteps(), 0));
       this.app.openMessage(failure.seq, { go: true });
     }
-    else this.app.call(() => sim.seek(failure.step ?? 0));
+    else this.app.seek(failure.step ?? 0);
     // the run is below this panel: bring the opened message (or the step's floor) into view
     if (failure.seq !== undefined) this.app.reveal($("#message-pane"));
     else this.app.reveal($(".floor-panel"), $("#step-caption"));

@@ -1,16 +1,34 @@
 // The moments a tour stops at, found by reading the run through the facade (never by fixed
-// step numbers). Each finder takes a Simulation whose frontier is computed, leaves its
-// cursor where it was, and returns { step, ... } (the step at which the thing has happened)
-// or null when the run has no such moment.
+// step numbers). Each finder takes a reader: a private copy of the run (engine.js copyRun),
+// never the page's Simulation, so what a finder reads at a step moves only the copy's
+// cursor, not the one every view shows. Where a moment happens is asked of the engine on
+// the known run (momentStep, publishingStep, faults), not found by reading every step.
+// Each returns { step, ... } (the step at which the thing has happened) or null when the
+// run has no such moment.
 
-import { words } from "../engine.js";
+import { words, copyRun, guard } from "../engine.js";
 
 /** Whether an actor is of a staffed role (a cook), by the engine's words. */
 const staffed = (a) => words().staffed(a.kind);
 /** Whether an actor is the house: the role that starts an order's process. */
 const isHouse = (kind) => words().sendersOf("started").includes(kind);
 
-/** Every StepView of the frontier (the cursor is put back). */
+/** fn(copy) on a private copy of `sim` read at the end of its known run (the page's cursor stays). */
+export function atEndOfCopy(sim, fn) {
+  const copy = copyRun(sim);
+  try {
+    return atEnd(copy, fn);
+  } finally {
+    guard(() => copy.free());
+  }
+}
+
+/** The StepView of step `step` of the reader, read at the end of its run (its outputs' places known). */
+function stepView(sim, step) {
+  return atEnd(sim, (s) => s.steps(step, step + 1)[0]) ?? null;
+}
+
+/** Every StepView of the reader's frontier (its cursor is put back). */
 export function allSteps(sim) {
   const at = sim.currentStep();
   const total = sim.totalSteps();
@@ -22,7 +40,7 @@ export function allSteps(sim) {
   }
 }
 
-/** The value of fn(sim) with the cursor at `step` (put back after). */
+/** The value of fn(sim) with the reader's cursor at `step` (put back after). */
 export function atStep(sim, step, fn) {
   const at = sim.currentStep();
   sim.seek(step);
@@ -38,13 +56,9 @@ export function atEnd(sim, fn) {
   return atStep(sim, sim.totalSteps(), fn);
 }
 
-function firstStep(sim, test) {
-  return allSteps(sim).find(test) ?? null;
-}
-
-/** The step that published message `seq`. */
+/** The step that published message `seq` (the engine's run index). */
 export function publishedAt(sim, seq) {
-  return firstStep(sim, (s) => s.published.includes(seq))?.step ?? null;
+  return sim.publishingStep(seq) ?? null;
 }
 
 /** The first message in the history, at the step it entered it. */
@@ -107,16 +121,22 @@ export function queueAtLimit(sim, limit) {
   return null;
 }
 
-/** The first step whose outputs hold a message of `type` (and pass `extra`, if given). */
+/** The first step that decides a message of `type` (one that passes `extra`, if given). */
 export function firstOutput(sim, type, extra = () => true) {
-  const s = firstStep(sim, (x) => x.kind !== "tail" && x.outputs.some((o) => o.type === type && extra(o, x)));
-  return s ? { step: s.step, view: s, output: s.outputs.find((o) => o.type === type) } : null;
+  for (let step = sim.momentStep("decided", type, undefined, 0); step !== undefined; step = sim.momentStep("decided", type, undefined, step)) {
+    const s = stepView(sim, step);
+    if (s?.outputs.some((o) => o.type === type && extra(o, s))) return { step, view: s, output: s.outputs.find((o) => o.type === type) };
+  }
+  return null;
 }
 
-/** The first step at which `actorKind` handles a message of `type`. */
+/** The first step at which an actor of role `actorKind` handles a message of `type`. */
 export function firstHandled(sim, actorKind, type, extra = () => true) {
-  const s = firstStep(sim, (x) => x.actor_kind === actorKind && x.type === type && extra(x));
-  return s ? { step: s.step, view: s } : null;
+  for (let step = sim.momentStep("handled", type, actorKind, 0); step !== undefined; step = sim.momentStep("handled", type, actorKind, step)) {
+    const s = stepView(sim, step);
+    if (s && extra(s)) return { step, view: s };
+  }
+  return null;
 }
 
 /** The first delivery lost (faults() kind "drop"), then the timeout and the retry for it. */
@@ -173,9 +193,10 @@ function houseName(sim) {
 
 /** The first duplicate delivery, then the first output absorbed by the idempotent store. */
 export function firstAbsorbed(sim) {
-  const s = firstStep(sim, (x) => x.outputs.some((o) => o.status === "absorbed"));
+  const step = sim.momentStep("absorbed");
+  const s = step === undefined ? null : stepView(sim, step);
   if (!s) return null;
-  return { step: s.step, view: s, output: s.outputs.find((o) => o.status === "absorbed") };
+  return { step, view: s, output: s.outputs.find((o) => o.status === "absorbed") };
 }
 
 /** The first duplicated delivery (faults() kind "duplicate"). */
