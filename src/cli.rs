@@ -43,6 +43,8 @@ pub struct Run {
     pub receipts: bool,
     /// Print only this order's messages.
     pub trace: Option<OrderRef>,
+    /// Print every message, one line each as it is published, before the report.
+    pub log: bool,
 }
 
 /// What the command line asks for.
@@ -52,6 +54,8 @@ pub enum Command {
     Run(Box<Run>),
     /// Re-simulate the run file at this path and compare its history.
     Check(String),
+    /// Check the workshop's rules on the history of the run file at this path.
+    CheckRules(String),
     /// Explore every fate of every delivery to a worker for the configured orders.
     Explore(Box<Config>, Format),
     /// Print this help text.
@@ -84,7 +88,7 @@ struct Args {
     /// name:ms,name:ms,… cooks and their cooking times [default: Koen:350,Guido:200,Greg:600]
     #[arg(long, value_name = "LIST", value_parser = cooks, allow_hyphen_values = true)]
     cooks: Option<CookList>,
-    /// round-robin | more-fair | competing [default: more-fair]
+    /// round-robin | more-fair | competing | pinned | prefer-first [default: more-fair]
     #[arg(long, value_name = "KIND", value_parser = dispatch, allow_hyphen_values = true)]
     dispatch: Option<Dispatch>,
     /// More fair: skip a cook with this many queued orders [default: 5]
@@ -108,6 +112,30 @@ struct Args {
     /// The store absorbs a message whose id it already holds
     #[arg(long)]
     idempotent_store: bool,
+    /// Simulated ms a process manager waits for a cook before retrying [default: 2500]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    cook_timeout_ms: Option<u64>,
+    /// Simulated ms it waits for the assistant manager's price [default: 1000]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    price_timeout_ms: Option<u64>,
+    /// Simulated ms it waits for the cashier [default: 1000]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    pay_timeout_ms: Option<u64>,
+    /// Retries of one step before the process manager gives the order up [default: 3]
+    #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    max_retries: Option<u8>,
+    /// Each retry waits F times as long as the attempt before it, at most 32 times the timeout [default: 1]
+    #[arg(long, value_name = "F", value_parser = factor, allow_hyphen_values = true)]
+    backoff: Option<f64>,
+    /// A retry's wait moves by up to this share of itself either way, drawn from the seed [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    backoff_jitter: Option<f64>,
+    /// Every order's time to live, in simulated ms [default: the menu's, by dish]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    time_to_live_ms: Option<u64>,
+    /// Every message, one line each as it is published (the workshop's console), then the report
+    #[arg(long, conflicts_with_all = ["trace", "receipts"])]
+    log: bool,
     /// Start from a preset: reference, chaos, slow-cook, dodgy, rush
     #[arg(long, value_name = "NAME", value_parser = preset, allow_hyphen_values = true)]
     preset: Option<Config>,
@@ -126,6 +154,9 @@ struct Args {
     /// Re-simulate a run file: `ok` (exit 0) or its first difference (exit 1)
     #[arg(long, value_name = "FILE", exclusive = true, allow_hyphen_values = true)]
     check: Option<String>,
+    /// Check the workshop's rules on a run file's history as it stands (simulated or observed; nothing re-simulated): `rules hold` (exit 0) or the first rule broken, with the order and the messages (exit 1)
+    #[arg(long, value_name = "FILE", exclusive = true, allow_hyphen_values = true)]
+    check_rules: Option<String>,
     /// Explore every fate (delivered, lost, duplicated, late) of every delivery to a worker for the orders (at most 2): `hold`, or the broken rule and the shortest schedule
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     explore: bool,
@@ -157,6 +188,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     };
     if let Some(path) = a.check {
         return Ok(Command::Check(path));
+    }
+    if let Some(path) = a.check_rules {
+        return Ok(Command::CheckRules(path));
     }
     let base = a.preset.unwrap_or_default();
     let mut cfg = match &a.config {
@@ -199,12 +233,38 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if a.idempotent_store {
         cfg.idempotent_store = true;
     }
+    if let Some(v) = a.cook_timeout_ms {
+        cfg.cook_timeout_ms = v;
+    }
+    if let Some(v) = a.price_timeout_ms {
+        cfg.price_timeout_ms = v;
+    }
+    if let Some(v) = a.pay_timeout_ms {
+        cfg.pay_timeout_ms = v;
+    }
+    if let Some(v) = a.max_retries {
+        cfg.max_retries = v;
+    }
+    if let Some(v) = a.backoff {
+        cfg.backoff = v;
+    }
+    if let Some(v) = a.backoff_jitter {
+        cfg.backoff_jitter = v;
+    }
+    if let Some(v) = a.time_to_live_ms {
+        cfg.time_to_live_ms = Some(v);
+    }
     if !cfg.custom_process.is_off() {
         return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
     }
     cfg.validate().map_err(|e| format!("{}: {}", option_of(&e), e.message))?;
     if a.format == Some(Format::Mermaid) && a.trace.is_none() {
         return Err("--format: mermaid draws one order: use it with --trace ORDER".to_string());
+    }
+    if a.log && matches!(a.format, Some(Format::Json | Format::Mermaid)) {
+        return Err(
+            "--log prints text: one line a message, then the report (the run file is --format json alone)".into()
+        );
     }
     if a.explore {
         return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text)));
@@ -214,6 +274,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         format: a.format.unwrap_or(Format::Text),
         receipts: a.receipts,
         trace: a.trace,
+        log: a.log,
     })))
 }
 
@@ -304,6 +365,14 @@ fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("expected a whole number, got {v:?}"))
 }
 
+fn factor(v: &str) -> Result<f64, String> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .ok_or_else(|| format!("expected a number such as 2 or 1.5, got {v:?}"))
+}
+
 fn probability(v: &str) -> Result<f64, String> {
     let p: f64 = v.trim().parse().map_err(|_| format!("expected a probability between 0 and 1, got {v:?}"))?;
     if !(0.0..=1.0).contains(&p) {
@@ -321,7 +390,8 @@ fn cooks(v: &str) -> Result<CookList, String> {
 }
 
 fn dispatch(v: &str) -> Result<Dispatch, String> {
-    Dispatch::from_name(v.trim()).ok_or_else(|| format!("unknown kind {v:?} (round-robin, more-fair, competing)"))
+    Dispatch::from_name(v.trim())
+        .ok_or_else(|| format!("unknown kind {v:?} (round-robin, more-fair, competing, pinned, prefer-first)"))
 }
 
 fn architecture(v: &str) -> Result<Architecture, String> {
@@ -415,8 +485,26 @@ pub fn trace_text(world: &World, correlation_id: Uuid, number: u32) -> String {
             cause,
             m.body.summary()
         );
+        // what became of its deliveries, as the sequence diagram draws them
+        for f in world.faults().iter().filter(|f| f.seq as usize == seq) {
+            let to = world.actors().get(f.actor as usize).map_or("?", |a| a.name.as_str());
+            let by = if f.manual { ", by hand" } else { "" };
+            let _ =
+                writeln!(t, "{:>7} {:>8}    └ delivery to {to}: {} (step {}{by})", "", "", f.fault.outcome(), f.step);
+        }
     }
     t
+}
+
+/// The header of `--log`.
+pub const LOG_HEADER: &str = "    seq    at_ms  order  type              summary";
+
+/// One line of `--log`: the message at `seq`, its order and a summary.
+pub fn log_line(world: &World, seq: usize) -> String {
+    let store = world.store();
+    let Some(m) = store.get(seq) else { return format!("{seq:>7} (not in the store)") };
+    let order = store.order_of(seq).map_or("-".to_string(), |n| n.to_string());
+    format!("{seq:>7} {:>8}  {order:>5}  {:<16}  {}", m.at_ms, m.message_type().name(), m.body.summary())
 }
 
 /// One order's messages as the run file writes them (a JSON array, ids whole).

@@ -121,7 +121,16 @@ pub struct ProcessParams {
     pub pay_timeout_ms: u64,
     /// Retries of one step at most.
     pub max_retries: u8,
+    /// Each retry waits this many thousandths of the wait before it (1000: no backoff).
+    pub backoff_permille: u32,
+    /// A retry's wait moves by up to this many thousandths of itself, either way.
+    pub jitter_permille: u32,
+    /// The run's seed, which the jitter is drawn from.
+    pub seed: u64,
 }
+
+/// A retry waits at most this many times its step's timeout, however long the backoff.
+pub const MAX_BACKOFF: u64 = 32;
 
 impl ProcessParams {
     /// How long to wait for `step`.
@@ -131,5 +140,41 @@ impl ProcessParams {
             WorkStep::Price => self.price_timeout_ms,
             WorkStep::Pay | WorkStep::Refund => self.pay_timeout_ms,
         }
+    }
+
+    /// How long to wait for attempt `attempt` (from 1) of `step` of the order `key` (its
+    /// correlation id's low half): the step's timeout for the first attempt; for a retry,
+    /// the timeout times the backoff once per retry before it (at most [`MAX_BACKOFF`]
+    /// times the timeout), moved by the seeded jitter. Whole numbers only, so that every
+    /// platform waits the same.
+    ///
+    /// ```
+    /// use brigade::definition::{ProcessParams, WorkStep};
+    /// let p = ProcessParams { cook_timeout_ms: 1000, backoff_permille: 2000, ..ProcessParams::default() };
+    /// let waits: Vec<u64> = (1..=4).map(|a| p.wait(WorkStep::Cook, a, 7)).collect();
+    /// assert_eq!(waits, [1000, 2000, 4000, 8000]);
+    /// let jittered = ProcessParams { jitter_permille: 100, ..p };
+    /// assert_eq!(jittered.wait(WorkStep::Cook, 1, 7), 1000, "the first attempt waits its timeout");
+    /// assert!((1800..=2200).contains(&jittered.wait(WorkStep::Cook, 2, 7)));
+    /// ```
+    pub fn wait(&self, step: WorkStep, attempt: u32, key: u64) -> u64 {
+        let base = self.timeout(step);
+        if attempt <= 1 || (self.backoff_permille == 1000 && self.jitter_permille == 0) {
+            return base;
+        }
+        let cap = base.saturating_mul(MAX_BACKOFF);
+        let mut wait = base;
+        for _ in 1..attempt.min(64) {
+            wait = (wait as u128 * self.backoff_permille as u128 / 1000).min(cap as u128) as u64;
+        }
+        if self.jitter_permille > 0 {
+            let salt = (attempt as u64) << 8 | step as u64;
+            let draw = crate::rng::mix64(self.seed ^ crate::rng::mix64(key ^ salt));
+            // evenly from -1000 to 1000 thousandths of the jitter
+            let r = (draw % 2001) as i128 - 1000;
+            let moved = wait as i128 + wait as i128 * self.jitter_permille as i128 * r / 1_000_000;
+            wait = moved.max(1) as u64;
+        }
+        wait
     }
 }

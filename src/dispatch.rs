@@ -1,4 +1,5 @@
-//! How `CookFood` reaches the cooks: round robin, more fair, or competing consumers.
+//! How `CookFood` reaches the cooks: round robin, more fair, competing consumers, pinned
+//! (each dish to its own cook) or prefer first (the first cook with room).
 //!
 //! The dispatcher is an actor with its own mailbox. These pure functions decide when it
 //! can hand out the next order and to which cook, from the cooks' loads.
@@ -18,6 +19,11 @@ pub enum Dispatch {
     MoreFair,
     /// One shared queue; an idle cook takes the next order.
     Competing,
+    /// Each order to the cook its first dish is pinned to (the dish's place on the menu,
+    /// modulo the cooks); while that cook is away, to the next cook on duty after it.
+    Pinned,
+    /// The first cook (in cook order) whose queue is below the limit.
+    PreferFirst,
 }
 
 impl Dispatch {
@@ -61,13 +67,14 @@ pub fn ready_at(kind: Dispatch, cooks: impl IntoIterator<Item = CookLoad>, now: 
     let mut cooks = cooks.into_iter();
     match kind {
         // with no cook on duty, nobody can take the order
-        Dispatch::RoundRobin => cooks.next().map(|_| now),
-        Dispatch::MoreFair => cooks.any(|c| c.queued < limit).then_some(now),
+        Dispatch::RoundRobin | Dispatch::Pinned => cooks.next().map(|_| now),
+        Dispatch::MoreFair | Dispatch::PreferFirst => cooks.any(|c| c.queued < limit).then_some(now),
         Dispatch::Competing => cooks.filter(|c| c.queued == 0).map(|c| c.busy_until.max(now)).min(),
     }
 }
 
-/// The cook that gets the next order at `now`, advancing the rotation `next`.
+/// The cook that gets the next order at `now`, advancing the rotation `next`; `pinned` is
+/// the place among `cooks` of the cook the order is pinned to (pinned dispatch only).
 /// `None` when no cook may take it now.
 ///
 /// ```
@@ -75,9 +82,16 @@ pub fn ready_at(kind: Dispatch, cooks: impl IntoIterator<Item = CookLoad>, now: 
 /// use brigade::scenario::Dispatch;
 /// let cooks = [CookLoad { queued: 5, busy_until: 0 }, CookLoad { queued: 1, busy_until: 0 }];
 /// let mut next = 0;
-/// assert_eq!(choose(Dispatch::MoreFair, &cooks, 0, 5, &mut next), Some(1)); // cook 0 is full
+/// assert_eq!(choose(Dispatch::MoreFair, &cooks, 0, 5, &mut next, None), Some(1)); // cook 0 is full
 /// ```
-pub fn choose(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize, next: &mut usize) -> Option<usize> {
+pub fn choose(
+    kind: Dispatch,
+    cooks: &[CookLoad],
+    now: u64,
+    limit: usize,
+    next: &mut usize,
+    pinned: Option<usize>,
+) -> Option<usize> {
     let n = cooks.len();
     if n == 0 {
         return None;
@@ -86,6 +100,8 @@ pub fn choose(kind: Dispatch, cooks: &[CookLoad], now: u64, limit: usize, next: 
         Dispatch::RoundRobin => Some(*next % n),
         Dispatch::MoreFair => (0..n).map(|k| (*next + k) % n).find(|&i| cooks[i].queued < limit),
         Dispatch::Competing => (0..n).map(|k| (*next + k) % n).find(|&i| cooks[i].idle(now)),
+        Dispatch::Pinned => pinned.filter(|&i| i < n),
+        Dispatch::PreferFirst => (0..n).find(|&i| cooks[i].queued < limit),
     }?;
     *next = (pick + 1) % n;
     Some(pick)
@@ -103,7 +119,8 @@ mod tests {
     fn round_robin_takes_turns_regardless_of_load() {
         let cooks = [load(9, 100), load(0, 0), load(0, 0)];
         let mut next = 0;
-        let picks: Vec<_> = (0..6).map(|_| choose(Dispatch::RoundRobin, &cooks, 0, 5, &mut next).unwrap()).collect();
+        let picks: Vec<_> =
+            (0..6).map(|_| choose(Dispatch::RoundRobin, &cooks, 0, 5, &mut next, None).unwrap()).collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2]);
     }
 
@@ -112,7 +129,7 @@ mod tests {
         let full = [load(5, 100), load(5, 200)];
         assert_eq!(ready_at(Dispatch::MoreFair, full, 0, 5), None);
         let mut next = 0;
-        assert_eq!(choose(Dispatch::MoreFair, &full, 0, 5, &mut next), None);
+        assert_eq!(choose(Dispatch::MoreFair, &full, 0, 5, &mut next, None), None);
     }
 
     #[test]
@@ -120,7 +137,29 @@ mod tests {
         let cooks = [load(0, 300), load(0, 100)];
         assert_eq!(ready_at(Dispatch::Competing, cooks, 0, 5), Some(100));
         let mut next = 0;
-        assert_eq!(choose(Dispatch::Competing, &cooks, 0, 5, &mut next), None);
-        assert_eq!(choose(Dispatch::Competing, &cooks, 100, 5, &mut next), Some(1));
+        assert_eq!(choose(Dispatch::Competing, &cooks, 0, 5, &mut next, None), None);
+        assert_eq!(choose(Dispatch::Competing, &cooks, 100, 5, &mut next, None), Some(1));
+    }
+
+    #[test]
+    fn prefer_first_fills_the_first_cook_with_room() {
+        let cooks = [load(2, 100), load(0, 0), load(0, 0)];
+        let mut next = 0;
+        let picks: Vec<_> =
+            (0..3).map(|_| choose(Dispatch::PreferFirst, &cooks, 0, 5, &mut next, None).unwrap()).collect();
+        assert_eq!(picks, vec![0, 0, 0], "the first cook, as long as it has room");
+        let first_full = [load(5, 100), load(4, 0), load(0, 0)];
+        assert_eq!(choose(Dispatch::PreferFirst, &first_full, 0, 5, &mut next, None), Some(1));
+        assert_eq!(ready_at(Dispatch::PreferFirst, [load(5, 0), load(5, 0)], 0, 5), None);
+    }
+
+    #[test]
+    fn pinned_gives_the_order_to_its_cook_whatever_the_load() {
+        let cooks = [load(9, 900), load(0, 0)];
+        let mut next = 0;
+        assert_eq!(choose(Dispatch::Pinned, &cooks, 0, 5, &mut next, Some(0)), Some(0));
+        assert_eq!(choose(Dispatch::Pinned, &cooks, 0, 5, &mut next, Some(1)), Some(1));
+        assert_eq!(choose(Dispatch::Pinned, &cooks, 0, 5, &mut next, None), None, "no cook on duty");
+        assert_eq!(ready_at(Dispatch::Pinned, cooks, 7, 5), Some(7));
     }
 }

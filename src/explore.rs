@@ -28,6 +28,7 @@ pub mod wasm;
 pub mod worst;
 
 use crate::bus::ActorId;
+use crate::process::CustomProcess;
 use crate::scenario::{Config, ConfigError};
 use crate::sim::{Action, Input, World};
 use rules::Broken;
@@ -91,23 +92,7 @@ impl Default for Limits {
     }
 }
 
-/// One fate of one delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fate {
-    /// Delivered once, on time.
-    Delivered,
-    /// Lost.
-    Lost,
-    /// Delivered twice.
-    Duplicated,
-    /// Delivered after the step's timeout has rung.
-    Late,
-}
-
-impl Fate {
-    /// The four fates, "delivered" first.
-    pub const ALL: [Fate; 4] = [Fate::Delivered, Fate::Lost, Fate::Duplicated, Fate::Late];
-}
+pub use crate::fate::Fate;
 
 /// How the exploration ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +162,8 @@ pub struct Explorer {
     /// A further rule checked right after every step (a learner's process manager:
     /// [`learner`]).
     after_step: Option<Box<AfterStep>>,
+    /// The learner's process manager the worlds run, if any.
+    process: Option<CustomProcess>,
 }
 
 /// A check run right after each step of the exploration, on the state it reached.
@@ -186,6 +173,17 @@ impl Explorer {
     /// An exploration of `cfg` (seeded faults switched off) with the scenario's `inputs`
     /// (e.g. `PlaceOrder` at step 0 with `orders: 0`).
     pub fn new(cfg: &Config, inputs: Vec<Input>, limits: Limits) -> Result<Explorer, ConfigError> {
+        Explorer::with_process(cfg, inputs, limits, None)
+    }
+
+    /// [`Explorer::new`], the worlds running the learner's `process` if one is given
+    /// ([`World::with_custom_process`]).
+    pub fn with_process(
+        cfg: &Config,
+        inputs: Vec<Input>,
+        limits: Limits,
+        process: Option<CustomProcess>,
+    ) -> Result<Explorer, ConfigError> {
         if let Some(late) = inputs.iter().find(|i| i.step > 0) {
             return Err(ConfigError::new(
                 "inputs",
@@ -196,7 +194,10 @@ impl Explorer {
             ));
         }
         let cfg = Config { drop: 0.0, duplicate: 0.0, ..cfg.clone() };
-        let world = World::with_inputs(cfg.clone(), inputs)?;
+        let mut world = World::with_inputs(cfg.clone(), inputs)?;
+        if let Some(process) = &process {
+            world = world.with_custom_process(process.clone());
+        }
         let mut explorer = Explorer {
             cfg,
             limits,
@@ -207,6 +208,7 @@ impl Explorer {
             stopped_by: None,
             waiting_bytes: 0,
             after_step: None,
+            process,
         };
         explorer.branch(world, Vec::new(), 0);
         Ok(explorer)
@@ -218,6 +220,11 @@ impl Explorer {
     pub fn with_check(mut self, check: impl Fn(&World) -> Option<Broken> + 'static) -> Explorer {
         self.after_step = Some(Box::new(check));
         self
+    }
+
+    /// The learner's process manager the worlds run, if any.
+    pub fn process(&self) -> Option<&CustomProcess> {
+        self.process.as_ref()
     }
 
     /// The config explored (seeded faults off).
@@ -361,7 +368,7 @@ impl Explorer {
         decided.extend(open.iter().map(|d| (d.id, d.actor)));
         let combos = 4usize.pow(open.len() as u32);
         for c in 0..combos {
-            let choice: Vec<Fate> = (0..open.len()).map(|i| Fate::ALL[(c >> (2 * i)) & 3]).collect();
+            let choice: Vec<Fate> = (0..open.len()).map(|i| Fate::EXPLORED[(c >> (2 * i)) & 3]).collect();
             let extra = choice.iter().filter(|&&f| f != Fate::Delivered).count() as u32;
             if fates + extra > self.limits.max_fates {
                 continue;
@@ -380,13 +387,7 @@ impl Explorer {
     /// The input that gives delivery `d` its fate (none for "delivered").
     fn action(&self, world: &World, d: &Delivery, fate: Fate) -> Option<Action> {
         let actor = world.actors().get(d.actor as usize)?.name.clone();
-        let (seq, output, copy) = (d.seq, d.output, d.seq.map(|_| d.copy));
-        Some(match fate {
-            Fate::Delivered => return None,
-            Fate::Lost => Action::DropMessage { seq, output, actor, copy },
-            Fate::Duplicated => Action::DuplicateMessage { seq, output, actor, copy },
-            Fate::Late => Action::DelayMessage { seq, output, actor, copy, ms: self.late_ms(world, d.actor) },
-        })
+        Action::for_fate(fate, (d.seq, d.output, d.seq.map(|_| d.copy)), actor, || self.late_ms(world, d.actor))
     }
 
     /// A delay that makes a delivery arrive after its step's timeout has rung.
@@ -510,7 +511,20 @@ impl Hasher for Key128 {
 /// The counterexample's run, re-simulated to idle from its config and inputs (what its
 /// run file holds).
 pub fn replay(cfg: &Config, example: &Counterexample) -> Result<World, ConfigError> {
+    replay_with(cfg, None, example)
+}
+
+/// [`replay`], the world running the learner's `process` if one is given (an
+/// exploration's: [`Explorer::process`]).
+pub fn replay_with(
+    cfg: &Config,
+    process: Option<&CustomProcess>,
+    example: &Counterexample,
+) -> Result<World, ConfigError> {
     let mut world = World::with_inputs(cfg.clone(), example.inputs.clone())?;
+    if let Some(process) = process {
+        world = world.with_custom_process(process.clone());
+    }
     world.run_to_idle();
     Ok(world)
 }
@@ -522,9 +536,10 @@ pub fn describe(world: &World, inputs: &[Input]) -> Vec<String> {
         .filter_map(|input| {
             let (fate, target, actor) = input.action.fate()?;
             let what = match fate {
-                crate::sim::ManualFate::Drop => "lose".to_string(),
-                crate::sim::ManualFate::Duplicate => "duplicate".to_string(),
-                crate::sim::ManualFate::Delay(ms) => format!("delay by {ms} ms"),
+                Fate::Lost => "lose".to_string(),
+                Fate::Duplicated => "duplicate".to_string(),
+                Fate::Delayed(ms) => format!("delay by {ms} ms"),
+                Fate::Delivered | Fate::Late => fate.word().to_string(),
             };
             let message = match target {
                 Ok(crate::sim::FateTarget::Waiting { seq, .. }) => world

@@ -74,6 +74,22 @@ pay_timeout_ms: number,
  */
 max_retries: number, 
 /**
+ * Each retry of a step waits this many times as long as the attempt before it
+ * (1: every attempt waits the step's timeout; at most 32 times the timeout). Written
+ * only when not 1.
+ */
+backoff?: number, 
+/**
+ * A retry's wait moves by up to this share of itself, either way, drawn from the seed
+ * (0..1). Written only when not 0.
+ */
+backoff_jitter?: number, 
+/**
+ * Every order's time to live, in simulated ms (none: the menu's, the shortest of its
+ * dishes'). Written only when set.
+ */
+time_to_live_ms?: number, 
+/**
  * Interval of the queue-length samples.
  */
 sample_ms: number, 
@@ -121,7 +137,7 @@ ms: number, };
 /**
  * How the dispatcher hands `CookFood` to the cooks.
  */
-export type Dispatch = "round-robin" | "more-fair" | "competing";
+export type Dispatch = "round-robin" | "more-fair" | "competing" | "pinned" | "prefer-first";
 
 /**
  * How the house gets a process manager for each message.
@@ -1276,5 +1292,17 @@ total_cents: number,
 /**
  * Whether the cashier marked the order paid.
  */
-paid: boolean, };
+paid: boolean, 
+/**
+ * What the cook used, dish by dish (empty for an order never cooked).
+ */
+ingredients: Array<string>, 
+/**
+ * Who cooked it.
+ */
+cooked_by: string | null, 
+/**
+ * How long the cooking took, in simulated ms.
+ */
+cooking_ms: number, };
 

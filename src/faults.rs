@@ -7,16 +7,7 @@
 
 use crate::rng::Rng;
 
-/// What happens to one delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fate {
-    /// Lost on the way.
-    Dropped,
-    /// Delivered once, as it should be.
-    Delivered,
-    /// Delivered twice.
-    Duplicated,
-}
+pub use crate::fate::Fate;
 
 /// Draws the fate of one delivery: lost with probability `drop`, otherwise duplicated
 /// with probability `duplicate`.
@@ -25,13 +16,13 @@ pub enum Fate {
 /// use brigade::faults::{fate, Fate};
 /// use brigade::rng::Rng;
 /// let mut rng = Rng::new(1);
-/// assert_eq!(fate(&mut rng, 1.0, 0.0), Fate::Dropped);
+/// assert_eq!(fate(&mut rng, 1.0, 0.0), Fate::Lost);
 /// assert_eq!(fate(&mut rng, 0.0, 0.0), Fate::Delivered);
 /// assert_eq!(fate(&mut rng, 0.0, 1.0), Fate::Duplicated);
 /// ```
 pub fn fate(rng: &mut Rng, drop: f64, duplicate: f64) -> Fate {
     if rng.chance(drop) {
-        Fate::Dropped
+        Fate::Lost
     } else if rng.chance(duplicate) {
         Fate::Duplicated
     } else {

@@ -43,6 +43,7 @@ mod native {
         match cli::parse(&args) {
             Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
             Ok(Command::Check(path)) => check(&path),
+            Ok(Command::CheckRules(path)) => check_rules(&path),
             Ok(Command::Run(run)) => simulate(&run),
             Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
             Err(message) => fail(&message),
@@ -75,7 +76,26 @@ mod native {
             // only the sequence diagram reads the steps: the report and the run file do not
             world = world.untraced();
         }
-        world.run_to_idle();
+        if run.log {
+            // the workshop's console: each message as it is published, then the report
+            let code = write_out(|out| {
+                writeln!(out, "{}", cli::LOG_HEADER)?;
+                world.run_forgetting(|w, seqs| {
+                    seqs.into_iter().try_for_each(|s| writeln!(out, "{}", cli::log_line(w, s)))
+                })?;
+                write!(out, "\n{}", Report::of(&world).to_text())
+            });
+            std::mem::forget(world);
+            return code;
+        }
+        let report_only = run.trace.is_none() && !run.receipts;
+        match (report_only, run.format) {
+            // the run file is written as the run runs (below)
+            (true, Format::Json) => {}
+            // the report reads counters and the orders that did not end, not the log
+            (true, _) => _ = world.run_to_idle_forgetting(),
+            (false, _) => _ = world.run_to_idle(),
+        }
         if let Some(order) = &run.trace {
             let (id, number) = match cli::find_order(&world, order) {
                 Ok(found) => found,
@@ -91,9 +111,10 @@ mod native {
         let text = match (run.format, run.receipts) {
             (Format::Text | Format::Mermaid, false) => Report::of(&world).to_text(),
             (Format::Json, false) => {
-                // the run file, written as it is serialised: never whole in memory
+                // the run file, written as the run runs: each message once published, and
+                // the orders that are done forgotten (a long run never holds its whole log)
                 let code = write_out(|out| {
-                    run_file::write(&world, None, &mut *out)?;
+                    run_file::write_running(&mut world, &mut *out)?;
                     out.write_all(b"\n")
                 });
                 std::mem::forget(world);
@@ -147,6 +168,22 @@ mod native {
                 emit(&format!("{}\n", cli::shown(&format!("{path}: {e}"))), ExitCode::from(1))
             }
             Err(e) => fail(&format!("--check: {path}: {e}")),
+        }
+    }
+
+    /// The workshop's rules on a run file's history: exit 0 when they hold, 1 when one is
+    /// broken, 2 when the file cannot be read.
+    fn check_rules(path: &str) -> ExitCode {
+        let text = match cli::read_json_file(path) {
+            Ok(t) => t,
+            Err(e) => return fail(&format!("--check-rules: {path}: {e}")),
+        };
+        match brigade::history_rules::check(&text) {
+            Ok(check) => {
+                let code = if check.broken.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+                emit(&check.to_text(), code)
+            }
+            Err(e) => fail(&format!("--check-rules: {path}: {e}")),
         }
     }
 

@@ -579,7 +579,22 @@ pub struct Delivered<'a> {
     pub body: &'a Message,
 }
 
-impl Delivered<'_> {
+/// The position of a message handed to a handler without the store ([`Delivered::of`]).
+pub const NOT_IN_STORE: u32 = u32::MAX;
+
+impl<'a> Delivered<'a> {
+    /// `env` as a handler reads it, for a handler called outside the executor (a test, a
+    /// process manager run by hand): it has no position in a store.
+    pub fn of(env: &'a Envelope) -> Delivered<'a> {
+        Delivered {
+            seq: NOT_IN_STORE,
+            id: env.id,
+            correlation_id: env.correlation_id,
+            at_ms: env.at_ms,
+            body: &env.body,
+        }
+    }
+
     /// The body's type.
     pub fn message_type(&self) -> MessageType {
         self.body.message_type()

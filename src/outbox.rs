@@ -2,13 +2,14 @@
 //!
 //! Handlers never touch time, randomness, subscriptions or delivery. They say "publish
 //! this" (when the handler's work is done), "publish this at that time" (the alarm
-//! clock), "hand this to that cook" (the dispatcher), "follow this order" (the house),
-//! "print this" (the printer), or leave a note; the executor carries it out and turns
-//! publications into envelopes with derived ids.
+//! clock), "hand this to that actor" (the dispatcher), "follow this order" (the house),
+//! "put this document on the run's side log" (the printer), or leave a note; the
+//! executor carries it out and turns publications into envelopes with derived ids.
 
 use crate::ids;
 use crate::message::{CausationId, Envelope, Message};
 use crate::order::Order;
+use crate::role::ActorId;
 use std::rc::Rc;
 use uuid::Uuid;
 
@@ -57,15 +58,17 @@ pub enum Effect {
     /// Publish a message that starts a correlation, headers given (the waiter). Boxed, so
     /// that an effect takes 24 bytes: the executor moves every one.
     Start(Box<Envelope>),
-    /// Give the delivered message to cook number `n` (the dispatcher).
-    HandTo(usize),
+    /// Give the delivered message to another actor, through the fault layer as a
+    /// delivery of its own (the dispatcher handing `CookFood` to a cook).
+    HandTo(ActorId),
     /// Keep the delivered message at the head of the mailbox: no cook may take it now.
     Hold,
     /// From now on, deliver this correlation's messages of the types in the mask to the
     /// handler (the house following an order).
     Follow(Uuid, u32),
-    /// Print a receipt for this document (the printer).
-    Print(Rc<Order>),
+    /// Put this document on the run's side log of documents, with the step, time and
+    /// order it belongs to (the printer's receipts).
+    Document(Rc<Order>),
 }
 
 /// What one handler invocation wants to happen.

@@ -249,11 +249,7 @@ fn list(numbers: &[u32]) -> String {
 /// The orders placed by the current step that have no terminal event, with their money.
 fn stuck_orders(world: &World) -> Vec<(u32, Money)> {
     let store = world.store();
-    store
-        .orders()
-        .filter(|c| !store.stream(c).iter().any(|&s| store.message_type(s as usize).is_some_and(|t| t.is_terminal())))
-        .filter_map(|c| Some((store.order_no(c)?, Money::of(store, c))))
-        .collect()
+    store.orders().filter(|c| !store.ended(c)).filter_map(|c| Some((store.order_no(c)?, Money::of(store, c)))).collect()
 }
 
 fn latency(world: &World) -> Option<Latency> {

@@ -6,6 +6,7 @@
 //! differs is refused at the first difference, without running the rest.
 
 mod reader;
+mod running;
 mod same;
 pub mod strict;
 
@@ -17,6 +18,8 @@ use reader::{Checker, Reader};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
+
+pub use running::write_running;
 
 /// The `format` field of every run file.
 pub const FORMAT: &str = "brigade-run";

@@ -2,7 +2,7 @@
 
 use crate::definition::ProcessParams;
 pub use crate::dispatch::Dispatch;
-use crate::process::custom::{CustomHandle, CustomScope};
+use crate::process::custom::CustomScope;
 pub use crate::wiring::Architecture;
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
@@ -56,6 +56,22 @@ pub struct Config {
     pub pay_timeout_ms: u64,
     /// Retries of a step before giving up.
     pub max_retries: u8,
+    /// Each retry of a step waits this many times as long as the attempt before it
+    /// (1: every attempt waits the step's timeout; at most 32 times the timeout). Written
+    /// only when not 1.
+    #[serde(skip_serializing_if = "is_one")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
+    pub backoff: f64,
+    /// A retry's wait moves by up to this share of itself, either way, drawn from the seed
+    /// (0..1). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
+    pub backoff_jitter: f64,
+    /// Every order's time to live, in simulated ms (none: the menu's, the shortest of its
+    /// dishes'). Written only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub time_to_live_ms: Option<u64>,
     /// Interval of the queue-length samples.
     pub sample_ms: u64,
     /// How the house gets a process manager for each message: `rebuild` replays the
@@ -79,10 +95,6 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
     pub process_code: Option<String>,
-    /// The learner's process manager itself, installed (not in any file: the facade
-    /// builds it from `process_code`, tests from a closure).
-    #[serde(skip)]
-    pub custom: Option<CustomHandle>,
 }
 
 /// How the house gets a process manager for each message.
@@ -116,13 +128,15 @@ impl Default for Config {
             price_timeout_ms: 1_000,
             pay_timeout_ms: 1_000,
             max_retries: 3,
+            backoff: 1.0,
+            backoff_jitter: 0.0,
+            time_to_live_ms: None,
             sample_ms: 100,
             house: HouseMode::Rebuild,
             architecture: Architecture::ProcessManager,
             idempotent_store: false,
             custom_process: CustomScope::Off,
             process_code: None,
-            custom: None,
         }
     }
 }
@@ -312,6 +326,15 @@ impl Config {
         if self.max_retries > 10 {
             return Err(bad("max_retries", format!("at most 10, got {}", self.max_retries)));
         }
+        if !(1.0..=10.0).contains(&self.backoff) {
+            return Err(bad("backoff", format!("must be from 1 (no backoff) to 10, got {}", self.backoff)));
+        }
+        if !(0.0..1.0).contains(&self.backoff_jitter) {
+            return Err(bad("backoff_jitter", format!("must be from 0 to below 1, got {}", self.backoff_jitter)));
+        }
+        if let Some(ttl) = self.time_to_live_ms.filter(|&t| t == 0 || t > 3_600_000) {
+            return Err(bad("time_to_live_ms", format!("must be 1..=3600000 ms, got {ttl}")));
+        }
         if !self.custom_process.is_off() && self.architecture != Architecture::ProcessManager {
             return Err(bad("custom_process", "a custom process manager needs the process-manager architecture"));
         }
@@ -412,6 +435,9 @@ impl ProcessParams {
             price_timeout_ms: cfg.price_timeout_ms,
             pay_timeout_ms: cfg.pay_timeout_ms,
             max_retries: cfg.max_retries,
+            backoff_permille: (cfg.backoff * 1000.0).round() as u32,
+            jitter_permille: (cfg.backoff_jitter * 1000.0).round() as u32,
+            seed: cfg.seed,
         }
     }
 }
@@ -420,6 +446,16 @@ impl Default for ProcessParams {
     fn default() -> Self {
         ProcessParams::from_config(&Config::default())
     }
+}
+
+/// Whether a factor is 1 (serde: a config key written only when it is not).
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+
+/// Whether a share is 0 (serde: a config key written only when it is not).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use uuid::Uuid;
 
+mod forget;
+
 /// A fast hasher for random ids (UUIDs are already uniformly random).
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
@@ -134,6 +136,19 @@ impl<T> ChunkedLog<T> {
     /// Every item, in order, to change them.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.chunks.iter_mut().flatten()
+    }
+
+    /// Frees every whole chunk below item `n`, handing each freed item to `gone` first.
+    /// Positions do not move: a freed item reads as absent ([`ChunkedLog::get`] gives
+    /// `None`) and the length stays.
+    pub fn free_before(&mut self, n: usize, mut gone: impl FnMut(usize, &T)) {
+        let whole = (n.min(self.len) >> CHUNK_BITS).min(self.chunks.len());
+        for (c, chunk) in self.chunks[..whole].iter_mut().enumerate() {
+            for (i, item) in chunk.iter().enumerate() {
+                gone((c << CHUNK_BITS) + i, item);
+            }
+            *chunk = Vec::new();
+        }
     }
 }
 
@@ -323,6 +338,8 @@ pub struct Store {
     ids: Option<IdMap<u32>>,
     /// The headers that do not fit in a record's word, by position (rare: see [`Packed`]).
     wide: HashMap<u32, Headers>,
+    /// What a run nobody steps back through has forgotten (see `store/forget.rs`).
+    forgotten: forget::Forgotten,
 }
 
 impl Store {
@@ -541,21 +558,22 @@ impl Store {
         self.visible(seq).map(|r| self.envelope(seq, r))
     }
 
-    /// The messages of one correlation published by the current step, in order: position,
-    /// id, time and body (what a process manager reads, without building envelopes). The
-    /// stream is looked up once, from the record at `near` when that message belongs to it
-    /// (no hashing).
-    pub fn heard_stream(
+    /// The messages of one correlation published by the current step, in order, as a
+    /// handler reads them (what a process manager is rebuilt from, without building
+    /// envelopes). The stream is looked up once, from the record at `near` when that
+    /// message belongs to it (no hashing).
+    pub fn delivered_stream(
         &self,
         correlation_id: &Uuid,
         near: Option<u32>,
-    ) -> impl Iterator<Item = (u32, Uuid, u64, &Message)> + '_ {
+    ) -> impl Iterator<Item = Delivered<'_>> + '_ {
         let stream = self.index_near(correlation_id, near).and_then(|i| self.streams.get(i as usize));
-        let base = stream.map_or(0, |s| s.base_ms);
+        let (base, correlation_id) = stream.map_or((0, *correlation_id), |s| (s.base_ms, s.id));
         let seqs = stream.map_or(&[][..], |s| &s.seqs[..s.seqs.partition_point(|&q| (q as usize) < self.cursor)]);
         seqs.iter().filter_map(move |&seq| {
             let r = self.log.get(seq as usize)?;
-            Some((seq, r.id, self.at_ms_since(seq as usize, r, base), &r.body))
+            let at_ms = self.at_ms_since(seq as usize, r, base);
+            Some(Delivered { seq, id: r.id, correlation_id, at_ms, body: &r.body })
         })
     }
 
@@ -602,8 +620,10 @@ impl Store {
             .map(|r| r.headers.stream().map_or_else(|| self.wide_headers(seq).0.publisher, |_| r.headers.publisher()))
     }
 
-    /// Every message published by the current step, in order.
+    /// Every message published by the current step, in order (of a store that has
+    /// forgotten nothing: see [`Store::forget_done`]).
     pub fn messages(&self) -> impl Iterator<Item = Envelope> + '_ {
+        debug_assert!(!self.has_forgotten(), "the whole log is read only where nothing was forgotten");
         self.log.iter_to(self.cursor).enumerate().map(|(seq, r)| self.envelope(seq, r))
     }
 
@@ -683,6 +703,7 @@ impl Store {
 
     /// Moves the cursor (restoring a checkpoint). `n` must not pass the frontier.
     pub fn set_cursor(&mut self, n: usize) {
+        debug_assert!(!self.has_forgotten(), "a store that forgot does not step back");
         self.cursor = n.min(self.log.len());
     }
 
@@ -904,12 +925,12 @@ mod tests {
         assert_eq!(store.order_of(2), Some(2));
         assert_eq!(store.order_of(3), Some(1));
         let heard: Vec<_> = store
-            .heard_stream(&Uuid::from_u128(20), None)
-            .map(|(s, id, at, b)| (s, id, at, b.message_type()))
+            .delivered_stream(&Uuid::from_u128(20), None)
+            .map(|d| (d.seq, d.id, d.at_ms, d.message_type()))
             .collect();
         assert_eq!(heard[1], (2, Uuid::from_u128(3), 7, MessageType::StepTimedOut));
         assert_eq!(
-            store.heard_stream(&Uuid::from_u128(20), Some(0)).count(),
+            store.delivered_stream(&Uuid::from_u128(20), Some(0)).count(),
             2,
             "a `near` of another stream is ignored"
         );
@@ -926,7 +947,7 @@ mod tests {
         assert_eq!(store.follower_of(&Envelope { correlation_id: Uuid::from_u128(20), ..later(6) }), None);
         store.set_cursor(2);
         assert_eq!((store.at_ms(2), store.order_of(2)), (None, None), "beyond the cursor");
-        assert_eq!(store.heard_stream(&Uuid::from_u128(20), Some(1)).count(), 1);
+        assert_eq!(store.delivered_stream(&Uuid::from_u128(20), Some(1)).count(), 1);
     }
 
     #[test]

@@ -793,15 +793,13 @@ fn custom_replay_view(
     recorded: impl Fn(&Envelope) -> Vec<Envelope>,
 ) -> Result<ReplayView, String> {
     let process = world
-        .config()
-        .custom
-        .and_then(|h| h.get())
+        .custom_process()
         .ok_or("no process code of yours is loaded in this run (run your code to replay under it)")?;
     let store = world.store();
     if store.stream(id).is_empty() {
         return Err(format!("no order with correlation id {id}"));
     }
-    let steps = crate::process::custom::replay(store, id, &process, &world.params(), version, recorded)?;
+    let steps = crate::process::custom::replay(store, id, process, &world.params(), version, recorded)?;
     Ok(ReplayView {
         correlation_id: *id,
         definition: Definition::Custom,

@@ -11,7 +11,7 @@ mod explore;
 pub use explore::ProcessExploration;
 
 use crate::explore::worst::WorstMoments;
-use crate::process::custom::{self, CustomHandle, CustomProcess, CustomScope, Recording};
+use crate::process::custom::{self, CustomProcess, CustomScope, Recording};
 use crate::run_file;
 use crate::scenario::Config;
 use crate::sim::budget::{check_import_size, check_memory};
@@ -121,23 +121,15 @@ pub(crate) struct ProcessRun {
 /// Runs `cfg` to idle with `process` recorded (and the worst moments' fates given as it
 /// goes, if asked); notes the step of the first failure.
 pub(crate) fn run_recorded(
-    mut cfg: Config,
+    cfg: Config,
     inputs: Vec<crate::sim::Input>,
     process: CustomProcess,
     mut worst: Option<WorstMoments>,
 ) -> Result<(World, ProcessRun), JsError> {
     let table = Rc::new(RefCell::new(Recording::new()));
     let recorder = custom::recording(process, table.clone());
-    let handle = recorder.install();
-    cfg.custom = Some(handle);
-    let world = World::with_inputs(cfg, inputs).map_err(|e| err("config", e));
-    let mut world = match world {
-        Ok(w) => w,
-        Err(e) => {
-            handle.release();
-            return Err(e);
-        }
-    };
+    let mut world =
+        World::with_inputs(cfg, inputs).map_err(|e| err("config", e))?.with_custom_process(recorder.clone());
     let mut step = None;
     loop {
         if let Some(w) = worst.as_mut() {
@@ -150,7 +142,6 @@ pub(crate) fn run_recorded(
             step = Some(world.steps());
         }
     }
-    handle.release();
     let decisions = serde_json::to_string(&*table.borrow()).map_err(|e| err("decisions", e))?;
     let run = run_file::export_compact(&world, None);
     Ok((world, ProcessRun { run, decisions, error: recorder.failure(), step }))
@@ -175,29 +166,6 @@ fn worst_option(options: &JsValue) -> Result<bool, JsError> {
         Some(Value::Bool(true)) => Ok(true),
         Some(other) => Err(err("options", format!("worst_moments must be true or false, got {other}"))),
     }
-}
-
-/// How many simulations imported by `importProcessRun` keep their recorded decisions (the
-/// page shows one at a time; a few more for kept branches). An older one that steps into a
-/// decision then stops its process managers ("no process code is loaded").
-const KEPT_RECORDINGS: usize = 16;
-
-thread_local! {
-    static KEPT: RefCell<std::collections::VecDeque<CustomHandle>> = const { RefCell::new(std::collections::VecDeque::new()) };
-}
-
-/// Remembers `handle`, releasing the oldest beyond [`KEPT_RECORDINGS`].
-fn keep(handle: CustomHandle) -> CustomHandle {
-    KEPT.with(|k| {
-        let mut k = k.borrow_mut();
-        k.push_back(handle);
-        while k.len() > KEPT_RECORDINGS {
-            if let Some(old) = k.pop_front() {
-                old.release();
-            }
-        }
-    });
-    handle
 }
 
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -264,9 +232,9 @@ impl Simulation {
         let parsed = run_file::parse(&text).map_err(|e| err("cannot import", e))?;
         check_budget(&parsed.config, &parsed.inputs)?;
         let table: Recording = serde_json::from_str(&decisions).map_err(|e| err("decisions", e))?;
-        let mut cfg = parsed.config;
-        cfg.custom = Some(keep(custom::recorded(table).install()));
-        let world = World::with_inputs(cfg, parsed.inputs).map_err(|e| err("cannot import", e))?;
+        let world = World::with_inputs(parsed.config, parsed.inputs)
+            .map_err(|e| err("cannot import", e))?
+            .with_custom_process(custom::recorded(table));
         let mut timeline = Timeline::new(world);
         timeline.run_to_idle();
         run_file::verify(timeline.world(), &parsed.history).map_err(|e| err("cannot import", e))?;
@@ -277,7 +245,7 @@ impl Simulation {
     /// The error that stopped the learner's process managers in this run, if any.
     #[wasm_bindgen(js_name = processError)]
     pub fn process_error(&self) -> Option<String> {
-        self.timeline().world().config().custom.and_then(|h| h.get()).and_then(|p| p.failure())
+        self.timeline().world().custom_process().and_then(|p| p.failure())
     }
 
     /// The learner's code this run carries (`config.process_code`), if any.

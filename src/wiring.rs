@@ -282,7 +282,16 @@ impl Wiring {
                 // the dispatcher passes work on to a cook, the cook answers
                 publishers.push((r.role, t, r.customers));
             }
+            // told to pass a paid order on (commands, pay-first), the cashier still records
+            // the charge as an `OrderPaid`
+            if r.role == Cashier && r.then.is_some_and(|t| t != T::OrderPaid && t != T::PaymentRefunded) {
+                publishers.push((Cashier, T::OrderPaid, r.customers));
+            }
         }
+        // the refusals: a cook past the order's time to live, the cashier asked to charge
+        // twice or to refund what was not paid
+        publishers.push((Cook, T::OrderExpired, All));
+        publishers.push((Cashier, T::PaymentRefused, All));
         for &t in &self.decisions {
             publishers.push((House, t, All));
         }

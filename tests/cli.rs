@@ -2,7 +2,7 @@
 //! Native only: the command line is not built for wasm32 (`wasm-pack test` builds every test).
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -683,4 +683,97 @@ fn the_streamed_run_file_is_the_whole_exported_file_byte_for_byte() {
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
         assert!(o.stdout == whole.as_bytes(), "{args:?}: the streamed file differs from the exported one");
     }
+}
+
+#[test]
+fn log_prints_every_message_one_line_each_in_order_then_the_report() {
+    let args = ["--orders", "4", "--drop", "0.2", "--seed", "6"];
+    let log = stdout(&brigade(&[&args[..], &["--log"]].concat()));
+    let file: Value = serde_json::from_str(&stdout(&brigade(&[&args[..], &["--format", "json"]].concat()))).unwrap();
+    let history = file["history"].as_array().unwrap();
+    let (lines, report) = log.split_once("\n\n").expect("the log, a blank line, the report");
+    let lines: Vec<&str> = lines.lines().collect();
+    assert!(lines[0].contains("seq") && lines[0].contains("type"), "a header: {}", lines[0]);
+    assert_eq!(lines.len() - 1, history.len(), "one line a message");
+    for (line, m) in lines[1..].iter().zip(history) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], m["seq"].to_string(), "{line}");
+        assert_eq!(words[3], m["type"].as_str().unwrap(), "{line}");
+    }
+    assert_eq!(report, stdout(&brigade(&args)), "then the report, as without --log");
+    let both = brigade(&["--log", "--format", "json"]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(stderr(&both).starts_with("brigade: --log prints text"), "{}", stderr(&both));
+}
+
+#[test]
+fn the_text_trace_shows_what_became_of_each_delivery_as_the_diagram_does() {
+    use brigade::scenario::Config;
+    let cfg = Config { orders: 3, drop: 0.3, duplicate: 0.3, seed: 7, ..Config::default() };
+    let mut world = brigade::sim::World::new(cfg).unwrap();
+    world.run_to_idle();
+    let order = *world.store().orders().next().unwrap();
+    let stream = world.store().stream(&order).to_vec();
+    let faults: Vec<_> = world.faults().iter().filter(|f| stream.contains(&f.seq)).collect();
+    assert!(faults.len() >= 3, "seed 7 loses and doubles deliveries of order 1");
+    let text =
+        stdout(&brigade(&["--orders", "3", "--drop", "0.3", "--duplicate", "0.3", "--seed", "7", "--trace", "1"]));
+    let noted: Vec<&str> = text.lines().filter(|l| l.contains("└ delivery to")).collect();
+    assert_eq!(noted.len(), faults.len(), "{text}");
+    for (line, f) in noted.iter().zip(&faults) {
+        let to = &world.actors()[f.actor as usize].name;
+        assert!(line.contains(&format!("delivery to {to}: {} (step {})", f.fault.outcome(), f.step)), "{line}");
+    }
+    assert!(text.contains(": lost (step") && text.contains(": made twice (step"), "{text}");
+}
+
+#[test]
+fn the_step_timeouts_and_retries_are_options() {
+    let args =
+        ["--cook-timeout-ms", "900", "--price-timeout-ms", "300", "--pay-timeout-ms", "400", "--max-retries", "1"];
+    let file: Value = serde_json::from_str(&stdout(&brigade(&[&args[..], &["--format", "json"]].concat()))).unwrap();
+    let cfg = &file["config"];
+    assert_eq!(
+        (&cfg["cook_timeout_ms"], &cfg["price_timeout_ms"], &cfg["pay_timeout_ms"], &cfg["max_retries"]),
+        (&Value::from(900), &Value::from(300), &Value::from(400), &Value::from(1))
+    );
+    let more = ["--backoff", "2", "--backoff-jitter", "0.1", "--time-to-live-ms", "9000", "--format", "json"];
+    let file: Value = serde_json::from_str(&stdout(&brigade(&more))).unwrap();
+    let cfg = &file["config"];
+    assert_eq!(
+        (&cfg["backoff"], &cfg["backoff_jitter"], &cfg["time_to_live_ms"]),
+        (&json!(2.0), &json!(0.1), &json!(9000))
+    );
+    let plain: Value = serde_json::from_str(&stdout(&brigade(&["--format", "json"]))).unwrap();
+    assert!(plain["config"].get("backoff").is_none(), "written only when set: the reference run file is unchanged");
+    let slow = brigade(&["--backoff", "0.5"]);
+    assert!(stderr(&slow).starts_with("brigade: --backoff: must be from 1 (no backoff) to 10"), "{}", stderr(&slow));
+    let bad = brigade(&["--max-retries", "300"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).starts_with("brigade: --max-retries:"), "{}", stderr(&bad));
+    let zero = brigade(&["--cook-timeout-ms", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert!(stderr(&zero).starts_with("brigade: --cook-timeout-ms:"), "{}", stderr(&zero));
+}
+
+#[test]
+fn a_receipt_says_who_cooked_it_how_long_and_with_what() {
+    let receipts: Value = serde_json::from_str(&stdout(&brigade(&["--receipts", "--format", "json"]))).unwrap();
+    let file: Value = serde_json::from_str(&stdout(&brigade(&["--format", "json"]))).unwrap();
+    let receipts = receipts.as_array().unwrap();
+    assert_eq!(receipts.len(), 10);
+    for r in receipts {
+        let cooked = file["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["type"] == "FoodCooked" && m["correlation_id"] == r["correlation_id"])
+            .expect("the order was cooked");
+        assert_eq!(r["cooked_by"], cooked["order"]["cooked_by"], "{r}");
+        assert_eq!(r["cooking_ms"], cooked["order"]["cooking_ms"], "{r}");
+        assert_eq!(r["ingredients"], cooked["order"]["ingredients"], "{r}");
+        assert!(!r["ingredients"].as_array().unwrap().is_empty());
+    }
+    let text = stdout(&brigade(&["--receipts", "--orders", "2"]));
+    assert!(text.contains("  cooked by Guido in 200 ms\n  with rice, mushrooms, parmesan\n"), "{text}");
 }

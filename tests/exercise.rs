@@ -11,8 +11,26 @@ use serde_json::{json, Value};
 use std::cell::Cell;
 use std::rc::Rc;
 
-fn with_custom(cfg: Config, scope: CustomScope, process: &CustomProcess) -> Config {
-    Config { custom_process: scope, custom: Some(process.install()), ..cfg }
+/// A world of `cfg` whose orders in `scope` the learner's `process` runs.
+fn with_custom(cfg: Config, scope: CustomScope, process: &CustomProcess) -> World {
+    World::new(Config { custom_process: scope, ..cfg }).unwrap().with_custom_process(process.clone())
+}
+
+/// A world at step 0: of a config, or one already built.
+trait Start {
+    fn world(self) -> World;
+}
+
+impl Start for Config {
+    fn world(self) -> World {
+        World::new(self).unwrap()
+    }
+}
+
+impl Start for World {
+    fn world(self) -> World {
+        self
+    }
 }
 
 fn history(world: &World) -> Vec<Value> {
@@ -20,8 +38,8 @@ fn history(world: &World) -> Vec<Value> {
     v["history"].as_array().unwrap().clone()
 }
 
-fn run(cfg: Config) -> World {
-    let mut world = World::new(cfg).unwrap();
+fn run(start: impl Start) -> World {
+    let mut world = start.world();
     world.run_to_idle();
     world
 }
@@ -316,8 +334,8 @@ fn worst_config() -> Config {
     Config { seed: 5, dodgy: 0.5, orders: 24, interval_ms: 300, ..Config::default() }
 }
 
-fn run_worst(cfg: Config) -> World {
-    let mut world = World::new(cfg).unwrap();
+fn run_worst(start: impl Start) -> World {
+    let mut world = start.world();
     brigade::explore::worst::WorstMoments::default().run_to_idle(&mut world);
     world
 }
@@ -389,13 +407,13 @@ fn every_fate_of_one_order_of_each_kind_holds_for_the_reference_and_breaks_for_p
     use brigade::explore::{learner, Limits, Verdict};
     for dodgy in [false, true] {
         let process = CustomProcess::new(reference);
-        let cfg = with_custom(Config::default(), CustomScope::All, &process);
+        let cfg = Config { custom_process: CustomScope::All, ..Config::default() };
         let mut e = learner::explorer(&cfg, dodgy, process, Limits::for_orders(1)).unwrap();
         let verdict = e.run(|_| false).clone();
         assert_eq!(verdict, Verdict::Holds, "dodgy {dodgy}: {:?}", e.counts());
 
         let process = CustomProcess::new(pays_on_every_price);
-        let cfg = with_custom(Config::default(), CustomScope::All, &process);
+        let cfg = Config { custom_process: CustomScope::All, ..Config::default() };
         let mut e = learner::explorer(&cfg, dodgy, process, Limits::for_orders(1)).unwrap();
         let Verdict::Broken(example) = e.run(|_| false).clone() else { panic!("not caught") };
         assert_eq!(example.broken.rule, Rule::PayAgainOnlyOnTimeout);

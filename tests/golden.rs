@@ -238,15 +238,11 @@ fn cases() -> Vec<Case> {
             name: "learner-process",
             make: || {
                 let process = CustomProcess::new(reference);
-                let cfg = Config {
-                    custom_process: CustomScope::All,
-                    custom: Some(process.install()),
-                    drop: 0.1,
-                    dodgy: 0.4,
-                    orders: 8,
-                    ..Config::default()
-                };
-                run(cfg)
+                let cfg =
+                    Config { custom_process: CustomScope::All, drop: 0.1, dodgy: 0.4, orders: 8, ..Config::default() };
+                let mut world = World::new(cfg).unwrap().with_custom_process(process);
+                world.run_to_idle();
+                world
             },
         },
         Case {

@@ -23,7 +23,13 @@ fn config() -> impl Strategy<Value = Config> {
         0.0f64..=0.5,
         0.0f64..=0.5,
         0.0f64..=1.0,
-        prop_oneof![Just(Dispatch::RoundRobin), Just(Dispatch::MoreFair), Just(Dispatch::Competing)],
+        prop_oneof![
+            Just(Dispatch::RoundRobin),
+            Just(Dispatch::MoreFair),
+            Just(Dispatch::Competing),
+            Just(Dispatch::Pinned),
+            Just(Dispatch::PreferFirst)
+        ],
         1u8..=2,
         any::<bool>(),
     )

@@ -370,3 +370,22 @@ fn the_pages_explorer_sends_a_learners_run_to_the_exercise_check() {
         "explore: this run's process manager is your own code: \"Check it\" in the exercise panel explores every fate of it, in its worker"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_js_reference_asks_for_a_refund_past_attempt_255_as_the_builtin_does() {
+    // a dropped, paid order whose 300th refund request timed out: its alarm says 255
+    let decide: Function = decide_of(SOLUTION).dyn_into().expect("a function");
+    let state = js(r#"{"order":{"dodgy":true},"awaiting":null,"attempt":1,"done":["price","pay"],
+        "paid":true,"refunding":300,"outcome":"dropped"}"#);
+    let timed_out = js(r#"{"type":"StepTimedOut","step":"refund","attempt":255}"#);
+    let cfg = js(r#"{"cook_timeout_ms":2500,"price_timeout_ms":1000,"pay_timeout_ms":1000,"max_retries":3}"#);
+    let out = to_json(&decide.call3(&JsValue::NULL, &state, &timed_out, &cfg).expect("decide answers"));
+    assert_eq!(out["state"]["refunding"], json!(301), "asked again: {out}");
+    let send = out["send"].as_array().expect("send");
+    assert_eq!(send[0]["type"], "RefundPayment", "{out}");
+    assert_eq!(send[1]["message"], json!({"type": "StepTimedOut", "step": "refund", "attempt": 255}), "{out}");
+    // an alarm for an earlier refund (the 254th) is stale: nothing is asked
+    let stale = js(r#"{"type":"StepTimedOut","step":"refund","attempt":254}"#);
+    let out = to_json(&decide.call3(&JsValue::NULL, &state, &stale, &cfg).expect("decide answers"));
+    assert_eq!(out["send"], json!([]), "{out}");
+}

@@ -1,7 +1,7 @@
 //! The assistant manager: prices an order and adds tax.
 
-use super::Context;
-use crate::message::{Delivered, Message};
+use super::{Context, Handler, Input};
+use crate::message::Message;
 use crate::outbox::Outbox;
 use crate::wiring::Role;
 use std::rc::Rc;
@@ -13,10 +13,11 @@ pub struct AssistantManager {
     pub ms: u64,
 }
 
-impl AssistantManager {
+impl Handler for AssistantManager {
     /// Prices the order the message carries and answers as the wiring says
     /// (`OrderPriced`, or `TakePayment` when workers send commands); returns the time taken.
-    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        let Input::Message(msg) = input else { return 0 };
         let Some(order) = msg.body.order() else {
             return 0;
         };

@@ -3,7 +3,7 @@
 //! The cashier keeps no state of its own: whether an order is paid is read from the
 //! order's stream in the store (what it charged, less what it refunded).
 
-use super::Context;
+use super::{Context, Handler, Input};
 use crate::message::{Delivered, Message, MessageType, RefusalReason};
 use crate::outbox::Outbox;
 use crate::wiring::Role;
@@ -32,10 +32,11 @@ pub fn balance(ctx: &Context<'_>, msg: &Delivered<'_>) -> i32 {
         .sum()
 }
 
-impl Cashier {
+impl Handler for Cashier {
     /// Handles a payment request (`TakePayment`, or `OrderPriced` in choreography) or a
     /// `RefundPayment`; returns how long the cashier is busy.
-    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        let Input::Message(msg) = input else { return 0 };
         let Some(order) = msg.body.order() else {
             return 0;
         };

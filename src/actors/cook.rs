@@ -1,7 +1,7 @@
 //! A cook: cooks the food of an order, unless the order's time to live has passed.
 
-use super::Context;
-use crate::message::{Delivered, Message};
+use super::{Context, Handler, Input};
+use crate::message::Message;
 use crate::outbox::{Note, Outbox};
 use crate::wiring::Role;
 use std::rc::Rc;
@@ -15,14 +15,15 @@ pub struct Cook {
     pub ms: u64,
 }
 
-impl Cook {
+impl Handler for Cook {
     /// Handles one message at `ctx.now`; returns how long the cook is busy.
     ///
     /// An order whose time to live has passed is refused at once with `OrderExpired`
     /// (naming the attempt refused); otherwise the cook spends its cooking time and
     /// answers as the wiring says (`FoodCooked`, or `PriceOrder` when workers send
     /// commands).
-    pub fn handle(&self, msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        let Input::Message(msg) = input else { return 0 };
         let Some(order) = msg.body.order() else {
             return 0;
         };

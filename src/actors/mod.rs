@@ -10,17 +10,17 @@ pub mod assistant_manager;
 pub mod cashier;
 pub mod cook;
 pub mod dispatcher;
+pub mod house;
 pub mod printer;
 pub mod waiter;
 
 use crate::bus::ActorId;
-use crate::dispatch::CookLoad;
 use crate::message::Delivered;
 use crate::outbox::Outbox;
-use crate::process::house::{House, HouseContext};
-use crate::process::ProcessParams;
+use crate::process::house::House;
+use crate::process::{CustomProcess, ProcessParams};
 use crate::rng::Rng;
-use crate::scenario::{Config, HouseMode};
+use crate::scenario::Config;
 use crate::store::Store;
 use crate::wiring::{Role, Wiring};
 
@@ -36,21 +36,43 @@ pub struct Context<'a> {
     pub wiring: &'a Wiring,
     /// The run's config.
     pub cfg: &'a Config,
-    /// What the dispatcher sees of each cook.
-    pub cooks: &'a [CookLoad],
+    /// What the handler may see of the other actors (the dispatcher looks at the cooks).
+    pub floor: &'a dyn Floor,
     /// Process version for orders that start now.
     pub version: u8,
     /// Timeouts and retries of the process managers.
     pub params: ProcessParams,
     /// The generator the waiter draws orders from.
     pub order_rng: &'a mut Rng,
+    /// The learner's process manager, when the world was given one (exercise mode).
+    pub custom: Option<&'a CustomProcess>,
+}
+
+pub use waiter::Request;
+
+/// What an actor may see of the others on the floor, besides the store: how much mail each
+/// holds and until when each is busy. The executor answers from its mailboxes and clock.
+pub trait Floor {
+    /// Messages waiting in `actor`'s mailbox, and until when it is busy (simulated ms).
+    fn load(&self, actor: ActorId) -> (usize, u64);
+}
+
+/// The one interface of every actor's handler: a pure function of the actor's state, its
+/// input and a read-only [`Context`], which writes what should happen into the [`Outbox`]
+/// and returns how long the work takes (simulated ms). An input an actor has no use for
+/// (a message for the waiter, an arrival for a cook) takes no time and does nothing.
+pub trait Handler {
+    /// Handles one input; returns how long the actor is busy with it.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64;
 }
 
 /// What an actor is given to handle.
 #[derive(Debug, Clone, Copy)]
 pub enum Input<'a> {
-    /// The waiter takes an order (from the scheduled stream, or placed by a person).
-    TakeOrder(waiter::Request),
+    /// The head of the actor's own queue of requests from outside the floor (the waiter's
+    /// orders to take, from the scheduled stream or placed by a person): the executor
+    /// delivers it in its turn, as it does a message.
+    Arrival,
     /// A message from the actor's mailbox, as the store keeps it (by reference: the handlers
     /// read its fields where the executor wrote them, instead of copying it whole).
     Message(&'a Delivered<'a>),
@@ -60,7 +82,7 @@ pub enum Input<'a> {
 #[derive(Debug, Clone)]
 pub enum Actor {
     /// Takes orders.
-    Waiter,
+    Waiter(waiter::Waiter),
     /// Keeps the process managers.
     House(House),
     /// Hands work to the cooks.
@@ -72,53 +94,64 @@ pub enum Actor {
     /// Takes payments and refunds.
     Cashier(cashier::Cashier),
     /// Publishes messages later.
-    AlarmClock,
+    AlarmClock(alarm_clock::AlarmClock),
     /// Prints receipts.
-    Printer,
+    Printer(printer::Printer),
 }
 
 impl Actor {
     /// The actor's role on the floor.
     pub fn role(&self) -> Role {
         match self {
-            Actor::Waiter => Role::Waiter,
+            Actor::Waiter(_) => Role::Waiter,
             Actor::House(_) => Role::House,
             Actor::Dispatcher(_) => Role::Dispatcher,
             Actor::Cook(_) => Role::Cook,
             Actor::AssistantManager(_) => Role::AssistantManager,
             Actor::Cashier(_) => Role::Cashier,
-            Actor::AlarmClock => Role::AlarmClock,
-            Actor::Printer => Role::Printer,
+            Actor::AlarmClock(_) => Role::AlarmClock,
+            Actor::Printer(_) => Role::Printer,
         }
     }
 
-    /// Handles one input; returns how long the actor is busy with it (simulated ms).
-    pub fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
-        let msg = match input {
-            Input::TakeOrder(request) => return waiter::take(request, ctx, out),
-            Input::Message(msg) => msg,
-        };
-        let env = msg;
+    /// Whether the actor decides itself when it can take the head of its mailbox
+    /// ([`Actor::ready_at`]); the others take it as soon as they are free.
+    pub fn has_own_readiness(&self) -> bool {
+        matches!(self, Actor::Dispatcher(_))
+    }
+
+    /// When the actor could take the head of its mailbox at the earliest, at `now`, free
+    /// from `free_at`; `None` when it must wait for something else to change first (the
+    /// dispatcher, for a cook that may take an order).
+    #[inline]
+    pub fn ready_at(&self, cfg: &Config, floor: &impl Floor, now: u64, free_at: u64) -> Option<u64> {
         match self {
-            Actor::Waiter => 0,
-            Actor::House(house) => {
-                let hctx = HouseContext {
-                    store: ctx.store,
-                    version: ctx.version,
-                    params: ctx.params,
-                    cached: ctx.cfg.house == HouseMode::Cached,
-                    custom_scope: ctx.cfg.custom_process,
-                    custom: ctx.cfg.custom.and_then(|h| h.get()),
-                };
-                house.handle(env, hctx, out);
-                0
-            }
-            Actor::Dispatcher(d) => d.handle(ctx, out),
-            Actor::Cook(c) => c.handle(env, ctx, out),
-            Actor::AssistantManager(a) => a.handle(env, ctx, out),
-            Actor::Cashier(c) => c.handle(env, ctx, out),
-            Actor::AlarmClock => alarm_clock::handle(env, out),
-            Actor::Printer => printer::handle(env, ctx, out),
+            Actor::Dispatcher(d) => d.ready_at(cfg, floor, now),
+            _ => Some(now.max(free_at)),
+        }
+    }
+
+    /// A request from outside the floor joins the actor's own queue; the executor delivers
+    /// it later as [`Input::Arrival`]. Only the waiter takes requests: the others ignore it.
+    pub fn arrive(&mut self, request: Request) {
+        if let Actor::Waiter(w) = self {
+            w.orders.push_back(request);
+        }
+    }
+
+    /// Handles one input with the actor's [`Handler`]; returns how long the actor is busy
+    /// with it (simulated ms).
+    #[inline(always)]
+    pub fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        match self {
+            Actor::Waiter(a) => a.handle(input, ctx, out),
+            Actor::House(a) => a.handle(input, ctx, out),
+            Actor::Dispatcher(a) => a.handle(input, ctx, out),
+            Actor::Cook(a) => a.handle(input, ctx, out),
+            Actor::AssistantManager(a) => a.handle(input, ctx, out),
+            Actor::Cashier(a) => a.handle(input, ctx, out),
+            Actor::AlarmClock(a) => a.handle(input, ctx, out),
+            Actor::Printer(a) => a.handle(input, ctx, out),
         }
     }
 }

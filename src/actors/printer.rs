@@ -2,7 +2,7 @@
 //! managers it is also the end of the line: it completes an order once it can print it,
 //! and voids one a cook refused.
 
-use super::Context;
+use super::{Context, Handler, Input};
 use crate::message::{Delivered, DropReason, Message, MessageType};
 use crate::order::Order;
 use crate::order::TAX_PERCENT;
@@ -12,8 +12,20 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use uuid::Uuid;
 
-/// Handles one message; the printer takes no time.
-pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
+/// The order printer (it keeps nothing: what it printed is on the run's side log).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Printer;
+
+impl Handler for Printer {
+    /// Handles one message; the printer takes no time.
+    fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
+        let Input::Message(msg) = input else { return 0 };
+        print(msg, ctx, out)
+    }
+}
+
+/// What the printer does with `msg`.
+fn print(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
     let dodgy = msg.body.order().map(|o| o.dodgy);
     let Some(then) = ctx.wiring.reaction(Role::Printer, msg.message_type(), dodgy) else {
         return 0;
@@ -28,7 +40,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         // with process managers: print what the house completed
         None => {
             if let Some(order) = msg.body.order() {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
             }
         }
         Some(MessageType::OrderDropped) => {
@@ -38,7 +50,7 @@ pub fn handle(msg: &Delivered<'_>, ctx: &Context<'_>, out: &mut Outbox) -> u64 {
         }
         Some(t) => {
             if let (Some(order), false) = (msg.body.order(), ended()) {
-                out.push(Effect::Print(order.clone()));
+                out.push(Effect::Document(order.clone()));
                 if let Some(m) = Message::with_order(t, order.clone()) {
                     out.publish(m);
                 }
@@ -82,6 +94,12 @@ pub struct Receipt {
     pub total_cents: u32,
     /// Whether the cashier marked the order paid.
     pub paid: bool,
+    /// What the cook used, dish by dish (empty for an order never cooked).
+    pub ingredients: Vec<&'static str>,
+    /// Who cooked it.
+    pub cooked_by: Option<String>,
+    /// How long the cooking took, in simulated ms.
+    pub cooking_ms: u32,
 }
 
 impl Receipt {
@@ -101,6 +119,9 @@ impl Receipt {
             tax_cents: document.tax_cents,
             total_cents: document.total_cents,
             paid: document.paid,
+            ingredients: document.ingredients(),
+            cooked_by: document.cooked_by.as_deref().cloned(),
+            cooking_ms: document.cooking_ms,
         }
     }
 }
@@ -111,6 +132,8 @@ impl Receipt {
     /// ```text
     /// receipt · order 3 · table 7 · 950 ms
     ///   2× meatballs             €19.00
+    ///   cooked by Koen in 350 ms
+    ///   with beef, breadcrumbs, tomato
     ///   subtotal                 €19.00
     ///   tax 20 %                  €3.80
     ///   total                    €22.80
@@ -122,6 +145,12 @@ impl Receipt {
         for l in &self.items {
             let _ =
                 writeln!(t, "  {:<22} {:>9}", format!("{}× {}", l.qty, l.dish), euros(l.price_cents * l.qty as u32));
+        }
+        if let Some(cook) = &self.cooked_by {
+            let _ = writeln!(t, "  cooked by {cook} in {} ms", self.cooking_ms);
+        }
+        if !self.ingredients.is_empty() {
+            let _ = writeln!(t, "  with {}", self.ingredients.join(", "));
         }
         let _ = writeln!(t, "  {:<22} {:>9}", "subtotal", euros(self.subtotal_cents));
         let _ = writeln!(t, "  {:<22} {:>9}", format!("tax {TAX_PERCENT} %"), euros(self.tax_cents));

@@ -2,7 +2,7 @@
 //! orders and print whether every rule holds, or the broken rule and the shortest
 //! schedule (with `--format json`, that schedule's run file).
 
-use super::{describe, replay, Explorer, Limits, Verdict};
+use super::{describe, replay_with, Explorer, Limits, Verdict};
 use crate::scenario::Config;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -34,7 +34,8 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
     let mut text = String::new();
     match explorer.verdict() {
         Verdict::Broken(example) => {
-            let world = replay(explorer.config(), example).map_err(|e| format!("--{}: {}", e.field, e.message))?;
+            let world = replay_with(explorer.config(), explorer.process(), example)
+                .map_err(|e| format!("--{}: {}", e.field, e.message))?;
             if json {
                 return Ok((crate::run_file::export(&world, None) + "\n", 1));
             }

@@ -80,8 +80,8 @@ pub fn check(process: CustomProcess) -> impl Fn(&World) -> Option<Broken> {
     }
 }
 
-/// An exploration of one order (dodgy or not) of `cfg` run by `process` (which `cfg.custom`
-/// must hold, installed), with the learner's rules on top of the explorer's.
+/// An exploration of one order (dodgy or not) of `cfg` run by `process`, with the learner's
+/// rules on top of the explorer's.
 ///
 /// It runs with `house: cached`: the house asks the function only about new messages and
 /// takes the state it returned last time, instead of replaying the order's stream through
@@ -90,7 +90,7 @@ pub fn check(process: CustomProcess) -> impl Fn(&World) -> Option<Broken> {
 /// rebuild). [`scenario_config`] gives the config to replay a counterexample with.
 pub fn explorer(cfg: &Config, dodgy: bool, process: CustomProcess, limits: Limits) -> Result<Explorer, ConfigError> {
     let cfg = Config { house: HouseMode::Cached, ..scenario_config(cfg, dodgy) };
-    Ok(Explorer::new(&cfg, Vec::new(), limits)?.with_check(check(process)))
+    Ok(Explorer::with_process(&cfg, Vec::new(), limits, Some(process.clone()))?.with_check(check(process)))
 }
 
 /// The scenario explored for one order (dodgy or not) of `cfg`, as its counterexamples are

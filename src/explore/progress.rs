@@ -2,7 +2,7 @@
 //! of an exploration, and the counterexample as a run file that opens at the step where
 //! the rule breaks. Plain data, so the wasm facade (`explore/wasm.rs`) stays a thin layer.
 
-use super::{describe, replay, Explorer, Stop, Verdict};
+use super::{describe, replay_with, Explorer, Stop, Verdict};
 use crate::run_file::{self, View};
 use crate::scenario::Config;
 use crate::sim::{Action, Input};
@@ -99,8 +99,9 @@ pub fn progress(explorer: &Explorer) -> Progress {
         Verdict::Holds => ("holds", None),
         Verdict::Limit => ("limit", None),
         Verdict::Broken(example) => {
-            let schedule =
-                replay(explorer.config(), example).map(|world| describe(&world, &example.inputs)).unwrap_or_default();
+            let schedule = replay_with(explorer.config(), explorer.process(), example)
+                .map(|world| describe(&world, &example.inputs))
+                .unwrap_or_default();
             let b = &example.broken;
             let view = BrokenView {
                 rule: b.rule.name(),
@@ -132,6 +133,6 @@ pub fn progress(explorer: &Explorer) -> Progress {
 /// until a rule is broken.
 pub fn counterexample_file(explorer: &Explorer) -> Option<String> {
     let Verdict::Broken(example) = explorer.verdict() else { return None };
-    let world = replay(explorer.config(), example).ok()?;
+    let world = replay_with(explorer.config(), explorer.process(), example).ok()?;
     Some(run_file::export(&world, Some(View { step: example.step.min(world.steps()) })))
 }

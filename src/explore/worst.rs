@@ -45,12 +45,7 @@ impl Moment {
 
     /// The moment in words: `the first TakePayment late`.
     pub fn describe(&self) -> String {
-        let fate = match self.fate {
-            Fate::Delivered => "delivered",
-            Fate::Lost => "lost",
-            Fate::Duplicated => "duplicated",
-            Fate::Late => "late",
-        };
+        let fate = self.fate.word();
         format!("{} {} {fate}", if self.every { "every" } else { "the first" }, self.message.name())
     }
 }
@@ -122,12 +117,9 @@ impl WorstMoments {
                 continue;
             }
             let Some(actor) = world.actors().get(q.actor as usize).map(|a| a.name.clone()) else { continue };
-            let (seq, output, copy) = (q.seq, q.output, q.seq.map(|_| q.copy));
-            let action = match moment.fate {
-                Fate::Delivered => continue,
-                Fate::Lost => Action::DropMessage { seq, output, actor, copy },
-                Fate::Duplicated => Action::DuplicateMessage { seq, output, actor, copy },
-                Fate::Late => Action::DelayMessage { seq, output, actor, copy, ms: late_ms(world, q.actor) },
+            let target = (q.seq, q.output, q.seq.map(|_| q.copy));
+            let Some(action) = Action::for_fate(moment.fate, target, actor, || late_ms(world, q.actor)) else {
+                continue;
             };
             if world.act(action).is_ok() {
                 self.changed.insert((q.id, q.actor, q.copy));

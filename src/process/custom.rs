@@ -101,41 +101,6 @@ impl CustomProcess {
     }
 }
 
-thread_local! {
-    static INSTALLED: RefCell<(u64, BTreeMap<u64, CustomProcess>)> = const { RefCell::new((0, BTreeMap::new())) };
-}
-
-/// A plain number standing for an installed [`CustomProcess`], so that a config holding
-/// one stays plain data (`Send`, comparable). Installed processes live on the thread
-/// that installed them until released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CustomHandle(u64);
-
-impl CustomHandle {
-    /// The process it stands for (none once released, or on another thread).
-    pub fn get(self) -> Option<CustomProcess> {
-        INSTALLED.with(|i| i.borrow().1.get(&self.0).cloned())
-    }
-
-    /// Forgets the process (worlds still holding the handle then see none).
-    pub fn release(self) {
-        INSTALLED.with(|i| i.borrow_mut().1.remove(&self.0));
-    }
-}
-
-impl CustomProcess {
-    /// Installs the process on this thread; put the handle in `Config::custom`.
-    pub fn install(&self) -> CustomHandle {
-        INSTALLED.with(|i| {
-            let mut i = i.borrow_mut();
-            i.0 += 1;
-            let id = i.0;
-            i.1.insert(id, self.clone());
-            CustomHandle(id)
-        })
-    }
-}
-
 /// One answer of a recording and how many calls in a row got it.
 pub type Answered = (Result<Value, String>, u32);
 

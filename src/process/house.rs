@@ -9,7 +9,7 @@
 //! payment refunded, by a process manager rebuilt from the store.
 
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
-use super::manager::{input_mask, Heard, ProcessManager};
+use super::manager::{input_mask, ProcessManager};
 use super::replay::original_process_near;
 use crate::definition::{Definition, ProcessParams};
 use crate::message::{Delivered, Message, MessageType};
@@ -55,8 +55,8 @@ pub struct HouseContext<'a> {
     pub cached: bool,
     /// Whose new orders run the learner's process manager.
     pub custom_scope: CustomScope,
-    /// The learner's process manager, when one is loaded.
-    pub custom: Option<CustomProcess>,
+    /// The learner's process manager, when the world was given one.
+    pub custom: Option<&'a CustomProcess>,
 }
 
 /// The types the house follows for each order.
@@ -95,7 +95,7 @@ impl House {
     /// Handles message `msg`: a new order starts a process manager (follow the correlation,
     /// announce `ProcessStarted`); any other message goes to the order's process manager.
     /// Everything decided goes into `out`.
-    pub fn handle(&mut self, msg: &Delivered<'_>, ctx: HouseContext<'_>, out: &mut Outbox) {
+    pub fn hear(&mut self, msg: &Delivered<'_>, ctx: HouseContext<'_>, out: &mut Outbox) {
         let (corr, seq) = (msg.correlation_id, msg.seq);
         let mut live = self.live.get_mut(&corr);
         let known = live.as_ref().map(|l| l.process).or_else(|| {
@@ -120,7 +120,7 @@ impl House {
                 version: process.version,
             }));
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
-            pm.hear(heard(msg), out);
+            pm.hear(msg, out);
             if !pm.settled() {
                 self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
             }
@@ -135,7 +135,7 @@ impl House {
             }
             None => from_store(),
         };
-        pm.hear(heard(msg), out);
+        pm.hear(msg, out);
         match live {
             Some(_) if pm.settled() => {
                 out.push(Effect::Follow(corr, settled_mask()));
@@ -154,14 +154,9 @@ impl House {
     /// Hands message `seq` to the learner's process (which reads whole envelopes).
     fn handle_custom(&mut self, seq: u32, starts: bool, ctx: &HouseContext<'_>, out: &mut Outbox) {
         if let Some(env) = ctx.store.get(seq as usize) {
-            self.custom.handle(&env, seq, starts, ctx, ctx.custom.as_ref(), out);
+            self.custom.handle(&env, seq, starts, ctx, ctx.custom, out);
         }
     }
-}
-
-/// What a process manager reads of a delivered message.
-fn heard<'a>(msg: &Delivered<'a>) -> Heard<'a> {
-    Heard { id: msg.id, at_ms: msg.at_ms, body: msg.body }
 }
 
 /// A process manager rebuilt from the correlation's stream: every input message before
@@ -177,12 +172,12 @@ pub fn rebuild(
     let mut pm = ProcessManager::new(definition, version, params);
     let mut off = Outbox::discarding();
     let mask = input_mask();
-    for (s, id, at_ms, body) in store.heard_stream(correlation_id, Some(before_seq)) {
-        if s >= before_seq {
+    for msg in store.delivered_stream(correlation_id, Some(before_seq)) {
+        if msg.seq >= before_seq {
             break;
         }
-        if body.message_type().bit() & mask != 0 {
-            pm.hear(Heard { id, at_ms, body }, &mut off);
+        if msg.message_type().bit() & mask != 0 {
+            pm.hear(&msg, &mut off);
         }
     }
     pm

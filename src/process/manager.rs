@@ -5,23 +5,11 @@
 //! a `MessageRejected` event) any message its state does not allow.
 
 use crate::definition::{Definition, ProcessParams};
-use crate::message::{Alarm, DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
+use crate::message::{Alarm, Delivered, DropReason, Envelope, Message, MessageType, RejectReason, Rejection, WorkStep};
 use crate::order::Order;
 use crate::outbox::{Note, Outbox};
 use serde::Serialize;
 use std::rc::Rc;
-use uuid::Uuid;
-
-/// What a process manager reads of a message: its id, its time and its body.
-#[derive(Debug, Clone, Copy)]
-pub struct Heard<'a> {
-    /// The message's id (a rejection names it).
-    pub id: Uuid,
-    /// When it was published.
-    pub at_ms: u64,
-    /// Its type and payload.
-    pub body: &'a Message,
-}
 
 /// How an order ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,6 +99,9 @@ pub struct ProcessManager {
     pub state: ProcessState,
     #[serde(skip)]
     params: ProcessParams,
+    /// The order's correlation id's low half (what a retry's jitter is drawn from).
+    #[serde(skip)]
+    key: u64,
 }
 
 /// The message types a process manager reacts to.
@@ -133,7 +124,7 @@ pub fn input_mask() -> u32 {
 impl ProcessManager {
     /// A fresh process manager that has seen nothing.
     pub fn new(definition: Definition, version: u8, params: ProcessParams) -> Self {
-        ProcessManager { definition, version, state: ProcessState::default(), params }
+        ProcessManager { definition, version, state: ProcessState::default(), params, key: 0 }
     }
 
     /// Whether a terminal event has been decided.
@@ -167,13 +158,14 @@ impl ProcessManager {
     /// assert!(matches!(&out.effects[1], Effect::Publish(m) if m.message_type() == MessageType::PublishAt));
     /// ```
     pub fn handle(&mut self, msg: &Envelope, out: &mut Outbox) {
-        self.hear(Heard { id: msg.id, at_ms: msg.at_ms, body: &msg.body }, out);
+        self.hear(&Delivered::of(msg), out);
     }
 
-    /// [`ProcessManager::handle`] given only what it reads of a message (a rebuild reads
-    /// them from the store without building envelopes).
-    pub fn hear(&mut self, msg: Heard<'_>, out: &mut Outbox) {
+    /// [`ProcessManager::handle`] given the message as every handler reads it (the house's
+    /// delivery; a rebuild reads them from the store without building envelopes).
+    pub fn hear(&mut self, msg: &Delivered<'_>, out: &mut Outbox) {
         let now = msg.at_ms;
+        self.key = msg.correlation_id.as_u64_pair().1;
         match msg.body {
             Message::OrderPlaced { order } => {
                 if self.state.order.is_some() {
@@ -225,7 +217,7 @@ impl ProcessManager {
     }
 
     /// A worker answered `step` with an enriched document.
-    fn answered(&mut self, step: WorkStep, msg: Heard<'_>, order: &Rc<Order>, out: &mut Outbox) {
+    fn answered(&mut self, step: WorkStep, msg: &Delivered<'_>, order: &Rc<Order>, out: &mut Outbox) {
         // the explorer's tests may plant a bug here: act on every answer (off otherwise)
         let trusting = super::trusts_every_answer();
         if self.finished() && !trusting {
@@ -301,7 +293,8 @@ impl ProcessManager {
             WorkStep::Pay => Message::TakePayment { order, attempt: alarm_attempt },
             WorkStep::Refund => Message::RefundPayment { order },
         });
-        out.publish(Message::PublishAt(Alarm::new(now_ms + self.params.timeout(step), step, alarm_attempt)));
+        let wait = self.params.wait(step, attempt, self.key);
+        out.publish(Message::PublishAt(Alarm::new(now_ms + wait, step, alarm_attempt)));
     }
 
     fn drop_order(&mut self, reason: DropReason, now: u64, out: &mut Outbox) {
@@ -314,7 +307,7 @@ impl ProcessManager {
         }
     }
 
-    fn reject(&mut self, msg: Heard<'_>, reason: RejectReason, out: &mut Outbox) {
+    fn reject(&mut self, msg: &Delivered<'_>, reason: RejectReason, out: &mut Outbox) {
         self.state.rejected += 1;
         if out.is_discarding() {
             return;

@@ -52,6 +52,24 @@ impl ActorKind {
         self.role().is_worker()
     }
 
+    /// The actor's number among the actors of its role (a cook's position in the config);
+    /// `None` for the roles that have one actor.
+    #[inline]
+    pub fn number(self) -> Option<usize> {
+        match self {
+            ActorKind::Cook(i) => Some(i as usize),
+            _ => None,
+        }
+    }
+
+    /// The tag of the ids of what this actor announces apart from its decisions
+    /// ([`Effect::Announce`](crate::outbox::Effect::Announce): only the house announces,
+    /// `ProcessStarted`).
+    #[inline]
+    pub fn announce_tag(self) -> u32 {
+        TAG_HOUSE_STARTED
+    }
+
     /// The tag mixed into the ids of this actor's outputs (the role's; a cook adds its
     /// number).
     pub fn tag(self) -> u32 {

@@ -5,6 +5,7 @@
 //! (a cook walks out, comes back, is hired, or cooks at another speed). Every input is
 //! recorded with the step at which it happened and replays exactly.
 
+use crate::fate::Fate;
 use serde::{Deserialize, Serialize};
 
 /// Longest delay of one delivery, and longest cooking time (simulated ms).
@@ -98,17 +99,6 @@ pub enum Action {
     },
 }
 
-/// What happens to one delivery chosen by a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ManualFate {
-    /// Lost.
-    Drop,
-    /// Made twice.
-    Duplicate,
-    /// Made `ms` later.
-    Delay(u64),
-}
-
 /// The delivery a fate input is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FateTarget {
@@ -127,12 +117,31 @@ pub enum FateTarget {
 }
 
 impl Action {
-    /// For a fate input: the fate, the delivery and the receiving actor's name.
-    pub fn fate(&self) -> Option<(ManualFate, Result<FateTarget, String>, &str)> {
+    /// The input that gives one delivery to `actor` its `fate`: the message waiting at
+    /// `seq` (its `copy`) or the one in flight as output `output`. `None` for
+    /// [`Fate::Delivered`]; a [`Fate::Late`] one is delayed by `late_ms()`.
+    pub fn for_fate(
+        fate: Fate,
+        (seq, output, copy): (Option<u32>, Option<u32>, Option<u8>),
+        actor: String,
+        late_ms: impl FnOnce() -> u64,
+    ) -> Option<Action> {
+        Some(match fate {
+            Fate::Delivered => return None,
+            Fate::Lost => Action::DropMessage { seq, output, actor, copy },
+            Fate::Duplicated => Action::DuplicateMessage { seq, output, actor, copy },
+            Fate::Delayed(ms) => Action::DelayMessage { seq, output, actor, copy, ms },
+            Fate::Late => Action::DelayMessage { seq, output, actor, copy, ms: late_ms() },
+        })
+    }
+
+    /// For a fate input: the fate ([`Fate::Lost`], [`Fate::Duplicated`] or
+    /// [`Fate::Delayed`]), the delivery and the receiving actor's name.
+    pub fn fate(&self) -> Option<(Fate, Result<FateTarget, String>, &str)> {
         let (fate, seq, output, copy, actor) = match self {
-            Action::DropMessage { seq, output, actor, copy } => (ManualFate::Drop, seq, output, copy, actor),
-            Action::DuplicateMessage { seq, output, actor, copy } => (ManualFate::Duplicate, seq, output, copy, actor),
-            Action::DelayMessage { seq, output, actor, copy, ms } => (ManualFate::Delay(*ms), seq, output, copy, actor),
+            Action::DropMessage { seq, output, actor, copy } => (Fate::Lost, seq, output, copy, actor),
+            Action::DuplicateMessage { seq, output, actor, copy } => (Fate::Duplicated, seq, output, copy, actor),
+            Action::DelayMessage { seq, output, actor, copy, ms } => (Fate::Delayed(*ms), seq, output, copy, actor),
             _ => return None,
         };
         let target = match (seq, output) {
@@ -172,7 +181,7 @@ impl Action {
                 let Some((fate, target, _)) = self.fate() else { return Ok(()) };
                 target?;
                 match fate {
-                    ManualFate::Delay(ms) => ms_ok("the delay", ms),
+                    Fate::Delayed(ms) => ms_ok("the delay", ms),
                     _ => Ok(()),
                 }
             }

@@ -17,9 +17,10 @@ pub mod timeline;
 pub mod trace;
 mod world;
 
+pub use crate::fate::Fate;
 pub use actor::{ActorInfo, ActorKind};
 pub use fault::{Fault, FaultRecord};
-pub use input::{Action, FateTarget, Input, ManualFate};
+pub use input::{Action, FateTarget, Input};
 pub use stats::{Money, Stats};
 pub use timeline::Timeline;
 pub use trace::{OutputRecord, TraceRecord, ABSORBED, NOT_PUBLISHED, TAIL, TAKE_ORDER};

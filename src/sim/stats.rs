@@ -3,6 +3,7 @@
 use crate::message::{Envelope, Message, MessageType, RefusalReason, RejectReason};
 use crate::outbox::Note;
 use crate::process::Definition;
+use crate::sim::recorded::Recorded;
 use crate::store::Store;
 use strum::IntoEnumIterator;
 use uuid::Uuid;
@@ -60,6 +61,24 @@ impl Stats {
     /// Counters for `cooks` cooks and `actors` actors.
     pub fn new(cooks: usize, actors: usize) -> Self {
         Stats { per_cook: vec![0; cooks], peak_queue: vec![0; actors], ..Stats::default() }
+    }
+
+    /// Counts `env`, about to be published into `store`, caused by the message at `cause`:
+    /// the counters, the money of its order ([`Stats::money`]) and, for an
+    /// `OrderCompleted`, its placed → completed time in `completions` (a recorded stretch
+    /// run again finds it there already).
+    #[inline]
+    pub fn publishing(&mut self, env: &Envelope, store: &Store, cause: Option<u32>, completions: &mut Recorded<u64>) {
+        let t = env.message_type();
+        if matches!(t, MessageType::OrderPaid | MessageType::PaymentRefunded | MessageType::OrderDropped) {
+            // the order's money before this message (its stream is short)
+            self.money(t, &Money::of_near(store, &env.correlation_id, cause));
+        }
+        self.published(env);
+        if let Message::OrderCompleted { order } = &env.body {
+            let mut seen = self.completed as usize - 1;
+            completions.record(&mut seen, env.at_ms - order.placed_at_ms);
+        }
     }
 
     /// Counts one publication.

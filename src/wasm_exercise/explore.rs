@@ -8,7 +8,6 @@ use super::{err, exercise_config, function_arg, js_process, run_recorded, to_js}
 use crate::explore::learner;
 use crate::explore::progress::progress;
 use crate::explore::{Explorer, Limits, Verdict};
-use crate::process::custom::CustomHandle;
 use crate::scenario::Config;
 use crate::wasm::Simulation;
 use serde::Serialize;
@@ -23,13 +22,6 @@ pub struct ProcessExploration {
     /// The scenario as a counterexample is replayed (the learner's house mode).
     scenario: Config,
     decide: js_sys::Function,
-    handle: CustomHandle,
-}
-
-impl Drop for ProcessExploration {
-    fn drop(&mut self) {
-        self.handle.release();
-    }
 }
 
 /// The options of `exploreProcess`.
@@ -109,18 +101,13 @@ impl Simulation {
         opts: Option<JsValue>,
     ) -> Result<ProcessExploration, JsError> {
         let decide = function_arg(&decide)?;
-        let mut cfg = exercise_config(&cfg)?;
+        let cfg = exercise_config(&cfg)?;
         let opts = options(&opts.unwrap_or(JsValue::UNDEFINED))?;
         let process = js_process(decide.clone());
-        let handle = process.install();
-        cfg.custom = Some(handle);
         let scenario = learner::scenario_config(&cfg, opts.dodgy);
         match learner::explorer(&cfg, opts.dodgy, process, opts.limits) {
-            Ok(explorer) => Ok(ProcessExploration { explorer, scenario, decide, handle }),
-            Err(e) => {
-                handle.release();
-                Err(err("explore", format!("{}: {}", e.field, e.message)))
-            }
+            Ok(explorer) => Ok(ProcessExploration { explorer, scenario, decide }),
+            Err(e) => Err(err("explore", format!("{}: {}", e.field, e.message))),
         }
     }
 }

@@ -363,3 +363,14 @@ test("console.log still works for debugging, into the browser's console", { skip
   assert.deepEqual(await numbers(p), await solutionNumbers());
   assert.ok(lines.includes("[your decide] seen OrderPlaced"), JSON.stringify(lines.slice(0, 3)));
 });
+
+test("a syntax error names the line and the column where the editor shows them", { skip }, async () => {
+  const p = await fresh();
+  await write(p, "function decide(state, message) {\n  let x = ;\n}");
+  const { error } = await runIt(p);
+  assert.match(error, /your code does not compile: SyntaxError: unexpected token in expression: ';' \(line 2, column 11\)/);
+  // on the first line, the column counts from the editor's first character
+  await write(p, "function decide(state, message) { return 1 +; }");
+  const first = await runIt(p);
+  assert.match(first.error, /does not compile: SyntaxError: .* \(line 1, column 45\)/);
+});

@@ -1,6 +1,15 @@
 //! Setting the floor up: a world at step 0 for a config, its actors, wiring and bus.
 
 use super::*;
+use crate::actors::alarm_clock::AlarmClock;
+use crate::actors::assistant_manager::AssistantManager;
+use crate::actors::cashier::Cashier;
+use crate::actors::cook::Cook;
+use crate::actors::dispatcher::Dispatcher;
+use crate::actors::printer::Printer;
+use crate::actors::waiter::Waiter;
+use crate::process::House;
+use crate::sim::actor::FIRST_COOK;
 
 impl World {
     /// A world at step 0 for a validated `cfg`.
@@ -28,9 +37,11 @@ impl World {
             state.push(actor);
             id
         };
-        add(Role::Waiter.display().into(), ActorKind::Waiter, Actor::Waiter);
+        let entry = add(Role::Waiter.display().into(), ActorKind::Waiter, Actor::Waiter(Waiter::default()));
         add(Role::House.display().into(), ActorKind::House, Actor::House(House::new()));
-        add(Role::Dispatcher.display().into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::default()));
+        // the dispatcher hands work to every cook, who follow it on the floor
+        let cooks = (0..cfg.cooks.len()).map(|c| FIRST_COOK + c as ActorId).collect();
+        add(Role::Dispatcher.display().into(), ActorKind::Dispatcher, Actor::Dispatcher(Dispatcher::new(cooks)));
         for (i, c) in cfg.cooks.iter().enumerate() {
             let name = c.name.trim().to_string();
             let cook = Cook { name: Rc::new(name.clone()), ms: c.ms };
@@ -42,9 +53,15 @@ impl World {
             Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms }),
         );
         add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
-        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock);
-        let printer = add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer);
+        let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock(AlarmClock));
+        add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer(Printer));
         let n = actors.len();
+        let mut own_readiness = vec![0u64; n.div_ceil(64)];
+        for (a, actor) in state.iter().enumerate() {
+            if actor.has_own_readiness() {
+                own_readiness[a / 64] |= 1 << (a % 64);
+            }
+        }
 
         let wiring = Wiring::of(cfg.architecture);
         let mut bus = Bus::new();
@@ -61,7 +78,6 @@ impl World {
             faults_len: 0,
             printed_len: 0,
             mail: Mailboxes::new(n),
-            requests: VecDeque::new(),
             busy_until: vec![0; n],
             handled: vec![0; n],
             scheduler: Scheduler::default(),
@@ -74,19 +90,20 @@ impl World {
             next_input: 0,
             stats: Stats::new(cfg.cooks.len(), n),
             sampler: Sampler::new(n),
-            on_duty: (0..cfg.cooks.len()).map(|c| FIRST_COOK + c as ActorId).collect(),
             delayed: Vec::new(),
             fates: Vec::new(),
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
+            custom: None,
             store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
             cfg,
             wiring,
             bus,
             actors,
+            entry,
+            own_readiness,
             alarm_clock,
-            printer,
             trace: Trace::default(),
             faults: Recorded::default(),
             completions: Recorded::default(),
@@ -95,12 +112,30 @@ impl World {
             inputs,
             input_error: None,
             st,
-            loads: Vec::new(),
             targets: Vec::new(),
             out: Outbox::new(),
         };
         world.apply_due_inputs();
         Ok(world)
+    }
+
+    /// This world with the learner's process manager `process` running the orders of the
+    /// config's `custom_process` scope (exercise mode). Give it before the first step.
+    ///
+    /// ```
+    /// use brigade::process::custom::{CustomProcess, CustomScope};
+    /// use brigade::scenario::Config;
+    /// use brigade::sim::World;
+    /// // a process manager that decides nothing: its orders never complete
+    /// let idle = CustomProcess::new(|state, _message, _config| Ok(serde_json::json!({ "state": state, "send": [] })));
+    /// let cfg = Config { orders: 2, custom_process: CustomScope::All, ..Config::default() };
+    /// let mut world = World::new(cfg).unwrap().with_custom_process(idle);
+    /// world.run_to_idle();
+    /// assert_eq!(world.stats().completed, 0);
+    /// ```
+    pub fn with_custom_process(mut self, process: CustomProcess) -> World {
+        self.custom = Some(process);
+        self
     }
 
     /// This world without its step trace: the run, its history, faults, receipts and

@@ -40,10 +40,10 @@ impl World {
         let due_of = |body: &crate::message::Message| body.alarm().map(|alarm| rel(alarm.due_ms()));
 
         // orders: streams, time to live, live in the house
-        let house = match &self.st.actors[HOUSE as usize] {
+        let house = self.st.actors.iter().find_map(|a| match a {
             Actor::House(house) => Some(house),
             _ => None,
-        };
+        });
         for corr in store.orders() {
             corr.hash(h);
             let stream = store.stream(corr);
@@ -63,7 +63,6 @@ impl World {
 
         // mailboxes, with the enqueue order across actors as ranks
         let mut enqs: Vec<u64> = self.st.mail.iter().flat_map(|m| m.iter().map(|m| m.enq)).collect();
-        enqs.extend(self.st.requests.iter().map(|(_, e)| *e));
         enqs.sort_unstable();
         let rank = |e: u64| enqs.partition_point(|&x| x < e);
         for (a, mail) in self.st.mail.iter().enumerate() {
@@ -79,13 +78,18 @@ impl World {
                 }
             }
         }
-        self.st.requests.len().hash(h);
-        for (r, enq) in &self.st.requests {
-            r.dodgy.hash(h);
-            r.correlation_id.hash(h);
-            rank(*enq).hash(h);
+        // the requests from outside waiting (their mail is ranked above)
+        let mut waiting = 0;
+        for actor in &self.st.actors {
+            if let Actor::Waiter(w) = actor {
+                waiting += w.orders.len();
+                for r in &w.orders {
+                    r.dodgy.hash(h);
+                    r.correlation_id.hash(h);
+                }
+            }
         }
-        let to_take = self.st.next_scheduled < self.cfg.orders || !self.st.requests.is_empty();
+        let to_take = self.st.next_scheduled < self.cfg.orders || waiting > 0;
         to_take.hash(h);
         if to_take {
             format!("{:?}", self.st.order_rng).hash(h);
@@ -100,7 +104,7 @@ impl World {
             due_of(&p.env.body).hash(h);
             for (_, actor, fate) in self.st.fates.iter().filter(|f| f.0 == p.output) {
                 actor.hash(h);
-                fate_key(*fate).hash(h);
+                fate.key().hash(h);
             }
         }
         // deliveries a person delayed
@@ -112,24 +116,14 @@ impl World {
         }
 
         // the actors' own state
-        self.st.on_duty.hash(h);
         for actor in &self.st.actors {
             match actor {
                 Actor::Cook(c) => c.ms.hash(h),
-                Actor::Dispatcher(d) => d.rotation.hash(h),
+                Actor::Dispatcher(d) => (&d.on_duty, d.rotation).hash(h),
                 _ => {}
             }
         }
         self.st.version.hash(h);
         self.inputs_pending().hash(h);
-    }
-}
-
-/// A fate as plain numbers, for hashing.
-fn fate_key(fate: ManualFate) -> (u8, u64) {
-    match fate {
-        ManualFate::Drop => (0, 0),
-        ManualFate::Duplicate => (1, 0),
-        ManualFate::Delay(ms) => (2, ms),
     }
 }

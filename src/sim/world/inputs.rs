@@ -8,7 +8,12 @@ impl World {
     /// order's correlation id.
     pub fn place_order(&mut self, dodgy: bool) -> Uuid {
         self.record_input(Action::PlaceOrder { dodgy });
-        self.st.requests.back().and_then(|(r, _)| r.correlation_id).unwrap_or_default()
+        self.input_correlation(self.inputs.len() - 1)
+    }
+
+    /// The correlation id of the order placed by input number `index`.
+    fn input_correlation(&self, index: usize) -> Uuid {
+        ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index as u64))
     }
 
     /// New orders from now on use process `version`. Forgets any recorded future first.
@@ -61,10 +66,10 @@ impl World {
             self.st.next_input += 1;
             match input.action {
                 Action::PlaceOrder { dodgy } => {
-                    let corr = ids::fresh(&mut Rng::stream(self.cfg.seed, INPUT_STREAM + index));
-                    let enq = self.next_mail();
-                    self.st.requests.push_back((Request { dodgy: Some(dodgy), correlation_id: Some(corr) }, enq));
-                    self.st.sampler.observe(WAITER as usize, self.st.requests.len());
+                    let corr = self.input_correlation(index as usize);
+                    self.arrive(Request { dodgy: Some(dodgy), correlation_id: Some(corr) });
+                    let entry = self.entry as usize;
+                    self.st.sampler.observe(entry, self.st.mail[entry].len());
                 }
                 Action::SetProcessVersion { version } => self.st.version = version,
                 _ => {
@@ -122,8 +127,9 @@ impl Snapshot {
         let st = &self.st;
         let mail: usize = st.mail.iter().map(VecDeque::len).sum();
         let live: usize = st.actors.iter().map(|a| if let Actor::House(h) = a { h.live() } else { 0 }).sum();
+        let requests: usize = st.actors.iter().map(|a| if let Actor::Waiter(w) = a { w.orders.len() } else { 0 }).sum();
         mail * size_of::<Mail>()
-            + st.requests.len() * size_of::<(Request, u64)>()
+            + requests * size_of::<Request>()
             + st.scheduler.heap_bytes()
             + live * (ENTRY + size_of::<crate::process::ProcessManager>())
     }

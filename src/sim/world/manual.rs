@@ -4,6 +4,9 @@
 //! nothing; applied when recorded and again, identically, when replayed.
 
 use super::*;
+use crate::actors::cook::Cook;
+use crate::actors::dispatcher::Dispatcher;
+use crate::scenario::MAX_COOKS;
 
 /// A message waiting in a mailbox, or in flight (decided, not yet published) towards an
 /// actor, at the current step.
@@ -51,14 +54,14 @@ impl World {
             }
             Action::CookLeaves { cook } => {
                 let id = self.cook_named(cook)?;
-                if !self.st.on_duty.contains(&id) {
+                if !self.on_duty(id) {
                     return Err(format!("{} has already walked out", self.actors[id as usize].name));
                 }
                 Ok(())
             }
             Action::CookReturns { cook } => {
                 let id = self.cook_named(cook)?;
-                if self.st.on_duty.contains(&id) {
+                if self.on_duty(id) {
                     return Err(format!(
                         "{} is in the kitchen; only a cook who walked out can return",
                         self.actors[id as usize].name
@@ -83,6 +86,24 @@ impl World {
         }
     }
 
+    /// Whether cook `id` takes work: the dispatcher hands it work.
+    pub(super) fn on_duty(&self, id: ActorId) -> bool {
+        self.st.actors.iter().any(|a| matches!(a, Actor::Dispatcher(d) if d.on_duty.contains(&id)))
+    }
+
+    /// Whether `actor` is a cook who walked out (what reaches it is lost).
+    pub(super) fn walked_out(&self, actor: ActorId) -> bool {
+        matches!(self.actors[actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(actor)
+    }
+
+    /// The dispatcher (the kitchen's staff changes are its business).
+    fn dispatchers(&mut self) -> impl Iterator<Item = &mut Dispatcher> {
+        self.st.actors.iter_mut().filter_map(|a| match a {
+            Actor::Dispatcher(d) => Some(d),
+            _ => None,
+        })
+    }
+
     fn cook_named(&self, name: &str) -> Result<ActorId, String> {
         match self.actor_named(name) {
             Some(id) if matches!(self.actors[id as usize].kind, ActorKind::Cook(_)) => Ok(id),
@@ -93,7 +114,7 @@ impl World {
 
     /// For a fate input: the fate, the receiving actor, and where the delivery is (the
     /// position in the mailbox of a waiting message, or `None` for one in flight).
-    fn fate_slot(&self, action: &Action) -> Result<(ManualFate, ActorId, FateTarget, Option<usize>), String> {
+    fn fate_slot(&self, action: &Action) -> Result<(Fate, ActorId, FateTarget, Option<usize>), String> {
         let Some((fate, target, actor_name)) = action.fate() else {
             return Err("not a message fate".to_string());
         };
@@ -116,7 +137,7 @@ impl World {
                         Some(c) => format!("message {seq} (copy {c}) is not waiting in {}'s mailbox", info.name),
                         None => format!("message {seq} is not waiting in {}'s mailbox", info.name),
                     })?;
-                if fate == ManualFate::Duplicate && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
+                if fate == Fate::Duplicated && self.copies_made(seq, actor) >= u8::MAX as usize - 1 {
                     return Err(format!("message {seq} has been duplicated for {} too often already", info.name));
                 }
                 Ok((fate, actor, target, Some(at)))
@@ -151,7 +172,7 @@ impl World {
     }
 
     /// Copies made of message `seq` for `actor` so far (duplicated deliveries).
-    fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
+    pub(super) fn copies_made(&self, seq: u32, actor: ActorId) -> usize {
         self.faults().iter().filter(|f| f.seq == seq && f.actor == actor && f.fault == Fault::Duplicate).count()
     }
 
@@ -211,7 +232,7 @@ impl World {
         (lo < self.st.steps).then_some(lo + 1)
     }
 
-    fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
+    pub(super) fn record_fault(&mut self, step: u32, seq: u32, actor: ActorId, fault: Fault, manual: bool) {
         let record = FaultRecord { step, seq, actor, fault, manual };
         self.faults.record_anew(&mut self.st.faults_len, record);
     }
@@ -229,12 +250,12 @@ impl World {
                     (FateTarget::Waiting { .. }, Some(i)) => {
                         let Some(mail) = self.st.mail[a].get(i).copied() else { return };
                         match fate {
-                            ManualFate::Drop => {
+                            Fate::Lost => {
                                 self.st.mail.remove(a, i);
                                 self.st.stats.deliveries_dropped += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Drop, true);
                             }
-                            ManualFate::Duplicate => {
+                            Fate::Duplicated => {
                                 let copy = (self.copies_made(mail.seq, actor) + 1).min(u8::MAX as usize) as u8;
                                 let enq = self.next_mail();
                                 let now = self.st.now;
@@ -243,12 +264,14 @@ impl World {
                                 self.st.stats.deliveries_duplicated += 1;
                                 self.record_fault(step, mail.seq, actor, Fault::Duplicate, true);
                             }
-                            ManualFate::Delay(ms) => {
+                            Fate::Delayed(ms) => {
                                 self.st.mail.remove(a, i);
                                 let at = self.st.now + ms;
                                 self.st.delayed.push(Delayed { at, actor, seq: mail.seq, copy: mail.copy });
                                 self.record_fault(step, mail.seq, actor, Fault::Delay, true);
                             }
+                            // a person's input gives no other fate (Action::fate)
+                            Fate::Delivered | Fate::Late => {}
                         }
                     }
                     (FateTarget::Waiting { .. }, None) => {}
@@ -256,7 +279,7 @@ impl World {
             }
             Action::CookLeaves { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
-                self.st.on_duty.retain(|&c| c != id);
+                self.dispatchers().for_each(|d| d.cook_leaves(id));
                 let lost: Vec<Mail> = self.st.mail.drain(id as usize);
                 for m in lost {
                     self.st.stats.deliveries_dropped += 1;
@@ -265,8 +288,7 @@ impl World {
             }
             Action::CookReturns { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
-                let at = self.st.on_duty.partition_point(|&c| c < id);
-                self.st.on_duty.insert(at, id);
+                self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::HireCook { name, ms } => {
                 let name = name.trim().to_string();
@@ -282,7 +304,7 @@ impl World {
                 self.st.stats.per_cook.push(0);
                 self.st.stats.peak_queue.push(0);
                 self.st.sampler.peak.push(0);
-                self.st.on_duty.push(id);
+                self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::SetCookTime { cook, ms } => {
                 let Ok(id) = self.cook_named(cook) else { return };
@@ -294,49 +316,8 @@ impl World {
     }
 
     /// The fate a person chose for the delivery of output `output` to `actor`, if any.
-    pub(super) fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<ManualFate> {
+    pub(super) fn take_fate(&mut self, output: u32, actor: ActorId) -> Option<Fate> {
         let i = self.st.fates.iter().position(|&(o, a, _)| o == output && a == actor)?;
         Some(self.st.fates.remove(i).2)
-    }
-
-    /// A delayed delivery due at `at` re-enters its mailbox (lost if its cook walked out).
-    pub(super) fn redeliver(&mut self, at: u64) {
-        let Some(i) = self.st.delayed.iter().position(|d| d.at == at) else { return };
-        let d = self.st.delayed.remove(i);
-        let away =
-            matches!(self.actors[d.actor as usize].kind, ActorKind::Cook(_)) && !self.st.on_duty.contains(&d.actor);
-        if away {
-            self.st.stats.deliveries_dropped += 1;
-            self.record_fault(self.st.steps as u32 + 1, d.seq, d.actor, Fault::WalkedOut, true);
-            return;
-        }
-        self.targets.push(d.actor);
-        self.push_mail(d.actor, d.seq, d.copy);
-    }
-
-    /// Delivers message `seq` to `actor` as a person decided, instead of the seeded draw
-    /// (which is still drawn, so that every other delivery keeps its fate).
-    pub(super) fn enqueue_by_hand(&mut self, actor: ActorId, seq: u32, fate: ManualFate) {
-        if self.actors[actor as usize].kind.is_worker() {
-            faults::fate(&mut self.st.fault_rng, self.cfg.drop, self.cfg.duplicate);
-        }
-        let step = self.st.steps as u32 + 1;
-        match fate {
-            ManualFate::Drop => {
-                self.st.stats.deliveries_dropped += 1;
-                self.record_fault(step, seq, actor, Fault::Drop, true);
-            }
-            ManualFate::Duplicate => {
-                let copy = (self.copies_made(seq, actor) + 1).min(u8::MAX as usize) as u8;
-                self.st.stats.deliveries_duplicated += 1;
-                self.record_fault(step, seq, actor, Fault::Duplicate, true);
-                self.push_mail(actor, seq, 0);
-                self.push_mail(actor, seq, copy);
-            }
-            ManualFate::Delay(ms) => {
-                self.record_fault(step, seq, actor, Fault::Delay, true);
-                self.st.delayed.push(Delayed { at: self.st.now + ms, actor, seq, copy: 0 });
-            }
-        }
     }
 }

@@ -1,11 +1,18 @@
 //! Reading the world at the current step: what views, reports and the facade ask.
 
 use super::*;
+use crate::actors::printer::Receipt;
 
 impl World {
     /// The run's config.
     pub fn config(&self) -> &Config {
         &self.cfg
+    }
+
+    /// The learner's process manager this world runs, if it was given one
+    /// ([`World::with_custom_process`]).
+    pub fn custom_process(&self) -> Option<&CustomProcess> {
+        self.custom.as_ref()
     }
 
     /// The process manager parameters of the run.
@@ -33,7 +40,7 @@ impl World {
     /// A cook's cooking time and whether it is taking work, at the current step.
     pub fn cook_state(&self, actor: ActorId) -> Option<(u64, bool)> {
         match self.st.actors.get(actor as usize)? {
-            Actor::Cook(c) => Some((c.ms, self.st.on_duty.contains(&actor))),
+            Actor::Cook(c) => Some((c.ms, self.on_duty(actor))),
             _ => None,
         }
     }
@@ -198,17 +205,14 @@ impl World {
 
     /// Messages waiting for `actor` (for the waiter: orders to take).
     pub fn queue_len(&self, actor: ActorId) -> usize {
-        if actor == WAITER {
-            self.st.requests.len()
-        } else {
-            self.st.mail[actor as usize].len()
-        }
+        self.st.mail.get(actor as usize).map_or(0, |m| m.len())
     }
 
     /// The store positions of the messages waiting in `actor`'s mailbox, head first,
     /// with when each entered it (a mail number, increasing) and its copy.
     pub fn mailbox(&self, actor: ActorId) -> Vec<(u32, u8)> {
-        self.st.mail.get(actor as usize).map_or_else(Vec::new, |m| m.iter().map(|m| (m.seq, m.copy)).collect())
+        let messages = |m: &VecDeque<Mail>| m.iter().filter(|m| m.seq != TAKE_ORDER).map(|m| (m.seq, m.copy)).collect();
+        self.st.mail.get(actor as usize).map_or_else(Vec::new, messages)
     }
 
     /// Until when `actor` is busy.
@@ -223,10 +227,7 @@ impl World {
 
     /// Live process managers in the house (orders with something still owed).
     pub fn live_processes(&self) -> usize {
-        match &self.st.actors[HOUSE as usize] {
-            Actor::House(house) => house.live(),
-            _ => 0,
-        }
+        self.st.actors.iter().map(|a| if let Actor::House(house) = a { house.live() } else { 0 }).sum()
     }
 
     /// Messages decided but not yet published (alarms included): `(due time, envelope,
@@ -272,12 +273,12 @@ impl World {
 
     /// The house's actor id.
     pub fn house(&self) -> ActorId {
-        HOUSE
+        self.actors.iter().find(|a| a.kind == ActorKind::House).map_or(0, |a| a.id)
     }
 
     /// The printer's actor id.
     pub fn printer(&self) -> ActorId {
-        self.printer
+        self.actors.iter().find(|a| a.kind == ActorKind::Printer).map_or(0, |a| a.id)
     }
 
     /// Whether the process managers run the orders (the wiring has a house).

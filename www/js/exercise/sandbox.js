@@ -27,6 +27,8 @@ export const RUN_ANSWERS_LIMIT = 128 * 1024 * 1024;
 export const CALL_LIMIT_MS = 5000;
 
 const FILE = "decide.js";
+/** What goes before the learner's code, on its first line (so line numbers are the editor's). */
+const STRICT = '"use strict"; ';
 
 let module = null;
 
@@ -102,7 +104,7 @@ export async function sandbox(code, limits = {}, wasmModule = null) {
       return answer === undefined ? "" : stringify({ answer });
     })(JSON.parse, JSON.stringify)`, "bridge.js"), bounds, "the sandbox could not start");
     // the first line holds the directive too, so line numbers are the editor's
-    const loaded = timed(() => vm.evalCode(`"use strict"; ${code}\n`, FILE));
+    const loaded = timed(() => vm.evalCode(`${STRICT}${code}\n`, FILE));
     if (loaded.error) {
       const error = thrown(vm, loaded.error, bounds);
       loaded.error.dispose();
@@ -230,9 +232,16 @@ function thrown(vm, handle, { memory, callMs, overgrown }) {
   if (name === "ReferenceError" && HOST_ONLY.test(message)) {
     message += " (your code runs in a sandbox that has the JavaScript language only: no page, network, storage or timers)";
   }
-  const line = isError && typeof value.stack === "string" ? value.stack.match(new RegExp(`${FILE}:(\\d+)`)) : null;
-  const where = line ? ` (line ${line[1]})` : "";
+  const at = isError && typeof value.stack === "string"
+    ? value.stack.match(new RegExp(`${FILE}:(\\d+)(?::(\\d+))?`)) : null;
+  const where = !at ? "" : name === "SyntaxError" && at[2] ? ` (line ${at[1]}, column ${column(at)})` : ` (line ${at[1]})`;
   return { name, message: `${message.split("\n")[0].slice(0, 300)}${where}` };
+}
+
+/** The editor's column of a position `[, line, column]` in the loaded text (its first line
+ * starts with the strict-mode directive, which the editor does not show). */
+function column([, line, col]) {
+  return Number(line) === 1 ? Math.max(1, Number(col) - STRICT.length) : Number(col);
 }
 
 function kib(bytes) {

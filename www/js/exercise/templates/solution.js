@@ -21,8 +21,9 @@ function decide(state, message, config) {
     else send.push({ type: COMMANDS[step], order: s.order, attempt });
     const timeout = step === "cook" ? config.cook_timeout_ms
       : step === "price" ? config.price_timeout_ms : config.pay_timeout_ms;
+    // an alarm's attempt counts to 255 and stays there (refunds are asked for past it)
     send.push({ type: "PublishAt", after_ms: timeout,
-      message: { type: "StepTimedOut", step, attempt } });
+      message: { type: "StepTimedOut", step, attempt: Math.min(attempt, 255) } });
   }
   function dropOrder(reason) {
     s.awaiting = null;
@@ -69,7 +70,8 @@ function decide(state, message, config) {
     case "StepTimedOut": {
       const { step, attempt } = message;
       if (step === "refund") {
-        if (s.refunding === attempt && attempt < 255) request("refund", attempt + 1);
+        // asked again until the cashier answers; an alarm counts to 255, then stays there
+        if (Math.min(s.refunding, 255) === attempt) request("refund", s.refunding + 1);
         break;
       }
       if (s.outcome || s.awaiting !== step || s.attempt !== attempt) break; // already answered
