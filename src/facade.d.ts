@@ -612,6 +612,12 @@ kind: string,
  */
 correlation_id: string | null, 
 /**
+ * For the waiter taking an order: `"normal"` or `"dodgy"`, the customer whose order it
+ * places (known before the order is published, so a view can tell where the wiring
+ * sends what the waiter decided); `None` for every other step.
+ */
+customer: string | null, 
+/**
  * Whether this delivery is the second copy of a duplicated one.
  */
 duplicate: boolean, 
@@ -993,7 +999,19 @@ kind: string,
 /**
  * Whether it ends an order (`OrderCompleted`, `OrderDropped`).
  */
-terminal: boolean, };
+terminal: boolean, 
+/**
+ * What it means in an order's life, one word a view can test instead of a type name:
+ * `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
+ * answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
+ * `rejected`, `completed`, `dropped`.
+ */
+meaning: string, 
+/**
+ * The piece of work (`cook`, `price`, `pay`, `refund`) it asks for, answers or gives up
+ * (`work`, `done`, `refused`, `expired`); `null` otherwise.
+ */
+step: string | null, };
 
 /**
  * One role, as the run's wiring uses it.
@@ -1011,6 +1029,20 @@ display: string,
  * Whether deliveries to it can be lost or duplicated.
  */
 worker: boolean, 
+/**
+ * Whether people of this role come on and off duty (cooks leave, return, are hired).
+ */
+staffed: boolean, 
+/**
+ * What the floor writes under an actor of this role (the house holds process managers).
+ */
+label: string, 
+/**
+ * The floor's column for it, left to right: 0 the customer's side (waiter, printer),
+ * 1 the house and its alarm clock, 2 who takes work (dispatcher, assistant manager,
+ * cashier), 3 the kitchen.
+ */
+column: number, 
 /**
  * The message types it receives in this wiring, in declaration order.
  */

@@ -11,6 +11,7 @@
 use crate::message::MessageType;
 use crate::sim::trace::OutputSlot;
 use crate::sim::{ActorKind, Input, World, NOT_PUBLISHED, TAIL};
+use crate::wiring::Role;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -53,6 +54,61 @@ pub fn delivery_steps(world: &World, seq: u32) -> Vec<(usize, u8)> {
         .filter(|(_, r)| r.seq == seq)
         .map(|(s, r)| (s, r.copy))
         .collect()
+}
+
+/// Something that happens at a step of the run, asked for by what it is rather than where
+/// (a tour stop's moment): [`moment_step`] answers the first step it happens at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// An actor handles a message of this type; of this role only, when one is given.
+    Handled(MessageType, Option<Role>),
+    /// A handler decides a message of this type (published or absorbed; not the tail).
+    Decided(MessageType),
+    /// Something a handler decided is absorbed by the idempotent store.
+    Absorbed,
+}
+
+/// The first step after `after` (1-based) of the known run, after the cursor too, at which
+/// `moment` happens; `None` when it does not happen in the run computed so far. The cursor
+/// does not move: it reads only the trace and the store.
+///
+/// ```
+/// use brigade::message::MessageType;
+/// use brigade::run_index::{moment_step, Moment};
+/// use brigade::scenario::Config;
+/// use brigade::sim::World;
+/// use brigade::wiring::Role;
+///
+/// let mut world = World::new(Config { orders: 2, ..Config::default() }).unwrap();
+/// world.run_to_idle();
+/// let cooked = moment_step(&world, Moment::Handled(MessageType::FoodCooked, Some(Role::House)), 0).unwrap();
+/// assert!(moment_step(&world, Moment::Decided(MessageType::FoodCooked), 0).unwrap() < cooked);
+/// assert_eq!(moment_step(&world, Moment::Handled(MessageType::FoodCooked, Some(Role::Cook)), 0), None);
+/// ```
+pub fn moment_step(world: &World, moment: Moment, after: usize) -> Option<usize> {
+    (after + 1..=world.frontier_steps()).find(|&step| happens_at(world, moment, step))
+}
+
+fn happens_at(world: &World, moment: Moment, step: usize) -> bool {
+    let Some(record) = world.known_record(step) else {
+        return false;
+    };
+    match moment {
+        Moment::Handled(t, role) => {
+            record.seq < TAIL
+                && world.store().frontier_type(record.seq as usize) == Some(t)
+                && role.is_none_or(|r| world.role(record.actor) == Some(r))
+        }
+        Moment::Decided(t) => {
+            record.seq != TAIL
+                && world.known_outputs(step).into_iter().any(|slot| match slot {
+                    OutputSlot::Publication(NOT_PUBLISHED) | OutputSlot::Handed { .. } => false,
+                    OutputSlot::Publication(seq) => world.store().frontier_type(seq as usize) == Some(t),
+                    OutputSlot::Absorbed(_, absorbed) => absorbed == t,
+                })
+        }
+        Moment::Absorbed => world.known_outputs(step).into_iter().any(|slot| matches!(slot, OutputSlot::Absorbed(..))),
+    }
 }
 
 /// The kinds of step the page jumps to.
@@ -380,6 +436,44 @@ mod tests {
             }
             assert_eq!(t.current(), cursor, "the cursor did not move");
         }
+    }
+
+    #[test]
+    fn a_moment_is_found_where_a_scan_of_the_steps_finds_it_and_the_cursor_stays() {
+        let mut t = chaos();
+        let steps = view::steps(t.world(), 1, t.total() + 1);
+        let handled = |t: MessageType, role: Option<Role>| {
+            steps
+                .iter()
+                .find(|s| s.type_name == t.name() && role.is_none_or(|r| s.actor_kind == r.name()))
+                .map(|s| s.step)
+        };
+        let decided = |t: MessageType| {
+            steps
+                .iter()
+                .find(|s| s.kind != "tail" && s.outputs.iter().any(|o| o.type_name == t.name() && o.status != "handed"))
+                .map(|s| s.step)
+        };
+        let absorbed = steps.iter().find(|s| s.outputs.iter().any(|o| o.status == "absorbed")).map(|s| s.step);
+        let mut found = 0;
+        for cursor in [0, t.total() / 2] {
+            t.seek(cursor);
+            for mt in MessageType::all() {
+                for role in [None, Some(Role::House), Some(Role::Cook), Some(Role::Printer)] {
+                    let step = moment_step(t.world(), Moment::Handled(mt, role), 0);
+                    assert_eq!(step, handled(mt, role), "{mt:?} handled by {role:?}");
+                    found += usize::from(step.is_some());
+                }
+                assert_eq!(moment_step(t.world(), Moment::Decided(mt), 0), decided(mt), "{mt:?} decided");
+            }
+            assert_eq!(moment_step(t.world(), Moment::Absorbed, 0), absorbed);
+            assert_eq!(t.current(), cursor, "the cursor did not move");
+        }
+        assert!(found > 20, "{found} moments found");
+        let first = moment_step(t.world(), Moment::Handled(MessageType::CookFood, None), 0).unwrap();
+        let second = moment_step(t.world(), Moment::Handled(MessageType::CookFood, None), first).unwrap();
+        assert!(second > first, "after a step, the next one");
+        assert_eq!(moment_step(t.world(), Moment::Handled(MessageType::CookFood, None), t.total()), None);
     }
 
     #[test]

@@ -198,6 +198,10 @@ pub struct StepView {
     pub kind: &'static str,
     /// The order it belongs to.
     pub correlation_id: Option<Uuid>,
+    /// For the waiter taking an order: `"normal"` or `"dodgy"`, the customer whose order it
+    /// places (known before the order is published, so a view can tell where the wiring
+    /// sends what the waiter decided); `None` for every other step.
+    pub customer: Option<&'static str>,
     /// Whether this delivery is the second copy of a duplicated one.
     pub duplicate: bool,
     /// What the handler publishes in answer, and when.
@@ -435,14 +439,20 @@ pub fn step(world: &World, step: usize) -> Option<StepView> {
         type_name: "TakeOrder",
         kind: "input",
         correlation_id: None,
+        customer: None,
         duplicate: rec.copy > 0,
         outputs: Vec::new(),
         published: (start..rec.log_end).collect(),
         faults,
     };
     // what the handler decided, as the executor recorded it
-    view.outputs =
-        world.step_outputs(step).into_iter().map(|(out, env)| OutputView::of(world, out, env.as_ref())).collect();
+    let outputs = world.step_outputs(step);
+    if rec.seq == TAKE_ORDER {
+        view.customer = outputs
+            .iter()
+            .find_map(|(_, env)| env.as_ref()?.body.order().map(|o| if o.dodgy { "dodgy" } else { "normal" }));
+    }
+    view.outputs = outputs.into_iter().map(|(out, env)| OutputView::of(world, out, env.as_ref())).collect();
     let known = world.known_publications(step);
     if known.len() == view.outputs.len() {
         for (out, seq) in view.outputs.iter_mut().zip(known) {

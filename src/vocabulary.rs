@@ -24,6 +24,14 @@ pub struct TypeWord {
     pub kind: &'static str,
     /// Whether it ends an order (`OrderCompleted`, `OrderDropped`).
     pub terminal: bool,
+    /// What it means in an order's life, one word a view can test instead of a type name:
+    /// `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
+    /// answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
+    /// `rejected`, `completed`, `dropped`.
+    pub meaning: &'static str,
+    /// The piece of work (`cook`, `price`, `pay`, `refund`) it asks for, answers or gives up
+    /// (`work`, `done`, `refused`, `expired`); `null` otherwise.
+    pub step: Option<&'static str>,
 }
 
 /// One role, as the run's wiring uses it.
@@ -36,6 +44,14 @@ pub struct RoleWord {
     pub display: &'static str,
     /// Whether deliveries to it can be lost or duplicated.
     pub worker: bool,
+    /// Whether people of this role come on and off duty (cooks leave, return, are hired).
+    pub staffed: bool,
+    /// What the floor writes under an actor of this role (the house holds process managers).
+    pub label: &'static str,
+    /// The floor's column for it, left to right: 0 the customer's side (waiter, printer),
+    /// 1 the house and its alarm clock, 2 who takes work (dispatcher, assistant manager,
+    /// cashier), 3 the kitchen.
+    pub column: u8,
     /// The message types it receives in this wiring, in declaration order.
     pub receives: Vec<&'static str>,
     /// The message types it may send in this wiring, in declaration order.
@@ -82,6 +98,41 @@ pub struct Vocabulary {
     pub dispatches: Vec<&'static str>,
 }
 
+/// A type's meaning and piece of work (see [`TypeWord`]).
+fn meaning(t: MessageType) -> (&'static str, Option<WorkStep>) {
+    use MessageType as T;
+    match t {
+        T::OrderPlaced => ("placed", None),
+        T::ProcessStarted => ("started", None),
+        T::CookFood => ("work", Some(WorkStep::Cook)),
+        T::PriceOrder => ("work", Some(WorkStep::Price)),
+        T::TakePayment => ("work", Some(WorkStep::Pay)),
+        T::RefundPayment => ("work", Some(WorkStep::Refund)),
+        T::FoodCooked => ("done", Some(WorkStep::Cook)),
+        T::OrderPriced => ("done", Some(WorkStep::Price)),
+        T::OrderPaid => ("done", Some(WorkStep::Pay)),
+        T::PaymentRefunded => ("done", Some(WorkStep::Refund)),
+        T::PaymentRefused => ("refused", Some(WorkStep::Pay)),
+        T::OrderExpired => ("expired", Some(WorkStep::Cook)),
+        T::PublishAt => ("alarm", None),
+        T::StepTimedOut => ("timeout", None),
+        T::MessageRejected => ("rejected", None),
+        T::OrderCompleted => ("completed", None),
+        T::OrderDropped => ("dropped", None),
+    }
+}
+
+/// A role's floor column and label (see [`RoleWord`]).
+fn place(role: Role) -> (u8, &'static str) {
+    match role {
+        Role::Waiter | Role::Printer => (0, role.display()),
+        Role::House => (1, "process managers"),
+        Role::AlarmClock => (1, role.display()),
+        Role::Dispatcher | Role::AssistantManager | Role::Cashier => (2, role.display()),
+        Role::Cook => (3, role.display()),
+    }
+}
+
 fn names(types: impl Iterator<Item = MessageType>) -> Vec<&'static str> {
     let mut types: Vec<MessageType> = types.collect();
     types.sort();
@@ -110,6 +161,9 @@ impl Vocabulary {
                 role: r.role,
                 display: r.display,
                 worker: r.worker,
+                staffed: r.role == Role::Cook,
+                label: place(r.role).1,
+                column: place(r.role).0,
                 receives: names(links.iter().filter(|l| l.to == r.role).map(|l| l.message_type)),
                 sends: names(
                     publishers
@@ -131,7 +185,13 @@ impl Vocabulary {
         Vocabulary {
             architecture: wiring.architecture,
             message_types: MessageType::all()
-                .map(|t| TypeWord { name: t.name(), kind: t.kind().name(), terminal: t.is_terminal() })
+                .map(|t| TypeWord {
+                    name: t.name(),
+                    kind: t.kind().name(),
+                    terminal: t.is_terminal(),
+                    meaning: meaning(t).0,
+                    step: meaning(t).1.map(WorkStep::name),
+                })
                 .collect(),
             roles,
             receivers,
@@ -170,6 +230,22 @@ mod tests {
                 assert!(sent.contains(t), "{architecture:?}: {t} is received, so someone sends it");
             }
         }
+    }
+
+    #[test]
+    fn each_piece_of_work_has_one_command_and_one_answer() {
+        let v = Vocabulary::of(&Wiring::of(Architecture::ProcessManager));
+        for step in WorkStep::iter() {
+            for m in ["work", "done"] {
+                let n = v.message_types.iter().filter(|t| t.meaning == m && t.step == Some(step.name())).count();
+                assert_eq!(n, 1, "{m} {}", step.name());
+            }
+        }
+        for t in &v.message_types {
+            assert_eq!(t.terminal, t.meaning == "completed" || t.meaning == "dropped", "{}", t.name);
+            assert_eq!(t.kind == "command", t.meaning == "work" || t.meaning == "alarm", "{}", t.name);
+        }
+        assert_eq!(v.roles.iter().filter(|r| r.staffed).count(), 1);
     }
 
     #[test]

@@ -738,6 +738,36 @@ impl Simulation {
         to_js(&view::wiring(self.timeline.world()))
     }
 
+    /// A JSON text read as every brigade reader reads JSON (a run file, `--config`,
+    /// `--check`): a leading byte-order mark is dropped, a key named twice in one object (at
+    /// any depth) or anything but one JSON value is refused with where it is. Returns the
+    /// text without its mark, for `JSON.parse`.
+    #[wasm_bindgen(js_name = strictJson)]
+    pub fn strict_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<String, JsError> {
+        let text = text_arg("strictJson", &text, "a JSON text")?;
+        let text = run_file::without_bom(&text);
+        run_file::strict::parse(text).map_err(|e| fail(&e))?;
+        Ok(text.to_owned())
+    }
+
+    /// The engine's vocabulary for an architecture (`"process-manager"` when not given),
+    /// without a run: the same answer as `vocabulary()` on a run of that architecture.
+    #[wasm_bindgen(js_name = vocabularyOf, unchecked_return_type = "Vocabulary")]
+    pub fn vocabulary_of(
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] architecture: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let architecture = match given(&architecture) {
+            None => crate::wiring::Architecture::ProcessManager,
+            Some(v) => {
+                let name = text_arg("vocabularyOf", v, "architecture")?;
+                crate::wiring::Architecture::from_name(&name).ok_or_else(|| {
+                    fail("vocabularyOf: architecture must be process-manager, choreography or commands")
+                })?
+            }
+        };
+        to_js(&crate::vocabulary::Vocabulary::of(&crate::wiring::Wiring::of(architecture)))
+    }
+
     /// The engine's vocabulary in the run's wiring: `{ architecture, message_types, roles,
     /// receivers, faults, fates, drop_reasons, reject_reasons, work_steps, definitions,
     /// architectures, dispatches }` (see docs/FACADE.md). The page keeps no list of its own.

@@ -3,9 +3,11 @@
 //! timeout, a retry or a completion, where an order completes, a message's deliveries and
 //! faults, where a decision is published. Views ask these instead of seeking ahead and back.
 
-use crate::run_index::{self, Mark};
+use crate::message::MessageType;
+use crate::run_index::{self, Mark, Moment};
 use crate::view;
 use crate::wasm::Simulation;
+use crate::wiring::Role;
 use serde::Serialize;
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
@@ -34,8 +36,54 @@ fn step_or_undefined(step: Option<usize>) -> JsValue {
     step.map_or(JsValue::UNDEFINED, |s| JsValue::from_f64(s as f64))
 }
 
+/// The moment `momentStep` is asked for, from its arguments.
+fn moment(kind: &JsValue, message_type: &JsValue, role: &JsValue) -> Result<Moment, JsError> {
+    const CALL: &str = "momentStep";
+    let given = |v: &JsValue| !v.is_undefined() && !v.is_null();
+    let type_of =
+        || {
+            message_type.as_string().as_deref().and_then(MessageType::from_name).ok_or_else(|| {
+                JsError::new(&format!("{CALL}: the type must be a message type's name (see vocabulary())"))
+            })
+        };
+    let role = if given(role) {
+        Some(
+            role.as_string()
+                .as_deref()
+                .and_then(Role::from_name)
+                .ok_or_else(|| JsError::new(&format!("{CALL}: the role must be a role's name (see vocabulary())")))?,
+        )
+    } else {
+        None
+    };
+    match kind.as_string().as_deref() {
+        Some("handled") => Ok(Moment::Handled(type_of()?, role)),
+        Some("decided") => Ok(Moment::Decided(type_of()?)),
+        Some("absorbed") => Ok(Moment::Absorbed),
+        _ => Err(JsError::new(&format!("{CALL}: the kind must be \"handled\", \"decided\" or \"absorbed\""))),
+    }
+}
+
 #[wasm_bindgen]
 impl Simulation {
+    /// The first step after `after` (0 when not given) at which a moment happens in the run
+    /// computed so far — `"handled"`: an actor (of `role`, when given) handles a message of
+    /// `type`; `"decided"`: a handler decides a message of `type`; `"absorbed"`: the
+    /// idempotent store absorbs a decision — or `undefined` when there is none. The cursor
+    /// does not move: the tour finds its stops with this.
+    #[wasm_bindgen(js_name = momentStep, unchecked_return_type = "number | undefined")]
+    pub fn moment_step(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"handled\" | \"decided\" | \"absorbed\"")] kind: JsValue,
+        #[wasm_bindgen(js_name = "type", unchecked_param_type = "MessageType | undefined")] message_type: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Role | undefined")] role: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] after: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let moment = moment(&kind, &message_type, &role)?;
+        let after = if after.is_undefined() || after.is_null() { 0 } else { position("momentStep", "after", &after)? };
+        Ok(step_or_undefined(run_index::moment_step(self.timeline().world(), moment, after)))
+    }
+
     /// The first step after `after` of a kind — `"fault"` (a delivery lost, doubled,
     /// delayed, refused, rejected or absorbed), `"timeout"` (the house hears a
     /// StepTimedOut), `"retry"` (it answers a timeout or an expiry by asking again),

@@ -1189,3 +1189,36 @@ fn the_vocabulary_follows_the_runs_wiring() {
     assert_eq!(choreography["receivers"]["FoodCooked"], serde_json::json!(["assistant-manager", "printer"]));
     assert!(choreography["receivers"].get("CookFood").is_none());
 }
+
+#[wasm_bindgen_test]
+fn the_vocabulary_of_an_architecture_without_a_run_equals_a_runs() {
+    for architecture in ["process-manager", "choreography", "commands"] {
+        let alone = to_json(&apply(&class(), "vocabularyOf", &[architecture.into()]).expect("vocabularyOf"));
+        let config = format!(r#"{{"architecture":"{architecture}"}}"#);
+        assert_eq!(alone, to_json(&Sim::new(&config).call("vocabulary", &[])), "{architecture}");
+    }
+    let default = to_json(&apply(&class(), "vocabularyOf", &[]).expect("vocabularyOf()"));
+    assert_eq!(default["architecture"], "process-manager");
+    let types = default["message_types"].as_array().expect("message_types");
+    let cook = types.iter().find(|t| t["name"] == "CookFood").expect("CookFood");
+    assert_eq!((cook["meaning"].as_str(), cook["step"].as_str()), (Some("work"), Some("cook")));
+    let err = thrown(apply(&class(), "vocabularyOf", &["kitchen".into()]), "an unknown architecture");
+    assert!(err.contains("architecture must be"), "{err}");
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
+fn strict_json_reads_a_text_as_the_run_file_and_config_readers_do() {
+    let strict = |text: &str| apply(&class(), "strictJson", &[text.into()]);
+    assert_eq!(
+        strict("\u{feff}{\"orders\": 2}").expect("a byte-order mark is skipped").as_string().as_deref(),
+        Some("{\"orders\": 2}")
+    );
+    let err = thrown(strict(r#"{"cooks": [{"name": "A", "ms": 1, "ms": 2}]}"#), "a key named twice");
+    assert!(err.contains("duplicate key \"ms\""), "{err}");
+    let err = thrown(strict("{\"orders\": 2} x"), "trailing characters");
+    assert!(!err.is_empty());
+    let err = thrown(apply(&class(), "strictJson", &[JsValue::from_f64(5.0)]), "a number");
+    assert!(err.contains("strictJson"), "{err}");
+    assert_no_panic();
+}

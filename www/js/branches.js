@@ -6,14 +6,12 @@
 // can be compared: the first step where their histories differ, and per order what changed.
 
 import { $, el, formatInt, formatMs } from "./dom.js";
-import { guard, errorText } from "./engine.js";
+import { guard, errorText, words } from "./engine.js";
 import { applyInput } from "./inputs.js";
 import { encodeInputs, decodeInputs, packJson, unpackJson } from "./url-state.js";
 
 const STORE = "brigade.branches";
 const FIRST = "the run as first computed";
-const WORK = ["CookFood", "PriceOrder", "TakePayment", "RefundPayment"];
-const TERMINAL = new Set(["OrderCompleted", "OrderDropped"]);
 const COMPARE_LIMIT = 2_000_000; // steps a branch may take to reach idle in a comparison
 
 export class Branches {
@@ -304,6 +302,7 @@ function letter(k) {
 
 /** A whole idle run: one comparable line per step, and per order what the comparison shows. */
 function readRun(sim) {
+  const w = words();
   const total = sim.totalSteps();
   const steps = [];
   const endStep = new Map();
@@ -313,19 +312,19 @@ function readRun(sim) {
       // listed with step N, but the histories part only at the first delivery it changes
       steps.push(JSON.stringify([s.at_ms, s.actor, s.seq, s.type, s.correlation_id, s.duplicate,
         s.outputs.map((o) => [o.type, o.status, o.to ?? null, o.at_ms])]));
-      if (s.correlation_id && !endStep.has(s.correlation_id) && s.outputs.some((o) => TERMINAL.has(o.type))) endStep.set(s.correlation_id, s.step);
+      if (s.correlation_id && !endStep.has(s.correlation_id) && s.outputs.some((o) => w.terminal(o.type))) endStep.set(s.correlation_id, s.step);
     }
   }
   const orders = new Map();
   for (const o of sim.orders()) {
     const stream = sim.orderStream(o.correlation_id);
     const count = (type) => stream.filter((m) => m.type === type).length;
-    const retries = WORK.reduce((sum, type) => sum + Math.max(0, count(type) - 1), 0);
+    const retries = w.typesMeaning("work").reduce((sum, type) => sum + Math.max(0, count(type) - 1), 0);
     orders.set(o.order, {
       outcome: o.status === "dropped" ? `dropped (${o.reason})` : o.status,
       latency: o.finished_at_ms === null || o.finished_at_ms === undefined ? null : o.finished_at_ms - o.placed_at_ms,
       retries,
-      payments: { paid: count("OrderPaid"), refunded: count("PaymentRefunded") },
+      payments: { paid: count(w.typeMeaning("done", "pay")), refunded: count(w.typeMeaning("done", "refund")) },
       endStep: endStep.get(o.correlation_id) ?? null,
     });
   }

@@ -5,6 +5,10 @@
 // handed to a cook.
 
 import { el, formatMs, formatInt } from "./dom.js";
+import { words } from "./engine.js";
+
+/** Whether actors of `role` hold messages until they are due (the alarm clock), by what it receives. */
+const holds = (role) => words()?.receiversOf("alarm").includes(role) ?? false;
 
 /**
  * When decided outputs enter the history: "published at step N" (or "at steps N, M"),
@@ -49,7 +53,7 @@ function byType(outputs) {
 export function describeOutput(o, stepAt, kind) {
   if (o.status === "handed") return `${o.type} handed to ${o.to}`;
   if (o.status === "absorbed") return `${o.type} absorbed by the idempotent store (its id was already stored)`;
-  if (o.at_ms > stepAt && kind !== "alarm-clock") return `${o.type} at ${formatMs(o.at_ms)}, when the work is done${o.status === "pending" ? " (not published yet at this step)" : ""}`;
+  if (o.at_ms > stepAt && !holds(kind)) return `${o.type} at ${formatMs(o.at_ms)}, when the work is done${o.status === "pending" ? " (not published yet at this step)" : ""}`;
   if (o.at_ms > stepAt) return `${o.type} held until ${formatMs(o.at_ms)}${o.status === "pending" ? " (not published yet at this step)" : ""}`;
   if (o.status === "pending") return `${o.type} (${o.published_step ? `published at step ${formatInt(o.published_step)}` : "published in a coming step"})`;
   return `${o.type} published at ${formatMs(o.at_ms)}${o.published_step ? ` (step ${formatInt(o.published_step)})` : ""}`;
@@ -74,7 +78,7 @@ export function captionParts(step, ctx) {
   }
   if (step.kind === "input") {
     parts.push(mono(step.actor), " took an order");
-  } else if (step.actor_kind === "dispatcher" && g.handed.length) {
+  } else if (g.handed.length) {
     parts.push(mono(step.actor), " handed ", ctx.kindChip(step.kind), " ", mono(step.type),
       ctx.publisher ? [" from ", mono(ctx.publisher)] : "",
       ctx.order ? [" · order ", mono(ctx.order)] : "",
@@ -90,7 +94,7 @@ export function captionParts(step, ctx) {
   if (g.now.length) parts.push(" → decides ", byType(g.now).map(([t, n]) => counted(t, n)).join(", "), " — ", when(g.now));
   if (g.later.length) {
     // an alarm clock holds the timeout it was asked for; a worker's answer waits for its work
-    const alarm = step.actor_kind === "alarm-clock";
+    const alarm = holds(step.actor_kind);
     const times = [...new Set(g.later.map((o) => o.at_ms))];
     parts.push(g.now.length ? "; " : " → ", alarm ? "holds " : "decides ",
       byType(g.later).map(([t, n]) => counted(t, n)).join(", "),

@@ -3,6 +3,7 @@
 // (App.takeInput): recorded with its step, in the address, replayed by a link.
 
 import { $, $$, el } from "./dom.js";
+import { words } from "./engine.js";
 
 const MAX_MS = 600000;
 
@@ -34,9 +35,10 @@ export class KitchenControls {
 
   /** Give each cook's box its controls (the floor rebuilds boxes when cooks are hired) and show who is away. */
   update(frame) {
-    const cooks = (frame.actors() ?? []).filter((a) => a.kind === "cook");
+    const w = words();
+    const cooks = (frame.actors() ?? []).filter((a) => w.staffed(a.kind));
     const key = `${frame.gen}:${frame.cursor}:${cooks.map((c) => `${c.name}:${c.ms}:${c.away}`).join("|")}`;
-    const boxes = $$("[data-testid=actor][data-kind=cook]", $("#floor-grid"));
+    const boxes = $$("[data-testid=actor]", $("#floor-grid")).filter((b) => w.staffed(b.dataset.kind));
     if (key === this.key && boxes.every((b) => b.querySelector(".cook-controls"))) return;
     this.key = key;
     const byName = new Map(cooks.map((c) => [c.name, c]));

@@ -24,6 +24,28 @@ export async function loadEngine() {
   return Simulation;
 }
 
+/**
+ * Use a wasm package that is already initialised (`mod`: its module, after its default
+ * export ran): Node tests and tools load the package themselves, then the page's modules
+ * that read the engine's words (`words`) work there too.
+ */
+export function adoptEngine(mod) {
+  Simulation = mod.Simulation;
+  classes = mod;
+  wordCache.clear();
+  return Simulation;
+}
+
+/**
+ * A private copy of the run `sim` (its config, its inputs and its whole known run,
+ * re-simulated from its run file) for a view to read at any step: moving the copy's cursor
+ * changes nothing on the page, where moving the shared one would move every view. The
+ * caller frees it (`free()`). Throws as `importRun` does.
+ */
+export function copyRun(sim) {
+  return Simulation.importRun(sim.exportRun());
+}
+
 /** Another class of the facade (`Exploration`), or null before the engine is loaded. */
 export function engineClass(name) {
   return classes?.[name] ?? null;
@@ -153,4 +175,97 @@ export function guard(fn, fallback = undefined) {
 export function errorText(error) {
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n")[0];
+}
+
+/**
+ * Parse a JSON text the way every brigade reader does (the run file, `--config`,
+ * `--check`): through the engine's strict reader (`Simulation.strictJson`), which drops a
+ * leading byte-order mark and refuses a key named twice in one object at any depth. Throws
+ * an Error saying what is wrong and where.
+ */
+export function parseJson(text) {
+  if (!Simulation) throw new Error("the simulation engine is not loaded");
+  return JSON.parse(Simulation.strictJson(String(text)));
+}
+
+const wordCache = new Map();
+
+/**
+ * The engine's vocabulary (`Simulation.vocabularyOf`) for `architecture` (a name, or
+ * undefined for the default), with the look-ups the views need: the page keeps no list of
+ * message types or roles of its own. Message types are read by what they mean in an
+ * order's life (`meaning`: placed, work, done, timeout, completed, …) and by the piece of
+ * work they are about (`step`); roles by their order, label and column on the floor.
+ * Returns null before the engine is loaded.
+ */
+export function words(architecture = undefined) {
+  if (!Simulation) return null;
+  const key = architecture ?? "";
+  let w = wordCache.get(key);
+  if (!w) {
+    w = lookups(guard(() => Simulation.vocabularyOf(architecture ?? undefined), null) ?? emptyVocabulary());
+    wordCache.set(key, w);
+  }
+  return w;
+}
+
+/** The words of the run `sim` (its architecture's), or the default's when it has none. */
+export function wordsOf(sim) {
+  let architecture;
+  try {
+    architecture = sim?.config?.()?.architecture;
+  } catch {
+    architecture = undefined;
+  }
+  return words(architecture);
+}
+
+function emptyVocabulary() {
+  return { architecture: null, message_types: [], roles: [], receivers: {} };
+}
+
+function lookups(v) {
+  const types = new Map(v.message_types.map((t) => [t.name, t]));
+  const roles = new Map(v.roles.map((r) => [r.role, r]));
+  const order = new Map(v.roles.map((r, i) => [r.role, i]));
+  const named = (meaning, step) => v.message_types.filter((t) => t.meaning === meaning && (step === undefined || t.step === step)).map((t) => t.name);
+  return {
+    vocabulary: v,
+    /** Every message type's name, in declaration order. */
+    typeNames: v.message_types.map((t) => t.name),
+    /** What `type` means in an order's life (`work`, `done`, `timeout`, …), or null. */
+    meaning: (type) => types.get(type)?.meaning ?? null,
+    /** The piece of work `type` asks for or answers (`cook`, `pay`, …), or null. */
+    step: (type) => types.get(type)?.step ?? null,
+    /** Whether `type` means `meaning` (and, if given, is about the piece of work `step`). */
+    is: (type, meaning, step = undefined) => types.get(type)?.meaning === meaning && (step === undefined || types.get(type)?.step === step),
+    /** Whether `type` ends an order. */
+    terminal: (type) => Boolean(types.get(type)?.terminal),
+    /** The types that mean `meaning` (about `step`, if given). */
+    typesMeaning: named,
+    /** The one type that means `meaning` (about `step`), or null. */
+    typeMeaning: (meaning, step = undefined) => named(meaning, step)[0] ?? null,
+    /** The pieces of work an order needs, in the engine's order. */
+    workSteps: v.work_steps ?? [],
+    /** Every role's name, in floor order. */
+    roleNames: v.roles.map((r) => r.role),
+    /** The role's entry: { role, display, label, column, worker, staffed, receives, sends }. */
+    role: (role) => roles.get(role) ?? null,
+    /** Where `role` comes in floor order (unknown roles last). */
+    roleRank: (role) => order.get(role) ?? v.roles.length,
+    /** How a person says `role`. */
+    display: (role) => roles.get(role)?.display ?? role,
+    /** What the floor writes under an actor of `role`. */
+    label: (role) => roles.get(role)?.label ?? role,
+    /** The floor's column for `role`. */
+    column: (role) => roles.get(role)?.column ?? 2,
+    /** Whether actors of `role` come on and off duty (the cooks). */
+    staffed: (role) => Boolean(roles.get(role)?.staffed),
+    /** The roles that receive a type meaning `meaning` in this wiring (e.g. "alarm": the alarm clock). */
+    receiversOf: (meaning) => v.roles.filter((r) => r.receives.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
+    /** The roles that send a type meaning `meaning` in this wiring (e.g. "started": the house). */
+    sendersOf: (meaning) => v.roles.filter((r) => r.sends.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
+    /** Who receives `type` in this wiring, in floor order. */
+    receivers: (type) => v.receivers?.[type] ?? [],
+  };
 }

@@ -3,7 +3,8 @@
 
 import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
 import { captionParts } from "./caption.js";
-import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route } from "./wiring.js";
+import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route, senderRole, receiverRoles } from "./wiring.js";
+import { words, wordsOf } from "./engine.js";
 import { FAULT_CHIP } from "./faults.js";
 import { download } from "./diagram-export.js";
 import { floorSvg } from "./floor-svg.js";
@@ -12,27 +13,9 @@ import { floorSvg } from "./floor-svg.js";
 const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed" };
 const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to" };
 
-// Where each kind of actor stands; the flow reads left to right.
-const COLUMN_OF_KIND = {
-  waiter: 0, printer: 0,
-  house: 1, "alarm-clock": 1,
-  dispatcher: 2, "assistant-manager": 2, cashier: 2,
-  cook: 3,
-};
-const KIND_LABEL = {
-  waiter: "waiter", house: "process managers", dispatcher: "dispatcher", cook: "cook",
-  "assistant-manager": "assistant manager", cashier: "cashier", "alarm-clock": "alarm clock", printer: "printer",
-};
-const TIMEOUT_TYPES = new Set(["StepTimedOut"]);
+// Where each role stands and what it is called come from the engine's vocabulary
+// (engine.js `words`): the flow reads left to right.
 const SMALL_GAP = 500; // messages counted for the links' labels within a frame
-// Who receives a message of a type (by kind), for arrows whose receiver is not in the step.
-export const RECEIVER_KIND = {
-  OrderPlaced: "house", ProcessStarted: "house", CookFood: "dispatcher", FoodCooked: "house",
-  PriceOrder: "assistant-manager", OrderPriced: "house", TakePayment: "cashier", OrderPaid: "house",
-  PublishAt: "alarm-clock", StepTimedOut: "house", OrderCompleted: "printer", OrderDropped: "printer",
-  OrderExpired: "house",
-};
-const TTL_TYPES = new Set(["OrderExpired", "OrderDropped"]);
 /** The embed view lays the kitchen out at least this wide, then scales it to its frame. */
 const EMBED_LAYOUT_WIDTH = 700;
 
@@ -82,6 +65,7 @@ export class FloorView {
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
   build(actors) {
+    const w = this.words ?? words();
     const signature = actors.map((a) => `${a.name}:${a.kind}`).join("|");
     if (signature === this.signature) return;
     this.signature = signature;
@@ -96,21 +80,21 @@ export class FloorView {
       const bar = el("span", { class: "queue-bar", "aria-hidden": "true" }, el("span", { class: "queue-fill" }));
       const box = el("div", {
         class: `actor kind-${actor.kind}`, "data-testid": "actor", "data-actor": actor.name, "data-kind": actor.kind,
-        title: `${actor.name} (${KIND_LABEL[actor.kind] ?? actor.kind})`,
+        title: `${actor.name} (${w.label(actor.kind)})`,
         // reachable with the keyboard: Enter opens the mailbox (mailbox.js); the name says the queue
         tabindex: "0", role: "group",
       },
       el("div", { class: "actor-head" },
         el("span", { class: "actor-name", text: actor.name }), badges),
-      el("div", { class: "actor-kind", text: KIND_LABEL[actor.kind] ?? actor.kind }),
+      el("div", { class: "actor-kind", text: w.label(actor.kind) }),
       el("div", { class: "actor-stats" },
         el("span", { class: "queue" }, "queue ", queueLength), bar, busy),
       el("div", { class: "actor-extra" }, extra));
       this.boxes.set(actor.name, { box, queueLength, busy, extra, badges, fill: bar.firstChild });
       this.observer.observe(box);
-      columns[COLUMN_OF_KIND[actor.kind] ?? 2].append(box);
+      columns[Math.min(3, w.column(actor.kind))].append(box);
     }
-    this.grid.classList.toggle("many-cooks", actors.filter((a) => a.kind === "cook").length > 4);
+    this.grid.classList.toggle("many-cooks", actors.filter((a) => w.staffed(a.kind)).length > 4);
     this.grid.replaceChildren(...columns.filter((c) => c.childElementCount));
     this.links = expandLinks(this.wiring, (role) => this.namesOfKind(role));
     this.markUnwired();
@@ -140,6 +124,7 @@ export class FloorView {
     if (app.sim === this.wiringSim) return;
     this.wiringSim = app.sim;
     this.wiring = typeof app.sim.wiring === "function" ? app.call(() => app.sim.wiring(), null) : null;
+    this.words = wordsOf(app.sim);
     this.signature = ""; // the links depend on the boxes and the wiring: rebuild both
     const w = this.wiring;
     const arch = $("#floor-architecture");
@@ -151,19 +136,18 @@ export class FloorView {
       arch.replaceChildren(...(w ? [
         el("span", { class: "arch", "data-testid": "architecture", text: w.architecture }),
         rewired.length ? el("span", { class: "hint", "data-testid": "rewired", title: "these workers are wired differently for a pay-first (dodgy) customer",
-          text: ` · rewired for pay-first: ${rewired.map((r) => KIND_LABEL[r] ?? r).join(", ")}` })
+          text: ` · rewired for pay-first: ${rewired.map((r) => this.words.label(r)).join(", ")}` })
           : el("span", { class: "hint", "data-testid": "rewired", text: dodgy && w.decisions?.length ? " · pay-first: same wiring, the process manager decides the order" : "" }),
       ] : []));
     }
   }
 
-  /** Workers no link reaches (the house and the alarm clock without process managers) are greyed. */
+  /** Actors no link reaches or leaves (the house and the alarm clock without process managers) are greyed. */
   markUnwired() {
     if (!this.wiring) return;
     const wired = new Set(this.links.flatMap((l) => [l.fromBox, l.toBox]));
     for (const [name, parts] of this.boxes) {
-      const kind = parts.box.dataset.kind;
-      const unwired = !wired.has(name) && kind !== "waiter";
+      const unwired = !wired.has(name);
       parts.box.classList.toggle("is-unwired", unwired);
       if (unwired) parts.box.title = `${name}: not wired in the ${this.wiring.architecture} architecture (no message reaches it)`;
     }
@@ -223,6 +207,7 @@ export class FloorView {
     if (!actors) return;
     this.readWiring(frame);
     this.build(actors);
+    const w = this.words ?? words();
     this.handled = new Map(actors.map((a) => [a.name, a.handled ?? 0]));
     // the links' counts: the history is counted incrementally, a few ms per frame
     // the links' counts: a step or two are counted at once; after a jump the counting waits
@@ -250,7 +235,7 @@ export class FloorView {
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
-      const label = `${actor.name}, ${KIND_LABEL[actor.kind] ?? actor.kind}: queue ${actor.queue ?? 0}, ${busy ? "busy" : "idle"}, ${extras.join(", ")}. Enter opens the mailbox`;
+      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${busy ? "busy" : "idle"}, ${extras.join(", ")}. Enter opens the mailbox`;
       if (parts.box.getAttribute("aria-label") !== label) parts.box.setAttribute("aria-label", label);
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
@@ -274,19 +259,26 @@ export class FloorView {
     receiver?.box.classList.add("is-receiver");
     if (publisher) this.boxes.get(publisher)?.box.classList.add("is-publisher");
 
+    const w = this.words ?? words();
+    const order = step.correlation_id ? this.app.frame?.orderBy?.(step.correlation_id) ?? null : null;
+    // the order's customer: an input says whose order it places (the order is not published yet)
+    const dodgy = step.customer ? step.customer === "dodgy" : order ? Boolean(order.dodgy) : null;
     const arrows = [];
     if (publisher && publisher !== step.actor) {
-      arrows.push({ from: this.sender(step.actor, publisher), to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
+      arrows.push({ from: this.sender(step.actor, publisher, step.type, dodgy), to: step.actor, type: step.type, kind: step.kind, duplicate: step.duplicate, main: true });
     } else if (!publisher && step.kind !== "tail") {
-      // an input (the waiter taking an order) delivers nothing: draw what it publishes
+      // an input (the waiter taking an order) delivers nothing: draw what it publishes, to
+      // whoever the run's wiring sends it (one arrow per receiving role)
       for (const out of step.outputs ?? []) {
-        const to = this.namesOfKind(RECEIVER_KIND[out.type])[0];
-        if (to) arrows.push({ from: step.actor, to, type: out.type, kind: out.kind ?? "event", main: true });
+        for (const role of receiverRoles(this.wiring, out.type, step.actor_kind, dodgy)) {
+          const to = this.namesOfKind(role)[0];
+          if (to) arrows.push({ from: step.actor, to, type: out.type, kind: out.kind ?? "event", main: true });
+        }
       }
     }
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
-      arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
+      arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       const target = this.boxes.get(fault.actor);
       if (target) {
         target.box.classList.add("has-fault");
@@ -308,21 +300,20 @@ export class FloorView {
 
     const outputTypes = step.kind === "tail" ? [] : (step.outputs ?? []).map((o) => o.type);
     const allTypes = [step.type, ...outputTypes];
-    const order = step.correlation_id ? this.app.frame?.orderBy?.(step.correlation_id) ?? null : null;
-    this.lit = litLinks(this.links, step, delivered, order);
+    this.lit = litLinks(this.links, step, delivered, dodgy === null ? null : { dodgy });
     if (step.kind === "tail") {
       receiver?.badges.append(el("span", { class: "chip", title: "published after the last delivery: nobody receives them", text: "tail" }));
-    } else if (TIMEOUT_TYPES.has(step.type)) {
+    } else if (w.is(step.type, "timeout")) {
       // the alarm clock's message arrived: a step of the order took too long
       receiver?.box.classList.add("has-timeout");
       receiver?.badges.append(el("span", { class: "chip timeout", title: "a step of the order timed out", text: "◷ timeout" }));
-    } else if (outputTypes.some((t) => TIMEOUT_TYPES.has(t))) {
+    } else if (outputTypes.some((t) => w.is(t, "timeout"))) {
       receiver?.badges.append(el("span", { class: "chip timeout", title: "a timer was set: it fires if the step is not done in time", text: "◷ timer set" }));
     }
-    if (allTypes.some((t) => TTL_TYPES.has(t))) {
+    const ended = allTypes.find((t) => w.is(t, "expired") || w.is(t, "dropped"));
+    if (ended) {
       receiver?.box.classList.add("has-ttl");
-      const label = allTypes.find((t) => TTL_TYPES.has(t));
-      receiver?.badges.append(el("span", { class: "chip fault", title: label, text: label === "OrderExpired" ? "✕ expired" : "✕ dropped" }));
+      receiver?.badges.append(el("span", { class: "chip fault", title: ended, text: w.is(ended, "expired") ? "✕ expired" : "✕ dropped" }));
     }
 
     this.captionWaits = !this.app.frame?.idle && (step.outputs ?? []).some((o) => (o.status === "pending" || o.status === "published") && o.published_step == null);
@@ -400,10 +391,15 @@ export class FloorView {
     this.placed.push({ left: x - width / 2 - 1, top: y - height / 2 - 1, width: width + 2, height: height + 2 });
   }
 
-  /** Who hands a message to `receiver`: a cook gets its work from the dispatcher. */
-  sender(receiver, publisher) {
-    const isCook = this.boxes.get(receiver)?.box.dataset.kind === "cook";
-    return (isCook && this.namesOfKind("dispatcher")[0]) || publisher;
+  /**
+   * Who hands a message of `type` to `receiver`, by the run's wiring: its publisher, or
+   * the actor that passes it on (a cook gets its work from the dispatcher).
+   */
+  sender(receiver, publisher, type, dodgy = null) {
+    const toRole = this.boxes.get(receiver)?.box.dataset.kind;
+    const fromRole = this.boxes.get(publisher)?.box.dataset.kind;
+    const role = senderRole(this.wiring, type, toRole, fromRole, dodgy);
+    return (role && role !== fromRole && this.namesOfKind(role)[0]) || publisher;
   }
 
   namesOfKind(kind) {
@@ -451,7 +447,7 @@ export class FloorView {
     svgEl.setAttribute("width", String(rects.size_.width));
     svgEl.setAttribute("height", String(rects.size_.height));
     const intoCook = new Map();
-    for (const l of this.links) if (l.from === "dispatcher") intoCook.set(l.toBox, (intoCook.get(l.toBox) ?? 0) + 1);
+    for (const l of this.links) if (l.handsOn) intoCook.set(l.toBox, (intoCook.get(l.toBox) ?? 0) + 1);
     // a count goes where it covers no box (so never an actor's name) and no other label, or
     // is left out; the lit links' counts first (the step's own), then the others'
     const spot = (x, y, nx, ny, w, h) => {
@@ -468,7 +464,7 @@ export class FloorView {
       // a cook's deliveries come from the dispatcher: its count is what the cook handled
       let count = null;
       if (this.countsReady) {
-        if (l.from === "dispatcher") count = intoCook.get(l.toBox) === 1 || l.customers !== "dodgy" ? this.handled?.get(l.toBox) ?? 0 : null;
+        if (l.handsOn) count = intoCook.get(l.toBox) === 1 || l.customers !== "dodgy" ? this.handled?.get(l.toBox) ?? 0 : null;
         else count = this.counter.of(l.fromBox, l.type);
       }
       let payFirst = null;
@@ -505,7 +501,7 @@ export class FloorView {
       const dx = p2.x - p1.x, dy = p2.y - p1.y;
       const len = Math.hypot(dx, dy) || 1;
       const cls = a.fault ? "fault" : a.kind === "event" ? "event" : "command";
-      const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "" });
+      const group = svg("g", { class: `arrow ${cls}${a.main ? " main" : ""}`, "data-testid": "floor-arrow", "data-type": a.type, "data-kind": a.kind, "data-fault": a.fault ?? "", "data-from": a.from, "data-to": a.to });
       const d = `M${p1.x},${p1.y} Q${cx},${cy} ${p2.x},${p2.y}`;
       group.append(svg("path", { d, "marker-end": `url(#arrow-${cls})` }));
       // the message travels along its arrow once, when the pace leaves time to see it

@@ -3,8 +3,9 @@
 // version), a sequence diagram across actors, and the causation tree.
 
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
-import { kindChip, RECEIVER_KIND } from "./floor.js";
-import { guard, errorText } from "./engine.js";
+import { kindChip } from "./floor.js";
+import { guard, errorText, wordsOf } from "./engine.js";
+import { receiverRoles } from "./wiring.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
 import { download, standaloneSvg } from "./diagram-export.js";
 import { treeSvg } from "./tree-svg.js";
@@ -12,7 +13,6 @@ import { treeSvg } from "./tree-svg.js";
 const RUN_FAULTS_SHOWN = 200;
 const RECEIPTS_SHOWN = 100;
 
-const ACTOR_ORDER = ["waiter", "house", "alarm-clock", "dispatcher", "cook", "assistant-manager", "cashier", "printer"];
 
 export class InspectorView {
   constructor(app) {
@@ -153,8 +153,9 @@ export class InspectorView {
       : arch && arch !== "process-manager" ? ` · ${arch}, no process manager` : " · process not started yet";
     const stream = app.call(() => app.sim.orderStream(corr), []) ?? [];
     // a pay-first order whose cooking failed gets its money back: say so where the order is named
-    const refund = stream.some((m) => m.type === "PaymentRefunded") ? " · ↩ refunded"
-      : stream.some((m) => m.type === "RefundPayment") ? " · ↩ refund asked" : "";
+    const w = wordsOf(app.sim);
+    const refund = stream.some((m) => w.is(m.type, "done", "refund")) ? " · ↩ refunded"
+      : stream.some((m) => w.is(m.type, "work", "refund")) ? " · ↩ refund asked" : "";
     setText($("#inspector-order"), order
       ? `#${order.order} · table ${order.table}${process}${order.dodgy ? " · dodgy" : ""} · ${order.status}${order.reason ? ` (${order.reason})` : ""}${refund}`
       : `${shortId(corr)} · not placed yet at this step`);
@@ -302,16 +303,22 @@ export class InspectorView {
     setText($("#state-diff-label"), current ? (pos === 0 ? `What ${current.type} set up` : `What ${current.type} changed`) : "");
   }
 
-  /** The actor that received `m`: whoever published a message it caused, else by type. */
+  /**
+   * The actor that received `m`: whoever published a message it caused, else the first
+   * role the run's wiring sends it to from its publisher's role (for this order's customer).
+   */
   receivers(stream, frame) {
     const publisherOfChild = new Map();
     for (const m of stream) if (m.causation_id && !publisherOfChild.has(m.causation_id)) publisherOfChild.set(m.causation_id, m.publisher);
     const byKind = frame.actorNamesByKind();
+    const kinds = frame.kindByName();
+    const wiring = this.app.floor?.wiring ?? this.app.call(() => this.app.sim.wiring(), null);
     return (m) => {
       const child = publisherOfChild.get(m.id);
       if (child && child !== m.publisher) return child;
-      const kind = RECEIVER_KIND[m.type];
-      return kind ? byKind.get(kind)?.[0] ?? kind : null;
+      const dodgy = frame.orderBy(m.correlation_id)?.dodgy ?? null;
+      const role = receiverRoles(wiring, m.type, kinds.get(m.publisher), dodgy)[0];
+      return role ? byKind.get(role)?.[0] ?? role : null;
     };
   }
 
@@ -330,8 +337,9 @@ export class InspectorView {
     });
     const names = new Set();
     for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
+    const w = wordsOf(this.app.sim);
     const columns = [...names].filter(Boolean).sort((a, b) =>
-      ACTOR_ORDER.indexOf(kinds.get(a) ?? a) - ACTOR_ORDER.indexOf(kinds.get(b) ?? b) || a.localeCompare(b));
+      w.roleRank(kinds.get(a) ?? a) - w.roleRank(kinds.get(b) ?? b) || a.localeCompare(b));
     const colWidth = 118, rowHeight = 30, top = 40, left = 20;
     const width = left * 2 + columns.length * colWidth;
     const height = top + rows.length * rowHeight + 20;
@@ -350,7 +358,8 @@ export class InspectorView {
     rows.forEach(({ m, from, to, lost, doubled, others }, i) => {
       const y = top + i * rowHeight + 16;
       const cls = m.kind === "event" ? "event" : "command";
-      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null });
+      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null,
+        "data-testid": "seq-message", "data-type": m.type, "data-from": from ?? "", "data-to": to ?? "" });
       const said = others.length ? ` ${others.join(" ")}` : "";
       const x1 = x(from);
       if (to && to !== from) {

@@ -5,20 +5,22 @@
 import { $, el, setText, formatMs, shortId, formatInt } from "./dom.js";
 import { kindChip } from "./floor.js";
 import { FAULT_CHIP } from "./faults.js";
+import { words } from "./engine.js";
 
-// messages that are themselves about a refusal or a refund: marked by their type
-const TYPE_MARK = {
-  MessageRejected: ["fault", "⊘ rejection", "the process manager rejected a message it did not expect"],
-  PaymentRefused: ["dup", "⊘ refused", "the cashier refused to take a payment"],
-  RefundPayment: ["timeout", "↩ refund", "a command to give the money back"],
-  PaymentRefunded: ["timeout", "↩ refunded", "the money was given back"],
-};
+/** A mark for a message that is itself about a refusal or a refund (by what its type means), or undefined. */
+function typeMark(type) {
+  const w = words();
+  if (w.is(type, "rejected")) return ["fault", "⊘ rejection", "the process manager rejected a message it did not expect"];
+  if (w.is(type, "refused")) return ["dup", "⊘ refused", "the cashier refused to take a payment"];
+  if (w.is(type, "work", "refund")) return ["timeout", "↩ refund", "a command to give the money back"];
+  if (w.is(type, "done", "refund")) return ["timeout", "↩ refunded", "the money was given back"];
+  return undefined;
+}
 
 const ROW_HEIGHT = 24;
 const OVERSCAN = 6;
-const KNOWN_TYPES = ["OrderPlaced", "ProcessStarted", "CookFood", "FoodCooked", "PriceOrder", "OrderPriced", "TakePayment",
-  "OrderPaid", "PaymentRefused", "RefundPayment", "PaymentRefunded", "PublishAt", "StepTimedOut", "MessageRejected",
-  "OrderCompleted", "OrderDropped", "OrderExpired"];
+/** Every message type the engine knows, for the type filter before the run has shown them. */
+const knownTypes = () => words()?.typeNames ?? [];
 
 /** Where every message type occurs, built incrementally over the history of one run. */
 class TypeIndex {
@@ -132,7 +134,7 @@ export class LogView {
       sel.addEventListener("focus", () => this.refreshOptions(true));
     }
     this.follow.addEventListener("change", () => { if (this.follow.checked) this.scrollToCurrent(true); });
-    this.fillTypeOptions(KNOWN_TYPES);
+    this.fillTypeOptions(knownTypes());
   }
 
   update(frame) {
@@ -282,7 +284,7 @@ export class LogView {
     row.dataset.faultCode = code;
     const kinds = faults.map((f) => `${f.fault}:${f.actor}`).join(",");
     if (kinds) row.dataset.fault = kinds; else delete row.dataset.fault;
-    const mark = TYPE_MARK[m.type];
+    const mark = typeMark(m.type);
     if (mark) row.dataset.mark = m.type; else delete row.dataset.mark;
     const chip = (f) => FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate;
     row.cells_[2].lastChild.replaceChildren(
@@ -316,7 +318,7 @@ export class LogView {
     this.orderFilter.value = current;
     if (force) {
       this.index.ensure(app, frame.gen, frame.count, 30);
-      this.fillTypeOptions([...new Set([...KNOWN_TYPES, ...this.index.types()])]);
+      this.fillTypeOptions([...new Set([...knownTypes(), ...this.index.types()])]);
     }
   }
 

@@ -5,6 +5,7 @@
 // (dropped, duplicated, delayed: issue 9); the others say why they cannot.
 
 import { $, el, formatMs, formatInt } from "./dom.js";
+import { words } from "./engine.js";
 
 const SHOWN = 50;
 /** The mailbox pane's name for "every actor's" (no actor can be called so: names are words). */
@@ -115,7 +116,9 @@ export class Mailbox {
   /** Late by the timeout of the step the message belongs to, plus one: the house gives up waiting first. */
   defaultDelay(type) {
     const config = { ...this.app.defaults, ...this.app.config };
-    const timeout = { PriceOrder: config.price_timeout_ms, TakePayment: config.pay_timeout_ms, RefundPayment: config.pay_timeout_ms }[type] ?? config.cook_timeout_ms;
+    // the piece of work it asks for or answers, by the engine's words (a refund waits as long as a payment)
+    const step = words().step(type);
+    const timeout = step ? config[`${step}_timeout_ms`] ?? config.pay_timeout_ms : config.cook_timeout_ms;
     return (Number(timeout) || 1000) + 1;
   }
 

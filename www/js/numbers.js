@@ -3,6 +3,7 @@
 // over simulated time.
 
 import { $, el, svg, replace, setText, formatMs, formatInt } from "./dom.js";
+import { words } from "./engine.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 // each line has a dash pattern of its own too: colour is never the only way to tell them apart
@@ -173,11 +174,12 @@ export class NumbersView {
     if (this.refundKey === key) return this.refundMap;
     this.refundKey = key;
     const map = new Map();
+    const w = words();
     for (const o of orders) {
       // a few messages each: no scan of the whole history
-      const types = new Set((app.call(() => app.sim.orderStream(o.correlation_id), []) ?? []).map((m) => m.type));
-      if (types.has("PaymentRefunded")) map.set(o.correlation_id, "refunded");
-      else if (types.has("RefundPayment")) map.set(o.correlation_id, "refunding");
+      const types = (app.call(() => app.sim.orderStream(o.correlation_id), []) ?? []).map((m) => m.type);
+      if (types.some((t) => w.is(t, "done", "refund"))) map.set(o.correlation_id, "refunded");
+      else if (types.some((t) => w.is(t, "work", "refund"))) map.set(o.correlation_id, "refunding");
     }
     this.refundMap = map;
     return map;

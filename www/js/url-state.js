@@ -4,6 +4,8 @@
 // A hand-written link #config=<encodeURIComponent(JSON.stringify(config))> (CONTRACT.md §5)
 // opens that config's run at step 0; the page then keeps it in the #run= form.
 
+import { parseJson, errorText } from "./engine.js";
+
 const FORMAT = 1;
 
 /**
@@ -45,11 +47,17 @@ export function decodeState(hash) {
   if (params.has("config") && !params.has("run")) return decodeConfigLink(params.get("config"));
   const raw = params.get("run");
   if (raw === null) return null;
-  let data;
+  let text;
   try {
-    data = JSON.parse(fromBase64Url(raw));
+    text = fromBase64Url(raw);
   } catch {
     throw new Error("the run in the address is not readable (damaged or cut off)");
+  }
+  let data;
+  try {
+    data = parseJson(text);
+  } catch (error) {
+    throw new Error(`the run in the address is not readable (damaged or cut off): ${errorText(error)}`);
   }
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("the run in the address is not an object");
   if (data.v !== FORMAT) throw new Error(`the run in the address has format ${JSON.stringify(data.v)}, expected ${FORMAT}`);
@@ -71,9 +79,10 @@ export function decodeState(hash) {
 function decodeConfigLink(raw) {
   let config;
   try {
-    config = JSON.parse(raw);
-  } catch {
-    throw new Error("the config in the link is not JSON (expected #config= followed by encodeURIComponent(JSON.stringify(config)))");
+    // read as --config and --check read JSON: a byte-order mark skipped, a repeated key refused
+    config = parseJson(raw);
+  } catch (error) {
+    throw new Error(`the config in the link is not JSON: ${errorText(error)} (expected #config= followed by encodeURIComponent(JSON.stringify(config)))`);
   }
   if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("the config in the link is not an object");
   return { config, inputs: [], step: 0, order: null, tab: "pm" };

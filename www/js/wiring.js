@@ -54,15 +54,19 @@ export class MessageCounter {
 }
 
 /**
- * The drawn links: one per wiring link and pair of boxes (a link to or from "cook" is drawn
- * to each cook). `boxesOf(role)` gives the actor names standing for a role.
+ * The drawn links: one per wiring link and pair of boxes (a link to or from a staffed role
+ * is drawn to each of its actors). `boxesOf(role)` gives the actor names standing for a
+ * role. A link is `handsOn` when its sender receives the same type and passes it on (the
+ * dispatcher's to the cooks): its sender did not publish what it carries.
  */
 export function expandLinks(wiring, boxesOf) {
   const out = [];
-  for (const link of wiring?.links ?? []) {
+  const links = wiring?.links ?? [];
+  for (const link of links) {
+    const handsOn = handsOnLink(links, link);
     for (const from of boxesOf(link.from)) {
       for (const to of boxesOf(link.to)) {
-        if (from !== to) out.push({ ...link, fromBox: from, toBox: to });
+        if (from !== to) out.push({ ...link, handsOn, fromBox: from, toBox: to });
       }
     }
   }
@@ -77,16 +81,43 @@ export function expandLinks(wiring, boxesOf) {
   return out;
 }
 
+/** Whether `link`'s sender passes on what it receives of the same type (see expandLinks). */
+export function handsOnLink(links, link) {
+  return links.some((k) => k.to === link.from && k.type === link.type);
+}
+
+/** Whether a link for `customers` ("all", "normal", "dodgy") carries an order that is `dodgy` (unknown: any). */
+export function carries(customers, dodgy) {
+  return dodgy === null || dodgy === undefined || customers === "all" || (customers === "dodgy") === Boolean(dodgy);
+}
+
+/**
+ * Who sends a message of `type` to an actor of role `to`, by the wiring: the publisher's
+ * role when a link goes from it, else the role that hands it on (a cook hears its work
+ * from the dispatcher, whoever published it). `null` when the wiring has no such link.
+ */
+export function senderRole(wiring, type, to, publisherRole, dodgy = null) {
+  const into = (wiring?.links ?? []).filter((l) => l.to === to && l.type === type && carries(l.customers, dodgy));
+  if (into.some((l) => l.from === publisherRole)) return publisherRole;
+  return into.find((l) => handsOnLink(wiring.links, l))?.from ?? null;
+}
+
+/** The roles a message of `type` published by role `from` goes to, by the wiring's links. */
+export function receiverRoles(wiring, type, from, dodgy = null) {
+  const roles = (wiring?.links ?? []).filter((l) => l.from === from && l.type === type && carries(l.customers, dodgy)).map((l) => l.to);
+  return [...new Set(roles)];
+}
+
 /** Which drawn links the step lights: the delivered message's and those of what it decided. */
 export function litLinks(links, step, delivered, order) {
   const lit = new Map(); // link index -> "in" | "out"
   if (!step || step.kind === "tail") return lit;
-  const fits = (l) => !order || l.customers === "all" || (l.customers === "dodgy") === Boolean(order.dodgy);
+  const fits = (l) => !order || carries(l.customers, order.dodgy);
   if (delivered) {
     links.forEach((l, i) => {
       if (l.toBox !== step.actor || l.type !== step.type || !fits(l)) return;
-      // a cook hears its work from the dispatcher; anyone else from the publisher
-      if (l.from === "dispatcher" || l.fromBox === delivered.publisher) lit.set(i, "in");
+      // a link that hands work on (the dispatcher's to a cook) brings it; any other from the publisher
+      if (l.handsOn || l.fromBox === delivered.publisher) lit.set(i, "in");
     });
   }
   for (const o of step.outputs ?? []) {

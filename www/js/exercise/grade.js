@@ -2,6 +2,8 @@
 // invariants every order must keep, read from each run's history; then every fate of one
 // order of each kind, explored (Simulation.exploreProcess) with the explorer's rules.
 
+import { words } from "../engine.js";
+
 /** The seed of "manual drops at the worst moments": 13 normal and 11 dodgy customers. */
 const WORST_SEED = 5;
 
@@ -57,14 +59,20 @@ export const RULES = {
   "pay-again": "a payment is asked for again only after its timeout (a repeated answer never leads to another TakePayment)",
 };
 
-const WORK = ["CookFood", "PriceOrder", "TakePayment"];
-const TERMINAL = ["OrderCompleted", "OrderDropped"];
 
 /**
  * The broken rules of one run: [{ rule, order, seq, detail }]. `history` is the run file's
  * history, `config` its full config.
  */
 export function check(history, config) {
+  // the engine's words: types are read by what they mean, never by a list of names here
+  const w = words();
+  const is = (m, meaning, step) => Boolean(m) && w.is(m.type, meaning, step);
+  // the work an order needs and may retry (a refund is asked for until the cashier answers)
+  const retried = (m) => is(m, "work") && !is(m, "work", "refund");
+  // cooking: the work the staffed role (the cooks) does
+  const cookT = w.typesMeaning("work").find((t) => w.receivers(t).some((r) => w.staffed(r)));
+  const [placedT, payT, paidT, refundedT] = [w.typeMeaning("placed"), w.typeMeaning("work", "pay"), w.typeMeaning("done", "pay"), w.typeMeaning("done", "refund")];
   const failures = [];
   const orders = new Map();
   for (const m of history) {
@@ -74,52 +82,54 @@ export function check(history, config) {
   let number = 0;
   for (const stream of orders.values()) {
     number += 1;
-    const started = stream.find((m) => m.type === "ProcessStarted");
+    const started = stream.find((m) => is(m, "started"));
     if (!started || started.definition !== "custom") continue;
-    const placed = stream.find((m) => m.type === "OrderPlaced");
+    const placed = stream.find((m) => m.type === placedT);
     const dodgy = Boolean(placed?.order?.dodgy);
     const fail = (rule, seq, detail) => failures.push({ rule, order: number, seq, detail });
     const count = (type) => stream.filter((m) => m.type === type).length;
     const first = (type) => stream.find((m) => m.type === type);
 
-    const terminals = stream.filter((m) => TERMINAL.includes(m.type));
+    const terminals = stream.filter((m) => w.terminal(m.type));
     if (terminals.length !== 1) {
       fail("one-terminal", terminals[1]?.seq ?? stream.at(-1).seq,
         `${terminals.length} terminal events (${terminals.map((t) => t.type).join(", ") || "none"})`);
     }
-    const completed = terminals.some((t) => t.type === "OrderCompleted");
-    const net = count("OrderPaid") - count("PaymentRefunded");
+    const completed = terminals.some((t) => is(t, "completed"));
+    const net = count(paidT) - count(refundedT);
     if (net !== (completed ? 1 : 0)) {
       fail("payments", stream.at(-1).seq,
-        `${count("OrderPaid")} payment(s), ${count("PaymentRefunded")} refund(s) for an order ${completed ? "completed" : "not completed"}`);
+        `${count(paidT)} payment(s), ${count(refundedT)} refund(s) for an order ${completed ? "completed" : "not completed"}`);
     }
-    const done = first("OrderCompleted");
+    const done = stream.find((m) => is(m, "completed"));
     if (done) {
-      const missing = ["FoodCooked", "OrderPriced", "OrderPaid"].filter((t) => !stream.some((m) => m.type === t && m.seq < done.seq));
+      // every piece of work an order needs but the refund: answered before it completes
+      const answers = w.workSteps.map((step) => w.typeMeaning("done", step)).filter((t) => t && t !== refundedT);
+      const missing = answers.filter((t) => !stream.some((m) => m.type === t && m.seq < done.seq));
       if (missing.length) fail("complete-after-work", done.seq, `completed before ${missing.join(", ")}`);
     }
     if (dodgy) {
-      const cook = first("CookFood");
-      const paid = first("OrderPaid");
-      if (cook && (!paid || paid.seq > cook.seq)) fail("pay-first", cook.seq, "CookFood sent before OrderPaid");
+      const cook = first(cookT);
+      const paid = first(paidT);
+      if (cook && (!paid || paid.seq > cook.seq)) fail("pay-first", cook.seq, `${cookT} sent before ${paidT}`);
     }
     const limit = 1 + (config.max_retries ?? 3);
-    const over = stream.find((m) => WORK.includes(m.type) && m.attempt > limit);
+    const over = stream.find((m) => retried(m) && m.attempt > limit);
     if (over) fail("retries", over.seq, `${over.type} attempt ${over.attempt} (at most ${limit})`);
     // the cashier refuses a second charge, so paying twice shows as a second TakePayment
     // asked for on something other than a timeout (a repeated or late answer)
-    for (const pay of stream.filter((m) => m.type === "TakePayment").slice(1)) {
+    for (const pay of stream.filter((m) => m.type === payT).slice(1)) {
       const cause = stream.find((m) => m.id === pay.causation_id);
-      if (cause?.type !== "StepTimedOut") {
+      if (!is(cause, "timeout")) {
         fail("pay-again", pay.seq,
-          `TakePayment (attempt ${pay.attempt}) asked for again on ${cause?.type ?? "an unknown message"}${cause ? ` (message ${cause.seq})` : ""}, not on a timeout`);
+          `${payT} (attempt ${pay.attempt}) asked for again on ${cause?.type ?? "an unknown message"}${cause ? ` (message ${cause.seq})` : ""}, not on a timeout`);
         break;
       }
     }
     const end = terminals[0];
     if (end) {
       // a second terminal event is the one-terminal rule's; here: work asked for after the end
-      const late = stream.find((m) => m.seq > end.seq && WORK.includes(m.type));
+      const late = stream.find((m) => m.seq > end.seq && retried(m));
       if (late) fail("after-end", late.seq, `${late.type} sent after ${end.type}`);
     }
   }

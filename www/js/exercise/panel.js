@@ -7,7 +7,7 @@
 // learner did not type (a link, a run file) runs only after confirmation.
 
 import { $, el } from "../dom.js";
-import { guard, errorText } from "../engine.js";
+import { guard, errorText, words } from "../engine.js";
 import { CodeEditor } from "./editor.js";
 import { SCENARIOS, RULES, EXPLORATION, EXPLORER_RULES, check } from "./grade.js";
 import { checkAnswer, ForgedAnswer } from "./answer.js";
@@ -267,10 +267,10 @@ export class ExercisePanel {
     const sim = this.adopt(result);
     if (!sim) return;
     if (result.error) {
-      this.app.call(() => sim.seek(result.step ?? 0));
+      this.app.seek(result.step ?? 0);
       this.say(`Stopped at step ${result.step}.`, result.error);
     } else {
-      this.app.call(() => sim.seek(step ?? sim.totalSteps()));
+      this.app.seek(step ?? this.app.call(() => sim.totalSteps(), 0));
       const report = this.app.call(() => sim.report(), null);
       const done = report ? ` ${report.completed ?? "?"} completed, ${report.dropped ?? report.dropped_total ?? "?"} dropped.` : "";
       this.say(`Your process manager ran ${this.app.call(() => sim.orderCount(), 0)} orders.${done} Step through it below, or check it.`);
@@ -420,10 +420,10 @@ export class ExercisePanel {
     if (!sim) return;
     if (failure.seq !== undefined) {
       // messages are read up to the cursor: from the end, the pane then moves it back
-      this.app.call(() => sim.seek(sim.totalSteps()));
+      this.app.seek(this.app.call(() => sim.totalSteps(), 0));
       this.app.openMessage(failure.seq, { go: true });
     }
-    else this.app.call(() => sim.seek(failure.step ?? 0));
+    else this.app.seek(failure.step ?? 0);
     // the run is below this panel: bring the opened message (or the step's floor) into view
     if (failure.seq !== undefined) this.app.reveal($("#message-pane"));
     else this.app.reveal($(".floor-panel"), $("#step-caption"));
@@ -550,6 +550,7 @@ function save(code) {
 
 /** The shape of decide, next to the editor. */
 function docs() {
+  const w = words();
   const row = (type, fields) => el("tr", {}, el("td", { class: "mono" }, type), el("td", { class: "mono" }, fields));
   return [
     el("h3", {}, "decide(state, message, config)"),
@@ -559,11 +560,12 @@ function docs() {
     el("p", {}, "Return ", el("code", {}, "{ state, send: [...] }"), ". What you may send:"),
     el("table", { class: "exercise-types" },
       el("tbody", {},
-        row("CookFood, PriceOrder, TakePayment", "order, attempt"),
-        row("RefundPayment, OrderCompleted", "order"),
-        row("PublishAt", "after_ms, message: { type: \"StepTimedOut\", step, attempt }"),
-        row("OrderDropped", "reason: expired | gave_up_cooking | gave_up_pricing | gave_up_payment"),
-        row("MessageRejected", "reason: duplicate | stale | after-end | unexpected"))),
+        // the engine's words: which types ask for work, end an order, hold a timeout, and why
+        row(w.typesMeaning("work").filter((t) => !w.is(t, "work", "refund")).join(", "), "order, attempt"),
+        row([w.typeMeaning("work", "refund"), ...w.typesMeaning("completed")].join(", "), "order"),
+        row(w.typesMeaning("alarm").join(", "), `after_ms, message: { type: "${w.typeMeaning("timeout")}", step, attempt }`),
+        row(w.typesMeaning("dropped").join(", "), `reason: ${w.vocabulary.drop_reasons.join(" | ")}`),
+        row(w.typesMeaning("rejected").join(", "), `reason: ${w.vocabulary.reject_reasons.join(" | ")}`))),
     el("p", { class: "hint" }, "order is a document the order received (message.order, or one kept in your state). Example: ",
       el("code", {}, "send.push({ type: \"CookFood\", order: message.order, attempt: 1 })"), "."),
     el("p", { class: "hint" }, "Deterministic only: no Math.random, no Date.now, nothing kept outside the state — the replay would decide differently, and the run stops saying where."),

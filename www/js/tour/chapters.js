@@ -23,7 +23,7 @@ function lastInput(app, test) {
 
 function whenIdle(app, fn) {
   if (!app.call(() => app.sim.frontierIdle(), false)) return "(the run is still being computed…)";
-  return app.call(() => M.atEnd(app.sim, fn), "");
+  return app.call(() => M.atEndOfCopy(app.sim, fn), "");
 }
 
 export const CHAPTERS = [
@@ -137,7 +137,7 @@ export const CHAPTERS = [
       done: (app) => {
         const input = lastInput(app, (a) => a.type === "HireCook");
         const configured = new Set((fullConfig(app).cooks ?? []).map((c) => c.name));
-        const hired = (app.call(() => M.atEnd(app.sim, (s) => s.actors()), []) ?? []).find((a) => a.kind === "cook" && !configured.has(a.name));
+        const hired = (app.call(() => M.atEndOfCopy(app.sim, (s) => s.actors()), []) ?? []).find((a) => a.kind === "cook" && !configured.has(a.name));
         if (!hired) return null;
         return `${hired.name} joined${input ? ` at step ${input.step}` : ""} and cooks in ${hired.ms} ms. ${whenIdle(app, (s) => `Now ${s.report().dropped_by_reason.expired} orders are given up as expired, ${s.report().completed} completed (the chapter's run without ${hired.name}: see Back).`)}`;
       },

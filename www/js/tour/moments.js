@@ -1,9 +1,34 @@
 // The moments a tour stops at, found by reading the run through the facade (never by fixed
-// step numbers). Each finder takes a Simulation whose frontier is computed, leaves its
-// cursor where it was, and returns { step, ... } (the step at which the thing has happened)
-// or null when the run has no such moment.
+// step numbers). Each finder takes a reader: a private copy of the run (engine.js copyRun),
+// never the page's Simulation, so what a finder reads at a step moves only the copy's
+// cursor, not the one every view shows. Where a moment happens is asked of the engine on
+// the known run (momentStep, publishingStep, faults), not found by reading every step.
+// Each returns { step, ... } (the step at which the thing has happened) or null when the
+// run has no such moment.
 
-/** Every StepView of the frontier (the cursor is put back). */
+import { words, copyRun, guard } from "../engine.js";
+
+/** Whether an actor is of a staffed role (a cook), by the engine's words. */
+const staffed = (a) => words().staffed(a.kind);
+/** Whether an actor is the house: the role that starts an order's process. */
+const isHouse = (kind) => words().sendersOf("started").includes(kind);
+
+/** fn(copy) on a private copy of `sim` read at the end of its known run (the page's cursor stays). */
+export function atEndOfCopy(sim, fn) {
+  const copy = copyRun(sim);
+  try {
+    return atEnd(copy, fn);
+  } finally {
+    guard(() => copy.free());
+  }
+}
+
+/** The StepView of step `step` of the reader, read at the end of its run (its outputs' places known). */
+function stepView(sim, step) {
+  return atEnd(sim, (s) => s.steps(step, step + 1)[0]) ?? null;
+}
+
+/** Every StepView of the reader's frontier (its cursor is put back). */
 export function allSteps(sim) {
   const at = sim.currentStep();
   const total = sim.totalSteps();
@@ -15,7 +40,7 @@ export function allSteps(sim) {
   }
 }
 
-/** The value of fn(sim) with the cursor at `step` (put back after). */
+/** The value of fn(sim) with the reader's cursor at `step` (put back after). */
 export function atStep(sim, step, fn) {
   const at = sim.currentStep();
   sim.seek(step);
@@ -31,13 +56,9 @@ export function atEnd(sim, fn) {
   return atStep(sim, sim.totalSteps(), fn);
 }
 
-function firstStep(sim, test) {
-  return allSteps(sim).find(test) ?? null;
-}
-
-/** The step that published message `seq`. */
+/** The step that published message `seq` (the engine's run index). */
 export function publishedAt(sim, seq) {
-  return firstStep(sim, (s) => s.published.includes(seq))?.step ?? null;
+  return sim.publishingStep(seq) ?? null;
 }
 
 /** The first message in the history, at the step it entered it. */
@@ -67,7 +88,7 @@ export function longestCookQueue(sim) {
   let best = null;
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const cooks = atStep(sim, step, (s) => s.actors().filter((a) => a.kind === "cook"));
+    const cooks = atStep(sim, step, (s) => s.actors().filter(staffed));
     for (const cook of cooks) {
       if (!best || cook.queue > best.queue) best = { step, cook: cook.name, queue: cook.queue, ms: cook.ms };
     }
@@ -79,7 +100,7 @@ export function longestCookQueue(sim) {
 export function cookQueueForms(sim) {
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const cook = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "cook" && a.queue >= 2));
+    const cook = atStep(sim, step, (s) => s.actors().find((a) => staffed(a) && a.queue >= 2));
     if (cook) return { step, cook: cook.name, queue: cook.queue, handled: cook.handled };
   }
   return null;
@@ -91,26 +112,31 @@ export function cookQueueForms(sim) {
  */
 export function queueAtLimit(sim, limit) {
   for (const s of allSteps(sim)) {
-    if (s.actor_kind !== "dispatcher") continue;
     const handed = s.outputs.find((o) => o.status === "handed");
     if (!handed) continue;
-    const cooks = atStep(sim, s.step - 1, (x) => x.actors().filter((a) => a.kind === "cook"));
+    const cooks = atStep(sim, s.step - 1, (x) => x.actors().filter(staffed));
     const full = cooks.filter((c) => c.queue >= limit && c.name !== handed.to);
     if (full.length) return { step: s.step, to: handed.to, full, cooks, limit };
   }
   return null;
 }
 
-/** The first step whose outputs hold a message of `type` (and pass `extra`, if given). */
+/** The first step that decides a message of `type` (one that passes `extra`, if given). */
 export function firstOutput(sim, type, extra = () => true) {
-  const s = firstStep(sim, (x) => x.kind !== "tail" && x.outputs.some((o) => o.type === type && extra(o, x)));
-  return s ? { step: s.step, view: s, output: s.outputs.find((o) => o.type === type) } : null;
+  for (let step = sim.momentStep("decided", type, undefined, 0); step !== undefined; step = sim.momentStep("decided", type, undefined, step)) {
+    const s = stepView(sim, step);
+    if (s?.outputs.some((o) => o.type === type && extra(o, s))) return { step, view: s, output: s.outputs.find((o) => o.type === type) };
+  }
+  return null;
 }
 
-/** The first step at which `actorKind` handles a message of `type`. */
+/** The first step at which an actor of role `actorKind` handles a message of `type`. */
 export function firstHandled(sim, actorKind, type, extra = () => true) {
-  const s = firstStep(sim, (x) => x.actor_kind === actorKind && x.type === type && extra(x));
-  return s ? { step: s.step, view: s } : null;
+  for (let step = sim.momentStep("handled", type, actorKind, 0); step !== undefined; step = sim.momentStep("handled", type, actorKind, step)) {
+    const s = stepView(sim, step);
+    if (s && extra(s)) return { step, view: s };
+  }
+  return null;
 }
 
 /** The first delivery lost (faults() kind "drop"), then the timeout and the retry for it. */
@@ -119,16 +145,17 @@ export function firstLoss(sim) {
   if (!fault) return null;
   const message = atEnd(sim, (s) => s.message(fault.seq));
   const steps = allSteps(sim);
-  const after = steps.filter((s) => s.step > fault.step && s.correlation_id === message.correlation_id && s.actor_kind === "house");
-  const timeout = after.find((s) => s.type === "StepTimedOut");
-  const retry = after.find((s) => s.type === "StepTimedOut" && s.outputs.some((o) => o.type === message.type));
+  const after = steps.filter((s) => s.step > fault.step && s.correlation_id === message.correlation_id && isHouse(s.actor_kind));
+  const timeout = after.find((s) => words().is(s.type, "timeout"));
+  const retry = after.find((s) => words().is(s.type, "timeout") && s.outputs.some((o) => o.type === message.type));
   return { step: fault.step, fault, message, timeout: timeout ?? null, retry: retry ?? null };
 }
 
 /** The first MessageRejected with reason "duplicate" (else the first of any reason). */
 export function firstRejectedDuplicate(sim) {
   const reasonOf = (o) => (o.seq === null ? null : atEnd(sim, (s) => s.message(o.seq).payload.reason));
-  const found = firstOutput(sim, "MessageRejected", (o) => reasonOf(o) === "duplicate") ?? firstOutput(sim, "MessageRejected");
+  const rejectedType = words().typeMeaning("rejected");
+  const found = firstOutput(sim, rejectedType, (o) => reasonOf(o) === "duplicate") ?? firstOutput(sim, rejectedType);
   if (!found) return null;
   const rejected = found.view.seq === null ? null : atEnd(sim, (s) => s.message(found.view.seq));
   return { ...found, rejected, reason: reasonOf(found.output), duplicate: found.view.duplicate };
@@ -136,11 +163,12 @@ export function firstRejectedDuplicate(sim) {
 
 /** A paid order refunded: the step the cashier published PaymentRefunded's decision. */
 export function firstRefund(sim) {
-  const found = firstOutput(sim, "PaymentRefunded");
+  const w = words();
+  const found = firstOutput(sim, w.typeMeaning("done", "refund"));
   if (!found) return null;
   const order = atEnd(sim, (s) => s.order(found.view.correlation_id));
   const stream = atEnd(sim, (s) => s.orderStream(found.view.correlation_id));
-  return { ...found, order, paid: stream.find((m) => m.type === "OrderPaid"), dropped: stream.find((m) => m.type === "OrderDropped") };
+  return { ...found, order, paid: stream.find((m) => w.is(m.type, "done", "pay")), dropped: stream.find((m) => w.is(m.type, "dropped")) };
 }
 
 /** The first order whose replay under the other version decides differently somewhere. */
@@ -160,14 +188,15 @@ export function versionDifference(sim) {
 }
 
 function houseName(sim) {
-  return atEnd(sim, (s) => s.actors().find((a) => a.kind === "house")?.name);
+  return atEnd(sim, (s) => s.actors().find((a) => isHouse(a.kind))?.name);
 }
 
 /** The first duplicate delivery, then the first output absorbed by the idempotent store. */
 export function firstAbsorbed(sim) {
-  const s = firstStep(sim, (x) => x.outputs.some((o) => o.status === "absorbed"));
+  const step = sim.momentStep("absorbed");
+  const s = step === undefined ? null : stepView(sim, step);
   if (!s) return null;
-  return { step: s.step, view: s, output: s.outputs.find((o) => o.status === "absorbed") };
+  return { step, view: s, output: s.outputs.find((o) => o.status === "absorbed") };
 }
 
 /** The first duplicated delivery (faults() kind "duplicate"). */
@@ -182,7 +211,7 @@ export function mostLive(sim) {
   let best = null;
   const total = sim.totalSteps();
   for (let step = 1; step <= total; step++) {
-    const house = atStep(sim, step, (s) => s.actors().find((a) => a.kind === "house"));
+    const house = atStep(sim, step, (s) => s.actors().find((a) => isHouse(a.kind)));
     if (house && (!best || (house.live ?? 0) > best.live)) best = { step, live: house.live ?? 0, name: house.name };
   }
   return best;

@@ -9,6 +9,7 @@ import { $, el } from "../dom.js";
 import { CHAPTERS, fullConfig } from "./chapters.js";
 import { term, applyGlossary } from "./glossary.js";
 import { encodeState } from "../url-state.js";
+import { guard, copyRun } from "../engine.js";
 
 const STORE = "brigade.tour";
 const PACE_MS = 160;      // one step per PACE_MS while playing to a stop
@@ -22,6 +23,7 @@ export class Tour {
     this.stop = 0;
     this.moments = [];       // [{ stop, m }] of the current chapter, in step order
     this.sim = null;         // the Simulation the moments were read from
+    this.reader = null;      // a private copy of it, read at any step (the page's cursor never moves to look)
     this.timer = null;
     this.state = "idle";
     this.progress = loadProgress();
@@ -186,13 +188,18 @@ export class Tour {
       return;
     }
     const sim = app.sim;
-    app.call(() => { sim.extend(1000000); sim.seek(0); });
+    app.call(() => sim.extend(1000000));
+    app.seek(0);
     // what an earlier chapter's exercise left on the page
     $("#dodgy").checked = false;
     if (app.mailbox?.name) app.mailbox.open(null);
     const cfg = fullConfig(app);
     this.sim = sim;
-    this.moments = chapter.stops.map((stop, index) => ({ stop, index, m: app.call(() => stop.find(sim, cfg), null) }))
+    // the moments are found in a copy of the chapter's run: reading one moves the copy's cursor only
+    if (this.reader) guard(() => this.reader.free());
+    this.reader = app.call(() => copyRun(sim), null);
+    const reader = this.reader;
+    this.moments = chapter.stops.map((stop, index) => ({ stop, index, m: reader ? app.call(() => stop.find(reader, cfg), null) : null }))
       .sort((a, b) => (a.m?.step ?? Infinity) - (b.m?.step ?? Infinity));
     app.changed();
   }
@@ -228,6 +235,8 @@ export class Tour {
   close() {
     this.cancel();
     this.active = false;
+    if (this.reader) guard(() => this.reader.free());
+    this.reader = null;
     this.panel.hidden = true;
     $("#tour").classList.remove("is-active");
     $("#tour-toggle").setAttribute("aria-pressed", "false");
@@ -282,7 +291,7 @@ export class Tour {
     const cfg = fullConfig(app);
     this.state = "stopped";
     const { stop, m } = entry;
-    const parts = app.call(() => stop.say(m, cfg, app.sim), ["(the narration could not be read from this run)"]) ?? [];
+    const parts = app.call(() => stop.say(m, cfg, this.reader), ["(the narration could not be read from this run)"]) ?? [];
     this.narration.replaceChildren(...parts.map((p) => (typeof p === "string" ? p : term(p.text, p.term))));
     this.narration.dataset.state = "stopped";
     this.narration.dataset.step = String(m.step);
