@@ -151,7 +151,7 @@ impl Report {
                 }
             }
         }
-        let peak_queue = world.actors().iter().map(|a| (a.name.clone(), s.peak_queue[a.id as usize])).collect();
+        let peak_queue = world.actors().iter().map(|a| (a.name.clone(), world.load(a.id).peak)).collect();
         let load = world
             .actors()
             .iter()

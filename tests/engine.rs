@@ -46,7 +46,7 @@ fn more_fair_never_lets_a_queue_pass_its_limit() {
             ..Config::default()
         });
         for a in world.actors().iter().filter(|a| matches!(a.kind, ActorKind::Cook(_))) {
-            let peak = world.stats().peak_queue[a.id as usize];
+            let peak = world.load(a.id).peak;
             assert!(peak <= limit, "{} reached {peak} with limit {limit}", a.name);
         }
         // and the limit really bit: the fast cook took more
@@ -86,7 +86,7 @@ fn competing_consumers_never_leave_a_cook_idle_while_work_waits() {
     }
     assert!(checked > 10, "work waited at the dispatcher only {checked} times: the test saw no contention");
     for &c in &cook_ids {
-        assert!(world.stats().peak_queue[c as usize] <= 1, "competing cooks hold one order at a time");
+        assert!(world.load(c).peak <= 1, "competing cooks hold one order at a time");
     }
 }
 
@@ -183,7 +183,7 @@ fn queue_samples_record_peaks_over_time() {
     assert_eq!(values.len(), buckets.len() * n);
     assert!(buckets.windows(2).all(|w| w[0] < w[1]));
     let dispatcher_peak = (0..buckets.len()).map(|r| values[r * n + 2]).max().unwrap();
-    assert_eq!(dispatcher_peak as u32, world.stats().peak_queue[2]);
+    assert_eq!(dispatcher_peak as u32, world.load(2).peak);
 }
 
 #[test]

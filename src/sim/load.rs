@@ -6,6 +6,10 @@
 /// One actor's running totals (part of the world's moving state, snapshotted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Load {
+    /// Messages handed to the actor (a message held back and taken again counts twice).
+    pub handled: u32,
+    /// The longest its queue has been.
+    pub peak: u32,
     /// Messages taken from the mailbox for good (a message the dispatcher held back for
     /// want of a cook counts when it is handed on).
     pub taken: u32,
@@ -29,6 +33,7 @@ impl Load {
     pub fn queue(&mut self, now: u64, len: usize) {
         self.queue_area += self.queue_len as u64 * now.saturating_sub(self.at);
         self.queue_len = len as u32;
+        self.peak = self.peak.max(len as u32);
         self.at = now;
     }
 
@@ -68,6 +73,8 @@ impl Load {
     /// of the run: `--monitor`), its queue counted up to `now`.
     pub fn since(&self, earlier: &Load, then: u64, now: u64) -> Load {
         Load {
+            handled: self.handled - earlier.handled,
+            peak: self.peak,
             taken: self.taken - earlier.taken,
             busy_ms: self.busy_until(now) - earlier.busy_until(then),
             waited_ms: self.waited_ms - earlier.waited_ms,

@@ -49,8 +49,6 @@ pub struct Stats {
     pub deliveries_duplicated: u32,
     /// Messages the idempotent store did not append because it held their id already.
     pub absorbed: u32,
-    /// Longest queue seen, by actor.
-    pub peak_queue: Vec<u32>,
 }
 
 fn index_of<T: IntoEnumIterator + PartialEq>(value: T) -> usize {
@@ -58,9 +56,9 @@ fn index_of<T: IntoEnumIterator + PartialEq>(value: T) -> usize {
 }
 
 impl Stats {
-    /// Counters for `cooks` cooks and `actors` actors.
-    pub fn new(cooks: usize, actors: usize) -> Self {
-        Stats { per_cook: vec![0; cooks], peak_queue: vec![0; actors], ..Stats::default() }
+    /// Counters for `cooks` cooks.
+    pub fn new(cooks: usize) -> Self {
+        Stats { per_cook: vec![0; cooks], ..Stats::default() }
     }
 
     /// Counts `env`, about to be published into `store`, caused by the message at `cause`:

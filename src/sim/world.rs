@@ -353,11 +353,12 @@ impl World {
         self.carry_out(actor, mail, delivered, cause, done, &mut out);
         self.out = out;
         self.st.busy_until[a] = done;
-        self.st.handled[a] += 1;
-        // a message held back (no cook may take it yet) is still waiting
-        let held = self.st.mail[a].front() == Some(&mail);
+        // a message held back (no cook may take it yet) is at the head again, still waiting
+        let held = self.st.mail.heads()[a] == mail.enq;
+        let len = self.st.mail[a].len();
         let load = &mut self.st.load[a];
-        load.queue(now, self.st.mail[a].len());
+        load.handled += 1;
+        load.queue(now, len);
         if !held {
             load.took(now, mail.since, service);
         }

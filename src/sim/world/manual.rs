@@ -301,10 +301,8 @@ impl World {
                 self.st.actors.push(Actor::Cook(Cook { name: Rc::new(name), ms: *ms }));
                 self.st.mail.add();
                 self.st.busy_until.push(0);
-                self.st.handled.push(0);
                 self.st.load.push(Default::default());
                 self.st.stats.per_cook.push(0);
-                self.st.stats.peak_queue.push(0);
                 self.st.sampler.peak.push(0);
                 self.dispatchers().for_each(|d| d.cook_joins(id));
             }

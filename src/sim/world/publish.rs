@@ -153,8 +153,6 @@ impl World {
     pub(super) fn observe(&mut self, actor: ActorId) {
         let len = self.st.mail[actor as usize].len();
         self.st.load[actor as usize].queue(self.st.now, len);
-        let peak = &mut self.st.stats.peak_queue[actor as usize];
-        *peak = (*peak).max(len as u32);
         self.st.sampler.observe(actor as usize, len);
     }
 

@@ -222,7 +222,7 @@ impl World {
 
     /// Messages `actor` has handled.
     pub fn handled(&self, actor: ActorId) -> u32 {
-        self.st.handled[actor as usize]
+        self.st.load[actor as usize].handled
     }
 
     /// `actor`'s queue and work, added up by the current step (see [`crate::sim::load`]).

@@ -34,7 +34,6 @@ pub(super) struct Volatile {
     /// take) wait there too, as mail at [`TAKE_ORDER`], in step with the actor's own queue.
     pub(super) mail: Mailboxes,
     pub(super) busy_until: Vec<u64>,
-    pub(super) handled: Vec<u32>,
     /// Each actor's queue and work, added up ([`crate::sim::load::Load`]).
     pub(super) load: Vec<crate::sim::load::Load>,
     pub(super) scheduler: Scheduler,
