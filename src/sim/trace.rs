@@ -1,6 +1,7 @@
 //! The trace: what every step did — who handled which message, when, and what it
 //! decided (each output with its due time and, once published, its place in the store).
 
+use super::recorded::Recorded;
 use crate::bus::ActorId;
 use crate::message::MessageType;
 use crate::store::ChunkedLog;
@@ -62,8 +63,8 @@ pub struct Trace {
     untraced: bool,
     /// Steps counted, when untraced.
     counted: usize,
-    steps: ChunkedLog<Packed>,
-    outputs: ChunkedLog<u32>,
+    steps: Recorded<Packed, ChunkedLog<Packed>>,
+    outputs: Recorded<u32, ChunkedLog<u32>>,
     /// Hand-offs by output number (ascending): who got the message.
     handed: Vec<(u32, ActorId)>,
     /// Outputs the idempotent store absorbed: output number → (due time, type).
@@ -142,13 +143,12 @@ impl Trace {
             self.counted = self.counted.max(i + 1);
             return i + 1 == self.counted;
         }
-        if i >= self.steps.len() {
-            self.steps.push(Packed::of(&record));
-            true
-        } else {
+        let mut seen = i;
+        let new = self.steps.record(&mut seen, Packed::of(&record));
+        if !new {
             debug_assert_eq!(self.get(i), Some(record), "re-execution diverged from the trace");
-            false
         }
+        new
     }
 
     /// Outputs recorded.
@@ -158,16 +158,17 @@ impl Trace {
 
     /// Records output number `k`, a publication not yet made (or leaves it, re-executing).
     pub fn record_output(&mut self, k: usize) {
-        if !self.untraced && k >= self.outputs.len() {
-            self.outputs.push(NOT_PUBLISHED);
+        if !self.untraced {
+            let mut seen = k;
+            self.outputs.record(&mut seen, NOT_PUBLISHED);
         }
     }
 
     /// Records output number `k`, the hand-off of message `seq` to cook `to` (or leaves
     /// it, re-executing).
     pub fn record_hand_off(&mut self, k: usize, seq: u32, to: ActorId) {
-        if !self.untraced && k >= self.outputs.len() {
-            self.outputs.push(seq | HANDED);
+        let mut seen = k;
+        if !self.untraced && self.outputs.record(&mut seen, seq | HANDED) {
             self.handed.push((k as u32, to));
         }
     }
