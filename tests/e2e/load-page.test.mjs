@@ -66,6 +66,7 @@ test("the set-up form sets arrivals, cooking, backoff and the time to live, kept
   // a default run's form leaves the new keys out of the config it starts
   await again.getByTestId("cfg-arrivals").selectOption("fixed");
   await again.getByTestId("cfg-cooking").selectOption("per-order");
+  await again.locator("details.advanced summary").click();
   await again.getByTestId("cfg-time-to-live").fill("");
   await again.getByTestId("start-run").click();
   await waitReady(again);

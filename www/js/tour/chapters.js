@@ -342,10 +342,10 @@ export const CHAPTERS = [
       },
     ],
     tryThis: {
-      text: "In “Set up run…”, set Dispatch to competing consumers (or prefer first) and start: does the longest queue shrink, and who takes how many per second?",
+      text: "In “Set up run…”, set Dispatch to competing consumers (or round robin, or prefer first) and start: does the longest queue shrink, and who takes how many per second?",
       done: (app) => {
         const d = fullConfig(app).dispatch;
-        if (d === "round-robin") return null;
+        if (d === "more-fair") return null;
         return `Dispatch is now ${d}. ${whenIdle(app, (s) => { const q = M.swellingQueue(s); const load = s.report().load ?? {}; const cooks = s.actors().filter((a) => a.kind === "cook").map((a) => `${a.name} ${(load[a.name]?.per_second ?? 0).toFixed(2)}/s`); return `${q ? `The longest cook queue is ${q.queue} (${q.cook}).` : "No cook ever has a queue."} Per second: ${cooks.join(", ")}.`; })}`;
       },
     },
