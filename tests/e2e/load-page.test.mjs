@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage, waitReady, settle, text, screenshot } from "./helpers.mjs";
+import { browserSuite, openPage, waitReady, settle, slide, text, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -101,6 +101,16 @@ test("throughput and busy share beside each queue, from the engine's load, on a 
   assert.ok(Math.abs(Number(shown) - report.load[name].mean_queue) < 0.02, `${little} holds for ${name}`);
   await p.getByTestId("load").scrollIntoViewIfNeeded();
   await screenshot(p, "load-desktop");
+  // during the first rushes: a cook's queue beside his throughput so far, each the engine's
+  const total = await p.evaluate(() => window.brigade.sim.totalSteps());
+  await slide(p, Math.round(total * 0.2));
+  const queues = await p.evaluate(() => Object.fromEntries(window.brigade.sim.actors().map((a) => [a.name, a.queue])));
+  const shownQueues = await p.getByTestId("load-row").evaluateAll((trs) => trs.map((tr) => [tr.dataset.actor, Number(tr.querySelector("[data-testid=load-queue]").textContent)]));
+  assert.ok(shownQueues.length > 0);
+  for (const [name, q] of shownQueues) assert.equal(q, queues[name], `${name}'s queue at the cursor`);
+  await p.locator("figure.chart").evaluate((f) => f.scrollIntoView({ block: "start" }));
+  await settle(p);
+  await screenshot(p, "load-rush-desktop");
 });
 
 test("the throughput table fits a phone", { skip }, async () => {

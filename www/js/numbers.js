@@ -248,9 +248,9 @@ export class NumbersView {
     replace(host,
       el("h3", { text: "Throughput beside queue length" }, el("span", { class: "hint", text: ` (the run up to step ${formatInt(frame.cursor)})` })),
       el("div", { class: "load-wrap" }, el("table", { class: "load-table", "data-testid": "load-table" },
-        el("thead", {}, el("tr", {}, ...[["actor", ""], ["queue", "its queue at this step"], ["longest", "its longest queue so far"],
+        el("thead", {}, el("tr", {}, ...[["actor", ""], ["queue", "its queue at this step"], ["max", "its longest queue so far"],
           ["per s", "messages taken per simulated second"], ["busy", "share of the time it was working"],
-          ["mean queue", "its queue's mean length over time"], ["mean wait", "how long a message waited in its queue, on average"]]
+          ["avg queue", "its queue's mean length over time"], ["avg wait", "how long a message waited in its queue, on average"]]
           .map(([h, title]) => el("th", { scope: "col", text: h, title: title || null })))),
         el("tbody", {}, ...body))),
       el("p", { class: "hint little", "data-testid": "load-little" },
