@@ -247,7 +247,7 @@ export class NumbersView {
     const [name, l] = busy.reduce((a, b) => (b[1].mean_queue > a[1].mean_queue ? b : a));
     replace(host,
       el("h3", { text: "Throughput beside queue length" }, el("span", { class: "hint", text: ` (the run up to step ${formatInt(frame.cursor)})` })),
-      el("div", { class: "load-wrap" }, el("table", { class: "load-table", "data-testid": "load-table" },
+      el("div", { class: "load-wrap", tabindex: "0", role: "group", "aria-label": "throughput per actor (scrolls sideways on a narrow screen)" }, el("table", { class: "load-table", "data-testid": "load-table" },
         el("thead", {}, el("tr", {}, ...[["actor", ""], ["queue", "its queue at this step"], ["max", "its longest queue so far"],
           ["per s", "messages taken per simulated second"], ["busy", "share of the time it was working"],
           ["avg queue", "its queue's mean length over time"], ["avg wait", "how long a message waited in its queue, on average"]]
