@@ -81,6 +81,11 @@ test("throughput and busy share beside each queue, from the engine's load, on a 
   const p = await fresh(`#config=${encodeURIComponent(JSON.stringify({ ...(await presetConfig("rush-hour")) }))}`, { viewport: { width: 1440, height: 900 } });
   await p.getByTestId("run-to-end").click();
   await waitReady(p);
+  // on a desktop the throughput table takes the orders table's place at the press of a button
+  assert.equal(await p.getByTestId("load-table").isVisible(), false, "the orders table shows first");
+  await p.getByTestId("show-load").click();
+  assert.equal(await p.getByTestId("load-table").isVisible(), true);
+  assert.equal(await p.getByTestId("orders").isVisible(), false);
   const report = await p.evaluate(() => window.brigade.sim.report());
   const rows = await p.getByTestId("load-row").evaluateAll((trs) => trs.map((tr) => ({
     actor: tr.dataset.actor, perSecond: Number(tr.dataset.perSecond), busy: tr.querySelector("[data-testid=load-busy]").textContent,
@@ -101,6 +106,9 @@ test("throughput and busy share beside each queue, from the engine's load, on a 
   assert.ok(Math.abs(Number(shown) - report.load[name].mean_queue) < 0.02, `${little} holds for ${name}`);
   await p.getByTestId("load").scrollIntoViewIfNeeded();
   await screenshot(p, "load-desktop");
+  await p.getByTestId("show-orders").click();
+  assert.equal(await p.getByTestId("orders").isVisible(), true, "and back");
+  await p.getByTestId("show-load").click();
   // during the first rushes: a cook's queue beside his throughput so far, each the engine's
   const total = await p.evaluate(() => window.brigade.sim.totalSteps());
   await slide(p, Math.round(total * 0.2));
@@ -118,6 +126,7 @@ test("the throughput table fits a phone", { skip }, async () => {
   await p.getByTestId("run-to-end").click();
   await waitReady(p);
   assert.ok(await p.getByTestId("load-row").count() > 0);
+  assert.equal(await p.getByTestId("load-table").isVisible(), true, "on a phone the table is under the orders, no switch needed");
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `no sideways scroll on a phone (${overflow} px)`);
   await p.getByTestId("load").scrollIntoViewIfNeeded();

@@ -59,6 +59,11 @@ export class NumbersView {
       this.drawChart();
     }).observe(this.canvas.parentElement);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.drawChart());
+    // on a desktop the orders table and the throughput table take turns under the chart
+    $(".numbers-side").addEventListener("click", (event) => {
+      const button = event.target.closest("[data-show]");
+      if (button) this.showLoad(button.dataset.show === "load");
+    });
     $("#orders-rows").addEventListener("click", (event) => {
       const row = event.target.closest("tr[data-correlation-id]");
       if (row) app.selectOrder(row.dataset.correlationId);
@@ -215,6 +220,12 @@ export class NumbersView {
     details.querySelector("tbody").replaceChildren(...(body.length ? body : [el("tr", {}, el("td", { colspan: 4, class: "hint", text: "no queue so far" }))]));
   }
 
+  /** Show the throughput table (true) or the orders table (false) under the chart. */
+  showLoad(load) {
+    $(".numbers-side").classList.toggle("show-load", load);
+    $(load ? "#load [data-show]" : ".orders-title [data-show]")?.focus();
+  }
+
   /**
    * Throughput beside queue length: per actor that took a message, its queue now and its
    * longest (from the samples), messages taken per simulated second, share of time busy,
@@ -230,7 +241,8 @@ export class NumbersView {
     const longest = new Map((data?.actors ?? []).map((name, a) => [name, rows.reduce((m, r) => Math.max(m, r[a]), 0)]));
     const busy = Object.entries(load).filter(([, l]) => l.taken > 0);
     if (!busy.length) {
-      replace(host, el("p", { class: "hint", text: "Throughput appears here once a worker has taken a message." }));
+      replace(host, el("p", { class: "hint" }, "Throughput appears here once a worker has taken a message. ",
+        el("button", { type: "button", class: "side-switch", "data-show": "orders", "data-testid": "show-orders", text: "◂ orders" })));
       return;
     }
     const maxRate = Math.max(...busy.map(([, l]) => l.per_second), 0.001);
@@ -246,7 +258,8 @@ export class NumbersView {
     // Little's law on the actor whose queue was longest on average
     const [name, l] = busy.reduce((a, b) => (b[1].mean_queue > a[1].mean_queue ? b : a));
     replace(host,
-      el("h3", { text: "Throughput beside queue length" }, el("span", { class: "hint", text: ` (the run up to step ${formatInt(frame.cursor)})` })),
+      el("h3", { text: "Throughput beside queue length" }, el("span", { class: "hint", text: ` (the run up to step ${formatInt(frame.cursor)})` }),
+        " ", el("button", { type: "button", class: "side-switch", "data-show": "orders", "data-testid": "show-orders", title: "Back to the orders table", text: "◂ orders" })),
       el("div", { class: "load-wrap", tabindex: "0", role: "group", "aria-label": "throughput per actor (scrolls sideways on a narrow screen)" }, el("table", { class: "load-table", "data-testid": "load-table" },
         el("thead", {}, el("tr", {}, ...[["actor", ""], ["queue", "its queue at this step"], ["max", "its longest queue so far"],
           ["per s", "messages taken per simulated second"], ["busy", "share of the time it was working"],
