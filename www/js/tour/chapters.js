@@ -338,7 +338,7 @@ export const CHAPTERS = [
         title: "A queue swells",
         find: (sim) => M.swellingQueue(sim),
         say: (m) => [`A rush of orders has just arrived: ${m.queue} orders wait for ${m.cook}, his longest `, T("queue"), ` of the run. Up to here he has taken ${m.then.taken} messages, ${m.then.per_second.toFixed(2)} per second (his `, T("throughput"), `), and worked ${Math.round(100 * m.then.utilisation)} % of the time. A queue grows while orders arrive faster than its worker takes them, whatever he does: he is as busy as he can be. Over the whole run he takes ${m.whole.per_second.toFixed(2)} per second and a message waits ${(m.whole.mean_wait_ms / 1000).toFixed(2)} s for him on average; `, T("little's law", "Little's law"), `: ${m.whole.per_second.toFixed(2)} × ${(m.whole.mean_wait_ms / 1000).toFixed(2)} s ≈ ${m.whole.mean_queue.toFixed(2)}, his mean queue. Load is never uniform: the queue swells after each rush and drains before the next.`],
-        point: (m) => ({ actor: m.cook, el: matchMedia("(min-width: 901px)").matches ? "[data-testid=show-load]" : "#load" }),
+        point: (m) => ({ actor: m.cook, el: globalThis.matchMedia?.("(min-width: 901px)")?.matches ? "[data-testid=show-load]" : "#load" }),
       },
     ],
     tryThis: {
