@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { browserSuite, openPage, settle, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
-const CHAPTERS = 10;
+const CHAPTERS = 11;
 
 /** What must be true of the engine at each stop, read in the page. */
 function checkMoment(moment) {
@@ -61,6 +61,12 @@ function checkMoment(moment) {
     }
     case "duplicate": return sim.faults().some((f) => f.fault === "duplicate" && f.step === step);
     case "absorbed": return last.outputs.some((o) => o.status === "absorbed") && cfg.idempotent_store === true;
+    case "swelling-queue": {
+      // the longest cook queue of the run, in a run that comes in rushes, with its throughput
+      const peak = Math.max(...Array.from({ length: sim.totalSteps() }, (_, i) => at(i + 1, () => Math.max(...cooks().map((c) => c.queue)))));
+      const cook = cooks().find((c) => c.queue === peak);
+      return cfg.arrivals === "rush" && peak >= 3 && Boolean(cook) && sim.report().load[cook.name].taken > 0;
+    }
     default: return `unknown moment ${moment}`;
   }
 }
@@ -92,6 +98,7 @@ async function tryThis(page, chapter) {
     case 8: await page.getByTestId("dodgy").check(); await page.getByTestId("place-order").click(); break;
     case 9: await page.getByTestId("replay-version").selectOption("1"); break;
     case 10: await setup(() => page.getByTestId("cfg-idempotent-store").uncheck()); break;
+    case 11: await setup(() => page.getByTestId("cfg-dispatch").selectOption("competing")); break;
     default: throw new Error(`no try for chapter ${chapter}`);
   }
 }
@@ -113,6 +120,7 @@ function checkTry(chapter) {
     case 8: return inputs.some((a) => a.type === "PlaceOrder" && a.dodgy);
     case 9: return document.querySelector("#replay-version").value === "1" && sim.order(app.selected).version === 2;
     case 10: return cfg.idempotent_store === false;
+    case 11: return cfg.dispatch === "competing" && cfg.arrivals === "rush";
     default: return false;
   }
 }
@@ -151,7 +159,7 @@ test(`the tour walks every chapter (${device}): each stop at a step where its mo
     assert.ok((await page.getByTestId("tour-try-result").textContent()).length > 10, "the tour says what the action changed");
     await page.getByTestId("tour-next").click();
   }
-  assert.equal(seen.length, 19, `every stop reached: ${seen.join(", ")}`);
+  assert.equal(seen.length, 20, `every stop reached: ${seen.join(", ")}`);
   const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("brigade.tour")));
   assert.equal(Object.keys(progress.done).length, CHAPTERS, "progress keeps every chapter done");
 });
@@ -190,11 +198,11 @@ test("a tour link opens its chapter and stop; the offer can be dismissed for goo
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   assert.equal(await page.getByTestId("tour-offer").isVisible(), false);
-  // the Tour button resumes where the learner left it (chapter 10, stop 1)
+  // the Tour button resumes where the learner left it (the last chapter, stop 1)
   await page.getByTestId("tour-start").click();
   await stopped(page);
-  assert.equal(await page.getByTestId("tour-chapter").getAttribute("data-chapter"), "10");
-  assert.equal(await page.evaluate(() => location.hash), "#tour=10.1");
+  assert.equal(await page.getByTestId("tour-chapter").getAttribute("data-chapter"), String(CHAPTERS));
+  assert.equal(await page.evaluate(() => location.hash), `#tour=${CHAPTERS}.1`);
   await page.getByTestId("tour-close").click();
   await page.evaluate(() => localStorage.removeItem("brigade.tour"));
   await page.reload();

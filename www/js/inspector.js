@@ -181,7 +181,8 @@ export class InspectorView {
       ...r.items.map((i) => el("tr", {}, el("td", { class: "num", text: `${i.qty}×` }), el("td", { text: i.dish }), el("td", { class: "num mono", text: money(i.qty * i.price_cents) }))),
       el("tr", { class: "sub" }, el("td"), el("td", { text: "subtotal" }), el("td", { class: "num mono", text: money(r.subtotal_cents) })),
       el("tr", { class: "sub" }, el("td"), el("td", { text: "tax" }), el("td", { class: "num mono", text: money(r.tax_cents) })),
-      el("tr", { class: "total" }, el("td"), el("td", { text: r.paid ? "total · paid" : "total · not paid" }), el("td", { class: "num mono", text: money(r.total_cents) }))))) : [el("li", { class: "hint", text: "Nothing printed yet: the printer prints a receipt for each completed order." })]));
+      el("tr", { class: "total" }, el("td"), el("td", { text: r.paid ? "total · paid" : "total · not paid" }), el("td", { class: "num mono", text: money(r.total_cents) }))),
+    receiptKitchen(r))) : [el("li", { class: "hint", text: "Nothing printed yet: the printer prints a receipt for each completed order." })]));
     if (corr) $("#receipt-list .is-selected")?.scrollIntoView({ block: "nearest" });
   }
 
@@ -456,4 +457,14 @@ function changesLine(changes) {
 function seqMarker(id) {
   return svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
     svg("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
+}
+
+/** Who cooked a receipt's order, for how long, and with what (the printer's copy). */
+function receiptKitchen(r) {
+  const ingredients = r.ingredients ?? [];
+  if (!r.cooked_by && !ingredients.length) return null;
+  return el("div", { class: "receipt-kitchen", "data-testid": "receipt-kitchen" },
+    r.cooked_by ? el("div", {}, "cooked by ", el("strong", { "data-testid": "receipt-cook", text: r.cooked_by }),
+      " in ", el("span", { class: "mono", "data-testid": "receipt-cooking-time", text: formatMs(r.cooking_ms ?? 0) })) : null,
+    ingredients.length ? el("div", { class: "hint", "data-testid": "receipt-ingredients" }, `ingredients: ${ingredients.join(", ")}`) : null);
 }

@@ -10,7 +10,7 @@ const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599
 const DASHES = [[], [7, 3], [2, 3], [9, 3, 2, 3], [4, 4], [1, 2], [12, 4], [6, 2, 2, 2, 2, 2]];
 const dashOf = (a) => DASHES[a % DASHES.length];
 const ORDER_ROWS = 40;
-const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms", "stuck", "stuck_orders", "architecture", "rewired_for_pay_first"]);
+const KNOWN = new Set(["orders", "completed", "dropped", "per_cook", "in_progress", "latency_ms", "stuck", "stuck_orders", "architecture", "rewired_for_pay_first", "load"]);
 // report keys in words; times are shown in seconds, so no label says "ms"
 const LABELS = {
   dropped_by_reason: "dropped, by reason", retries: "cooking retries", duplicates_noticed: "duplicates noticed",
@@ -59,6 +59,11 @@ export class NumbersView {
       this.drawChart();
     }).observe(this.canvas.parentElement);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.drawChart());
+    // on a desktop the orders table and the throughput table take turns under the chart
+    $(".numbers-side").addEventListener("click", (event) => {
+      const button = event.target.closest("[data-show]");
+      if (button) this.showLoad(button.dataset.show === "load");
+    });
     $("#orders-rows").addEventListener("click", (event) => {
       const row = event.target.closest("tr[data-correlation-id]");
       if (row) app.selectOrder(row.dataset.correlationId);
@@ -85,6 +90,7 @@ export class NumbersView {
     this.samples = app.call(() => app.sim.queueSamples(this.width), null);
     this.drawChart();
     this.renderChartTable(frame);
+    this.renderLoad(report, frame);
     this.renderOrders(frame);
   }
 
@@ -212,6 +218,58 @@ export class NumbersView {
     });
     setText(details.querySelector("caption"), `Queue lengths up to step ${formatInt(frame.cursor)}`);
     details.querySelector("tbody").replaceChildren(...(body.length ? body : [el("tr", {}, el("td", { colspan: 4, class: "hint", text: "no queue so far" }))]));
+  }
+
+  /** Show the throughput table (true) or the orders table (false) under the chart. */
+  showLoad(load) {
+    $(".numbers-side").classList.toggle("show-load", load);
+    $(load ? "#load [data-show]" : ".orders-title [data-show]")?.focus();
+  }
+
+  /**
+   * Throughput beside queue length: per actor that took a message, its queue now and its
+   * longest (from the samples), messages taken per simulated second, share of time busy,
+   * mean queue and mean wait (the report's load, the run up to the cursor); and Little's law
+   * on the busiest of them: mean queue = per second × mean wait.
+   */
+  renderLoad(report, frame) {
+    const host = $("#load");
+    const load = report?.load ?? {};
+    const data = this.samples;
+    const rows = data?.rows ?? [];
+    const now = new Map((frame.actors() ?? []).map((x) => [x.name, x.queue ?? 0]));
+    const longest = new Map((data?.actors ?? []).map((name, a) => [name, rows.reduce((m, r) => Math.max(m, r[a]), 0)]));
+    const busy = Object.entries(load).filter(([, l]) => l.taken > 0);
+    if (!busy.length) {
+      replace(host, el("p", { class: "hint" }, "Throughput appears here once a worker has taken a message. ",
+        el("button", { type: "button", class: "side-switch", "data-show": "orders", "data-testid": "show-orders", text: "◂ orders" })));
+      return;
+    }
+    const maxRate = Math.max(...busy.map(([, l]) => l.per_second), 0.001);
+    const body = busy.map(([name, l]) => el("tr", { "data-actor": name, "data-testid": "load-row", "data-per-second": l.per_second, "data-utilisation": l.utilisation },
+      el("th", { scope: "row", text: name }),
+      el("td", { class: "num mono", "data-testid": "load-queue", text: formatInt(now.get(name) ?? 0) }),
+      el("td", { class: "num mono", text: formatInt(longest.get(name) ?? 0) }),
+      el("td", { class: "num mono rate", "data-testid": "load-per-second" },
+        el("span", { class: "bar", "aria-hidden": "true" }, el("span", { style: `width:${(100 * l.per_second) / maxRate}%` })), l.per_second.toFixed(2)),
+      el("td", { class: `num mono${l.utilisation >= 0.9 ? " warn" : ""}`, "data-testid": "load-busy", text: `${Math.round(100 * l.utilisation)} %` }),
+      el("td", { class: "num mono", text: l.mean_queue.toFixed(2) }),
+      el("td", { class: "num mono", text: seconds(Math.round(l.mean_wait_ms)) })));
+    // Little's law on the actor whose queue was longest on average
+    const [name, l] = busy.reduce((a, b) => (b[1].mean_queue > a[1].mean_queue ? b : a));
+    replace(host,
+      el("h3", { text: "Throughput beside queue length" }, el("span", { class: "hint", text: ` (the run up to step ${formatInt(frame.cursor)})` }),
+        " ", el("button", { type: "button", class: "side-switch", "data-show": "orders", "data-testid": "show-orders", title: "Back to the orders table", text: "◂ orders" })),
+      el("div", { class: "load-wrap", tabindex: "0", role: "group", "aria-label": "throughput per actor (scrolls sideways on a narrow screen)" }, el("table", { class: "load-table", "data-testid": "load-table" },
+        el("thead", {}, el("tr", {}, ...[["actor", ""], ["queue", "its queue at this step"], ["max", "its longest queue so far"],
+          ["per s", "messages taken per simulated second"], ["busy", "share of the time it was working"],
+          ["avg queue", "its queue's mean length over time"], ["avg wait", "how long a message waited in its queue, on average"]]
+          .map(([h, title]) => el("th", { scope: "col", text: h, title: title || null })))),
+        el("tbody", {}, ...body))),
+      el("p", { class: "hint little", "data-testid": "load-little" },
+        `Little's law, ${name}: ${l.per_second.toFixed(2)} per s × ${seconds(Math.round(l.mean_wait_ms))} waited = `,
+        el("span", { class: "mono", text: ((l.per_second * l.mean_wait_ms) / 1000).toFixed(2) }),
+        ` ≈ mean queue ${l.mean_queue.toFixed(2)}. A queue that keeps growing means messages arrive faster than its worker takes them.`));
   }
 
   /** Point at the sample under x (in CSS pixels on the canvas). */

@@ -6,10 +6,12 @@ import { errorText } from "./engine.js";
 
 // Fields the engine reads as whole numbers: checked here so the message names the field.
 const WHOLE_FIELDS = new Set(["orders", "interval_ms", "queue_limit", "assistant_manager_ms", "cashier_ms",
-  "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms", "max_retries", "sample_ms"]);
+  "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms", "max_retries", "sample_ms", "rush_size", "time_to_live_ms"]);
 const NUMBER_FIELDS = ["orders", "interval_ms", "queue_limit", "drop", "duplicate", "dodgy",
   "assistant_manager_ms", "cashier_ms", "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms",
-  "max_retries", "sample_ms"];
+  "max_retries", "sample_ms", "rush_size", "cook_jitter", "backoff", "backoff_jitter", "time_to_live_ms"];
+// choices the engine writes only when they differ from its default: left out when at it
+const CHOICE_FIELDS = { arrivals: "fixed", cooking: "per-order" };
 
 export class SetupForm {
   /**
@@ -66,6 +68,7 @@ export class SetupForm {
     f.seed.value = String(full.seed);
     for (const name of NUMBER_FIELDS) if (f[name]) f[name].value = String(full[name] ?? "");
     f.dispatch.value = full.dispatch;
+    for (const [name, standard] of Object.entries(CHOICE_FIELDS)) if (f[name]) f[name].value = full[name] ?? standard;
     f.architecture.value = full.architecture ?? "process-manager";
     f.idempotent_store.checked = Boolean(full.idempotent_store);
     f.process_version.value = String(full.process_version);
@@ -130,6 +133,7 @@ export class SetupForm {
       config[name] = value;
     }
     config.dispatch = f.dispatch.value;
+    for (const [name, standard] of Object.entries(CHOICE_FIELDS)) if (f[name] && f[name].value !== standard) config[name] = f[name].value;
     config.architecture = f.architecture.value;
     config.idempotent_store = f.idempotent_store.checked;
     config.process_version = Number(f.process_version.value);

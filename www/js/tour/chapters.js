@@ -327,4 +327,27 @@ export const CHAPTERS = [
       },
     },
   },
+  {
+    id: "throughput",
+    title: "Throughput and queue length",
+    intro: "A rush hour: orders come in rushes of eight and each dish takes its own time. Watch a cook's queue next to how many orders per second he gets through: in Numbers, “throughput ▸” puts the table beside the queue chart.",
+    config: { orders: 24, interval_ms: 250, arrivals: "rush", rush_size: 8, cooking: "by-dish", cook_jitter: 0.2 },
+    stops: [
+      {
+        id: "swelling-queue",
+        title: "A queue swells",
+        find: (sim) => M.swellingQueue(sim),
+        say: (m) => [`A rush of orders has just arrived: ${m.queue} orders wait for ${m.cook}, his longest `, T("queue"), ` of the run. Up to here he has taken ${m.then.taken} messages, ${m.then.per_second.toFixed(2)} per second (his `, T("throughput"), `), and worked ${Math.round(100 * m.then.utilisation)} % of the time. A queue grows while orders arrive faster than its worker takes them, whatever he does: he is as busy as he can be. Over the whole run he takes ${m.whole.per_second.toFixed(2)} per second and a message waits ${(m.whole.mean_wait_ms / 1000).toFixed(2)} s for him on average; `, T("little's law", "Little's law"), `: ${m.whole.per_second.toFixed(2)} × ${(m.whole.mean_wait_ms / 1000).toFixed(2)} s ≈ ${m.whole.mean_queue.toFixed(2)}, his mean queue. Load is never uniform: the queue swells after each rush and drains before the next.`],
+        point: (m) => ({ actor: m.cook, el: globalThis.matchMedia?.("(min-width: 901px)")?.matches ? "[data-testid=show-load]" : "#load" }),
+      },
+    ],
+    tryThis: {
+      text: "In “Set up run…”, set Dispatch to competing consumers (or round robin, or prefer first) and start: does the longest queue shrink, and who takes how many per second?",
+      done: (app) => {
+        const d = fullConfig(app).dispatch;
+        if (d === "more-fair") return null;
+        return `Dispatch is now ${d}. ${whenIdle(app, (s) => { const q = M.swellingQueue(s); const load = s.report().load ?? {}; const cooks = s.actors().filter((a) => a.kind === "cook").map((a) => `${a.name} ${(load[a.name]?.per_second ?? 0).toFixed(2)}/s`); return `${q ? `The longest cook queue is ${q.queue} (${q.cook}).` : "No cook ever has a queue."} Per second: ${cooks.join(", ")}.`; })}`;
+      },
+    },
+  },
 ];

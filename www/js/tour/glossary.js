@@ -18,6 +18,8 @@ export const TERMS = {
   "round robin": "Dispatch in turn: Koen, Guido, Greg, Koen… whatever their queues.",
   "more fair": "Round robin that skips a cook whose queue has reached the queue limit.",
   "competing consumers": "The dispatcher keeps each order until a cook is idle: like cooks taking the next order from one shared queue.",
+  throughput: "How many messages a worker takes from its queue per (simulated) second; next to the queue's length it tells whether the queue will grow.",
+  "little's law": "On average, a queue's length = its throughput × how long a message waits in it.",
   "queue limit": "More fair: a cook with this many orders waiting is skipped.",
   "time to live": "An order is only worth cooking until its time to live has passed; a cook refuses it after that (OrderExpired).",
   house: "The process managers' home: it starts one process manager per order and hands it every message of that order.",

@@ -96,6 +96,20 @@ export function longestCookQueue(sim) {
   return best && best.queue > 0 ? best : null;
 }
 
+/**
+ * The longest cook queue (as longestCookQueue) with that cook's throughput up to that step
+ * and over the whole run (the report's load: taken, per_second, utilisation, mean_queue,
+ * mean_wait_ms), and the length of the same cook's queue at the end of the run.
+ */
+export function swellingQueue(sim) {
+  const peak = longestCookQueue(sim);
+  if (!peak) return null;
+  const then = atStep(sim, peak.step, (s) => s.report().load?.[peak.cook]);
+  const whole = atEnd(sim, (s) => s.report().load?.[peak.cook]);
+  if (!then || !whole) return null;
+  return { ...peak, then, whole };
+}
+
 /** The first step at which a cook has at least two orders waiting in its queue. */
 export function cookQueueForms(sim) {
   const total = sim.totalSteps();
