@@ -61,11 +61,13 @@ impl Handler for Cook {
 /// use brigade::order::Order;
 /// use brigade::rng::Rng;
 /// use brigade::scenario::Config;
-/// let order = Order::draw(&mut Rng::new(1), false, 0); // 2× fish and chips, 1× tomato soup
+/// let order = Order::draw(&mut Rng::new(1), false, 0);
 /// let plain = Config::default();
 /// assert_eq!(cooking_ms(300, &order, &plain, 9, "Koen"), 300);
 /// let by_dish = Config { cooking: Cooking::ByDish, ..Config::default() };
-/// assert_eq!(cooking_ms(300, &order, &by_dish, 9, "Koen"), 300 * (2 * 1500 + 600) / 1000);
+/// // 300 ms for each unit of the menu's work: a risotto weighs 2, a soup 0.6
+/// let work: u64 = order.items().iter().map(|l| l.qty as u64 * l.dish().work_permille as u64).sum();
+/// assert_eq!(cooking_ms(300, &order, &by_dish, 9, "Koen"), 300 * work / 1000);
 /// ```
 pub fn cooking_ms(cook_ms: u64, order: &Order, cfg: &Config, key: u64, cook: &str) -> u64 {
     let mut ms = match cfg.cooking {
