@@ -34,7 +34,12 @@ impl World {
                 cfg.rush_size,
                 &mut st.arrival_rng,
             );
-            self.arrive(Request { dodgy: None, correlation_id: None });
+            if self.bounds.door && self.door_closed() {
+                // back-pressure: the customer is turned away, and no order starts
+                self.st.stats.refused_at_door += 1;
+            } else {
+                self.arrive(Request { dodgy: None, correlation_id: None });
+            }
             self.observe(self.entry);
             return;
         }
@@ -143,6 +148,9 @@ impl World {
 
     #[inline]
     pub(super) fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
+        if self.bounds.sheds && !self.make_room(actor, seq) {
+            return;
+        }
         let enq = self.next_mail();
         let since = self.st.now;
         self.st.mail.push_back(actor as usize, Mail { seq, copy, enq, since });
