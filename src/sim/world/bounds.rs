@@ -36,8 +36,7 @@ impl World {
     /// Makes room for message `seq` in `actor`'s mailbox if a shedding bound says so:
     /// `false` when the message itself is shed (`drop-newest`); with `drop-oldest` the
     /// oldest waiting is shed instead. Each shed message is a fault of the step.
-    #[inline(never)]
-    pub(super) fn make_room(&mut self, actor: ActorId, seq: u32) -> bool {
+    fn make_room(&mut self, actor: ActorId, seq: u32) -> bool {
         let a = actor as usize;
         let Some(limit) = self.bound(a) else { return true };
         if limit.policy == Policy::Block || (self.st.mail[a].len() as u32) < limit.max {
@@ -55,6 +54,16 @@ impl World {
             FaultRecord { step: self.st.steps as u32 + 1, seq: shed, actor, fault: Fault::Shed, manual: false };
         self.faults.record(&mut self.st.faults_len, record);
         limit.policy == Policy::DropOldest
+    }
+
+    /// [`World::push_mail`] with a bound that sheds: makes room ([`World::make_room`]), then
+    /// puts the message in unless it is the one shed.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn push_bounded(&mut self, actor: ActorId, seq: u32, copy: u8) {
+        if self.make_room(actor, seq) {
+            self.push_unbounded(actor, seq, copy);
+        }
     }
 
     /// Whether some actor's mailbox with a `block` bound is full (the door is closed).

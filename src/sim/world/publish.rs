@@ -146,11 +146,18 @@ impl World {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
-        if self.bounds.sheds && !self.make_room(actor, seq) {
-            return;
+        if self.bounds.sheds {
+            // a bound that sheds: the slow path, out of line ([`World::push_bounded`])
+            return self.push_bounded(actor, seq, copy);
         }
+        self.push_unbounded(actor, seq, copy);
+    }
+
+    /// [`World::push_mail`] when no bound sheds (or there is room).
+    #[inline(always)]
+    pub(super) fn push_unbounded(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
         let since = self.st.now;
         self.st.mail.push_back(actor as usize, Mail { seq, copy, enq, since });
