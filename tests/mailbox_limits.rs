@@ -259,6 +259,24 @@ fn the_command_line_bounds_a_mailbox_and_traces_the_shed() {
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("shed (mailbox full)"), "{text}");
+    // a run file of a bounded run re-simulates to its history
+    let o = brigade(&[
+        "--orders",
+        "30",
+        "--interval-ms",
+        "30",
+        "--dispatch",
+        "round-robin",
+        "--mailbox-limit",
+        "cook=2:drop-oldest,waiter=3:block",
+        "--format",
+        "json",
+    ]);
+    let path = std::env::temp_dir().join(format!("brigade-bounded-{}.json", std::process::id()));
+    std::fs::write(&path, &o.stdout).unwrap();
+    let checked = brigade(&["--check", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
     // a comma list, and a clear refusal
     let o = brigade(&["--orders", "3", "--mailbox-limit", "house=2:block,cashier=1:drop-oldest"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
