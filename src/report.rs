@@ -26,7 +26,7 @@ pub struct Latency {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ActorLoad {
-    /// Messages taken from its mailbox.
+    /// Messages taken from its mailbox (one shed to make room, `drop-oldest`, included).
     pub taken: u32,
     /// Messages taken per simulated second.
     pub per_second: f64,

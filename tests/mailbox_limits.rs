@@ -170,6 +170,10 @@ fn invariants(world: &World, orders: u32, what: &str) {
         assert_eq!(balance, completed as i64, "{what}: payments − refunds");
     }
     assert_eq!(Report::of(world).charged_not_served, 0, "{what}");
+    for a in world.actors() {
+        let load = world.load(a.id);
+        assert_eq!(load.area_until(world.now()), load.waited_ms, "{what}: Little's law for {}", a.name);
+    }
 }
 
 #[test]

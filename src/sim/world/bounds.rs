@@ -44,7 +44,11 @@ impl World {
         }
         let shed = match limit.policy {
             Policy::DropOldest => match self.st.mail.pop_front(a) {
-                Some(oldest) => oldest.seq,
+                Some(oldest) => {
+                    // it leaves the queue unworked (the push that follows sets the length)
+                    self.st.load[a].left(self.st.now, oldest.since);
+                    oldest.seq
+                }
                 None => return true,
             },
             _ => seq,
