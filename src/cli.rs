@@ -144,6 +144,9 @@ struct Args {
     /// Each cooking time moves by up to this share either way, drawn from the seed [default: 0]
     #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
     cook_jitter: Option<f64>,
+    /// Bound every mailbox of a role: ROLE=N:POLICY, POLICY block (the waiter refuses orders at the door while it is full) | drop-newest | drop-oldest (cook, assistant-manager, cashier only); repeat it or give a comma list [default: unbounded]
+    #[arg(long, value_name = "ROLE=N:POLICY", value_parser = crate::mailbox_limit::parse, value_delimiter = ',', allow_hyphen_values = true)]
+    mailbox_limit: Vec<(String, crate::mailbox_limit::MailboxLimit)>,
     /// Every order's time to live, in simulated ms [default: the menu's, by dish]
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
     time_to_live_ms: Option<u64>,
@@ -283,6 +286,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if let Some(v) = a.cook_jitter {
         cfg.cook_jitter = v;
     }
+    for (role, limit) in &a.mailbox_limit {
+        cfg.mailbox_limits.insert(role.clone(), *limit);
+    }
     if !cfg.custom_process.is_off() {
         return Err("--config: custom_process: a learner's process manager (JavaScript) runs in the page's exercise mode, not here".into());
     }
@@ -316,6 +322,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 
 /// The option that sets a config key, or `--config` for keys no option sets.
 fn option_of(e: &ConfigError) -> String {
+    if e.field == "mailbox_limits" {
+        return "--mailbox-limit (or --config's mailbox_limits)".to_string();
+    }
     let flag = format!("--{}", e.field.replace('_', "-"));
     let known = Args::command().get_arguments().any(|a| a.get_long().is_some_and(|l| flag[2..] == *l));
     if known {

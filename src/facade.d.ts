@@ -111,6 +111,12 @@ cooking?: Cooking,
  */
 cook_jitter?: number, 
 /**
+ * A bound and a policy on the mailboxes of some kinds of actor, by role name (`cook`:
+ * each cook's): `{"cook": {"max": 5, "policy": "drop-oldest"}}` (none: unbounded).
+ * Written only when set.
+ */
+mailbox_limits?: { [key in string]: MailboxLimit }, 
+/**
  * Interval of the queue-length samples.
  */
 sample_ms: number, 
@@ -169,6 +175,24 @@ export type HouseMode = "rebuild" | "cached";
  * How the same workers are wired together (the workshop's three stages).
  */
 export type Architecture = "process-manager" | "choreography" | "commands";
+
+/**
+ * A bound on each mailbox of one kind of actor (each cook's mailbox for `cook`).
+ */
+export type MailboxLimit = { 
+/**
+ * Messages the mailbox holds at most (1..=100000).
+ */
+max: number, 
+/**
+ * What happens to a message that finds it full.
+ */
+policy: Policy, };
+
+/**
+ * What happens when a message reaches a full mailbox.
+ */
+export type Policy = "block" | "drop-newest" | "drop-oldest";
 
 /**
  * Whose orders run the learner's process manager (config key `custom_process`).
@@ -424,7 +448,7 @@ published_step: number | null, };
  */
 export type FaultView = { 
 /**
- * `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
+ * `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"` or `"shed"`.
  */
 fault: string, 
 /**
@@ -450,7 +474,7 @@ export type FaultStepView = {
  */
 step: number, 
 /**
- * `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
+ * `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"` or `"shed"`.
  */
 fault: string, 
 /**
@@ -1236,6 +1260,16 @@ deliveries_dropped: number,
  * Deliveries made twice.
  */
 deliveries_duplicated: number, 
+/**
+ * Messages shed at a full bounded mailbox (`mailbox_limits` with `drop-newest` or
+ * `drop-oldest`). Written only when not 0.
+ */
+shed?: number, 
+/**
+ * The waiter's own orders turned away at the door while a mailbox bounded with
+ * `block` was full (they never start). Written only when not 0.
+ */
+refused_at_door?: number, 
 /**
  * Longest queue seen, by actor.
  */

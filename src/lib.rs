@@ -30,6 +30,7 @@ pub mod fate;
 pub mod faults;
 pub mod history_rules;
 pub mod ids;
+pub mod mailbox_limit;
 pub mod mermaid;
 pub mod message;
 pub mod order;

@@ -26,7 +26,7 @@ pub struct Latency {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ActorLoad {
-    /// Messages taken from its mailbox.
+    /// Messages taken from its mailbox (one shed to make room, `drop-oldest`, included).
     pub taken: u32,
     /// Messages taken per simulated second.
     pub per_second: f64,
@@ -108,6 +108,16 @@ pub struct Report {
     pub deliveries_dropped: u32,
     /// Deliveries made twice.
     pub deliveries_duplicated: u32,
+    /// Messages shed at a full bounded mailbox (`mailbox_limits` with `drop-newest` or
+    /// `drop-oldest`). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub shed: u32,
+    /// The waiter's own orders turned away at the door while a mailbox bounded with
+    /// `block` was full (they never start). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub refused_at_door: u32,
     /// Longest queue seen, by actor.
     pub peak_queue: BTreeMap<String, u32>,
     /// Each actor's throughput and queue over the run: messages taken per simulated second,
@@ -181,6 +191,8 @@ impl Report {
             expired: s.expired,
             deliveries_dropped: s.deliveries_dropped,
             deliveries_duplicated: s.deliveries_duplicated,
+            shed: s.shed,
+            refused_at_door: s.refused_at_door,
             peak_queue,
             load,
             latency_ms: latency(world),
@@ -237,6 +249,12 @@ impl Report {
         let _ = writeln!(t, "  {:<26} {:>8}", "refused past time to live", self.expired);
         if self.absorbed > 0 {
             let _ = writeln!(t, "  {:<26} {:>8}", "duplicates absorbed", self.absorbed);
+        }
+        if self.shed > 0 {
+            let _ = writeln!(t, "  {:<26} {:>8}", "shed (mailbox full)", self.shed);
+        }
+        if self.refused_at_door > 0 {
+            let _ = writeln!(t, "  {:<26} {:>8}", "refused at the door", self.refused_at_door);
         }
         let _ = writeln!(t, "\nmoney");
         let _ = writeln!(t, "  {:<26} {:>8}", "orders charged", self.charged);
@@ -326,4 +344,8 @@ fn latency(world: &World) -> Option<Latency> {
 /// The receipts the printer printed by the world's current step, in printing order.
 pub fn receipts(world: &World) -> Vec<Receipt> {
     world.receipts()
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -4,9 +4,11 @@ pub use crate::arrivals::Arrivals;
 pub use crate::cooking::Cooking;
 use crate::definition::ProcessParams;
 pub use crate::dispatch::Dispatch;
+pub use crate::mailbox_limit::{MailboxLimit, MailboxLimits, Policy};
 use crate::process::custom::CustomScope;
 pub use crate::wiring::Architecture;
 use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// One cook and how long it takes to cook an order.
@@ -95,6 +97,12 @@ pub struct Config {
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
     pub cook_jitter: f64,
+    /// A bound and a policy on the mailboxes of some kinds of actor, by role name (`cook`:
+    /// each cook's): `{"cook": {"max": 5, "policy": "drop-oldest"}}` (none: unbounded).
+    /// Written only when set.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<MailboxLimits>", optional))]
+    pub mailbox_limits: MailboxLimits,
     /// Interval of the queue-length samples.
     pub sample_ms: u64,
     /// How the house gets a process manager for each message: `rebuild` replays the
@@ -158,6 +166,7 @@ impl Default for Config {
             rush_size: 5,
             cooking: Cooking::PerOrder,
             cook_jitter: 0.0,
+            mailbox_limits: MailboxLimits::new(),
             sample_ms: 100,
             house: HouseMode::Rebuild,
             architecture: Architecture::ProcessManager,
@@ -374,6 +383,7 @@ impl Config {
         if self.process_code.as_ref().is_some_and(|c| c.len() > MAX_PROCESS_CODE) {
             return Err(bad("process_code", format!("at most {MAX_PROCESS_CODE} bytes")));
         }
+        crate::mailbox_limit::check(&self.mailbox_limits).map_err(|e| bad("mailbox_limits", e))?;
         if self.sample_ms == 0 || self.sample_ms > 3_600_000 {
             return Err(bad("sample_ms", format!("must be 1..=3600000 ms, got {}", self.sample_ms)));
         }

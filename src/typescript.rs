@@ -37,6 +37,8 @@ pub fn declarations() -> String {
         decl::<Dispatch>(&cfg),
         decl::<HouseMode>(&cfg),
         decl::<Architecture>(&cfg),
+        decl::<crate::mailbox_limit::MailboxLimit>(&cfg),
+        decl::<crate::mailbox_limit::Policy>(&cfg),
         decl::<crate::process::CustomScope>(&cfg),
         decl::<Definition>(&cfg),
         decl::<Action>(&cfg),

@@ -106,7 +106,7 @@ impl OutputView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct FaultView {
-    /// `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`.
+    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"` or `"shed"`.
     pub fault: &'static str,
     /// The message concerned.
     pub seq: u32,

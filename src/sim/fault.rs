@@ -14,13 +14,16 @@ pub enum Fault {
     Delay,
     /// The message was waiting for a cook who walked out (or reached it while away): lost.
     WalkedOut,
+    /// The message found its mailbox full and was shed (a bound with `drop-newest` or
+    /// `drop-oldest`): lost, as a lost delivery is.
+    Shed,
 }
 
 impl Fault {
     /// Every fault, in declaration order.
-    pub const ALL: [Fault; 4] = [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut];
+    pub const ALL: [Fault; 5] = [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut, Fault::Shed];
 
-    /// `"drop"`, `"duplicate"`, `"delay"` or `"walked-out"`: the facade's and the run
+    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"` or `"shed"`: the facade's and the run
     /// file's word.
     pub fn name(self) -> &'static str {
         match self {
@@ -28,17 +31,19 @@ impl Fault {
             Fault::Duplicate => "duplicate",
             Fault::Delay => "delay",
             Fault::WalkedOut => "walked-out",
+            Fault::Shed => "shed",
         }
     }
 
     /// What became of the delivery, in a few words: `lost`, `made twice`, `late`, `lost
-    /// (cook away)`.
+    /// (cook away)`, `shed (mailbox full)`.
     pub fn outcome(self) -> &'static str {
         match self {
             Fault::Drop => "lost",
             Fault::Duplicate => "made twice",
             Fault::Delay => "late",
             Fault::WalkedOut => "lost (cook away)",
+            Fault::Shed => "shed (mailbox full)",
         }
     }
 }

@@ -11,7 +11,8 @@ pub struct Load {
     /// The longest its queue has been.
     pub peak: u32,
     /// Messages taken from the mailbox for good (a message the dispatcher held back for
-    /// want of a cook counts when it is handed on).
+    /// want of a cook counts when it is handed on; one shed to make room, `drop-oldest`,
+    /// counts as it leaves).
     pub taken: u32,
     /// Simulated ms spent working.
     pub busy_ms: u64,
@@ -45,6 +46,14 @@ impl Load {
         self.waited_ms += now.saturating_sub(since);
         self.busy_ms += service_ms;
         self.done = now + service_ms;
+    }
+
+    /// A message that entered the mailbox at `since` left it unworked at `now` (shed to
+    /// make room): it counts as taken, with its wait, so that Little's law still holds.
+    #[inline]
+    pub fn left(&mut self, now: u64, since: u64) {
+        self.taken += 1;
+        self.waited_ms += now.saturating_sub(since);
     }
 
     /// Simulated ms worked by `now` (of the work in hand, only what is done by then).

@@ -39,6 +39,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use uuid::Uuid;
 
+mod bounds;
 mod build;
 mod canonical;
 mod forget;
@@ -47,6 +48,7 @@ mod manual;
 mod publish;
 mod read;
 mod state;
+use bounds::Bounds;
 pub use inputs::Snapshot;
 pub use manual::Queued;
 use state::{Delayed, Document, FloorView, Volatile};
@@ -76,6 +78,8 @@ pub struct World {
     /// The learner's process manager (exercise mode): given to the world as it is built,
     /// apart from the config, which stays plain data ([`World::with_custom_process`]).
     custom: Option<CustomProcess>,
+    /// The bounds on the mailboxes, by role ([`bounds`]).
+    bounds: Bounds,
     wiring: Wiring,
     bus: Bus,
     actors: Vec<ActorInfo>,

@@ -98,6 +98,7 @@ impl World {
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
             custom: None,
+            bounds: Bounds::of(&cfg.mailbox_limits),
             store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
             cfg,
             wiring,

@@ -34,7 +34,12 @@ impl World {
                 cfg.rush_size,
                 &mut st.arrival_rng,
             );
-            self.arrive(Request { dodgy: None, correlation_id: None });
+            if self.bounds.door && self.door_closed() {
+                // back-pressure: the customer is turned away, and no order starts
+                self.st.stats.refused_at_door += 1;
+            } else {
+                self.arrive(Request { dodgy: None, correlation_id: None });
+            }
             self.observe(self.entry);
             return;
         }
@@ -141,8 +146,18 @@ impl World {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn push_mail(&mut self, actor: ActorId, seq: u32, copy: u8) {
+        if self.bounds.sheds {
+            // a bound that sheds: the slow path, out of line ([`World::push_bounded`])
+            return self.push_bounded(actor, seq, copy);
+        }
+        self.push_unbounded(actor, seq, copy);
+    }
+
+    /// [`World::push_mail`] when no bound sheds (or there is room).
+    #[inline(always)]
+    pub(super) fn push_unbounded(&mut self, actor: ActorId, seq: u32, copy: u8) {
         let enq = self.next_mail();
         let since = self.st.now;
         self.st.mail.push_back(actor as usize, Mail { seq, copy, enq, since });
