@@ -177,6 +177,16 @@ export type HouseMode = "rebuild" | "cached";
 export type Architecture = "process-manager" | "choreography" | "commands";
 
 /**
+ * How the waiter's own orders arrive.
+ */
+export type Arrivals = "fixed" | "poisson" | "rush";
+
+/**
+ * How long cooking takes.
+ */
+export type Cooking = "per-order" | "by-dish";
+
+/**
  * A bound on each mailbox of one kind of actor (each cook's mailbox for `cook`).
  */
 export type MailboxLimit = { 
@@ -1158,6 +1168,31 @@ median: number,
  * Slowest completed order.
  */
 max: number, };
+
+/**
+ * One actor's throughput and queue over the run (three decimals).
+ */
+export type ActorLoad = { 
+/**
+ * Messages taken from its mailbox (one shed to make room, `drop-oldest`, included).
+ */
+taken: number, 
+/**
+ * Messages taken per simulated second.
+ */
+per_second: number, 
+/**
+ * Share of the time it worked (0..=1).
+ */
+utilisation: number, 
+/**
+ * Its queue's mean length over the run.
+ */
+mean_queue: number, 
+/**
+ * How long a message it took had waited, on average, in ms.
+ */
+mean_wait_ms: number, };
 
 /**
  * The report at the world's current step.
