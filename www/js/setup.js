@@ -72,6 +72,7 @@ export class SetupForm {
     f.architecture.value = full.architecture ?? "process-manager";
     f.idempotent_store.checked = Boolean(full.idempotent_store);
     f.process_version.value = String(full.process_version);
+    if (f.mailbox_limits) f.mailbox_limits.value = formatLimits(full.mailbox_limits);
     $("#cook-list").replaceChildren();
     for (const cook of full.cooks ?? []) this.addCookRow(cook);
     this.clearErrors();
@@ -137,6 +138,11 @@ export class SetupForm {
     config.architecture = f.architecture.value;
     config.idempotent_store = f.idempotent_store.checked;
     config.process_version = Number(f.process_version.value);
+    if (f.mailbox_limits && f.mailbox_limits.value.trim() !== "") {
+      const [limits, why] = parseLimits(f.mailbox_limits.value);
+      if (why) problems.push(["mailbox_limits", why]);
+      else config.mailbox_limits = limits;
+    }
     config.cooks = $$("#cook-list .cook-row").map((row, i) => {
       const ms = Number(row.querySelector("[name=cook-ms]").value);
       if (!Number.isInteger(ms)) problems.push([`cooks[${i}].ms`, "cooking time must be a whole number of ms"]);
@@ -223,4 +229,24 @@ export class SetupForm {
     for (const input of this.form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
     $("#setup-error").textContent = "";
   }
+}
+
+/**
+ * `"cook=2:drop-newest, waiter=5:block"` as the config's `mailbox_limits` (a role name →
+ * `{ max, policy }`), or the reason it cannot be read. The engine checks the roles and the
+ * policies (its error is shown beside the field).
+ */
+export function parseLimits(text) {
+  const limits = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([^=\s]+(?:[ -][^=\s]+)*)\s*=\s*(\d+)\s*:\s*([a-z-]+)$/.exec(part);
+    if (!m) return [null, `write role=N:policy, comma separated (such as cook=2:drop-newest), not "${part.slice(0, 40)}"`];
+    limits[m[1]] = { max: Number(m[2]), policy: m[3] };
+  }
+  return [limits, null];
+}
+
+/** The config's `mailbox_limits` as the field shows them. */
+export function formatLimits(limits) {
+  return Object.entries(limits ?? {}).map(([role, l]) => `${role}=${l.max}:${l.policy}`).join(", ");
 }
