@@ -170,10 +170,7 @@ impl ProcessParams {
         if self.jitter_permille > 0 {
             let salt = (attempt as u64) << 8 | step as u64;
             let draw = crate::rng::mix64(self.seed ^ crate::rng::mix64(key ^ salt));
-            // evenly from -1000 to 1000 thousandths of the jitter
-            let r = (draw % 2001) as i128 - 1000;
-            let moved = wait as i128 + wait as i128 * self.jitter_permille as i128 * r / 1_000_000;
-            wait = moved.max(1) as u64;
+            wait = crate::rng::jittered(wait, self.jitter_permille, draw).max(1);
         }
         wait
     }

@@ -55,6 +55,20 @@ impl Rng {
     }
 }
 
+/// `value` moved by up to `permille` thousandths of itself either way, as `draw` (any 64
+/// random bits) says: evenly from −1000 to 1000 thousandths of the share, in whole numbers
+/// so that every platform moves it alike (the retries' and the cooks' seeded jitter).
+///
+/// ```
+/// use brigade::rng::jittered;
+/// assert_eq!(jittered(1000, 0, 12345), 1000);
+/// assert!((900..=1100).contains(&jittered(1000, 100, 987_654_321)));
+/// ```
+pub fn jittered(value: u64, permille: u32, draw: u64) -> u64 {
+    let r = (draw % 2001) as i128 - 1000;
+    (value as i128 + value as i128 * permille as i128 * r / 1_000_000).max(0) as u64
+}
+
 /// The SplitMix64 finaliser: a bijective 64-bit mixing function.
 pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

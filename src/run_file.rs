@@ -57,14 +57,16 @@ pub struct View {
     pub step: usize,
 }
 
+/// The run file's fields in their order; the history and the report are whatever writes
+/// them (the known run's, or made as the run runs: `running.rs`).
 #[derive(Serialize)]
-struct RunFileOut<'a> {
+struct RunFileOut<'a, H, R> {
     format: &'static str,
     version: u32,
     config: &'a Config,
     inputs: &'a [Input],
-    history: History<'a>,
-    report: Report,
+    history: H,
+    report: R,
     #[serde(skip_serializing_if = "Option::is_none")]
     view: Option<View>,
 }
@@ -149,7 +151,7 @@ pub fn compact_size_estimate(world: &World) -> usize {
     (per_message * store.len()) / 10 * 11 + 4096 + 64 * world.inputs().len()
 }
 
-fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_> {
+fn file_of(world: &World, view: Option<View>) -> RunFileOut<'_, History<'_>, Report> {
     RunFileOut {
         format: FORMAT,
         version: VERSION,

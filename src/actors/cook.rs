@@ -78,10 +78,9 @@ pub fn cooking_ms(cook_ms: u64, order: &Order, cfg: &Config, key: u64, cook: &st
         }
     };
     if cfg.cook_jitter > 0.0 {
-        let jitter = (cfg.cook_jitter * 1000.0).round() as i128;
+        let permille = (cfg.cook_jitter * 1000.0).round() as u32;
         let who = cook.bytes().fold(0u64, |h, b| crate::rng::mix64(h ^ b as u64));
-        let r = (crate::rng::mix64(cfg.seed ^ crate::rng::mix64(key ^ who)) % 2001) as i128 - 1000;
-        ms = (ms as i128 + ms as i128 * jitter * r / 1_000_000) as u64;
+        ms = crate::rng::jittered(ms, permille, crate::rng::mix64(cfg.seed ^ crate::rng::mix64(key ^ who)));
     }
     ms.max(1)
 }

@@ -3,26 +3,13 @@
 //! ([`World::run_forgetting`]), so a run of any length is written in the memory of its
 //! live orders. The bytes are [`super::export`]'s for the same run.
 
-use super::{FORMAT, VERSION};
+use super::{RunFileOut, FORMAT, VERSION};
 use crate::message::HistoryEntry;
 use crate::report::Report;
-use crate::scenario::Config;
-use crate::sim::{Input, World};
+use crate::sim::World;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::cell::RefCell;
-
-/// [`super::RunFileOut`]'s fields in its order; the history and the report are made as
-/// they are written.
-#[derive(Serialize)]
-struct RunningFile<'a, 'w> {
-    format: &'static str,
-    version: u32,
-    config: &'a Config,
-    inputs: &'a [Input],
-    history: History<'a, 'w>,
-    report: LateReport<'a, 'w>,
-}
 
 /// The history: the world runs while it is written.
 struct History<'a, 'w>(&'a RefCell<&'w mut World>);
@@ -71,13 +58,14 @@ impl Serialize for LateReport<'_, '_> {
 pub fn write_running(world: &mut World, out: impl std::io::Write) -> std::io::Result<()> {
     let (config, inputs) = (world.config().clone(), world.inputs().to_vec());
     let cell = RefCell::new(world);
-    let file = RunningFile {
+    let file = RunFileOut {
         format: FORMAT,
         version: VERSION,
         config: &config,
         inputs: &inputs,
         history: History(&cell),
         report: LateReport(&cell),
+        view: None,
     };
     serde_json::to_writer_pretty(out, &file).map_err(std::io::Error::from)
 }
