@@ -114,6 +114,18 @@ struct Args {
     /// The store absorbs a message whose id it already holds
     #[arg(long)]
     idempotent_store: bool,
+    /// Assistant managers sharing the pricing, 1..=8, behind the --dispatch strategy [default: 1]
+    #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    assistant_managers: Option<u8>,
+    /// Simulated ms an assistant manager takes to price an order [default: 50]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    assistant_manager_ms: Option<u64>,
+    /// Cashiers sharing the payments, 1..=8, behind the --dispatch strategy [default: 1]
+    #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    cashiers: Option<u8>,
+    /// Simulated ms a cashier takes for a payment [default: 50]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    cashier_ms: Option<u64>,
     /// Simulated ms a process manager waits for a cook before retrying [default: 2500]
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
     cook_timeout_ms: Option<u64>,
@@ -261,6 +273,18 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
     if let Some(v) = a.pay_timeout_ms {
         cfg.pay_timeout_ms = v;
+    }
+    if let Some(v) = a.assistant_managers {
+        cfg.assistant_managers = v;
+    }
+    if let Some(v) = a.assistant_manager_ms {
+        cfg.assistant_manager_ms = v;
+    }
+    if let Some(v) = a.cashiers {
+        cfg.cashiers = v;
+    }
+    if let Some(v) = a.cashier_ms {
+        cfg.cashier_ms = v;
     }
     if let Some(v) = a.max_retries {
         cfg.max_retries = v;

@@ -58,6 +58,16 @@ assistant_manager_ms: number,
  */
 cashier_ms: number, 
 /**
+ * Assistant managers sharing the pricing (1..=8), behind the cooks' dispatch
+ * strategy; the second is called `assistant manager 2`. Written only when not 1.
+ */
+assistant_managers?: number, 
+/**
+ * Cashiers sharing the payments (1..=8), as the assistant managers share the pricing;
+ * the second is called `cashier 2`. Written only when not 1.
+ */
+cashiers?: number, 
+/**
  * How long a process waits for `FoodCooked`.
  */
 cook_timeout_ms: number, 
@@ -300,6 +310,34 @@ ms: number, } | { "type": "SetCookTime",
 cook: string, 
 /**
  * Cooking time, 1..=600000 simulated ms.
+ */
+ms: number, } | { "type": "WorkerLeaves", 
+/**
+ * The worker's name (`assistant manager 2`).
+ */
+worker: string, } | { "type": "WorkerReturns", 
+/**
+ * The worker's name.
+ */
+worker: string, } | { "type": "HireWorker", 
+/**
+ * `cook`, `assistant-manager` or `cashier`.
+ */
+role: string, 
+/**
+ * A name no actor has (the cooks' name rules).
+ */
+name: string, 
+/**
+ * Time per message (cooking, pricing, a payment), 1..=600000 simulated ms.
+ */
+ms: number, } | { "type": "SetWorkerTime", 
+/**
+ * The worker's name.
+ */
+worker: string, 
+/**
+ * Time per message, 1..=600000 simulated ms.
  */
 ms: number, };
 
@@ -705,11 +743,11 @@ live: number | null,
  */
 pending: number | null, 
 /**
- * Cook: cooking time (ms).
+ * A worker (cook, assistant manager, cashier): its time per message (ms).
  */
 ms: number | null, 
 /**
- * Cook: whether it walked out (and has not come back).
+ * A worker: whether it walked out or was sent away (and has not come back).
  */
 away: boolean | null, };
 

@@ -225,9 +225,12 @@ impl Report {
         }
         let _ =
             writeln!(t, "  {} messages in {} steps over {} simulated ms", self.messages, self.steps, self.simulated_ms);
+        // the names' column: 18 wide, or as wide as the longest name of the floor
+        let w =
+            self.peak_queue.keys().chain(self.per_cook.keys()).map(|n| n.chars().count()).max().unwrap_or(0).max(18);
         let _ = writeln!(t, "\ncooked per cook");
         for (cook, n) in &self.per_cook {
-            let _ = writeln!(t, "  {cook:<18} {n:>8}");
+            let _ = writeln!(t, "  {cook:<w$} {n:>8}");
         }
         if self.dropped > 0 {
             let _ = writeln!(t, "\ndropped, by reason");
@@ -278,7 +281,7 @@ rewired for pay-first: {}",
         );
         let _ = writeln!(t, "\npeak queue length");
         for (actor, n) in &self.peak_queue {
-            let _ = writeln!(t, "  {actor:<18} {n:>8}");
+            let _ = writeln!(t, "  {actor:<w$} {n:>8}");
         }
         let _ = writeln!(
             t,
@@ -286,13 +289,13 @@ rewired for pay-first: {}",
         );
         let _ = writeln!(
             t,
-            "  {:<18} {:>8} {:>8} {:>6} {:>10} {:>12}",
+            "  {:<w$} {:>8} {:>8} {:>6} {:>10} {:>12}",
             "", "taken", "per s", "busy", "mean queue", "mean wait"
         );
         for (actor, l) in &self.load {
             let _ = writeln!(
                 t,
-                "  {actor:<18} {:>8} {:>8.2} {:>5.0} % {:>10.2} {:>9.0} ms",
+                "  {actor:<w$} {:>8} {:>8.2} {:>5.0} % {:>10.2} {:>9.0} ms",
                 l.taken,
                 l.per_second,
                 l.utilisation * 100.0,

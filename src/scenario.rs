@@ -52,6 +52,16 @@ pub struct Config {
     pub assistant_manager_ms: u64,
     /// The cashier's time to take a payment.
     pub cashier_ms: u64,
+    /// Assistant managers sharing the pricing (1..=8), behind the cooks' dispatch
+    /// strategy; the second is called `assistant manager 2`. Written only when not 1.
+    #[serde(skip_serializing_if = "is_one_worker")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u8>", optional))]
+    pub assistant_managers: u8,
+    /// Cashiers sharing the payments (1..=8), as the assistant managers share the pricing;
+    /// the second is called `cashier 2`. Written only when not 1.
+    #[serde(skip_serializing_if = "is_one_worker")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u8>", optional))]
+    pub cashiers: u8,
     /// How long a process waits for `FoodCooked`.
     pub cook_timeout_ms: u64,
     /// How long a process waits for `OrderPriced`.
@@ -155,6 +165,8 @@ impl Default for Config {
             process_version: 2,
             assistant_manager_ms: 50,
             cashier_ms: 50,
+            assistant_managers: 1,
+            cashiers: 1,
             cook_timeout_ms: 2_500,
             price_timeout_ms: 1_000,
             pay_timeout_ms: 1_000,
@@ -284,6 +296,12 @@ pub fn check_cook_name(name: &str) -> Result<(), String> {
     if let Some(worker) = worker_names().find(|w| *w == key) {
         return Err(format!("cook name {name:?} is the {worker}'s name; choose another"));
     }
+    // "assistant manager 2", "cashier 3": the names of the workers sharing a role
+    if let Some(worker) = worker_names()
+        .find(|w| key.strip_prefix(w).and_then(|rest| rest.strip_prefix(' ')).is_some_and(|n| n.parse::<u32>().is_ok()))
+    {
+        return Err(format!("cook name {name:?} is how a second {worker} is called; choose another"));
+    }
     Ok(())
 }
 
@@ -294,6 +312,8 @@ pub const MAX_ORDERS: u32 = 1_000_000;
 pub const MAX_PROCESS_CODE: usize = 100_000;
 /// Largest number of cooks.
 pub const MAX_COOKS: usize = 32;
+/// Largest number of assistant managers, and of cashiers.
+pub const MAX_SHARING: usize = 8;
 
 impl Config {
     /// Checks every value; the first problem found is returned.
@@ -345,6 +365,11 @@ impl Config {
             }
         }
         crate::process::check_version(self.process_version).map_err(|e| bad("process_version", e))?;
+        for (field, n) in [("assistant_managers", self.assistant_managers), ("cashiers", self.cashiers)] {
+            if n == 0 || n as usize > MAX_SHARING {
+                return Err(bad(field, format!("must be 1..={MAX_SHARING}, got {n}")));
+            }
+        }
         for (field, ms) in [("assistant_manager_ms", self.assistant_manager_ms), ("cashier_ms", self.cashier_ms)] {
             if ms > 600_000 {
                 return Err(bad(field, format!("at most 600000 ms, got {ms}")));
@@ -522,6 +547,10 @@ fn is_one(x: &f64) -> bool {
 }
 
 /// Whether a count is 5, the default rush (serde: written only when it is not).
+fn is_one_worker(x: &u8) -> bool {
+    *x == 1
+}
+
 fn is_five(x: &u32) -> bool {
     *x == 5
 }

@@ -234,10 +234,10 @@ pub struct ActorView {
     /// Alarm clock: alarms set and not yet rung.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<usize>,
-    /// Cook: cooking time (ms).
+    /// A worker (cook, assistant manager, cashier): its time per message (ms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
-    /// Cook: whether it walked out (and has not come back).
+    /// A worker: whether it walked out or was sent away (and has not come back).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub away: Option<bool>,
 }
@@ -647,8 +647,8 @@ pub fn actors(world: &World) -> Vec<ActorView> {
             handled: world.handled(a.id),
             live: (a.kind == ActorKind::House).then(|| world.live_processes()),
             pending: (a.id == alarm).then(|| world.pending_from(alarm)),
-            ms: world.cook_state(a.id).map(|(ms, _)| ms),
-            away: world.cook_state(a.id).map(|(_, on_duty)| !on_duty),
+            ms: world.worker_state(a.id).map(|(ms, _)| ms),
+            away: world.worker_state(a.id).map(|(_, at_work)| !at_work),
         })
         .collect()
 }

@@ -552,6 +552,54 @@ impl Simulation {
         self.act("setCookTime", Action::SetCookTime { cook, ms })
     }
 
+    /// Any worker `name` (a cook, an assistant manager, a cashier) is sent away: it takes no
+    /// more work, and what waits in its mailbox is lost.
+    #[wasm_bindgen(js_name = workerLeaves)]
+    pub fn worker_leaves(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<(), JsError> {
+        let worker = string_arg("workerLeaves", "the worker's name", &name)?;
+        self.act("workerLeaves", Action::WorkerLeaves { worker })
+    }
+
+    /// Worker `name`, who was sent away, comes back.
+    #[wasm_bindgen(js_name = workerReturns)]
+    pub fn worker_returns(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<(), JsError> {
+        let worker = string_arg("workerReturns", "the worker's name", &name)?;
+        self.act("workerReturns", Action::WorkerReturns { worker })
+    }
+
+    /// Hires a worker of `role` (`cook`, `assistant-manager`, `cashier`) called `name`, who
+    /// takes `ms` (1..=600000) per message, to share that role's work.
+    #[wasm_bindgen(js_name = hireWorker)]
+    pub fn hire_worker(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] role: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
+        let role = string_arg("hireWorker", "the role", &role)?;
+        let name = string_arg("hireWorker", "the name", &name)?;
+        let ms = ms_arg("hireWorker", "the time per message", &ms)?;
+        self.act("hireWorker", Action::HireWorker { role, name, ms })
+    }
+
+    /// Worker `name` takes `ms` (1..=600000) per message from now on.
+    #[wasm_bindgen(js_name = setWorkerTime)]
+    pub fn set_worker_time(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<(), JsError> {
+        let worker = string_arg("setWorkerTime", "the worker's name", &name)?;
+        let ms = ms_arg("setWorkerTime", "the time per message", &ms)?;
+        self.act("setWorkerTime", Action::SetWorkerTime { worker, ms })
+    }
+
     /// Process version for new orders at the cursor.
     #[wasm_bindgen(js_name = processVersion)]
     pub fn process_version(&self) -> u8 {

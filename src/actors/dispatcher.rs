@@ -4,6 +4,7 @@
 use super::{Context, Floor, Handler, Input};
 use crate::bus::ActorId;
 use crate::dispatch::{self, CookLoad, Dispatch};
+use crate::message::Message;
 use crate::outbox::{Effect, Outbox};
 use crate::scenario::Config;
 
@@ -59,6 +60,11 @@ impl Dispatcher {
         }
     }
 
+    /// Whether `worker` takes work now.
+    pub fn has_on_duty(&self, worker: ActorId) -> bool {
+        self.on_duty.contains(&worker)
+    }
+
     /// Pinned dispatch: the place among the cooks on duty of the cook `dish` (its place on
     /// the menu) is pinned to: the cook it falls to among every cook known (`dish` modulo
     /// their number), or while that cook is away the next one on duty after it, so that
@@ -79,6 +85,32 @@ impl Dispatcher {
         let start = dish as usize % n.max(1);
         (0..n).map(|k| self.roster[(start + k) % n]).find_map(|cook| self.on_duty.iter().position(|&c| c == cook))
     }
+
+    /// The worker on duty that gets `body` at `now` by the config's dispatch strategy,
+    /// advancing the rotation; `None` when no worker may take it now.
+    pub fn choose(&mut self, cfg: &Config, floor: &(impl Floor + ?Sized), now: u64, body: &Message) -> Option<ActorId> {
+        let pinned = match cfg.dispatch {
+            Dispatch::Pinned => body.order().and_then(|o| o.items().first()).and_then(|line| self.pinned(line.dish)),
+            _ => None,
+        };
+        let limit = cfg.queue_limit as usize;
+        let mut loads = std::mem::take(&mut self.loads);
+        loads.clear();
+        loads.extend(self.loads(floor));
+        let pick = dispatch::choose(cfg.dispatch, &loads, now, limit, &mut self.rotation, pinned);
+        self.loads = loads;
+        pick.map(|i| self.on_duty[i])
+    }
+
+    /// The worker on duty that will be free first (the fewest waiting, then the earliest
+    /// free, then the first in order): where a message goes that cannot wait for the
+    /// strategy's choice. `None` when nobody is on duty.
+    pub fn soonest_free(&self, floor: &(impl Floor + ?Sized), now: u64) -> Option<ActorId> {
+        self.on_duty.iter().copied().min_by_key(|&a| {
+            let (queued, busy_until) = floor.load(a);
+            (queued, busy_until.max(now))
+        })
+    }
 }
 
 impl Handler for Dispatcher {
@@ -86,21 +118,10 @@ impl Handler for Dispatcher {
     /// may take it now. Takes no time.
     fn handle(&mut self, input: Input<'_>, ctx: &mut Context<'_>, out: &mut Outbox) -> u64 {
         let Input::Message(msg) = input else { return 0 };
-        let pinned = match ctx.cfg.dispatch {
-            Dispatch::Pinned => {
-                msg.body.order().and_then(|o| o.items().first()).and_then(|line| self.pinned(line.dish))
-            }
-            _ => None,
-        };
-        let limit = ctx.cfg.queue_limit as usize;
-        let mut loads = std::mem::take(&mut self.loads);
-        loads.clear();
-        loads.extend(self.loads(ctx.floor));
-        match dispatch::choose(ctx.cfg.dispatch, &loads, ctx.now, limit, &mut self.rotation, pinned) {
-            Some(cook) => out.push(Effect::HandTo(self.on_duty[cook])),
+        match self.choose(ctx.cfg, ctx.floor, ctx.now, msg.body) {
+            Some(cook) => out.push(Effect::HandTo(cook)),
             None => out.push(Effect::Hold),
         }
-        self.loads = loads;
         0
     }
 }

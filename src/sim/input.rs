@@ -97,6 +97,34 @@ pub enum Action {
         /// Cooking time, 1..=600000 simulated ms.
         ms: u64,
     },
+    /// Any worker (a cook, an assistant manager, a cashier) is sent away: it takes no more
+    /// work, and what waits in its mailbox is lost. The others of its role share the work;
+    /// with nobody left, what reaches the role is lost.
+    WorkerLeaves {
+        /// The worker's name (`assistant manager 2`).
+        worker: String,
+    },
+    /// A worker who was sent away comes back.
+    WorkerReturns {
+        /// The worker's name.
+        worker: String,
+    },
+    /// A new worker of `role` joins and shares that role's work.
+    HireWorker {
+        /// `cook`, `assistant-manager` or `cashier`.
+        role: String,
+        /// A name no actor has (the cooks' name rules).
+        name: String,
+        /// Time per message (cooking, pricing, a payment), 1..=600000 simulated ms.
+        ms: u64,
+    },
+    /// A worker's time per message changes (for what it takes from now on).
+    SetWorkerTime {
+        /// The worker's name.
+        worker: String,
+        /// Time per message, 1..=600000 simulated ms.
+        ms: u64,
+    },
 }
 
 /// The delivery a fate input is about.
@@ -177,6 +205,16 @@ impl Action {
             }
             Action::SetCookTime { ms, .. } => ms_ok("the cooking time", *ms),
             Action::CookLeaves { .. } | Action::CookReturns { .. } => Ok(()),
+            Action::HireWorker { role, name, ms } => {
+                match crate::role::Role::from_name(role) {
+                    Some(r) if r.is_worker() => {}
+                    _ => return Err(format!("role {role:?} cannot be hired (cook, assistant-manager or cashier)")),
+                }
+                crate::scenario::check_cook_name(name)?;
+                ms_ok("the time per message", *ms)
+            }
+            Action::SetWorkerTime { ms, .. } => ms_ok("the time per message", *ms),
+            Action::WorkerLeaves { .. } | Action::WorkerReturns { .. } => Ok(()),
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Some((fate, target, _)) = self.fate() else { return Ok(()) };
                 target?;

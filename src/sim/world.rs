@@ -47,6 +47,7 @@ mod inputs;
 mod manual;
 mod publish;
 mod read;
+mod share;
 mod state;
 use bounds::Bounds;
 pub use inputs::Snapshot;

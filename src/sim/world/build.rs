@@ -55,6 +55,18 @@ impl World {
         add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
         let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock(AlarmClock));
         add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer(Printer));
+        // the workers sharing a role after the first: "assistant manager 2", "cashier 2", …
+        for n in 2..=cfg.assistant_managers {
+            let am = Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms });
+            add(format!("{} {n}", Role::AssistantManager.display()), ActorKind::AssistantManager, am);
+        }
+        for n in 2..=cfg.cashiers {
+            add(
+                format!("{} {n}", Role::Cashier.display()),
+                ActorKind::Cashier,
+                Actor::Cashier(Cashier { ms: cfg.cashier_ms }),
+            );
+        }
         let n = actors.len();
         let mut own_readiness = vec![0u64; n.div_ceil(64)];
         for (a, actor) in state.iter().enumerate() {
@@ -66,7 +78,8 @@ impl World {
         let wiring = Wiring::of(cfg.architecture);
         let mut bus = Bus::new();
         for sub in &wiring.subscriptions {
-            for a in actors.iter().filter(|a| a.kind.role() == sub.role) {
+            // a role's first actor hears for all of them: its share hands each message on
+            if let Some(a) = actors.iter().find(|a| a.kind.role() == sub.role) {
                 bus.subscribe_type(sub.message_type, a.id, sub.customers);
             }
         }
@@ -94,6 +107,7 @@ impl World {
             sampler: Sampler::new(n),
             delayed: Vec::new(),
             fates: Vec::new(),
+            shares: Vec::new(),
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
@@ -118,6 +132,7 @@ impl World {
             targets: Vec::new(),
             out: Outbox::new(),
         };
+        world.initial_shares();
         world.apply_due_inputs();
         Ok(world)
     }

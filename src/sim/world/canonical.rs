@@ -123,8 +123,14 @@ impl World {
             match actor {
                 Actor::Cook(c) => c.ms.hash(h),
                 Actor::Dispatcher(d) => (&d.on_duty, d.rotation).hash(h),
+                Actor::AssistantManager(a) => a.ms.hash(h),
+                Actor::Cashier(c) => c.ms.hash(h),
                 _ => {}
             }
+        }
+        // the roles several workers share: who is on duty, and whose turn it is
+        for share in &self.st.shares {
+            (share.leader, &share.workers.on_duty, share.workers.rotation).hash(h);
         }
         self.st.version.hash(h);
         self.inputs_pending().hash(h);

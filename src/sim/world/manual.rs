@@ -4,9 +4,11 @@
 //! nothing; applied when recorded and again, identically, when replayed.
 
 use super::*;
+use crate::actors::assistant_manager::AssistantManager;
+use crate::actors::cashier::Cashier;
 use crate::actors::cook::Cook;
 use crate::actors::dispatcher::Dispatcher;
-use crate::scenario::MAX_COOKS;
+use crate::scenario::{MAX_COOKS, MAX_SHARING as MAX_STAFF};
 
 /// A message waiting in a mailbox, or in flight (decided, not yet published) towards an
 /// actor, at the current step.
@@ -70,19 +72,76 @@ impl World {
                 Ok(())
             }
             Action::HireCook { name, .. } => {
-                let name = name.trim();
-                if let Some(id) = self.actor_named(name) {
-                    return Err(format!(
-                        "the name {name:?} is taken by {}; choose another",
-                        self.actors[id as usize].name
-                    ));
-                }
+                self.name_free(name)?;
                 if self.st.stats.per_cook.len() >= MAX_COOKS {
                     return Err(format!("the kitchen has {MAX_COOKS} cooks already (the most it can have)"));
                 }
                 Ok(())
             }
             Action::SetCookTime { cook, .. } => self.cook_named(cook).map(|_| ()),
+            Action::WorkerLeaves { worker } => {
+                let id = self.worker_named(worker)?;
+                if !self.at_work(id) {
+                    return Err(format!("{} has already been sent away", self.actors[id as usize].name));
+                }
+                Ok(())
+            }
+            Action::WorkerReturns { worker } => {
+                let id = self.worker_named(worker)?;
+                if self.at_work(id) {
+                    return Err(format!(
+                        "{} is at work; only a worker who was sent away can return",
+                        self.actors[id as usize].name
+                    ));
+                }
+                Ok(())
+            }
+            Action::HireWorker { role, name, ms } => {
+                let role = Role::from_name(role).unwrap_or(Role::Cook);
+                if role == Role::Cook {
+                    return self.check_action(&Action::HireCook { name: name.clone(), ms: *ms });
+                }
+                self.name_free(name)?;
+                let staff = self.actors.iter().filter(|a| a.kind.role() == role).count();
+                let staff = staff.max(self.st.actors.iter().filter(|a| a.role() == role).count());
+                if staff >= MAX_STAFF {
+                    return Err(format!(
+                        "the floor has {MAX_STAFF} of the {} already (the most it can have)",
+                        role.display()
+                    ));
+                }
+                Ok(())
+            }
+            Action::SetWorkerTime { worker, .. } => self.worker_named(worker).map(|_| ()),
+        }
+    }
+
+    /// Whether worker `id` takes work: a cook the dispatcher hands work to, or any other
+    /// worker its role's share has not sent away.
+    fn at_work(&self, id: ActorId) -> bool {
+        match self.actors[id as usize].kind {
+            ActorKind::Cook(_) => self.on_duty(id),
+            _ => !self.sent_away(id),
+        }
+    }
+
+    /// Whether no actor is called `name` (compared as the floor compares names).
+    fn name_free(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        match self.actor_named(name) {
+            Some(id) => Err(format!("the name {name:?} is taken by {}; choose another", self.actors[id as usize].name)),
+            None => Ok(()),
+        }
+    }
+
+    fn worker_named(&self, name: &str) -> Result<ActorId, String> {
+        match self.actor_named(name) {
+            Some(id) if self.actors[id as usize].kind.is_worker() && (id as usize) < self.st.actors.len() => Ok(id),
+            Some(id) => Err(format!(
+                "{} is not a worker (a cook, an assistant manager or a cashier)",
+                self.actors[id as usize].name
+            )),
+            None => Err(format!("no worker is called {:?}", name.trim())),
         }
     }
 
@@ -91,9 +150,14 @@ impl World {
         self.st.actors.iter().any(|a| matches!(a, Actor::Dispatcher(d) if d.on_duty.contains(&id)))
     }
 
-    /// Whether `actor` is a cook who walked out (what reaches it is lost).
+    /// Whether `actor` is a cook who walked out or a worker sent away (what reaches it is
+    /// lost).
     pub(super) fn walked_out(&self, actor: ActorId) -> bool {
-        matches!(self.actors[actor as usize].kind, ActorKind::Cook(_)) && !self.on_duty(actor)
+        match self.actors[actor as usize].kind {
+            ActorKind::Cook(_) => !self.on_duty(actor),
+            kind if kind.is_worker() && !self.st.shares.is_empty() => self.sent_away(actor),
+            _ => false,
+        }
     }
 
     /// The dispatcher (the kitchen's staff changes are its business).
@@ -310,6 +374,59 @@ impl World {
                 let Ok(id) = self.cook_named(cook) else { return };
                 if let Actor::Cook(c) = &mut self.st.actors[id as usize] {
                     c.ms = *ms;
+                }
+            }
+            Action::WorkerLeaves { worker } => {
+                let Ok(id) = self.worker_named(worker) else { return };
+                if matches!(self.actors[id as usize].kind, ActorKind::Cook(_)) {
+                    return self.apply_action(&Action::CookLeaves { cook: worker.clone() });
+                }
+                let role = self.actors[id as usize].kind.role();
+                self.share_of(role).workers.cook_leaves(id);
+                let lost: Vec<Mail> = self.st.mail.drain(id as usize);
+                for m in lost {
+                    self.st.stats.deliveries_dropped += 1;
+                    self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
+                }
+            }
+            Action::WorkerReturns { worker } => {
+                let Ok(id) = self.worker_named(worker) else { return };
+                if matches!(self.actors[id as usize].kind, ActorKind::Cook(_)) {
+                    return self.apply_action(&Action::CookReturns { cook: worker.clone() });
+                }
+                let role = self.actors[id as usize].kind.role();
+                self.share_of(role).workers.cook_joins(id);
+            }
+            Action::HireWorker { role, name, ms } => {
+                let (kind, actor) = match Role::from_name(role) {
+                    Some(Role::AssistantManager) => {
+                        (ActorKind::AssistantManager, Actor::AssistantManager(AssistantManager { ms: *ms }))
+                    }
+                    Some(Role::Cashier) => (ActorKind::Cashier, Actor::Cashier(Cashier { ms: *ms })),
+                    _ => return self.apply_action(&Action::HireCook { name: name.clone(), ms: *ms }),
+                };
+                let role = kind.role();
+                // the share is made before the newcomer arrives, of the workers already there
+                self.share_of(role);
+                let name = name.trim().to_string();
+                let id = self.st.actors.len() as ActorId;
+                if self.actors.len() <= id as usize {
+                    self.actors.push(ActorInfo { name, kind, id });
+                }
+                self.st.actors.push(actor);
+                self.st.mail.add();
+                self.st.busy_until.push(0);
+                self.st.load.push(Default::default());
+                self.st.sampler.peak.push(0);
+                self.share_of(role).workers.cook_joins(id);
+            }
+            Action::SetWorkerTime { worker, ms } => {
+                let Ok(id) = self.worker_named(worker) else { return };
+                match &mut self.st.actors[id as usize] {
+                    Actor::Cook(c) => c.ms = *ms,
+                    Actor::AssistantManager(a) => a.ms = *ms,
+                    Actor::Cashier(c) => c.ms = *ms,
+                    _ => {}
                 }
             }
         }

@@ -79,7 +79,10 @@ impl World {
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
             let chosen = if self.st.fates.is_empty() { None } else { self.take_fate(output, actor) };
-            self.enqueue(actor, seq, chosen);
+            match self.share_out(actor, seq) {
+                Some(worker) => self.enqueue(worker, seq, chosen),
+                None => self.lost_to_nobody(actor, seq),
+            }
         }
         if !self.st.fates.is_empty() {
             // a fate for an actor the message did not reach after all lapses
@@ -169,6 +172,14 @@ impl World {
         let len = self.st.mail[actor as usize].len();
         self.st.load[actor as usize].queue(self.st.now, len);
         self.st.sampler.observe(actor as usize, len);
+    }
+
+    /// A delivery to a shared role with nobody on duty is lost.
+    #[cold]
+    fn lost_to_nobody(&mut self, actor: ActorId, seq: u32) {
+        self.st.stats.deliveries_dropped += 1;
+        let record = FaultRecord { step: self.st.steps as u32 + 1, seq, actor, fault: Fault::WalkedOut, manual: false };
+        self.faults.record(&mut self.st.faults_len, record);
     }
 
     /// A delayed delivery due at `at` re-enters its mailbox (lost if its actor walked out).

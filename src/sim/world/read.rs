@@ -45,6 +45,18 @@ impl World {
         }
     }
 
+    /// Any worker's time per message (cooking, pricing, a payment) and whether it is at
+    /// work (not walked out or sent away), at the current step; `None` for the others.
+    pub fn worker_state(&self, actor: ActorId) -> Option<(u64, bool)> {
+        let ms = match self.st.actors.get(actor as usize)? {
+            Actor::Cook(c) => return Some((c.ms, self.on_duty(actor))),
+            Actor::AssistantManager(a) => a.ms,
+            Actor::Cashier(c) => c.ms,
+            _ => return None,
+        };
+        Some((ms, !self.sent_away(actor)))
+    }
+
     /// The first input (`input N: …`) that could not apply when the run reached it: a
     /// message that was not waiting, a cook that was not there. It changed nothing.
     pub fn input_error(&self) -> Option<&str> {

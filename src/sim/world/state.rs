@@ -54,6 +54,8 @@ pub(super) struct Volatile {
     pub(super) delayed: Vec<Delayed>,
     /// Fates a person chose for messages in flight: `(output, actor, fate)`.
     pub(super) fates: Vec<(u32, ActorId, Fate)>,
+    /// The roles several workers share ([`super::share`]); empty when each has one.
+    pub(super) shares: Vec<super::share::Share>,
 }
 
 /// What an actor sees of the others: their mailboxes and when each is free.
