@@ -6,6 +6,7 @@
 
 mod common;
 
+use brigade::mailbox_limit::{MailboxLimit, MailboxLimits, Policy};
 use brigade::message::{MessageType, WorkStep};
 use brigade::process::replay::replay_store as replay;
 use brigade::run_file;
@@ -32,9 +33,12 @@ fn config() -> impl Strategy<Value = Config> {
         ],
         1u8..=2,
         any::<bool>(),
+        1u8..=3,
+        1u8..=3,
+        bound(),
     )
         .prop_map(
-            |(seed, orders, interval_ms, drop, duplicate, dodgy, dispatch, process_version, idempotent_store)| Config {
+            |(
                 seed,
                 orders,
                 interval_ms,
@@ -44,9 +48,39 @@ fn config() -> impl Strategy<Value = Config> {
                 dispatch,
                 process_version,
                 idempotent_store,
+                assistant_managers,
+                cashiers,
+                mailbox_limits,
+            )| Config {
+                seed,
+                orders,
+                interval_ms,
+                drop,
+                duplicate,
+                dodgy,
+                dispatch,
+                process_version,
+                idempotent_store,
+                assistant_managers,
+                cashiers,
+                mailbox_limits,
                 ..Config::default()
             },
         )
+}
+
+/// No bound (half the time), or one bound on a worker's mailboxes with any policy, or a
+/// blocking one on the house's.
+fn bound() -> impl Strategy<Value = MailboxLimits> {
+    let policy = prop_oneof![Just(Policy::Block), Just(Policy::DropNewest), Just(Policy::DropOldest)];
+    let role = prop_oneof![Just("cook"), Just("assistant-manager"), Just("cashier"), Just("house")];
+    prop_oneof![
+        Just(MailboxLimits::new()),
+        (role, 1u32..6, policy).prop_map(|(role, max, policy)| {
+            let policy = if role == "house" { Policy::Block } else { policy };
+            [(role.to_string(), MailboxLimit { max, policy })].into_iter().collect()
+        }),
+    ]
 }
 
 fn any_architecture() -> impl Strategy<Value = Config> {
@@ -66,7 +100,7 @@ struct Manual {
 
 fn manuals() -> impl Strategy<Value = Vec<Manual>> {
     prop::collection::vec(
-        (0usize..40, 0u8..7, any::<usize>(), 1u64..3_000).prop_map(|(after, kind, pick, ms)| Manual {
+        (0usize..40, 0u8..10, any::<usize>(), 1u64..3_000).prop_map(|(after, kind, pick, ms)| Manual {
             after,
             kind,
             pick,
@@ -81,6 +115,12 @@ fn action_of(world: &World, m: &Manual, hired: &mut usize) -> Option<Action> {
     let name = |a: u16| world.actors()[a as usize].name.clone();
     let cooks: Vec<(u16, bool)> =
         world.actors().iter().filter_map(|a| world.cook_state(a.id).map(|(_, on_duty)| (a.id, on_duty))).collect();
+    let others: Vec<(u16, bool)> = world
+        .actors()
+        .iter()
+        .filter(|a| matches!(a.kind, ActorKind::AssistantManager | ActorKind::Cashier))
+        .filter_map(|a| world.worker_state(a.id).map(|(_, at_work)| (a.id, at_work)))
+        .collect();
     let pick = |list: Vec<u16>| (!list.is_empty()).then(|| list[m.pick % list.len()]);
     match m.kind {
         0..=2 => {
@@ -100,7 +140,18 @@ fn action_of(world: &World, m: &Manual, hired: &mut usize) -> Option<Action> {
             *hired += 1;
             Some(Action::HireCook { name: format!("Hired {hired}"), ms: 20 + m.ms % 800 })
         }
-        _ => pick(cooks.iter().map(|c| c.0).collect()).map(|c| Action::SetCookTime { cook: name(c), ms: m.ms }),
+        6 => pick(cooks.iter().map(|c| c.0).collect()).map(|c| Action::SetCookTime { cook: name(c), ms: m.ms }),
+        // any worker: sent away, back, hired
+        7 => {
+            pick(others.iter().filter(|w| w.1).map(|w| w.0).collect()).map(|w| Action::WorkerLeaves { worker: name(w) })
+        }
+        8 => pick(others.iter().filter(|w| !w.1).map(|w| w.0).collect())
+            .map(|w| Action::WorkerReturns { worker: name(w) }),
+        _ => {
+            *hired += 1;
+            let role = if m.pick % 2 == 0 { "assistant-manager" } else { "cashier" };
+            Some(Action::HireWorker { role: role.into(), name: format!("Hired {hired}"), ms: 1 + m.ms % 300 })
+        }
     }
 }
 
@@ -121,13 +172,14 @@ proptest! {
             match world.act(action.clone()) {
                 Ok(()) => {}
                 // a delivery in flight whose fate was already chosen
-                Err(e) => prop_assert!(e.contains("decided already"), "{:?} refused: {}", action, e),
+                Err(e) => prop_assert!(e.contains("decided already") || e.contains("last cashier"), "{:?} refused: {}", action, e),
             }
         }
         world.run_to_idle();
         let s = world.stats();
-        prop_assert_eq!(s.placed, cfg.orders);
-        prop_assert_eq!(s.completed + s.dropped_total(), cfg.orders);
+        // a blocking bound turns customers away at the door: they never start
+        prop_assert_eq!(s.placed + s.refused_at_door, cfg.orders);
+        prop_assert_eq!(s.completed + s.dropped_total(), s.placed);
         prop_assert_eq!(world.live_processes(), 0, "the house is empty at idle");
         for stream in streams(&world).values() {
             let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
@@ -152,8 +204,9 @@ proptest! {
     fn every_run_keeps_the_workshop_invariants(cfg in config()) {
         let world = run(cfg.clone());
         let s = world.stats();
-        prop_assert_eq!(s.placed, cfg.orders);
-        prop_assert_eq!(s.completed + s.dropped_total(), cfg.orders);
+        // a blocking bound turns customers away at the door: they never start
+        prop_assert_eq!(s.placed + s.refused_at_door, cfg.orders);
+        prop_assert_eq!(s.completed + s.dropped_total(), s.placed);
         prop_assert_eq!(world.live_processes(), 0, "the house is empty at idle");
         // bounded simulated time: 4 attempts of each of 3 steps, plus the time to live,
         // plus refunds (asked until answered; 40 attempts cover any sane loss rate)
@@ -161,7 +214,7 @@ proptest! {
         prop_assert!(world.now() <= bound, "ran until {} ms", world.now());
 
         let all = streams(&world);
-        prop_assert_eq!(all.len(), cfg.orders as usize);
+        prop_assert_eq!(all.len(), s.placed as usize);
         let store = world.store();
         for corr in store.orders() {
             let seqs = store.stream(corr);
@@ -231,12 +284,16 @@ proptest! {
             }
             let Some(action) = action_of(&world, m, &mut hired) else { continue };
             if let Err(e) = world.act(action.clone()) {
-                prop_assert!(e.contains("decided already"), "{:?} refused: {}", action, e);
+                prop_assert!(e.contains("decided already") || e.contains("last cashier"), "{:?} refused: {}", action, e);
             }
         }
         world.run_to_idle();
         let report = brigade::report::Report::of(&world);
-        prop_assert_eq!(report.completed + report.dropped + report.stuck, cfg.orders, "lost work leaves orders stuck");
+        prop_assert_eq!(
+            report.completed + report.dropped + report.stuck + report.refused_at_door,
+            cfg.orders,
+            "lost work leaves orders stuck (and a blocking bound turns customers away)"
+        );
         for stream in streams(&world).values() {
             let terminal = count(stream, MessageType::OrderCompleted) + count(stream, MessageType::OrderDropped);
             prop_assert!(terminal <= 1, "at most one terminal event");
@@ -251,8 +308,8 @@ proptest! {
     fn without_process_managers_every_order_ends_once_or_is_stuck(cfg in any_architecture()) {
         let world = run(cfg.clone());
         let report = brigade::report::Report::of(&world);
-        prop_assert_eq!(report.orders, cfg.orders);
-        prop_assert_eq!(report.completed + report.dropped + report.stuck, cfg.orders);
+        prop_assert_eq!(report.orders + report.refused_at_door, cfg.orders);
+        prop_assert_eq!(report.completed + report.dropped + report.stuck, report.orders);
         prop_assert_eq!(report.in_progress, 0);
         let ids: std::collections::HashSet<_> = world.store().messages().map(|e| e.id).collect();
         prop_assert_eq!(ids.len(), world.store().len(), "ids are unique");
@@ -264,18 +321,19 @@ proptest! {
         // `OrderPaid` (with commands, pay-first, beside the `CookFood` it passes on), and the
         // report's money matches the orders'
         let store = world.store();
-        let cashier = world.actors().iter().find(|a| a.kind == ActorKind::Cashier).unwrap().id;
+        let cashiers: Vec<u16> = world.actors().iter().filter(|a| a.kind == ActorKind::Cashier).map(|a| a.id).collect();
+        let by_a_cashier = |s: u32| store.publisher(s as usize).is_some_and(|p| cashiers.contains(&p));
         let (mut charged, mut not_served) = (0, 0);
         for corr in store.orders() {
             let stream: Vec<_> = store.stream(corr).iter().map(|&s| (s, store.get(s as usize).unwrap())).collect();
             let by_cashier = |t: MessageType| {
-                stream.iter().filter(|(s, e)| store.publisher(*s as usize) == Some(cashier) && e.message_type() == t).count()
+                stream.iter().filter(|(s, e)| by_a_cashier(*s) && e.message_type() == t).count()
             };
             let charges = by_cashier(MessageType::OrderPaid);
             prop_assert!(charges <= 1, "charged once");
             let paid_documents = stream
                 .iter()
-                .filter(|(s, e)| store.publisher(*s as usize) == Some(cashier) && e.body.order().is_some_and(|o| o.paid))
+                .filter(|(s, e)| by_a_cashier(*s) && e.body.order().is_some_and(|o| o.paid))
                 .count();
             prop_assert_eq!(paid_documents, charges * (1 + (cfg.architecture == Architecture::Commands && stream[0].1.body.order().is_some_and(|o| o.dodgy)) as usize));
             let completed = stream.iter().any(|(_, e)| e.message_type() == MessageType::OrderCompleted);

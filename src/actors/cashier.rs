@@ -16,14 +16,16 @@ pub struct Cashier {
     pub ms: u64,
 }
 
-/// Charges minus refunds of the order `msg` belongs to, so far: the cashier's (`ctx.me`)
-/// `OrderPaid` less its `PaymentRefunded`.
+/// Charges minus refunds of the order `msg` belongs to, so far: the till's — every
+/// cashier's (`ctx.me` and the others sharing the payments) `OrderPaid` less their
+/// `PaymentRefunded` (nobody else's: a process manager's message is no payment).
 pub fn balance(ctx: &Context<'_>, msg: &Delivered<'_>) -> i32 {
     let store = ctx.store;
+    let at_the_till = |p: u16| p == ctx.me || ctx.floor.role(p) == Some(Role::Cashier);
     store
         .order_stream(msg)
         .iter()
-        .filter(|&&s| store.publisher(s as usize) == Some(ctx.me))
+        .filter(|&&s| store.publisher(s as usize).is_some_and(at_the_till))
         .map(|&s| match store.message_type(s as usize) {
             Some(MessageType::OrderPaid) => 1,
             Some(MessageType::PaymentRefunded) => -1,

@@ -81,8 +81,14 @@ impl Dispatcher {
     /// assert_eq!(d.on_duty[1], 4);
     /// ```
     pub fn pinned(&self, dish: u8) -> Option<usize> {
+        self.pinned_by(dish as usize)
+    }
+
+    /// The place among the workers on duty of the one `key` falls to ([`Dispatcher::pinned`]
+    /// for any key: a dish's place on the menu, an order's number).
+    pub fn pinned_by(&self, key: usize) -> Option<usize> {
         let n = self.roster.len();
-        let start = dish as usize % n.max(1);
+        let start = key % n.max(1);
         (0..n).map(|k| self.roster[(start + k) % n]).find_map(|cook| self.on_duty.iter().position(|&c| c == cook))
     }
 

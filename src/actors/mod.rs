@@ -51,10 +51,15 @@ pub struct Context<'a> {
 pub use waiter::Request;
 
 /// What an actor may see of the others on the floor, besides the store: how much mail each
-/// holds and until when each is busy. The executor answers from its mailboxes and clock.
+/// holds, until when each is busy, and each one's role. The executor answers from its mailboxes
+/// and clock.
 pub trait Floor {
     /// Messages waiting in `actor`'s mailbox, and until when it is busy (simulated ms).
     fn load(&self, actor: ActorId) -> (usize, u64);
+
+    /// `actor`'s role (`None` for no such actor): the cashiers, who share one till, read
+    /// each other's payments.
+    fn role(&self, actor: ActorId) -> Option<Role>;
 }
 
 /// The one interface of every actor's handler: a pure function of the actor's state, its

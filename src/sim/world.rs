@@ -256,7 +256,7 @@ impl World {
     #[inline(never)]
     fn ready_at(&self, a: usize) -> Option<u64> {
         let st = &self.st;
-        let floor = FloorView { mail: &st.mail, busy_until: &st.busy_until };
+        let floor = FloorView { mail: &st.mail, busy_until: &st.busy_until, actors: &self.actors };
         st.actors[a].ready_at(&self.cfg, &floor, st.now, st.busy_until[a])
     }
 
@@ -325,7 +325,7 @@ impl World {
         // a request from outside, or a message of the log
         let delivered = (mail.seq != TAKE_ORDER).then_some(mail.seq);
         let Volatile { mail: boxes, busy_until, actors, order_rng, version, .. } = &mut self.st;
-        let floor = FloorView { mail: boxes, busy_until };
+        let floor = FloorView { mail: boxes, busy_until, actors: &self.actors };
         let mut ctx = Context {
             now,
             me: actor,

@@ -84,6 +84,17 @@ impl World {
                 if !self.at_work(id) {
                     return Err(format!("{} has already been sent away", self.actors[id as usize].name));
                 }
+                let kind = self.actors[id as usize].kind;
+                let colleagues = (0..self.st.actors.len() as ActorId)
+                    .filter(|&a| a != id && self.actors[a as usize].kind == kind && self.at_work(a))
+                    .count();
+                if kind == ActorKind::Cashier && colleagues == 0 {
+                    return Err(format!(
+                        "{} is the last cashier at work, and refunds are asked of the cashiers until one \
+                         answers; hire another first",
+                        self.actors[id as usize].name
+                    ));
+                }
                 Ok(())
             }
             Action::WorkerReturns { worker } => {

@@ -4,7 +4,10 @@
 //!
 //! The bus delivers a shared role's messages to its first actor, which stands for all of
 //! them; at that delivery the role's share hands the message to one worker on duty, chosen
-//! as the dispatcher chooses a cook. A message cannot wait at publication for a worker the
+//! as the dispatcher chooses a cook — except the cashiers: each order's payments go to one
+//! cashier (its order, hashed over the cashiers, the next at work while that one is away),
+//! since two cashiers taking the same order's payment at once would both find it unpaid
+//! and charge twice (competing cashiers would need a lock on the till). A message cannot wait at publication for a worker the
 //! strategy would wait for (every queue full under more fair or prefer first, nobody idle
 //! under competing consumers): it goes to the worker that will be free first. With nobody
 //! of the role on duty the delivery is lost (the process managers' retries recover it).
@@ -39,9 +42,14 @@ impl World {
     fn share_out_slow(&mut self, actor: ActorId, seq: u32) -> Option<ActorId> {
         let Volatile { shares, mail, busy_until, now, .. } = &mut self.st;
         let Some(share) = shares.iter_mut().find(|s| s.leader == actor) else { return Some(actor) };
-        let body = self.store.body(seq as usize)?;
-        let floor = FloorView { mail, busy_until };
         let workers = &mut share.workers;
+        if self.actors[actor as usize].kind == ActorKind::Cashier {
+            // one order's payments at one cashier: two at once could both find it unpaid
+            let order = self.store.get(seq as usize)?.correlation_id.as_u128() as usize;
+            return workers.pinned_by(order).map(|i| workers.on_duty[i]);
+        }
+        let body = self.store.body(seq as usize)?;
+        let floor = FloorView { mail, busy_until, actors: &self.actors };
         workers.choose(&self.cfg, &floor, *now, body).or_else(|| workers.soonest_free(&floor, *now))
     }
 

@@ -62,11 +62,17 @@ pub(super) struct Volatile {
 pub(super) struct FloorView<'a> {
     pub(super) mail: &'a Mailboxes,
     pub(super) busy_until: &'a [u64],
+    pub(super) actors: &'a [ActorInfo],
 }
 
 impl Floor for FloorView<'_> {
     #[inline]
     fn load(&self, actor: ActorId) -> (usize, u64) {
         (self.mail[actor as usize].len(), self.busy_until[actor as usize])
+    }
+
+    #[inline]
+    fn role(&self, actor: ActorId) -> Option<Role> {
+        self.actors.get(actor as usize).map(|a| a.kind.role())
     }
 }
