@@ -292,3 +292,26 @@ fn a_scenario_input_after_step_0_is_refused() {
     let err = Explorer::new(&scenario(Config::default()), late, Limits::default()).err().expect("refused");
     assert_eq!(err.field, "inputs");
 }
+
+#[test]
+fn bounded_mailboxes_and_shared_workers_hold_every_rule_under_every_policy() {
+    use brigade::mailbox_limit::{MailboxLimit, Policy};
+    let unbounded = explore(&scenario(Config::default()), orders(&[false, true]), 2).counts().states;
+    for (role, policy) in [
+        ("cook", Policy::DropNewest),
+        ("cook", Policy::DropOldest),
+        ("cashier", Policy::DropOldest),
+        ("assistant-manager", Policy::DropNewest),
+        ("cook", Policy::Block),
+        ("house", Policy::Block),
+    ] {
+        let bound = [(role.to_string(), MailboxLimit { max: 1, policy })].into_iter().collect();
+        let cfg = scenario(Config { mailbox_limits: bound, assistant_managers: 2, cashiers: 2, ..Config::default() });
+        let e = explore(&cfg, orders(&[false, true]), 2);
+        assert_eq!(*e.verdict(), Verdict::Holds, "{role} {policy:?}: {:?}", e.counts());
+        if policy != Policy::Block {
+            // a bound of one sheds a second copy or a second order's message: another search
+            assert_ne!(e.counts().states, unbounded, "{role} {policy:?} changes what can happen");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! broken in every later state of the run), and the end rules once the run is idle.
 
 use crate::message::{Envelope, Message, MessageType};
-use crate::sim::actor::HOUSE;
+use crate::sim::actor::{ActorKind, HOUSE};
 use crate::sim::World;
 use serde::Serialize;
 
@@ -310,8 +310,10 @@ fn charge(world: &World, seq: u32, env: &Envelope) -> i32 {
     match &env.body {
         Message::PaymentRefunded { .. } => -1,
         Message::OrderPaid { .. } => {
-            let cashier = world.actor_named("cashier");
-            (cashier.is_some() && world.store().publisher(seq as usize) == cashier) as i32
+            // any cashier's (several may share the payments), nobody else's
+            let publisher = world.store().publisher(seq as usize);
+            publisher.is_some_and(|p| world.actors().get(p as usize).is_some_and(|a| a.kind == ActorKind::Cashier))
+                as i32
         }
         _ => 0,
     }
