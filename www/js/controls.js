@@ -1,6 +1,8 @@
-// The kitchen's inputs (issue 9): inside each cook's box on the floor, walk out / come back
-// and the cooking time; above the floor, hiring a cook. Every one is an input of the run
-// (App.takeInput): recorded with its step, in the address, replayed by a link.
+// The floor's staff inputs (issue 9; any worker, issue 22): inside each worker's box on the
+// floor (the cooks, the assistant managers, the cashiers), walk out / come back and the time
+// per message; above the floor, hiring a worker of any of those roles. Every one is an input
+// of the run (App.takeInput): recorded with its step, in the address, replayed by a link.
+// A cook's inputs keep their own names (CookLeaves, …); the others' are WorkerLeaves, ….
 
 import { $, $$, el } from "./dom.js";
 import { words } from "./engine.js";
@@ -20,25 +22,37 @@ export class KitchenControls {
       const button = event.target.closest("[data-cook-action]");
       if (!button) return;
       event.stopPropagation();
-      const name = button.closest("[data-testid=actor]").dataset.actor;
+      const box = button.closest("[data-testid=actor]");
+      const name = box.dataset.actor;
+      const cook = words().staffed(box.dataset.kind);
       const action = button.dataset.cookAction;
-      if (action === "leave") app.takeInput({ type: "CookLeaves", cook: name }, null, (sim) => { sim.cookLeaves(name); return true; });
-      else if (action === "return") app.takeInput({ type: "CookReturns", cook: name }, null, (sim) => { sim.cookReturns(name); return true; });
+      if (action === "leave" && cook) app.takeInput({ type: "CookLeaves", cook: name }, null, (sim) => { sim.cookLeaves(name); return true; });
+      else if (action === "return" && cook) app.takeInput({ type: "CookReturns", cook: name }, null, (sim) => { sim.cookReturns(name); return true; });
+      else if (action === "leave") app.takeInput({ type: "WorkerLeaves", worker: name }, null, (sim) => { sim.workerLeaves(name); return true; });
+      else if (action === "return") app.takeInput({ type: "WorkerReturns", worker: name }, null, (sim) => { sim.workerReturns(name); return true; });
     });
     $("#floor-grid").addEventListener("submit", (event) => {
       const form = event.target.closest("form.cook-time");
       if (!form) return;
       event.preventDefault();
-      this.setTime(form, form.closest("[data-testid=actor]").dataset.actor);
+      const box = form.closest("[data-testid=actor]");
+      this.setTime(form, box.dataset.actor, words().staffed(box.dataset.kind));
     });
   }
 
   /** Give each cook's box its controls (the floor rebuilds boxes when cooks are hired) and show who is away. */
   update(frame) {
     const w = words();
-    const cooks = (frame.actors() ?? []).filter((a) => w.staffed(a.kind));
+    const roles = $("#hire-role");
+    if (roles && !roles.options.length) {
+      // the roles whose workers come and go: the engine's workers, the cooks first
+      const hireable = w.roleNames.filter((r) => w.role(r)?.worker).sort((a, b) => w.staffed(b) - w.staffed(a));
+      for (const r of hireable) roles.append(el("option", { value: r, text: w.display(r) }));
+    }
+    const worker = (kind) => Boolean(w.role(kind)?.worker);
+    const cooks = (frame.actors() ?? []).filter((a) => worker(a.kind));
     const key = `${frame.gen}:${frame.cursor}:${cooks.map((c) => `${c.name}:${c.ms}:${c.away}`).join("|")}`;
-    const boxes = $$("[data-testid=actor]", $("#floor-grid")).filter((b) => w.staffed(b.dataset.kind));
+    const boxes = $$("[data-testid=actor]", $("#floor-grid")).filter((b) => worker(b.dataset.kind));
     if (key === this.key && boxes.every((b) => b.querySelector(".cook-controls"))) return;
     this.key = key;
     const byName = new Map(cooks.map((c) => [c.name, c]));
@@ -48,7 +62,7 @@ export class KitchenControls {
       if (!cook) continue;
       let controls = box.querySelector(".cook-controls");
       if (!controls) {
-        controls = this.controls(cook.name);
+        controls = this.controls(cook.name, w.staffed(cook.kind) ? "cooking time" : "time per message");
         // on the "handled" line, so a cook's box grows by one line at most
         (box.querySelector(".actor-extra") ?? box).append(controls);
       }
@@ -70,40 +84,48 @@ export class KitchenControls {
     }
   }
 
-  controls(name) {
-    return el("div", { class: "cook-controls", role: "group", "aria-label": `${name}: walk out, come back, cooking time` },
+  controls(name, time = "cooking time") {
+    return el("div", { class: "cook-controls", role: "group", "aria-label": `${name}: walk out, come back, ${time}` },
       el("span", { class: "away-tag", "data-testid": "cook-away", hidden: true, text: "away" }),
       el("span", { class: "cook-buttons" },
         el("button", { type: "button", class: "small", "data-cook-action": "leave", "data-testid": "cook-leave", title: `${name} walks out: takes no more work, what waits for them is lost`, "aria-label": `${name} walks out` }, "out"),
         el("button", { type: "button", class: "small", "data-cook-action": "return", "data-testid": "cook-return", hidden: true, title: `${name} comes back and takes work again`, "aria-label": `${name} comes back` }, "back")),
       el("form", { class: "cook-time", novalidate: true },
-        el("input", { type: "number", min: "1", max: String(MAX_MS), step: "1", class: "cook-ms", "data-testid": "cook-ms", title: `${name}'s cooking time in ms`, "aria-label": `${name}'s cooking time in ms` }),
-        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} cooks in this many ms from the next order`, "aria-label": `ms: set ${name}'s cooking time` }, "ms ✓")));
+        el("input", { type: "number", min: "1", max: String(MAX_MS), step: "1", class: "cook-ms", "data-testid": "cook-ms", title: `${name}'s ${time} in ms`, "aria-label": `${name}'s ${time} in ms` }),
+        el("button", { type: "submit", class: "small", "data-testid": "cook-set-ms", title: `${name} takes this many ms from the next message`, "aria-label": `ms: set ${name}'s ${time}` }, "ms ✓")));
   }
 
-  setTime(form, name) {
+  setTime(form, name, cook = true) {
     const raw = form.querySelector("[data-testid=cook-ms]").value.trim();
     const ms = wholeMs(raw);
     if (ms === null) {
-      this.app.showError(`cooking time of ${name}: ${JSON.stringify(raw)} is not a whole number of ms in 1..=${MAX_MS}; nothing changed`);
+      this.app.showError(`${cook ? "cooking time" : "time per message"} of ${name}: ${JSON.stringify(raw)} is not a whole number of ms in 1..=${MAX_MS}; nothing changed`);
       return;
     }
-    this.app.takeInput({ type: "SetCookTime", cook: name, ms }, null, (sim) => { sim.setCookTime(name, ms); return true; });
+    if (cook) this.app.takeInput({ type: "SetCookTime", cook: name, ms }, null, (sim) => { sim.setCookTime(name, ms); return true; });
+    else this.app.takeInput({ type: "SetWorkerTime", worker: name, ms }, null, (sim) => { sim.setWorkerTime(name, ms); return true; });
   }
 
   hire() {
     const name = $("#hire-name").value.trim();
     const raw = $("#hire-ms").value.trim();
     const ms = wholeMs(raw);
+    const w = words();
+    // the cooks' role when the choice is not there yet: the staffed one
+    const role = $("#hire-role")?.value || w.roleNames.find((r) => w.staffed(r));
+    const cook = w.staffed(role);
+    const who = w.display(role);
     if (!name) {
-      this.app.showError("hire a cook: give the new cook a name; nothing changed");
+      this.app.showError(`hire a ${who}: give the newcomer a name; nothing changed`);
       return;
     }
     if (ms === null) {
-      this.app.showError(`hire a cook: cooking time ${JSON.stringify(raw)} is not a whole number of ms in 1..=${MAX_MS}; nothing changed`);
+      this.app.showError(`hire a ${who}: ${cook ? "cooking time" : "time per message"} ${JSON.stringify(raw)} is not a whole number of ms in 1..=${MAX_MS}; nothing changed`);
       return;
     }
-    const ok = this.app.takeInput({ type: "HireCook", name, ms }, null, (sim) => { sim.hireCook(name, ms); return true; });
+    const ok = cook
+      ? this.app.takeInput({ type: "HireCook", name, ms }, null, (sim) => { sim.hireCook(name, ms); return true; })
+      : this.app.takeInput({ type: "HireWorker", role, name, ms }, null, (sim) => { sim.hireWorker(role, name, ms); return true; });
     if (ok !== undefined) $("#hire-name").value = "";
   }
 }

@@ -72,7 +72,10 @@ export class FloorView {
     this.rects = null;
     this.boxes.clear();
     const columns = [0, 1, 2, 3].map((i) => el("div", { class: `floor-col col-${i}` }));
-    for (const actor of actors) {
+    // the workers sharing a role stand together (a second cashier comes after the printer in
+    // the engine's order): in each column by role, then as the engine lists them
+    const inFloorOrder = [...actors].sort((a, b) => w.roleRank(a.kind) - w.roleRank(b.kind));
+    for (const actor of inFloorOrder) {
       const queueLength = el("span", { class: "queue-length", "data-testid": "queue-length", text: "0" });
       const busy = el("span", { class: "busy", "data-testid": "busy" });
       const extra = el("span", { class: "extra" });

@@ -13,6 +13,10 @@ export function applyInput(sim, action) {
     case "CookReturns": return sim.cookReturns(action.cook);
     case "HireCook": return sim.hireCook(action.name, action.ms);
     case "SetCookTime": return sim.setCookTime(action.cook, action.ms);
+    case "WorkerLeaves": return sim.workerLeaves(action.worker);
+    case "WorkerReturns": return sim.workerReturns(action.worker);
+    case "HireWorker": return sim.hireWorker(action.role, action.name, action.ms);
+    case "SetWorkerTime": return sim.setWorkerTime(action.worker, action.ms);
     default: throw new Error(`an input has an unknown action: ${JSON.stringify(action?.type)}`);
   }
 }
@@ -41,6 +45,10 @@ export function describeInput(action, step, type = "a message") {
     case "CookReturns": return `${action.cook} came back${at}`;
     case "HireCook": return `hired ${action.name} (${action.ms} ms)${at}`;
     case "SetCookTime": return `${action.cook} cooks in ${action.ms} ms${at}`;
+    case "WorkerLeaves": return `${action.worker} sent away${at}`;
+    case "WorkerReturns": return `${action.worker} came back${at}`;
+    case "HireWorker": return `hired ${action.name}, ${action.role.replace(/-/g, " ")} (${action.ms} ms)${at}`;
+    case "SetWorkerTime": return `${action.worker} takes ${action.ms} ms${at}`;
     default: return `${action.type}${at}`;
   }
 }

@@ -6,10 +6,11 @@ import { errorText } from "./engine.js";
 
 // Fields the engine reads as whole numbers: checked here so the message names the field.
 const WHOLE_FIELDS = new Set(["orders", "interval_ms", "queue_limit", "assistant_manager_ms", "cashier_ms",
-  "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms", "max_retries", "sample_ms", "rush_size", "time_to_live_ms"]);
+  "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms", "max_retries", "sample_ms", "rush_size", "time_to_live_ms", "assistant_managers", "cashiers"]);
 const NUMBER_FIELDS = ["orders", "interval_ms", "queue_limit", "drop", "duplicate", "dodgy",
   "assistant_manager_ms", "cashier_ms", "cook_timeout_ms", "price_timeout_ms", "pay_timeout_ms",
-  "max_retries", "sample_ms", "rush_size", "cook_jitter", "backoff", "backoff_jitter", "time_to_live_ms"];
+  "max_retries", "sample_ms", "rush_size", "cook_jitter", "backoff", "backoff_jitter", "time_to_live_ms",
+  "assistant_managers", "cashiers"];
 // choices the engine writes only when they differ from its default: left out when at it
 const CHOICE_FIELDS = { arrivals: "fixed", cooking: "per-order" };
 

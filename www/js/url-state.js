@@ -12,7 +12,8 @@ const FORMAT = 1;
  * The inputs of issue 9 (a message's fate, the kitchen), kept in the address as the run
  * file's action objects: [step, { type, ... }]. The facade checks their fields on replay.
  */
-export const MANUAL_INPUTS = new Set(["DropMessage", "DuplicateMessage", "DelayMessage", "CookLeaves", "CookReturns", "HireCook", "SetCookTime"]);
+export const MANUAL_INPUTS = new Set(["DropMessage", "DuplicateMessage", "DelayMessage", "CookLeaves", "CookReturns", "HireCook", "SetCookTime",
+  "WorkerLeaves", "WorkerReturns", "HireWorker", "SetWorkerTime"]);
 
 export function encodeState({ config, inputs, step, order, tab }) {
   const compact = { v: FORMAT };
