@@ -919,7 +919,12 @@ at_ms: Array<number>,
 /**
  * Peak queue per actor, per row.
  */
-rows: Array<Array<number>>, };
+rows: Array<Array<number>>, 
+/**
+ * Messages each actor took (started work on) in each row's time: its throughput is
+ * this over `interval_ms`.
+ */
+taken: Array<Array<number>>, };
 
 /**
  * A role on the floor (every cook plays `Cook`).

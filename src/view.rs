@@ -350,6 +350,9 @@ pub struct SamplesView {
     pub at_ms: Vec<u64>,
     /// Peak queue per actor, per row.
     pub rows: Vec<Vec<u16>>,
+    /// Messages each actor took (started work on) in each row's time: its throughput is
+    /// this over `interval_ms`.
+    pub taken: Vec<Vec<u32>>,
 }
 
 /// The wiring of the run, for the floor: the subscriptions and reactions, the arrows
@@ -814,27 +817,32 @@ fn custom_replay_view(
 
 /// Queue samples, merged (peak of peaks) into at most `max_rows` rows.
 pub fn samples(world: &World, max_rows: usize) -> SamplesView {
-    let (buckets, values) = world.samples();
+    let (buckets, values, took) = world.samples_with_taken();
     let n = world.actors().len();
     let interval = world.config().sample_ms;
     let group = buckets.len().div_ceil(max_rows.max(1)).max(1);
     let mut at_ms = Vec::new();
     let mut rows: Vec<Vec<u16>> = Vec::new();
+    let mut taken: Vec<Vec<u32>> = Vec::new();
     for (g, chunk) in buckets.chunks(group).enumerate() {
         at_ms.push(chunk[0] * interval);
         let mut row = vec![0u16; n];
+        let mut sum = vec![0u32; n];
         for r in 0..chunk.len() {
             let i = g * group + r;
-            for (a, v) in row.iter_mut().enumerate() {
-                *v = (*v).max(values[i * n + a]);
+            for a in 0..n {
+                row[a] = row[a].max(values[i * n + a]);
+                sum[a] += took[i * n + a] as u32;
             }
         }
         rows.push(row);
+        taken.push(sum);
     }
     SamplesView {
         interval_ms: interval * group as u64,
         actors: world.actors().iter().map(|a| a.name.clone()).collect(),
         at_ms,
         rows,
+        taken,
     }
 }

@@ -185,3 +185,33 @@ fn the_presets_show_the_lessons_of_load() {
         world.actors().iter().filter(|a| a.kind.name() == "cook").map(|a| Report::of(&world).peak_queue[&a.name]).max();
     assert!(peak >= Some(3), "{peak:?}");
 }
+
+#[test]
+fn the_samples_carry_throughput_beside_queue_length_and_add_up_to_the_report() {
+    for cfg in [
+        Config::default(),
+        Config {
+            orders: 60,
+            interval_ms: 40,
+            arrivals: brigade::arrivals::Arrivals::Rush,
+            rush_size: 8,
+            ..Config::default()
+        },
+    ] {
+        let mut world = World::new(cfg).unwrap();
+        world.run_to_idle();
+        let report = brigade::report::Report::of(&world);
+        let whole = brigade::view::samples(&world, usize::MAX);
+        let merged = brigade::view::samples(&world, 7);
+        assert!(merged.rows.len() <= 7 && whole.rows.len() > 7);
+        for (a, name) in whole.actors.iter().enumerate() {
+            let sum = |s: &brigade::view::SamplesView| s.taken.iter().map(|r| r[a] as u64).sum::<u64>();
+            assert_eq!(sum(&whole), report.load[name].taken as u64, "{name}: every take is in one interval");
+            assert_eq!(sum(&merged), sum(&whole), "{name}: merging rows adds their takes");
+        }
+        // the rows are in time order, and the waiter's takes are the orders
+        assert!(whole.at_ms.windows(2).all(|w| w[0] < w[1]));
+        let waiter = whole.actors.iter().position(|n| n == "waiter").unwrap();
+        assert_eq!(whole.taken.iter().map(|r| r[waiter]).sum::<u32>(), report.orders);
+    }
+}

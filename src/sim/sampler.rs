@@ -1,5 +1,6 @@
-//! Queue-length samples: the peak queue of every actor in each interval of simulated
-//! time in which something happened (for the report and the page's chart).
+//! Queue-length samples: the peak queue of every actor, and the messages it took, in each
+//! interval of simulated time in which something happened (for the page's chart: queue
+//! length beside throughput).
 
 use super::recorded::Recorded;
 
@@ -10,6 +11,8 @@ pub struct Sampler {
     pub bucket: u64,
     /// Peak queue length per actor in that interval so far.
     pub peak: Vec<u16>,
+    /// Messages each actor took (started work on) in that interval so far.
+    pub taken: Vec<u16>,
     /// Rows written so far.
     pub rows: usize,
 }
@@ -23,6 +26,8 @@ pub struct Samples {
     pub buckets: Recorded<u64>,
     /// The rows' values, one per actor present in the interval, row after row.
     pub values: Vec<u16>,
+    /// Beside each value, the messages that actor took in the interval.
+    pub taken: Vec<u16>,
     /// Where each row ends in `values`.
     pub ends: Vec<usize>,
 }
@@ -30,7 +35,19 @@ pub struct Samples {
 impl Sampler {
     /// A sampler for `actors` actors.
     pub fn new(actors: usize) -> Self {
-        Sampler { bucket: 0, peak: vec![0; actors], rows: 0 }
+        Sampler { bucket: 0, peak: vec![0; actors], taken: vec![0; actors], rows: 0 }
+    }
+
+    /// One more actor on the floor (a worker hired).
+    pub fn add(&mut self) {
+        self.peak.push(0);
+        self.taken.push(0);
+    }
+
+    /// `actor` took a message.
+    #[inline]
+    pub fn took(&mut self, actor: usize) {
+        self.taken[actor] = self.taken[actor].saturating_add(1);
     }
 
     /// A queue reached `len`.
@@ -49,9 +66,11 @@ impl Sampler {
         }
         if samples.buckets.record(&mut self.rows, self.bucket) {
             samples.values.extend_from_slice(&self.peak);
+            samples.taken.extend_from_slice(&self.taken);
             samples.ends.push(samples.values.len());
         }
         self.bucket = bucket;
+        self.taken.iter_mut().for_each(|t| *t = 0);
         for (i, p) in self.peak.iter_mut().enumerate() {
             *p = current(i).min(u16::MAX as usize) as u16;
         }
@@ -62,7 +81,9 @@ impl Samples {
     /// Forgets rows from `rows` on.
     pub fn truncate(&mut self, rows: usize) {
         self.buckets.truncate(rows);
-        self.values.truncate(if rows == 0 { 0 } else { self.ends.get(rows - 1).copied().unwrap_or(0) });
+        let end = if rows == 0 { 0 } else { self.ends.get(rows - 1).copied().unwrap_or(0) };
+        self.values.truncate(end);
+        self.taken.truncate(end);
         self.ends.truncate(rows);
     }
 
@@ -70,5 +91,11 @@ impl Samples {
     pub fn row(&self, row: usize) -> &[u16] {
         let start = if row == 0 { 0 } else { self.ends[row - 1] };
         &self.values[start..self.ends[row]]
+    }
+
+    /// Row `row`'s messages taken (one per actor present then).
+    pub fn taken_row(&self, row: usize) -> &[u16] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.taken[start..self.ends[row]]
     }
 }

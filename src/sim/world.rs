@@ -366,6 +366,7 @@ impl World {
         load.queue(now, len);
         if !held {
             load.took(now, mail.since, service);
+            self.st.sampler.took(a);
         }
         self.record_step(actor, mail.seq, mail.copy);
         StepOutcome { step: self.st.steps, at_ms: now, actor, seq: delivered, copy: mail.copy, published: 0..0 }

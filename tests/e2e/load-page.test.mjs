@@ -162,3 +162,37 @@ async function presetConfig(name) {
   assert.ok(found, `the engine offers the ${name} preset`);
   return found.config;
 }
+
+test("the chart shows each actor's throughput over time beside its queue length, from the engine's samples", { skip }, async () => {
+  const p = await fresh(`#config=${encodeURIComponent(JSON.stringify({ ...(await presetConfig("rush-hour")) }))}`, { viewport: { width: 1440, height: 900 } });
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  const samples = await p.evaluate(() => window.brigade.sim.queueSamples(300));
+  const report = await p.evaluate(() => window.brigade.sim.report());
+  // every message an actor took is in one interval of the samples
+  samples.actors.forEach((name, a) => {
+    const taken = samples.taken.reduce((sum, row) => sum + row[a], 0);
+    assert.equal(taken, report.load[name].taken, `${name}'s takes add up`);
+  });
+  await p.getByTestId("queue-chart").scrollIntoViewIfNeeded();
+  const queues = await text(p, "chart-readout");
+  assert.match(queues, /busiest moment/);
+  assert.doesNotMatch(queues, /\/s/, "queue lengths first");
+  await p.getByTestId("chart-metric").selectOption("rate");
+  await settle(p);
+  const rates = await text(p, "chart-readout");
+  assert.match(rates, /\d(\.\d)?\/s/, rates);
+  assert.match(await p.getByTestId("queue-chart").getAttribute("aria-label"), /taken per simulated second/);
+  // the readout's figures are the engine's: takes in the second up to the row, per second
+  const [, from] = /^busiest moment, ([\d.]+) s/.exec(rates) ?? [];
+  const row = samples.at_ms.findIndex((ms) => Math.abs(ms / 1000 - Number(from)) < 1e-9);
+  assert.ok(row >= 0, rates);
+  const [, name, shown] = /: ([^·]+?) ([\d.]+)\/s/.exec(rates);
+  const a = samples.actors.indexOf(name.trim());
+  const end = samples.at_ms[row] + samples.interval_ms;
+  const window = Math.max(1000, samples.interval_ms);
+  const inWindow = samples.at_ms.map((ms, i) => [ms, i]).filter(([ms, i]) => i <= row && ms + samples.interval_ms > end - window);
+  const sum = inWindow.reduce((total, [, i]) => total + samples.taken[i][a], 0);
+  assert.equal(Number(shown), Number(((1000 * sum) / window).toFixed(1)), rates);
+  await screenshot(p, "chart-throughput-desktop");
+});

@@ -33,6 +33,17 @@ export class NumbersView {
     this.hover = null; // index of the sample row the pointer (or the arrow keys) is on
     this.focusActor = null; // the legend entry being pointed at: its line is drawn on top
     this.readout = $("#chart-readout");
+    // what the chart draws: each queue's length, or the messages each actor takes per
+    // second (throughput), over the same intervals
+    this.metric = "queue";
+    $("#chart-metric")?.addEventListener("change", (event) => {
+      this.metric = event.target.value === "rate" ? "rate" : "queue";
+      this.canvas.setAttribute("aria-label", this.metric === "rate"
+        ? "Messages taken per simulated second per actor (over the last second) over simulated time (← → read one moment)"
+        : "Queue length per actor over simulated time (← → read one moment; the chart as a table follows it)");
+      this.legendKey = "";
+      this.drawChart();
+    });
     this.canvas.addEventListener("pointermove", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerdown", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.drawChart(); });
@@ -311,9 +322,13 @@ export class NumbersView {
       setText(this.readout, "");
       return;
     }
-    const rows = data.rows;
+    const rate = this.metric === "rate" && Array.isArray(data.taken);
+    // throughput: the messages taken per simulated second over a sliding window (a second,
+    // or a row when rows are longer), so that a burst reads as a rate and not as a spike
+    const rows = rate ? slidingRates(data) : data.rows;
     let max = 1;
     for (const r of rows) for (const q of r) if (q > max) max = q;
+    max = Math.ceil(max);
     const pad = { l: Math.ceil(ctx.measureText(String(max)).width) + 10, r: 8, t: 8, b: 20 };
     const w = width - pad.l - pad.r, h = height - pad.t - pad.b;
     ctx.strokeStyle = grid;
@@ -387,12 +402,33 @@ export class NumbersView {
     const i = hover ?? busiest(rows);
     const values = active.map(([name, , a]) => [name, rows[i][a]]).filter(([, q]) => q > 0).sort((x, y) => y[1] - x[1]);
     const end = i + 1 < at.length ? at[i + 1] : at[i] + data.interval_ms;
+    const said = ([name, q]) => (rate ? `${name} ${Number(q.toFixed(1))}/s` : `${name} ${q}`);
     setText(this.readout, `${hover === null ? "busiest moment, " : ""}${seconds(at[i])}–${seconds(end)}: ` +
-      (values.length ? values.map(([name, q]) => `${name} ${q}`).join(" · ") : "every queue empty") +
+      (values.length ? values.map(said).join(" · ") : rate ? "nobody took a message" : "every queue empty") +
       (hover === null ? " (point at the chart to read another)" : ""));
   }
 }
 
+
+/**
+ * Messages taken per simulated second, per row and actor, over the window of time that ends
+ * with the row: max(1 s, a row's interval).
+ */
+export function slidingRates(data) {
+  const at = data.at_ms ?? data.taken.map((_, i) => i * data.interval_ms);
+  const window = Math.max(1000, data.interval_ms);
+  const sums = new Array(data.actors.length).fill(0);
+  let first = 0;
+  return data.taken.map((row, i) => {
+    row.forEach((t, a) => { sums[a] += t; });
+    // rows that ended before the window's start leave it
+    while (at[first] + data.interval_ms <= at[i] + data.interval_ms - window) {
+      data.taken[first].forEach((t, a) => { sums[a] -= t; });
+      first++;
+    }
+    return sums.map((sum) => (1000 * sum) / window);
+  });
+}
 
 /** The row whose queues add up to the most. */
 function busiest(rows) {

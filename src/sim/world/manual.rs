@@ -378,7 +378,7 @@ impl World {
                 self.st.busy_until.push(0);
                 self.st.load.push(Default::default());
                 self.st.stats.per_cook.push(0);
-                self.st.sampler.peak.push(0);
+                self.st.sampler.add();
                 self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::SetCookTime { cook, ms } => {
@@ -428,7 +428,7 @@ impl World {
                 self.st.mail.add();
                 self.st.busy_until.push(0);
                 self.st.load.push(Default::default());
-                self.st.sampler.peak.push(0);
+                self.st.sampler.add();
                 self.share_of(role).workers.cook_joins(id);
             }
             Action::SetWorkerTime { worker, ms } => {

@@ -262,20 +262,30 @@ impl World {
     /// One value per actor present at the current step, in each row (0 for a cook not yet
     /// hired).
     pub fn samples(&self) -> (Vec<u64>, Vec<u16>) {
+        let (buckets, values, _) = self.samples_with_taken();
+        (buckets, values)
+    }
+
+    /// [`World::samples`], and beside each queue length the messages that actor took in
+    /// the interval (its throughput over time).
+    pub fn samples_with_taken(&self) -> (Vec<u64>, Vec<u16>, Vec<u16>) {
         let rows = self.st.sampler.rows;
         let n = self.st.sampler.peak.len();
         let mut buckets = self.samples.buckets.seen(rows).to_vec();
         let mut values = Vec::with_capacity((rows + 1) * n);
+        let mut taken = Vec::with_capacity((rows + 1) * n);
         for r in 0..rows {
-            let row = self.samples.row(r);
-            values.extend_from_slice(&row[..row.len().min(n)]);
-            values.resize((r + 1) * n, 0);
+            for (out, row) in [(&mut values, self.samples.row(r)), (&mut taken, self.samples.taken_row(r))] {
+                out.extend_from_slice(&row[..row.len().min(n)]);
+                out.resize((r + 1) * n, 0);
+            }
         }
         if self.st.steps > 0 {
             buckets.push(self.st.sampler.bucket);
             values.extend_from_slice(&self.st.sampler.peak);
+            taken.extend_from_slice(&self.st.sampler.taken);
         }
-        (buckets, values)
+        (buckets, values, taken)
     }
 
     /// Whether nothing is left to do.
