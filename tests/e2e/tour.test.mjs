@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { browserSuite, openPage, settle, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
-const CHAPTERS = 11;
+const CHAPTERS = 12;
 
 /** What must be true of the engine at each stop, read in the page. */
 function checkMoment(moment) {
@@ -67,6 +67,12 @@ function checkMoment(moment) {
       const cook = cooks().find((c) => c.queue === peak);
       return cfg.arrivals === "rush" && peak >= 3 && Boolean(cook) && sim.report().load[cook.name].taken > 0;
     }
+    case "shed": {
+      // a message shed at a full bounded mailbox at this step, that mailbox full just before
+      const shed = sim.faults().find((f) => f.fault === "shed" && f.step === step);
+      const limit = cfg.mailbox_limits?.cook?.max;
+      return Boolean(shed) && limit > 0 && at(step - 1, () => sim.actors().find((a) => a.name === shed.actor).queue) >= limit;
+    }
     default: return `unknown moment ${moment}`;
   }
 }
@@ -99,6 +105,10 @@ async function tryThis(page, chapter) {
     case 9: await page.getByTestId("replay-version").selectOption("1"); break;
     case 10: await setup(() => page.getByTestId("cfg-idempotent-store").uncheck()); break;
     case 11: await setup(() => page.getByTestId("cfg-dispatch").selectOption("competing")); break;
+    case 12: await setup(async () => {
+      await page.locator("details.advanced summary").click();
+      await page.getByTestId("cfg-mailbox-limits").fill("cook=1:block");
+    }); break;
     default: throw new Error(`no try for chapter ${chapter}`);
   }
 }
@@ -121,6 +131,14 @@ function checkTry(chapter) {
     case 9: return document.querySelector("#replay-version").value === "1" && sim.order(app.selected).version === 2;
     case 10: return cfg.idempotent_store === false;
     case 11: return cfg.dispatch === "competing" && cfg.arrivals === "rush";
+    case 12: {
+      // read at the end of the run: customers were turned away at the door
+      const at = sim.currentStep();
+      sim.seek(sim.totalSteps());
+      const refused = sim.report().refused_at_door ?? 0;
+      sim.seek(at);
+      return cfg.mailbox_limits?.cook?.policy === "block" && refused > 0;
+    }
     default: return false;
   }
 }
@@ -159,7 +177,7 @@ test(`the tour walks every chapter (${device}): each stop at a step where its mo
     assert.ok((await page.getByTestId("tour-try-result").textContent()).length > 10, "the tour says what the action changed");
     await page.getByTestId("tour-next").click();
   }
-  assert.equal(seen.length, 20, `every stop reached: ${seen.join(", ")}`);
+  assert.equal(seen.length, 21, `every stop reached: ${seen.join(", ")}`);
   const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("brigade.tour")));
   assert.equal(Object.keys(progress.done).length, CHAPTERS, "progress keeps every chapter done");
 });

@@ -350,4 +350,28 @@ export const CHAPTERS = [
       },
     },
   },
+  {
+    id: "bounded",
+    title: "Bounded queues and back-pressure",
+    intro: "The same rush hour, but every cook's mailbox holds at most two orders: a queue should always be bound. When one is full, something must give: here the oldest waiting order is shed (drop-oldest); with block, the producer waits instead, and the waiter turns customers away at the door.",
+    config: { orders: 24, interval_ms: 250, arrivals: "rush", rush_size: 8, cooking: "by-dish", cook_jitter: 0.2, mailbox_limits: { cook: { max: 2, policy: "drop-oldest" } } },
+    stops: [
+      {
+        id: "shed",
+        title: "A full mailbox sheds",
+        find: (sim) => M.firstShed(sim),
+        say: (m) => [`${m.fault.actor}'s mailbox already held ${m.queue} when another order came: its bound is 2 and its policy drop-oldest, so the oldest waiting message, ${m.message.type} of order #${m.message.order}, is shed (a fault, counted in the report as shed). Nothing else remembers it: `,
+          ...(m.retry ? [`its process manager's `, T("timeout"), ` ran out and it asked again at step ${m.retry.step}, as for a lost delivery. A bound turns an ever longer wait into a failure the process manager already knows how to recover from.`] : ["its order's process manager will notice when its timeout runs out."])],
+        point: (m) => ({ actor: m.fault.actor, order: m.message.correlation_id, tab: "faults" }),
+      },
+    ],
+    tryThis: {
+      text: "In “Set up run…” → Timeouts, retries and other times, change the mailbox limits to cook=1:block and start: nothing is shed any more; instead the waiter refuses customers at the door while a cook's mailbox is full (back-pressure).",
+      done: (app) => {
+        const limits = fullConfig(app).mailbox_limits ?? {};
+        if (!Object.values(limits).some((l) => l.policy === "block")) return null;
+        return `A blocking bound now. ${whenIdle(app, (s) => { const r = s.report(); return `Refused at the door: ${r.refused_at_door ?? 0}; shed: ${r.shed ?? 0}; completed ${r.completed} of ${r.orders} orders that came in. The producer waits, and the wait travels up to the door.`; })}`;
+      },
+    },
+  },
 ];

@@ -165,6 +165,20 @@ export function firstLoss(sim) {
   return { step: fault.step, fault, message, timeout: timeout ?? null, retry: retry ?? null };
 }
 
+/**
+ * The first message shed at a full bounded mailbox (faults() kind "shed"): the message, its
+ * worker's queue just before (the bound it hit), and the retry that recovered its order.
+ */
+export function firstShed(sim) {
+  const fault = atEnd(sim, (s) => s.faults()).find((f) => f.fault === "shed");
+  if (!fault) return null;
+  const message = atEnd(sim, (s) => s.message(fault.seq));
+  const queue = atStep(sim, Math.max(0, fault.step - 1), (s) => s.actors().find((a) => a.name === fault.actor)?.queue ?? 0);
+  const retry = allSteps(sim).find((s) => s.step > fault.step && s.correlation_id === message.correlation_id &&
+    isHouse(s.actor_kind) && words().is(s.type, "timeout") && s.outputs.some((o) => o.type === message.type));
+  return { step: fault.step, fault, message, queue, retry: retry ?? null };
+}
+
 /** The first MessageRejected with reason "duplicate" (else the first of any reason). */
 export function firstRejectedDuplicate(sim) {
   const reasonOf = (o) => (o.seq === null ? null : atEnd(sim, (s) => s.message(o.seq).payload.reason));

@@ -70,7 +70,7 @@ export class Tour {
       this.intro, this.stopLine, this.narration, this.tryBox,
       el("div", { class: "tour-nav" }, this.back, this.next, this.link));
     this.offer = el("div", { class: "tour-offer", "data-testid": "tour-offer" },
-      el("span", { text: "New to brigade? A guided tour walks through the restaurant workshop in 10 short chapters." }),
+      el("span", { text: `New to brigade? A guided tour walks through the restaurant workshop in ${CHAPTERS.length} short chapters.` }),
       el("button", { type: "button", class: "primary small", "data-testid": "tour-offer-start", text: "Start the tour", onclick: () => this.open(0, 0) }),
       el("button", { type: "button", class: "small", text: "Not now", onclick: () => { this.offer.hidden = true; } }),
       el("button", { type: "button", class: "small", "data-testid": "tour-offer-dismiss", text: "Don't offer again", onclick: () => this.dismissOffer() }));
