@@ -201,13 +201,19 @@ export type Cooking = "per-order" | "by-dish";
  */
 export type MailboxLimit = { 
 /**
- * Messages the mailbox holds at most (1..=100000).
+ * Messages the mailbox holds at most (1..=100000; left out: 100000).
  */
 max: number, 
 /**
  * What happens to a message that finds it full.
  */
-policy: Policy, };
+policy: Policy, 
+/**
+ * A bound by age: a message that has waited longer than this (simulated ms,
+ * 1..=3600000) is shed unhandled when its worker reaches it (a fault `stale`),
+ * whatever the policy; only on the workers. Written only when set.
+ */
+max_age_ms?: number, };
 
 /**
  * What happens when a message reaches a full mailbox.
@@ -1343,6 +1349,12 @@ deliveries_duplicated: number,
  * `drop-oldest`). Written only when not 0.
  */
 shed?: number, 
+/**
+ * Messages shed for waiting in a bounded mailbox longer than its age
+ * (`mailbox_limits`' `max_age_ms`), when their worker reached them. Written only when
+ * not 0.
+ */
+stale?: number, 
 /**
  * The waiter's own orders turned away at the door while a mailbox bounded with
  * `block` was full (they never start). Written only when not 0.

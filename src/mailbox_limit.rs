@@ -40,11 +40,25 @@ impl Policy {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct MailboxLimit {
-    /// Messages the mailbox holds at most (1..=100000).
+    /// Messages the mailbox holds at most (1..=100000; left out: 100000).
+    #[serde(default = "most")]
     pub max: u32,
     /// What happens to a message that finds it full.
     pub policy: Policy,
+    /// A bound by age: a message that has waited longer than this (simulated ms,
+    /// 1..=3600000) is shed unhandled when its worker reaches it (a fault `stale`),
+    /// whatever the policy; only on the workers. Written only when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub max_age_ms: Option<u64>,
 }
+
+fn most() -> u32 {
+    MAX_BOUND
+}
+
+/// The longest age bound accepted (one simulated hour).
+pub const MAX_AGE_MS: u64 = 3_600_000;
 
 /// The config's bounds, by role name (`cook`, `assistant-manager`, …).
 pub type MailboxLimits = BTreeMap<String, MailboxLimit>;
@@ -64,6 +78,18 @@ pub fn check(limits: &MailboxLimits) -> Result<(), String> {
         if limit.max == 0 || limit.max > MAX_BOUND {
             return Err(format!("{name}: max must be 1..={MAX_BOUND}, got {}", limit.max));
         }
+        if let Some(age) = limit.max_age_ms {
+            if age == 0 || age > MAX_AGE_MS {
+                return Err(format!("{name}: max_age_ms must be 1..={MAX_AGE_MS}, got {age}"));
+            }
+            if !role.is_worker() {
+                let workers: Vec<&str> = crate::role::ROLES.iter().filter(|r| r.worker).map(|r| r.name).collect();
+                return Err(format!(
+                    "{name}: a bound by age sheds messages, which only the workers' deliveries may lose ({})",
+                    workers.join(", ")
+                ));
+            }
+        }
         if limit.policy != Policy::Block && !role.is_worker() {
             let workers: Vec<&str> = crate::role::ROLES.iter().filter(|r| r.worker).map(|r| r.name).collect();
             return Err(format!(
@@ -77,22 +103,38 @@ pub fn check(limits: &MailboxLimits) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads one bound as the command line writes it: `ROLE=N:POLICY` (`cook=5:drop-oldest`).
+/// Reads one bound as the command line writes it: `ROLE=N:POLICY` (`cook=5:drop-oldest`),
+/// and a bound by age after it, `ROLE=N:POLICY:AGEms` (`cook=5:drop-oldest:2000ms`).
 ///
 /// ```
 /// use brigade::mailbox_limit::{parse, Policy};
 /// let (role, limit) = parse("cook=5:drop-oldest").unwrap();
-/// assert_eq!((role.as_str(), limit.max, limit.policy), ("cook", 5, Policy::DropOldest));
+/// assert_eq!((role.as_str(), limit.max, limit.policy, limit.max_age_ms), ("cook", 5, Policy::DropOldest, None));
+/// assert_eq!(parse("cook=5:drop-oldest:2000ms").unwrap().1.max_age_ms, Some(2000));
 /// assert!(parse("cook=5").is_err());
 /// ```
 pub fn parse(text: &str) -> Result<(String, MailboxLimit), String> {
-    let shape = || format!("expected ROLE=N:POLICY (e.g. cook=5:drop-newest), got {text:?}");
+    let shape = || format!("expected ROLE=N:POLICY or ROLE=N:POLICY:AGEms (e.g. cook=5:drop-newest), got {text:?}");
     let (role, rest) = text.split_once('=').ok_or_else(shape)?;
-    let (max, policy) = rest.split_once(':').ok_or_else(shape)?;
+    let (max, rest) = rest.split_once(':').ok_or_else(shape)?;
+    let (policy, age) = match rest.split_once(':') {
+        Some((policy, age)) => (policy, Some(age)),
+        None => (rest, None),
+    };
     let max: u32 = max.trim().parse().map_err(|_| format!("{role}: max must be a whole number, got {max:?}"))?;
     let policy = Policy::from_name(policy.trim())
         .ok_or_else(|| format!("{role}: policy must be block, drop-newest or drop-oldest, got {policy:?}"))?;
-    Ok((role.trim().to_string(), MailboxLimit { max, policy }))
+    let max_age_ms = match age {
+        None => None,
+        Some(age) => {
+            let ms = age.trim().strip_suffix("ms").unwrap_or(age.trim());
+            Some(
+                ms.parse()
+                    .map_err(|_| format!("{role}: the age must be a whole number of ms (2000ms), got {age:?}"))?,
+            )
+        }
+    };
+    Ok((role.trim().to_string(), MailboxLimit { max, policy, max_age_ms }))
 }
 
 /// The bounds by role, in the role table's order (`None`: unbounded).
@@ -111,7 +153,7 @@ mod tests {
     use super::*;
 
     fn one(name: &str, max: u32, policy: Policy) -> MailboxLimits {
-        [(name.to_string(), MailboxLimit { max, policy })].into_iter().collect()
+        [(name.to_string(), MailboxLimit { max, policy, max_age_ms: None })].into_iter().collect()
     }
 
     #[test]
@@ -129,7 +171,10 @@ mod tests {
 
     #[test]
     fn the_command_line_form_is_read_or_refused() {
-        assert_eq!(parse("house=10:block").unwrap(), ("house".into(), MailboxLimit { max: 10, policy: Policy::Block }));
+        assert_eq!(
+            parse("house=10:block").unwrap(),
+            ("house".into(), MailboxLimit { max: 10, policy: Policy::Block, max_age_ms: None })
+        );
         assert!(parse("cook:5=block").is_err());
         assert!(parse("cook=five:block").unwrap_err().contains("whole number"));
         assert!(parse("cook=5:shed").unwrap_err().contains("policy must be"));

@@ -113,6 +113,12 @@ pub struct Report {
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
     pub shed: u32,
+    /// Messages shed for waiting in a bounded mailbox longer than its age
+    /// (`mailbox_limits`' `max_age_ms`), when their worker reached them. Written only when
+    /// not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub stale: u32,
     /// The waiter's own orders turned away at the door while a mailbox bounded with
     /// `block` was full (they never start). Written only when not 0.
     #[serde(skip_serializing_if = "is_zero")]
@@ -192,6 +198,7 @@ impl Report {
             deliveries_dropped: s.deliveries_dropped,
             deliveries_duplicated: s.deliveries_duplicated,
             shed: s.shed,
+            stale: s.stale,
             refused_at_door: s.refused_at_door,
             peak_queue,
             load,
@@ -255,6 +262,9 @@ impl Report {
         }
         if self.shed > 0 {
             let _ = writeln!(t, "  {:<26} {:>8}", "shed (mailbox full)", self.shed);
+        }
+        if self.stale > 0 {
+            let _ = writeln!(t, "  {:<26} {:>8}", "shed (waited too long)", self.stale);
         }
         if self.refused_at_door > 0 {
             let _ = writeln!(t, "  {:<26} {:>8}", "refused at the door", self.refused_at_door);

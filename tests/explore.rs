@@ -305,7 +305,7 @@ fn bounded_mailboxes_and_shared_workers_hold_every_rule_under_every_policy() {
         ("cook", Policy::Block),
         ("house", Policy::Block),
     ] {
-        let bound = [(role.to_string(), MailboxLimit { max: 1, policy })].into_iter().collect();
+        let bound = [(role.to_string(), MailboxLimit { max: 1, policy, max_age_ms: None })].into_iter().collect();
         let cfg = scenario(Config { mailbox_limits: bound, assistant_managers: 2, cashiers: 2, ..Config::default() });
         let e = explore(&cfg, orders(&[false, true]), 2);
         assert_eq!(*e.verdict(), Verdict::Holds, "{role} {policy:?}: {:?}", e.counts());

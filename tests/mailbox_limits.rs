@@ -16,7 +16,7 @@ use std::process::Command;
 
 fn bounded(cfg: Config, role: &str, max: u32, policy: Policy) -> Config {
     let mut cfg = cfg;
-    cfg.mailbox_limits.insert(role.to_string(), MailboxLimit { max, policy });
+    cfg.mailbox_limits.insert(role.to_string(), MailboxLimit { max, policy, max_age_ms: None });
     cfg
 }
 
@@ -287,4 +287,55 @@ fn the_command_line_bounds_a_mailbox_and_traces_the_shed() {
     let o = brigade(&["--mailbox-limit", "house=2:drop-newest"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("use block"));
+}
+
+#[test]
+fn a_bound_by_age_sheds_what_waited_too_long_when_its_worker_reaches_it() {
+    // a burst at round robin: the slow cook's queue grows; nothing may wait over 1,500 ms
+    let mut cfg = rush(3, 30);
+    cfg.mailbox_limits
+        .insert("cook".to_string(), MailboxLimit { max: 100, policy: Policy::DropNewest, max_age_ms: Some(1_500) });
+    let mut world = World::new(cfg.clone()).unwrap();
+    let mut stale = 0;
+    loop {
+        let faults_before = world.faults().len();
+        let Some(step) = world.step() else { break };
+        for f in &world.faults()[faults_before..] {
+            if f.fault != Fault::Stale {
+                continue;
+            }
+            stale += 1;
+            // the step is the cook reaching it: it waited longer than the bound, and was not cooked
+            assert_eq!((step.actor, step.seq), (f.actor, Some(f.seq)));
+            assert!(world.step_outputs(step.step).is_empty(), "a stale message is shed unhandled: nothing decided");
+            let sent = world.store().get(f.seq as usize).unwrap().at_ms;
+            assert!(step.at_ms - sent > 1_500, "waited {} ms", step.at_ms - sent);
+        }
+    }
+    assert!(stale > 0, "the slow cook's queue got old");
+    let report = Report::of(&world);
+    assert_eq!((report.stale as usize, report.shed), (stale, 0), "counted as stale, not as a full mailbox's");
+    invariants(&world, 30, "a bound by age");
+    // the same without the age: nothing stale, and it is the age that sheds
+    let mut plain = cfg.clone();
+    plain.mailbox_limits.clear();
+    assert!(run(plain).faults().iter().all(|f| f.fault != Fault::Stale));
+    // refused where it would lose what nobody recovers, and out of range
+    let mut bad = Config::default();
+    bad.mailbox_limits.insert("house".into(), MailboxLimit { max: 5, policy: Policy::Block, max_age_ms: Some(100) });
+    assert!(bad.validate().unwrap_err().message.contains("a bound by age sheds"));
+    bad.mailbox_limits.insert("house".into(), MailboxLimit { max: 5, policy: Policy::Block, max_age_ms: None });
+    bad.mailbox_limits.insert("cook".into(), MailboxLimit { max: 5, policy: Policy::Block, max_age_ms: Some(0) });
+    assert!(bad.validate().unwrap_err().message.contains("max_age_ms must be 1..="));
+    // the command line: the age after the policy, and a run file that replays
+    let out = Command::new(env!("CARGO_BIN_EXE_brigade"))
+        .args(["--orders", "30", "--interval-ms", "30", "--dispatch", "round-robin", "--seed", "3"])
+        .args(["--mailbox-limit", "cook=100:drop-newest:1500ms", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"max_age_ms\":1500") || text.contains("\"max_age_ms\": 1500"));
+    let (again, _) = brigade::run_file::import(&text).unwrap();
+    assert_eq!(Report::of(&again).stale as usize, stale);
 }

@@ -69,17 +69,21 @@ fn config() -> impl Strategy<Value = Config> {
         )
 }
 
-/// No bound (half the time), or one bound on a worker's mailboxes with any policy, or a
-/// blocking one on the house's.
+/// No bound (half the time), or one bound on a worker's mailboxes with any policy (and
+/// perhaps an age), or a blocking one on the house's.
 fn bound() -> impl Strategy<Value = MailboxLimits> {
     let policy = prop_oneof![Just(Policy::Block), Just(Policy::DropNewest), Just(Policy::DropOldest)];
     let role = prop_oneof![Just("cook"), Just("assistant-manager"), Just("cashier"), Just("house")];
     prop_oneof![
         Just(MailboxLimits::new()),
-        (role, 1u32..6, policy).prop_map(|(role, max, policy)| {
-            let policy = if role == "house" { Policy::Block } else { policy };
-            [(role.to_string(), MailboxLimit { max, policy })].into_iter().collect()
-        }),
+        (role, 1u32..6, policy, prop_oneof![Just(None), (100u64..3_000).prop_map(Some)]).prop_map(
+            |(role, max, policy, age)| {
+                let policy = if role == "house" { Policy::Block } else { policy };
+                // a bound by age sheds: only on the workers
+                let max_age_ms = if role == "house" { None } else { age };
+                [(role.to_string(), MailboxLimit { max, policy, max_age_ms })].into_iter().collect()
+            }
+        ),
     ]
 }
 

@@ -210,7 +210,11 @@ fn the_cashiers_share_one_till_so_a_refund_reaches_the_payment_whoever_took_it()
         assistant_managers: 3,
         mailbox_limits: [(
             "cook".to_string(),
-            brigade::mailbox_limit::MailboxLimit { max: 1, policy: brigade::mailbox_limit::Policy::DropOldest },
+            brigade::mailbox_limit::MailboxLimit {
+                max: 1,
+                policy: brigade::mailbox_limit::Policy::DropOldest,
+                max_age_ms: None,
+            },
         )]
         .into_iter()
         .collect(),

@@ -17,14 +17,18 @@ pub enum Fault {
     /// The message found its mailbox full and was shed (a bound with `drop-newest` or
     /// `drop-oldest`): lost, as a lost delivery is.
     Shed,
+    /// The message waited in its mailbox longer than its bound's age (`max_age_ms`) and was
+    /// shed unhandled when its worker reached it: lost, as a lost delivery is.
+    Stale,
 }
 
 impl Fault {
     /// Every fault, in declaration order.
-    pub const ALL: [Fault; 5] = [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut, Fault::Shed];
+    pub const ALL: [Fault; 6] =
+        [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut, Fault::Shed, Fault::Stale];
 
-    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"` or `"shed"`: the facade's and the run
-    /// file's word.
+    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"`, `"shed"` or `"stale"`: the facade's
+    /// and the run file's word.
     pub fn name(self) -> &'static str {
         match self {
             Fault::Drop => "drop",
@@ -32,11 +36,12 @@ impl Fault {
             Fault::Delay => "delay",
             Fault::WalkedOut => "walked-out",
             Fault::Shed => "shed",
+            Fault::Stale => "stale",
         }
     }
 
     /// What became of the delivery, in a few words: `lost`, `made twice`, `late`, `lost
-    /// (cook away)`, `shed (mailbox full)`.
+    /// (cook away)`, `shed (mailbox full)`, `shed (waited too long)`.
     pub fn outcome(self) -> &'static str {
         match self {
             Fault::Drop => "lost",
@@ -44,6 +49,7 @@ impl Fault {
             Fault::Delay => "late",
             Fault::WalkedOut => "lost (cook away)",
             Fault::Shed => "shed (mailbox full)",
+            Fault::Stale => "shed (waited too long)",
         }
     }
 }

@@ -49,6 +49,8 @@ pub struct Stats {
     pub deliveries_duplicated: u32,
     /// Messages shed from (or at) a full bounded mailbox.
     pub shed: u32,
+    /// Messages shed for waiting longer than their bound's age.
+    pub stale: u32,
     /// The waiter's own orders turned away at the door while a blocking mailbox was full.
     pub refused_at_door: u32,
     /// Messages the idempotent store did not append because it held their id already.

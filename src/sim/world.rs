@@ -322,6 +322,10 @@ impl World {
         out.clear();
 
         let mail = self.st.mail.pop_front(a).expect("an actor is chosen only with mail");
+        if self.bounds.ages && self.stale(a, &mail) {
+            self.out = out;
+            return self.shed_stale(actor, mail);
+        }
         // a request from outside, or a message of the log
         let delivered = (mail.seq != TAKE_ORDER).then_some(mail.seq);
         let Volatile { mail: boxes, busy_until, actors, order_rng, version, .. } = &mut self.st;

@@ -80,7 +80,7 @@ function countUpTo(list, step) {
 export const FAULT_CHIP = {
   drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
-  "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"],
+  "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"], stale: ["fault", "✕ too old"],
 };
 
 /** "CookFood (order 3) lost on the way to Koen" for one fault. */
@@ -90,6 +90,7 @@ export function describeFault(f, message) {
     case "drop": return `${what} lost on the way to ${f.actor}${f.manual ? " (dropped by hand)" : ""}`;
     case "walked-out": return `${what} lost: ${f.actor} had walked out`;
     case "shed": return `${what} shed: the ${f.actor}'s mailbox was full (its bound's policy dropped it)`;
+    case "stale": return `${what} shed: it waited in the ${f.actor}'s mailbox longer than its bound's age`;
     case "delay": return `${what} late on the way to ${f.actor}${f.manual ? " (delayed by hand)" : ""}`;
     case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
     case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;

@@ -10,8 +10,8 @@ import { download } from "./diagram-export.js";
 import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
-const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)" };
-const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of" };
+const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)" };
+const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of", stale: "shed, too old, from the mailbox of" };
 
 // Where each role stands and what it is called come from the engine's vocabulary
 // (engine.js `words`): the flow reads left to right.

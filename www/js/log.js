@@ -345,6 +345,7 @@ const TITLE = {
   drop: "lost on the way to", duplicate: "delivered twice to", rejected: "rejected by", refused: "refused by",
   absorbed: "its answer absorbed by the idempotent store, at",
   "walked-out": "lost: walked out, the cook", delay: "late on the way to",
+  shed: "shed at the full mailbox of", stale: "shed for waiting too long at",
 };
 
 function bsearch(list, value, key) {

@@ -240,14 +240,15 @@ export class SetupForm {
 export function parseLimits(text) {
   const limits = {};
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([^=\s]+(?:[ -][^=\s]+)*)\s*=\s*(\d+)\s*:\s*([a-z-]+)$/.exec(part);
-    if (!m) return [null, `write role=N:policy, comma separated (such as cook=2:drop-newest), not "${part.slice(0, 40)}"`];
+    const m = /^([^=\s]+(?:[ -][^=\s]+)*)\s*=\s*(\d+)\s*:\s*([a-z-]+)(?:\s*:\s*(\d+)\s*(?:ms)?)?$/.exec(part);
+    if (!m) return [null, `write role=N:policy or role=N:policy:AGEms, comma separated (such as cook=2:drop-newest or cook=5:drop-oldest:2000ms), not "${part.slice(0, 40)}"`];
     limits[m[1]] = { max: Number(m[2]), policy: m[3] };
+    if (m[4] !== undefined) limits[m[1]].max_age_ms = Number(m[4]);
   }
   return [limits, null];
 }
 
 /** The config's `mailbox_limits` as the field shows them. */
 export function formatLimits(limits) {
-  return Object.entries(limits ?? {}).map(([role, l]) => `${role}=${l.max}:${l.policy}`).join(", ");
+  return Object.entries(limits ?? {}).map(([role, l]) => `${role}=${l.max}:${l.policy}${l.max_age_ms ? `:${l.max_age_ms}ms` : ""}`).join(", ");
 }

@@ -2,7 +2,8 @@
 //! full is shed, the newest or the oldest waiting, recorded as a fault like a lost delivery
 //! (the process managers' timeouts recover it); or, with `block`, the producer waits, which
 //! travels up to the door: the waiter's own orders are turned away while a blocking
-//! mailbox is full.
+//! mailbox is full. A bound by age sheds a message that waited too long when its worker
+//! reaches it.
 
 use super::*;
 use crate::mailbox_limit::{MailboxLimit, MailboxLimits, Policy};
@@ -16,6 +17,8 @@ pub(super) struct Bounds {
     pub(super) sheds: bool,
     /// Some bound blocks (the door closes while it is full).
     pub(super) door: bool,
+    /// Some bound has an age (a stale message is shed when its worker reaches it).
+    pub(super) ages: bool,
 }
 
 impl Bounds {
@@ -23,7 +26,8 @@ impl Bounds {
     pub(super) fn of(limits: &MailboxLimits) -> Bounds {
         let by_role = crate::mailbox_limit::by_role(limits);
         let has = |f: fn(Policy) -> bool| by_role.iter().flatten().any(|l| f(l.policy));
-        Bounds { by_role, sheds: has(|p| p != Policy::Block), door: has(|p| p == Policy::Block) }
+        let ages = by_role.iter().flatten().any(|l| l.max_age_ms.is_some());
+        Bounds { by_role, sheds: has(|p| p != Policy::Block), door: has(|p| p == Policy::Block), ages }
     }
 }
 
@@ -68,6 +72,31 @@ impl World {
         if self.make_room(actor, seq) {
             self.push_unbounded(actor, seq, copy);
         }
+    }
+
+    /// Whether `mail`, taken from actor `a`'s mailbox now, waited longer than its bound's age.
+    pub(super) fn stale(&self, a: usize, mail: &Mail) -> bool {
+        mail.seq != TAKE_ORDER
+            && self.bound(a).and_then(|l| l.max_age_ms).is_some_and(|age| self.st.now - mail.since > age)
+    }
+
+    /// Actor `actor` reaches `mail`, which waited too long: it is shed unhandled (a fault
+    /// `stale` of this step), and the step is that.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn shed_stale(&mut self, actor: ActorId, mail: Mail) -> StepOutcome {
+        let (a, now) = (actor as usize, self.st.now);
+        self.st.stats.stale += 1;
+        let record =
+            FaultRecord { step: self.st.steps as u32 + 1, seq: mail.seq, actor, fault: Fault::Stale, manual: false };
+        self.faults.record(&mut self.st.faults_len, record);
+        let len = self.st.mail[a].len();
+        let load = &mut self.st.load[a];
+        load.handled += 1;
+        load.left(now, mail.since);
+        load.queue(now, len);
+        self.record_step(actor, mail.seq, mail.copy);
+        StepOutcome { step: self.st.steps, at_ms: now, actor, seq: Some(mail.seq), copy: mail.copy, published: 0..0 }
     }
 
     /// Whether some actor's mailbox with a `block` bound is full (the door is closed).
