@@ -350,8 +350,8 @@ pub struct SamplesView {
     pub at_ms: Vec<u64>,
     /// Peak queue per actor, per row.
     pub rows: Vec<Vec<u16>>,
-    /// Messages each actor took (started work on) in each row's time: its throughput is
-    /// this over `interval_ms`.
+    /// Messages each actor took from its mailbox in each row's time (as the report's `load`
+    /// counts them: `taken`): its throughput is this over `interval_ms`.
     pub taken: Vec<Vec<u32>>,
 }
 

@@ -21,14 +21,14 @@ pub struct Cashier {
 /// `PaymentRefunded` (nobody else's: a process manager's message is no payment).
 pub fn balance(ctx: &Context<'_>, msg: &Delivered<'_>) -> i32 {
     let store = ctx.store;
-    let at_the_till = |p: u16| p == ctx.me || ctx.floor.role(p) == Some(Role::Cashier);
+    let at_the_till =
+        |s: u32| store.publisher(s as usize).is_some_and(|p| p == ctx.me || ctx.floor.role(p) == Some(Role::Cashier));
     store
         .order_stream(msg)
         .iter()
-        .filter(|&&s| store.publisher(s as usize).is_some_and(at_the_till))
         .map(|&s| match store.message_type(s as usize) {
-            Some(MessageType::OrderPaid) => 1,
-            Some(MessageType::PaymentRefunded) => -1,
+            Some(MessageType::OrderPaid) if at_the_till(s) => 1,
+            Some(MessageType::PaymentRefunded) if at_the_till(s) => -1,
             _ => 0,
         })
         .sum()

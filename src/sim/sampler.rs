@@ -11,8 +11,6 @@ pub struct Sampler {
     pub bucket: u64,
     /// Peak queue length per actor in that interval so far.
     pub peak: Vec<u16>,
-    /// Messages each actor took (started work on) in that interval so far.
-    pub taken: Vec<u16>,
     /// Rows written so far.
     pub rows: usize,
 }
@@ -26,8 +24,10 @@ pub struct Samples {
     pub buckets: Recorded<u64>,
     /// The rows' values, one per actor present in the interval, row after row.
     pub values: Vec<u16>,
-    /// Beside each value, the messages that actor took in the interval.
-    pub taken: Vec<u16>,
+    /// Beside each value, the messages that actor had taken in all by the interval's end
+    /// ([`crate::sim::load::Load::taken`]; what it took in the interval is the difference
+    /// with the row before).
+    pub taken: Vec<u32>,
     /// Where each row ends in `values`.
     pub ends: Vec<usize>,
 }
@@ -35,19 +35,12 @@ pub struct Samples {
 impl Sampler {
     /// A sampler for `actors` actors.
     pub fn new(actors: usize) -> Self {
-        Sampler { bucket: 0, peak: vec![0; actors], taken: vec![0; actors], rows: 0 }
+        Sampler { bucket: 0, peak: vec![0; actors], rows: 0 }
     }
 
     /// One more actor on the floor (a worker hired).
     pub fn add(&mut self) {
         self.peak.push(0);
-        self.taken.push(0);
-    }
-
-    /// `actor` took a message.
-    #[inline]
-    pub fn took(&mut self, actor: usize) {
-        self.taken[actor] = self.taken[actor].saturating_add(1);
     }
 
     /// A queue reached `len`.
@@ -58,19 +51,25 @@ impl Sampler {
         }
     }
 
-    /// Time moved to `bucket`: the finished interval becomes a row; the new one starts
-    /// from the queues as they are (`current`).
-    pub fn advance(&mut self, bucket: u64, samples: &mut Samples, current: impl Fn(usize) -> usize) {
+    /// Time moved to `bucket`: the finished interval becomes a row (with `taken`, each
+    /// actor's messages taken in all); the new one starts from the queues as they are
+    /// (`current`).
+    pub fn advance(
+        &mut self,
+        bucket: u64,
+        samples: &mut Samples,
+        current: impl Fn(usize) -> usize,
+        taken: impl Iterator<Item = u32>,
+    ) {
         if bucket == self.bucket {
             return;
         }
         if samples.buckets.record(&mut self.rows, self.bucket) {
             samples.values.extend_from_slice(&self.peak);
-            samples.taken.extend_from_slice(&self.taken);
+            samples.taken.extend(taken);
             samples.ends.push(samples.values.len());
         }
         self.bucket = bucket;
-        self.taken.iter_mut().for_each(|t| *t = 0);
         for (i, p) in self.peak.iter_mut().enumerate() {
             *p = current(i).min(u16::MAX as usize) as u16;
         }
@@ -93,8 +92,8 @@ impl Samples {
         &self.values[start..self.ends[row]]
     }
 
-    /// Row `row`'s messages taken (one per actor present then).
-    pub fn taken_row(&self, row: usize) -> &[u16] {
+    /// Row `row`'s messages taken in all by its end (one per actor present then).
+    pub fn taken_row(&self, row: usize) -> &[u32] {
         let start = if row == 0 { 0 } else { self.ends[row - 1] };
         &self.taken[start..self.ends[row]]
     }

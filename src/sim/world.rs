@@ -175,7 +175,12 @@ impl World {
             }
             let (key, actor) = best;
             self.st.now = start_of(key);
-            let mut outcome = self.deliver(actor);
+            // a bound by age: the head may be shed unhandled instead ([`World::shed_if_stale`])
+            let stale = if self.bounds.ages { self.shed_if_stale(actor) } else { None };
+            let mut outcome = match stale {
+                Some(shed) => shed,
+                None => self.deliver(actor),
+            };
             outcome.published = log_start..self.store.len() as u32;
             self.apply_due_inputs();
             return Some(outcome);
@@ -307,8 +312,9 @@ impl World {
     fn next_sample(&mut self) {
         let bucket = self.st.now / self.cfg.sample_ms;
         if bucket != self.st.sampler.bucket {
-            let mail = &self.st.mail;
-            self.st.sampler.advance(bucket, &mut self.samples, |i| mail[i].len());
+            let (mail, load) = (&self.st.mail, &self.st.load);
+            let taken = load.iter().map(|l| l.taken);
+            self.st.sampler.advance(bucket, &mut self.samples, |i| mail[i].len(), taken);
         }
     }
 
@@ -322,10 +328,6 @@ impl World {
         out.clear();
 
         let mail = self.st.mail.pop_front(a).expect("an actor is chosen only with mail");
-        if self.bounds.ages && self.stale(a, &mail) {
-            self.out = out;
-            return self.shed_stale(actor, mail);
-        }
         // a request from outside, or a message of the log
         let delivered = (mail.seq != TAKE_ORDER).then_some(mail.seq);
         let Volatile { mail: boxes, busy_until, actors, order_rng, version, .. } = &mut self.st;
@@ -370,7 +372,6 @@ impl World {
         load.queue(now, len);
         if !held {
             load.took(now, mail.since, service);
-            self.st.sampler.took(a);
         }
         self.record_step(actor, mail.seq, mail.copy);
         StepOutcome { step: self.st.steps, at_ms: now, actor, seq: delivered, copy: mail.copy, published: 0..0 }

@@ -74,18 +74,19 @@ impl World {
         }
     }
 
-    /// Whether `mail`, taken from actor `a`'s mailbox now, waited longer than its bound's age.
-    pub(super) fn stale(&self, a: usize, mail: &Mail) -> bool {
-        mail.seq != TAKE_ORDER
-            && self.bound(a).and_then(|l| l.max_age_ms).is_some_and(|age| self.st.now - mail.since > age)
-    }
-
-    /// Actor `actor` reaches `mail`, which waited too long: it is shed unhandled (a fault
-    /// `stale` of this step), and the step is that.
+    /// Actor `actor` reaches the head of its mailbox: if that waited longer than its
+    /// bound's age, it is shed unhandled (a fault `stale` of this step), and the step is that.
     #[cold]
     #[inline(never)]
-    pub(super) fn shed_stale(&mut self, actor: ActorId, mail: Mail) -> StepOutcome {
+    pub(super) fn shed_if_stale(&mut self, actor: ActorId) -> Option<StepOutcome> {
         let (a, now) = (actor as usize, self.st.now);
+        let age = self.bound(a)?.max_age_ms?;
+        let head = *self.st.mail[a].front()?;
+        if head.seq == TAKE_ORDER || now - head.since <= age {
+            return None;
+        }
+        self.tick_sampler();
+        let mail = self.st.mail.pop_front(a)?;
         self.st.stats.stale += 1;
         let record =
             FaultRecord { step: self.st.steps as u32 + 1, seq: mail.seq, actor, fault: Fault::Stale, manual: false };
@@ -96,7 +97,14 @@ impl World {
         load.left(now, mail.since);
         load.queue(now, len);
         self.record_step(actor, mail.seq, mail.copy);
-        StepOutcome { step: self.st.steps, at_ms: now, actor, seq: Some(mail.seq), copy: mail.copy, published: 0..0 }
+        Some(StepOutcome {
+            step: self.st.steps,
+            at_ms: now,
+            actor,
+            seq: Some(mail.seq),
+            copy: mail.copy,
+            published: 0..0,
+        })
     }
 
     /// Whether some actor's mailbox with a `block` bound is full (the door is closed).

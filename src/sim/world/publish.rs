@@ -76,6 +76,21 @@ impl World {
             }
         }
         self.trace.published(output as usize, seq);
+        if self.st.fates.is_empty() && self.st.shares.is_empty() {
+            // no fate a person chose, no role several workers share: each target gets it
+            for k in 0..self.targets.len() {
+                self.enqueue(self.targets[k], seq, None);
+            }
+        } else {
+            self.deliver_chosen(seq, output);
+        }
+    }
+
+    /// The deliveries of message `seq` (output `output`) to the targets when a person chose
+    /// some fates or some role is shared ([`World::share_out`]).
+    #[cold]
+    #[inline(never)]
+    fn deliver_chosen(&mut self, seq: u32, output: u32) {
         for k in 0..self.targets.len() {
             let actor = self.targets[k];
             let chosen = if self.st.fates.is_empty() { None } else { self.take_fate(output, actor) };

@@ -274,16 +274,25 @@ impl World {
         let mut buckets = self.samples.buckets.seen(rows).to_vec();
         let mut values = Vec::with_capacity((rows + 1) * n);
         let mut taken = Vec::with_capacity((rows + 1) * n);
-        for r in 0..rows {
-            for (out, row) in [(&mut values, self.samples.row(r)), (&mut taken, self.samples.taken_row(r))] {
-                out.extend_from_slice(&row[..row.len().min(n)]);
-                out.resize((r + 1) * n, 0);
+        // the rows keep each actor's takes in all: a row's are the difference with the last
+        let mut before = vec![0u32; n];
+        let mut take = |taken: &mut Vec<u16>, all: &mut dyn Iterator<Item = u32>| {
+            for was in before.iter_mut() {
+                let now = all.next().unwrap_or(*was);
+                taken.push(now.saturating_sub(*was).min(u16::MAX as u32) as u16);
+                *was = now;
             }
+        };
+        for r in 0..rows {
+            let row = self.samples.row(r);
+            values.extend_from_slice(&row[..row.len().min(n)]);
+            values.resize((r + 1) * n, 0);
+            take(&mut taken, &mut self.samples.taken_row(r).iter().copied());
         }
         if self.st.steps > 0 {
             buckets.push(self.st.sampler.bucket);
             values.extend_from_slice(&self.st.sampler.peak);
-            taken.extend_from_slice(&self.st.sampler.taken);
+            take(&mut taken, &mut self.st.load.iter().map(|l| l.taken));
         }
         (buckets, values, taken)
     }

@@ -29,17 +29,10 @@ impl World {
     /// The worker that gets a delivery the bus made to `actor`: `actor` itself, or for a
     /// shared role, the one its strategy picks for message `seq` (or the one free first);
     /// `None` when nobody of the role is on duty.
-    #[inline]
     pub(super) fn share_out(&mut self, actor: ActorId, seq: u32) -> Option<ActorId> {
         if self.st.shares.is_empty() {
             return Some(actor);
         }
-        self.share_out_slow(actor, seq)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn share_out_slow(&mut self, actor: ActorId, seq: u32) -> Option<ActorId> {
         let Volatile { shares, mail, busy_until, now, .. } = &mut self.st;
         let Some(share) = shares.iter_mut().find(|s| s.leader == actor) else { return Some(actor) };
         let workers = &mut share.workers;
