@@ -927,8 +927,8 @@ at_ms: Array<number>,
  */
 rows: Array<Array<number>>, 
 /**
- * Messages each actor took (started work on) in each row's time: its throughput is
- * this over `interval_ms`.
+ * Messages each actor took from its mailbox in each row's time (as the report's `load`
+ * counts them: `taken`): its throughput is this over `interval_ms`.
  */
 taken: Array<Array<number>>, };
 
