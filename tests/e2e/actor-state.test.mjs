@@ -1,6 +1,7 @@
 // Issue 25, point 10: a cook with messages waiting and nothing on the stove is not "idle"
 // (as the card said before its first delivery, beside "queue 5"): the card says it takes
-// the next one in a coming step. "idle" is kept for an empty mailbox.
+// the next one soon ("free, next soon"; its title and the card's label: in a coming step).
+// "idle" is kept for an empty mailbox.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,8 +29,9 @@ test("a free cook with a queue says it takes the next; an empty one is idle", { 
   await p.evaluate((n) => window.brigade.seek(n), found.step);
   await settle(p);
   const card = p.locator(`[data-testid=actor][data-actor="${found.cook}"]`);
-  assert.equal((await card.getByTestId("busy").textContent()).trim(), "free: takes the next in a coming step");
-  assert.match(await card.getAttribute("aria-label"), /free: takes the next in a coming step/);
+  assert.equal((await card.getByTestId("busy").textContent()).trim(), "free, next soon");
+  assert.match(await card.getByTestId("busy").getAttribute("title"), /its next message is delivered in a coming step/);
+  assert.match(await card.getAttribute("aria-label"), /free, its next message is delivered in a coming step/);
   // at step 0 nobody has anything: idle
   await p.evaluate(() => window.brigade.seek(0));
   await settle(p);

@@ -231,13 +231,16 @@ export class FloorView {
       setClass(parts.box, "is-busy", busy);
       if (parts.box.dataset.busy !== String(busy)) parts.box.dataset.busy = String(busy);
       // not busy with messages waiting is not idle: the next one is delivered in a coming step
-      const state = busy ? "busy" : (actor.queue ?? 0) > 0 ? "free: takes the next in a coming step" : "idle";
+      const waiting = !busy && (actor.queue ?? 0) > 0;
+      const state = busy ? "busy" : waiting ? "free, next soon" : "idle";
       setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : state);
+      const why = waiting ? "nothing in hand: its next message is delivered in a coming step" : "";
+      if ((parts.busy.title ?? "") !== why) parts.busy.title = why;
       const extras = [`handled ${actor.handled ?? 0}`];
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
-      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${state}, ${extras.join(", ")}. Enter opens the mailbox`;
+      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${waiting ? `free, its next message is delivered in a coming step` : state}, ${extras.join(", ")}. Enter opens the mailbox`;
       if (parts.box.getAttribute("aria-label") !== label) parts.box.setAttribute("aria-label", label);
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
