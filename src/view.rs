@@ -556,7 +556,8 @@ pub struct RunFaultView {
     /// For a refusal: the type of what the receiver decided.
     #[serde(rename = "type")]
     pub type_name: Option<&'static str>,
-    /// For a refusal: where the decided message entered the history.
+    /// For a refusal: where the decided message entered the history; for an absorbed one,
+    /// the message already in the history that it repeats.
     pub out: Option<u32>,
     /// For a rejection or a refused payment: its reason.
     pub reason: Option<String>,

@@ -37,8 +37,11 @@ export class FaultIndex {
     const fresh = app.call(() => sim.faultsInRun(this.upto + 1, indexed + 1), []) ?? [];
     for (const f of fresh) {
       this.list.push(f);
-      if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
-      this.bySeq.get(f.seq).push(f);
+      // an absorbed decision belongs to the message it repeats (its row shows "≡ absorbed"),
+      // not to the message it was decided on (that one shows its duplicate delivery)
+      const seq = f.fault === "absorbed" && f.out !== null && f.out !== undefined ? f.out : f.seq;
+      if (!this.bySeq.has(seq)) this.bySeq.set(seq, []);
+      this.bySeq.get(seq).push(f);
     }
     this.upto = indexed;
   }
@@ -57,7 +60,7 @@ export class FaultIndex {
     return this.list.slice(0, countUpTo(this.list, frame.cursor));
   }
 
-  /** The faults of message `seq` that happened by the cursor. */
+  /** The faults of message `seq` that happened by the cursor (an absorbed decision: of the message it repeats). */
   ofSeq(frame, seq) {
     this.sync(frame);
     return (this.bySeq.get(seq) ?? []).filter((f) => f.step <= frame.cursor);
