@@ -371,7 +371,7 @@ export class InspectorView {
         g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : copy ? " (second copy)" : ""}${said}` }));
       } else if (pending) {
         // published, not delivered by this step: a note at its publisher
-        g.append(svg("text", { x: x1 + 8, y: y + 4, class: "note", text: `${m.kind === "event" ? "●" : "■"} ${m.type} · not delivered by step ${frame.cursor}${said}` }));
+        g.append(svg("text", { x: x1 + 8, y: y + 4, class: "note", text: `${m.kind === "event" ? "●" : "■"} ${m.type} · published, no delivery by step ${frame.cursor}${said}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
         g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}${said}` }));
