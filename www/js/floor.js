@@ -325,7 +325,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? []),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f)),
     );
     this.drawArrows(arrows);
   }
@@ -553,12 +553,16 @@ export function kindChip(kind) {
   return el("span", { class: `chip ${kind === "event" ? "event" : "command"}`, title: kind, text: kind === "event" ? "EVT" : "CMD" });
 }
 
-/** " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …"). */
-function faultPhrases(faults) {
+/**
+ * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …");
+ * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
+ */
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null)) {
   const counts = new Map();
+  const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
     const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
-      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${f.manual ? " (by hand)" : ""}`;
+      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
   return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);

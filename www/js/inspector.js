@@ -198,12 +198,12 @@ export class InspectorView {
     const mine = all.filter((f) => seqs.has(f.seq));
     $("#fault-list-order").replaceChildren(...(stream === null
       ? [el("li", { class: "hint", text: "No order selected: click a message or an order." })]
-      : mine.length ? mine.map((f) => current(faultItem(f, seqs.get(f.seq))))
+      : mine.length ? mine.map((f) => current(faultItem({ ...f, chosenBy: app.faults.chooser(f) }, seqs.get(f.seq))))
         : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
     const shown = all.slice(-RUN_FAULTS_SHOWN);
     setText($("#fault-run-title"), all.length > shown.length
       ? `The run up to this step (the last ${shown.length} of ${all.length})` : `The run up to step ${frame.cursor} (${all.length})`);
-    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
+    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem({ ...f, chosenBy: app.faults.chooser(f) }, message(f.seq))))
       : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
 

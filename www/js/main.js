@@ -51,6 +51,7 @@ class App {
     this.lastUrl = "";
     this.frame = null;
     this.faults = new FaultIndex(this);
+    this.explorerRun = null; // the counterexample "Check every fate" opened: { sim, inputs } (FaultIndex.chooser)
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
     this.presets = this.call(() => Simulation.presets(), []) ?? [];
   }
