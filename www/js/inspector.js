@@ -6,6 +6,7 @@ import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip } from "./floor.js";
 import { guard, errorText, wordsOf } from "./engine.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
+import { senderRole } from "./wiring.js";
 import { download, standaloneSvg } from "./diagram-export.js";
 import { treeSvg } from "./tree-svg.js";
 
@@ -315,6 +316,7 @@ export class InspectorView {
     const app = this.app;
     const kinds = frame.kindByName();
     const faultsOf = (seq) => this.app.faults.ofSeq(frame, seq);
+    const wiring = app.floor?.wiring ?? app.call(() => app.sim.wiring(), null);
     const rows = [];
     for (const m of stream) {
       const deliveries = (app.call(() => app.sim.deliveriesInRun(m.seq), []) ?? []).filter((d) => d.step <= frame.cursor);
@@ -322,8 +324,14 @@ export class InspectorView {
       const lostOnes = faults.filter((f) => f.fault === "drop");
       // rejected, refused, absorbed, late: said in words after the type (FAULT_CHIP's)
       const others = [...new Set(faults.filter((f) => !["drop", "duplicate"].includes(f.fault)).map((f) => (FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[1]))];
-      const dispatcher = deliveries.find((d) => kinds.get(d.actor) === "dispatcher")?.actor ?? null;
-      const sender = (to) => (dispatcher && to !== dispatcher ? dispatcher : m.publisher);
+      // the run's wiring says who hands a message on to its receiver (the floor's rule):
+      // that actor, when it got the message, sends it on; else its publisher does
+      const dodgy = frame.orderBy(m.correlation_id)?.dodgy ?? null;
+      const sender = (to) => {
+        const role = senderRole(wiring, m.type, kinds.get(to), kinds.get(m.publisher), dodgy);
+        if (!role || role === kinds.get(m.publisher) || role === kinds.get(to)) return m.publisher;
+        return deliveries.find((d) => kinds.get(d.actor) === role)?.actor ?? m.publisher;
+      };
       for (const d of deliveries) rows.push({ m, from: sender(d.actor), to: d.actor, copy: d.copy > 0, others });
       for (const f of lostOnes) rows.push({ m, from: sender(f.actor), to: f.actor, lost: f, others });
       if (!deliveries.length && !lostOnes.length) rows.push({ m, from: m.publisher, to: null, pending: true, others });
