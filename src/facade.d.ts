@@ -645,7 +645,8 @@ manual: boolean,
  */
 type: string | null, 
 /**
- * For a refusal: where the decided message entered the history.
+ * For a refusal: where the decided message entered the history; for an absorbed one,
+ * the message already in the history that it repeats.
  */
 out: number | null, 
 /**

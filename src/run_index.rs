@@ -8,7 +8,7 @@
 //! only the steps recorded since the last one (a few per step of the run in all), and an
 //! input that changes the future forgets what it indexed after the input's step.
 
-use crate::message::MessageType;
+use crate::message::{CausationId, MessageType};
 use crate::sim::trace::OutputSlot;
 use crate::sim::{ActorKind, Input, World, NOT_PUBLISHED, TAIL};
 use crate::wiring::Role;
@@ -149,7 +149,9 @@ pub struct Refusal {
     pub seq: u32,
     /// The decided message's type.
     pub message_type: MessageType,
-    /// Where the decided message entered the history (`None` when absorbed).
+    /// Where the decided message entered the history; when absorbed, the message already
+    /// in the history that it repeats (the same decision on the first copy: the one the
+    /// page marks absorbed), or `None` if that is not found.
     pub out: Option<u32>,
 }
 
@@ -312,6 +314,7 @@ impl RunIndex {
             } else {
                 continue;
             };
+            let out = if absorbed { repeated(world, record.seq, t) } else { out };
             self.refusals.push(Refusal { step: s, kind, seq: record.seq, message_type: t, out });
             refused = true;
         }
@@ -397,6 +400,22 @@ fn insert_sorted(list: &mut Vec<u32>, x: u32) {
     if list.get(i) != Some(&x) {
         list.insert(i, x);
     }
+}
+
+/// The message already in the known history that a decision of type `t` on message `seq`,
+/// absorbed by the idempotent store, repeats: the answer to `seq` (its causation) of type
+/// `t`, else its answer of another type (a worker's answer keeps its id whatever it
+/// decides: a second TakePayment's PaymentRefused repeats the first one's OrderPaid).
+fn repeated(world: &World, seq: u32, t: MessageType) -> Option<u32> {
+    let store = world.store();
+    let cause = store.frontier_get(seq as usize)?;
+    let answers: Vec<u32> = store
+        .frontier_stream(&cause.correlation_id)
+        .iter()
+        .copied()
+        .filter(|&s| store.frontier_get(s as usize).is_some_and(|m| m.causation_id == CausationId::of(cause.id)))
+        .collect();
+    answers.iter().copied().find(|&s| store.frontier_type(s as usize) == Some(t)).or(answers.first().copied())
 }
 
 #[cfg(test)]
@@ -652,6 +671,32 @@ mod tests {
         let scanned = scanned(&t);
         for (mark, want) in MARKS.iter().zip(&scanned) {
             assert_eq!(&all_of(&index, *mark), want, "{mark:?} after the new future");
+        }
+    }
+
+    #[test]
+    fn an_absorbed_decision_names_the_message_it_repeats() {
+        let config = Config {
+            orders: 12,
+            interval_ms: 80,
+            drop: 0.15,
+            duplicate: 0.15,
+            idempotent_store: true,
+            ..Config::default()
+        };
+        let mut t = Timeline::new(World::new(config).unwrap());
+        t.run_to_idle();
+        let mut index = RunIndex::new();
+        index.update(t.world());
+        let store = t.world().store();
+        let absorbed: Vec<_> = index.refusals().iter().filter(|r| r.kind == RefusalKind::Absorbed).collect();
+        assert!(!absorbed.is_empty(), "duplicates absorbed");
+        for r in absorbed {
+            let out = r.out.expect("the message it repeats");
+            let (cause, twin) =
+                (store.frontier_get(r.seq as usize).unwrap(), store.frontier_get(out as usize).unwrap());
+            assert_eq!(twin.causation_id, CausationId::of(cause.id), "an answer to the message delivered twice");
+            assert!(out < store.frontier_len() as u32 && out != r.seq);
         }
     }
 }

@@ -790,8 +790,15 @@ impl Store {
 
     /// Correlation ids of the orders placed by the current step, in placing order.
     pub fn orders(&self) -> impl Iterator<Item = &Uuid> {
+        self.orders_from(0)
+    }
+
+    /// [`Store::orders`] from the `from`-th on (0-based), without walking the ones before.
+    pub fn orders_from(&self, from: usize) -> impl Iterator<Item = &Uuid> {
         let cursor = self.cursor;
         self.orders
+            .get(from..)
+            .unwrap_or_default()
             .iter()
             .filter_map(|&i| self.streams.get(i as usize))
             .take_while(move |s| s.seqs.first().is_some_and(|&s| (s as usize) < cursor))

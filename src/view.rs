@@ -559,7 +559,8 @@ pub struct RunFaultView {
     /// For a refusal: the type of what the receiver decided.
     #[serde(rename = "type")]
     pub type_name: Option<&'static str>,
-    /// For a refusal: where the decided message entered the history.
+    /// For a refusal: where the decided message entered the history; for an absorbed one,
+    /// the message already in the history that it repeats.
     pub out: Option<u32>,
     /// For a rejection or a refused payment: its reason.
     pub reason: Option<String>,
@@ -707,7 +708,7 @@ pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
 
 /// Orders `[from, to)` (0-based positions in placing order) at the cursor.
 pub fn orders(world: &World, from: usize, to: usize) -> Vec<OrderView> {
-    world.store().orders().skip(from).take(to.saturating_sub(from)).filter_map(|id| order(world, id)).collect()
+    world.store().orders_from(from).take(to.saturating_sub(from)).filter_map(|id| order(world, id)).collect()
 }
 
 /// Replay of order `id` under `definition`/`version` (defaults: what it ran).
@@ -718,11 +719,18 @@ pub fn replay_view(
     version: Option<u8>,
 ) -> Result<ReplayView, String> {
     let store = world.store();
+    // the house's decisions waiting to be published, read once (the backlog can be long)
+    let house_pending: Vec<&Envelope> = world
+        .pending()
+        .into_iter()
+        .filter(|&(_, _, publisher)| publisher == world.house())
+        .map(|(_, pending, _)| pending)
+        .collect();
     // what the live run decided for a message: recorded, or still waiting to be published
     let recorded = |env: &Envelope| {
         let mut answers = recorded_answers(store, world.house(), id, env.id);
-        for (_, pending, publisher) in world.pending() {
-            if publisher == world.house() && pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
+        for &pending in &house_pending {
+            if pending.answers(env.id) && !answers.iter().any(|a| a.id == pending.id) {
                 answers.push(pending.clone());
             }
         }

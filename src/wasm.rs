@@ -413,6 +413,13 @@ impl Simulation {
         self.timeline.total()
     }
 
+    /// Steps re-run by seeks and steps back since the run was made: what time travel
+    /// costs (a step back after a long jump re-runs at most `NEAR_BACK` of them).
+    #[wasm_bindgen(js_name = stepsRerun)]
+    pub fn steps_rerun(&self) -> f64 {
+        self.timeline.steps_rerun() as f64
+    }
+
     /// Whether the known run ends idle.
     #[wasm_bindgen(js_name = frontierIdle)]
     pub fn frontier_idle(&self) -> bool {

@@ -261,3 +261,39 @@ fn step_outputs_after_a_jump_equal_those_seen_live() {
         }
     }
 }
+
+#[test]
+fn stepping_back_after_a_long_seek_reruns_a_few_steps_not_a_checkpoint_gap() {
+    use brigade::sim::timeline::NEAR_BACK;
+    let mut t = Timeline::new(World::new(backlog()).unwrap());
+    t.run_to_idle();
+    let total = t.total();
+    // a step far from any checkpoint: the checkpoints of a backlog are thousands of steps apart
+    let mut far = None;
+    for target in (total / 4..total / 2).step_by(97) {
+        let before = t.steps_rerun();
+        t.seek(0);
+        t.seek(target);
+        if t.steps_rerun() - before > 3 * NEAR_BACK as u64 {
+            far = Some(target);
+            break;
+        }
+    }
+    let far = far.expect("a step more than 3 × NEAR_BACK steps past its checkpoint");
+    // each step back from there re-runs less than NEAR_BACK steps, and lands exactly
+    for back in 1..=20 {
+        let before = t.steps_rerun();
+        assert!(t.step_back());
+        assert!(
+            t.steps_rerun() - before < NEAR_BACK as u64,
+            "step back {back} re-ran {} steps",
+            t.steps_rerun() - before
+        );
+        assert_eq!(t.current(), far - back);
+    }
+    let mut straight = World::new(backlog()).unwrap();
+    for _ in 0..far - 20 {
+        straight.step();
+    }
+    assert_eq!(picture(t.world()), picture(&straight));
+}

@@ -14,6 +14,11 @@
 //! [`CHECKPOINT_EVERY`]) before the next. All checkpoints together then hold at most
 //! `CHECKPOINT_BYTES_PER_STEP` bytes per step of the run plus the last one, and
 //! re-running from a checkpoint costs about as much as the copy it restores.
+//!
+//! With a long backlog that gap is tens of thousands of steps, too many to re-run for
+//! each step back. So a seek that re-runs more than [`NEAR_BACK`] steps also keeps one
+//! copy of the world [`NEAR_BACK`] steps before where it lands (one copy, replaced by
+//! the next such seek): stepping back from there re-runs at most that many steps.
 
 use super::input::Action;
 use super::world::{Snapshot, StepOutcome, World};
@@ -26,6 +31,10 @@ pub const CHECKPOINT_EVERY: usize = 512;
 /// Checkpoint bytes allowed per step of the run: a checkpoint of `B` bytes is followed
 /// by at least `B / CHECKPOINT_BYTES_PER_STEP` steps before the next one.
 pub const CHECKPOINT_BYTES_PER_STEP: usize = 128;
+
+/// How far before the step a long seek lands on it keeps a copy of the world (see the
+/// module docs): the most steps a step back from there re-runs.
+pub const NEAR_BACK: usize = 1024;
 
 /// A world with checkpoints: step forward and back, and jump to any step.
 #[derive(Debug, Clone)]
@@ -40,6 +49,10 @@ pub struct Timeline {
     /// the run starts from here instead of re-running from the last checkpoint.
     frontier: Option<Snapshot>,
     frontier_idle: bool,
+    /// The copy a long seek kept [`NEAR_BACK`] steps before where it landed.
+    near: Option<Snapshot>,
+    /// Steps re-run by seeks so far (what time travel costs; tests read it).
+    rerun: u64,
 }
 
 /// Steps to wait after a checkpoint of `bytes` bytes.
@@ -59,6 +72,8 @@ impl Timeline {
             next_checkpoint: 0,
             frontier: None,
             frontier_idle: false,
+            near: None,
+            rerun: 0,
         };
         t.checkpoint();
         t
@@ -79,7 +94,14 @@ impl Timeline {
 
     /// About how many heap bytes the checkpoints hold together (the frontier copy too).
     pub fn checkpoint_bytes(&self) -> usize {
-        self.sizes.iter().sum::<usize>() + self.frontier.as_ref().map_or(0, Snapshot::heap_bytes)
+        self.sizes.iter().sum::<usize>()
+            + self.frontier.as_ref().map_or(0, Snapshot::heap_bytes)
+            + self.near.as_ref().map_or(0, Snapshot::heap_bytes)
+    }
+
+    /// Steps re-run by seeks (and steps back) since this timeline was made.
+    pub fn steps_rerun(&self) -> u64 {
+        self.rerun
     }
 
     /// The world at the cursor.
@@ -148,13 +170,25 @@ impl Timeline {
         }
         if target < current || target - current > CHECKPOINT_EVERY {
             let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
-            if target < current || self.checkpoints[i].steps() > current {
-                self.world.restore(&self.checkpoints[i]);
+            let checkpoint = &self.checkpoints[i];
+            // the copy a long seek kept, when it is nearer (and no later than the target)
+            let base = match &self.near {
+                Some(near) if near.steps() <= target && near.steps() > checkpoint.steps() => near,
+                _ => checkpoint,
+            };
+            if target < current || base.steps() > current {
+                self.world.restore(base);
             }
         }
+        // a long way to re-run: keep a copy NEAR_BACK steps before the target on the way
+        let keep_at = (target.saturating_sub(self.current()) > NEAR_BACK).then(|| target - NEAR_BACK);
         while self.current() < target {
             if self.world.step().is_none() {
                 break;
+            }
+            self.rerun += 1;
+            if Some(self.current()) == keep_at {
+                self.near = Some(self.world.snapshot());
             }
         }
     }
@@ -236,5 +270,6 @@ impl Timeline {
         self.next_checkpoint = self.checkpoints.last().map_or(0, |c| c.steps()) + gap_after(self.sizes[keep - 1]);
         self.frontier = None;
         self.frontier_idle = false;
+        self.near = None;
     }
 }

@@ -19,6 +19,8 @@ const statuses = (p) => p.getByTestId("rule").evaluateAll((els) => Object.fromEn
 test("the rules are listed beside the editor and marked as the check finds them", { skip, timeout: 180000 }, async () => {
   const p = ctx.page = await openPage(ctx.browser, ctx.server.url, { viewport: { width: 1440, height: 900 } });
   await p.getByTestId("exercise-toggle").click();
+  // exercise mode's code loads when it is first opened
+  await p.getByTestId("exercise").waitFor({ state: "visible" });
   const before = await statuses(p);
   assert.deepEqual(Object.keys(before).sort(), ["after-end", "complete-after-work", "one-terminal", "pay-again", "pay-first", "payments", "retries", "runs"]);
   assert.ok(Object.values(before).every((s) => s === "unchecked"), JSON.stringify(before));

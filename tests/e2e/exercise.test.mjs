@@ -111,6 +111,8 @@ test("the editor keeps the code, numbers its lines and indents with Tab", { skip
   assert.equal(await p.locator(".code-gutter").textContent(), "1\n2");
   await p.reload();
   await waitReady(p);
+  // exercise mode's code loads when it is opened again
+  await p.getByTestId("exercise-toggle").click();
   assert.equal(await p.getByTestId("pm-editor").inputValue(), "function decide(state, message) {\n  }");
 });
 

@@ -144,7 +144,8 @@ test("a lost message is marked by words and a dash pattern, not by colour alone"
   await p.getByTestId("tab-seq").click();
   await settle(p);
   // the sequence diagram: the arrow stops short, crossed, dashed, and says "lost"
-  const seq = await p.locator(`[data-testid=sequence-diagram] g[data-seq="${lost.seq}"]`).evaluate((g) => ({
+  // (one arrow per delivery: the lost one is the arrow marked as such)
+  const seq = await p.locator(`[data-testid=sequence-diagram] g[data-seq="${lost.seq}"][data-fault=drop]`).evaluate((g) => ({
     fault: g.dataset.fault, text: g.querySelector("text").textContent,
     dash: getComputedStyle(g.querySelector("line")).strokeDasharray, cross: Boolean(g.querySelector("path")),
   }));

@@ -1,6 +1,7 @@
 // Faults can be found (issue 8): the log marks every lost and duplicated delivery,
 // fault-prev / fault-next move the time control there, the Faults tab lists them for the run
-// and the order, and the sequence diagram draws a lost message as lost, a duplicate twice.
+// and the order, and the sequence diagram draws a lost message as lost, a duplicate twice
+// (one arrow per delivery, as the Mermaid download does).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -129,23 +130,30 @@ test("the sequence diagram draws a lost message as lost and a duplicate as two a
     await p.evaluate((corr) => window.brigade.selectOrder(corr), f.corr);
     await settle(p);
     await settle(p);
-    const drawn = await p.locator(`[data-testid=sequence-diagram] g.msg[data-seq="${f.seq}"]`).evaluate((g, actor) => {
-      const svg = g.ownerSVGElement;
+    // one arrow per delivery (the Mermaid download's rule): the ones to the fault's actor
+    const drawn = await p.locator("[data-testid=sequence-diagram]").evaluate((root, { seq, actor }) => {
+      const svg = root.querySelector("svg");
       const heads = [...svg.querySelectorAll("text.head-text")];
       const head = heads.find((h) => h.textContent === actor);
-      const lines = [...g.querySelectorAll("line")].map((l) => ({ x1: Number(l.getAttribute("x1")), x2: Number(l.getAttribute("x2")) }));
-      return { fault: g.dataset.fault, receiverX: head ? Number(head.getAttribute("x")) : null, lines, cross: g.querySelectorAll(".lost-cross").length };
-    }, f.actor);
-    assert.equal(drawn.fault, kind);
+      const groups = [...svg.querySelectorAll(`g.msg[data-seq="${seq}"]`)].filter((g) => g.dataset.to === actor);
+      return {
+        faults: groups.map((g) => g.dataset.fault ?? ""),
+        receiverX: head ? Number(head.getAttribute("x")) : null,
+        lines: groups.flatMap((g) => [...g.querySelectorAll("line")].map((l) => ({ x1: Number(l.getAttribute("x1")), x2: Number(l.getAttribute("x2")) }))),
+        cross: groups.reduce((n, g) => n + g.querySelectorAll(".lost-cross").length, 0),
+      };
+    }, { seq: f.seq, actor: f.actor });
     assert.ok(drawn.receiverX !== null, `the receiver ${f.actor} has a lifeline`);
     if (kind === "drop") {
+      assert.deepEqual(drawn.faults, ["drop"]);
       assert.equal(drawn.lines.length, 1);
       const [l] = drawn.lines;
       const reach = Math.abs(l.x2 - l.x1), full = Math.abs(drawn.receiverX - l.x1);
       assert.ok(reach < full * 0.8, `the lost arrow ends before its receiver (${reach} of ${full})`);
       assert.equal(drawn.cross, 1, "and is crossed out");
     } else {
-      assert.equal(drawn.lines.length, 2, "a duplicate is two arrows");
+      assert.deepEqual(drawn.faults, ["", "duplicate"], "a duplicate is two arrows, the second marked as the copy");
+      assert.equal(drawn.lines.length, 2);
       for (const l of drawn.lines) assert.ok(Math.abs(Math.abs(l.x2 - drawn.receiverX)) <= 4, "both reach the receiver");
     }
   }

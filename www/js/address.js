@@ -4,7 +4,7 @@
 // that Back undoes it).
 
 import { errorText, engineDead, noteLoading, crashedBefore } from "./engine.js";
-import { isExercise } from "./exercise/panel.js";
+import { isExercise } from "./exercise/is-exercise.js";
 import { encodeState, decodeState } from "./url-state.js";
 import { embedSuffix } from "./embed.js";
 

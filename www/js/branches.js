@@ -52,11 +52,33 @@ export class Branches {
     };
   }
 
-  /** An input discarded steps: the run before it (`before`) stays as the branch it was; the new run is a new branch. */
-  fork(before, name) {
+  /**
+   * An input discarded steps: the run before it (`before`) stays as the branch it was; the
+   * new run is a new branch, named after its edit (`edit`, at `step`).
+   */
+  fork(before, { edit, step }) {
     this.list[this.current] = { ...this.list[this.current], inputs: before.inputs, step: before.step };
-    this.list.push({ name, inputs: [], step: 0 });
+    this.list.push({ name: branchName([edit], step), inputs: [], step: 0, edits: [edit], at: step });
     this.current = this.list.length - 1;
+    this.comparison = null;
+    this.key = "";
+  }
+
+  /**
+   * Whether the shown branch began with edits at `step` (made in this page, one after another
+   * at that step): then one more edit there goes on it (addEdit) rather than on a branch of its
+   * own, so a branch is one experiment at one step, named by all its edits.
+   */
+  editsAt(step) {
+    const b = this.list[this.current];
+    return Boolean(b?.edits?.length) && b.at === step;
+  }
+
+  /** One more edit on the shown branch (see editsAt): its name says every edit. */
+  addEdit(edit) {
+    const b = this.list[this.current];
+    b.edits = [...b.edits, edit];
+    b.name = branchName(b.edits, b.at);
     this.comparison = null;
     this.key = "";
   }
@@ -329,4 +351,17 @@ function readRun(sim) {
     });
   }
   return { steps, orders };
+}
+
+/**
+ * A branch's name: its edits, in the order made (the same edit made again and again counted),
+ * and their step: "dropped CookFood for Koen, order placed × 3 at step 40".
+ */
+function branchName(edits, step) {
+  const runs = [];
+  for (const edit of edits) {
+    if (runs.length && runs[runs.length - 1].edit === edit) runs[runs.length - 1].n++;
+    else runs.push({ edit, n: 1 });
+  }
+  return `${runs.map(({ edit, n }) => (n > 1 ? `${edit} × ${n}` : edit)).join(", ")} at step ${step}`;
 }

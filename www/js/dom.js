@@ -42,6 +42,25 @@ export function replace(node, ...children) {
   append(node, children);
 }
 
+/**
+ * Replace all children of `node` unless the new ones equal the old (`isEqualNode`): a view
+ * redrawn at every step then restyles and lays out nothing when nothing changed. Returns
+ * whether it replaced them.
+ */
+export function replaceChanged(node, ...children) {
+  const fresh = document.createDocumentFragment();
+  append(fresh, children);
+  const old = node.childNodes;
+  const next = fresh.childNodes;
+  if (old.length === next.length) {
+    let same = true;
+    for (let i = 0; same && i < old.length; i++) same = old[i].isEqualNode(next[i]);
+    if (same) return false;
+  }
+  node.replaceChildren(fresh);
+  return true;
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 

@@ -6,6 +6,7 @@
 import { el, formatInt, replace, setText } from "./dom.js";
 import { errorText, engineClass, guard } from "./engine.js";
 import { explore } from "./explore.js";
+import { inputKey } from "./faults.js";
 
 const MAX_ORDERS = 2;
 
@@ -166,7 +167,13 @@ export class ExploreView {
   }
 
   open() {
-    if (this.counterexample && this.app.importText(this.counterexample)) this.openButton.hidden = true;
+    const app = this.app;
+    if (!this.counterexample || !app.importText(this.counterexample)) return;
+    this.openButton.hidden = true;
+    // its fates are the explorer's, not a person's: the page says so (FaultIndex.chooser)
+    const inputs = app.call(() => app.sim.inputs(), []) ?? [];
+    app.explorerRun = { sim: app.sim, inputs: new Set(inputs.map(inputKey)) };
+    app.changed();
   }
 
   close() {

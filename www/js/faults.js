@@ -37,8 +37,11 @@ export class FaultIndex {
     const fresh = app.call(() => sim.faultsInRun(this.upto + 1, indexed + 1), []) ?? [];
     for (const f of fresh) {
       this.list.push(f);
-      if (!this.bySeq.has(f.seq)) this.bySeq.set(f.seq, []);
-      this.bySeq.get(f.seq).push(f);
+      // an absorbed decision belongs to the message it repeats (its row shows "≡ absorbed"),
+      // not to the message it was decided on (that one shows its duplicate delivery)
+      const seq = f.fault === "absorbed" && f.out !== null && f.out !== undefined ? f.out : f.seq;
+      if (!this.bySeq.has(seq)) this.bySeq.set(seq, []);
+      this.bySeq.get(seq).push(f);
     }
     this.upto = indexed;
   }
@@ -57,7 +60,7 @@ export class FaultIndex {
     return this.list.slice(0, countUpTo(this.list, frame.cursor));
   }
 
-  /** The faults of message `seq` that happened by the cursor. */
+  /** The faults of message `seq` that happened by the cursor (an absorbed decision: of the message it repeats). */
   ofSeq(frame, seq) {
     this.sync(frame);
     return (this.bySeq.get(seq) ?? []).filter((f) => f.step <= frame.cursor);
@@ -68,6 +71,33 @@ export class FaultIndex {
     this.sync();
     return this.list;
   }
+
+  /**
+   * Who chose a fault: null for the seeded fault rates, "explorer" for a fate of a
+   * counterexample "Check every fate" opened (App.explorerRun: that run and its inputs), and
+   * "hand" for a person's input. In an explorer's run the learner's own inputs are those it
+   * did not have; a fault is the learner's when one of them concerns its actor by its step.
+   */
+  chooser(f) {
+    if (!f?.manual) return null;
+    const app = this.app;
+    const explored = app.explorerRun;
+    if (!explored || explored.sim !== app.sim) return "hand";
+    const inputs = app.call(() => app.sim.inputs(), []) ?? [];
+    const mine = inputs.filter((i) => !explored.inputs.has(inputKey(i)));
+    return mine.some((i) => (i.action ?? i).actor === f.actor && i.step <= f.step) ? "hand" : "explorer";
+  }
+}
+
+/** An input as a key, to tell the explorer's from a person's. */
+export function inputKey(input) {
+  return JSON.stringify(input);
+}
+
+/** " (dropped by hand)" or " (dropped by the explorer)": who chose a fault, in words. */
+function chosenBy(f, verb) {
+  const by = f.chosenBy ?? (f.manual ? "hand" : null);
+  return by === "explorer" ? ` (${verb} by the explorer)` : by === "hand" ? ` (${verb} by hand)` : "";
 }
 
 function countUpTo(list, step) {
@@ -83,19 +113,22 @@ export const FAULT_CHIP = {
   "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"], stale: ["fault", "✕ too old"],
 };
 
-/** "CookFood (order 3) lost on the way to Koen" for one fault. */
+/**
+ * "CookFood (order 3) lost on the way to Koen" for one fault; who chose it is `f.chosenBy`
+ * (FaultIndex.chooser), else a person when `f.manual`.
+ */
 export function describeFault(f, message) {
   const what = message ? `${message.type}${message.order ? ` (order ${message.order})` : ""}` : `message ${f.seq}`;
   switch (f.fault) {
-    case "drop": return `${what} lost on the way to ${f.actor}${f.manual ? " (dropped by hand)" : ""}`;
+    case "drop": return `${what} lost on the way to ${f.actor}${chosenBy(f, "dropped")}`;
     case "walked-out": return `${what} lost: ${f.actor} had walked out`;
     case "shed": return `${what} shed: the ${f.actor}'s mailbox was full (its bound's policy dropped it)`;
     case "stale": return `${what} shed: it waited in the ${f.actor}'s mailbox longer than its bound's age`;
-    case "delay": return `${what} late on the way to ${f.actor}${f.manual ? " (delayed by hand)" : ""}`;
+    case "delay": return `${what} late on the way to ${f.actor}${chosenBy(f, "delayed")}`;
     case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
     case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;
     case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
-    default: return `${what} delivered twice to ${f.actor}${f.manual ? " (duplicated by hand)" : ""}`;
+    default: return `${what} delivered twice to ${f.actor}${chosenBy(f, "duplicated")}`;
   }
 }
 

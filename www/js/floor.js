@@ -233,12 +233,17 @@ export class FloorView {
       const busy = Boolean(actor.busy);
       setClass(parts.box, "is-busy", busy);
       if (parts.box.dataset.busy !== String(busy)) parts.box.dataset.busy = String(busy);
-      setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : "idle");
+      // not busy with messages waiting is not idle: the next one is delivered in a coming step
+      const waiting = !busy && (actor.queue ?? 0) > 0;
+      const state = busy ? "busy" : waiting ? "free, next soon" : "idle";
+      setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : state);
+      const why = waiting ? "nothing in hand: its next message is delivered in a coming step" : "";
+      if ((parts.busy.title ?? "") !== why) parts.busy.title = why;
       const extras = [`handled ${actor.handled ?? 0}`];
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
-      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${busy ? "busy" : "idle"}, ${extras.join(", ")}. Enter opens the mailbox`;
+      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${waiting ? `free, its next message is delivered in a coming step` : state}, ${extras.join(", ")}. Enter opens the mailbox`;
       if (parts.box.getAttribute("aria-label") !== label) parts.box.setAttribute("aria-label", label);
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
@@ -323,7 +328,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? []),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f)),
     );
     this.drawArrows(arrows);
   }
@@ -551,12 +556,16 @@ export function kindChip(kind) {
   return el("span", { class: `chip ${kind === "event" ? "event" : "command"}`, title: kind, text: kind === "event" ? "EVT" : "CMD" });
 }
 
-/** " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …"). */
-function faultPhrases(faults) {
+/**
+ * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …");
+ * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
+ */
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null)) {
   const counts = new Map();
+  const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
     const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
-      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${f.manual ? " (by hand)" : ""}`;
+      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
   return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);

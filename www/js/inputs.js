@@ -30,25 +30,24 @@ function target(action) {
 }
 
 /**
- * A short name for what an input changed, at which step: "dropped CookFood for Koen at
- * step 12". `type` is the message's type when the action is a message's fate.
+ * A short name for what an input changed: "dropped CookFood for Koen" (a branch's name adds
+ * its step). `type` is the message's type when the action is a message's fate.
  */
-export function describeInput(action, step, type = "a message") {
-  const at = ` at step ${step}`;
+export function describeEdit(action, type = "a message") {
   switch (action.type) {
-    case "PlaceOrder": return `${action.dodgy ? "dodgy order" : "order"} placed${at}`;
-    case "SetProcessVersion": return `new orders on v${action.version}${at}`;
-    case "DropMessage": return `dropped ${type} for ${action.actor}${at}`;
-    case "DuplicateMessage": return `duplicated ${type} for ${action.actor}${at}`;
-    case "DelayMessage": return `delayed ${type} for ${action.actor} by ${action.ms} ms${at}`;
-    case "CookLeaves": return `${action.cook} walked out${at}`;
-    case "CookReturns": return `${action.cook} came back${at}`;
-    case "HireCook": return `hired ${action.name} (${action.ms} ms)${at}`;
-    case "SetCookTime": return `${action.cook} cooks in ${action.ms} ms${at}`;
-    case "WorkerLeaves": return `${action.worker} sent away${at}`;
-    case "WorkerReturns": return `${action.worker} came back${at}`;
-    case "HireWorker": return `hired ${action.name}, ${action.role.replace(/-/g, " ")} (${action.ms} ms)${at}`;
-    case "SetWorkerTime": return `${action.worker} takes ${action.ms} ms${at}`;
-    default: return `${action.type}${at}`;
+    case "PlaceOrder": return `${action.dodgy ? "dodgy order" : "order"} placed`;
+    case "SetProcessVersion": return `new orders on v${action.version}`;
+    case "DropMessage": return `dropped ${type} for ${action.actor}`;
+    case "DuplicateMessage": return `duplicated ${type} for ${action.actor}`;
+    case "DelayMessage": return `delayed ${type} for ${action.actor} by ${action.ms} ms`;
+    case "CookLeaves": return `${action.cook} walked out`;
+    case "CookReturns": return `${action.cook} came back`;
+    case "HireCook": return `hired ${action.name} (${action.ms} ms)`;
+    case "SetCookTime": return `${action.cook} cooks in ${action.ms} ms`;
+    case "WorkerLeaves": return `${action.worker} sent away`;
+    case "WorkerReturns": return `${action.worker} came back`;
+    case "HireWorker": return `hired ${action.name}, ${action.role.replace(/-/g, " ")} (${action.ms} ms)`;
+    case "SetWorkerTime": return `${action.worker} takes ${action.ms} ms`;
+    default: return `${action.type}`;
   }
 }

@@ -5,8 +5,8 @@
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip } from "./floor.js";
 import { guard, errorText, wordsOf } from "./engine.js";
-import { receiverRoles } from "./wiring.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
+import { senderRole } from "./wiring.js";
 import { download, standaloneSvg } from "./diagram-export.js";
 import { treeSvg } from "./tree-svg.js";
 
@@ -199,12 +199,12 @@ export class InspectorView {
     const mine = all.filter((f) => seqs.has(f.seq));
     $("#fault-list-order").replaceChildren(...(stream === null
       ? [el("li", { class: "hint", text: "No order selected: click a message or an order." })]
-      : mine.length ? mine.map((f) => current(faultItem(f, seqs.get(f.seq))))
+      : mine.length ? mine.map((f) => current(faultItem({ ...f, chosenBy: app.faults.chooser(f) }, seqs.get(f.seq))))
         : [el("li", { class: "hint", text: "Every message of this order arrived once, so far." })]));
     const shown = all.slice(-RUN_FAULTS_SHOWN);
     setText($("#fault-run-title"), all.length > shown.length
       ? `The run up to this step (the last ${shown.length} of ${all.length})` : `The run up to step ${frame.cursor} (${all.length})`);
-    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem(f, message(f.seq))))
+    $("#fault-list-run").replaceChildren(...(shown.length ? shown.map((f) => current(faultItem({ ...f, chosenBy: app.faults.chooser(f) }, message(f.seq))))
       : [el("li", { class: "hint", text: "No delivery lost or doubled so far. The chaos preset has some." })]));
   }
 
@@ -305,37 +305,37 @@ export class InspectorView {
   }
 
   /**
-   * The actor that received `m`: whoever published a message it caused, else the first
-   * role the run's wiring sends it to from its publisher's role (for this order's customer).
+   * The order's sequence diagram by the rule the Mermaid download follows (src/mermaid.rs):
+   * one arrow per delivery made by the current step, from the dispatcher when it handed the
+   * message on (a cook gets its CookFood from the dispatcher), a lost one crossed out, a
+   * second copy marked as such; a message published but not delivered by this step is a
+   * note at its publisher. So both drawings agree at every step.
    */
-  receivers(stream, frame) {
-    const publisherOfChild = new Map();
-    for (const m of stream) if (m.causation_id && !publisherOfChild.has(m.causation_id)) publisherOfChild.set(m.causation_id, m.publisher);
-    const byKind = frame.actorNamesByKind();
-    const kinds = frame.kindByName();
-    const wiring = this.app.floor?.wiring ?? this.app.call(() => this.app.sim.wiring(), null);
-    return (m) => {
-      const child = publisherOfChild.get(m.id);
-      if (child && child !== m.publisher) return child;
-      const dodgy = frame.orderBy(m.correlation_id)?.dodgy ?? null;
-      const role = receiverRoles(wiring, m.type, kinds.get(m.publisher), dodgy)[0];
-      return role ? byKind.get(role)?.[0] ?? role : null;
-    };
-  }
-
   renderSequence(stream, frame) {
     const host = $("#seq-diagram");
-    const receiverOf = this.receivers(stream, frame);
+    const app = this.app;
     const kinds = frame.kindByName();
     const faultsOf = (seq) => this.app.faults.ofSeq(frame, seq);
-    const rows = stream.map((m) => {
+    const wiring = app.floor?.wiring ?? app.call(() => app.sim.wiring(), null);
+    const rows = [];
+    for (const m of stream) {
+      const deliveries = (app.call(() => app.sim.deliveriesInRun(m.seq), []) ?? []).filter((d) => d.step <= frame.cursor);
       const faults = faultsOf(m.seq);
-      const lost = faults.find((f) => f.fault === "drop" || f.fault === "walked-out");
-      const doubled = faults.find((f) => f.fault === "duplicate");
+      const lostOnes = faults.filter((f) => f.fault === "drop");
       // rejected, refused, absorbed, late: said in words after the type (FAULT_CHIP's)
-      const others = [...new Set(faults.filter((f) => f !== lost && f.fault !== "duplicate").map((f) => (FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[1]))];
-      return { m, from: m.publisher, to: lost?.actor ?? doubled?.actor ?? receiverOf(m), lost, doubled, others };
-    });
+      const others = [...new Set(faults.filter((f) => !["drop", "duplicate"].includes(f.fault)).map((f) => (FAULT_CHIP[f.fault] ?? FAULT_CHIP.duplicate)[1]))];
+      // the run's wiring says who hands a message on to its receiver (the floor's rule):
+      // that actor, when it got the message, sends it on; else its publisher does
+      const dodgy = frame.orderBy(m.correlation_id)?.dodgy ?? null;
+      const sender = (to) => {
+        const role = senderRole(wiring, m.type, kinds.get(to), kinds.get(m.publisher), dodgy);
+        if (!role || role === kinds.get(m.publisher) || role === kinds.get(to)) return m.publisher;
+        return deliveries.find((d) => kinds.get(d.actor) === role)?.actor ?? m.publisher;
+      };
+      for (const d of deliveries) rows.push({ m, from: sender(d.actor), to: d.actor, copy: d.copy > 0, others });
+      for (const f of lostOnes) rows.push({ m, from: sender(f.actor), to: f.actor, lost: f, others });
+      if (!deliveries.length && !lostOnes.length) rows.push({ m, from: m.publisher, to: null, pending: true, others });
+    }
     const names = new Set();
     for (const r of rows) { names.add(r.from); if (r.to) names.add(r.to); }
     const w = wordsOf(this.app.sim);
@@ -346,9 +346,9 @@ export class InspectorView {
     const height = top + rows.length * rowHeight + 20;
     const x = (name) => left + colWidth * columns.indexOf(name) + colWidth / 2;
     // the diagram in words for a screen reader (the replay table and the log hold the rest)
-    const lostCount = rows.filter((r) => r.lost).length, doubledCount = rows.filter((r) => r.doubled).length;
-    const label = `Sequence diagram of the order: ${rows.length} messages between ${columns.join(", ")}` +
-      `${lostCount ? `; ${lostCount} lost` : ""}${doubledCount ? `; ${doubledCount} delivered twice` : ""}`;
+    const lostCount = rows.filter((r) => r.lost).length, copyCount = rows.filter((r) => r.copy).length;
+    const label = `Sequence diagram of the order up to step ${frame.cursor}: ${rows.length} deliveries and notes between ${columns.join(", ")}` +
+      `${lostCount ? `; ${lostCount} lost` : ""}${copyCount ? `; ${copyCount} second copies` : ""}`;
     const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "seq", role: "img", "aria-label": label },
       svg("defs", {}, seqMarker("seq-command"), seqMarker("seq-event")));
     columns.forEach((name) => {
@@ -356,10 +356,10 @@ export class InspectorView {
       root.append(svg("rect", { x: x(name) - colWidth / 2 + 6, y: 6, width: colWidth - 12, height: 24, rx: 4, class: "head" }));
       root.append(svg("text", { x: x(name), y: 22, "text-anchor": "middle", class: "head-text", text: name }));
     });
-    rows.forEach(({ m, from, to, lost, doubled, others }, i) => {
+    rows.forEach(({ m, from, to, lost, copy, pending, others }, i) => {
       const y = top + i * rowHeight + 16;
       const cls = m.kind === "event" ? "event" : "command";
-      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : doubled ? "duplicate" : null,
+      const g = svg("g", { class: `msg ${cls}${lost ? " lost" : ""}${pending ? " pending" : ""}`, "data-seq": m.seq, "data-fault": lost ? "drop" : copy ? "duplicate" : null,
         "data-testid": "seq-message", "data-type": m.type, "data-from": from ?? "", "data-to": to ?? "" });
       const said = others.length ? ` ${others.join(" ")}` : "";
       const x1 = x(from);
@@ -372,19 +372,20 @@ export class InspectorView {
           g.append(svg("line", { x1, x2: end, y1: y, y2: y, class: "lost-line" }));
           g.append(svg("path", { d: `M${end - 5},${y - 5} l10,10 M${end + 5},${y - 5} l-10,10`, class: "lost-cross" }));
         } else {
-          g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y, y2: y, "marker-end": `url(#seq-${cls})` }));
-          // a duplicated delivery arrives twice: a second arrow just under the first
-          if (doubled) g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y + 6, y2: y + 6, class: "copy", "marker-end": `url(#seq-${cls})` }));
+          g.append(svg("line", { x1, x2: x2 - 3 * dir, y1: y, y2: y, class: copy ? "copy" : null, "marker-end": `url(#seq-${cls})` }));
         }
         // a lost message's name stands over the part of the arrow that was drawn
         const tx = lost ? (x1 + x1 + (x2 - x1) * 0.6) / 2 : (x1 + x2) / 2;
-        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : doubled ? " ×2" : ""}${said}` }));
+        g.append(svg("text", { x: tx, y: y - 5, "text-anchor": "middle", text: `${m.kind === "event" ? "●" : "■"} ${m.type}${lost ? " ✕ lost" : copy ? " (second copy)" : ""}${said}` }));
+      } else if (pending) {
+        // published, not delivered by this step: a note at its publisher
+        g.append(svg("text", { x: x1 + 8, y: y + 4, class: "note", text: `${m.kind === "event" ? "●" : "■"} ${m.type} · published, no delivery by step ${frame.cursor}${said}` }));
       } else {
         g.append(svg("path", { d: `M${x1},${y - 6} h26 v12 h-23`, "marker-end": `url(#seq-${cls})`, fill: "none" }));
         g.append(svg("text", { x: x1 + 32, y: y + 4, text: `${m.kind === "event" ? "●" : "■"} ${m.type}${said}` }));
       }
       g.append(svg("text", { x: 4, y: y + 4, class: "time", text: (m.at_ms / 1000).toFixed(2) }));
-      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${from} → ${to ?? "?"}${lost ? " (lost on the way)" : doubled ? " (delivered twice)" : ""}` }));
+      g.append(svg("title", { text: `${m.type} (${m.kind}) seq ${m.seq} at ${formatMs(m.at_ms)}: ${pending ? `published by ${from}, not delivered by step ${frame.cursor}` : `${from} → ${to}`}${lost ? " (lost on the way)" : copy ? " (a second copy)" : ""}` }));
       root.append(g);
     });
     host.replaceChildren(root);

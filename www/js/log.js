@@ -343,7 +343,7 @@ export class LogView {
 
 const TITLE = {
   drop: "lost on the way to", duplicate: "delivered twice to", rejected: "rejected by", refused: "refused by",
-  absorbed: "its answer absorbed by the idempotent store, at",
+  absorbed: "decided again on a second delivery and absorbed by the idempotent store (it holds this id), at",
   "walked-out": "lost: walked out, the cook", delay: "late on the way to",
   shed: "shed at the full mailbox of", stale: "shed for waiting too long at",
 };

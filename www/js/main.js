@@ -7,7 +7,7 @@
 
 import { $ } from "./dom.js";
 import { loadEngine, guard, setFatalHandler, errorText, engineDead, noteLoaded } from "./engine.js";
-import { ExercisePanel } from "./exercise/panel.js";
+import { ExerciseLater } from "./exercise-later.js";
 import { SetupForm } from "./setup.js";
 import { FloorView } from "./floor.js";
 import { TimelineView } from "./timeline.js";
@@ -21,7 +21,7 @@ import { Mailbox } from "./mailbox.js";
 import { ExploreView } from "./explore-view.js";
 import { Branches } from "./branches.js";
 import { KitchenControls } from "./controls.js";
-import { Tour } from "./tour/tour.js";
+import { TourLater } from "./tour-later.js";
 import { setUpEmbed } from "./embed.js";
 import { ShareDialog } from "./share.js";
 import { bringIntoView, keepStepsInView } from "./reveal.js";
@@ -51,6 +51,7 @@ class App {
     this.lastUrl = "";
     this.frame = null;
     this.faults = new FaultIndex(this);
+    this.explorerRun = null; // the counterexample "Check every fate" opened: { sim, inputs } (FaultIndex.chooser)
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
     this.presets = this.call(() => Simulation.presets(), []) ?? [];
   }
@@ -59,7 +60,8 @@ class App {
     this.timeline = new TimelineView(this);
     this.floor = new FloorView(this);
     this.log = new LogView(this);
-    this.exercise = new ExercisePanel(this);
+    // exercise mode and the tour load their code when first opened (exercise-later.js, tour-later.js)
+    this.exercise = new ExerciseLater(this);
     this.inspector = new InspectorView(this);
     this.numbers = new NumbersView(this);
     this.messagePane = new MessagePane(this);
@@ -81,7 +83,7 @@ class App {
     $("#import").addEventListener("change", (event) => this.importFile(event.target));
     $("#error-close").addEventListener("click", () => this.clearError());
     $("#notice-close").addEventListener("click", () => this.notify(null));
-    this.tour = new Tour(this);
+    this.tour = new TourLater(this);
     setUpEmbed();
     keepStepsInView();
     this.share = new ShareDialog(this);
@@ -265,7 +267,10 @@ class App {
     this.kitchen.update(frame);
     this.branches.update(frame);
     this.tour.update(frame);
-    if (!document.body.dataset.ready) document.body.dataset.ready = "true";
+    if (!document.body.dataset.ready) {
+      document.body.dataset.ready = "true";
+      performance.mark("brigade-ready"); // the first visit's time to interactive (tests/e2e/perf.mjs)
+    }
     this.saveUrlSoon();
   }
 

@@ -77,7 +77,8 @@ export class MessagePane {
     this.key = key;
     const m = opened.message;
     replace(this.body,
-      el("div", { class: "mp-title" }, kindChip(m.kind), " ", el("strong", { class: "type", text: m.type }),
+      // the pane's heading (under the log's h2): its sections' h4s then follow in order
+      el("h3", { class: "mp-title" }, kindChip(m.kind), " ", el("strong", { class: "type", text: m.type }),
         el("span", { class: "hint", text: ` seq ${m.seq} · order #${m.order} · published at ${formatMs(m.at_ms)}` })),
       this.goButton(frame),
       m.summary ? el("p", { class: "mp-summary", text: m.summary }) : null,

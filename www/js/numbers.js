@@ -2,8 +2,9 @@
 // retries, duplicates noticed, latency), the orders table and a chart of queue lengths
 // over simulated time.
 
-import { $, el, svg, replace, setText, formatMs, formatInt } from "./dom.js";
+import { $, el, svg, replaceChanged as replace, setText, formatMs, formatInt } from "./dom.js";
 import { words } from "./engine.js";
+import { Offscreen } from "./offscreen.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 // each line has a dash pattern of its own too: colour is never the only way to tell them apart
@@ -44,6 +45,8 @@ export class NumbersView {
       this.legendKey = "";
       this.drawChart();
     });
+    // on a big run, redrawn only while on screen (or when the page is idle)
+    this.offscreen = new Offscreen(this.canvas.closest(".numbers-panel"), () => app.changed());
     this.canvas.addEventListener("pointermove", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerdown", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.drawChart(); });
@@ -93,6 +96,7 @@ export class NumbersView {
     if (key === this.key) return;
     const now = performance.now();
     if (frame.playing && now - this.lastRender < 400) { this.app.changedSoon(); return; }
+    if (this.offscreen.skip(frame)) return;
     this.lastRender = now;
     this.key = key;
     const app = this.app;
@@ -180,14 +184,15 @@ export class NumbersView {
     el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
-    $("#orders-rows").replaceChildren(...rows);
+    replace($("#orders-rows"), ...rows);
   }
 
   /** The orders with a refund by the cursor: correlation id → "refunded" | "refunding". */
   /** The shown orders' refunds ("refunding" / "refunded"), read from their own streams. */
   refunds(frame, orders) {
     const app = this.app;
-    const key = `${frame.gen}:${frame.count}:${orders.map((o) => o.order).join(",")}`;
+    // an order's refund shows in its own stream: only a longer stream can change it
+    const key = `${frame.gen}:${orders.map((o) => `${o.order}/${o.messages}`).join(",")}`;
     if (this.refundKey === key) return this.refundMap;
     this.refundKey = key;
     const map = new Map();
@@ -228,7 +233,7 @@ export class NumbersView {
         el("td", { class: "num", text: peak }), el("td", { class: "num", text: seconds(when) })));
     });
     setText(details.querySelector("caption"), `Queue lengths up to step ${formatInt(frame.cursor)}`);
-    details.querySelector("tbody").replaceChildren(...(body.length ? body : [el("tr", {}, el("td", { colspan: 4, class: "hint", text: "no queue so far" }))]));
+    replace(details.querySelector("tbody"), ...(body.length ? body : [el("tr", {}, el("td", { colspan: 4, class: "hint", text: "no queue so far" }))]));
   }
 
   /** Show the throughput table (true) or the orders table (false) under the chart. */

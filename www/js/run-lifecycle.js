@@ -6,9 +6,9 @@
 
 import { $, el, formatInt } from "./dom.js";
 import { guard, errorText, engineDead, noteLoading, noteLoaded } from "./engine.js";
-import { isExercise } from "./exercise/panel.js";
+import { isExercise } from "./exercise/is-exercise.js";
 import { configDiff, inputAction } from "./url-state.js";
-import { applyInput, describeInput } from "./inputs.js";
+import { applyInput, describeEdit } from "./inputs.js";
 import { seekTo } from "./playback.js";
 
 const MAX_CHUNK = 50000;
@@ -253,11 +253,18 @@ export const runLifecycle = {
     if (engineDead()) return undefined;
     this.clearError();
     const step = replaced?.at ?? this.call(() => this.sim.currentStep(), 0);
-    const name = describeInput(action, step, messageType ?? "a message");
-    if (replaced) {
-      this.branches.fork(before, name);
-      this.notify(`${name[0].toUpperCase()}${name.slice(1)} replaced the rest of the run: the ${formatInt(replaced.total - replaced.at)} steps after ` +
-        `step ${formatInt(replaced.at)} are being recomputed. The run before it is kept as a branch (Branches, above the floor); the browser's Back button undoes the change.`);
+    const edit = describeEdit(action, messageType ?? "a message");
+    const name = `${edit} at step ${step}`;
+    const capital = `${name[0].toUpperCase()}${name.slice(1)}`;
+    const recomputed = replaced ? `the ${formatInt(replaced.total - replaced.at)} steps after step ${formatInt(replaced.at)} are being recomputed` : "";
+    if (replaced && this.branches.editsAt(step)) {
+      // another edit at the step the shown branch began with: it goes on that branch
+      this.branches.addEdit(edit);
+      this.notify(`${capital} joins the branch's other edits at step ${formatInt(step)}: ${recomputed}. The browser's Back button undoes it.`);
+    } else if (replaced) {
+      this.branches.fork(before, { edit, step });
+      this.notify(`${capital} replaced the rest of the run: ${recomputed}. ` +
+        "The run before it is kept as a branch (Branches, above the floor); the browser's Back button undoes the change.");
     }
     this.gen++;
     this.grow();

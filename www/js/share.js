@@ -1,5 +1,6 @@
-// The "share" action: the link to this run, the embed snippet for an <iframe>, and the
-// link at the current step, each with a copy button.
+// The "share" action: the link to this run as shown (its step and its branches), the embed
+// snippet for an <iframe>, and the link to the run from its start (its branches kept), each
+// with a copy button.
 
 import { $ } from "./dom.js";
 import { decodeState, encodeState } from "./url-state.js";
@@ -10,16 +11,22 @@ function address(hash) {
   return `${location.origin}${location.pathname}${location.search}${hash ? `#${hash}` : ""}`;
 }
 
-/** The address of the run from its start: the current one with its step and order dropped. */
+/**
+ * The address of the run from its start: the current one with its step and order dropped;
+ * its branches (`br`) are kept, so the link opens the same run with the same branches.
+ */
 function runFromStart(hash) {
+  const params = new URLSearchParams(hash);
   let state = null;
   try {
-    state = new URLSearchParams(hash).has("run") ? decodeState(`#${hash}`) : null;
+    state = params.has("run") ? decodeState(`#${hash}`) : null;
   } catch {
     state = null;
   }
   if (!state) return hash;
-  return encodeState({ ...state, step: 0, order: null });
+  // the other parts as they were written (branches, the embed's flag)
+  const rest = String(hash).split("&").filter((part) => part && !part.startsWith("run="));
+  return [encodeState({ ...state, step: 0, order: null }), ...rest].join("&");
 }
 
 export class ShareDialog {

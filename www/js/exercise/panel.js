@@ -20,10 +20,7 @@ const TIMEOUT_MS = 30000;
 const MAX_ORDERS = 300;
 const CUSTOM_KEYS = ["custom_process", "process_code"];
 
-/** Whether a config runs the learner's process manager. */
-export function isExercise(config) {
-  return Boolean(config && config.custom_process && config.custom_process !== "off");
-}
+export { isExercise } from "./is-exercise.js";
 
 export class ExercisePanel {
   constructor(app) {
@@ -37,17 +34,22 @@ export class ExercisePanel {
     this.timeoutMs = TIMEOUT_MS;
     this.build();
     this.editor.value = load() ?? "";
-    if (!this.editor.value) this.loadTemplate("skeleton");
+    /** Settles once the editor holds its starting code (the skeleton is fetched). */
+    this.ready = this.editor.value ? Promise.resolve() : this.loadTemplate("skeleton");
   }
 
   // ---- the panel --------------------------------------------------------------------------
 
   build() {
     document.head.append(el("link", { rel: "stylesheet", href: new URL("exercise.css", import.meta.url).href }));
-    const toggle = el("button", { type: "button", id: "exercise-toggle", "data-testid": "exercise-toggle",
-      "aria-expanded": "false", "aria-controls": "exercise", title: "Write your own process manager and check it",
-      onclick: () => this.show(this.section.hidden) }, "Exercise…");
-    $("#help-toggle").before(toggle);
+    // the button is the stand-in's (exercise-later.js) when the panel was loaded on demand
+    let toggle = $("#exercise-toggle");
+    if (!toggle) {
+      toggle = el("button", { type: "button", id: "exercise-toggle", "data-testid": "exercise-toggle",
+        "aria-expanded": "false", "aria-controls": "exercise", title: "Write your own process manager and check it" }, "Exercise…");
+      $("#help-toggle").before(toggle);
+    }
+    toggle.addEventListener("click", () => this.show(this.section.hidden));
     this.toggle = toggle;
 
     this.editor = new CodeEditor({ onChange: (code) => save(code) });
@@ -86,7 +88,7 @@ export class ExercisePanel {
     this.status, this.error, this.result);
     $("#setup").after(this.section);
     // the inspector can replay an order under the learner's code too
-    $("#replay-definition")?.append(el("option", { value: "custom", text: "custom (yours)" }));
+    if (!$("#replay-definition option[value=custom]")) $("#replay-definition")?.append(el("option", { value: "custom", text: "custom (yours)" }));
 
     this.dialog = el("dialog", { class: "pm-confirm", "data-testid": "pm-confirm", "aria-labelledby": "pm-confirm-title" },
       el("h2", { id: "pm-confirm-title" }, "Run code from somewhere else?"),
@@ -112,6 +114,8 @@ export class ExercisePanel {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         this.templates[name] = await response.text();
       }
+      // the starting skeleton never replaces code typed while it was fetched
+      if (!replace && this.editor.value.trim()) return;
       this.editor.value = this.templates[name];
       save(this.editor.value);
     } catch (error) {

@@ -225,7 +225,7 @@ export const CHAPTERS = [
         id: "rejected",
         title: "A duplicate rejected",
         find: (sim) => M.firstRejectedDuplicate(sim),
-        say: (m) => [`${m.rejected ? `${m.rejected.type} (seq ${m.rejected.seq}, order #${m.rejected.order})` : "A message"} reached the process manager, which had already heard that answer: a `, T("duplicate"), ` (a cashier or cook that got its command twice answers twice). It does not act twice; it decides MessageRejected (`, T("rejected"), `, reason: ${m.reason}), published at step ${m.output.published_step ?? "a coming step"}.`],
+        say: (m) => [`${m.rejected ? `${m.rejected.type} (seq ${m.rejected.seq}, order #${m.rejected.order})` : "A message"} reached the house's process manager, which had already heard that answer: a `, T("duplicate"), ` (a cashier or cook that got its command twice answers twice). It does not act twice; it decides MessageRejected (`, T("rejected"), `, reason: ${m.reason}), published at step ${m.output.published_step ?? "a coming step"}.`],
         point: (m) => ({ actor: m.view.actor, order: m.view.correlation_id, seq: m.view.seq }),
       },
     ],

@@ -10,13 +10,13 @@ import { CHAPTERS, fullConfig } from "./chapters.js";
 import { term, applyGlossary } from "./glossary.js";
 import { encodeState } from "../url-state.js";
 import { guard, copyRun } from "../engine.js";
-
-const STORE = "brigade.tour";
+import { loadProgress, saveProgress } from "./progress.js";
 const PACE_MS = 160;      // one step per PACE_MS while playing to a stop
 const PLAYED_STEPS = 12;  // at most this many steps are played; before them, a jump
 
 export class Tour {
-  constructor(app) {
+  /** `offer`: the first visit's offer of the tour, when the stand-in (tour-later.js) made it. */
+  constructor(app, { offer = null } = {}) {
     this.app = app;
     this.active = false;
     this.chapter = 0;
@@ -28,17 +28,20 @@ export class Tour {
     this.state = "idle";
     this.progress = loadProgress();
     this.glossaryTimer = null;
-    this.build();
+    this.build(offer);
     // starts the tour, or resumes it where the learner left it (closing is the panel's button)
-    $("#tour-toggle").addEventListener("click", () => {
-      if (!this.active) this.open(this.progress.chapter ?? 0, this.progress.stop ?? 0);
-      else this.reveal();
-    });
+    $("#tour-toggle").addEventListener("click", () => this.resume());
+  }
+
+  /** Start the tour, or go on where the learner left it; when open, bring it into view. */
+  resume() {
+    if (!this.active) this.open(this.progress.chapter ?? 0, this.progress.stop ?? 0);
+    else this.reveal();
   }
 
   // ---- the panel ---------------------------------------------------------------------------
 
-  build() {
+  build(offer) {
     const host = $("#tour");
     this.list = el("select", { "data-testid": "tour-list", "aria-label": "Chapters", class: "tour-list" });
     this.list.addEventListener("change", () => this.open(Number(this.list.value), 0));
@@ -69,14 +72,14 @@ export class Tour {
       el("div", { class: "tour-head" }, this.heading, el("label", { class: "compact" }, "chapter ", this.list), close),
       this.intro, this.stopLine, this.narration, this.tryBox,
       el("div", { class: "tour-nav" }, this.back, this.next, this.link));
-    this.offer = el("div", { class: "tour-offer", "data-testid": "tour-offer" },
+    this.offer = offer ?? el("div", { class: "tour-offer", "data-testid": "tour-offer" },
       el("span", { text: `New to brigade? A guided tour walks through the restaurant workshop in ${CHAPTERS.length} short chapters.` }),
       el("button", { type: "button", class: "primary small", "data-testid": "tour-offer-start", text: "Start the tour", onclick: () => this.open(0, 0) }),
       el("button", { type: "button", class: "small", text: "Not now", onclick: () => { this.offer.hidden = true; } }),
       el("button", { type: "button", class: "small", "data-testid": "tour-offer-dismiss", text: "Don't offer again", onclick: () => this.dismissOffer() }));
     host.replaceChildren(this.offer, this.panel);
     this.panel.hidden = true;
-    this.offer.hidden = Boolean(this.progress.dismissed || this.progress.started);
+    if (!offer) this.offer.hidden = Boolean(this.progress.dismissed || this.progress.started);
     this.fillList();
   }
 
@@ -444,19 +447,3 @@ export class Tour {
   }
 }
 
-function loadProgress() {
-  try {
-    const data = JSON.parse(localStorage.getItem(STORE) ?? "{}");
-    return data && typeof data === "object" && !Array.isArray(data) ? data : {};
-  } catch {
-    return {};
-  }
-}
-
-function saveProgress(progress) {
-  try {
-    localStorage.setItem(STORE, JSON.stringify(progress));
-  } catch {
-    // storage full or disabled: the tour works, it only forgets
-  }
-}

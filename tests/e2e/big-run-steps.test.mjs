@@ -1,0 +1,79 @@
+// Issue 25, point 6: big runs never freeze the tab. Timed assertions are not allowed in CI,
+// so this tests the mechanisms on a run small enough for CI (tests/e2e/perf.mjs measures
+// the 100,000-order run): a step back after a long jump re-runs a few hundred steps, not a
+// whole checkpoint gap (the engine counts the steps it re-runs), and a redraw that changes
+// nothing in the orders table leaves its rows alone (no restyle, no layout).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { browserSuite, openPage, waitReady, settle, number } from "./helpers.mjs";
+
+const ctx = browserSuite();
+const { skip } = ctx;
+const NEAR_BACK = 1024; // src/sim/timeline.rs
+
+test("a step back after a long jump re-runs at most NEAR_BACK steps, and lands exactly", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  // 3,000 orders at once: a long backlog, so checkpoints thousands of steps apart
+  await p.evaluate(() => window.brigade.newRun({ orders: 3000, interval_ms: 0 }));
+  await waitReady(p);
+  const far = await p.evaluate(() => {
+    const app = window.brigade;
+    const total = app.sim.totalSteps();
+    for (let t = Math.floor(total / 4); t < total / 2; t += 97) {
+      app.seek(0);
+      const before = app.sim.stepsRerun();
+      app.seek(t);
+      if (app.sim.stepsRerun() - before > 3 * 1024) return t;
+    }
+    return null;
+  });
+  assert.ok(far !== null, "a step more than 3 × 1,024 steps past its checkpoint");
+  await settle(p);
+  assert.equal(await number(p, "current-step"), far);
+  for (let back = 1; back <= 5; back++) {
+    const before = await p.evaluate(() => window.brigade.sim.stepsRerun());
+    await p.getByTestId("step-back").click();
+    await settle(p);
+    const rerun = (await p.evaluate(() => window.brigade.sim.stepsRerun())) - before;
+    assert.ok(rerun < NEAR_BACK, `step back ${back} re-ran ${rerun} steps`);
+    assert.equal(await number(p, "current-step"), far - back);
+  }
+  // what the page shows there is the straight run's: the delivered message of that step
+  const [shown, straight] = await p.evaluate(() => {
+    const app = window.brigade;
+    const here = app.sim.lastStep();
+    const copy = new app.Simulation({ orders: 3000, interval_ms: 0 });
+    for (let i = 0; i < app.sim.currentStep(); i++) copy.step();
+    const there = copy.lastStep();
+    copy.free();
+    return [[here.step, here.seq, here.actor], [there.step, there.seq, there.actor]];
+  });
+  assert.deepEqual(shown, straight);
+});
+
+test("a redraw that changes nothing in the orders table keeps its rows; a new order replaces them", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  await p.evaluate(() => window.brigade.seek(40));
+  await settle(p);
+  const kept = await p.evaluate(() => {
+    const app = window.brigade;
+    // a property, not an attribute: an attribute would make the rows differ
+    for (const row of document.querySelectorAll("[data-testid=order-row]")) row.brigadeMark = "old";
+    app.numbers.key = ""; // redraw the numbers at the same step
+    app.render();
+    return [...document.querySelectorAll("[data-testid=order-row]")].map((r) => r.brigadeMark ?? "new");
+  });
+  assert.ok(kept.length > 0);
+  assert.deepEqual(kept, kept.map(() => "old"), "the same rows, not rebuilt");
+  // step on until an order is placed: the table shows it
+  const placed = await p.evaluate(() => {
+    const app = window.brigade;
+    const n = app.sim.orderCount();
+    while (app.sim.orderCount() === n && app.sim.currentStep() < app.sim.totalSteps()) app.stepForward();
+    app.render();
+    return app.sim.orderCount();
+  });
+  const first = await p.locator("[data-testid=order-row] button").first().textContent();
+  assert.equal(first.trim(), `#${placed}`, "the newest order is at the top");
+});

@@ -1,0 +1,45 @@
+// Rendering only what is visible, for the views whose redraw is costly on a big run: a
+// view asks `skip(frame)` before redrawing. On a run of more than BIG_RUN steps, a view
+// scrolled out of view is skipped; it redraws once the browser is idle, and at once when
+// it scrolls into view. A smaller run is never skipped (its redraws are cheap), so what a
+// reader (or a test) finds there after a step is always up to date.
+
+/** Runs of more steps than this redraw their off-screen views later. */
+export const BIG_RUN = 100_000;
+
+export class Offscreen {
+  /** `element`: what the view draws into; `redraw()`: ask for a render (the App's changed). */
+  constructor(element, redraw) {
+    this.redraw = redraw;
+    this.visible = true;
+    this.owed = false;
+    this.idle = null;
+    this.forced = false;
+    if (element && typeof IntersectionObserver === "function") {
+      new IntersectionObserver((entries) => {
+        this.visible = entries.some((e) => e.isIntersecting);
+        if (this.visible && this.owed) this.pay();
+      }).observe(element);
+    }
+  }
+
+  /** Whether to put off a redraw of `frame` (the App's); if so it is owed. */
+  skip(frame) {
+    if (this.forced) { this.forced = false; return false; }
+    if (this.visible || !(frame.total > BIG_RUN)) return false;
+    this.owed = true;
+    if (this.idle === null) {
+      const later = typeof requestIdleCallback === "function"
+        ? (fn) => requestIdleCallback(fn, { timeout: 1000 })
+        : (fn) => setTimeout(fn, 200);
+      this.idle = later(() => { this.idle = null; if (this.owed) this.pay(); });
+    }
+    return true;
+  }
+
+  pay() {
+    this.owed = false;
+    this.forced = true;
+    this.redraw();
+  }
+}
