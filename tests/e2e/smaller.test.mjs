@@ -31,7 +31,7 @@ test("Esc closes the mailbox, then the message pane", { skip }, async () => {
 
 test("a cook's time field shows 2000 whole; the floor's title speaks of pay-first only with dodgy customers", { skip }, async () => {
   const p = ctx.page = await openPage(ctx.browser, ctx.server.url + link({ cooks: [{ name: "Slow", ms: 2000 }] }));
-  const field = await p.locator(".cook-ms").first().evaluate((n) => ({ value: n.value, fits: n.scrollWidth <= n.clientWidth }));
+  const field = await p.locator("[data-testid=actor][data-kind=cook] .cook-ms").first().evaluate((n) => ({ value: n.value, fits: n.scrollWidth <= n.clientWidth }));
   assert.deepEqual(field, { value: "2000", fits: true });
   assert.doesNotMatch(await p.locator("#floor-architecture").textContent(), /pay-first/);
   const q = await openPage(ctx.browser, ctx.server.url + link({ dodgy: 0.3 }));
