@@ -175,7 +175,7 @@ impl Station {
         };
         if delivered > 1 {
             eprintln!(
-                "brigade live: {}: {} #{sequence} handed out again ({delivered}th time)",
+                "brigade live: {}: {} #{sequence} handed out again (delivery {delivered})",
                 self.info.name,
                 stored.env.message_type().name()
             );
