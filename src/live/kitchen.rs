@@ -96,9 +96,11 @@ pub async fn run(live: Live) -> ExitCode {
     }
     let orders = live.config.orders as usize;
     // after the last order ended, late messages (a retry's answer, a refund) may follow:
-    // the longest a process manager waits, once more
-    let quiet =
-        clock.real(live.config.cook_timeout_ms.max(live.config.pay_timeout_ms) * 2) + Duration::from_millis(500);
+    // the longest a process manager waits, twice, and at most 3 s (a late answer comes
+    // within the work's time)
+    let quiet = (clock.real(live.config.cook_timeout_ms.max(live.config.pay_timeout_ms) * 2)
+        + Duration::from_millis(500))
+    .min(Duration::from_secs(3));
     let deadline = tokio::time::sleep(Duration::from_secs(live.deadline_s));
     tokio::pin!(deadline);
     let mut ended_at: Option<tokio::time::Instant> = None;

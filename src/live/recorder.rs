@@ -210,3 +210,67 @@ pub fn report(history: &[Stored], wall_ms: u64) -> Value {
         "wall_ms": wall_ms,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history_rules;
+    use crate::sim::World;
+
+    /// A simulated run, as the recorder would have seen it on the stream.
+    fn observed(cfg: &Config) -> (World, Vec<Stored>) {
+        let mut world = World::new(cfg.clone()).unwrap();
+        world.run_to_idle();
+        let actors = world.actors().to_vec();
+        let history = world
+            .store()
+            .messages()
+            .enumerate()
+            .map(|(i, env)| {
+                let who = world.store().publisher(i).and_then(|p| actors.get(p as usize));
+                Stored {
+                    sequence: i as u64 + 1,
+                    publisher: who.map(|a| a.name.clone()).unwrap_or_default(),
+                    role: who.map(|a| a.kind.role().name().to_string()).unwrap_or_default(),
+                    env,
+                }
+            })
+            .collect();
+        (world, history)
+    }
+
+    #[test]
+    fn the_observed_run_file_names_publishers_counts_what_happened_and_its_rules_hold() {
+        let cfg = Config { orders: 40, drop: 0.2, duplicate: 0.2, dodgy: 0.4, ..Config::default() };
+        let (world, history) = observed(&cfg);
+        let text = run_file(&cfg, &history, 1234);
+        let file: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!((file["format"].as_str(), file["observed"].as_bool()), (Some(FORMAT), Some(true)));
+        let entries = file["history"].as_array().unwrap();
+        assert_eq!(entries.len(), history.len());
+        assert_eq!(entries[0]["publisher"], "waiter");
+        assert!(entries.iter().any(|e| e["publisher"] == "cook" && e["actor"] == "Koen"));
+        let stats = world.stats();
+        assert_eq!(file["report"]["completed"].as_u64(), Some(stats.completed as u64));
+        assert_eq!(file["report"]["orders"].as_u64(), Some(40));
+        assert_eq!(file["report"]["in_progress"].as_u64(), Some(0));
+        let check = history_rules::check(&text).unwrap();
+        assert!(check.broken.is_none(), "{}", check.to_text());
+        assert_eq!(check.orders, 40);
+    }
+
+    #[test]
+    fn a_second_end_in_an_observed_run_is_named() {
+        let cfg = Config { orders: 3, ..Config::default() };
+        let (_, mut history) = observed(&cfg);
+        let end = history.iter().find(|s| s.env.message_type() == MessageType::OrderCompleted).unwrap().clone();
+        history.push(Stored {
+            sequence: 999,
+            env: crate::message::Envelope { id: Uuid::from_u128(7), ..end.env },
+            ..end
+        });
+        let check = history_rules::check(&run_file(&cfg, &history, 0)).unwrap();
+        let broken = check.broken.as_ref().expect("a second terminal event");
+        assert_eq!(broken.rule, "one-terminal-event", "{}", check.to_text());
+    }
+}

@@ -139,9 +139,20 @@ impl Station {
                     continue;
                 }
             };
+            // a consumer deleted under us (the kitchen started the stream anew) sends nothing
+            // and says nothing: look at it now and then, and make it again when it is gone
+            let mut look = tokio::time::interval(Duration::from_secs(1));
+            look.tick().await;
             loop {
                 tokio::select! {
                     _ = stop.changed() => return,
+                    _ = look.tick() => {
+                        let mut consumer = consumer.clone();
+                        if let Err(e) = consumer.info().await {
+                            eprintln!("brigade live: {}: its consumer is gone ({e}); making it again", self.info.name);
+                            break;
+                        }
+                    }
                     next = messages.next() => match next {
                         Some(Ok(m)) => self.take(m, &stop).await,
                         Some(Err(e)) => {

@@ -75,6 +75,8 @@ impl Timers {
                 }
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(1));
+                // the stream of alarms may have been made anew (a new run) or lost
+                let _ = broker.timers().await;
             }
         }
         self.pending.borrow_mut().insert((due_ms, env.id), env);
