@@ -3,8 +3,8 @@
 # with JetStream on 127.0.0.1 (free ports, its store in a temporary folder), starts a live
 # kitchen (waiter, house, assistant manager, cashier, alarm clock, printer in one process)
 # and three cooks, each in a process of its own, and serves the page. When every order has
-# ended the observed run is written to live-run.json (open it in the page with "Import", or
-# check it: target/release/brigade --check-rules live-run.json).
+# ended the observed run is written to live-run.json (check it with
+# target/release/brigade --check-rules live-run.json; the page does not open it yet).
 #
 #   bash scripts/live.sh                      # 50 orders in real time, the page on :8080
 #   ORDERS=200 SPEED=10 bash scripts/live.sh  # more orders, ten times faster
@@ -94,7 +94,7 @@ if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then
   say "the observed run is in $record: $("$bin" --check-rules "$record" | head -n 1)"
 fi
 if [ "$page" = 1 ] && [ "$status" -le 1 ]; then
-  say "open http://127.0.0.1:$port/ and import $record; Ctrl-C stops the page"
+  say "the page stays at http://127.0.0.1:$port/; Ctrl-C stops it"
   wait "${pids[-1]}" || true
 fi
 exit "$status"

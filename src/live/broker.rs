@@ -77,12 +77,10 @@ impl Broker {
     }
 
     /// The kitchen's stream, made when missing (file storage: it survives a restart of
-    /// the server), or made anew (`fresh`: a new run, no message of an earlier one).
+    /// the server); `fresh`: emptied of an earlier run's messages and alarms (purged, not
+    /// deleted: the consumers of processes already started stay, and Debian's server 2.9
+    /// can lose a stream made again while the old one's files are being removed).
     pub async fn stream(&self, fresh: bool) -> Result<stream::Stream, String> {
-        if fresh {
-            let _ = self.js.delete_stream(STREAM).await;
-            let _ = self.js.delete_stream(TIMERS).await;
-        }
         let config = stream::Config {
             name: STREAM.to_string(),
             subjects: vec!["kitchen.>".to_string()],
@@ -90,7 +88,12 @@ impl Broker {
             duplicate_window: Duration::from_secs(120),
             ..Default::default()
         };
-        self.js.get_or_create_stream(config).await.map_err(|e| format!("the stream {STREAM}: {e}"))
+        let stream = self.js.get_or_create_stream(config).await.map_err(|e| format!("the stream {STREAM}: {e}"))?;
+        if fresh {
+            stream.purge().await.map_err(|e| format!("emptying the stream {STREAM}: {e}"))?;
+            self.timers().await?.purge().await.map_err(|e| format!("emptying the stream {TIMERS}: {e}"))?;
+        }
+        Ok(stream)
     }
 
     /// The alarm clock's stream of alarms yet to ring (`timers.<message id>`, one message

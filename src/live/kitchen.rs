@@ -89,8 +89,29 @@ pub async fn run(live: Live) -> ExitCode {
     if kitchen {
         tasks.push(tokio::task::spawn_local(recorder::follow(broker.clone(), progress_tx, stop.clone())));
         let waiter = mine.iter().find(|a| a.kind.role() == Role::Waiter).cloned();
+        let run = if live.keep { 0 } else { wall_ms() };
+        let (broker_for_waiter, cfg_for_waiter) = (broker.clone(), cfg.clone());
+        let (journal_for_waiter, stop_for_waiter) = (journal.clone(), stop.clone());
+        // the roles other processes run: their consumers must be there before the first order
+        let elsewhere: Vec<Role> = Floor::live_roles()
+            .into_iter()
+            .filter(|r| *r != Role::Waiter && !mine.iter().any(|a| a.kind.role() == *r))
+            .collect();
         if let Some(info) = waiter {
-            let task = place_orders(info, cfg.clone(), broker.clone(), clock, started, journal.clone(), stop.clone());
+            let task = async move {
+                wait_for_consumers(&broker_for_waiter, &elsewhere).await;
+                place_orders(
+                    run,
+                    info,
+                    cfg_for_waiter,
+                    broker_for_waiter.clone(),
+                    clock,
+                    wall_ms(),
+                    journal_for_waiter,
+                    stop_for_waiter,
+                )
+                .await
+            };
             tasks.push(tokio::task::spawn_local(task));
         }
     }
@@ -209,9 +230,12 @@ fn chosen(live: &Live, floor: &Floor) -> Result<Vec<ActorInfo>, String> {
 }
 
 /// The waiter takes the config's orders, `interval_ms` apart (simulated), and publishes
-/// each `OrderPlaced`. Its ids are drawn from the run's seed: a waiter started again
-/// places the same orders, and the stream keeps the first copy of each.
+/// each `OrderPlaced`. Its ids are drawn from the run's seed and `run` (0 with `--keep`: a
+/// kitchen started again then places the same orders, and the stream keeps the first copy
+/// of each).
+#[allow(clippy::too_many_arguments)]
 async fn place_orders(
+    run: u64,
     info: ActorInfo,
     cfg: Rc<crate::scenario::Config>,
     broker: Broker,
@@ -225,7 +249,10 @@ async fn place_orders(
         Ok(f) => f,
         Err(_) => return,
     };
-    let mut order_rng = Rng::stream(cfg.seed, 1);
+    // a new run's orders get ids of their own (the stream remembers an earlier run's ids for
+    // two minutes, and would drop the same ones as repeats); with --keep, the ids of the
+    // seed alone, so that a kitchen started again places the same orders, stored once
+    let mut order_rng = Rng::stream(cfg.seed ^ crate::rng::mix64(run), 1);
     let store = crate::store::Store::new();
     for n in 0..cfg.orders {
         if *stop.borrow() {
@@ -286,6 +313,34 @@ async fn place_orders(
                     );
                 }
             }
+        }
+    }
+}
+
+/// Waits until the durable consumer of each of `roles` is on the stream (their processes
+/// have started and taken their queues), at most 30 s: orders placed before a role is
+/// there would wait, and expire, for nobody.
+async fn wait_for_consumers(broker: &Broker, roles: &[Role]) {
+    let started = std::time::Instant::now();
+    let mut said = false;
+    for role in roles {
+        loop {
+            let there = match broker.stream(false).await {
+                Ok(stream) => stream.consumer_info(role.name()).await.is_ok(),
+                Err(_) => false,
+            };
+            if there {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                eprintln!("brigade live: waiter: no {} after 30 s; placing the orders all the same", role.name());
+                break;
+            }
+            if !said {
+                eprintln!("brigade live: waiter: waiting for the roles run elsewhere to take their queues");
+                said = true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 }

@@ -25,7 +25,8 @@ usage: brigade live [LIVE OPTIONS] [CONFIG OPTIONS]
                       file here once every order has ended
   --journal FILE      append `<id> <type> <actor>` for every message this process published
   --volatile-timers   the alarm clock keeps its alarms in memory only (lost if killed)
-  --keep              do not start the kitchen's stream anew (the waiter's process does)
+  --keep              the kitchen keeps an earlier run's messages instead of purging them,
+                      and places the seed's orders again (stored once)
   --deadline-s S      the kitchen stops waiting for orders to end after S s (default 600)
   -v, --verbose       log every message handled
   -h, --help          this text

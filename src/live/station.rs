@@ -115,7 +115,7 @@ impl Station {
     }
 
     /// Takes messages until `stop` turns true; comes back after a lost connection, a
-    /// restarted server or a stream made anew.
+    /// restarted server or a consumer deleted under it.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let spec = self.consumer_spec();
         let batch = if self.info.kind.role() == Role::Cook { 1 } else { 100 };

@@ -75,7 +75,7 @@ impl Timers {
                 }
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(1));
-                // the stream of alarms may have been made anew (a new run) or lost
+                // the stream of alarms may be missing (deleted by hand, or lost)
                 let _ = broker.timers().await;
             }
         }
