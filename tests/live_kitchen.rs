@@ -278,3 +278,19 @@ fn an_alarm_clock_that_keeps_its_alarms_in_memory_loses_them_when_killed_and_an_
     assert!(out.starts_with("rule broken: one-terminal-event"), "{out}");
     assert!(out.contains("is stuck"), "{out}");
 }
+
+#[test]
+fn without_a_broker_brigade_live_says_so_and_exits_2() {
+    let port = free_port();
+    let out = Command::new(BRIGADE)
+        .args(["live", "--nats", &format!("nats://127.0.0.1:{port}"), "--orders", "1"])
+        .output()
+        .expect("brigade runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("cannot reach a NATS server at nats://127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("scripts/live.sh"), "it says how to start one: {err}");
+    let out = Command::new(BRIGADE).args(["live", "--speed", "fast"]).output().expect("brigade runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("brigade live: --speed"));
+}

@@ -88,7 +88,7 @@ impl Broker {
             duplicate_window: Duration::from_secs(120),
             ..Default::default()
         };
-        let stream = self.js.get_or_create_stream(config).await.map_err(|e| format!("the stream {STREAM}: {e}"))?;
+        let stream = self.get_or_create(config).await?;
         if fresh {
             stream.purge().await.map_err(|e| format!("emptying the stream {STREAM}: {e}"))?;
             self.timers().await?.purge().await.map_err(|e| format!("emptying the stream {TIMERS}: {e}"))?;
@@ -106,7 +106,23 @@ impl Broker {
             max_messages_per_subject: 1,
             ..Default::default()
         };
-        self.js.get_or_create_stream(config).await.map_err(|e| format!("the stream {TIMERS}: {e}"))
+        self.get_or_create(config).await
+    }
+
+    /// The stream of `config`, made when missing. Two processes starting at once may both
+    /// try to make it, and the server refuses the second ("subjects overlap"): look again.
+    async fn get_or_create(&self, config: stream::Config) -> Result<stream::Stream, String> {
+        let mut tries = 0;
+        loop {
+            match self.js.get_or_create_stream(config.clone()).await {
+                Ok(stream) => return Ok(stream),
+                Err(_) if tries < 10 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+                }
+                Err(e) => return Err(format!("the stream {}: {e}", config.name)),
+            }
+        }
     }
 
     /// The durable pull consumer `spec` on the kitchen's stream, made when missing.
