@@ -4,13 +4,14 @@
 #
 #   bash scripts/setup.sh        # everything: wasm tools (wasm-bindgen, wasm-pack), Chromium + ChromeDriver, npm packages
 #   bash scripts/setup.sh page   # only what building and serving the page needs
+#   bash scripts/setup.sh live   # only the NATS server of the live kitchen (scripts/live.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=${1:-all}
 case "$want" in
-  all | page) ;;
-  *) echo "usage: bash scripts/setup.sh [all|page]" >&2; exit 2 ;;
+  all | page | live) ;;
+  *) echo "usage: bash scripts/setup.sh [all|page|live]" >&2; exit 2 ;;
 esac
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -38,6 +39,22 @@ as_root() {
     die "need root for: $*"
   fi
 }
+
+# --- the live kitchen's broker: Debian's nats-server (JetStream), for tests/live_kitchen.rs
+# and scripts/live.sh
+if [ "$want" = all ] || [ "$want" = live ]; then
+  if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
+    say "installing Debian's nats-server"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y -qq nats-server </dev/null ||
+      { as_root apt-get update -qq </dev/null && as_root apt-get install -y -qq nats-server </dev/null; } ||
+      die "cannot install nats-server (apt-get install -y nats-server)"
+  fi
+  if [ "$want" = live ]; then
+    say "toolchain ready ($want)"
+    exit 0
+  fi
+fi
 
 # --- Rust: wasm target, rustfmt and clippy ---------------------------------------------
 if command -v rustup >/dev/null; then

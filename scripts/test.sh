@@ -89,7 +89,7 @@ run() {
 
 lint() {
   run cargo clippy --all-targets -- -D warnings || return
-  run cargo clippy --all-targets --features planted-bug -- -D warnings || return
+  run cargo clippy --all-targets --features planted-bug,live -- -D warnings || return
   # The wasm test files are empty natively: lint them (and the lib) for wasm32 as well.
   run cargo clippy --target wasm32-unknown-unknown --test wasm_node --test wasm_browser --test wasm_exercise -- -D warnings
 }
@@ -106,7 +106,8 @@ e2e() {
 stage setup "setup: install what is missing" bash scripts/setup.sh all
 stage fmt "format: cargo fmt --check" cargo fmt --all -- --check
 stage clippy "lint: cargo clippy, warnings are errors (native, then the wasm tests)" lint
-stage test "native tests: unit, integration, doc" cargo test --no-fail-fast --features planted-bug
+# `live`: the live kitchen's tests too, against a real nats-server (tests/live_kitchen.rs)
+stage test "native tests: unit, integration, doc" cargo test --no-fail-fast --features planted-bug,live
 # as a client of the package runs them: every test target built for wasm32 (a native-only
 # one says #![cfg(not(target_arch = "wasm32"))]), the wasm-bindgen tests run in Node
 stage wasm-node "wasm tests in Node: wasm-pack test --node" wasm-pack test --node

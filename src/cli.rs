@@ -205,6 +205,10 @@ struct Args {
 /// assert!(parse(&["--drop".into(), "2".into()]).unwrap_err().starts_with("--drop"));
 /// ```
 pub fn parse(args: &[String]) -> Result<Command, String> {
+    if args.first().map(String::as_str) == Some("live") {
+        // `brigade live` is read by src/live/ when the feature is built (src/main.rs)
+        return Err("live: this brigade was built without the live kitchen; build it with `cargo build --release --features live`".into());
+    }
     let argv = std::iter::once("brigade".to_string()).chain(args.iter().cloned());
     let a = match Args::try_parse_from(argv) {
         Ok(a) => a,

@@ -30,6 +30,8 @@ pub mod fate;
 pub mod faults;
 pub mod history_rules;
 pub mod ids;
+#[cfg(all(feature = "live", not(target_arch = "wasm32")))]
+pub mod live;
 pub mod mailbox_limit;
 pub mod mermaid;
 pub mod message;

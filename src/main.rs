@@ -40,6 +40,10 @@ mod native {
             Ok(args) => args,
             Err(bad) => return fail(&format!("{}: not valid UTF-8", bad.to_string_lossy())),
         };
+        #[cfg(feature = "live")]
+        if args.first().map(String::as_str) == Some("live") {
+            return brigade::live::main(&args[1..]);
+        }
         match cli::parse(&args) {
             Ok(Command::Help(text)) | Ok(Command::Version(text)) => emit(&text, ExitCode::SUCCESS),
             Ok(Command::Check(path)) => check(&path),

@@ -191,6 +191,46 @@ impl Order {
         }
     }
 
+    /// A fresh order document for `table` with `lines` (one to three, each dish once), as the
+    /// waiter writes it; `None` for no line, too many, or a dish not on the menu. For a
+    /// document read back from its JSON (the live kitchen, `src/live/`): the workers'
+    /// enrichments are public fields, set afterwards.
+    ///
+    /// ```
+    /// use brigade::order::{LineItem, Order};
+    /// let order = Order::with_lines(7, false, &[LineItem { dish: 1, qty: 2, price_cents: 0 }], 0, 5000).unwrap();
+    /// assert_eq!((order.items().len(), order.items()[0].dish().name), (1, "meatballs"));
+    /// assert!(Order::with_lines(7, false, &[], 0, 5000).is_none());
+    /// ```
+    pub fn with_lines(
+        table: u16,
+        dodgy: bool,
+        lines: &[LineItem],
+        placed_at_ms: u64,
+        expires_at_ms: u64,
+    ) -> Option<Order> {
+        if lines.is_empty() || lines.len() > MAX_LINES || lines.iter().any(|l| l.dish as usize >= MENU.len()) {
+            return None;
+        }
+        let mut held = [LineItem::default(); MAX_LINES];
+        held[..lines.len()].copy_from_slice(lines);
+        Some(Order {
+            table,
+            dodgy,
+            lines: held,
+            line_count: lines.len() as u8,
+            placed_at_ms,
+            expires_at_ms,
+            cooked: false,
+            cooked_by: None,
+            cooking_ms: 0,
+            subtotal_cents: 0,
+            tax_cents: 0,
+            total_cents: 0,
+            paid: false,
+        })
+    }
+
     /// What was ordered.
     pub fn items(&self) -> &[LineItem] {
         &self.lines[..self.line_count as usize]
