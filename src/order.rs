@@ -174,13 +174,25 @@ impl Order {
                 }
             }
         }
+        Order::fresh(table, dodgy, lines, count as u8, now_ms, now_ms + ttl)
+    }
+
+    /// A document as the waiter writes it, before any worker adds to it.
+    fn fresh(
+        table: u16,
+        dodgy: bool,
+        lines: [LineItem; MAX_LINES],
+        line_count: u8,
+        placed_at_ms: u64,
+        expires_at_ms: u64,
+    ) -> Order {
         Order {
             table,
             dodgy,
             lines,
-            line_count: count as u8,
-            placed_at_ms: now_ms,
-            expires_at_ms: now_ms + ttl,
+            line_count,
+            placed_at_ms,
+            expires_at_ms,
             cooked: false,
             cooked_by: None,
             cooking_ms: 0,
@@ -214,21 +226,7 @@ impl Order {
         }
         let mut held = [LineItem::default(); MAX_LINES];
         held[..lines.len()].copy_from_slice(lines);
-        Some(Order {
-            table,
-            dodgy,
-            lines: held,
-            line_count: lines.len() as u8,
-            placed_at_ms,
-            expires_at_ms,
-            cooked: false,
-            cooked_by: None,
-            cooking_ms: 0,
-            subtotal_cents: 0,
-            tax_cents: 0,
-            total_cents: 0,
-            paid: false,
-        })
+        Some(Order::fresh(table, dodgy, held, lines.len() as u8, placed_at_ms, expires_at_ms))
     }
 
     /// What was ordered.

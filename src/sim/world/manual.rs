@@ -356,11 +356,7 @@ impl World {
             Action::CookLeaves { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
                 self.dispatchers().for_each(|d| d.cook_leaves(id));
-                let lost: Vec<Mail> = self.st.mail.drain(id as usize);
-                for m in lost {
-                    self.st.stats.deliveries_dropped += 1;
-                    self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
-                }
+                self.lose_mailbox(step, id);
             }
             Action::CookReturns { cook } => {
                 let Ok(id) = self.cook_named(cook) else { return };
@@ -368,17 +364,10 @@ impl World {
             }
             Action::HireCook { name, ms } => {
                 let name = name.trim().to_string();
-                let id = self.st.actors.len() as ActorId;
                 let number = self.st.stats.per_cook.len() as u16;
-                if self.actors.len() <= id as usize {
-                    self.actors.push(ActorInfo { name: name.clone(), kind: ActorKind::Cook(number), id });
-                }
-                self.st.actors.push(Actor::Cook(Cook { name: Rc::new(name), ms: *ms }));
-                self.st.mail.add();
-                self.st.busy_until.push(0);
-                self.st.load.push(Default::default());
+                let cook = Actor::Cook(Cook { name: Rc::new(name.clone()), ms: *ms });
+                let id = self.add_actor(name, ActorKind::Cook(number), cook);
                 self.st.stats.per_cook.push(0);
-                self.st.sampler.add();
                 self.dispatchers().for_each(|d| d.cook_joins(id));
             }
             Action::SetCookTime { cook, ms } => {
@@ -394,11 +383,7 @@ impl World {
                 }
                 let role = self.actors[id as usize].kind.role();
                 self.share_of(role).workers.cook_leaves(id);
-                let lost: Vec<Mail> = self.st.mail.drain(id as usize);
-                for m in lost {
-                    self.st.stats.deliveries_dropped += 1;
-                    self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
-                }
+                self.lose_mailbox(step, id);
             }
             Action::WorkerReturns { worker } => {
                 let Ok(id) = self.worker_named(worker) else { return };
@@ -419,16 +404,7 @@ impl World {
                 let role = kind.role();
                 // the share is made before the newcomer arrives, of the workers already there
                 self.share_of(role);
-                let name = name.trim().to_string();
-                let id = self.st.actors.len() as ActorId;
-                if self.actors.len() <= id as usize {
-                    self.actors.push(ActorInfo { name, kind, id });
-                }
-                self.st.actors.push(actor);
-                self.st.mail.add();
-                self.st.busy_until.push(0);
-                self.st.load.push(Default::default());
-                self.st.sampler.add();
+                let id = self.add_actor(name.trim().to_string(), kind, actor);
                 self.share_of(role).workers.cook_joins(id);
             }
             Action::SetWorkerTime { worker, ms } => {
@@ -440,6 +416,31 @@ impl World {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// A newcomer on the floor (a worker hired): its name and kind (kept once known, for a
+    /// run stepped back over), its state, an empty mailbox, and its place in the moving
+    /// parts. Returns its actor id.
+    fn add_actor(&mut self, name: String, kind: ActorKind, actor: Actor) -> ActorId {
+        let id = self.st.actors.len() as ActorId;
+        if self.actors.len() <= id as usize {
+            self.actors.push(ActorInfo { name, kind, id });
+        }
+        self.st.actors.push(actor);
+        self.st.mail.add();
+        self.st.busy_until.push(0);
+        self.st.load.push(Default::default());
+        self.st.sampler.add();
+        id
+    }
+
+    /// Worker `id` walked out or was sent away: what waits in its mailbox is lost, each a
+    /// fault of `step`.
+    fn lose_mailbox(&mut self, step: u32, id: ActorId) {
+        for m in self.st.mail.drain(id as usize) {
+            self.st.stats.deliveries_dropped += 1;
+            self.record_fault(step, m.seq, id, Fault::WalkedOut, true);
         }
     }
 
