@@ -168,8 +168,12 @@ fn two_hundred_orders_survive_a_killed_cook_a_killed_alarm_clock_and_a_restarted
     let port = free_port();
     let mut ps = Processes::default();
     start_broker(&mut ps, port, &dir.path("store"), &dir.path("broker.log"));
-    let config =
-        format!("--nats nats://127.0.0.1:{port} --speed 8 --seed 7 --orders 200 --interval-ms 100 --dodgy 0.3");
+    // Koen cooks slowly (190 ms a dish at this speed), so that he is killed in the middle
+    // of a dish: what he held comes back to the other cooks
+    let config = format!(
+        "--nats nats://127.0.0.1:{port} --speed 8 --seed 7 --orders 200 --interval-ms 100 --dodgy 0.3 \
+         --cooks Koen:1500,Guido:200,Greg:600"
+    );
     let record = dir.path("run.json");
     let kitchen = format!(
         "live {config} --except cook,alarm-clock --record {} --journal {} --deadline-s 240",
@@ -191,9 +195,11 @@ fn two_hundred_orders_survive_a_killed_cook_a_killed_alarm_clock_and_a_restarted
     let alarm_journal = dir.path("alarm.journal");
     ps.start("alarm", Path::new(BRIGADE), &alarm_args(&alarm_journal), &dir.path("alarm.log"));
 
-    // Koen in the middle of cooking (busy: more orders come than the cooks can cook)
+    // Koen in the middle of cooking (busy: more orders come than the cooks can cook): a
+    // dish done, his next one taken at once, and killed 80 ms into it
     let koen_journal = dir.path("Koen.journal");
-    wait_until("Koen to cook", Duration::from_secs(60), || lines(&koen_journal) >= 5);
+    wait_until("Koen to cook", Duration::from_secs(60), || lines(&koen_journal) >= 3);
+    std::thread::sleep(Duration::from_millis(80));
     ps.kill_hard("Koen");
     // the alarm clock with alarms set and not rung yet
     wait_until("the alarm clock to ring", Duration::from_secs(60), || lines(&alarm_journal) >= 5);
