@@ -162,6 +162,36 @@ struct Args {
     /// Every order's time to live, in simulated ms [default: the menu's, by dish]
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
     time_to_live_ms: Option<u64>,
+    /// After N unanswered refund requests, hand the order's money to a person (RefundEscalated) [default: ask until answered]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>, allow_hyphen_values = true)]
+    refund_attempts: Option<u32>,
+    /// The cooks recognise a CookFood delivered twice and cook it once
+    #[arg(long)]
+    idempotent_cooks: bool,
+    /// Probability that a worker crashes as it takes a message (it loses the message in hand and its mailbox) [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    crash: Option<f64>,
+    /// Simulated ms a crashed actor is down [default: 500]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    restart_ms: Option<u64>,
+    /// Mailboxes survive a crash (only the message in hand is lost)
+    #[arg(long)]
+    durable_mailboxes: bool,
+    /// The alarm clock keeps its alarms in the store (a crash loses none)
+    #[arg(long)]
+    durable_timers: bool,
+    /// Probability that a worker's handler fails on a delivery (retried, then dead-lettered) [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    poison: Option<f64>,
+    /// A dish no cook can cook: its CookFood fails every time (a poison message)
+    #[arg(long, value_name = "DISH", allow_hyphen_values = true)]
+    poison_dish: Option<String>,
+    /// Tries again of a failed delivery before it is dead-lettered, 0..=10 [default: 2]
+    #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    poison_retries: Option<u8>,
+    /// A dead-letter queue on the floor (implied by --poison and --poison-dish)
+    #[arg(long)]
+    dead_letters: bool,
     /// Every message, one line each as it is published (the workshop's console), then the report
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     log: bool,
@@ -314,6 +344,28 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if let Some(v) = a.cook_jitter {
         cfg.cook_jitter = v;
     }
+    if let Some(v) = a.refund_attempts {
+        cfg.refund_attempts = Some(v);
+    }
+    if let Some(v) = a.crash {
+        cfg.crash = v;
+    }
+    if let Some(v) = a.restart_ms {
+        cfg.restart_ms = v;
+    }
+    if let Some(v) = a.poison {
+        cfg.poison = v;
+    }
+    if let Some(v) = a.poison_dish {
+        cfg.poison_dish = Some(v);
+    }
+    if let Some(v) = a.poison_retries {
+        cfg.poison_retries = v;
+    }
+    cfg.idempotent_cooks |= a.idempotent_cooks;
+    cfg.durable_mailboxes |= a.durable_mailboxes;
+    cfg.durable_timers |= a.durable_timers;
+    cfg.dead_letters |= a.dead_letters;
     for (role, limit) in &a.mailbox_limit {
         cfg.mailbox_limits.insert(role.clone(), *limit);
     }

@@ -595,6 +595,37 @@ impl Simulation {
         self.act("hireWorker", Action::HireWorker { role, name, ms })
     }
 
+    /// Actor `name` (any actor on the floor) crashes now: it loses the message in hand and
+    /// its mailbox unless durable, and what it holds in memory only; it is back
+    /// `restart_ms` later (config `crash`, `durable_mailboxes`, `durable_timers`).
+    pub fn crash(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Result<(), JsError> {
+        let actor = string_arg("crash", "the actor's name", &name)?;
+        self.act("crash", Action::Crash { actor })
+    }
+
+    /// The message at store position `seq`, waiting in worker `actor`'s mailbox, is poison:
+    /// the worker fails on it every try until it is dead-lettered (needs a dead-letter queue).
+    #[wasm_bindgen(js_name = poisonMessage)]
+    pub fn poison_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
+    ) -> Result<(), JsError> {
+        let seq = number_arg("poisonMessage", "the message's position", &seq, u32::MAX as u64 - 2)? as u32;
+        let actor = string_arg("poisonMessage", "the worker's name", &actor)?;
+        self.act("poisonMessage", Action::PoisonMessage { seq, actor })
+    }
+
+    /// The dead letter at store position `seq` goes back to the worker that failed on it.
+    #[wasm_bindgen(js_name = redeliverMessage)]
+    pub fn redeliver_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
+    ) -> Result<(), JsError> {
+        let seq = number_arg("redeliverMessage", "the message's position", &seq, u32::MAX as u64 - 2)? as u32;
+        self.act("redeliverMessage", Action::RedeliverMessage { seq })
+    }
+
     /// Worker `name` takes `ms` (1..=600000) per message from now on.
     #[wasm_bindgen(js_name = setWorkerTime)]
     pub fn set_worker_time(

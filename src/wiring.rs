@@ -188,6 +188,7 @@ impl Wiring {
                     T::MessageRejected,
                     T::OrderCompleted,
                     T::OrderDropped,
+                    T::RefundEscalated,
                 ];
             }
             Architecture::Choreography => {

@@ -112,7 +112,7 @@ pub struct Seen {
     /// Published by a process manager (the house).
     pub by_house: bool,
     /// What it does to the customer's account: +1 a charge (the cashier's `OrderPaid`), −1
-    /// a refund, 0 anything else.
+    /// a refund or a refund handed to a person (`RefundEscalated`), 0 anything else.
     pub charge: i32,
 }
 
@@ -158,6 +158,7 @@ pub struct OrderRules {
     charges: Vec<u32>,
     done: (bool, bool, bool),
     dodgy: bool,
+    escalated: bool,
 }
 
 impl OrderRules {
@@ -175,7 +176,8 @@ impl OrderRules {
         let breach = |rule: Rule, detail: String, messages: Vec<u32>| Some(Breach { rule, detail, messages });
         if let Some((end, end_seq)) = self.terminal {
             let allowed =
-                matches!(t, MessageType::RefundPayment | MessageType::PublishAt | MessageType::MessageRejected);
+                matches!(t, MessageType::RefundPayment | MessageType::PublishAt | MessageType::MessageRejected)
+                    || t == MessageType::RefundEscalated;
             // a second terminal event is the one-terminal-event rule's to report
             if m.by_house && !allowed && !t.is_terminal() && self.quiet_after_end {
                 return breach(
@@ -192,6 +194,13 @@ impl OrderRules {
             self.done = (self.done.0 | cooked, self.done.1 | priced, self.done.2 | paid);
         }
         self.balance += m.charge;
+        if t == MessageType::RefundEscalated {
+            self.escalated = true;
+        } else if t == MessageType::PaymentRefunded && self.escalated {
+            // the cashier answered after all: the person hands the money back to the till
+            self.escalated = false;
+            self.balance += 1;
+        }
         if m.charge > 0 {
             self.charges.push(m.seq);
         }
@@ -308,7 +317,8 @@ pub fn safety(world: &World) -> Option<Broken> {
 /// `OrderPaid`, in every architecture), -1 a refund, 0 anything else.
 fn charge(world: &World, seq: u32, env: &Envelope) -> i32 {
     match &env.body {
-        Message::PaymentRefunded { .. } => -1,
+        // a refund, or the money handed to a person when nobody answers the refund
+        Message::PaymentRefunded { .. } | Message::RefundEscalated { .. } => -1,
         Message::OrderPaid { .. } => {
             // any cashier's (several may share the payments), nobody else's
             let publisher = world.store().publisher(seq as usize);

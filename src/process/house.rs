@@ -87,6 +87,17 @@ impl House {
         self.custom.failed()
     }
 
+    /// The house crashes: every process manager it kept in memory (`house: cached`) is
+    /// lost and will be read back from the store at its order's next message. Returns how
+    /// many were lost.
+    pub fn crash(&mut self) -> u32 {
+        let mut lost = 0;
+        for live in self.live.values_mut() {
+            lost += live.cached.take().is_some() as u32;
+        }
+        lost
+    }
+
     /// The flow of a live order.
     pub fn get(&self, correlation_id: &Uuid) -> Option<LiveProcess> {
         self.live.get(correlation_id).map(|l| l.process)

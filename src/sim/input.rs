@@ -125,6 +125,28 @@ pub enum Action {
         /// Time per message, 1..=600000 simulated ms.
         ms: u64,
     },
+    /// Any actor crashes now: it loses the message in hand (back in its mailbox if the
+    /// mailbox is durable), its mailbox unless durable, what it keeps in memory only (the
+    /// cached house its process managers, the alarm clock its alarms unless durable), and
+    /// is back `restart_ms` later.
+    Crash {
+        /// The actor's name.
+        actor: String,
+    },
+    /// The message waiting at `seq` in a worker's mailbox is poison: the worker fails on it
+    /// every time, until it is dead-lettered (needs a dead-letter queue).
+    PoisonMessage {
+        /// Store position of the waiting message.
+        seq: u32,
+        /// The worker's name.
+        actor: String,
+    },
+    /// The dead letter at `seq` leaves the dead-letter queue for the worker that failed on
+    /// it, to be tried again (no longer poison).
+    RedeliverMessage {
+        /// Store position of the dead letter.
+        seq: u32,
+    },
 }
 
 /// The delivery a fate input is about.
@@ -215,6 +237,7 @@ impl Action {
             }
             Action::SetWorkerTime { ms, .. } => ms_ok("the time per message", *ms),
             Action::WorkerLeaves { .. } | Action::WorkerReturns { .. } => Ok(()),
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => Ok(()),
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Some((fate, target, _)) = self.fate() else { return Ok(()) };
                 target?;

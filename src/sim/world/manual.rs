@@ -124,6 +124,9 @@ impl World {
                 Ok(())
             }
             Action::SetWorkerTime { worker, .. } => self.worker_named(worker).map(|_| ()),
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
+                self.check_failure(action)
+            }
         }
     }
 
@@ -318,6 +321,9 @@ impl World {
         let step = self.st.steps as u32;
         match action {
             Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => {}
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
+                self.apply_failure(action)
+            }
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Ok((fate, actor, target, at)) = self.fate_slot(action) else { return };
                 let a = actor as usize;
