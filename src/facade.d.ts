@@ -828,7 +828,11 @@ ms: number | null,
 /**
  * A worker: whether it walked out or was sent away (and has not come back).
  */
-away: boolean | null, };
+away: boolean | null, 
+/**
+ * Crashed and not restarted yet at the cursor: when it is back (simulated ms).
+ */
+down_until: number | null, };
 
 /**
  * One order at the cursor.

@@ -240,6 +240,9 @@ pub struct ActorView {
     /// A worker: whether it walked out or was sent away (and has not come back).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub away: Option<bool>,
+    /// Crashed and not restarted yet at the cursor: when it is back (simulated ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down_until: Option<u64>,
 }
 
 /// One order at the cursor.
@@ -653,6 +656,7 @@ pub fn actors(world: &World) -> Vec<ActorView> {
             pending: (a.id == alarm).then(|| world.pending_from(alarm)),
             ms: world.worker_state(a.id).map(|(ms, _)| ms),
             away: world.worker_state(a.id).map(|(_, at_work)| !at_work),
+            down_until: world.down_until(a.id),
         })
         .collect()
 }

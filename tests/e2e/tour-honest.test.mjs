@@ -89,7 +89,7 @@ test("a try that starts another run: the narration and the address say so; Next 
 
 test("Finish closes the tour", { skip, timeout: 120000 }, async () => {
   // the last chapter's last stop
-  const page = ctx.page = await openPage(ctx.browser, `${ctx.server.url}#tour=12.1`, { viewport: { width: 1280, height: 800 } });
+  const page = ctx.page = await openPage(ctx.browser, `${ctx.server.url}#tour=14.2`, { viewport: { width: 1280, height: 800 } });
   await stopped(page);
   const next = page.getByTestId("tour-next");
   assert.equal((await next.textContent()).trim(), "Finish");

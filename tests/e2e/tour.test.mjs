@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { browserSuite, openPage, settle, screenshot } from "./helpers.mjs";
 
 const ctx = browserSuite();
-const CHAPTERS = 12;
+const CHAPTERS = 14;
 
 /** What must be true of the engine at each stop, read in the page. */
 function checkMoment(moment) {
@@ -73,6 +73,30 @@ function checkMoment(moment) {
       const limit = cfg.mailbox_limits?.cook?.max;
       return Boolean(shed) && limit > 0 && at(step - 1, () => sim.actors().find((a) => a.name === shed.actor).queue) >= limit;
     }
+    case "dead-lettered": {
+      // a message moved to the dead-letter queue at this step, after failing every try
+      const dead = sim.faults().find((f) => f.fault === "dead-lettered" && f.step === step);
+      const tries = sim.faults().filter((f) => f.fault === "failed" && dead && f.seq === dead.seq && f.step <= step).length;
+      const queue = sim.actors().find((a) => a.kind === "dead-letters");
+      return Boolean(dead) && tries === (cfg.poison_retries ?? 2) + 1 && queue?.queue >= 1 && last.outputs.some((o) => o.type === "MessageDeadLettered");
+    }
+    case "poison-order-ends": {
+      // the order of the first dead letter ends at this step (its terminal event published)
+      const dead = sim.faults().find((f) => f.fault === "dead-lettered");
+      const corr = dead && sim.message(dead.seq).correlation_id;
+      const order = corr && sim.order(corr);
+      return Boolean(order) && (order.status === "dropped" || order.status === "completed") && last.published.some((seq) => sim.message(seq).correlation_id === corr);
+    }
+    case "crash": {
+      const down = sim.actors().filter((a) => a.down_until !== undefined).map((a) => a.kind).sort();
+      return cfg.house === "cached" && JSON.stringify(down) === JSON.stringify(["alarm-clock", "cook", "house"]) && sim.report().crashes === 3;
+    }
+    case "stuck": {
+      // the end of the run: an order never ended after the alarm clock lost its alarms
+      const r = sim.report();
+      return step === sim.totalSteps() && sim.frontierIdle() && r.in_progress >= 1 && !cfg.durable_timers
+        && sim.faults().some((f) => f.fault === "crash" && f.actor === "alarm clock");
+    }
     default: return `unknown moment ${moment}`;
   }
 }
@@ -109,6 +133,15 @@ async function tryThis(page, chapter) {
       await page.locator("details.advanced summary").click();
       await page.getByTestId("cfg-mailbox-limits").fill("cook=1:block");
     }); break;
+    case 13: {
+      // re-deliver a dead letter from the dead-letter queue's own box on the floor
+      const queue = page.locator("[data-testid=actor][data-kind=dead-letters]");
+      await queue.click();
+      await page.getByTestId("dead-letter").first().waitFor();
+      await page.getByTestId("redeliver").first().click();
+      break;
+    }
+    case 14: await page.getByTestId("tour-try-action").click(); break;
     default: throw new Error(`no try for chapter ${chapter}`);
   }
 }
@@ -138,6 +171,14 @@ function checkTry(chapter) {
       const refused = sim.report().refused_at_door ?? 0;
       sim.seek(at);
       return cfg.mailbox_limits?.cook?.policy === "block" && refused > 0;
+    }
+    case 13: return inputs.some((a) => a.type === "RedeliverMessage");
+    case 14: {
+      const at = sim.currentStep();
+      sim.seek(sim.totalSteps());
+      const r = sim.report();
+      sim.seek(at);
+      return cfg.durable_timers === true && r.crashes === 3 && r.in_progress === 0 && r.completed === r.orders;
     }
     default: return false;
   }
@@ -177,7 +218,7 @@ test(`the tour walks every chapter (${device}): each stop at a step where its mo
     assert.ok((await page.getByTestId("tour-try-result").textContent()).length > 10, "the tour says what the action changed");
     await page.getByTestId("tour-next").click();
   }
-  assert.equal(seen.length, 21, `every stop reached: ${seen.join(", ")}`);
+  assert.equal(seen.length, 25, `every stop reached: ${seen.join(", ")}`);
   const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("brigade.tour")));
   assert.equal(Object.keys(progress.done).length, CHAPTERS, "progress keeps every chapter done");
 });

@@ -24,10 +24,17 @@ export function publishedWhen(outputs, step) {
   return steps.includes(null) ? `${words}, the rest in a coming step` : words;
 }
 
-/** `n` things of a type: "StepTimedOut" or "StepTimedOut ×18". */
+/** `n` things of a type: "StepTimedOut" or "StepTimedOut ×18"; some events say what they mean. */
 function counted(type, n) {
-  return n > 1 ? `${type} ×${n}` : type;
+  const text = n > 1 ? `${type} ×${n}` : type;
+  const w = words();
+  if (w?.is(type, "escalated")) return `${text} (refund handed to a person)`;
+  if (w?.is(type, "dead-lettered")) return `${text} (set aside in the dead-letter queue)`;
+  return text;
 }
+
+/** Faults with which an actor takes a message without handling it (issue 23). */
+const TAKEN_ONLY = new Set(["crash", "failed", "recognised"]);
 
 /** The step's outputs grouped by what became of them, in the order they were decided. */
 export function outputGroups(step) {
@@ -84,7 +91,9 @@ export function captionParts(step, ctx) {
       ctx.order ? [" · order ", mono(ctx.order)] : "",
       " to ", ...g.handed.flatMap((o, i) => [i ? " and " : "", el("strong", { class: "mono", "data-testid": "caption-cook", text: o.to })]));
   } else {
-    parts.push(mono(step.actor), " handled ", ctx.kindChip(step.kind), " ", mono(step.type),
+    // a crash, a failure or a recognised copy: it took the message without handling it
+    const took = (step.faults ?? []).some((f) => f.seq === step.seq && f.actor === step.actor && TAKEN_ONLY.has(f.fault));
+    parts.push(mono(step.actor), took ? " took " : " handled ", ctx.kindChip(step.kind), " ", mono(step.type),
       ctx.publisher ? [" from ", mono(ctx.publisher)] : "",
       ctx.order ? [" · order ", mono(ctx.order)] : "");
   }

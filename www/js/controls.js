@@ -3,8 +3,10 @@
 // per message; above the floor, hiring a worker of any of those roles. Every one is an input
 // of the run (App.takeInput): recorded with its step, in the address, replayed by a link.
 // A cook's inputs keep their own names (CookLeaves, …); the others' are WorkerLeaves, ….
+// Every actor's box also has a crash button (issue 23: the input Crash): while it is down the
+// box says until when, and what the crash lost (the faults `crash` of its last crash).
 
-import { $, $$, el } from "./dom.js";
+import { $, $$, el, formatMs } from "./dom.js";
 import { words } from "./engine.js";
 
 const MAX_MS = 600000;
@@ -19,6 +21,13 @@ export class KitchenControls {
       this.hire();
     });
     $("#floor-grid").addEventListener("click", (event) => {
+      const crash = event.target.closest("[data-testid=crash-actor]");
+      if (crash) {
+        event.stopPropagation();
+        const name = crash.closest("[data-testid=actor]").dataset.actor;
+        app.takeInput({ type: "Crash", actor: name }, null, (sim) => { sim.crash(name); return true; });
+        return;
+      }
       const button = event.target.closest("[data-cook-action]");
       if (!button) return;
       event.stopPropagation();
@@ -42,6 +51,12 @@ export class KitchenControls {
 
   /** Give each cook's box its controls (the floor rebuilds boxes when cooks are hired) and show who is away. */
   update(frame) {
+    this.updateStaff(frame);
+    this.updateCrashes(frame);
+  }
+
+  /** The workers' own controls: walk out / come back and the time per message. */
+  updateStaff(frame) {
     const w = words();
     const roles = $("#hire-role");
     if (roles && !roles.options.length) {
@@ -82,6 +97,75 @@ export class KitchenControls {
       floor.rects = null;
       floor.drawArrows(floor.lastArrows);
     }
+  }
+
+  /**
+   * Every actor's crash button, and a crashed actor shown as down until it restarts, with
+   * what its crash lost (the faults `crash` of the steps since it went down).
+   */
+  updateCrashes(frame) {
+    const actors = frame.actors() ?? [];
+    const boxes = $$("[data-testid=actor]", $("#floor-grid"));
+    const key = `${frame.gen}:${frame.cursor}:${boxes.length}:${actors.map((a) => a.down_until ?? "").join("|")}`;
+    if (key === this.crashKey && boxes.every((b) => b.querySelector(".crash-controls"))) return;
+    this.crashKey = key;
+    const byName = new Map(actors.map((a) => [a.name, a]));
+    const down = actors.filter((a) => a.down_until !== undefined && a.down_until !== null);
+    // what each crash lost: the faults `crash` of the actor, up to the cursor (the last crash's)
+    const lost = new Map();
+    if (down.length) {
+      const faults = this.app.faults.upToCursor(frame).filter((f) => f.fault === "crash");
+      for (const a of down) {
+        const mine = faults.filter((f) => f.actor === a.name);
+        const last = mine.length ? mine[mine.length - 1].step : null;
+        lost.set(a.name, last === null ? [] : mine.filter((f) => f.step === last));
+      }
+    }
+    let moved = false;
+    for (const box of boxes) {
+      const actor = byName.get(box.dataset.actor);
+      if (!actor) continue;
+      let controls = box.querySelector(".crash-controls");
+      if (!controls) {
+        controls = el("span", { class: "crash-controls" },
+          el("span", { class: "down-tag", "data-testid": "actor-down", hidden: true }),
+          el("button", { type: "button", class: "small crash", "data-testid": "crash-actor",
+            title: `${actor.name} crashes now: it loses the message in hand and what it holds in memory (its mailbox unless durable); it restarts later`,
+            "aria-label": `${actor.name} crashes` }, "⚡ crash"));
+        (box.querySelector(".cook-buttons") ?? box.querySelector(".actor-extra") ?? box).append(controls);
+        moved = true;
+      }
+      const isDown = actor.down_until !== undefined && actor.down_until !== null;
+      if (box.dataset.down !== String(isDown)) moved = true;
+      box.dataset.down = String(isDown);
+      box.classList.toggle("is-down", isDown);
+      const tag = controls.querySelector("[data-testid=actor-down]");
+      tag.hidden = !isDown;
+      if (isDown) {
+        const gone = lost.get(actor.name) ?? [];
+        tag.textContent = `down until ${formatMs(actor.down_until)}`;
+        tag.dataset.lost = String(gone.length);
+        tag.title = gone.length
+          ? `${actor.name} crashed and restarts at ${formatMs(actor.down_until)}; lost in the crash: ${this.lostWords(gone)}`
+          : `${actor.name} crashed and restarts at ${formatMs(actor.down_until)}; it lost nothing it held`;
+        if (gone.length) tag.append(el("span", { class: "lost", text: ` · lost ${gone.length}` }));
+      }
+      controls.querySelector("[data-testid=crash-actor]").hidden = isDown;
+    }
+    const floor = this.app.floor;
+    if (moved && floor) {
+      floor.rects = null;
+      floor.drawArrows(floor.lastArrows);
+    }
+  }
+
+  /** "CookFood (order 3), CookFood (order 4)": the messages a crash lost, in words. */
+  lostWords(faults) {
+    const app = this.app;
+    return faults.slice(0, 6).map((f) => {
+      const m = app.call(() => app.sim.message(f.seq), null);
+      return m ? `${m.type}${m.order ? ` (order ${m.order})` : ""}` : `message ${f.seq}`;
+    }).join(", ") + (faults.length > 6 ? `, and ${faults.length - 6} more` : "");
   }
 
   controls(name, time = "cooking time") {

@@ -1,5 +1,6 @@
-// The run's faults: every lost, duplicated or delayed delivery to a worker, and every
-// refused, rejected or absorbed one, read from the engine's run index (faultsInRun) as the
+// The run's faults: every lost, duplicated or delayed delivery to a worker, every one lost
+// in a crash, failed, dead-lettered or recognised (issue 23), and every refused, rejected or
+// absorbed one, read from the engine's run index (faultsInRun) as the
 // run is computed: a few new steps at a time, never by moving the cursor or reading steps.
 // One list per run, in step order; what is known "up to the cursor" is a prefix of it, so
 // moving back costs nothing.
@@ -111,6 +112,7 @@ export const FAULT_CHIP = {
   drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
   "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"], stale: ["fault", "✕ too old"],
+  crash: ["fault", "⚡ crash"], failed: ["fault", "✕ failed"], "dead-lettered": ["fault", "☠ dead letter"], recognised: ["dup", "≡ once"],
 };
 
 /**
@@ -127,6 +129,10 @@ export function describeFault(f, message) {
     case "delay": return `${what} late on the way to ${f.actor}${chosenBy(f, "delayed")}`;
     case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
     case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;
+    case "crash": return `${what} lost in a crash of ${f.actor}${chosenBy(f, "crashed")}`;
+    case "failed": return `${what} failed (poison): ${f.actor}'s handler failed on it${f.manual ? " (marked poison by hand)" : ""}; it is tried again`;
+    case "dead-lettered": return `${what} dead-lettered: ${f.actor} failed on it every try, so it was set aside in the dead-letter queue`;
+    case "recognised": return `${what} recognised (taken once): ${f.actor} had taken it already and set this copy aside`;
     case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
     default: return `${what} delivered twice to ${f.actor}${chosenBy(f, "duplicated")}`;
   }

@@ -10,8 +10,13 @@ import { download } from "./diagram-export.js";
 import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
-const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)" };
-const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of", stale: "shed, too old, from the mailbox of" };
+const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)",
+  crash: "lost in a crash", failed: "failed (poison)", "dead-lettered": "dead-lettered", recognised: "recognised (taken once)" };
+const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of", stale: "shed, too old, from the mailbox of",
+  crash: "lost in a crash of", failed: "failed (poison) at", "dead-lettered": "dead-lettered (moved to the dead-letter queue) by",
+  recognised: "recognised (taken once, not cooked again) by" };
+/** An arrow's label for a fault, after the message's type. */
+const FAULT_LABEL = { drop: " ✕ lost", "walked-out": " ✕ lost", duplicate: " ×2", delay: " ◷ late", crash: " ✕ crash", failed: " ✕ failed", "dead-lettered": " ☠ dead letter", recognised: " ≡ once" };
 
 // Where each role stands and what it is called come from the engine's vocabulary
 // (engine.js `words`): the flow reads left to right.
@@ -235,15 +240,17 @@ export class FloorView {
       if (parts.box.dataset.busy !== String(busy)) parts.box.dataset.busy = String(busy);
       // not busy with messages waiting is not idle: the next one is delivered in a coming step
       const waiting = !busy && (actor.queue ?? 0) > 0;
-      const state = busy ? "busy" : waiting ? "free, next soon" : "idle";
-      setText(parts.busy, busy ? `busy → ${formatMs(actor.busy_until)}` : state);
-      const why = waiting ? "nothing in hand: its next message is delivered in a coming step" : "";
+      // a crashed actor is down (issue 23): it takes nothing until it restarts
+      const down = actor.down_until !== undefined && actor.down_until !== null;
+      const state = down ? "crashed" : busy ? "busy" : waiting ? "free, next soon" : "idle";
+      setText(parts.busy, down ? "crashed" : busy ? `busy → ${formatMs(actor.busy_until)}` : state);
+      const why = down ? `it crashed: back at ${formatMs(actor.down_until)}` : waiting ? "nothing in hand: its next message is delivered in a coming step" : "";
       if ((parts.busy.title ?? "") !== why) parts.busy.title = why;
       const extras = [`handled ${actor.handled ?? 0}`];
       if (actor.live !== undefined) extras.push(`${actor.live} live`);
       if (actor.pending !== undefined) extras.push(`${actor.pending} timers`);
       setText(parts.extra, extras.join(" · "));
-      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${waiting ? `free, its next message is delivered in a coming step` : state}, ${extras.join(", ")}. Enter opens the mailbox`;
+      const label = `${actor.name}, ${w.label(actor.kind)}: queue ${actor.queue ?? 0}, ${down ? `crashed, back at ${formatMs(actor.down_until)}` : waiting ? `free, its next message is delivered in a coming step` : state}, ${extras.join(", ")}. Enter opens the mailbox`;
       if (parts.box.getAttribute("aria-label") !== label) parts.box.setAttribute("aria-label", label);
       if (parts.badges.firstChild) parts.badges.replaceChildren();
       for (const c of ["is-receiver", "is-publisher", "has-fault", "has-timeout", "has-ttl"]) setClass(parts.box, c, false);
@@ -286,7 +293,10 @@ export class FloorView {
     }
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
-      arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
+      // a dead letter goes from the worker that failed on it to the dead-letter queue
+      const queue = fault.fault === "dead-lettered" ? this.namesOfKind("dead-letters")[0] : null;
+      if (queue) arrows.push({ from: fault.actor, to: queue, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
+      else arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       const target = this.boxes.get(fault.actor);
       if (target) {
         target.box.classList.add("has-fault");
@@ -438,7 +448,7 @@ export class FloorView {
       this.rects.set(name, local(parts.box.getBoundingClientRect()));
       names.push(local(parts.box.querySelector(".actor-name").getBoundingClientRect(), 2));
       // a cook's own buttons (walk out, cooking time) must stay clickable: weigh them as a name
-      for (const control of parts.box.querySelectorAll(".cook-controls button, .cook-controls input")) {
+      for (const control of parts.box.querySelectorAll(".cook-controls button, .cook-controls input, .crash-controls button, .down-tag")) {
         const c = control.getBoundingClientRect();
         if (c.width) names.push(local(c, 2));
       }
@@ -518,7 +528,7 @@ export class FloorView {
           svg("animateMotion", { dur: "500ms", repeatCount: "1", fill: "freeze", path: d }),
           svg("animate", { attributeName: "opacity", values: "1;1;0", keyTimes: "0;0.85;1", dur: "500ms", fill: "freeze" })));
       }
-      const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${a.fault === "drop" || a.fault === "walked-out" ? " ✕ lost" : a.fault === "duplicate" ? " ×2" : a.fault === "delay" ? " ◷ late" : a.duplicate ? " (copy)" : ""}`;
+      const label = `${a.kind === "event" ? "EVT" : "CMD"} ${a.type}${FAULT_LABEL[a.fault] ?? (a.duplicate ? " (copy)" : "")}`;
       const width = label.length * 6.4 + 12;
       const spot = this.spotAlong(p1, { x: cx, y: cy }, p2, -dy / len, dx / len, width, 20, rects);
       group.append(svg("title", { text: label }));

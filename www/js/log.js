@@ -14,6 +14,8 @@ function typeMark(type) {
   if (w.is(type, "refused")) return ["dup", "⊘ refused", "the cashier refused to take a payment"];
   if (w.is(type, "work", "refund")) return ["timeout", "↩ refund", "a command to give the money back"];
   if (w.is(type, "done", "refund")) return ["timeout", "↩ refunded", "the money was given back"];
+  if (w.is(type, "escalated")) return ["fault", "✋ to a person", "refund handed to a person: nobody answered the refund requests"];
+  if (w.is(type, "dead-lettered")) return ["fault", "☠ dead letter", "a message set aside in the dead-letter queue after failing every try"];
   return undefined;
 }
 
@@ -346,6 +348,8 @@ const TITLE = {
   absorbed: "decided again on a second delivery and absorbed by the idempotent store (it holds this id), at",
   "walked-out": "lost: walked out, the cook", delay: "late on the way to",
   shed: "shed at the full mailbox of", stale: "shed for waiting too long at",
+  crash: "lost in a crash of", failed: "failed (poison) at", "dead-lettered": "dead-lettered (set aside in the dead-letter queue) by",
+  recognised: "recognised (taken once) and set aside by",
 };
 
 function bsearch(list, value, key) {

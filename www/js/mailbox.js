@@ -2,7 +2,9 @@
 // floor's "waiting" button): the messages waiting for it
 // at the current step (which order, what, waiting since when) and those in flight towards
 // it, read from the engine's `queued()`. Each delivery to a worker can be given a fate here
-// (dropped, duplicated, delayed: issue 9); the others say why they cannot.
+// (dropped, duplicated, delayed: issue 9; a waiting one marked poison: issue 23); the others
+// say why they cannot. The dead-letter queue's mailbox IS the queue: each dead letter is read
+// with its MessageDeadLettered (the worker, the reason, the tries) and can be re-delivered.
 
 import { $, el, formatMs, formatInt } from "./dom.js";
 import { words } from "./engine.js";
@@ -12,6 +14,10 @@ const SHOWN = 50;
 const ALL = "*";
 /** Deliveries the executor makes reliably: why their fate cannot be changed. */
 const RELIABLE = "deliveries to the house, the dispatcher, the alarm clock and the printer are reliable: only a worker's (a cook, the assistant manager, the cashier) can be lost, doubled or late";
+/** Why a message was dead-lettered (MessageDeadLettered's `reason`), in words. */
+const REASON = { "handler-failed": "the handler failed on it", "cannot-cook": "no cook can cook this dish", "by-hand": "marked poison by hand" };
+/** Why nothing can be marked poison in a run without a dead-letter queue (pressing it shows the engine's refusal). */
+const NO_QUEUE = "needs a dead-letter queue: turn one on in Set up run… (Crashes, poison messages and refunds)";
 
 export class Mailbox {
   constructor(app) {
@@ -38,6 +44,8 @@ export class Mailbox {
     $("#mailbox-body").addEventListener("click", (event) => {
       const fate = event.target.closest("[data-fate]");
       if (fate) { this.fate(fate); return; }
+      const again = event.target.closest("[data-testid=redeliver]");
+      if (again) { this.redeliver(Number(again.dataset.redeliver)); return; }
       const item = event.target.closest("[data-seq]");
       if (item) app.openMessage(Number(item.dataset.seq));
     });
@@ -70,6 +78,8 @@ export class Mailbox {
     const waiting = queued.filter((q) => q.state === "waiting");
     const flying = queued.filter((q) => q.state !== "waiting");
     const body = $("#mailbox-body");
+    this.hasQueue = (frame.actors() ?? []).some((a) => a.kind === "dead-letters");
+    if (!all && actor.kind === "dead-letters") { this.deadLetters(frame, actor, waiting, body); return; }
     if (all) actor.queue = waiting.length;
     const title = all ? el("h3", {}, `Every mailbox at step ${formatInt(frame.cursor)}: `,
       el("span", { class: "mono", "data-testid": "mailbox-count", text: String(waiting.length) }), ` waiting, ${flying.length} in flight`)
@@ -100,17 +110,69 @@ export class Mailbox {
       ...(flying.length ? [el("h4", { text: all ? `in flight: ${flying.length}` : `in flight to ${actor.name}: ${flying.length}` }), list(flying), ...more(flying.length)] : []));
   }
 
+  /**
+   * The dead-letter queue opened: every dead letter (its type and order), read with the
+   * MessageDeadLettered its worker published (who failed on it, why, after how many tries),
+   * and a button that re-delivers it to that worker.
+   */
+  deadLetters(frame, actor, waiting, body) {
+    const app = this.app;
+    const w = words();
+    const letterOf = (q) => {
+      const stream = app.call(() => app.sim.orderStream(q.correlation_id), []) ?? [];
+      const said = stream.filter((m) => w.is(m.type, "dead-lettered") && m.causation_id === q.id && m.seq < frame.count);
+      const last = said[said.length - 1];
+      return last ? app.call(() => app.sim.message(last.seq), null) : null;
+    };
+    const item = (q) => {
+      const order = frame.orderBy(q.correlation_id)?.order;
+      const said = letterOf(q);
+      const p = said?.payload ?? {};
+      const why = REASON[p.reason] ?? p.reason ?? "it failed every try";
+      const tries = p.attempts ? `after ${p.attempts} ${p.attempts === 1 ? "try" : "tries"}` : "";
+      return el("li", { class: "queued dead-letter", "data-testid": "dead-letter", "data-letter": q.seq, "data-type": q.type, "data-worker": p.worker ?? "", "data-reason": p.reason ?? "", "data-attempts": p.attempts ?? "" },
+        el("button", { type: "button", class: "link", "data-testid": "mailbox-message", "data-seq": q.seq, "data-type": q.type },
+          el("span", { class: "mono", text: q.type }), order ? ` · order ${order}` : "", q.copy ? el("span", { class: "dup-tag", text: " · second copy" }) : ""),
+        el("span", { class: "dl-why", "data-testid": "dead-letter-why" },
+          ` · ${p.worker ? `${p.worker} failed on it ${tries}` : "failed every try"}: ${why}`,
+          el("span", { class: "hint", text: ` · set aside at ${formatMs(q.waiting_since_ms)}` }),
+          said ? [" · ", el("button", { type: "button", class: "link", "data-seq": said.seq, title: "open the MessageDeadLettered its worker published", text: "its MessageDeadLettered" })] : ""),
+        el("span", { class: "fates" },
+          el("button", { type: "button", class: "small fate", "data-testid": "redeliver", "data-redeliver": q.seq,
+            title: `hand it back to ${p.worker ?? "the worker that failed on it"} (it is no longer poison): an input of the run` }, "↻ re-deliver")));
+    };
+    const list = el("ul", { class: "queued-list", "data-testid": "dead-letter-list" }, ...waiting.slice(0, SHOWN).map(item));
+    body.replaceChildren(
+      el("h3", {}, `The dead-letter queue at step ${formatInt(frame.cursor)}: `,
+        el("span", { class: "mono", "data-testid": "mailbox-count", text: String(actor.queue ?? 0) }), ` dead letter${actor.queue === 1 ? "" : "s"}`),
+      el("p", { class: "hint", text: "Messages a worker failed on every try, set aside so that they stop blocking its mailbox. Nobody takes them: a person reads each one and re-delivers it once the cause is fixed. The order's process manager does not wait for them: its timeout asks again, or gives the order up." }),
+      waiting.length ? list : el("p", { class: "hint", text: "Empty: no message has failed every try so far." }),
+      ...(waiting.length > SHOWN ? [el("p", { class: "hint", text: `… and ${formatInt(waiting.length - SHOWN)} more` })] : []));
+  }
+
+  /** Re-deliver dead letter `seq` to the worker that failed on it (an input of the run). */
+  redeliver(seq) {
+    const q = this.entries?.find((e) => e.seq === seq && e.state === "waiting");
+    this.app.takeInput({ type: "RedeliverMessage", seq }, q?.type ?? null, (sim) => { sim.redeliverMessage(seq); return true; });
+  }
+
   /** The fate buttons of one delivery, or why it has none. */
   fateControls(q) {
     if (!q.changeable) return el("span", { class: "hint reliable", "data-testid": "fate-reliable", title: RELIABLE, text: " · reliable delivery (cannot be changed)" });
     const ms = this.defaultDelay(q.type);
+    // a waiting message can be marked poison: its worker fails on it every try (issue 23)
+    const poison = q.state === "waiting"
+      ? el("button", { type: "button", class: "small fate", "data-fate": "poison", "data-testid": "fate-poison",
+        title: this.hasQueue ? `poison: ${q.actor}'s handler fails on it every try, then it is dead-lettered` : NO_QUEUE }, "☠ poison")
+      : null;
     return el("span", { class: "fates", role: "group", "aria-label": `the fate of this ${q.type}` },
       el("button", { type: "button", class: "small fate", "data-fate": "drop", "data-testid": "fate-drop", title: "lose this delivery" }, "✕ drop"),
       el("button", { type: "button", class: "small fate", "data-fate": "duplicate", "data-testid": "fate-duplicate", title: "deliver it twice" }, "×2 duplicate"),
       el("span", { class: "delay" },
         el("button", { type: "button", class: "small fate", "data-fate": "delay", "data-testid": "fate-delay", title: "deliver it later: it joins the mailbox's tail after this many ms" }, "◷ delay"),
         el("input", { type: "number", class: "delay-ms", "data-testid": "fate-delay-ms", min: "1", max: "600000", step: "1", value: String(ms), "aria-label": "delay in ms" }),
-        el("span", { class: "hint", text: "ms" })));
+        el("span", { class: "hint", text: "ms" })),
+      poison);
   }
 
   /** Late by the timeout of the step the message belongs to, plus one: the house gives up waiting first. */
@@ -137,6 +199,8 @@ export class Mailbox {
         return;
       }
       this.app.takeInput({ type: "DelayMessage", ms, actor: q.actor }, q.type, (sim) => sim.delayMessage(target, undefined, ms));
+    } else if (kind === "poison") {
+      this.app.takeInput({ type: "PoisonMessage", seq: q.seq, actor: q.actor }, q.type, (sim) => { sim.poisonMessage(q.seq, q.actor); return true; });
     } else if (kind === "drop") {
       this.app.takeInput({ type: "DropMessage", actor: q.actor }, q.type, (sim) => sim.dropMessage(target));
     } else {

@@ -134,20 +134,34 @@ export class MessagePane {
   /** What became of the message: delivered, lost, duplicated, or still waiting. */
   outcome(frame) {
     const { deliveries, faults, idle } = this.opened.fate;
-    const lost = faults.filter((f) => f.fault === "drop" || f.fault === "walked-out");
+    const lost = faults.filter((f) => f.fault === "drop" || f.fault === "walked-out" || f.fault === "crash");
+    // issue 23: tries a worker failed on, a move to the dead-letter queue, a copy recognised
+    const failed = faults.filter((f) => f.fault === "failed");
+    const dead = faults.filter((f) => f.fault === "dead-lettered");
+    const recognised = faults.filter((f) => f.fault === "recognised");
     const doubled = faults.some((f) => f.fault === "duplicate") || deliveries.some((d) => d.copy > 0);
     // a CookFood can reach the dispatcher and be lost on its way on to a cook: lost wins
     const refusals = faults.filter((f) => f.fault === "rejected" || f.fault === "refused" || f.fault === "absorbed");
     const refusal = refusals.find((f) => f.fault !== "absorbed") ?? refusals[0];
-    const outcome = lost.length ? "lost" : refusal ? refusal.fault : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
+    // dead-lettered, unless a delivery came after it (re-delivered by hand)
+    const lastDead = dead.length ? dead[dead.length - 1].step : null;
+    const redelivered = lastDead !== null && deliveries.some((d) => d.step > lastDead);
+    const outcome = lost.length ? "lost" : lastDead !== null && !redelivered ? "dead-lettered" : refusal ? refusal.fault : doubled ? "duplicated" : deliveries.length ? "delivered" : "waiting";
     const later = (step) => (step > frame.cursor ? el("span", { class: "hint", text: " (later)" }) : null);
     const items = [
       ...deliveries.map((d) => el("li", {},
         d.copy ? el("span", { class: "chip dup", text: "×2" }) : el("span", { class: "chip event", text: "✓" }), " ",
         d.copy ? "a second copy delivered to " : "delivered to ", el("strong", { text: d.actor }),
         ` at ${formatMs(d.at_ms)}, `, stepLink(d.step), later(d.step))),
-      ...lost.map((f) => el("li", {}, el("span", { class: "chip fault", text: "✕ lost" }), " lost on the way to ",
+      ...lost.map((f) => el("li", {}, el("span", { class: "chip fault", text: f.fault === "crash" ? "⚡ crash" : "✕ lost" }),
+        f.fault === "crash" ? " lost in a crash of " : " lost on the way to ",
         el("strong", { text: f.actor }), ", ", stepLink(f.step), later(f.step))),
+      ...failed.map((f) => el("li", { "data-testid": "message-failed" }, el("span", { class: "chip fault", text: "✕ failed" }), " failed (poison) at ",
+        el("strong", { text: f.actor }), f.manual ? " (marked poison by hand)" : "", ", ", stepLink(f.step), later(f.step))),
+      ...dead.map((f) => el("li", { "data-testid": "message-dead-lettered" }, el("span", { class: "chip fault", text: "☠ dead letter" }),
+        " dead-lettered by ", el("strong", { text: f.actor }), ": moved to the dead-letter queue, ", stepLink(f.step), later(f.step))),
+      ...recognised.map((f) => el("li", {}, el("span", { class: "chip dup", text: "≡ once" }), " recognised (taken once) by ",
+        el("strong", { text: f.actor }), ": this copy was set aside, not cooked again, ", stepLink(f.step), later(f.step))),
     ];
     const REFUSAL_WORDS = {
       rejected: ["fault", "⊘ rejected", "rejected by the", "it published MessageRejected"],
@@ -164,7 +178,7 @@ export class MessagePane {
         ? "no worker received it: it is in the history (the event store) for whoever replays it"
         : "still waiting: not delivered in the part of the run computed so far" }));
     }
-    const words = { delivered: "delivered", lost: "lost", duplicated: "duplicated", rejected: "rejected", refused: "refused", absorbed: "absorbed", waiting: idle ? "not delivered" : "still waiting" };
+    const words = { delivered: "delivered", lost: "lost", "dead-lettered": "dead-lettered", duplicated: "duplicated", rejected: "rejected", refused: "refused", absorbed: "absorbed", waiting: idle ? "not delivered" : "still waiting" };
     return el("div", { class: `mp-outcome outcome-${outcome}`, "data-testid": "message-outcome", "data-outcome": outcome },
       el("h4", {}, "What became of it: ", el("span", { class: "outcome-word", text: words[outcome] })),
       el("ul", {}, ...items));

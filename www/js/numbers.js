@@ -21,6 +21,10 @@ const LABELS = {
   absorbed: "absorbed by the store",
   deliveries_dropped: "deliveries lost", deliveries_duplicated: "deliveries doubled", per_process: "orders per process",
   peak_queue: "longest queue", messages: "messages", steps: "steps", simulated_ms: "simulated time",
+  // failures a real kitchen has (issue 23): written by the engine only when not 0
+  escalated: "refunds handed to a person", recognised: "recognised (taken once, not cooked again)",
+  crashes: "crashes", lost_in_crashes: "lost in crashes", rebuilt: "process managers read back after a crash",
+  failed: "failed deliveries (poison)", dead_lettered: "dead-lettered", redelivered: "dead letters re-delivered",
 };
 
 export class NumbersView {
@@ -444,7 +448,8 @@ function busiest(rows) {
 
 // the figures the workshop is about come first; anything new the engine adds follows
 const FIRST = ["latency_ms", "dropped_by_reason", "retries", "duplicates_noticed", "in_progress", "expired",
-  "deliveries_dropped", "deliveries_duplicated", "double_payments_refused", "per_process"];
+  "deliveries_dropped", "deliveries_duplicated", "double_payments_refused", "crashes", "lost_in_crashes", "rebuilt",
+  "failed", "dead_lettered", "redelivered", "recognised", "escalated", "per_process"];
 function rank(key) {
   const i = FIRST.indexOf(key);
   return i === -1 ? FIRST.length : i;

@@ -13,6 +13,15 @@ const NUMBER_FIELDS = ["orders", "interval_ms", "queue_limit", "drop", "duplicat
   "assistant_managers", "cashiers"];
 // choices the engine writes only when they differ from its default: left out when at it
 const CHOICE_FIELDS = { arrivals: "fixed", cooking: "per-order" };
+// the failures of issue 23, optional keys the engine's defaults leave out: a number left
+// empty, or at the engine's default, is left out of the config (and of the address);
+// `whole` when the engine reads it as a whole number
+const FAILURE_NUMBERS = {
+  crash: { standard: 0 }, restart_ms: { standard: 500, whole: true }, poison: { standard: 0 },
+  poison_retries: { standard: 2, whole: true }, refund_attempts: { standard: null, whole: true },
+};
+// switches written only when on
+const FAILURE_SWITCHES = ["durable_mailboxes", "durable_timers", "dead_letters", "idempotent_cooks"];
 
 export class SetupForm {
   /**
@@ -74,6 +83,16 @@ export class SetupForm {
     f.idempotent_store.checked = Boolean(full.idempotent_store);
     f.process_version.value = String(full.process_version);
     if (f.mailbox_limits) f.mailbox_limits.value = formatLimits(full.mailbox_limits);
+    if (f.house) f.house.value = full.house ?? "rebuild";
+    for (const [name, { standard }] of Object.entries(FAILURE_NUMBERS)) {
+      if (f[name]) f[name].value = full[name] === undefined || full[name] === null || full[name] === standard ? "" : String(full[name]);
+    }
+    for (const name of FAILURE_SWITCHES) if (f[name]) f[name].checked = Boolean(full[name]);
+    if (f.poison_dish) f.poison_dish.value = full.poison_dish ?? "";
+    // a run with any of them opens their part of the form
+    const failing = Object.keys(FAILURE_NUMBERS).some((k) => f[k]?.value) || FAILURE_SWITCHES.some((k) => f[k]?.checked)
+      || Boolean(full.poison_dish) || full.house === "cached";
+    if (failing) $("[data-testid=failures-setup]")?.setAttribute("open", "");
     $("#cook-list").replaceChildren();
     for (const cook of full.cooks ?? []) this.addCookRow(cook);
     this.clearErrors();
@@ -144,6 +163,20 @@ export class SetupForm {
       if (why) problems.push(["mailbox_limits", why]);
       else config.mailbox_limits = limits;
     }
+    if (f.house && f.house.value !== (this.defaults.house ?? "rebuild")) config.house = f.house.value;
+    for (const [name, { standard, whole }] of Object.entries(FAILURE_NUMBERS)) {
+      const input = f[name];
+      if (!input) continue;
+      if (input.validity.badInput) { problems.push([name, "must be a number"]); continue; }
+      const raw = input.value.trim();
+      if (raw === "") continue;
+      const value = Number(raw);
+      if (whole && !(Number.isInteger(value) && value >= 0)) { problems.push([name, "must be a whole number (0 or more)"]); continue; }
+      if (value !== standard) config[name] = value;
+    }
+    for (const name of FAILURE_SWITCHES) if (f[name]?.checked) config[name] = true;
+    const dish = f.poison_dish?.value.trim();
+    if (dish) config.poison_dish = dish;
     config.cooks = $$("#cook-list .cook-row").map((row, i) => {
       const ms = Number(row.querySelector("[name=cook-ms]").value);
       if (!Number.isInteger(ms)) problems.push([`cooks[${i}].ms`, "cooking time must be a whole number of ms"]);

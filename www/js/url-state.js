@@ -13,7 +13,7 @@ const FORMAT = 1;
  * file's action objects: [step, { type, ... }]. The facade checks their fields on replay.
  */
 export const MANUAL_INPUTS = new Set(["DropMessage", "DuplicateMessage", "DelayMessage", "CookLeaves", "CookReturns", "HireCook", "SetCookTime",
-  "WorkerLeaves", "WorkerReturns", "HireWorker", "SetWorkerTime"]);
+  "WorkerLeaves", "WorkerReturns", "HireWorker", "SetWorkerTime", "Crash", "PoisonMessage", "RedeliverMessage"]);
 
 export function encodeState({ config, inputs, step, order, tab }) {
   const compact = { v: FORMAT };

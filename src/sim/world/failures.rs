@@ -28,6 +28,9 @@ pub(super) struct FailureState {
     /// What waits in the dead-letter queue, and the worker that failed on it:
     /// `(seq, copy, worker, tries)`.
     pub(super) dead: Vec<(u32, u8, ActorId, u8)>,
+    /// Each actor that crashed, and when it is (or was) back: `(actor, back_ms)`, its last
+    /// crash only (for the page's "down until" on the floor).
+    pub(super) down: Vec<(ActorId, u64)>,
 }
 
 /// The seeded streams of the failures.
@@ -44,6 +47,7 @@ impl FailureState {
             poisoned: Vec::new(),
             taken: Default::default(),
             dead: Vec::new(),
+            down: Vec::new(),
         }
     }
 }
@@ -235,6 +239,15 @@ impl World {
         }
         self.st.stats.rebuilt += self.st.actors[a].crash();
         self.st.busy_until[a] = back;
+        let down = &mut self.st.failures.down;
+        down.retain(|d| d.0 != actor);
+        down.push((actor, back));
+    }
+
+    /// When `actor`, crashed and not back yet at the cursor, is back; `None` when it is up.
+    pub fn down_until(&self, actor: ActorId) -> Option<u64> {
+        let &(_, back) = self.st.failures.down.iter().find(|d| d.0 == actor)?;
+        (back > self.st.now).then_some(back)
     }
 
     /// The message `actor` is busy with: the one its last step took (none when the trace

@@ -374,4 +374,81 @@ export const CHAPTERS = [
       },
     },
   },
+  {
+    id: "poison",
+    title: "Poison messages and the dead-letter queue",
+    intro: "Nobody in this kitchen can cook guacamole: every CookFood of an order with it makes the cook's handler fail. A message that fails every time is a poison message. Tried for ever, it would block its worker's mailbox; dropped, nobody would know. So it is tried a few times and then set aside in a dead-letter queue, an actor on the floor of its own, for a person to read.",
+    config: { orders: 4, poison_dish: "guacamole" },
+    stops: [
+      {
+        id: "dead-lettered",
+        title: "A message set aside",
+        find: (sim) => M.firstDeadLetter(sim),
+        say: (m, cfg) => [`${m.fault.actor} failed on ${m.message.type} of order #${m.message.order} ${m.tries} times: no cook can cook ${cfg.poison_dish}. It was tried again at once ${cfg.poison_retries ?? 2} times (Tries before dead letter), then moved to the `, T("dead-letter queue"), ` with `, `${m.letter?.type ?? "MessageDeadLettered"}`, ` (reason ${m.letter?.payload?.reason ?? "cannot-cook"}, ${m.letter?.payload?.attempts ?? m.tries} tries). ${m.fault.actor}'s mailbox is free for the other orders again. Click the dead letters' box on the floor: its mailbox is the queue, and each dead letter says who failed on it and why.`],
+        point: (m) => ({ actor: "dead letters", seq: m.letter?.seq ?? m.message.seq, order: m.message.correlation_id, tab: "faults" }),
+      },
+      {
+        id: "poison-order-ends",
+        title: "The order still ends",
+        find: (sim) => M.deadLetteredOrderEnds(sim),
+        say: (m) => [`Order #${m.message.order} ends here with ${m.end.type}. Its process manager never heard that the cook failed: its `, T("timeout"), ` ran out, it asked again (another cook failed too) and then it ended the order. A dead letter is set aside, not forgotten: the process manager still ends every order exactly once.`],
+        point: (m) => ({ order: m.message.correlation_id, seq: m.end.seq, tab: "pm" }),
+      },
+    ],
+    tryThis: {
+      text: "Click the dead letters' box on the floor and press ↻ re-deliver on a dead letter: it goes back to the cook who failed on it. (Or, in “Set up run…” → Crashes, poison messages and refunds, change Tries before dead letter and start.)",
+      done: (app) => {
+        const cfg = fullConfig(app);
+        const redelivered = lastInput(app, (a) => a.type === "RedeliverMessage");
+        if (redelivered) {
+          const m = app.call(() => app.sim.message(redelivered.action?.seq ?? redelivered.seq));
+          return `You re-delivered ${m?.type ?? "a dead letter"} of order #${m?.order ?? "?"}. ${whenIdle(app, (s) => { const r = s.report(); return `Re-delivered: ${r.redelivered ?? 0}; dead-lettered in all: ${r.dead_lettered ?? 0}. ${cfg.poison_dish ? `Nobody can cook ${cfg.poison_dish} yet, so it failed again and came back: re-deliver once the cause is fixed.` : ""}`; })}`;
+        }
+        if ((cfg.poison_retries ?? 2) !== 2) {
+          return `Tries before dead letter: ${cfg.poison_retries}. ${whenIdle(app, (s) => { const r = s.report(); return `Failed tries: ${r.failed ?? 0}; dead-lettered: ${r.dead_lettered ?? 0}. More tries cost more time on a message that never works; fewer set aside one that only failed once by chance.`; })}`;
+        }
+        return null;
+      },
+    },
+  },
+  {
+    id: "crashes",
+    title: "Crashes: the cached house, and who watches the alarm clock",
+    intro: "At step 8 three actors crash at once: the house, Koen and the alarm clock. A crash loses what an actor holds in memory. This house is cached: it keeps each order's process manager in memory. An event-sourced house reads it back from the store for every message, so a crash loses nothing it needs.",
+    config: { orders: 3, house: "cached" },
+    inputs: [
+      { step: 8, action: { type: "Crash", actor: "house" } },
+      { step: 8, action: { type: "Crash", actor: "Koen" } },
+      { step: 8, action: { type: "Crash", actor: "alarm clock" } },
+    ],
+    stops: [
+      {
+        id: "crash",
+        title: "Three actors crash",
+        find: (sim) => M.firstCrash(sim),
+        say: (m) => {
+          const house = m.actors.find((a) => a.live !== undefined);
+          const by = (kind) => m.lost.filter((f) => m.actors.find((a) => a.name === f.actor)?.kind === kind).length;
+          return [`${m.who.join(", ")} crashed (each box says “down until” it restarts). Koen lost ${by("cook")} message(s) in his mailbox: it is not `, T("durable"), `. The alarm clock lost ${by("alarm-clock")} alarm(s): it kept them in memory. The house lost its ${house?.live ?? 0} cached process managers, but nothing is lost for good: they are `, T("event sourcing", "event-sourced"), `, so the house reads each one back from the store at its order's next message (the report counts them as rebuilt).`];
+        },
+        point: (m) => ({ actor: "alarm clock", tab: "faults" }),
+      },
+      {
+        id: "stuck",
+        title: "An order that never ends",
+        find: (sim) => M.stuckAfterCrash(sim),
+        say: (m) => [`The run is over and order #${m.order.order} never ended: ${m.mine.length ? `its ${m.mine.map((x) => x.type).join(", ")} was lost in the crash` : "a message of it was lost in the crash"}, and the alarm that would have asked again was lost with the alarm clock (${m.clock} alarm(s) in all). The process manager waits for an answer that cannot come and a `, T("timeout"), ` that will never ring. Who watches the watcher? The other orders completed: the cached house rebuilt their process managers from the store.`],
+        point: (m) => ({ order: m.order.correlation_id, tab: "pm" }),
+      },
+    ],
+    tryThis: {
+      text: "Run the same crashes with durable timers: the alarm clock keeps its alarms in the store, and rings what fell due when it is back.",
+      button: "Crash again, with durable timers",
+      act: (tour) => tour.rerunWith({ durable_timers: true }),
+      done: (app) => {
+        if (!fullConfig(app).durable_timers) return null;
+        return `Durable timers now. ${whenIdle(app, (s) => { const r = s.report(); return `Crashes: ${r.crashes ?? 0}; lost in them: ${r.lost_in_crashes ?? 0}; completed ${r.completed} of ${r.orders}, in progress ${r.in_progress}. The alarm rang after the restart, the process manager asked again, and the order ended.`; })}`;
+      },
+    },
+  },
 ];

@@ -46,6 +46,10 @@ export const TERMS = {
   "idempotent store": "The store refuses a message whose id it already holds, so a duplicated answer is absorbed instead of appended.",
   "deterministic id": "An answer's id computed from what it answers, so the answer to a duplicate gets the same id as the first answer.",
   absorbed: "A message the idempotent store did not append because it already held its id.",
+  "poison message": "A message its handler fails on every time it is tried (a dish nobody can cook): retried for ever, it would block its worker.",
+  "dead-letter queue": "Where messages that failed every try are set aside (MessageDeadLettered), for a person to read and re-deliver once the cause is fixed.",
+  durable: "Kept in the store (or a broker's durable queue), not in the actor's memory: a crash does not lose it.",
+  "event sourcing": "Keeping every change as an event and rebuilding the state by reading them back: what a crash loses from memory can be read again from the store.",
 };
 
 const SELECTORS = [

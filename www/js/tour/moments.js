@@ -244,3 +244,61 @@ export function mostLive(sim) {
   }
   return best;
 }
+
+/**
+ * The first message moved to the dead-letter queue (faults() kind "dead-lettered"): the
+ * message, the MessageDeadLettered its worker published (worker, reason, tries), and the
+ * step at which its order ended (null if it did not).
+ */
+export function firstDeadLetter(sim) {
+  const fault = atEnd(sim, (s) => s.faults()).find((f) => f.fault === "dead-lettered");
+  if (!fault) return null;
+  const w = words();
+  const message = atEnd(sim, (s) => s.message(fault.seq));
+  const stream = atEnd(sim, (s) => s.orderStream(message.correlation_id));
+  const said = stream.find((m) => w.is(m.type, "dead-lettered") && m.causation_id === message.id);
+  const letter = said ? atEnd(sim, (s) => s.message(said.seq)) : null;
+  const tries = atEnd(sim, (s) => s.faults()).filter((f) => f.fault === "failed" && f.seq === fault.seq && f.step <= fault.step).length;
+  const end = stream.find((m) => w.terminal(m.type));
+  return { step: fault.step, fault, message, letter, tries, end: end ?? null, endStep: end ? publishedAt(sim, end.seq) : null };
+}
+
+/** The step at which the order of the first dead letter ends (its terminal event published). */
+export function deadLetteredOrderEnds(sim) {
+  const first = firstDeadLetter(sim);
+  if (!first?.end || first.endStep === null) return null;
+  return { ...first, step: first.endStep };
+}
+
+/**
+ * The first step at which actors crashed by hand (faults() kind "crash", else the first
+ * Crash input): who crashed, what each lost, and the house's live process managers then.
+ */
+export function firstCrash(sim) {
+  const inputs = sim.inputs().filter((i) => (i.action ?? i).type === "Crash");
+  if (!inputs.length) return null;
+  const step = inputs[0].step;
+  const who = inputs.filter((i) => i.step === step).map((i) => (i.action ?? i).actor);
+  const lost = atEnd(sim, (s) => s.faults()).filter((f) => f.fault === "crash" && f.step === step);
+  const types = lost.map((f) => atEnd(sim, (s) => s.message(f.seq)));
+  const before = atStep(sim, step, (s) => s.actors());
+  return { step, who, lost, types, actors: before };
+}
+
+/**
+ * The run's end when an order never ended after a crash: the order still in progress, the
+ * messages of it lost in the crash, and whether the alarm clock lost alarms.
+ */
+export function stuckAfterCrash(sim) {
+  const crash = firstCrash(sim);
+  if (!crash) return null;
+  const total = sim.totalSteps();
+  const report = atEnd(sim, (s) => s.report());
+  if (!(report.in_progress > 0)) return null;
+  const orders = atEnd(sim, (s) => s.orders());
+  const stuck = orders.find((o) => o.status === "in-progress");
+  if (!stuck) return null;
+  const clock = crash.lost.filter((f) => crash.actors.find((a) => a.name === f.actor)?.kind === "alarm-clock").length;
+  const mine = crash.types.filter((m) => m?.correlation_id === stuck.correlation_id);
+  return { step: total, crash, report, order: stuck, clock, mine };
+}

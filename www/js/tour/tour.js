@@ -10,6 +10,7 @@ import { CHAPTERS, fullConfig } from "./chapters.js";
 import { term, applyGlossary } from "./glossary.js";
 import { encodeState } from "../url-state.js";
 import { guard, copyRun } from "../engine.js";
+import { applyInput } from "../inputs.js";
 import { loadProgress, saveProgress } from "./progress.js";
 const PACE_MS = 160;      // one step per PACE_MS while playing to a stop
 const PLAYED_STEPS = 12;  // at most this many steps are played; before them, a jump
@@ -178,14 +179,47 @@ export class Tour {
   fresh() {
     const app = this.app;
     if (!this.active || app.sim !== this.sim || !this.sim) return false;
-    return (app.call(() => app.sim.inputs(), []) ?? []).length === 0;
+    // a chapter may begin with inputs of its own (a crash): only more than those is the learner's
+    return (app.call(() => app.sim.inputs(), []) ?? []).length === (CHAPTERS[this.chapter]?.inputs?.length ?? 0);
+  }
+
+  /**
+   * Start `config` (the chapter's, changed) with the chapter's own inputs (`[{ step, action }]`)
+   * applied at their steps: a crash is an input, not a config key. Throws the engine's Error.
+   */
+  startRun(config, inputs = []) {
+    const app = this.app;
+    app.newRun(config);
+    if (!inputs.length) return;
+    const sim = app.sim;
+    app.call(() => {
+      for (const { step, action } of inputs) {
+        sim.extend(Math.max(0, step - sim.totalSteps()));
+        sim.seek(Math.min(step, sim.totalSteps()));
+        applyInput(sim, action);
+      }
+      sim.seek(0);
+    });
+    app.gen++;
+    app.grow();
+    app.changed();
+  }
+
+  /** The "try this" of a chapter with inputs: its run again with `extra` config keys (same inputs). */
+  rerunWith(extra) {
+    const chapter = CHAPTERS[this.chapter];
+    try {
+      this.startRun({ ...chapter.config, ...extra }, chapter.inputs ?? []);
+    } catch (error) {
+      this.app.showError(`The chapter's run could not start again: ${error.message}`);
+    }
   }
 
   setUp() {
     const app = this.app;
     const chapter = CHAPTERS[this.chapter];
     try {
-      app.newRun(chapter.config);
+      this.startRun(chapter.config, chapter.inputs ?? []);
     } catch (error) {
       app.showError(`The tour's chapter ${this.chapter + 1} could not start: ${error.message}`);
       return;
