@@ -120,23 +120,32 @@ export class Mailbox {
     const w = words();
     const letterOf = (q) => {
       const stream = app.call(() => app.sim.orderStream(q.correlation_id), []) ?? [];
-      const said = stream.filter((m) => w.is(m.type, "dead-lettered") && m.causation_id === q.id && m.seq < frame.count);
-      const last = said[said.length - 1];
+      // the latest published by the cursor, else the one its worker decided and publishes next
+      const said = stream.filter((m) => w.is(m.type, "dead-lettered") && m.causation_id === q.id);
+      const shown = said.filter((m) => m.seq < frame.count);
+      const last = shown[shown.length - 1] ?? said.find((m) => m.seq >= frame.count);
       return last ? app.call(() => app.sim.message(last.seq), null) : null;
     };
     const item = (q) => {
       const order = frame.orderBy(q.correlation_id)?.order;
       const said = letterOf(q);
-      const p = said?.payload ?? {};
+      // before its MessageDeadLettered is published (a coming step), the run's faults say as much
+      const faults = said ? [] : app.faults.ofSeq(frame, q.seq);
+      const dead = faults.filter((f) => f.fault === "dead-lettered");
+      const lastDead = dead[dead.length - 1];
+      const since = dead.length > 1 ? dead[dead.length - 2].step : 0;
+      const p = said?.payload ?? (lastDead ? { worker: lastDead.actor, attempts: faults.filter((f) => f.fault === "failed" && f.actor === lastDead.actor && f.step > since).length } : {});
       const why = REASON[p.reason] ?? p.reason ?? "it failed every try";
+      const whyText = p.reason ? why : "";
       const tries = p.attempts ? `after ${p.attempts} ${p.attempts === 1 ? "try" : "tries"}` : "";
       return el("li", { class: "queued dead-letter", "data-testid": "dead-letter", "data-letter": q.seq, "data-type": q.type, "data-worker": p.worker ?? "", "data-reason": p.reason ?? "", "data-attempts": p.attempts ?? "" },
         el("button", { type: "button", class: "link", "data-testid": "mailbox-message", "data-seq": q.seq, "data-type": q.type },
           el("span", { class: "mono", text: q.type }), order ? ` · order ${order}` : "", q.copy ? el("span", { class: "dup-tag", text: " · second copy" }) : ""),
         el("span", { class: "dl-why", "data-testid": "dead-letter-why" },
-          ` · ${p.worker ? `${p.worker} failed on it ${tries}` : "failed every try"}: ${why}`,
+          ` · ${p.worker ? `${p.worker} failed on it ${tries}` : "failed every try"}${whyText ? `: ${whyText}` : ""}`,
           el("span", { class: "hint", text: ` · set aside at ${formatMs(q.waiting_since_ms)}` }),
-          said ? [" · ", el("button", { type: "button", class: "link", "data-seq": said.seq, title: "open the MessageDeadLettered its worker published", text: "its MessageDeadLettered" })] : ""),
+          said ? [" · ", el("button", { type: "button", class: "link", "data-seq": said.seq, title: "open the MessageDeadLettered its worker published", text: "its MessageDeadLettered" })]
+            : el("span", { class: "hint", text: " · its MessageDeadLettered is published in a coming step" })),
         el("span", { class: "fates" },
           el("button", { type: "button", class: "small fate", "data-testid": "redeliver", "data-redeliver": q.seq,
             title: `hand it back to ${p.worker ?? "the worker that failed on it"} (it is no longer poison): an input of the run` }, "↻ re-deliver")));
@@ -145,9 +154,9 @@ export class Mailbox {
     body.replaceChildren(
       el("h3", {}, `The dead-letter queue at step ${formatInt(frame.cursor)}: `,
         el("span", { class: "mono", "data-testid": "mailbox-count", text: String(actor.queue ?? 0) }), ` dead letter${actor.queue === 1 ? "" : "s"}`),
-      el("p", { class: "hint", text: "Messages a worker failed on every try, set aside so that they stop blocking its mailbox. Nobody takes them: a person reads each one and re-delivers it once the cause is fixed. The order's process manager does not wait for them: its timeout asks again, or gives the order up." }),
       waiting.length ? list : el("p", { class: "hint", text: "Empty: no message has failed every try so far." }),
-      ...(waiting.length > SHOWN ? [el("p", { class: "hint", text: `… and ${formatInt(waiting.length - SHOWN)} more` })] : []));
+      ...(waiting.length > SHOWN ? [el("p", { class: "hint", text: `… and ${formatInt(waiting.length - SHOWN)} more` })] : []),
+      el("p", { class: "hint", text: "Messages a worker failed on every try, set aside so that they stop blocking its mailbox. Nobody takes them: read each one and re-deliver it once the cause is fixed. The order's process manager does not wait for them: its timeout asks again, or gives the order up." }));
   }
 
   /** Re-deliver dead letter `seq` to the worker that failed on it (an input of the run). */

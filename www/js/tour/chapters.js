@@ -429,7 +429,10 @@ export const CHAPTERS = [
         say: (m) => {
           const house = m.actors.find((a) => a.live !== undefined);
           const by = (kind) => m.lost.filter((f) => m.actors.find((a) => a.name === f.actor)?.kind === kind).length;
-          return [`${m.who.join(", ")} crashed (each box says “down until” it restarts). Koen lost ${by("cook")} message(s) in his mailbox: it is not `, T("durable"), `. The alarm clock lost ${by("alarm-clock")} alarm(s): it kept them in memory. The house lost its ${house?.live ?? 0} cached process managers, but nothing is lost for good: they are `, T("event sourcing", "event-sourced"), `, so the house reads each one back from the store at its order's next message (the report counts them as rebuilt).`];
+          const names = m.who.map((n) => (m.actors.find((a) => a.name === n)?.kind === "cook" ? n : `the ${n}`));
+          const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+          const who = `${names.slice(0, -1).join(", ")}${names.length > 1 ? " and " : ""}${names.at(-1)}`;
+          return [`${who[0].toUpperCase()}${who.slice(1)} crashed: each box says “down until” it restarts. Koen lost ${count(by("cook"), "message", "messages")} he held: his mailbox is not `, T("durable"), `. The alarm clock lost ${count(by("alarm-clock"), "alarm", "alarms")}: it kept them in memory. The house lost its ${house?.live ?? 0} cached process managers, but nothing is lost for good: they are `, T("event sourcing", "event-sourced"), `, so the house reads each one back from the store at its order's next message (the report counts them as rebuilt).`];
         },
         point: (m) => ({ actor: "alarm clock", tab: "faults" }),
       },
@@ -437,7 +440,7 @@ export const CHAPTERS = [
         id: "stuck",
         title: "An order that never ends",
         find: (sim) => M.stuckAfterCrash(sim),
-        say: (m) => [`The run is over and order #${m.order.order} never ended: ${m.mine.length ? `its ${m.mine.map((x) => x.type).join(", ")} was lost in the crash` : "a message of it was lost in the crash"}, and the alarm that would have asked again was lost with the alarm clock (${m.clock} alarm(s) in all). The process manager waits for an answer that cannot come and a `, T("timeout"), ` that will never ring. Who watches the watcher? The other orders completed: the cached house rebuilt their process managers from the store.`],
+        say: (m) => [`The run is over and order #${m.order.order} never ended: ${m.work.length ? `its ${m.work.map((x) => x.type).join(" and ")} was lost with ${m.crash.who.find((n) => m.crash.actors.find((a) => a.name === n)?.kind === "cook") ?? "the cook"}'s mailbox` : "a message of it was lost in the crash"}, and the alarm that would have asked again was lost with the alarm clock (${m.clock} ${m.clock === 1 ? "alarm" : "alarms"} in all). The process manager waits for an answer that cannot come and a `, T("timeout"), ` that will never ring. Who watches the watcher? The other orders completed: the cached house rebuilt their process managers from the store.`],
         point: (m) => ({ order: m.order.correlation_id, tab: "pm" }),
       },
     ],

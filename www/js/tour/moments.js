@@ -299,6 +299,9 @@ export function stuckAfterCrash(sim) {
   const stuck = orders.find((o) => o.status === "in-progress");
   if (!stuck) return null;
   const clock = crash.lost.filter((f) => crash.actors.find((a) => a.name === f.actor)?.kind === "alarm-clock").length;
-  const mine = crash.types.filter((m) => m?.correlation_id === stuck.correlation_id);
-  return { step: total, crash, report, order: stuck, clock, mine };
+  // what of the stuck order a worker lost (its alarms are counted in `clock`)
+  const kindOf = (name) => crash.actors.find((a) => a.name === name)?.kind;
+  const work = crash.lost.map((f, i) => [f, crash.types[i]])
+    .filter(([f, m]) => m?.correlation_id === stuck.correlation_id && kindOf(f.actor) !== "alarm-clock").map(([, m]) => m);
+  return { step: total, crash, report, order: stuck, clock, work };
 }
