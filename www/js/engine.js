@@ -220,6 +220,13 @@ export function wordsOf(sim) {
   return words(architecture);
 }
 
+/** See `deadLetterRole` in the look-ups: read from the process managers' vocabulary. */
+function deadLetterRole() {
+  const v = words()?.vocabulary;
+  const roles = (v?.roles ?? []).filter((r) => !r.worker && !r.receives.length && !r.sends.length);
+  return roles.length === 1 ? roles[0].role : null;
+}
+
 function emptyVocabulary() {
   return { architecture: null, message_types: [], roles: [], receivers: {} };
 }
@@ -265,6 +272,12 @@ function lookups(v) {
     receiversOf: (meaning) => v.roles.filter((r) => r.receives.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
     /** The roles that send a type meaning `meaning` in this wiring (e.g. "started": the house). */
     sendersOf: (meaning) => v.roles.filter((r) => r.sends.some((t) => types.get(t)?.meaning === meaning)).map((r) => r.role),
+    /**
+     * The dead-letter queue's role (issue 23): in the process managers' wiring the one role
+     * that takes no message and sends none (what reaches it is set aside for a person). Read
+     * from the default vocabulary, where every other role is wired.
+     */
+    deadLetterRole: () => deadLetterRole(),
     /** Who receives `type` in this wiring, in floor order. */
     receivers: (type) => v.receivers?.[type] ?? [],
   };

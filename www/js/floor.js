@@ -156,7 +156,7 @@ export class FloorView {
     const wired = new Set(this.links.flatMap((l) => [l.fromBox, l.toBox]));
     for (const [name, parts] of this.boxes) {
       // the dead-letter queue is reached by a failure, not by the wiring
-      const unwired = !wired.has(name) && parts.box.dataset.kind !== "dead-letters";
+      const unwired = !wired.has(name) && parts.box.dataset.kind !== words().deadLetterRole();
       parts.box.classList.toggle("is-unwired", unwired);
       if (unwired) parts.box.title = `${name}: not wired in the ${this.wiring.architecture} architecture (no message reaches it)`;
     }
@@ -240,11 +240,11 @@ export class FloorView {
       setClass(parts.box, "is-busy", busy);
       if (parts.box.dataset.busy !== String(busy)) parts.box.dataset.busy = String(busy);
       // not busy with messages waiting is not idle: the next one is delivered in a coming step
-      const waiting = !busy && (actor.queue ?? 0) > 0 && actor.kind !== "dead-letters";
+      const waiting = !busy && (actor.queue ?? 0) > 0 && actor.kind !== w.deadLetterRole();
       // a crashed actor is down (issue 23): it takes nothing until it restarts
       const down = actor.down_until !== undefined && actor.down_until !== null;
       // the dead-letter queue never takes its mail: what waits is set aside for a person
-      const held = actor.kind === "dead-letters";
+      const held = actor.kind === w.deadLetterRole();
       const state = down ? "crashed" : held ? ((actor.queue ?? 0) > 0 ? "set aside for a person" : "empty") : busy ? "busy" : waiting ? "free, next soon" : "idle";
       setText(parts.busy, down ? "crashed" : busy && !held ? `busy → ${formatMs(actor.busy_until)}` : state);
       const why = down ? `it crashed: back at ${formatMs(actor.down_until)}` : waiting ? "nothing in hand: its next message is delivered in a coming step" : "";
@@ -297,7 +297,7 @@ export class FloorView {
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
       // a dead letter goes from the worker that failed on it to the dead-letter queue
-      const queue = fault.fault === "dead-lettered" ? this.namesOfKind("dead-letters")[0] : null;
+      const queue = fault.fault === "dead-lettered" ? this.namesOfKind(words().deadLetterRole())[0] : null;
       if (queue) arrows.push({ from: fault.actor, to: queue, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       // a crash loses what the actor held: its badge says so, no message travelled
       else if (fault.fault !== "crash") arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });

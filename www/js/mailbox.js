@@ -78,8 +78,9 @@ export class Mailbox {
     const waiting = queued.filter((q) => q.state === "waiting");
     const flying = queued.filter((q) => q.state !== "waiting");
     const body = $("#mailbox-body");
-    this.hasQueue = (frame.actors() ?? []).some((a) => a.kind === "dead-letters");
-    if (!all && actor.kind === "dead-letters") { this.deadLetters(frame, actor, waiting, body); return; }
+    const queueRole = words().deadLetterRole();
+    this.hasQueue = (frame.actors() ?? []).some((a) => a.kind === queueRole);
+    if (!all && actor.kind === queueRole) { this.deadLetters(frame, actor, waiting, body); return; }
     if (all) actor.queue = waiting.length;
     const title = all ? el("h3", {}, `Every mailbox at step ${formatInt(frame.cursor)}: `,
       el("span", { class: "mono", "data-testid": "mailbox-count", text: String(waiting.length) }), ` waiting, ${flying.length} in flight`)

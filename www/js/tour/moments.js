@@ -298,10 +298,10 @@ export function stuckAfterCrash(sim) {
   const orders = atEnd(sim, (s) => s.orders());
   const stuck = orders.find((o) => o.status === "in-progress");
   if (!stuck) return null;
-  const clock = crash.lost.filter((f) => crash.actors.find((a) => a.name === f.actor)?.kind === "alarm-clock").length;
+  const clock = crash.lost.filter((f) => words().receiversOf("alarm").includes(crash.actors.find((a) => a.name === f.actor)?.kind)).length;
   // what of the stuck order a worker lost (its alarms are counted in `clock`)
   const kindOf = (name) => crash.actors.find((a) => a.name === name)?.kind;
   const work = crash.lost.map((f, i) => [f, crash.types[i]])
-    .filter(([f, m]) => m?.correlation_id === stuck.correlation_id && kindOf(f.actor) !== "alarm-clock").map(([, m]) => m);
+    .filter(([f, m]) => m?.correlation_id === stuck.correlation_id && !words().receiversOf("alarm").includes(kindOf(f.actor))).map(([, m]) => m);
   return { step: total, crash, report, order: stuck, clock, work };
 }
