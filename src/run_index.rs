@@ -183,6 +183,8 @@ impl RefusalKind {
 pub struct RunIndex {
     /// The inputs of the run indexed (a change means a changed future).
     inputs: Vec<Input>,
+    /// Whether the known run, as last read, ends idle (see [`RunIndex::update_known`]).
+    idle: bool,
     /// Steps indexed: a prefix of the known run.
     upto: usize,
     faults: Vec<u32>,
@@ -216,6 +218,14 @@ impl RunIndex {
     /// An output the run has not published yet has no type to read: the index stops before
     /// its step until a later call finds it published.
     pub fn update(&mut self, world: &World) {
+        self.update_known(world, false);
+    }
+
+    /// [`RunIndex::update`] for a known run that ends idle (`idle`): an output still not
+    /// published then never will be (a crash lost it: the alarm clock's alarms, a busy
+    /// worker's answers), and its step is indexed without it instead of waiting for ever.
+    pub fn update_known(&mut self, world: &World, idle: bool) {
+        self.idle = idle;
         let inputs = world.inputs();
         if inputs != self.inputs.as_slice() {
             let same = inputs.iter().zip(&self.inputs).take_while(|(a, b)| a == b).count();
@@ -256,6 +266,8 @@ impl RunIndex {
         let mut types = Vec::with_capacity(outputs.len());
         for slot in outputs {
             match slot {
+                // lost in a crash when the run is idle; else not published yet
+                OutputSlot::Publication(NOT_PUBLISHED) if self.idle => {}
                 OutputSlot::Publication(NOT_PUBLISHED) => return false,
                 OutputSlot::Publication(seq) => match world.store().frontier_type(seq as usize) {
                     Some(t) => types.push((t, Some(seq), false)),
@@ -698,5 +710,26 @@ mod tests {
             assert_eq!(twin.causation_id, CausationId::of(cause.id), "an answer to the message delivered twice");
             assert!(out < store.frontier_len() as u32 && out != r.seq);
         }
+    }
+
+    #[test]
+    fn a_run_whose_alarms_were_lost_in_a_crash_is_indexed_to_its_end_once_idle() {
+        let mut t = Timeline::new(World::new(Config { orders: 3, ..Config::default() }).unwrap());
+        t.extend(8);
+        t.seek(8);
+        t.act(crate::sim::Action::Crash { actor: "alarm clock".into() }).unwrap();
+        t.run_to_idle();
+        assert!(t.frontier_idle());
+        // the alarms set before the crash are never published: without knowing the run is
+        // idle the index waits before their steps for ever
+        let mut waiting = RunIndex::new();
+        waiting.update(t.world());
+        assert!(waiting.upto() < t.total());
+        let mut index = RunIndex::new();
+        index.update_known(t.world(), true);
+        assert_eq!(index.upto(), t.total());
+        let crash_faults = t.world().known_faults().iter().filter(|f| f.fault == crate::sim::Fault::Crash).count();
+        assert!(crash_faults > 0);
+        assert!(index.next(Mark::Fault, 0).is_some_and(|s| s <= 8), "the crash's faults are marked");
     }
 }

@@ -397,7 +397,7 @@ impl Simulation {
     ) -> Result<bool, JsError> {
         let n = whole("extend", &max_steps, MAX_POSITION)? as usize;
         let idle = self.timeline.extend(n);
-        self.index.get_mut().update(self.timeline.world());
+        self.index.get_mut().update_known(self.timeline.world(), self.timeline.frontier_idle());
         Ok(idle)
     }
 
@@ -929,7 +929,7 @@ impl Simulation {
 
     /// The run index, brought up to the known run first (src/run_index.rs).
     pub(crate) fn run_index(&self) -> std::cell::Ref<'_, crate::run_index::RunIndex> {
-        self.index.borrow_mut().update(self.timeline.world());
+        self.index.borrow_mut().update_known(self.timeline.world(), self.timeline.frontier_idle());
         self.index.borrow()
     }
 

@@ -95,6 +95,15 @@ test("any actor has a crash button: the alarm clock crashed loses its alarms", {
   assert.equal(await clock.getAttribute("data-down"), "true");
   assert.equal(await p.evaluate(() => window.brigade.sim.actors().find((a) => a.kind === "alarm-clock").pending), 0);
   assert.match(await clock.locator(".busy").textContent(), /crashed/);
+  // its lost alarms are never published: the run's faults are still listed once it is idle
+  await p.getByTestId("run-to-end").click();
+  await waitReady(p);
+  const lost = await p.evaluate(() => window.brigade.sim.faults().filter((f) => f.fault === "crash").length);
+  assert.ok(lost >= pending, `its ${pending} alarm(s) and its mailbox lost: ${lost}`);
+  assert.match(await p.getByTestId("fault-count").textContent(), new RegExp(`^${lost} ⚠`));
+  await p.getByTestId("tab-faults").click();
+  await settle(p);
+  assert.match(await p.getByTestId("fault-list-run").textContent(), /lost in a crash of alarm clock \(crashed by hand\)/);
 });
 
 test("a waiting message marked poison is tried, dead-lettered, read in the dead-letter queue and re-delivered", { skip }, async () => {
