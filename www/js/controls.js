@@ -131,7 +131,7 @@ export class KitchenControls {
           el("span", { class: "down-tag", "data-testid": "actor-down", hidden: true }),
           el("button", { type: "button", class: "small crash", "data-testid": "crash-actor",
             title: `${actor.name} crashes now: it loses the message in hand and what it holds in memory (its mailbox unless durable); it restarts later`,
-            "aria-label": `${actor.name} crashes` }, "⚡ crash"));
+            "aria-label": `crash ${actor.name}` }, "⚡ crash"));
         (box.querySelector(".cook-buttons") ?? box.querySelector(".actor-extra") ?? box).append(controls);
         moved = true;
       }

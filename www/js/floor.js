@@ -342,7 +342,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f)),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), this.namesOfKind(words().deadLetterRole())[0]),
     );
     this.drawArrows(arrows);
   }
@@ -571,14 +571,16 @@ export function kindChip(kind) {
 }
 
 /**
- * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …");
+ * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …"); a
+ * dead letter names the dead-letter queue's actor (`queue`);
  * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
  */
-function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null)) {
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null), queue = null) {
   const counts = new Map();
   const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
     const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
+      : f.fault === "dead-lettered" && queue ? `dead-lettered by ${f.actor}: moved to the ${queue}' queue`
       : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }

@@ -79,7 +79,8 @@ export class Mailbox {
     const flying = queued.filter((q) => q.state !== "waiting");
     const body = $("#mailbox-body");
     const queueRole = words().deadLetterRole();
-    this.hasQueue = (frame.actors() ?? []).some((a) => a.kind === queueRole);
+    this.queueName = (frame.actors() ?? []).find((a) => a.kind === queueRole)?.name ?? null;
+    this.hasQueue = this.queueName !== null;
     if (!all && actor.kind === queueRole) { this.deadLetters(frame, actor, waiting, body); return; }
     if (all) actor.queue = waiting.length;
     const title = all ? el("h3", {}, `Every mailbox at step ${formatInt(frame.cursor)}: `,
@@ -168,6 +169,9 @@ export class Mailbox {
 
   /** The fate buttons of one delivery, or why it has none. */
   fateControls(q) {
+    if (this.queueName && q.actor === this.queueName) {
+      return el("span", { class: "hint", "data-testid": "fate-dead-letter", text: " · a dead letter: open the dead letters' box to read it and re-deliver it" });
+    }
     if (!q.changeable) return el("span", { class: "hint reliable", "data-testid": "fate-reliable", title: RELIABLE, text: " · reliable delivery (cannot be changed)" });
     const ms = this.defaultDelay(q.type);
     // a waiting message can be marked poison: its worker fails on it every try (issue 23)
