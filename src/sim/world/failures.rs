@@ -28,6 +28,8 @@ pub(super) struct FailureState {
     /// What waits in the dead-letter queue, and the worker that failed on it:
     /// `(seq, copy, worker, tries)`.
     pub(super) dead: Vec<(u32, u8, ActorId, u8)>,
+    /// The actors that crashed, and when each is back (a crash while down holds nothing).
+    pub(super) down: Vec<(ActorId, u64)>,
 }
 
 /// The seeded streams of the failures.
@@ -44,6 +46,7 @@ impl FailureState {
             poisoned: Vec::new(),
             taken: Default::default(),
             dead: Vec::new(),
+            down: Vec::new(),
         }
     }
 }
@@ -190,7 +193,9 @@ impl World {
         let (a, now) = (actor as usize, self.st.now);
         let step = self.st.steps as u32 + (!manual) as u32;
         self.st.stats.crashes += 1;
-        let busy = self.st.busy_until[a] > now;
+        let down = self.st.failures.down.iter().any(|&(d, back)| d == actor && back > now);
+        // busy with a message, not restarting from a crash before
+        let busy = self.st.busy_until[a] > now && !down;
         let in_hand = in_hand.or_else(|| busy.then(|| self.busy_with(actor)).flatten());
         if busy {
             // what it decided about the message in hand is never published
@@ -235,6 +240,8 @@ impl World {
         }
         self.st.stats.rebuilt += self.st.actors[a].crash();
         self.st.busy_until[a] = back;
+        self.st.failures.down.retain(|&(d, at)| d != actor && at > now);
+        self.st.failures.down.push((actor, back));
     }
 
     /// The message `actor` is busy with: the one its last step took (none when the trace
