@@ -58,8 +58,9 @@ pub enum Command {
     Check(String),
     /// Check the workshop's rules on the history of the run file at this path.
     CheckRules(String),
-    /// Explore every fate of every delivery to a worker for the configured orders.
-    Explore(Box<Config>, Format),
+    /// Explore every fate of every delivery to a worker for the configured orders (and,
+    /// with the flag, crashes of the house and the alarm clock too).
+    Explore(Box<Config>, Format, bool),
     /// Print this help text.
     Help(String),
     /// Print this version line.
@@ -222,6 +223,9 @@ struct Args {
     /// Explore every fate (delivered, lost, duplicated, late) of every delivery to a worker for the orders (at most 2): `hold`, or the broken rule and the shortest schedule
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     explore: bool,
+    /// With --explore: the house or the alarm clock may crash after any step, one more fate (at most one crash a schedule)
+    #[arg(long)]
+    explore_crashes: bool,
 }
 
 /// Parses the arguments after the program name (reading the `--config` file, if any).
@@ -388,7 +392,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         );
     }
     if a.explore {
-        return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text)));
+        return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text), a.explore_crashes));
+    }
+    if a.explore_crashes {
+        return Err("--explore-crashes: it adds crashes to the fates --explore chooses: give --explore too".into());
     }
     Ok(Command::Run(Box::new(Run {
         config: cfg,

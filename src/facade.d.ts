@@ -1,7 +1,7 @@
 // The values the brigade facade returns. Generated from the Rust types by
 // src/typescript.rs: do not edit (BRIGADE_BLESS=1 cargo test --lib typescript).
 
-export type MessageType = "OrderPlaced" | "ProcessStarted" | "CookFood" | "FoodCooked" | "OrderExpired" | "PriceOrder" | "OrderPriced" | "TakePayment" | "OrderPaid" | "PaymentRefused" | "RefundPayment" | "PaymentRefunded" | "PublishAt" | "StepTimedOut" | "MessageRejected" | "OrderCompleted" | "OrderDropped" | "RefundEscalated" | "MessageDeadLettered";
+export type MessageType = "OrderPlaced" | "ProcessStarted" | "CookFood" | "FoodCooked" | "OrderExpired" | "PriceOrder" | "OrderPriced" | "TakePayment" | "OrderPaid" | "PaymentRefused" | "RefundPayment" | "PaymentRefunded" | "PublishAt" | "StepTimedOut" | "MessageRejected" | "OrderCompleted" | "OrderDropped" | "RefundEscalated" | "MessageDeadLettered" | "ProcessMigrated";
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -417,7 +417,23 @@ actor: string, } | { "type": "RedeliverMessage",
 /**
  * Store position of the dead letter.
  */
-seq: number, };
+seq: number, } | { "type": "MigrateOrder", 
+/**
+ * The order's number (1-based, in placing order).
+ */
+order: number, 
+/**
+ * 1 or 2.
+ */
+version: number, } | { "type": "MigrateOrders", 
+/**
+ * `pay-last` or `pay-first`.
+ */
+definition: string, 
+/**
+ * 1 or 2.
+ */
+version: number, };
 
 /**
  * An action and the step at which it happened (applied when the run has done `step` steps).
@@ -1165,7 +1181,8 @@ terminal: boolean,
  * `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
  * answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
  * `rejected`, `completed`, `dropped`, `escalated` (a refund handed to a person),
- * `dead-lettered` (a message set aside after failing every try).
+ * `dead-lettered` (a message set aside after failing every try), `migrated` (a live
+ * order moved to another version).
  */
 meaning: string, 
 /**
@@ -1471,6 +1488,11 @@ failed?: number,
  * when not 0.
  */
 dead_lettered?: number, 
+/**
+ * Live orders moved to another version of their process (`ProcessMigrated`). Written
+ * only when not 0.
+ */
+migrated?: number, 
 /**
  * Dead letters re-delivered by hand. Written only when not 0.
  */

@@ -188,7 +188,7 @@ fn entry(
     let publisher = named.or(only);
     let charge = match t {
         MessageType::OrderPaid => (publisher == Some(Role::Cashier)) as i32,
-        MessageType::PaymentRefunded | MessageType::RefundEscalated => -1,
+        MessageType::PaymentRefunded => -1,
         _ => 0,
     };
     let seen = Seen {

@@ -306,6 +306,17 @@ pub enum Message {
     /// Event: a worker failed on a message every time it was tried; the message waits in
     /// the dead-letter queue.
     MessageDeadLettered(Rc<DeadLetter>),
+    /// Event: a person moved a live order to another version of its process definition;
+    /// the house decides it under that version from now on (its history replays the same
+    /// under it, or the move is refused).
+    ProcessMigrated {
+        /// The order's definition (unchanged).
+        definition: Definition,
+        /// The version it runs from now on.
+        version: u8,
+        /// The version it ran before.
+        from: u8,
+    },
 }
 
 /// Why a worker failed on a message (a poison message).
@@ -437,6 +448,9 @@ impl Clone for Message {
             OrderDropped { reason } => OrderDropped { reason: *reason },
             RefundEscalated { attempts } => RefundEscalated { attempts: *attempts },
             MessageDeadLettered(letter) => MessageDeadLettered(letter.clone()),
+            ProcessMigrated { definition, version, from } => {
+                ProcessMigrated { definition: *definition, version: *version, from: *from }
+            }
         }
     }
 }
@@ -547,6 +561,9 @@ impl Message {
             Message::OrderDropped { reason } => format!("dropped: {}", reason.name()),
             Message::RefundEscalated { attempts } => {
                 format!("refund handed to a person after {attempts} unanswered requests")
+            }
+            Message::ProcessMigrated { definition, version, from } => {
+                format!("{} v{from} → v{version}", definition.name())
             }
             Message::MessageDeadLettered(d) => {
                 format!(
@@ -775,6 +792,7 @@ mod tests {
             Message::OrderCompleted { order: o() },
             Message::OrderDropped { reason: DropReason::GaveUpPayment },
             Message::RefundEscalated { attempts: 5 },
+            Message::ProcessMigrated { definition: Definition::PayLast, version: 2, from: 1 },
             Message::MessageDeadLettered(Rc::new(DeadLetter {
                 message_id: Uuid::from_u128(2),
                 message_type: MessageType::CookFood,
@@ -798,6 +816,7 @@ mod tests {
                     | Message::StepTimedOut { .. }
                     | Message::OrderDropped { .. }
                     | Message::RefundEscalated { .. }
+                    | Message::ProcessMigrated { .. }
                     | Message::MessageDeadLettered(_)
             );
             assert_eq!(holders(), before + usize::from(!plain), "{m:?}: one more holder of what it carries");

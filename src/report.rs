@@ -157,6 +157,11 @@ pub struct Report {
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
     pub dead_lettered: u32,
+    /// Live orders moved to another version of their process (`ProcessMigrated`). Written
+    /// only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub migrated: u32,
     /// Dead letters re-delivered by hand. Written only when not 0.
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
@@ -245,6 +250,7 @@ impl Report {
             failed: s.failed,
             dead_lettered: s.dead_lettered,
             redelivered: s.redelivered,
+            migrated: s.migrated,
             peak_queue,
             load,
             latency_ms: latency(world),
@@ -322,6 +328,7 @@ impl Report {
             ("failed deliveries", self.failed),
             ("dead-lettered", self.dead_lettered),
             ("re-delivered by hand", self.redelivered),
+            ("orders migrated", self.migrated),
         ] {
             if n > 0 {
                 let _ = writeln!(t, "  {label:<26} {n:>8}");

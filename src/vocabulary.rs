@@ -28,7 +28,8 @@ pub struct TypeWord {
     /// `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
     /// answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
     /// `rejected`, `completed`, `dropped`, `escalated` (a refund handed to a person),
-    /// `dead-lettered` (a message set aside after failing every try).
+    /// `dead-lettered` (a message set aside after failing every try), `migrated` (a live
+    /// order moved to another version).
     pub meaning: &'static str,
     /// The piece of work (`cook`, `price`, `pay`, `refund`) it asks for, answers or gives up
     /// (`work`, `done`, `refused`, `expired`); `null` otherwise.
@@ -122,6 +123,7 @@ fn meaning(t: MessageType) -> (&'static str, Option<WorkStep>) {
         T::OrderDropped => ("dropped", None),
         T::RefundEscalated => ("escalated", Some(WorkStep::Refund)),
         T::MessageDeadLettered => ("dead-lettered", None),
+        T::ProcessMigrated => ("migrated", None),
     }
 }
 

@@ -189,6 +189,7 @@ impl Wiring {
                     T::OrderCompleted,
                     T::OrderDropped,
                     T::RefundEscalated,
+                    T::ProcessMigrated,
                 ];
             }
             Architecture::Choreography => {

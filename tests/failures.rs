@@ -374,3 +374,71 @@ fn a_seeded_crash_rate_with_durable_mailboxes_and_timers_ends_every_order() {
     rules_hold(&w);
     replays(&w);
 }
+
+#[test]
+fn the_explorer_finds_the_shortest_crash_that_strands_an_order_and_durable_timers_hold() {
+    use brigade::explore::{Explorer, Limits, Verdict};
+    let limits = Limits { crashes: true, max_fates: 3, ..Limits::for_orders(1) };
+    let cfg = Config { orders: 1, ..Config::default() };
+    let mut explorer = Explorer::new(&cfg, Vec::new(), limits).unwrap();
+    let Verdict::Broken(example) = explorer.run(|_| false).clone() else { panic!("a rule breaks") };
+    assert_eq!(example.fates, 2, "a lost delivery and a crash of the alarm clock");
+    assert!(format!("{:?}", example.broken).contains("OneTerminalEvent"));
+    let crashes: Vec<&Action> =
+        example.inputs.iter().map(|i| &i.action).filter(|a| matches!(a, Action::Crash { .. })).collect();
+    assert_eq!(crashes, [&Action::Crash { actor: "alarm clock".into() }]);
+    // the schedule replays: its run file re-imports byte for byte
+    let world = brigade::explore::replay_with(explorer.config(), None, &example).unwrap();
+    replays(&world);
+    assert!(!world.is_idle() || world.stats().completed + world.stats().dropped_total() == 0);
+
+    // the same search without crashes holds; with durable timers and mailboxes, crashes too
+    let mut plain = Explorer::new(&cfg, Vec::new(), Limits { crashes: false, ..limits }).unwrap();
+    assert_eq!(plain.run(|_| false), &Verdict::Holds);
+    let durable = Config { durable_timers: true, durable_mailboxes: true, ..cfg };
+    let mut explorer = Explorer::new(&durable, Vec::new(), limits).unwrap();
+    assert_eq!(explorer.run(|_| false), &Verdict::Holds);
+
+    // the command line says so
+    let (text, code) =
+        brigade::explore::command::run_with(&Config { orders: 1, ..Config::default() }, false, true).expect("runs");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the alarm clock crashes") && text.contains("is stuck"), "{text}");
+}
+
+#[test]
+fn the_command_line_takes_the_failures_and_refuses_bad_ones() {
+    let brigade = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brigade")).args(args).output().expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, text, _) = brigade(&["--orders", "20", "--poison-dish", "fish and chips", "--poison-retries", "1"]);
+    assert_eq!(code, Some(0));
+    assert!(text.contains("dead-lettered") && text.contains("failed deliveries"), "{text}");
+    let (code, text, _) = brigade(&["--orders", "30", "--crash", "0.1", "--durable-mailboxes", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(file["config"]["crash"], 0.1);
+    assert_eq!(file["config"]["durable_mailboxes"], true);
+    assert!(file["config"].get("durable_timers").is_none(), "a default is not written");
+    assert!(file["report"]["crashes"].as_u64().is_some_and(|n| n > 0));
+    for (args, says) in [
+        (vec!["--crash", "2"], "--crash"),
+        (vec!["--poison-dish", "pizza"], "not on the menu"),
+        (vec!["--poison-retries", "11"], "at most 10"),
+        (vec!["--refund-attempts", "0"], "1..=1000"),
+        (vec!["--restart-ms", "0"], "--restart-ms"),
+        (vec!["--explore-crashes"], "give --explore too"),
+    ] {
+        let (code, _, err) = brigade(&args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (code, text, _) = brigade(&["--orders", "1", "--explore", "--explore-crashes"]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("the alarm clock crashes"), "{text}");
+}

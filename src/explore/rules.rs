@@ -112,7 +112,8 @@ pub struct Seen {
     /// Published by a process manager (the house).
     pub by_house: bool,
     /// What it does to the customer's account: +1 a charge (the cashier's `OrderPaid`), −1
-    /// a refund or a refund handed to a person (`RefundEscalated`), 0 anything else.
+    /// a refund, 0 anything else (a `RefundEscalated` settles, at the end, what is still
+    /// owed: [`OrderRules::at_end`]).
     pub charge: i32,
 }
 
@@ -196,10 +197,6 @@ impl OrderRules {
         self.balance += m.charge;
         if t == MessageType::RefundEscalated {
             self.escalated = true;
-        } else if t == MessageType::PaymentRefunded && self.escalated {
-            // the cashier answered after all: the person hands the money back to the till
-            self.escalated = false;
-            self.balance += 1;
         }
         if m.charge > 0 {
             self.charges.push(m.seq);
@@ -263,7 +260,10 @@ impl OrderRules {
             });
         };
         let completed = self.completions == 1;
-        if self.balance != completed as i32 {
+        // a refund handed to a person settles what is still owed (nothing, if the cashier
+        // answered after all)
+        let balance = if self.escalated && self.balance > completed as i32 { self.balance - 1 } else { self.balance };
+        if balance != completed as i32 {
             let mut messages = self.charges.clone();
             messages.push(end_seq);
             return Some(Breach {
@@ -271,7 +271,7 @@ impl OrderRules {
                 detail: format!(
                     "order {order} {} with payments − refunds = {}",
                     if completed { "completed" } else { "was dropped" },
-                    self.balance
+                    balance
                 ),
                 messages,
             });
@@ -317,8 +317,7 @@ pub fn safety(world: &World) -> Option<Broken> {
 /// `OrderPaid`, in every architecture), -1 a refund, 0 anything else.
 fn charge(world: &World, seq: u32, env: &Envelope) -> i32 {
     match &env.body {
-        // a refund, or the money handed to a person when nobody answers the refund
-        Message::PaymentRefunded { .. } | Message::RefundEscalated { .. } => -1,
+        Message::PaymentRefunded { .. } => -1,
         Message::OrderPaid { .. } => {
             // any cashier's (several may share the payments), nobody else's
             let publisher = world.store().publisher(seq as usize);

@@ -112,6 +112,11 @@ fn body(map: &Map<String, Value>) -> Result<Message, String> {
             definition: Definition::from_name(text(map, "definition")?).ok_or("`definition` is unknown")?,
             version: small(map, "version")?,
         },
+        MessageType::ProcessMigrated => Message::ProcessMigrated {
+            definition: Definition::from_name(text(map, "definition")?).ok_or("`definition` is unknown")?,
+            version: small(map, "version")?,
+            from: small(map, "from")?,
+        },
         MessageType::CookFood => Message::CookFood { order: order(map)?, attempt: small(map, "attempt")? },
         MessageType::FoodCooked => Message::FoodCooked { order: order(map)? },
         MessageType::OrderExpired => {

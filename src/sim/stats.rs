@@ -72,6 +72,8 @@ pub struct Stats {
     pub redelivered: u32,
     /// Process managers a cached house read back from the store after a crash.
     pub rebuilt: u32,
+    /// `ProcessMigrated` published: live orders moved to another version.
+    pub migrated: u32,
 }
 
 fn index_of<T: IntoEnumIterator + PartialEq>(value: T) -> usize {
@@ -119,6 +121,7 @@ impl Stats {
             Message::PaymentRefunded { .. } => self.refunded += 1,
             Message::RefundEscalated { .. } => self.escalated += 1,
             Message::MessageDeadLettered(_) => self.dead_lettered += 1,
+            Message::ProcessMigrated { .. } => self.migrated += 1,
             Message::PaymentRefused { reason: RefusalReason::AlreadyPaid } => self.already_paid += 1,
             Message::MessageRejected(r) => self.rejected[index_of(r.reason)] += 1,
             Message::ProcessStarted { definition, version } => {

@@ -46,6 +46,7 @@ mod failures;
 mod forget;
 mod inputs;
 mod manual;
+mod migrate;
 mod publish;
 mod read;
 mod share;

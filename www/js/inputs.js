@@ -20,6 +20,8 @@ export function applyInput(sim, action) {
     case "Crash": return sim.crash(action.actor);
     case "PoisonMessage": return sim.poisonMessage(action.seq, action.actor);
     case "RedeliverMessage": return sim.redeliverMessage(action.seq);
+    case "MigrateOrder": return sim.migrateOrder(action.order, action.version);
+    case "MigrateOrders": return sim.migrateOrders(action.definition, action.version);
     default: throw new Error(`an input has an unknown action: ${JSON.stringify(action?.type)}`);
   }
 }
@@ -54,6 +56,8 @@ export function describeEdit(action, type = "a message") {
     case "Crash": return `${action.actor} crashed`;
     case "PoisonMessage": return `${type} poison for ${action.actor}`;
     case "RedeliverMessage": return `re-delivered dead letter #${action.seq}`;
+    case "MigrateOrder": return `order ${action.order} moved to v${action.version}`;
+    case "MigrateOrders": return `live ${action.definition} orders moved to v${action.version}`;
     default: return `${action.type}`;
   }
 }

@@ -28,8 +28,8 @@ pub(super) struct FailureState {
     /// What waits in the dead-letter queue, and the worker that failed on it:
     /// `(seq, copy, worker, tries)`.
     pub(super) dead: Vec<(u32, u8, ActorId, u8)>,
-    /// Each actor that crashed, and when it is (or was) back: `(actor, back_ms)`, its last
-    /// crash only (for the page's "down until" on the floor).
+    /// The actors that crashed, and when each is back (a crash while down holds nothing):
+    /// `(actor, back_ms)`, each actor's last crash only (the page's "down until").
     pub(super) down: Vec<(ActorId, u64)>,
 }
 
@@ -194,7 +194,9 @@ impl World {
         let (a, now) = (actor as usize, self.st.now);
         let step = self.st.steps as u32 + (!manual) as u32;
         self.st.stats.crashes += 1;
-        let busy = self.st.busy_until[a] > now;
+        let down = self.st.failures.down.iter().any(|&(d, back)| d == actor && back > now);
+        // busy with a message, not restarting from a crash before
+        let busy = self.st.busy_until[a] > now && !down;
         let in_hand = in_hand.or_else(|| busy.then(|| self.busy_with(actor)).flatten());
         if busy {
             // what it decided about the message in hand is never published
@@ -239,9 +241,8 @@ impl World {
         }
         self.st.stats.rebuilt += self.st.actors[a].crash();
         self.st.busy_until[a] = back;
-        let down = &mut self.st.failures.down;
-        down.retain(|d| d.0 != actor);
-        down.push((actor, back));
+        self.st.failures.down.retain(|&(d, at)| d != actor && at > now);
+        self.st.failures.down.push((actor, back));
     }
 
     /// When `actor`, crashed and not back yet at the cursor, is back; `None` when it is up.

@@ -127,6 +127,7 @@ impl World {
             Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
                 self.check_failure(action)
             }
+            Action::MigrateOrder { .. } | Action::MigrateOrders { .. } => self.check_migration(action).map(|_| ()),
         }
     }
 
@@ -324,6 +325,7 @@ impl World {
             Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
                 self.apply_failure(action)
             }
+            Action::MigrateOrder { .. } | Action::MigrateOrders { .. } => self.apply_migration(action),
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Ok((fate, actor, target, at)) = self.fate_slot(action) else { return };
                 let a = actor as usize;
