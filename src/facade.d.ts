@@ -875,7 +875,7 @@ dodgy: boolean,
  */
 definition: Definition | null, 
 /**
- * Process version, once started.
+ * Process version, once started: the one it runs now (a migration's, after one).
  */
 version: number | null, 
 /**

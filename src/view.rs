@@ -259,7 +259,7 @@ pub struct OrderView {
     pub dodgy: bool,
     /// Process definition, once started.
     pub definition: Option<Definition>,
-    /// Process version, once started.
+    /// Process version, once started: the one it runs now (a migration's, after one).
     pub version: Option<u8>,
     /// `in-progress`, `completed` or `dropped`.
     pub status: &'static str,
@@ -694,6 +694,7 @@ pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
                 view.definition = Some(*definition);
                 view.version = Some(*version);
             }
+            crate::message::Message::ProcessMigrated { version, .. } => view.version = Some(*version),
             crate::message::Message::FoodCooked { order } => view.cooks.push(order.cook().unwrap_or("?").to_string()),
             crate::message::Message::OrderCompleted { .. } => {
                 view.status = "completed";

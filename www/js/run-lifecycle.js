@@ -232,6 +232,19 @@ export const runLifecycle = {
   },
 
   /**
+   * Move live order number `order` to `version` of its process (issue 23: a migration),
+   * or, with `order` null, every live pay-last order that can move. The engine refuses a
+   * move whose history would be decided differently (the past cannot change): the refusal
+   * is shown and nothing changes.
+   */
+  migrate(order, version) {
+    const action = order === null
+      ? { type: "MigrateOrders", definition: "pay-last", version }
+      : { type: "MigrateOrder", order, version };
+    return this.takeInput(action, null, (sim) => { applyInput(sim, action); return true; });
+  },
+
+  /**
    * Take one input at the cursor: `call(sim)` makes it through the facade. A bad input shows
    * its error and changes nothing; an input behind the frontier keeps the run before it as a
    * branch (named after `action`, `messageType` naming the message of a fate). Returns what

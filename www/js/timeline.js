@@ -18,6 +18,7 @@ export class TimelineView {
     $("#speed").addEventListener("change", (e) => app.setSpeed(e.target.value));
     $("#place-order").addEventListener("click", () => app.placeOrder($("#dodgy").checked));
     $("#live-version").addEventListener("change", (e) => app.setProcessVersion(Number(e.target.value)));
+    $("#migrate-all").addEventListener("click", () => app.migrate(null, Number($("#live-version").value)));
     // dragging the slider seeks once per frame, whatever the input rate, to the step it was
     // dragged to: a render in between (the run growing, a scan ending) sets the slider back
     // to the cursor, so the wish is kept here, not read back from the slider
@@ -59,6 +60,14 @@ export class TimelineView {
     const live = $("#live-version");
     if (frame.processVersion !== null && document.activeElement !== live && live.value !== String(frame.processVersion)) {
       live.value = String(frame.processVersion);
+    }
+    // beside it, the move of the live orders to that version (a migration, issue 23)
+    const all = $("#migrate-all");
+    const title = `Move every live pay-last order to v${live.value} now (a migration): each one the house would have decided ` +
+      `the same way so far under v${live.value} moves; the engine refuses when none can, since the past cannot change`;
+    if (all.title !== title) {
+      all.title = title;
+      setText(all, `move live orders to v${live.value}`);
     }
     const progress = $("#progress");
     setFlag(progress, "hidden", !frame.computing);

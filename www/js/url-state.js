@@ -9,11 +9,12 @@ import { parseJson, errorText } from "./engine.js";
 const FORMAT = 1;
 
 /**
- * The inputs of issue 9 (a message's fate, the kitchen), kept in the address as the run
- * file's action objects: [step, { type, ... }]. The facade checks their fields on replay.
+ * The inputs of issue 9 (a message's fate, the kitchen) and issue 23 (crashes, poison,
+ * dead letters, migrations), kept in the address as the run file's action objects: [step, { type, ... }]. The facade checks their fields on replay.
  */
 export const MANUAL_INPUTS = new Set(["DropMessage", "DuplicateMessage", "DelayMessage", "CookLeaves", "CookReturns", "HireCook", "SetCookTime",
-  "WorkerLeaves", "WorkerReturns", "HireWorker", "SetWorkerTime", "Crash", "PoisonMessage", "RedeliverMessage"]);
+  "WorkerLeaves", "WorkerReturns", "HireWorker", "SetWorkerTime", "Crash", "PoisonMessage", "RedeliverMessage",
+  "MigrateOrder", "MigrateOrders"]);
 
 export function encodeState({ config, inputs, step, order, tab }) {
   const compact = { v: FORMAT };
