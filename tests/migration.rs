@@ -65,6 +65,8 @@ fn an_order_moved_to_version_2_before_its_price_times_out_is_retried_and_complet
         })
         .collect();
     assert_eq!(migrated, [(2, 1)], "announced once in the order's stream");
+    let view = &brigade::view::orders(&moved, 0, 1)[0];
+    assert_eq!(view.version, Some(2), "orders() gives the version the order runs now");
     assert_eq!(count(&stream, MessageType::PriceOrder), 2, "the retry");
     // recorded as an input, it replays byte for byte (what --check does)
     let text = run_file::export(&moved, None);

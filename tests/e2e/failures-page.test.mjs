@@ -5,7 +5,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage, waitReady, settle, slide, screenshot } from "./helpers.mjs";
+import { browserSuite, openPage, waitReady, settle, slide, screenshot, waitForUrlState } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -76,7 +76,8 @@ for (const durable of [false, true]) {
     const end = await p.evaluate(() => window.brigade.sim.report());
     assert.equal(end.crashes, 1);
     if (durable) assert.equal(end.completed, end.orders, "nothing was lost: every order completes");
-    // the address replays the crash exactly
+    // the address replays the crash exactly (once the page has written it there)
+    await waitForUrlState(p, { i: [[step, { type: "Crash", actor: "Koen" }]] });
     const url = await p.evaluate(() => location.href);
     const q = (ctx.page = await openPage(ctx.browser, url));
     assert.deepEqual((await inputs(q)).map((i) => [i.step, i.type, i.actor]), [[step, "Crash", "Koen"]]);

@@ -107,6 +107,7 @@ test("a v1 order whose price was lost is previewed under v2, moved there, and co
   assert.equal(await box.isVisible(), false, "a completed order has nothing to move");
   // the run file records it, and the address replays it
   assert.match(await p.evaluate(() => window.brigade.sim.exportRun()), /"MigrateOrder"/);
+  await p.waitForFunction(() => /"MigrateOrder"/.test(atob((new URLSearchParams(location.hash.slice(1)).get("run") ?? "").replace(/-/g, "+").replace(/_/g, "/"))));
   const url = await p.evaluate(() => location.href);
   const again = await openPage(ctx.browser, url);
   try {

@@ -129,7 +129,7 @@ export class InspectorView {
       this.pos = null;
       this.originalShownFor = null;
     }
-    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" || (app.tab === "pm" && this.previewing) ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
     if (key === this.key) return;
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
@@ -257,6 +257,8 @@ export class InspectorView {
     const apply = $("#migrate-apply");
     const refusalText = $("#migrate-refusal");
     const live = Boolean(order?.definition) && order.definition !== "custom" && order.status === "in-progress";
+    // the verdict depends on the step (what the house has handled): redrawn at every one
+    this.previewing = live;
     setFlag(box, "hidden", !live);
     if (!live) return;
     const definition = $("#replay-definition").value;
