@@ -1,6 +1,7 @@
 // The order inspector: the process manager's view (replay of the order's stream, the
 // state after each message, what it decided, reinterpreted under another definition or
-// version), a sequence diagram across actors, and the causation tree.
+// version, and the preview of moving a live order to that version: migration.js), a
+// sequence diagram across actors, and the causation tree.
 
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip } from "./floor.js";
@@ -9,6 +10,7 @@ import { faultItem, FAULT_CHIP } from "./faults.js";
 import { senderRole } from "./wiring.js";
 import { download, standaloneSvg } from "./diagram-export.js";
 import { treeSvg } from "./tree-svg.js";
+import { MigrationPreview } from "./migration.js";
 
 const RUN_FAULTS_SHOWN = 200;
 const RECEIPTS_SHOWN = 100;
@@ -28,7 +30,7 @@ export class InspectorView {
     $("#unpin").addEventListener("click", () => app.selectOrder(null));
     $("#replay-definition").addEventListener("change", () => this.reinterpret());
     $("#replay-version").addEventListener("change", () => this.reinterpret());
-    $("#migrate-apply").addEventListener("click", () => this.applyMigration());
+    this.migration = new MigrationPreview(app, () => this.reinterpret());
     $("#replay-first").addEventListener("click", () => this.moveReplay(-Infinity));
     $("#replay-prev").addEventListener("click", () => this.moveReplay(-1));
     $("#replay-next").addEventListener("click", () => this.moveReplay(1));
@@ -129,7 +131,7 @@ export class InspectorView {
       this.pos = null;
       this.originalShownFor = null;
     }
-    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" || (app.tab === "pm" && this.previewing) ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
+    const key = `${frame.gen}:${frame.count}:${runWide || app.tab === "seq" || (app.tab === "pm" && this.migration.shown) ? frame.cursor : ""}:${corr}:${following}:${app.tab}:${$("#replay-definition").value}:${$("#replay-version").value}`;
     if (key === this.key) return;
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
@@ -142,6 +144,7 @@ export class InspectorView {
       setText($("#inspector-order"), "");
       setText($("#pm-state"), "");
       this.replay = null;
+      this.migration.hide();
       if (app.tab === "faults") this.renderFaults(null, frame);
       else if (app.tab === "receipts") this.renderReceipts(null, frame);
       return;
@@ -211,7 +214,7 @@ export class InspectorView {
 
   updateReplay(corr, stream, order) {
     this.replayOrder(corr, order);
-    this.updateMigration(order, stream);
+    this.migration.update(order, stream, this.replay);
   }
 
   replayOrder(corr, order) {
@@ -242,71 +245,6 @@ export class InspectorView {
       return;
     }
     this.renderReplay();
-  }
-
-  /**
-   * The preview of a migration (issue 23), under the replay: for a live order replayed
-   * under another version of its own definition, the engine's verdict on moving it there
-   * now (`migrationRefusal`) beside the decisions the table marks as differing, and the
-   * move itself (an input). The choice made visible: the past cannot change, so a version
-   * that would have decided a message already handled differently is refused.
-   */
-  updateMigration(order, stream) {
-    const app = this.app;
-    const box = $("#migrate");
-    const apply = $("#migrate-apply");
-    const refusalText = $("#migrate-refusal");
-    const live = Boolean(order?.definition) && order.definition !== "custom" && order.status === "in-progress";
-    // the verdict depends on the step (what the house has handled): redrawn at every one
-    this.previewing = live;
-    setFlag(box, "hidden", !live);
-    if (!live) return;
-    const definition = $("#replay-definition").value;
-    const version = Number($("#replay-version").value);
-    const w = wordsOf(app.sim);
-    const moved = (stream ?? []).filter((m) => w.meaning(m.type) === "migrated");
-    const since = moved.length ? ` (moved at #${moved[moved.length - 1].seq}: ${moved[moved.length - 1].summary})` : "";
-    box.dataset.state = "idle";
-    setFlag(refusalText, "hidden", true);
-    setFlag(apply, "hidden", true);
-    if (definition !== order.definition || version === order.version) {
-      setText($("#migrate-title"), `Order #${order.order} is live on ${order.definition} v${order.version}${since}.`);
-      setText($("#migrate-text"), definition !== order.definition
-        ? `A migration keeps the order's definition: choose ${order.definition} and another version above to preview moving it there.`
-        : "Choose another version above to preview moving it there (a migration): the table shows what that version would have decided.");
-      return;
-    }
-    const refusal = app.call(() => app.sim.migrationRefusal(order.order, version), null);
-    const step = app.call(() => app.sim.currentStep(), 0);
-    const differing = (this.replay?.steps ?? []).filter((s) => s.same_as_history === false).length;
-    box.dataset.state = refusal ? "refused" : "allowed";
-    setText($("#migrate-title"), `Move order #${order.order} from v${order.version} to v${version} at step ${step}?`);
-    const announced = w.typeMeaning("migrated") ?? "that it moved";
-    if (refusal) {
-      setText($("#migrate-title"), `Move order #${order.order} from v${order.version} to v${version} at step ${step}? Refused.`);
-      setText($("#migrate-text"), `A move is allowed only when v${version} would have decided every message the house has ` +
-        `already handled the same way v${order.version} did: what was sent cannot be taken back (the past cannot change).`);
-      setText(refusalText, `Why not now: ${refusal}.`);
-      setFlag(refusalText, "hidden", false);
-    } else {
-      setText($("#migrate-text"), `Yes: v${version} decides every message the house has handled so far the same way v${order.version} did` +
-        `${differing ? ` (a row marked ≠ is one the house has not handled yet: v${version} will decide it)` : ""}, ` +
-        `so nothing already sent needs undoing. From then on the house decides this order under v${version} and announces ${announced}.`);
-    }
-    setText(apply, `Move order #${order.order} to v${version}`);
-    setFlag(apply, "hidden", false);
-    setFlag(apply, "disabled", Boolean(refusal));
-    apply.dataset.order = String(order.order);
-    apply.dataset.version = String(version);
-  }
-
-  /** The previewed move, as an input: the replay then shows the order under its new version. */
-  applyMigration() {
-    const apply = $("#migrate-apply");
-    const order = Number(apply.dataset.order);
-    const version = Number(apply.dataset.version);
-    if (!order || !version || apply.disabled) return;
-    if (this.app.migrate(order, version) !== undefined) this.reinterpret();
   }
 
   /** One decision of the replay, with what the executor recorded for it in the live run. */
