@@ -7,7 +7,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSuite, openPage, waitReady, settle, slide, screenshot } from "./helpers.mjs";
+import { browserSuite, openPage, waitReady, settle, slide, screenshot, injectAxe } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
@@ -142,6 +142,10 @@ test("a move the history does not replay the same under is refused with its reas
   assert.ok(await p.locator("[data-testid=decision-row][data-same=false]").count() >= 1, "the table marks the decision that differs");
   assert.equal(await p.getByTestId("migrate-apply").isDisabled(), true);
   await screenshot(p, "migration-refused-desktop");
+  // axe: the preview with its refusal and disabled button has no serious or critical violation
+  await injectAxe(p);
+  const result = await p.evaluate(() => window.axe.run("#migrate", { resultTypes: ["violations"] }));
+  assert.deepEqual(result.violations.filter((v) => ["serious", "critical"].includes(v.impact)).map((v) => v.id), []);
   // the switch for all live orders asks the engine too: nothing can move to v2, nothing changes
   assert.equal(await p.getByTestId("migrate-all").textContent(), "move live orders to v2");
   const before = await p.evaluate(() => window.brigade.sim.exportRun());

@@ -1,9 +1,10 @@
-// The preview of a migration (issue 23), in the process manager tab under the replay: for a
-// live order replayed under another version of its own definition, the engine's verdict on
-// moving it there now (`migrationRefusal`) beside the decisions the replay's table marks as
-// differing, and the move itself (the input MigrateOrder, through App.migrate). The choice
-// made visible: the past cannot change, so a version that would have decided a message the
-// house already handled differently is refused, with the engine's reason.
+// The preview of a migration (issue 23), in the process manager tab above the replay's
+// table: for a live order replayed under another version of its own definition, the
+// engine's verdict on moving it there now (`migrationRefusal`) beside the decisions the
+// table marks as differing, and the move itself (the input MigrateOrder, through
+// App.migrate). The choice made visible: the past cannot change, so a version that would
+// have decided a message the house already handled differently is refused, with the
+// engine's reason.
 
 import { $, setText, setFlag } from "./dom.js";
 import { wordsOf } from "./engine.js";

@@ -281,7 +281,7 @@ export const CHAPTERS = [
         id: "version-diff",
         title: "A decision v1 would not make",
         find: (sim) => M.versionDifference(sim),
-        say: (m) => [`Order #${m.order.order} runs as ${m.order.definition} v${m.order.version} (`, T("version"), `). Here it heard ${m.message.type} (${m.message.summary}) and decided ${m.history.outputs.map((o) => o.type).join(", ")}. `, T("replay", "Replayed"), ` as v${m.other} from the same stored messages, the process manager would decide ${m.diff.decided.map((d) => `${d.type} (${d.summary})`).join(", ")} instead. An order keeps the version it started with.`],
+        say: (m) => [`Order #${m.order.order} runs as ${m.order.definition} v${m.order.version} (`, T("version"), `). Here it heard ${m.message.type} (${m.message.summary}) and decided ${m.history.outputs.map((o) => o.type).join(", ")}. `, T("replay", "Replayed"), ` as v${m.other} from the same stored messages, the process manager would decide ${m.diff.decided.map((d) => `${d.type} (${d.summary})`).join(", ")} instead. An order keeps the version it started with, unless a person moves it (a migration), which the house allows only when the other version would have decided the order's past the same way: the past cannot change.`],
         point: (m) => ({ actor: m.history.actor, order: m.order.correlation_id, tab: "pm", el: "#replay-version" }),
       },
     ],
@@ -295,7 +295,8 @@ export const CHAPTERS = [
         if (!order || v === order.version) return null;
         const replay = app.call(() => app.sim.replay(order.correlation_id, d, v));
         const differ = (replay?.steps ?? []).filter((x) => !x.same_as_history).length;
-        return `Order #${order.order} replayed as ${d} v${v}: ${differ} of ${replay?.steps.length ?? 0} decisions differ from what v${order.version} did (marked in the table).`;
+        const live = order.status === "in-progress" ? ` Above the table: whether it could move to v${v} now (a migration), and why not.` : "";
+        return `Order #${order.order} replayed as ${d} v${v}: ${differ} of ${replay?.steps.length ?? 0} decisions differ from what v${order.version} did (marked in the table).${live}`;
       },
     },
   },
