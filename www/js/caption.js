@@ -30,6 +30,7 @@ function counted(type, n) {
   const w = words();
   if (w?.is(type, "escalated")) return `${text} (refund handed to a person)`;
   if (w?.is(type, "dead-lettered")) return `${text} (set aside in the dead-letter queue)`;
+  if (w?.is(type, "migrated")) return `${text} (the order moved to another version)`;
   return text;
 }
 

@@ -16,6 +16,7 @@ function typeMark(type) {
   if (w.is(type, "done", "refund")) return ["timeout", "↩ refunded", "the money was given back"];
   if (w.is(type, "escalated")) return ["fault", "✋ to a person", "refund handed to a person: nobody answered the refund requests"];
   if (w.is(type, "dead-lettered")) return ["fault", "☠ dead letter", "a message set aside in the dead-letter queue after failing every try"];
+  if (w.is(type, "migrated")) return ["timeout", "↪ moved", "the house moved this live order to another version of its process (a migration)"];
   return undefined;
 }
 

@@ -25,6 +25,7 @@ const LABELS = {
   escalated: "refunds handed to a person", recognised: "recognised (taken once, not cooked again)",
   crashes: "crashes", lost_in_crashes: "lost in crashes", rebuilt: "process managers read back after a crash",
   failed: "failed deliveries (poison)", dead_lettered: "dead-lettered", redelivered: "dead letters re-delivered",
+  migrated: "orders moved to another version",
 };
 
 export class NumbersView {
@@ -449,7 +450,7 @@ function busiest(rows) {
 // the figures the workshop is about come first; anything new the engine adds follows
 const FIRST = ["latency_ms", "dropped_by_reason", "retries", "duplicates_noticed", "in_progress", "expired",
   "deliveries_dropped", "deliveries_duplicated", "double_payments_refused", "crashes", "lost_in_crashes", "rebuilt",
-  "failed", "dead_lettered", "redelivered", "recognised", "escalated", "per_process"];
+  "failed", "dead_lettered", "redelivered", "recognised", "escalated", "migrated", "per_process"];
 function rank(key) {
   const i = FIRST.indexOf(key);
   return i === -1 ? FIRST.length : i;
