@@ -460,10 +460,7 @@ impl ObservedRun {
                 }
             })
             .collect();
-        let mut report = self.report_upto(self.len());
-        if let Some(map) = report.as_object_mut() {
-            map.remove("observed");
-        }
+        let report = self.report_upto(self.len());
         #[derive(Serialize)]
         struct File<'a> {
             format: &'static str,

@@ -88,7 +88,8 @@ pub fn check(file: &Value, computed: &Value) -> Result<(), String> {
 
 impl ObservedRun {
     /// The report over the first `n` messages (the cursor's: [`ObservedRun::current`]),
-    /// with `observed: true`, and the run's `wall_ms` once the whole record is there.
+    /// with the `retries` and doubled deliveries (`deliveries_duplicated`: second handlings)
+    /// the record shows, and the run's `wall_ms` once the whole record is there.
     pub fn report_upto(&self, n: usize) -> Value {
         let n = n.min(self.len());
         let history = (0..n as u32).filter_map(|s| {
@@ -97,7 +98,11 @@ impl ObservedRun {
         });
         let owned: Vec<(Envelope, &str)> = history.collect();
         let mut report = of(owned.iter().map(|(e, r)| (e, *r)));
-        report["observed"] = json!(true);
+        // what the page's numbers explain a dish cooked twice with, as the record shows them
+        let d = self.derived();
+        report["retries"] = json!(d.retry_steps.iter().filter(|&&s| s as usize <= n).count());
+        let doubled = d.faults.iter().filter(|f| f.fault == "duplicate" && f.step as usize <= n).count();
+        report["deliveries_duplicated"] = json!(doubled);
         if n == self.len() && !self.is_following() {
             if let Some(wall) = self.wall_ms() {
                 report["wall_ms"] = json!(wall);

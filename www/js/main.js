@@ -25,6 +25,8 @@ import { TourLater } from "./tour-later.js";
 import { setUpEmbed } from "./embed.js";
 import { ShareDialog } from "./share.js";
 import { bringIntoView, keepStepsInView } from "./reveal.js";
+import { markObserved } from "./observed.js";
+import { LiveFollow, liveAddress } from "./live-follow.js";
 
 import { runLifecycle } from "./run-lifecycle.js";
 import { playback } from "./playback.js";
@@ -50,6 +52,7 @@ class App {
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
+    this.live = null; // the live kitchen followed (live-follow.js), if any
     this.faults = new FaultIndex(this);
     this.explorerRun = null; // the counterexample "Check every fate" opened: { sim, inputs } (FaultIndex.chooser)
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
@@ -92,7 +95,26 @@ class App {
     window.addEventListener("hashchange", () => {
       if (location.hash.slice(1) !== this.lastUrl) this.restoreFromUrl();
     });
-    this.restoreFromUrl();
+    if (!this.followLive()) this.restoreFromUrl();
+  }
+
+  /** An address with ?live=ws://… follows that live kitchen (live-follow.js); false without one. */
+  followLive() {
+    let live;
+    try {
+      live = liveAddress();
+    } catch (error) {
+      this.showError(`The live kitchen could not be followed: ${errorText(error)}`);
+      return false;
+    }
+    if (!live) return false;
+    try {
+      new LiveFollow(this, live).start();
+      return true;
+    } catch (error) {
+      this.showError(`The live kitchen could not be followed: ${errorText(error)}`);
+      return false;
+    }
   }
 
   // ---- errors --------------------------------------------------------------------------
@@ -267,6 +289,7 @@ class App {
     this.kitchen.update(frame);
     this.branches.update(frame);
     this.tour.update(frame);
+    markObserved(this);
     if (!document.body.dataset.ready) {
       document.body.dataset.ready = "true";
       performance.mark("brigade-ready"); // the first visit's time to interactive (tests/e2e/perf.mjs)
