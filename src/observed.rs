@@ -101,7 +101,7 @@ impl ObservedRun {
         if !is_observed(text) {
             return Err(bad("the file is not an observed run (it has no \"observed\": true)"));
         }
-        let parsed = run_file::parse(text).map_err(|e| bad(e))?;
+        let parsed = run_file::parse(text).map_err(bad)?;
         if !parsed.inputs.is_empty() {
             return Err(bad("`inputs` must be empty: nobody steers a live kitchen"));
         }
@@ -115,7 +115,7 @@ impl ObservedRun {
             let actor = value.get("actor").and_then(Value::as_str).unwrap_or_default();
             run.append(value, role, actor).map_err(|e| bad(format!("message {i}: {e}")))?;
         }
-        let head: Value = serde_json::from_str(text).map_err(|e| bad(e))?;
+        let head: Value = serde_json::from_str(run_file::without_bom(text)).map_err(bad)?;
         run.wall_ms = head.pointer("/report/wall_ms").and_then(Value::as_u64);
         if let Some(file_report) = head.get("report") {
             report::check(file_report, &run.report_upto(run.len())).map_err(bad)?;
@@ -141,7 +141,12 @@ impl ObservedRun {
         }
         let cause = match env.causation() {
             None if env.message_type() == MessageType::OrderPlaced => None,
-            None => return Err(format!("a {} without a causation id (only an OrderPlaced has none)", env.message_type().name())),
+            None => {
+                return Err(format!(
+                    "a {} without a causation id (only an OrderPlaced has none)",
+                    env.message_type().name()
+                ))
+            }
             Some(id) => {
                 let c = *self.ids.get(&id).ok_or_else(|| format!("its causation id {id} is no earlier message"))?;
                 if self.store.frontier_get(c as usize).map(|e| e.correlation_id) != Some(env.correlation_id) {
@@ -175,7 +180,11 @@ impl ObservedRun {
     fn actor_index(&mut self, name: &str, role: Role) -> Result<u16, String> {
         if let Some(i) = self.actors.iter().position(|a| a.name == name) {
             if self.actors[i].role != role {
-                return Err(format!("{name} publishes as a {} here and as a {} before", role.name(), self.actors[i].role.name()));
+                return Err(format!(
+                    "{name} publishes as a {} here and as a {} before",
+                    role.name(),
+                    self.actors[i].role.name()
+                ));
             }
             return Ok(i as u16);
         }

@@ -255,8 +255,10 @@ impl Simulation {
         install_panic_hook();
         let text = run_text("importRun", &text)?;
         if crate::observed::is_observed(&text) {
-            return Err(fail("cannot import: this is an observed run, recorded from a live kitchen: it cannot be \
-                 re-simulated (open it with ObservedRun.importRun)"));
+            return Err(fail(
+                "cannot import: this is an observed run, recorded from a live kitchen: it cannot be \
+                 re-simulated (open it with ObservedRun.importRun)",
+            ));
         }
         let start = |world: World| {
             check_memory(world.config(), placed_by_inputs(world.inputs()))?;

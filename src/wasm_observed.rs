@@ -47,7 +47,9 @@ impl ObservedRun {
 
     /// An empty observed run of a partial config, to follow a live kitchen: `append` adds
     /// each message that arrives.
-    pub fn follow(#[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue) -> Result<ObservedRun, JsError> {
+    pub fn follow(
+        #[wasm_bindgen(unchecked_param_type = "Partial<Config>")] cfg: JsValue,
+    ) -> Result<ObservedRun, JsError> {
         let cfg = config_from_js(&cfg)?;
         Ok(ObservedRun { run: Run::following(cfg).map_err(|e| fail(&e))? })
     }
@@ -348,7 +350,9 @@ impl ObservedRun {
         };
         let version = match given(&version) {
             None => None,
-            Some(v) => Some(u8::try_from(position("replay: version", v)?).map_err(|_| fail("replay: unknown version"))?),
+            Some(v) => {
+                Some(u8::try_from(position("replay: version", v)?).map_err(|_| fail("replay: unknown version"))?)
+            }
         };
         to_js(&self.run.replay(&id, definition, version).map_err(|e| fail(&format!("replay: {e}")))?)
     }
@@ -400,7 +404,13 @@ impl ObservedRun {
     #[wasm_bindgen(js_name = queueSamples, unchecked_return_type = "SamplesView")]
     pub fn queue_samples(&self, _max_rows: JsValue) -> Result<JsValue, JsError> {
         let names = self.run.actors().iter().map(|a| a.name.clone()).collect();
-        to_js(&SamplesView { interval_ms: self.run.config().sample_ms, actors: names, at_ms: vec![], rows: vec![], taken: vec![] })
+        to_js(&SamplesView {
+            interval_ms: self.run.config().sample_ms,
+            actors: names,
+            at_ms: vec![],
+            rows: vec![],
+            taken: vec![],
+        })
     }
 
     /// The observed run file of everything that arrived, recording the current step.
@@ -461,7 +471,13 @@ impl ObservedRun {
 
     /// The first step after `after` at which a moment happens (see `Simulation.momentStep`).
     #[wasm_bindgen(js_name = momentStep, unchecked_return_type = "number | undefined")]
-    pub fn moment_step(&self, kind: JsValue, message_type: JsValue, role: JsValue, after: JsValue) -> Result<JsValue, JsError> {
+    pub fn moment_step(
+        &self,
+        kind: JsValue,
+        message_type: JsValue,
+        role: JsValue,
+        after: JsValue,
+    ) -> Result<JsValue, JsError> {
         let moment = moment(&kind, &message_type, &role)?;
         let after = match given(&after) {
             Some(a) => position("momentStep", a)?,

@@ -70,7 +70,13 @@ impl Derived {
                             && run.envelope(a).is_some_and(|e| e.message_type() == t)
                     });
                     if twice {
-                        self.faults.push(ObservedFault { step, fault: "duplicate", seq: c, actor: who.name.clone(), out: None });
+                        self.faults.push(ObservedFault {
+                            step,
+                            fault: "duplicate",
+                            seq: c,
+                            actor: who.name.clone(),
+                            out: None,
+                        });
                     }
                 }
                 _ => {}
@@ -86,10 +92,10 @@ impl Derived {
         let after_alarm = cause
             .and_then(|c| run.envelope(c))
             .is_some_and(|e| matches!(e.body, Message::StepTimedOut { .. } | Message::OrderExpired { .. }));
-        if after_alarm && who.is_some_and(|w| w.role == Role::House) && t.kind() == crate::message::Kind::Command {
-            if self.retry_steps.last() != Some(&step) {
-                self.retry_steps.push(step);
-            }
+        // asking a worker again (work or a refund), not setting the next alarm
+        let asks_again = after_alarm && who.is_some_and(|w| w.role == Role::House) && worker_of(run, t).is_some();
+        if asks_again && self.retry_steps.last() != Some(&step) {
+            self.retry_steps.push(step);
         }
         if self.faults.len() > before && self.fault_steps.last() != Some(&step) {
             self.fault_steps.push(step);

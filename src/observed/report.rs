@@ -22,10 +22,9 @@ pub fn of<'a>(history: impl Iterator<Item = (&'a Envelope, &'a str)>) -> Value {
     for (env, role) in history {
         messages += 1;
         match &env.body {
-            Message::OrderPlaced { .. } => {
-                if placed.insert(env.correlation_id, env.at_ms).is_none() {
-                    order_of_placing.push(env.correlation_id);
-                }
+            Message::OrderPlaced { .. } if !placed.contains_key(&env.correlation_id) => {
+                placed.insert(env.correlation_id, env.at_ms);
+                order_of_placing.push(env.correlation_id);
             }
             Message::FoodCooked { order } => {
                 if let Some(cook) = order.cook() {
@@ -79,7 +78,10 @@ pub fn check(file: &Value, computed: &Value) -> Result<(), String> {
     for key in CHECKED {
         if let Some(said) = file.get(key) {
             if said != &computed[key] {
-                return Err(format!("report: `{key}` says {said}, the history shows {} (was the file changed?)", computed[key]));
+                return Err(format!(
+                    "report: `{key}` says {said}, the history shows {} (was the file changed?)",
+                    computed[key]
+                ));
             }
         }
     }
@@ -100,7 +102,11 @@ impl ObservedRun {
         let mut report = of(owned.iter().map(|(e, r)| (e, *r)));
         // what the page's numbers explain a dish cooked twice with, as the record shows them
         let d = self.derived();
-        report["retries"] = json!(d.retry_steps.iter().filter(|&&s| s as usize <= n).count());
+        let retried = owned.iter().filter(|(e, _)| {
+            matches!(e.body, Message::CookFood { attempt, .. } | Message::PriceOrder { attempt, .. }
+                | Message::TakePayment { attempt, .. } if attempt > 1)
+        });
+        report["retries"] = json!(retried.count());
         let doubled = d.faults.iter().filter(|f| f.fault == "duplicate" && f.step as usize <= n).count();
         report["deliveries_duplicated"] = json!(doubled);
         if n == self.len() && !self.is_following() {

@@ -50,6 +50,10 @@ fn an_observed_file_opens_with_its_orders_messages_steps_and_report() {
     assert_eq!(report["orders"], 12);
     assert_eq!(report["wall_ms"], 1234);
     assert_eq!(report["completed"].as_u64().unwrap() + report["dropped"].as_u64().unwrap(), 12);
+    let mut sim = World::new(chaos()).unwrap();
+    sim.run_to_idle();
+    assert_eq!(report["retries"].as_u64(), Some(sim.stats().retries as u64), "retries as the simulation counts them");
+    assert_eq!(report["completed"].as_u64(), Some(sim.stats().completed as u64));
     // a step is one message entering the stream, answering the message its actor handled
     let step = run.step(13).unwrap();
     assert_eq!((step.published.clone(), step.seq, step.actor.as_str()), (vec![12], Some(0), "house"));

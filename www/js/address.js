@@ -84,7 +84,7 @@ export const address = {
     const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
     if (isObservedRun(this.sim)) {
       // a live kitchen followed keeps its ?live= address; a record carries itself (observed.js)
-      if (this.live) return;
+      if (this.live?.sim === this.sim) return;
       this.writeUrl(encodeObserved({ file: this.observedFile(), step: this.call(() => this.sim.currentStep(), 0), order, tab: this.tab }) + embedSuffix());
       return;
     }

@@ -131,7 +131,8 @@ export class LiveFollow {
       guard(() => this.sim.stopFollowing());
       this.app.changed();
     }
-    if (this.app.live === this) this.app.live = null;
+    // the banner keeps saying what was followed while its run is shown
+    if (this.app.live === this && this.app.sim !== this.sim) this.app.live = null;
   }
 }
 

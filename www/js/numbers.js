@@ -321,7 +321,7 @@ export class NumbersView {
     const legend = $("#chart-legend");
     if (!data || !data.rows?.length) {
       ctx.fillStyle = fg;
-      ctx.fillText(isObservedRun(this.app.sim) ? "A record of a live kitchen holds no mailboxes: no queue lengths to draw."
+      ctx.fillText(isObservedRun(this.app.sim) ? "A live kitchen's record has no queue lengths."
         : "Queue lengths appear here as the run goes on.", 10, height / 2);
       legend.replaceChildren();
       this.legendKey = "";

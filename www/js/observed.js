@@ -66,7 +66,7 @@ function banner(app, observed) {
     $("#notice").after(box);
   }
   box.hidden = false;
-  const live = app.live;
+  const live = app.live?.sim === app.sim ? app.live : null;
   const following = live && app.call(() => app.sim.following(), false);
   const total = app.call(() => app.sim.totalSteps(), 0);
   const what = live
