@@ -29,7 +29,7 @@ function nats() {
 
 /** The native brigade with the live kitchen: BRIGADE_BIN, else target/debug (the test stage builds it). */
 function brigade() {
-  const bin = process.env.BRIGADE_BIN ?? path.join(root, "target", "debug", "brigade");
+  const bin = process.env.BRIGADE_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug", "brigade");
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it with cargo build --features live`);
   return bin;
 }
@@ -117,7 +117,7 @@ test("the page follows a live kitchen over the NATS WebSocket listener, message 
   assert.match(await p.getByTestId("live-status").textContent(), /Following the live kitchen at ws:\/\/127\.0\.0\.1/);
 
   const record = path.join(dir, "run.json");
-  const kitchen = start(bin, ["live", "--nats", `nats://127.0.0.1:${port}`, "--orders", "4", "--interval-ms", "400", "--speed", "4",
+  const kitchen = start(bin, ["live", "--nats", `nats://127.0.0.1:${port}`, "--orders", "4", "--interval-ms", "400", "--speed", "2",
     "--dodgy", "0.5", "--record", record], "kitchen");
   // orders and messages appear as they come, before the kitchen is done
   await p.waitForFunction(() => document.querySelectorAll("[data-testid=order-row]").length >= 1, null, { timeout: 30000 });

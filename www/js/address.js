@@ -16,6 +16,9 @@ import { embedSuffix } from "./embed.js";
 const OWN_ENTRY = Object.freeze({ brigade: 1 });
 const ownEntry = () => history.state?.brigade === OWN_ENTRY.brigade;
 
+/** The longest #run= address an observed run is kept in (Chromium takes 2 MB at most). */
+const MAX_OBSERVED_LINK = 1.5 * 2 ** 20;
+
 /** The methods (see the top of this file). */
 export const address = {
   async restoreFromUrl() {
@@ -85,7 +88,14 @@ export const address = {
     if (isObservedRun(this.sim)) {
       // a live kitchen followed keeps its ?live= address; a record carries itself (observed.js)
       if (this.live?.sim === this.sim) return;
-      this.writeUrl(encodeObserved({ file: this.observedFile(), step: this.call(() => this.sim.currentStep(), 0), order, tab: this.tab }) + embedSuffix());
+      const state = encodeObserved({ file: this.observedFile(), step: this.call(() => this.sim.currentStep(), 0), order, tab: this.tab }) + embedSuffix();
+      if (state.length > MAX_OBSERVED_LINK) {
+        // a browser keeps addresses of a few MB at most: say so once, keep the address as it is
+        if (this.tooBigForLink !== this.sim) this.notify(`This observed run is too big for the page's address (${(state.length / 2 ** 20).toFixed(1)} MB as a link): Export saves it as a file, which Import opens.`);
+        this.tooBigForLink = this.sim;
+        return;
+      }
+      this.writeUrl(state);
       return;
     }
     const state = encodeState({
