@@ -26,7 +26,6 @@ import { setUpEmbed } from "./embed.js";
 import { ShareDialog } from "./share.js";
 import { bringIntoView, keepStepsInView } from "./reveal.js";
 import { markObserved } from "./observed.js";
-import { LiveFollow, liveAddress } from "./live-follow.js";
 
 import { runLifecycle } from "./run-lifecycle.js";
 import { playback } from "./playback.js";
@@ -98,23 +97,19 @@ class App {
     if (!this.followLive()) this.restoreFromUrl();
   }
 
-  /** An address with ?live=ws://… follows that live kitchen (live-follow.js); false without one. */
+  /**
+   * An address with ?live=ws://… follows that live kitchen (live-follow.js, loaded only
+   * then); false without one. A bad one shows why and the page opens as usual.
+   */
   followLive() {
-    let live;
-    try {
-      live = liveAddress();
-    } catch (error) {
+    if (!new URLSearchParams(location.search).has("live")) return false;
+    import("./live-follow.js").then(({ LiveFollow, liveAddress }) => {
+      new LiveFollow(this, liveAddress()).start();
+    }).catch((error) => {
       this.showError(`The live kitchen could not be followed: ${errorText(error)}`);
-      return false;
-    }
-    if (!live) return false;
-    try {
-      new LiveFollow(this, live).start();
-      return true;
-    } catch (error) {
-      this.showError(`The live kitchen could not be followed: ${errorText(error)}`);
-      return false;
-    }
+      this.restoreFromUrl();
+    });
+    return true;
   }
 
   // ---- errors --------------------------------------------------------------------------
