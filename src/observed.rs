@@ -105,7 +105,7 @@ impl ObservedRun {
         if !parsed.inputs.is_empty() {
             return Err(bad("`inputs` must be empty: nobody steers a live kitchen"));
         }
-        let mut run = ObservedRun::following(parsed.config)?;
+        let mut run = ObservedRun::following(parsed.config).map_err(bad)?;
         for (i, value) in parsed.history.iter().enumerate() {
             let seq = value.get("seq").and_then(Value::as_u64);
             if seq != Some(i as u64) {
