@@ -12,11 +12,15 @@ use crate::wasm_index::{mark, moment};
 use wasm_bindgen::prelude::*;
 
 /// Why a call that changes a run does nothing to an observed one.
-fn refused(call: &str) -> JsError {
-    fail(&format!(
+fn refusal(call: &str) -> String {
+    format!(
         "{call}: this is an observed run, recorded from a live kitchen: it is what happened and cannot be \
          re-simulated, changed or branched (start a simulated run from its set-up to try that)"
-    ))
+    )
+}
+
+fn refused(call: &str) -> JsError {
+    fail(&refusal(call))
 }
 
 fn step_or_undefined(step: Option<usize>) -> JsValue {
@@ -235,6 +239,36 @@ impl ObservedRun {
     #[wasm_bindgen(js_name = setWorkerTime)]
     pub fn set_worker_time(&mut self, _name: JsValue, _ms: JsValue) -> Result<(), JsError> {
         Err(refused("setWorkerTime"))
+    }
+    /// Throws: see `placeOrder` (a real process crashes by itself: `kill -9`, not the page).
+    pub fn crash(&mut self, _name: JsValue) -> Result<(), JsError> {
+        Err(refused("crash"))
+    }
+    /// Throws: see `placeOrder`.
+    #[wasm_bindgen(js_name = poisonMessage)]
+    pub fn poison_message(&mut self, _seq: JsValue, _actor: JsValue) -> Result<(), JsError> {
+        Err(refused("poisonMessage"))
+    }
+    /// Throws: see `placeOrder`.
+    #[wasm_bindgen(js_name = redeliverMessage)]
+    pub fn redeliver_message(&mut self, _seq: JsValue) -> Result<(), JsError> {
+        Err(refused("redeliverMessage"))
+    }
+    /// Throws: see `placeOrder`.
+    #[wasm_bindgen(js_name = migrateOrder)]
+    pub fn migrate_order(&mut self, _order: JsValue, _version: JsValue) -> Result<(), JsError> {
+        Err(refused("migrateOrder"))
+    }
+    /// Throws: see `placeOrder`.
+    #[wasm_bindgen(js_name = migrateOrders)]
+    pub fn migrate_orders(&mut self, _definition: JsValue, _version: JsValue) -> Result<(), JsError> {
+        Err(refused("migrateOrders"))
+    }
+    /// Why no order of a record can move to another version: the same words as
+    /// `migrateOrder` throws (a preview; nothing changes).
+    #[wasm_bindgen(js_name = migrationRefusal, unchecked_return_type = "string | null")]
+    pub fn migration_refusal(&self, _order: JsValue, _version: JsValue) -> String {
+        refusal("migrateOrder")
     }
 
     /// `[]`: nobody steered the kitchen.

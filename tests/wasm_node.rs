@@ -1261,10 +1261,17 @@ fn an_observed_run_opens_as_recorded_travels_in_time_and_refuses_to_change() {
         ("placeOrder", vec![js("{}")]),
         ("dropMessage", vec![3.into(), "Koen".into()]),
         ("hireCook", vec!["Ana".into(), 300.into()]),
+        ("crash", vec!["Koen".into()]),
+        ("poisonMessage", vec![3.into(), "Koen".into()]),
+        ("redeliverMessage", vec![3.into()]),
+        ("migrateOrder", vec![1.into(), 1.into()]),
+        ("migrateOrders", vec!["pay-last".into(), 1.into()]),
     ] {
         let err = error_message(&apply(&run, name, &args).expect_err(name));
         assert!(err.starts_with(&format!("{name}: this is an observed run")), "{err}");
     }
+    let why = call("migrationRefusal", &[1.into(), 1.into()]).as_string().expect("a reason");
+    assert!(why.starts_with("migrateOrder: this is an observed run"), "{why}");
     assert_eq!(call("currentStep", &[]).as_f64(), Some(9.0), "nothing changed");
     // a simulation refuses the record, saying what it is
     let err = error_message(&apply(&class(), "importRun", &[FIVE_ORDERS.into()]).expect_err("Simulation.importRun"));
@@ -1273,4 +1280,20 @@ fn an_observed_run_opens_as_recorded_travels_in_time_and_refuses_to_change() {
     let tampered = FIVE_ORDERS.replacen("\"seq\": 3,", "\"seq\": 7,", 1);
     let err = error_message(&apply(&observed, "importRun", &[tampered.into()]).expect_err("tampered"));
     assert_eq!(err, "observed run: message 3: `seq` is 7, expected 3");
+}
+
+/// The page calls a run's methods without asking which kind it is: an observed run answers
+/// every call a `Simulation` has (reading, or refusing to change), but the learner's process.
+#[wasm_bindgen_test]
+fn an_observed_run_answers_every_call_a_simulation_has() {
+    let names = |class: &JsValue| -> Vec<String> {
+        let proto: js_sys::Object = Reflect::get(class, &"prototype".into()).expect("prototype").unchecked_into();
+        js_sys::Object::get_own_property_names(&proto).iter().filter_map(|n| n.as_string()).collect()
+    };
+    let observed = names(&observed_class());
+    let missing: Vec<String> = names(&class())
+        .into_iter()
+        .filter(|n| !observed.contains(n) && !["processCode", "processError"].contains(&n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "ObservedRun lacks {missing:?}");
 }
