@@ -111,6 +111,7 @@ export const FAULT_CHIP = {
   drop: ["fault", "✕ lost"], duplicate: ["dup", "×2"], rejected: ["fault", "⊘ rejected"],
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
   "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"], stale: ["fault", "✕ too old"],
+  unanswered: ["fault", "✕ unanswered"],
 };
 
 /**
@@ -127,6 +128,7 @@ export function describeFault(f, message) {
     case "delay": return `${what} late on the way to ${f.actor}${chosenBy(f, "delayed")}`;
     case "rejected": return `${what} rejected by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published MessageRejected`;
     case "refused": return `${what} refused by the ${f.actor}${f.reason ? ` (${f.reason})` : ""}: it published PaymentRefused`;
+    case "unanswered": return `${what} not answered by any ${f.actor} before its alarm rang (lost on the way, or its worker died with it): an observed run's record shows no more`;
     case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
     default: return `${what} delivered twice to ${f.actor}${chosenBy(f, "duplicated")}`;
   }
