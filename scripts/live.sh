@@ -2,9 +2,10 @@
 # The live kitchen in one command: installs Debian's nats-server if it is missing, starts it
 # with JetStream on 127.0.0.1 (free ports, its store in a temporary folder), starts a live
 # kitchen (waiter, house, assistant manager, cashier, alarm clock, printer in one process)
-# and three cooks, each in a process of its own, and serves the page. When every order has
-# ended the observed run is written to live-run.json (check it with
-# target/release/brigade --check-rules live-run.json; the page does not open it yet).
+# and three cooks, each in a process of its own, and serves the page following the kitchen
+# through the server's WebSocket listener (http://127.0.0.1:8080/?live=ws://127.0.0.1:PORT).
+# When every order has ended the observed run is written to live-run.json (check it with
+# target/release/brigade --check-rules live-run.json; the page's Import opens it).
 #
 #   bash scripts/live.sh                      # 50 orders in real time, the page on :8080
 #   ORDERS=200 SPEED=10 bash scripts/live.sh  # more orders, ten times faster
@@ -73,7 +74,19 @@ done
 url="nats://127.0.0.1:$nats_port"
 say "nats-server with JetStream on $url (WebSocket ws://127.0.0.1:$ws_port), store in $dir/store"
 
-common=(--nats "$url" --speed "$speed" --orders "$orders" --interval-ms 500)
+interval=500
+if [ "$page" = 1 ]; then
+  # the page allows connections to its own site only; this copy also allows the kitchen's
+  # WebSocket address, and the address tells the page where to connect and what config ran
+  cp -r www "$dir/www"
+  sed -i "s|connect-src 'self'|connect-src 'self' ws://127.0.0.1:$ws_port|" "$dir/www/index.html"
+  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir/www" > "$dir/page.log" 2>&1 &
+  pids+=($!)
+  config=$(python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.dumps({"orders": int(sys.argv[1]), "interval_ms": int(sys.argv[2])}, separators=(",", ":"))))' "$orders" "$interval")
+  say "follow the kitchen at http://127.0.0.1:$port/?live=ws://127.0.0.1:$ws_port&config=$config (Ctrl-C stops everything)"
+fi
+
+common=(--nats "$url" --speed "$speed" --orders "$orders" --interval-ms "$interval")
 "$bin" live "${common[@]}" --except cook --record "$record" &
 kitchen=$!
 pids+=("$kitchen")
@@ -82,19 +95,13 @@ for cook in Koen Guido Greg; do
   pids+=($!)
 done
 
-if [ "$page" = 1 ]; then
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory www > "$dir/page.log" 2>&1 &
-  pids+=($!)
-  say "the page is served at http://127.0.0.1:$port/ (Ctrl-C stops everything)"
-fi
-
 status=0
 wait "$kitchen" || status=$?
 if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then
   say "the observed run is in $record: $("$bin" --check-rules "$record" | head -n 1)"
 fi
 if [ "$page" = 1 ] && [ "$status" -le 1 ]; then
-  say "the page stays at http://127.0.0.1:$port/; Ctrl-C stops it"
-  wait "${pids[-1]}" || true
+  say "the page stays at http://127.0.0.1:$port/ (the broker too, for the page following it); Ctrl-C stops them"
+  wait "${pids[1]}" || true
 fi
 exit "$status"

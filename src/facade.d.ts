@@ -1355,12 +1355,13 @@ completed: number,
  */
 dropped: number, 
 /**
- * Orders not ended yet (0 once a run with process managers is idle).
+ * Orders not ended yet (0 once the run is idle: what is left then is `stuck`).
  */
 in_progress: number, 
 /**
  * Orders with no terminal event once the run is idle: nobody noticed they were lost
- * (only possible without process managers; 0 while the run is not idle).
+ * (without process managers; or with them, after a crash lost what the house never
+ * saw, or under a learner's process that ends nothing; 0 while the run is not idle).
  */
 stuck: number, 
 /**

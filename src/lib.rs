@@ -21,6 +21,7 @@ pub mod arrivals;
 pub mod bus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod codec;
 pub mod cooking;
 pub mod definition;
 pub mod dispatch;
@@ -35,6 +36,7 @@ pub mod live;
 pub mod mailbox_limit;
 pub mod mermaid;
 pub mod message;
+pub mod observed;
 pub mod order;
 pub mod outbox;
 pub mod process;
@@ -58,4 +60,6 @@ mod wasm_alloc;
 pub mod wasm_exercise;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_index;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_observed;
 pub mod wiring;

@@ -8,7 +8,8 @@
 
 pub mod broker;
 pub mod clock;
-pub mod codec;
+/// The wire format (outside this module: the page reads the same messages).
+pub use crate::codec;
 pub mod floor;
 pub mod journal;
 pub mod kitchen;

@@ -63,10 +63,11 @@ pub struct Report {
     pub completed: u32,
     /// Orders given up.
     pub dropped: u32,
-    /// Orders not ended yet (0 once a run with process managers is idle).
+    /// Orders not ended yet (0 once the run is idle: what is left then is `stuck`).
     pub in_progress: u32,
     /// Orders with no terminal event once the run is idle: nobody noticed they were lost
-    /// (only possible without process managers; 0 while the run is not idle).
+    /// (without process managers; or with them, after a crash lost what the house never
+    /// saw, or under a learner's process that ends nothing; 0 while the run is not idle).
     pub stuck: u32,
     /// The stuck orders' numbers (1-based, in placing order).
     pub stuck_orders: Vec<u32>,
@@ -197,7 +198,7 @@ impl Report {
         let rejected_by_reason = RejectReason::iter().map(|r| (r.name(), s.rejected_for(r))).collect();
         let ended = s.completed + s.dropped_total();
         let idle = world.is_idle();
-        let stuck = if idle && !world.has_process_managers() { stuck_orders(world) } else { Vec::new() };
+        let stuck = if idle { stuck_orders(world) } else { Vec::new() };
         let stuck_and_charged = stuck.iter().filter(|(_, money)| money.charged_not_served()).count() as u32;
         let stuck_orders: Vec<u32> = stuck.into_iter().map(|(n, _)| n).collect();
         let wiring = world.wiring();

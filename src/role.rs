@@ -49,10 +49,16 @@ pub struct RoleInfo {
     pub worker: bool,
     /// The tag mixed into the ids of its outputs (a cook adds its number).
     pub tag: u32,
+    /// Whether, when several actors share the role, one order's messages all go to the same
+    /// one (the cashiers: two taking one order's payment at once could both find it unpaid).
+    pub by_order: bool,
+    /// Whether its actors, as idempotent consumers (`idempotent_cooks`), take each message
+    /// once (the cooks).
+    pub once: bool,
 }
 
 const fn row(role: Role, name: &'static str, display: &'static str, worker: bool, tag: u32) -> RoleInfo {
-    RoleInfo { role, name, display, worker, tag }
+    RoleInfo { role, name, display, worker, tag, by_order: false, once: false }
 }
 
 /// The role table, in floor order: every fact about a role that is not its behaviour
@@ -61,9 +67,9 @@ pub const ROLES: [RoleInfo; 9] = [
     row(Role::Waiter, "waiter", "waiter", false, 1),
     row(Role::House, "house", "house", false, TAG_HOUSE),
     row(Role::Dispatcher, "dispatcher", "dispatcher", false, 4),
-    row(Role::Cook, "cook", "cook", true, 100),
+    RoleInfo { once: true, ..row(Role::Cook, "cook", "cook", true, 100) },
     row(Role::AssistantManager, "assistant-manager", "assistant manager", true, 5),
-    row(Role::Cashier, "cashier", "cashier", true, 6),
+    RoleInfo { by_order: true, ..row(Role::Cashier, "cashier", "cashier", true, 6) },
     row(Role::AlarmClock, "alarm-clock", "alarm clock", false, 7),
     row(Role::Printer, "printer", "printer", false, 8),
     row(Role::DeadLetters, "dead-letters", "dead letters", false, 9),
@@ -97,7 +103,12 @@ impl Role {
     /// Whether its actors, as idempotent consumers (`idempotent_cooks`), take each message
     /// once: a second delivery of one taken already is recognised and set aside.
     pub fn consumes_once(self) -> bool {
-        self == Role::Cook
+        self.info().once
+    }
+
+    /// Whether one order's messages go to one actor of the role when several share it.
+    pub fn by_order(self) -> bool {
+        self.info().by_order
     }
 
     /// The role called `name` (as [`Role::name`] says it).

@@ -40,7 +40,7 @@ fn install_panic_hook() {
     });
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| fail(&format!("could not convert a result for JavaScript: {e}")))
@@ -104,7 +104,7 @@ fn whole(name: &str, v: &JsValue, max: f64) -> Result<f64, JsError> {
 /// A position in a list (`from`/`to` of a slice): negatives count as 0, fractions are
 /// rounded down, numbers past the end of any run are clipped; non-numbers, `NaN` and
 /// infinities are refused.
-fn position(name: &str, v: &JsValue) -> Result<usize, JsError> {
+pub(crate) fn position(name: &str, v: &JsValue) -> Result<usize, JsError> {
     facade_args::position(name, &kind(v), MAX_POSITION).map_err(|e| fail(&e))
 }
 
@@ -131,11 +131,11 @@ pub(crate) fn run_text(call: &str, v: &JsValue) -> Result<String, JsError> {
 }
 
 /// `undefined` and `null` mean "not given".
-fn given(v: &JsValue) -> Option<&JsValue> {
+pub(crate) fn given(v: &JsValue) -> Option<&JsValue> {
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
 
-fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
+pub(crate) fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
     let text = text_arg(name, v, "a correlation id")?;
     Uuid::parse_str(text.trim()).map_err(|_| {
         fail(&format!("{name}: {:?} is not a correlation id (like 0c6f3ab8-…)", run_file::clip(&text, 80)))
@@ -186,7 +186,7 @@ fn fate_target(call: &str, target: &JsValue, actor: &JsValue) -> Result<FateArgs
     Ok((seq, output, copy, string_arg(call, "the actor", &actor)?))
 }
 
-fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
+pub(crate) fn config_from_js(cfg: &JsValue) -> Result<Config, JsError> {
     if given(cfg).is_none() {
         return Ok(Config::default());
     }
@@ -254,6 +254,12 @@ impl Simulation {
     pub fn import_run(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<Simulation, JsError> {
         install_panic_hook();
         let text = run_text("importRun", &text)?;
+        if crate::observed::is_observed(&text) {
+            return Err(fail(
+                "cannot import: this is an observed run, recorded from a live kitchen: it cannot be \
+                 re-simulated (open it with ObservedRun.importRun)",
+            ));
+        }
         let start = |world: World| {
             check_memory(world.config(), placed_by_inputs(world.inputs()))?;
             Ok(Timeline::new(world))

@@ -26,7 +26,7 @@ fn position(call: &str, what: &str, v: &JsValue) -> Result<usize, JsError> {
     }
 }
 
-fn mark(call: &str, v: &JsValue) -> Result<Mark, JsError> {
+pub(crate) fn mark(call: &str, v: &JsValue) -> Result<Mark, JsError> {
     v.as_string().as_deref().and_then(Mark::from_name).ok_or_else(|| {
         JsError::new(&format!("{call}: the kind must be \"fault\", \"timeout\", \"retry\" or \"completion\""))
     })
@@ -37,7 +37,7 @@ fn step_or_undefined(step: Option<usize>) -> JsValue {
 }
 
 /// The moment `momentStep` is asked for, from its arguments.
-fn moment(kind: &JsValue, message_type: &JsValue, role: &JsValue) -> Result<Moment, JsError> {
+pub(crate) fn moment(kind: &JsValue, message_type: &JsValue, role: &JsValue) -> Result<Moment, JsError> {
     const CALL: &str = "momentStep";
     let given = |v: &JsValue| !v.is_undefined() && !v.is_null();
     let type_of =

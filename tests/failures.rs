@@ -13,22 +13,7 @@ use brigade::message::{Message, MessageType};
 use brigade::run_file;
 use brigade::scenario::{Config, CookSpec, HouseMode};
 use brigade::sim::{Action, ActorKind, Fault, World};
-use common::{count, streams};
-
-fn world(cfg: Config) -> World {
-    World::new(cfg).expect("valid config")
-}
-
-/// Steps until `pred` holds; panics if the run ends first.
-fn step_until(world: &mut World, pred: impl Fn(&World) -> bool) {
-    while !pred(world) {
-        world.step().expect("the run reaches the wanted state before it ends");
-    }
-}
-
-fn name(world: &World, actor: u16) -> String {
-    world.actors()[actor as usize].name.clone()
-}
+use common::{count, name, step_until, streams, world};
 
 fn id(world: &World, name: &str) -> u16 {
     world.actor_named(name).unwrap_or_else(|| panic!("no actor {name}"))

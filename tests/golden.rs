@@ -246,6 +246,72 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "failures-seeded",
+            make: || {
+                run(Config {
+                    house: HouseMode::Cached,
+                    crash: 0.05,
+                    poison: 0.05,
+                    poison_dish: Some("guacamole".into()),
+                    refund_attempts: Some(2),
+                    idempotent_store: true,
+                    idempotent_cooks: true,
+                    duplicate: 0.2,
+                    dodgy: 0.3,
+                    orders: 20,
+                    interval_ms: 100,
+                    seed: 5,
+                    ..Config::default()
+                })
+            },
+        },
+        Case {
+            name: "crashes-and-dead-letters-by-hand",
+            make: || {
+                let cfg = Config {
+                    house: HouseMode::Cached,
+                    dead_letters: true,
+                    durable_timers: true,
+                    orders: 6,
+                    interval_ms: 200,
+                    ..Config::default()
+                };
+                let mut world = World::new(cfg).unwrap();
+                for _ in 0..20 {
+                    world.step();
+                }
+                world.act(Action::Crash { actor: "house".into() }).unwrap();
+                act_when(&mut world, |w| waiting(w, "CookFood", |seq, actor| Action::PoisonMessage { seq, actor }));
+                while world.stats().dead_lettered == 0 {
+                    world.step();
+                }
+                world.act(Action::Crash { actor: "alarm clock".into() }).unwrap();
+                let letter =
+                    world.queued().into_iter().find(|q| world.actors()[q.actor as usize].name == "dead letters");
+                world.act(Action::RedeliverMessage { seq: letter.and_then(|q| q.seq).unwrap() }).unwrap();
+                world.run_to_idle();
+                world
+            },
+        },
+        Case {
+            name: "migration",
+            make: || {
+                let mut world = World::new(Config { orders: 3, process_version: 1, ..Config::default() }).unwrap();
+                act_when(&mut world, |w| {
+                    w.queued().into_iter().find(|q| q.changeable && q.message_type.name() == "PriceOrder").map(|q| {
+                        let actor = w.actors()[q.actor as usize].name.clone();
+                        Action::DropMessage { seq: q.seq, output: q.output, actor, copy: q.seq.map(|_| q.copy) }
+                    })
+                });
+                for _ in 0..4 {
+                    world.step();
+                }
+                world.act(Action::MigrateOrders { definition: "pay-last".into(), version: 2 }).unwrap();
+                world.run_to_idle();
+                world
+            },
+        },
+        Case {
             name: "explorer-counterexample",
             make: || {
                 let cfg = Config { architecture: Architecture::Choreography, orders: 0, ..Config::default() };

@@ -10,22 +10,7 @@ use brigade::message::MessageType;
 use brigade::run_file;
 use brigade::scenario::Config;
 use brigade::sim::{Action, ActorKind, Fault, Queued, Timeline, World};
-use common::{count, streams};
-
-fn world(cfg: Config) -> World {
-    World::new(cfg).expect("valid config")
-}
-
-/// Steps until `pred` holds; panics if the run ends first.
-fn step_until(world: &mut World, pred: impl Fn(&World) -> bool) {
-    while !pred(world) {
-        world.step().expect("the run reaches the wanted state before it ends");
-    }
-}
-
-fn name(world: &World, actor: u16) -> String {
-    world.actors()[actor as usize].name.clone()
-}
+use common::{count, name, step_until, streams, world};
 
 fn is_cook(world: &World, actor: u16) -> bool {
     matches!(world.actors()[actor as usize].kind, ActorKind::Cook(_))

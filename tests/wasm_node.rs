@@ -1222,3 +1222,78 @@ fn strict_json_reads_a_text_as_the_run_file_and_config_readers_do() {
     assert!(err.contains("strictJson"), "{err}");
     assert_no_panic();
 }
+
+// ---------------------------------------------------------------------------------------
+// An observed run (issue 24): a record of a live kitchen, through `ObservedRun`'s JS names.
+// ---------------------------------------------------------------------------------------
+
+/// The `ObservedRun` class, as JavaScript sees it.
+fn observed_class() -> JsValue {
+    let any: JsValue =
+        brigade::wasm_observed::ObservedRun::follow(JsValue::UNDEFINED).expect("ObservedRun.follow()").into();
+    Reflect::get(&any, &"constructor".into()).expect("ObservedRun.constructor")
+}
+
+/// `tests/observed/five-orders.json`: a real record, made by `brigade live --record`.
+const FIVE_ORDERS: &str = include_str!("observed/five-orders.json");
+
+#[wasm_bindgen_test]
+fn an_observed_run_opens_as_recorded_travels_in_time_and_refuses_to_change() {
+    let observed = observed_class();
+    let yes = apply(&observed, "isObserved", &[FIVE_ORDERS.into()]).expect("isObserved");
+    assert_eq!(yes.as_bool(), Some(true));
+    let run = apply(&observed, "importRun", &[FIVE_ORDERS.into()]).unwrap_or_else(|e| panic!("{}", error_message(&e)));
+    let call = |name: &str, args: &[JsValue]| {
+        apply(&run, name, args).unwrap_or_else(|e| panic!("{name}: {}", error_message(&e)))
+    };
+    let file: Value = serde_json::from_str(FIVE_ORDERS).unwrap();
+    let messages = file["history"].as_array().unwrap().len() as f64;
+    assert_eq!(call("totalSteps", &[]).as_f64(), Some(messages));
+    assert_eq!(call("currentStep", &[]).as_f64(), Some(messages));
+    assert_eq!(call("orderCount", &[]).as_f64(), Some(5.0));
+    call("seek", &[10.into()]);
+    assert_eq!(to_json(&call("messages", &[0.into(), 100.into()])).as_array().unwrap().len(), 10);
+    assert_eq!(call("stepBack", &[]).as_bool(), Some(true));
+    assert_eq!(to_json(&call("lastStep", &[]))["step"], 9);
+    let faults = to_json(&call("faultsInRun", &[0.into(), 1000.into()]));
+    assert!(faults.as_array().unwrap().iter().any(|f| f["fault"] == "unanswered"), "{faults}");
+    for (name, args) in [
+        ("placeOrder", vec![js("{}")]),
+        ("dropMessage", vec![3.into(), "Koen".into()]),
+        ("hireCook", vec!["Ana".into(), 300.into()]),
+        ("crash", vec!["Koen".into()]),
+        ("poisonMessage", vec![3.into(), "Koen".into()]),
+        ("redeliverMessage", vec![3.into()]),
+        ("migrateOrder", vec![1.into(), 1.into()]),
+        ("migrateOrders", vec!["pay-last".into(), 1.into()]),
+    ] {
+        let err = error_message(&apply(&run, name, &args).expect_err(name));
+        assert!(err.starts_with(&format!("{name}: this is an observed run")), "{err}");
+    }
+    let why = call("migrationRefusal", &[1.into(), 1.into()]).as_string().expect("a reason");
+    assert!(why.starts_with("migrateOrder: this is an observed run"), "{why}");
+    assert_eq!(call("currentStep", &[]).as_f64(), Some(9.0), "nothing changed");
+    // a simulation refuses the record, saying what it is
+    let err = error_message(&apply(&class(), "importRun", &[FIVE_ORDERS.into()]).expect_err("Simulation.importRun"));
+    assert!(err.contains("this is an observed run"), "{err}");
+    // a tampered record is refused with what is wrong
+    let tampered = FIVE_ORDERS.replacen("\"seq\": 3,", "\"seq\": 7,", 1);
+    let err = error_message(&apply(&observed, "importRun", &[tampered.into()]).expect_err("tampered"));
+    assert_eq!(err, "observed run: message 3: `seq` is 7, expected 3");
+}
+
+/// The page calls a run's methods without asking which kind it is: an observed run answers
+/// every call a `Simulation` has (reading, or refusing to change), but the learner's process.
+#[wasm_bindgen_test]
+fn an_observed_run_answers_every_call_a_simulation_has() {
+    let names = |class: &JsValue| -> Vec<String> {
+        let proto: js_sys::Object = Reflect::get(class, &"prototype".into()).expect("prototype").unchecked_into();
+        js_sys::Object::get_own_property_names(&proto).iter().filter_map(|n| n.as_string()).collect()
+    };
+    let observed = names(&observed_class());
+    let missing: Vec<String> = names(&class())
+        .into_iter()
+        .filter(|n| !observed.contains(n) && !["processCode", "processError"].contains(&n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "ObservedRun lacks {missing:?}");
+}

@@ -11,7 +11,7 @@ use async_nats::jetstream::consumer;
 use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -151,64 +151,13 @@ pub fn run_file(cfg: &Config, history: &[Stored], wall_ms: u64) -> String {
 }
 
 /// What was observed: orders, how they ended, cooking per cook, messages, money, and the
-/// time from placing to completion (simulated ms, at the run's speed).
+/// time from placing to completion (simulated ms, at the run's speed)
+/// ([`crate::observed::report::of`], which the page reads a record with too), and the
+/// run's real duration.
 pub fn report(history: &[Stored], wall_ms: u64) -> Value {
-    let mut placed: BTreeMap<Uuid, u64> = BTreeMap::new();
-    let mut ended: HashMap<Uuid, u32> = HashMap::new();
-    let (mut completed, mut dropped) = (0u32, 0u32);
-    let mut dropped_by_reason: BTreeMap<String, u32> = BTreeMap::new();
-    let mut per_cook: BTreeMap<String, u32> = BTreeMap::new();
-    let (mut charged, mut refunded) = (0i64, 0i64);
-    let mut latencies = Vec::new();
-    for s in history {
-        let env = &s.env;
-        match &env.body {
-            crate::message::Message::OrderPlaced { .. } => {
-                placed.entry(env.correlation_id).or_insert(env.at_ms);
-            }
-            crate::message::Message::FoodCooked { order } => {
-                if let Some(cook) = order.cook() {
-                    *per_cook.entry(cook.to_string()).or_default() += 1;
-                }
-            }
-            crate::message::Message::OrderPaid { .. } if s.role == "cashier" => charged += 1,
-            crate::message::Message::PaymentRefunded { .. } => refunded += 1,
-            crate::message::Message::OrderCompleted { .. } => {
-                completed += 1;
-                *ended.entry(env.correlation_id).or_default() += 1;
-                if let Some(at) = placed.get(&env.correlation_id) {
-                    latencies.push(env.at_ms.saturating_sub(*at));
-                }
-            }
-            crate::message::Message::OrderDropped { reason } => {
-                dropped += 1;
-                *ended.entry(env.correlation_id).or_default() += 1;
-                *dropped_by_reason.entry(reason.name().to_string()).or_default() += 1;
-            }
-            _ => {}
-        }
-    }
-    latencies.sort_unstable();
-    let pct = |p: f64| -> Value {
-        if latencies.is_empty() {
-            return Value::Null;
-        }
-        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-        json!(latencies[i])
-    };
-    json!({
-        "orders": placed.len(),
-        "completed": completed,
-        "dropped": dropped,
-        "in_progress": placed.keys().filter(|c| !ended.contains_key(*c)).count(),
-        "dropped_by_reason": dropped_by_reason,
-        "per_cook": per_cook,
-        "messages": history.len(),
-        "payments": charged,
-        "refunds": refunded,
-        "latency_ms": { "p50": pct(0.5), "p99": pct(0.99), "max": latencies.last() },
-        "wall_ms": wall_ms,
-    })
+    let mut report = crate::observed::report::of(history.iter().map(|s| (&s.env, s.role.as_str())));
+    report["wall_ms"] = json!(wall_ms);
+    report
 }
 
 #[cfg(test)]

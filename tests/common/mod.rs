@@ -32,4 +32,21 @@ pub fn count(stream: &[Envelope], t: MessageType) -> usize {
 pub fn first(stream: &[Envelope], t: MessageType) -> Option<usize> {
     stream.iter().position(|e| e.message_type() == t)
 }
+/// A world for `cfg`, not stepped yet.
+pub fn world(cfg: Config) -> World {
+    World::new(cfg).expect("valid config")
+}
+
+/// Steps until `pred` holds; panics if the run ends first.
+pub fn step_until(world: &mut World, pred: impl Fn(&World) -> bool) {
+    while !pred(world) {
+        world.step().expect("the run reaches the wanted state before it ends");
+    }
+}
+
+/// The name of actor `actor`.
+pub fn name(world: &World, actor: u16) -> String {
+    world.actors()[actor as usize].name.clone()
+}
+
 pub mod reference;

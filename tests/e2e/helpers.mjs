@@ -28,9 +28,11 @@ const MIME = {
 
 /**
  * Serve www/ on 127.0.0.1 with an ephemeral port; resolves to { url, close }.
- * `onRequest(req)` is told of every request (method, url, headers) before it is answered.
+ * `onRequest(req)` is told of every request (method, url, headers) before it is answered;
+ * `transform(file, body)` may change a file's bytes as served (a Buffer in, a Buffer or
+ * string out).
  */
-export async function serve({ onRequest = null } = {}) {
+export async function serve({ onRequest = null, transform = null } = {}) {
   const server = http.createServer(async (req, res) => {
     onRequest?.(req);
     try {
@@ -41,7 +43,7 @@ export async function serve({ onRequest = null } = {}) {
       if (!file.startsWith(www)) throw new Error("outside");
       const info = await stat(file);
       if (!info.isFile()) throw new Error("not a file");
-      const body = await readFile(file);
+      const body = transform ? transform(file, await readFile(file)) : await readFile(file);
       res.writeHead(200, {
         "content-type": MIME[path.extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",

@@ -3,9 +3,9 @@
 // in it as the run changes (replaced while playing, pushed for a new run or an input so
 // that Back undoes it).
 
-import { errorText, engineDead, noteLoading, crashedBefore } from "./engine.js";
+import { errorText, engineDead, noteLoading, noteLoaded, crashedBefore, guard, isObservedRun, openObserved } from "./engine.js";
 import { isExercise } from "./exercise/is-exercise.js";
-import { encodeState, decodeState } from "./url-state.js";
+import { encodeState, encodeObserved, decodeState, configDiff } from "./url-state.js";
 import { embedSuffix } from "./embed.js";
 
 /**
@@ -15,6 +15,9 @@ import { embedSuffix } from "./embed.js";
  */
 const OWN_ENTRY = Object.freeze({ brigade: 1 });
 const ownEntry = () => history.state?.brigade === OWN_ENTRY.brigade;
+
+/** The longest #run= address an observed run is kept in (Chromium takes 2 MB at most). */
+const MAX_OBSERVED_LINK = 1.5 * 2 ** 20;
 
 /** The methods (see the top of this file). */
 export const address = {
@@ -45,7 +48,16 @@ export const address = {
     } else if (state) {
       noteLoading(location.hash);
     }
-    if (state && !state.crashed) {
+    if (state?.observed && !state.crashed) {
+      try {
+        this.openObservedState(state);
+        this.branches.reset();
+        return;
+      } catch (error) {
+        if (engineDead()) return;
+        this.showError(`The link could not be used: ${errorText(error)}. Showing the default run instead.`);
+      }
+    } else if (state && !state.crashed) {
       try {
         await this.rebuild(state);
         this.branches.restore(hash, { session: !own });
@@ -73,6 +85,19 @@ export const address = {
     if (!this.sim || engineDead() || this.restoring) return;
     if (this.tour?.ownsAddress()) { this.tour.saveAddress(); return; }
     const order = this.selected ? this.frame?.orderBy(this.selected)?.order : null;
+    if (isObservedRun(this.sim)) {
+      // a live kitchen followed keeps its ?live= address; a record carries itself (observed.js)
+      if (this.live?.sim === this.sim) return;
+      const state = encodeObserved({ file: this.observedFile(), step: this.call(() => this.sim.currentStep(), 0), order, tab: this.tab }) + embedSuffix();
+      if (state.length > MAX_OBSERVED_LINK) {
+        // a browser keeps addresses of a few MB at most: say so once, keep the address as it is
+        if (this.tooBigForLink !== this.sim) this.notify(`This observed run is too big for the page's address (${(state.length / 2 ** 20).toFixed(1)} MB as a link): Export saves it as a file, which Import opens.`);
+        this.tooBigForLink = this.sim;
+        return;
+      }
+      this.writeUrl(state);
+      return;
+    }
     const state = encodeState({
       config: this.config,
       inputs: this.call(() => this.sim.inputs(), []) ?? [],
@@ -80,6 +105,11 @@ export const address = {
       order,
       tab: this.tab,
     }) + this.branches.urlSuffix() + embedSuffix();
+    this.writeUrl(state);
+  },
+
+  /** Put `state` in the address (pushed when an action asked for a new entry, else replaced). */
+  writeUrl(state) {
     if (state === this.lastUrl) {
       // an entry opened from a link becomes the page's once it shows what it says
       if (!ownEntry() && location.hash.slice(1) === state) history.replaceState(OWN_ENTRY, "");
@@ -94,7 +124,36 @@ export const address = {
     this.lastUrl = state;
     if (push) history.pushState(OWN_ENTRY, "", `#${state}`);
     else history.replaceState(OWN_ENTRY, "", `#${state}`);
-    this.branches.remember(state);
+    if (!isObservedRun(this.sim)) this.branches.remember(state);
+  },
+
+  /** The shown observed run's file, exported once per run and length. */
+  observedFile() {
+    const key = this.call(() => this.sim.totalSteps(), 0);
+    if (this.observedCache?.sim !== this.sim || this.observedCache.key !== key) {
+      this.observedCache = { sim: this.sim, key, file: this.call(() => this.sim.exportRun(), "{}") };
+    }
+    return this.observedCache.file;
+  },
+
+  /** Show the observed run a #run= link carries (decodeState's `observed`); throws on a bad one. */
+  openObservedState(state) {
+    const sim = guard(() => openObserved(JSON.stringify(state.observed)));
+    if (!sim) throw new Error("the engine is not available");
+    const total = guard(() => sim.totalSteps());
+    if (state.step > total) {
+      guard(() => sim.free());
+      throw new Error(`step ${state.step} lies beyond the end of the record (${total} steps)`);
+    }
+    this.adopt(sim, configDiff(guard(() => sim.config()), this.defaults));
+    guard(() => sim.seek(state.step));
+    this.tab = state.tab;
+    if (state.order) {
+      const order = (guard(() => sim.orders(state.order - 1, state.order)) ?? []).find((o) => o.order === state.order);
+      if (order) this.selectOrder(order.correlation_id);
+    }
+    noteLoaded();
+    this.changed();
   },
 };
 

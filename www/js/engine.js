@@ -43,7 +43,28 @@ export function adoptEngine(mod) {
  * caller frees it (`free()`). Throws as `importRun` does.
  */
 export function copyRun(sim) {
+  if (isObservedRun(sim)) return openObserved(sim.exportRun());
   return Simulation.importRun(sim.exportRun());
+}
+
+/** Whether `sim` is an observed run (a record of a live kitchen: ObservedRun), not a Simulation. */
+export function isObservedRun(sim) {
+  return typeof sim?.observed === "function";
+}
+
+/** Whether the run file `text` is an observed run's ("observed": true). */
+export function fileIsObserved(text) {
+  return Boolean(classes?.ObservedRun?.isObserved(String(text)));
+}
+
+/** An observed run opened from its file; throws, naming what is wrong, as `importRun` does. */
+export function openObserved(text) {
+  return classes.ObservedRun.importRun(String(text));
+}
+
+/** An empty observed run of `config`, filled by a live kitchen's messages as they arrive. */
+export function followObserved(config) {
+  return classes.ObservedRun.follow(config ?? {});
 }
 
 /** Another class of the facade (`Exploration`), or null before the engine is loaded. */

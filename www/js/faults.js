@@ -113,6 +113,7 @@ export const FAULT_CHIP = {
   refused: ["dup", "⊘ refused"], absorbed: ["dup", "≡ absorbed"],
   "walked-out": ["fault", "✕ away"], delay: ["timeout", "◷ late"], shed: ["fault", "✕ shed"], stale: ["fault", "✕ too old"],
   crash: ["fault", "⚡ crash"], failed: ["fault", "✕ failed"], "dead-lettered": ["fault", "☠ dead letter"], recognised: ["dup", "≡ once"],
+  unanswered: ["fault", "✕ unanswered"],
 };
 
 /**
@@ -133,6 +134,7 @@ export function describeFault(f, message) {
     case "failed": return `${what} failed (poison): ${f.actor}'s handler failed on it${f.manual ? " (marked poison by hand)" : ""}; it is tried again`;
     case "dead-lettered": return `${what} dead-lettered: ${f.actor} failed on it every try, so it was set aside in the dead-letter queue`;
     case "recognised": return `${what} recognised (taken once): ${f.actor} had taken it already and set this copy aside`;
+    case "unanswered": return `${what} not answered by any ${f.actor} before its alarm rang (lost on the way, or its worker died with it): an observed run's record shows no more`;
     case "absorbed": return `${f.type} decided on ${what} absorbed by the idempotent store (its id was already stored)`;
     default: return `${what} delivered twice to ${f.actor}${chosenBy(f, "duplicated")}`;
   }

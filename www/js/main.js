@@ -25,6 +25,7 @@ import { TourLater } from "./tour-later.js";
 import { setUpEmbed } from "./embed.js";
 import { ShareDialog } from "./share.js";
 import { bringIntoView, keepStepsInView } from "./reveal.js";
+import { markObserved } from "./observed.js";
 
 import { runLifecycle } from "./run-lifecycle.js";
 import { playback } from "./playback.js";
@@ -50,6 +51,7 @@ class App {
     this.urlTimer = null;
     this.lastUrl = "";
     this.frame = null;
+    this.live = null; // the live kitchen followed (live-follow.js), if any
     this.faults = new FaultIndex(this);
     this.explorerRun = null; // the counterexample "Check every fate" opened: { sim, inputs } (FaultIndex.chooser)
     this.defaults = this.call(() => Simulation.defaultConfig(), {});
@@ -92,7 +94,22 @@ class App {
     window.addEventListener("hashchange", () => {
       if (location.hash.slice(1) !== this.lastUrl) this.restoreFromUrl();
     });
-    this.restoreFromUrl();
+    if (!this.followLive()) this.restoreFromUrl();
+  }
+
+  /**
+   * An address with ?live=ws://… follows that live kitchen (live-follow.js, loaded only
+   * then); false without one. A bad one shows why and the page opens as usual.
+   */
+  followLive() {
+    if (!new URLSearchParams(location.search).has("live")) return false;
+    import("./live-follow.js").then(({ LiveFollow, liveAddress }) => {
+      new LiveFollow(this, liveAddress()).start();
+    }).catch((error) => {
+      this.showError(`The live kitchen could not be followed: ${errorText(error)}`);
+      this.restoreFromUrl();
+    });
+    return true;
   }
 
   // ---- errors --------------------------------------------------------------------------
@@ -267,6 +284,7 @@ class App {
     this.kitchen.update(frame);
     this.branches.update(frame);
     this.tour.update(frame);
+    markObserved(this);
     if (!document.body.dataset.ready) {
       document.body.dataset.ready = "true";
       performance.mark("brigade-ready"); // the first visit's time to interactive (tests/e2e/perf.mjs)

@@ -7,7 +7,7 @@
 // engine's reason.
 
 import { $, setText, setFlag } from "./dom.js";
-import { wordsOf } from "./engine.js";
+import { wordsOf, isObservedRun } from "./engine.js";
 
 export class MigrationPreview {
   /** `moved()` is called once a move applied (the inspector replays the order again). */
@@ -30,7 +30,8 @@ export class MigrationPreview {
    */
   update(order, stream, replay) {
     const app = this.app;
-    const live = Boolean(order?.definition) && order.definition !== "custom" && order.status === "in-progress";
+    // a recorded run cannot be changed: its orders ran the version they ran
+    const live = Boolean(order?.definition) && order.definition !== "custom" && order.status === "in-progress" && !isObservedRun(app.sim);
     if (!live) { this.hide(); return; }
     this.shown = true;
     const box = $("#migrate");

@@ -3,7 +3,7 @@
 // over simulated time.
 
 import { $, el, svg, replaceChanged as replace, setText, formatMs, formatInt } from "./dom.js";
-import { words } from "./engine.js";
+import { words, isObservedRun } from "./engine.js";
 import { Offscreen } from "./offscreen.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
@@ -326,7 +326,8 @@ export class NumbersView {
     const legend = $("#chart-legend");
     if (!data || !data.rows?.length) {
       ctx.fillStyle = fg;
-      ctx.fillText("Queue lengths appear here as the run goes on.", 10, height / 2);
+      ctx.fillText(isObservedRun(this.app.sim) ? "A live kitchen's record has no queue lengths."
+        : "Queue lengths appear here as the run goes on.", 10, height / 2);
       legend.replaceChildren();
       this.legendKey = "";
       setText(this.readout, "");

@@ -5,7 +5,7 @@
 // or imported.
 
 import { $, el, formatInt } from "./dom.js";
-import { guard, errorText, engineDead, noteLoading, noteLoaded } from "./engine.js";
+import { guard, errorText, engineDead, noteLoading, noteLoaded, fileIsObserved, openObserved } from "./engine.js";
 import { isExercise } from "./exercise/is-exercise.js";
 import { configDiff, inputAction } from "./url-state.js";
 import { applyInput, describeEdit } from "./inputs.js";
@@ -343,7 +343,8 @@ export const runLifecycle = {
     // a crash while importing is the file's, not the run in the address's
     noteLoading("import");
     try {
-      sim = guard(() => this.Simulation.importRun(text));
+      // a record of a live kitchen is shown as it happened, not re-simulated (observed.js)
+      sim = guard(() => (fileIsObserved(text) ? openObserved(text) : this.Simulation.importRun(text)));
     } catch (error) {
       noteLoaded();
       this.showError(`Import failed: ${errorText(error)}. The current run is unchanged.`);

@@ -65,7 +65,7 @@ export class TimelineView {
     const all = $("#migrate-all");
     const title = `Move every live pay-last order to v${live.value} now (a migration): each one the house would have decided ` +
       `the same way so far under v${live.value} moves; the engine refuses when none can, since the past cannot change`;
-    if (all.title !== title) {
+    if (all.title !== title && all.dataset.observed !== "not-applicable") {
       all.title = title;
       setText(all, `move live orders to v${live.value}`);
     }

@@ -26,6 +26,20 @@ export function encodeState({ config, inputs, step, order, tab }) {
   return `run=${toBase64Url(JSON.stringify(compact))}`;
 }
 
+/**
+ * An observed run (a record of a live kitchen, which cannot be rebuilt from a config) in the
+ * address: #run= with the whole run file in `r` (its JSON text `file`, without its `view`).
+ */
+export function encodeObserved({ file, step, order, tab }) {
+  const record = typeof file === "string" ? JSON.parse(file) : { ...file };
+  delete record.view;
+  const compact = { v: FORMAT, r: record };
+  if (step) compact.s = step;
+  if (order) compact.o = order;
+  if (tab && tab !== "pm") compact.t = tab;
+  return `run=${toBase64Url(JSON.stringify(compact))}`;
+}
+
 /** An input as the facade gives it: { step, action: {...} } or flat { step, type, ... }. */
 export function inputAction(input) {
   return input.action ?? input;
@@ -63,7 +77,8 @@ export function decodeState(hash) {
   }
   if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error("the run in the address is not an object");
   if (data.v !== FORMAT) throw new Error(`the run in the address has format ${JSON.stringify(data.v)}, expected ${FORMAT}`);
-  const config = data.c ?? {};
+  if (data.r !== undefined && (!data.r || typeof data.r !== "object" || Array.isArray(data.r))) throw new Error("the observed run in the address is not an object");
+  const config = data.r?.config ?? data.c ?? {};
   if (typeof config !== "object" || Array.isArray(config)) throw new Error("the config in the address is not an object");
   const inputs = (data.i ?? []).map(decodeInput);
   for (let k = 1; k < inputs.length; k++) {
@@ -74,7 +89,7 @@ export function decodeState(hash) {
   const order = data.o ?? null;
   if (order !== null && (!Number.isSafeInteger(order) || order < 1)) throw new Error("the selected order in the address is not an order number");
   const tab = ["pm", "seq", "tree", "faults", "receipts"].includes(data.t) ? data.t : "pm";
-  return { config, inputs, step, order, tab };
+  return data.r ? { config, inputs: [], step, order, tab, observed: data.r } : { config, inputs, step, order, tab };
 }
 
 /** `#config=` + encodeURIComponent(JSON.stringify(config)): that run at step 0. */

@@ -91,20 +91,7 @@ impl World {
         let record =
             FaultRecord { step: self.st.steps as u32 + 1, seq: mail.seq, actor, fault: Fault::Stale, manual: false };
         self.faults.record(&mut self.st.faults_len, record);
-        let len = self.st.mail[a].len();
-        let load = &mut self.st.load[a];
-        load.handled += 1;
-        load.left(now, mail.since);
-        load.queue(now, len);
-        self.record_step(actor, mail.seq, mail.copy);
-        Some(StepOutcome {
-            step: self.st.steps,
-            at_ms: now,
-            actor,
-            seq: Some(mail.seq),
-            copy: mail.copy,
-            published: 0..0,
-        })
+        Some(self.unhandled_step(actor, mail))
     }
 
     /// Whether some actor's mailbox with a `block` bound is full (the door is closed).

@@ -117,8 +117,9 @@ impl World {
     }
 
     /// A step in which `actor` took `mail` from its mailbox without handling it (it
-    /// crashed, failed or recognised it): the queue's accounting and the trace.
-    fn unhandled_step(&mut self, actor: ActorId, mail: Mail) -> StepOutcome {
+    /// crashed, failed or recognised it, or shed it as stale): the queue's accounting and
+    /// the trace.
+    pub(super) fn unhandled_step(&mut self, actor: ActorId, mail: Mail) -> StepOutcome {
         let (a, now) = (actor as usize, self.st.now);
         let len = self.st.mail[a].len();
         let load = &mut self.st.load[a];

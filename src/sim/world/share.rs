@@ -36,8 +36,9 @@ impl World {
         let Volatile { shares, mail, busy_until, now, .. } = &mut self.st;
         let Some(share) = shares.iter_mut().find(|s| s.leader == actor) else { return Some(actor) };
         let workers = &mut share.workers;
-        if self.actors[actor as usize].kind == ActorKind::Cashier {
-            // one order's payments at one cashier: two at once could both find it unpaid
+        if self.actors[actor as usize].kind.role().by_order() {
+            // one order's messages at one worker (the cashiers: two at once could both find
+            // the order unpaid)
             let order = self.store.get(seq as usize)?.correlation_id.as_u128() as usize;
             return workers.pinned_by(order).map(|i| workers.on_duty[i]);
         }

@@ -1,7 +1,8 @@
 //! A message on the wire: the same JSON the run file writes for a history entry (headers,
 //! type and payload, without `seq`), and read back into an [`Envelope`].
 //!
-//! The simulation only ever writes messages; the live kitchen reads them back, so the
+//! The simulation only ever writes messages; the live kitchen (and the page following it,
+//! or opening its record: [`crate::observed`]) reads them back, so the
 //! decoding of every body is here, next to the encoding it mirrors
 //! ([`HistoryEntry`](crate::message::HistoryEntry)).
 
