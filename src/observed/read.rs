@@ -239,6 +239,8 @@ impl ObservedRun {
                     _ => self.config().cashier_ms,
                 }),
                 away: a.role.is_worker().then_some(false),
+                // a record shows no crash of its own: nobody is shown down
+                down_until: None,
             })
             .collect()
     }
