@@ -94,7 +94,7 @@ function checkMoment(moment) {
     case "stuck": {
       // the end of the run: an order never ended after the alarm clock lost its alarms
       const r = sim.report();
-      return step === sim.totalSteps() && sim.frontierIdle() && r.in_progress >= 1 && !cfg.durable_timers
+      return step === sim.totalSteps() && sim.frontierIdle() && (r.stuck ?? 0) + r.in_progress >= 1 && !cfg.durable_timers
         && sim.faults().some((f) => f.fault === "crash" && f.actor === "alarm clock");
     }
     default: return `unknown moment ${moment}`;
@@ -178,7 +178,7 @@ function checkTry(chapter) {
       sim.seek(sim.totalSteps());
       const r = sim.report();
       sim.seek(at);
-      return cfg.durable_timers === true && r.crashes === 3 && r.in_progress === 0 && r.completed === r.orders;
+      return cfg.durable_timers === true && r.crashes === 3 && r.in_progress === 0 && !r.stuck && r.completed === r.orders;
     }
     default: return false;
   }

@@ -451,7 +451,7 @@ export const CHAPTERS = [
       act: (tour) => tour.rerunWith({ durable_timers: true }),
       done: (app) => {
         if (!fullConfig(app).durable_timers) return null;
-        return `Durable timers now. ${whenIdle(app, (s) => { const r = s.report(); return `Crashes: ${r.crashes ?? 0}; lost in them: ${r.lost_in_crashes ?? 0}; completed ${r.completed} of ${r.orders}, in progress ${r.in_progress}. The alarm rang after the restart, the process manager asked again, and the order ended.`; })}`;
+        return `Durable timers now. ${whenIdle(app, (s) => { const r = s.report(); return `Crashes: ${r.crashes ?? 0}; lost in them: ${r.lost_in_crashes ?? 0}; completed ${r.completed} of ${r.orders}, never ended ${(r.stuck ?? 0) + r.in_progress}. The alarm rang after the restart, the process manager asked again, and the order ended.`; })}`;
       },
     },
   },

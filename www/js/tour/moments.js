@@ -294,7 +294,8 @@ export function stuckAfterCrash(sim) {
   if (!crash) return null;
   const total = sim.totalSteps();
   const report = atEnd(sim, (s) => s.report());
-  if (!(report.in_progress > 0)) return null;
+  // at the end of the run an order that never ended is `stuck` (in progress while it runs)
+  if (!((report.stuck ?? 0) + report.in_progress > 0)) return null;
   const orders = atEnd(sim, (s) => s.orders());
   const stuck = orders.find((o) => o.status === "in-progress");
   if (!stuck) return null;
