@@ -118,21 +118,64 @@ fn backlog() -> Config {
     Config { orders: 3_000, ..Config::default() }
 }
 
+/// Seeded targets across a run of `total` steps.
+fn targets(total: usize, n: usize) -> Vec<usize> {
+    let mut rng = brigade::rng::Rng::new(7);
+    (0..n).map(|_| rng.below(total as u64 + 1) as usize).collect()
+}
+
 #[test]
-fn checkpoints_are_spaced_by_what_they_hold() {
-    use brigade::sim::timeline::{CHECKPOINT_BYTES_PER_STEP, CHECKPOINT_EVERY};
+fn checkpoints_stay_within_the_pool_and_no_jump_reruns_more_than_the_interval() {
+    use brigade::sim::budget::checkpoint_pool;
+    use brigade::sim::timeline::CHECKPOINT_EVERY;
     let mut t = Timeline::new(World::new(backlog()).unwrap());
     t.run_to_idle();
     let total = t.total();
-    // every checkpoint but the last is followed by at least its own size in steps
-    let bound = CHECKPOINT_BYTES_PER_STEP * total;
-    let every_512 = total / CHECKPOINT_EVERY;
-    assert!(t.checkpoints() < every_512 / 2, "{} checkpoints for {total} steps", t.checkpoints());
-    assert!(t.checkpoint_bytes() <= bound + bound / 4, "{} bytes for {total} steps", t.checkpoint_bytes());
-    // a run without a backlog keeps a checkpoint every 512 steps, as before
+    assert_eq!(t.pool() as u64, checkpoint_pool(&backlog(), 0));
+    // the backlog's checkpoints did not fit every 512 steps: the interval grew, the pool holds
+    let every = t.interval();
+    assert!(every > CHECKPOINT_EVERY && every <= 4 * CHECKPOINT_EVERY, "interval {every} for {total} steps");
+    assert!(t.pooled_bytes() <= t.pool(), "{} bytes in a pool of {}", t.pooled_bytes(), t.pool());
+    // a checkpoint at every multiple of the interval, up to the end
+    assert_eq!(t.checkpoints(), total / every + 1, "{total} steps");
+    // no jump, forward or back, re-runs more than the interval; a step back after a jump
+    // no more than NEAR_BACK
+    for target in targets(total, 60) {
+        let before = t.steps_rerun();
+        t.seek(target);
+        assert_eq!(t.current(), target);
+        assert!(t.steps_rerun() - before <= every as u64, "the jump to {target} re-ran {}", t.steps_rerun() - before);
+        let before = t.steps_rerun();
+        t.step_back();
+        assert!(
+            t.steps_rerun() - before <= every as u64,
+            "a step back to {} re-ran {}",
+            t.current(),
+            t.steps_rerun() - before
+        );
+    }
+    // a run without a backlog keeps a checkpoint every 512 steps
     let mut calm = Timeline::new(World::new(Config { orders: 300, interval_ms: 400, ..Config::default() }).unwrap());
     calm.run_to_idle();
-    assert_eq!(calm.checkpoints(), calm.total().div_ceil(CHECKPOINT_EVERY), "{} steps", calm.total());
+    assert_eq!(calm.interval(), CHECKPOINT_EVERY);
+    assert_eq!(calm.checkpoints(), calm.total() / CHECKPOINT_EVERY + 1, "{} steps", calm.total());
+}
+
+#[test]
+fn orders_placed_by_hand_grow_the_pool_and_the_checkpoints_stay_within_it() {
+    use brigade::sim::budget::{checkpoint_pool, MIN_CHECKPOINT_POOL};
+    // one order in the config, two thousand placed by hand at once: the backlog comes from
+    // the inputs, which the pool counts as the budget does
+    let one = Config { orders: 1, ..Config::default() };
+    let mut t = Timeline::new(World::new(one.clone()).unwrap());
+    assert_eq!(t.pool() as u64, MIN_CHECKPOINT_POOL);
+    for _ in 0..2_000 {
+        t.place_order(false);
+    }
+    assert_eq!(t.pool() as u64, checkpoint_pool(&one, 2_000));
+    t.run_to_idle();
+    assert!(t.pooled_bytes() <= t.pool(), "{} bytes in a pool of {}", t.pooled_bytes(), t.pool());
+    assert_eq!(t.checkpoints(), t.total() / t.interval() + 1);
 }
 
 #[test]
@@ -268,9 +311,10 @@ fn stepping_back_after_a_long_seek_reruns_a_few_steps_not_a_checkpoint_gap() {
     let mut t = Timeline::new(World::new(backlog()).unwrap());
     t.run_to_idle();
     let total = t.total();
-    // a step far from any checkpoint: the checkpoints of a backlog are thousands of steps apart
+    // a step far from any checkpoint: the checkpoints of a backlog are more than a thousand
+    // steps apart (targets going down, so that the copy a seek keeps is past the next one)
     let mut far = None;
-    for target in (total / 4..total / 2).step_by(97) {
+    for target in (total / 4..total / 2).rev().step_by(397) {
         let before = t.steps_rerun();
         t.seek(0);
         t.seek(target);
