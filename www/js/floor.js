@@ -284,8 +284,10 @@ export class FloorView {
         }
       }
     }
+    const faultTypes = new Map(); // seq → type of each message a fault of this step concerns
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
+      if (m?.type) faultTypes.set(fault.seq, m.type);
       arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       const target = this.boxes.get(fault.actor);
       if (target) {
@@ -328,7 +330,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f)),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), (f) => faultTypes.get(f.seq)),
     );
     this.drawArrows(arrows);
   }
@@ -557,15 +559,19 @@ export function kindChip(kind) {
 }
 
 /**
- * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …");
- * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
+ * " · CookFood dropped on the way to Koen (by hand)" per message type, kind of fault and
+ * actor, counted ("3× …"); `chooser(f)` says who chose it ("hand", "explorer" or null:
+ * FaultIndex.chooser), `typeOf(f)` the type of the message concerned. The type is named: a
+ * fault of a step often concerns another message than the one the step delivers (a message
+ * dropped by hand from a mailbox while the alarm clock takes a PublishAt).
  */
-function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null)) {
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null), typeOf = () => null) {
   const counts = new Map();
   const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
-    const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
-      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
+    const type = typeOf(f);
+    const phrase = f.fault === "walked-out" ? `${type ? `${type} ` : ""}lost: ${f.actor} walked out`
+      : `${type ? `${type} ` : ""}${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
   return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);
