@@ -173,23 +173,44 @@ async function bigRun(page) {
     let seed = 4242;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const idle = () => new Promise((r) => setTimeout(r, 30));
-    const time = async (fn) => {
+    // where each action's time goes: the engine's move, building the frame, each view
+    const views = ["timeline", "floor", "log", "inspector", "exercise", "numbers", "messagePane", "mailbox", "kitchen", "branches", "tour"];
+    const spent = {};
+    const wrap = (owner, name, key) => {
+      const original = owner[name];
+      owner[name] = function (...args) {
+        const start = performance.now();
+        try { return original.apply(this, args); } finally { spent[key] = (spent[key] ?? 0) + performance.now() - start; }
+      };
+      return () => { owner[name] = original; };
+    };
+    const unwrap = [wrap(app, "makeFrame", "makeFrame"), ...views.filter((v) => app[v]).map((v) => wrap(app[v], "update", v))];
+    const parts = {}; // action → part → [ms]
+    const rerun = {}; // action → [steps re-run]
+    const time = async (fn, action) => {
+      for (const k of Object.keys(spent)) delete spent[k];
       const start = performance.now();
+      const before = sim.stepsRerun();
       fn();
+      const moved = performance.now();
+      (rerun[action] ??= []).push(sim.stepsRerun() - before);
       app.render();
       const ms = performance.now() - start;
+      const got = (parts[action] ??= {});
+      (got.engine ??= []).push(moved - start);
+      for (const k of ["makeFrame", ...views]) (got[k] ??= []).push(spent[k] ?? 0);
       await idle();
       return ms;
     };
     const jumps = [], forward = [], back = [];
-    for (let i = 0; i < 20; i++) jumps.push(await time(() => app.seek(Math.floor(random() * total))));
+    for (let i = 0; i < 20; i++) jumps.push(await time(() => app.seek(Math.floor(random() * total)), "jump"));
     for (let i = 0; i < 10; i++) {
       app.seek(Math.floor(random() * total));
       app.render();
       await idle();
-      forward.push(await time(() => app.stepForward()));
-      forward.push(await time(() => app.stepForward()));
-      back.push(await time(() => app.stepBack()));
+      forward.push(await time(() => app.stepForward(), "step forward"));
+      forward.push(await time(() => app.stepForward(), "step forward"));
+      back.push(await time(() => app.stepBack(), "step back"));
     }
     const next = {};
     for (const kind of ["fault", "timeout", "retry", "completion"]) {
@@ -198,17 +219,25 @@ async function bigRun(page) {
         app.seek(Math.floor(random() * total * 0.9));
         app.render();
         await idle();
-        next[kind].push(await time(() => (kind === "fault" ? app.faultNext() : app.jumpNext(kind))));
+        next[kind].push(await time(() => (kind === "fault" ? app.faultNext() : app.jumpNext(kind)), `next ${kind}`));
       }
     }
+    unwrap.forEach((u) => u());
     await idle();
     observer.disconnect();
-    return { total, messages: sim.messageCount(), jumps, forward, back, next, longest: longest.ms };
+    return { total, messages: sim.messageCount(), jumps, forward, back, next, parts, rerun, longest: longest.ms };
   });
   console.log(`100,000 orders: ${big.total} steps, ${big.messages} messages at the end, computed in ${(computed / 1000).toFixed(1)} s`);
   console.log(`  timeline jump + render, ms: ${fmt(stats(big.jumps))}`);
   console.log(`  single step forward + render, ms: ${fmt(stats(big.forward))}`);
   console.log(`  single step back + render, ms: ${fmt(stats(big.back))}`);
   for (const [kind, xs] of Object.entries(big.next)) console.log(`  next ${kind} + render, ms: ${fmt(stats(xs))}`);
+  console.log("  part by part, median / max ms (the engine's move, then each view's update; parts under 0.5 ms left out):");
+  for (const [action, got] of Object.entries(big.parts)) {
+    const shown = Object.entries(got).map(([k, xs]) => [k, stats(xs)]).filter(([k, s]) => k === "engine" || s.max >= 0.5);
+    const r = stats(big.rerun[action]);
+    console.log(`    ${action}: ` + shown.map(([k, s]) => `${k} ${s.median.toFixed(1)}/${s.max.toFixed(1)}`).join(", ") +
+      `; steps re-run ${r.median}/${r.max}`);
+  }
   console.log(`  longest main-thread task meanwhile: ${big.longest.toFixed(0)} ms`);
 }
