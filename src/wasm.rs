@@ -414,18 +414,19 @@ impl Simulation {
     }
 
     /// Steps re-run by seeks and steps back since the run was made: what time travel
-    /// costs (no seek re-runs more than `checkpointInterval()`, and a step back after a long
+    /// costs (no seek re-runs more than `longestRerun()`, and a step back after a long
     /// jump at most `NEAR_BACK` of them).
     #[wasm_bindgen(js_name = stepsRerun)]
     pub fn steps_rerun(&self) -> f64 {
         self.timeline.steps_rerun() as f64
     }
 
-    /// Steps between two checkpoints now, the most any seek re-runs: 512 at first, doubled
-    /// each time the checkpoints would overflow the share of the memory budget they may hold.
-    #[wasm_bindgen(js_name = checkpointInterval)]
-    pub fn checkpoint_interval(&self) -> f64 {
-        self.timeline.interval() as f64
+    /// The most steps a seek re-runs now: the longest gap between two checkpoints (512 at
+    /// first; they thin out when they would hold more than their share of the memory
+    /// budget).
+    #[wasm_bindgen(js_name = longestRerun)]
+    pub fn longest_rerun(&self) -> f64 {
+        self.timeline.longest_rerun() as f64
     }
 
     /// Whether the known run ends idle.

@@ -5,15 +5,17 @@
 //! and re-runs forward; because the world is deterministic, this reproduces the same
 //! state exactly. Re-running a recorded stretch only moves the store's cursor.
 //!
-//! Checkpoints are taken every [`Timeline::interval`] steps, at the multiples of it, so
-//! that no seek re-runs more than that many steps. A checkpoint copies the moving parts
-//! of the world, which grow with the backlog (a thousand orders placed at once are a
-//! thousand mailbox entries and live processes), so together they are held to a *pool*
-//! of bytes fixed by the run's memory budget ([`crate::sim::budget::checkpoint_pool`]:
-//! [`CHECKPOINT_BYTES_PER_MESSAGE`] for every message the budget plans for). When a new
-//! checkpoint would overflow the pool, the interval doubles and the checkpoints that are
-//! not multiples of it are let go: the pool is never exceeded, and the interval is as
-//! small as the pool allows (it starts at [`CHECKPOINT_EVERY`]).
+//! Checkpoints are taken every [`Timeline::interval`] steps, at the multiples of it. A
+//! checkpoint copies the moving parts of the world, which grow with the backlog (a
+//! thousand orders placed at once are a thousand mailbox entries and live processes), so
+//! together they are held to a *pool* of bytes fixed by the run's memory budget
+//! ([`crate::sim::budget::checkpoint_pool`]: [`CHECKPOINT_BYTES_PER_MESSAGE`] for every
+//! message the budget plans for). When a new checkpoint would overflow the pool, the
+//! earliest checkpoints not at a multiple of twice the interval are let go, one by one,
+//! until the rest fit; when none is left to let go, the interval doubles. The pool is never
+//! exceeded, and no seek re-runs more than the longest gap between two checkpoints
+//! ([`Timeline::longest_rerun`]): twice the interval at most, the interval late in the run
+//! (it starts at [`CHECKPOINT_EVERY`]).
 //!
 //! A seek that re-runs more than [`NEAR_BACK`] steps also keeps one copy of the world
 //! [`NEAR_BACK`] steps before where it lands (one copy, replaced by the next such seek):
@@ -58,6 +60,8 @@ pub struct Timeline {
     near: Option<Snapshot>,
     /// Steps re-run by seeks so far (what time travel costs; tests read it).
     rerun: u64,
+    /// Checkpoints taken so far, those let go included (each one a copy of the world).
+    taken: u64,
 }
 
 impl Timeline {
@@ -76,6 +80,7 @@ impl Timeline {
             frontier_idle: false,
             near: None,
             rerun: 0,
+            taken: 0,
         };
         t.checkpoint();
         t
@@ -84,6 +89,7 @@ impl Timeline {
     fn checkpoint(&mut self) {
         let snap = self.world.snapshot();
         let bytes = snap.heap_bytes();
+        self.taken += 1;
         self.checkpoints.push(snap);
         self.sizes.push(bytes);
         self.bytes += bytes;
@@ -98,26 +104,30 @@ impl Timeline {
         usize::try_from(super::budget::checkpoint_pool(world.config(), placed)).unwrap_or(usize::MAX)
     }
 
-    /// While the checkpoints overflow the pool, doubles the interval and lets go of those
-    /// not at a multiple of it (the one at step 0 always stays); then sets the next one due.
+    /// While the checkpoints overflow the pool, lets go of the earliest one that is not at a
+    /// multiple of twice the interval (never the one at step 0), and when every one is,
+    /// doubles the interval; then sets the next one due. So the gaps are the interval late in
+    /// the run and twice that earlier on, as the pool allows.
     fn thin(&mut self) {
         let pool = self.pool();
         while self.bytes > pool && self.checkpoints.len() > 1 {
-            self.interval *= 2;
-            let every = self.interval;
-            let (mut checkpoints, mut sizes) = (Vec::new(), Vec::new());
-            for (c, size) in std::mem::take(&mut self.checkpoints).into_iter().zip(std::mem::take(&mut self.sizes)) {
-                if c.steps() % every == 0 {
-                    checkpoints.push(c);
-                    sizes.push(size);
+            let coarse = 2 * self.interval;
+            match self.checkpoints.iter().position(|c| c.steps() % coarse != 0) {
+                Some(i) => {
+                    self.checkpoints.remove(i);
+                    self.bytes -= self.sizes.remove(i);
                 }
+                None => self.interval = coarse,
             }
-            self.checkpoints = checkpoints;
-            self.bytes = sizes.iter().sum();
-            self.sizes = sizes;
         }
-        let last = self.checkpoints.last().map_or(0, Snapshot::steps);
-        self.next_checkpoint = last - last % self.interval + self.interval;
+        self.set_next_checkpoint();
+    }
+
+    /// The next checkpoint is due at the first multiple of the interval after the last one
+    /// and after the cursor (the newest one may just have been let go).
+    fn set_next_checkpoint(&mut self) {
+        let at = self.checkpoints.last().map_or(0, Snapshot::steps).max(self.world.steps());
+        self.next_checkpoint = at - at % self.interval + self.interval;
     }
 
     /// Checkpoints kept.
@@ -125,9 +135,24 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// Steps between two checkpoints now: the most steps a seek re-runs.
+    /// Checkpoints taken since this timeline was made, those let go since included: each
+    /// one copied the world, so there are never more than one every [`CHECKPOINT_EVERY`]
+    /// new steps.
+    pub fn checkpoints_taken(&self) -> u64 {
+        self.taken
+    }
+
+    /// Steps between two new checkpoints now (those of the run's start may be twice as far
+    /// apart).
     pub fn interval(&self) -> usize {
         self.interval
+    }
+
+    /// The most steps a seek re-runs now: the longest gap between two checkpoints (at most
+    /// twice the interval), or the interval.
+    pub fn longest_rerun(&self) -> usize {
+        let gaps = self.checkpoints.windows(2).map(|w| w[1].steps() - w[0].steps());
+        gaps.max().unwrap_or(0).max(self.interval)
     }
 
     /// About how many heap bytes the checkpoints hold together (never more than
@@ -213,8 +238,8 @@ impl Timeline {
                 return;
             }
         }
-        // from the checkpoint at or before the target (at most `interval` steps before it),
-        // unless the cursor is nearer
+        // from the checkpoint at or before the target (at most `longest_rerun` steps before
+        // it), unless the cursor is nearer
         if target < current || target - current > self.interval {
             let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
             let checkpoint = &self.checkpoints[i];
@@ -315,8 +340,7 @@ impl Timeline {
         self.checkpoints.truncate(keep);
         self.sizes.truncate(keep);
         self.bytes = self.sizes.iter().sum();
-        let last = self.checkpoints.last().map_or(0, Snapshot::steps);
-        self.next_checkpoint = last - last % self.interval + self.interval;
+        self.set_next_checkpoint();
         self.frontier = None;
         self.frontier_idle = false;
         self.near = None;
