@@ -58,8 +58,9 @@ pub enum Command {
     Check(String),
     /// Check the workshop's rules on the history of the run file at this path.
     CheckRules(String),
-    /// Explore every fate of every delivery to a worker for the configured orders.
-    Explore(Box<Config>, Format),
+    /// Explore every fate of every delivery to a worker for the configured orders (and,
+    /// with the flag, crashes of the house and the alarm clock too).
+    Explore(Box<Config>, Format, bool),
     /// Print this help text.
     Help(String),
     /// Print this version line.
@@ -162,6 +163,36 @@ struct Args {
     /// Every order's time to live, in simulated ms [default: the menu's, by dish]
     #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
     time_to_live_ms: Option<u64>,
+    /// After N unanswered refund requests, hand the order's money to a person (RefundEscalated) [default: ask until answered]
+    #[arg(long, value_name = "N", value_parser = whole::<u32>, allow_hyphen_values = true)]
+    refund_attempts: Option<u32>,
+    /// The cooks recognise a CookFood delivered twice and cook it once
+    #[arg(long)]
+    idempotent_cooks: bool,
+    /// Probability that a worker crashes as it takes a message (it loses the message in hand and its mailbox) [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    crash: Option<f64>,
+    /// Simulated ms a crashed actor is down [default: 500]
+    #[arg(long, value_name = "MS", value_parser = whole::<u64>, allow_hyphen_values = true)]
+    restart_ms: Option<u64>,
+    /// Mailboxes survive a crash (only the message in hand is lost)
+    #[arg(long)]
+    durable_mailboxes: bool,
+    /// The alarm clock keeps its alarms in the store (a crash loses none)
+    #[arg(long)]
+    durable_timers: bool,
+    /// Probability that a worker's handler fails on a delivery (retried, then dead-lettered) [default: 0]
+    #[arg(long, value_name = "P", value_parser = probability, allow_hyphen_values = true)]
+    poison: Option<f64>,
+    /// A dish no cook can cook: its CookFood fails every time (a poison message)
+    #[arg(long, value_name = "DISH", allow_hyphen_values = true)]
+    poison_dish: Option<String>,
+    /// Tries again of a failed delivery before it is dead-lettered, 0..=10 [default: 2]
+    #[arg(long, value_name = "N", value_parser = whole::<u8>, allow_hyphen_values = true)]
+    poison_retries: Option<u8>,
+    /// A dead-letter queue on the floor (implied by --poison and --poison-dish)
+    #[arg(long)]
+    dead_letters: bool,
     /// Every message, one line each as it is published (the workshop's console), then the report
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     log: bool,
@@ -192,6 +223,9 @@ struct Args {
     /// Explore every fate (delivered, lost, duplicated, late) of every delivery to a worker for the orders (at most 2): `hold`, or the broken rule and the shortest schedule
     #[arg(long, conflicts_with_all = ["trace", "receipts"])]
     explore: bool,
+    /// With --explore: the house or the alarm clock may crash after any step, one more fate (at most one crash a schedule)
+    #[arg(long)]
+    explore_crashes: bool,
 }
 
 /// Parses the arguments after the program name (reading the `--config` file, if any).
@@ -314,6 +348,28 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     if let Some(v) = a.cook_jitter {
         cfg.cook_jitter = v;
     }
+    if let Some(v) = a.refund_attempts {
+        cfg.refund_attempts = Some(v);
+    }
+    if let Some(v) = a.crash {
+        cfg.crash = v;
+    }
+    if let Some(v) = a.restart_ms {
+        cfg.restart_ms = v;
+    }
+    if let Some(v) = a.poison {
+        cfg.poison = v;
+    }
+    if let Some(v) = a.poison_dish {
+        cfg.poison_dish = Some(v);
+    }
+    if let Some(v) = a.poison_retries {
+        cfg.poison_retries = v;
+    }
+    cfg.idempotent_cooks |= a.idempotent_cooks;
+    cfg.durable_mailboxes |= a.durable_mailboxes;
+    cfg.durable_timers |= a.durable_timers;
+    cfg.dead_letters |= a.dead_letters;
     for (role, limit) in &a.mailbox_limit {
         cfg.mailbox_limits.insert(role.clone(), *limit);
     }
@@ -336,7 +392,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         );
     }
     if a.explore {
-        return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text)));
+        return Ok(Command::Explore(Box::new(cfg), a.format.unwrap_or(Format::Text), a.explore_crashes));
+    }
+    if a.explore_crashes {
+        return Err("--explore-crashes: it adds crashes to the fates --explore chooses: give --explore too".into());
     }
     Ok(Command::Run(Box::new(Run {
         config: cfg,

@@ -127,6 +127,9 @@ pub struct ProcessParams {
     pub jitter_permille: u32,
     /// The run's seed, which the jitter is drawn from.
     pub seed: u64,
+    /// Refund requests without an answer before the order's money is handed to a person
+    /// (0: asked until the cashier answers).
+    pub refund_attempts: u32,
 }
 
 /// A retry waits at most this many times its step's timeout, however long the backoff.

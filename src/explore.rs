@@ -49,7 +49,13 @@ pub struct Limits {
     /// Stop when the states waiting and the states seen would hold more than this many
     /// bytes (estimated: [`Explorer::held_bytes`]).
     pub max_bytes: usize,
+    /// Crashes are fates too: after any step the house or the alarm clock may crash (at
+    /// most [`MAX_CRASHES`] a schedule, each one fate).
+    pub crashes: bool,
 }
+
+/// Most crashes in one schedule when crashes are explored.
+pub const MAX_CRASHES: usize = 1;
 
 /// The memory an exploration allows itself by default: 1 GiB, natively as in the page's
 /// worker (whose WebAssembly memory can grow to 4 GiB, and trapped at 910,000 states
@@ -88,7 +94,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_states: 2_000_000, max_fates: 6, dedup: true, max_bytes: MEMORY_LIMIT }
+        Limits { max_states: 2_000_000, max_fates: 6, dedup: true, max_bytes: MEMORY_LIMIT, crashes: false }
     }
 }
 
@@ -193,7 +199,7 @@ impl Explorer {
                 ),
             ));
         }
-        let cfg = Config { drop: 0.0, duplicate: 0.0, ..cfg.clone() };
+        let cfg = Config { drop: 0.0, duplicate: 0.0, crash: 0.0, poison: 0.0, ..cfg.clone() };
         let mut world = World::with_inputs(cfg.clone(), inputs)?;
         if let Some(process) = &process {
             world = world.with_custom_process(process.clone());
@@ -336,7 +342,26 @@ impl Explorer {
         if let Some(broken) = self.after_step.as_ref().and_then(|check| check(&world)) {
             return self.found(broken, &world, fates);
         }
+        if self.limits.crashes && fates < self.limits.max_fates {
+            self.branch_crashes(&world, &decided, fates);
+        }
         self.branch(world, decided, fates);
+    }
+
+    /// After a step, each process that keeps something in memory (the house, the alarm
+    /// clock) may crash: one more fate each, at most [`MAX_CRASHES`] a schedule.
+    fn branch_crashes(&mut self, world: &World, decided: &[(Uuid, ActorId)], fates: u32) {
+        let crashes = world.inputs().iter().filter(|i| matches!(i.action, Action::Crash { .. })).count();
+        if crashes >= MAX_CRASHES {
+            return;
+        }
+        for role in [crate::role::Role::House, crate::role::Role::AlarmClock] {
+            let Some(actor) = world.actors().iter().find(|a| a.kind.role() == role) else { continue };
+            let mut child = world.clone();
+            if child.act(Action::Crash { actor: actor.name.clone() }).is_ok() {
+                self.branch(child, decided.to_vec(), fates + 1);
+            }
+        }
     }
 
     fn found(&mut self, broken: Broken, world: &World, fates: u32) {
@@ -534,6 +559,9 @@ pub fn describe(world: &World, inputs: &[Input]) -> Vec<String> {
     inputs
         .iter()
         .filter_map(|input| {
+            if let Action::Crash { actor } = &input.action {
+                return Some(format!("step {}: the {actor} crashes", input.step));
+            }
             let (fate, target, actor) = input.action.fate()?;
             let what = match fate {
                 Fate::Lost => "lose".to_string(),

@@ -1,7 +1,7 @@
 // The values the brigade facade returns. Generated from the Rust types by
 // src/typescript.rs: do not edit (BRIGADE_BLESS=1 cargo test --lib typescript).
 
-export type MessageType = "OrderPlaced" | "ProcessStarted" | "CookFood" | "FoodCooked" | "OrderExpired" | "PriceOrder" | "OrderPriced" | "TakePayment" | "OrderPaid" | "PaymentRefused" | "RefundPayment" | "PaymentRefunded" | "PublishAt" | "StepTimedOut" | "MessageRejected" | "OrderCompleted" | "OrderDropped";
+export type MessageType = "OrderPlaced" | "ProcessStarted" | "CookFood" | "FoodCooked" | "OrderExpired" | "PriceOrder" | "OrderPriced" | "TakePayment" | "OrderPaid" | "PaymentRefused" | "RefundPayment" | "PaymentRefunded" | "PublishAt" | "StepTimedOut" | "MessageRejected" | "OrderCompleted" | "OrderDropped" | "RefundEscalated" | "MessageDeadLettered" | "ProcessMigrated";
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
@@ -147,6 +147,62 @@ architecture: Architecture,
  * the answer to a duplicated delivery gets the same id as the answer to its first copy.
  */
 idempotent_store: boolean, 
+/**
+ * After this many refund requests the cashier did not answer, the process manager
+ * stops asking and hands the order's money to a person (`RefundEscalated`, a known end
+ * state for the money). None: refunds are asked for until the cashier answers.
+ * Written only when set.
+ */
+refund_attempts?: number, 
+/**
+ * The cooks are idempotent consumers: a `CookFood` delivered twice is recognised by
+ * its id and cooked once (the second copy is set aside, counted as `recognised`).
+ * Written only when true.
+ */
+idempotent_cooks?: boolean, 
+/**
+ * Probability that a worker crashes as it takes a message (seeded): it loses the
+ * message in hand and, unless `durable_mailboxes`, its mailbox; it is back
+ * `restart_ms` later. Written only when not 0.
+ */
+crash?: number, 
+/**
+ * How long a crashed actor is down before it restarts, in simulated ms. Written only
+ * when not 500.
+ */
+restart_ms?: number, 
+/**
+ * A crashed actor's mailbox survives the crash (a broker's durable queue): only the
+ * message in hand is lost. Written only when true.
+ */
+durable_mailboxes?: boolean, 
+/**
+ * The alarm clock keeps its alarms in the store: a crashed alarm clock still rings
+ * them when it is back (without it, a crash loses every alarm set). Written only
+ * when true.
+ */
+durable_timers?: boolean, 
+/**
+ * Probability that a worker's handler fails on a delivery (seeded): the delivery is
+ * retried, then dead-lettered. Written only when not 0.
+ */
+poison?: number, 
+/**
+ * A dish no cook can cook: a `CookFood` with it fails every time (a poison message).
+ * Written only when set.
+ */
+poison_dish?: string, 
+/**
+ * How many times a failed delivery is tried again before it is dead-lettered (0..=10).
+ * Written only when not 2.
+ */
+poison_retries?: number, 
+/**
+ * A dead-letter queue stands on the floor (it does when `poison` or `poison_dish` is
+ * set, too): what fails past its retries waits there to be read and re-delivered by
+ * hand. Written only when true.
+ */
+dead_letters?: boolean, 
 /**
  * Exercise mode: whose orders run the learner's process manager (`off`, `all` or
  * `dodgy`). Written only when not `off`.
@@ -345,7 +401,39 @@ worker: string,
 /**
  * Time per message, 1..=600000 simulated ms.
  */
-ms: number, };
+ms: number, } | { "type": "Crash", 
+/**
+ * The actor's name.
+ */
+actor: string, } | { "type": "PoisonMessage", 
+/**
+ * Store position of the waiting message.
+ */
+seq: number, 
+/**
+ * The worker's name.
+ */
+actor: string, } | { "type": "RedeliverMessage", 
+/**
+ * Store position of the dead letter.
+ */
+seq: number, } | { "type": "MigrateOrder", 
+/**
+ * The order's number (1-based, in placing order).
+ */
+order: number, 
+/**
+ * 1 or 2.
+ */
+version: number, } | { "type": "MigrateOrders", 
+/**
+ * `pay-last` or `pay-first`.
+ */
+definition: string, 
+/**
+ * 1 or 2.
+ */
+version: number, };
 
 /**
  * An action and the step at which it happened (applied when the run has done `step` steps).
@@ -936,7 +1024,7 @@ taken: Array<Array<number>>, };
 /**
  * A role on the floor (every cook plays `Cook`).
  */
-export type Role = "waiter" | "house" | "dispatcher" | "cook" | "assistant-manager" | "cashier" | "alarm-clock" | "printer";
+export type Role = "waiter" | "house" | "dispatcher" | "cook" | "assistant-manager" | "cashier" | "alarm-clock" | "printer" | "dead-letters";
 
 /**
  * Which customers a subscription or reaction is for.
@@ -1088,7 +1176,9 @@ terminal: boolean,
  * What it means in an order's life, one word a view can test instead of a type name:
  * `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
  * answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
- * `rejected`, `completed`, `dropped`.
+ * `rejected`, `completed`, `dropped`, `escalated` (a refund handed to a person),
+ * `dead-lettered` (a message set aside after failing every try), `migrated` (a live
+ * order moved to another version).
  */
 meaning: string, 
 /**
@@ -1361,6 +1451,48 @@ stale?: number,
  * `block` was full (they never start). Written only when not 0.
  */
 refused_at_door?: number, 
+/**
+ * Refunds nobody answered, handed to a person (`RefundEscalated`, after
+ * `refund_attempts`). Written only when not 0.
+ */
+escalated?: number, 
+/**
+ * Second copies of a `CookFood` the cooks recognised and did not cook
+ * (`idempotent_cooks`). Written only when not 0.
+ */
+recognised?: number, 
+/**
+ * Actors crashed. Written only when not 0.
+ */
+crashes?: number, 
+/**
+ * Messages lost in crashes (in hand, in a mailbox that is not durable, alarms not kept
+ * in the store). Written only when not 0.
+ */
+lost_in_crashes?: number, 
+/**
+ * Process managers a cached house read back from the store after it crashed. Written
+ * only when not 0.
+ */
+rebuilt?: number, 
+/**
+ * Deliveries a worker failed on (each try of a poison message). Written only when not 0.
+ */
+failed?: number, 
+/**
+ * Messages set aside in the dead-letter queue (`MessageDeadLettered`). Written only
+ * when not 0.
+ */
+dead_lettered?: number, 
+/**
+ * Live orders moved to another version of their process (`ProcessMigrated`). Written
+ * only when not 0.
+ */
+migrated?: number, 
+/**
+ * Dead letters re-delivered by hand. Written only when not 0.
+ */
+redelivered?: number, 
 /**
  * Longest queue seen, by actor.
  */

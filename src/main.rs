@@ -49,7 +49,7 @@ mod native {
             Ok(Command::Check(path)) => check(&path),
             Ok(Command::CheckRules(path)) => check_rules(&path),
             Ok(Command::Run(run)) => simulate(&run),
-            Ok(Command::Explore(cfg, format)) => explore(&cfg, format == Format::Json),
+            Ok(Command::Explore(cfg, format, crashes)) => explore(&cfg, format == Format::Json, crashes),
             Err(message) => fail(&message),
         }
     }
@@ -164,8 +164,8 @@ mod native {
 
     /// `--explore`: 0 and `hold` when every rule holds, 1 and the broken rule with the
     /// shortest schedule (or its run file) when one breaks, 2 for more than 2 orders.
-    fn explore(cfg: &brigade::scenario::Config, json: bool) -> ExitCode {
-        match brigade::explore::command::run(cfg, json) {
+    fn explore(cfg: &brigade::scenario::Config, json: bool, crashes: bool) -> ExitCode {
+        match brigade::explore::command::run_with(cfg, json, crashes) {
             Ok((text, code)) => emit(&text, ExitCode::from(code)),
             Err(message) => fail(&message),
         }

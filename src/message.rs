@@ -297,6 +297,61 @@ pub enum Message {
         /// Why.
         reason: DropReason,
     },
+    /// Event: the process manager stopped asking for a refund nobody answered and handed
+    /// the order's money to a person (a known end state for the money).
+    RefundEscalated {
+        /// Refund requests sent without an answer.
+        attempts: u32,
+    },
+    /// Event: a worker failed on a message every time it was tried; the message waits in
+    /// the dead-letter queue.
+    MessageDeadLettered(Rc<DeadLetter>),
+    /// Event: a person moved a live order to another version of its process definition;
+    /// the house decides it under that version from now on (its history replays the same
+    /// under it, or the move is refused).
+    ProcessMigrated {
+        /// The order's definition (unchanged).
+        definition: Definition,
+        /// The version it runs from now on.
+        version: u8,
+        /// The version it ran before.
+        from: u8,
+    },
+}
+
+/// Why a worker failed on a message (a poison message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum PoisonReason {
+    /// The seeded failure rate (`poison`): the handler failed on it.
+    HandlerFailed,
+    /// The order holds the dish no cook can cook (`poison_dish`).
+    CannotCook,
+    /// A person marked it poison.
+    ByHand,
+}
+
+impl PoisonReason {
+    /// The kebab-case name used in the run file.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What a `MessageDeadLettered` says about the message it set aside.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeadLetter {
+    /// The failed message's id.
+    pub message_id: Uuid,
+    /// Its type.
+    pub message_type: MessageType,
+    /// The worker that failed on it.
+    pub worker: Rc<String>,
+    /// Why it failed.
+    pub reason: PoisonReason,
+    /// How many times it was tried.
+    pub attempts: u8,
 }
 
 impl Serialize for MessageType {
@@ -391,6 +446,11 @@ impl Clone for Message {
             MessageRejected(rejection) => MessageRejected(rejection.clone()),
             OrderCompleted { order } => OrderCompleted { order: order.clone() },
             OrderDropped { reason } => OrderDropped { reason: *reason },
+            RefundEscalated { attempts } => RefundEscalated { attempts: *attempts },
+            MessageDeadLettered(letter) => MessageDeadLettered(letter.clone()),
+            ProcessMigrated { definition, version, from } => {
+                ProcessMigrated { definition: *definition, version: *version, from: *from }
+            }
         }
     }
 }
@@ -499,6 +559,21 @@ impl Message {
             Message::MessageRejected(r) => format!("rejected {} ({})", r.rejected_type.name(), r.reason.name()),
             Message::OrderCompleted { order } => format!("done, {}", cents(order.total_cents)),
             Message::OrderDropped { reason } => format!("dropped: {}", reason.name()),
+            Message::RefundEscalated { attempts } => {
+                format!("refund handed to a person after {attempts} unanswered requests")
+            }
+            Message::ProcessMigrated { definition, version, from } => {
+                format!("{} v{from} → v{version}", definition.name())
+            }
+            Message::MessageDeadLettered(d) => {
+                format!(
+                    "{} set aside by {} after {} tries ({})",
+                    d.message_type.name(),
+                    d.worker,
+                    d.attempts,
+                    d.reason.name()
+                )
+            }
         }
     }
 }
@@ -716,6 +791,15 @@ mod tests {
             Message::MessageRejected(rejection.clone()),
             Message::OrderCompleted { order: o() },
             Message::OrderDropped { reason: DropReason::GaveUpPayment },
+            Message::RefundEscalated { attempts: 5 },
+            Message::ProcessMigrated { definition: Definition::PayLast, version: 2, from: 1 },
+            Message::MessageDeadLettered(Rc::new(DeadLetter {
+                message_id: Uuid::from_u128(2),
+                message_type: MessageType::CookFood,
+                worker: cook.clone(),
+                reason: PoisonReason::CannotCook,
+                attempts: 3,
+            })),
         ];
         let types: std::collections::BTreeSet<_> = all.iter().map(Message::message_type).collect();
         assert_eq!(types.len(), MessageType::COUNT, "one of each type");
@@ -731,6 +815,9 @@ mod tests {
                     | Message::PublishAt(_)
                     | Message::StepTimedOut { .. }
                     | Message::OrderDropped { .. }
+                    | Message::RefundEscalated { .. }
+                    | Message::ProcessMigrated { .. }
+                    | Message::MessageDeadLettered(_)
             );
             assert_eq!(holders(), before + usize::from(!plain), "{m:?}: one more holder of what it carries");
             if let Some(document) = copy.order() {

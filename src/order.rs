@@ -69,6 +69,20 @@ pub const MENU: [Dish; 6] = [
     },
 ];
 
+impl Dish {
+    /// The dish of the menu called `name` (ignoring case and surrounding spaces).
+    ///
+    /// ```
+    /// use brigade::order::Dish;
+    /// assert_eq!(Dish::named(" Meatballs").map(|d| d.price_cents), Some(950));
+    /// assert!(Dish::named("pizza").is_none());
+    /// ```
+    pub fn named(name: &str) -> Option<&'static Dish> {
+        let name = name.trim();
+        MENU.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+    }
+}
+
 /// Tax added by the assistant manager, in percent.
 pub const TAX_PERCENT: u32 = 20;
 

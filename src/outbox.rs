@@ -69,6 +69,9 @@ pub enum Effect {
     /// Put this document on the run's side log of documents, with the step, time and
     /// order it belongs to (the printer's receipts).
     Document(Rc<Order>),
+    /// The handler failed on the message (a poison message): nothing it decided happens;
+    /// the executor tries the delivery again or dead-letters it.
+    Fail(crate::message::PoisonReason),
 }
 
 /// What one handler invocation wants to happen.

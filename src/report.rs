@@ -124,6 +124,48 @@ pub struct Report {
     #[serde(skip_serializing_if = "is_zero")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
     pub refused_at_door: u32,
+    /// Refunds nobody answered, handed to a person (`RefundEscalated`, after
+    /// `refund_attempts`). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub escalated: u32,
+    /// Second copies of a `CookFood` the cooks recognised and did not cook
+    /// (`idempotent_cooks`). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub recognised: u32,
+    /// Actors crashed. Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub crashes: u32,
+    /// Messages lost in crashes (in hand, in a mailbox that is not durable, alarms not kept
+    /// in the store). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub lost_in_crashes: u32,
+    /// Process managers a cached house read back from the store after it crashed. Written
+    /// only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub rebuilt: u32,
+    /// Deliveries a worker failed on (each try of a poison message). Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub failed: u32,
+    /// Messages set aside in the dead-letter queue (`MessageDeadLettered`). Written only
+    /// when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub dead_lettered: u32,
+    /// Live orders moved to another version of their process (`ProcessMigrated`). Written
+    /// only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub migrated: u32,
+    /// Dead letters re-delivered by hand. Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional, as = "Option<u32>"))]
+    pub redelivered: u32,
     /// Longest queue seen, by actor.
     pub peak_queue: BTreeMap<String, u32>,
     /// Each actor's throughput and queue over the run: messages taken per simulated second,
@@ -200,6 +242,15 @@ impl Report {
             shed: s.shed,
             stale: s.stale,
             refused_at_door: s.refused_at_door,
+            escalated: s.escalated,
+            recognised: s.recognised,
+            crashes: s.crashes,
+            lost_in_crashes: s.lost_in_crashes,
+            rebuilt: s.rebuilt,
+            failed: s.failed,
+            dead_lettered: s.dead_lettered,
+            redelivered: s.redelivered,
+            migrated: s.migrated,
             peak_queue,
             load,
             latency_ms: latency(world),
@@ -269,9 +320,26 @@ impl Report {
         if self.refused_at_door > 0 {
             let _ = writeln!(t, "  {:<26} {:>8}", "refused at the door", self.refused_at_door);
         }
+        for (label, n) in [
+            ("cooked once (recognised)", self.recognised),
+            ("crashes", self.crashes),
+            ("lost in crashes", self.lost_in_crashes),
+            ("rebuilt after a crash", self.rebuilt),
+            ("failed deliveries", self.failed),
+            ("dead-lettered", self.dead_lettered),
+            ("re-delivered by hand", self.redelivered),
+            ("orders migrated", self.migrated),
+        ] {
+            if n > 0 {
+                let _ = writeln!(t, "  {label:<26} {n:>8}");
+            }
+        }
         let _ = writeln!(t, "\nmoney");
         let _ = writeln!(t, "  {:<26} {:>8}", "orders charged", self.charged);
         let _ = writeln!(t, "  {:<26} {:>8}", "payments refunded", self.refunded);
+        if self.escalated > 0 {
+            let _ = writeln!(t, "  {:<26} {:>8}", "refunds handed to a person", self.escalated);
+        }
         let _ = writeln!(t, "  {:<26} {:>8}", "charged, not served", self.charged_not_served);
         if self.charged_not_served > 0 && self.architecture != "process-manager" {
             let _ = writeln!(

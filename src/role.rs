@@ -29,6 +29,9 @@ pub enum Role {
     AlarmClock,
     /// Prints receipts.
     Printer,
+    /// Holds what failed past its retries (the dead-letter queue), for a person to read and
+    /// re-deliver. On the floor only when the config has one.
+    DeadLetters,
 }
 
 /// One row of the role table.
@@ -54,7 +57,7 @@ const fn row(role: Role, name: &'static str, display: &'static str, worker: bool
 
 /// The role table, in floor order: every fact about a role that is not its behaviour
 /// (which lives in its actor's file) or its wiring (which depends on the architecture).
-pub const ROLES: [RoleInfo; 8] = [
+pub const ROLES: [RoleInfo; 9] = [
     row(Role::Waiter, "waiter", "waiter", false, 1),
     row(Role::House, "house", "house", false, TAG_HOUSE),
     row(Role::Dispatcher, "dispatcher", "dispatcher", false, 4),
@@ -63,6 +66,7 @@ pub const ROLES: [RoleInfo; 8] = [
     row(Role::Cashier, "cashier", "cashier", true, 6),
     row(Role::AlarmClock, "alarm-clock", "alarm clock", false, 7),
     row(Role::Printer, "printer", "printer", false, 8),
+    row(Role::DeadLetters, "dead-letters", "dead letters", false, 9),
 ];
 
 impl Role {
@@ -88,6 +92,12 @@ impl Role {
     /// Whether deliveries to it pass the fault layer.
     pub fn is_worker(self) -> bool {
         self.info().worker
+    }
+
+    /// Whether its actors, as idempotent consumers (`idempotent_cooks`), take each message
+    /// once: a second delivery of one taken already is recognised and set aside.
+    pub fn consumes_once(self) -> bool {
+        self == Role::Cook
     }
 
     /// The role called `name` (as [`Role::name`] says it).

@@ -126,6 +126,62 @@ pub struct Config {
     /// The store refuses a message whose id it already holds (counted as `absorbed`), and
     /// the answer to a duplicated delivery gets the same id as the answer to its first copy.
     pub idempotent_store: bool,
+    /// After this many refund requests the cashier did not answer, the process manager
+    /// stops asking and hands the order's money to a person (`RefundEscalated`, a known end
+    /// state for the money). None: refunds are asked for until the cashier answers.
+    /// Written only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub refund_attempts: Option<u32>,
+    /// The cooks are idempotent consumers: a `CookFood` delivered twice is recognised by
+    /// its id and cooked once (the second copy is set aside, counted as `recognised`).
+    /// Written only when true.
+    #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
+    pub idempotent_cooks: bool,
+    /// Probability that a worker crashes as it takes a message (seeded): it loses the
+    /// message in hand and, unless `durable_mailboxes`, its mailbox; it is back
+    /// `restart_ms` later. Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
+    pub crash: f64,
+    /// How long a crashed actor is down before it restarts, in simulated ms. Written only
+    /// when not 500.
+    #[serde(skip_serializing_if = "is_default_restart")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u64>", optional))]
+    pub restart_ms: u64,
+    /// A crashed actor's mailbox survives the crash (a broker's durable queue): only the
+    /// message in hand is lost. Written only when true.
+    #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
+    pub durable_mailboxes: bool,
+    /// The alarm clock keeps its alarms in the store: a crashed alarm clock still rings
+    /// them when it is back (without it, a crash loses every alarm set). Written only
+    /// when true.
+    #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
+    pub durable_timers: bool,
+    /// Probability that a worker's handler fails on a delivery (seeded): the delivery is
+    /// retried, then dead-lettered. Written only when not 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<f64>", optional))]
+    pub poison: f64,
+    /// A dish no cook can cook: a `CookFood` with it fails every time (a poison message).
+    /// Written only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub poison_dish: Option<String>,
+    /// How many times a failed delivery is tried again before it is dead-lettered (0..=10).
+    /// Written only when not 2.
+    #[serde(skip_serializing_if = "is_default_poison_retries")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<u8>", optional))]
+    pub poison_retries: u8,
+    /// A dead-letter queue stands on the floor (it does when `poison` or `poison_dish` is
+    /// set, too): what fails past its retries waits there to be read and re-delivered by
+    /// hand. Written only when true.
+    #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(as = "Option<bool>", optional))]
+    pub dead_letters: bool,
     /// Exercise mode: whose orders run the learner's process manager (`off`, `all` or
     /// `dodgy`). Written only when not `off`.
     #[serde(skip_serializing_if = "CustomScope::is_off")]
@@ -183,6 +239,16 @@ impl Default for Config {
             house: HouseMode::Rebuild,
             architecture: Architecture::ProcessManager,
             idempotent_store: false,
+            refund_attempts: None,
+            idempotent_cooks: false,
+            crash: 0.0,
+            restart_ms: DEFAULT_RESTART_MS,
+            durable_mailboxes: false,
+            durable_timers: false,
+            poison: 0.0,
+            poison_dish: None,
+            poison_retries: DEFAULT_POISON_RETRIES,
+            dead_letters: false,
             custom_process: CustomScope::Off,
             process_code: None,
         }
@@ -316,6 +382,11 @@ pub const MAX_COOKS: usize = 32;
 pub const MAX_SHARING: usize = 8;
 
 impl Config {
+    /// Whether a dead-letter queue stands on the floor.
+    pub fn has_dead_letters(&self) -> bool {
+        self.dead_letters || self.poison > 0.0 || self.poison_dish.is_some()
+    }
+
     /// Checks every value; the first problem found is returned.
     ///
     /// ```
@@ -359,7 +430,13 @@ impl Config {
         if self.queue_limit == 0 || self.queue_limit > 10_000 {
             return Err(bad("queue_limit", format!("must be 1..=10000, got {}", self.queue_limit)));
         }
-        for (field, p) in [("drop", self.drop), ("duplicate", self.duplicate), ("dodgy", self.dodgy)] {
+        for (field, p) in [
+            ("drop", self.drop),
+            ("duplicate", self.duplicate),
+            ("dodgy", self.dodgy),
+            ("crash", self.crash),
+            ("poison", self.poison),
+        ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(bad(field, format!("a probability must be between 0 and 1, got {p}")));
             }
@@ -407,6 +484,21 @@ impl Config {
         }
         if self.process_code.as_ref().is_some_and(|c| c.len() > MAX_PROCESS_CODE) {
             return Err(bad("process_code", format!("at most {MAX_PROCESS_CODE} bytes")));
+        }
+        if let Some(n) = self.refund_attempts.filter(|&n| n == 0 || n > 1_000) {
+            return Err(bad("refund_attempts", format!("must be 1..=1000, got {n}")));
+        }
+        if self.restart_ms == 0 || self.restart_ms > 3_600_000 {
+            return Err(bad("restart_ms", format!("must be 1..=3600000 ms, got {}", self.restart_ms)));
+        }
+        if self.poison_retries > 10 {
+            return Err(bad("poison_retries", format!("at most 10, got {}", self.poison_retries)));
+        }
+        if let Some(dish) = &self.poison_dish {
+            if crate::order::Dish::named(dish).is_none() {
+                let menu: Vec<&str> = crate::order::MENU.iter().map(|d| d.name).collect();
+                return Err(bad("poison_dish", format!("{dish:?} is not on the menu ({})", menu.join(", "))));
+            }
         }
         crate::mailbox_limit::check(&self.mailbox_limits).map_err(|e| bad("mailbox_limits", e))?;
         if self.sample_ms == 0 || self.sample_ms > 3_600_000 {
@@ -531,6 +623,7 @@ impl ProcessParams {
             backoff_permille: (cfg.backoff * 1000.0).round() as u32,
             jitter_permille: (cfg.backoff_jitter * 1000.0).round() as u32,
             seed: cfg.seed,
+            refund_attempts: cfg.refund_attempts.unwrap_or(0),
         }
     }
 }
@@ -553,6 +646,23 @@ fn is_one_worker(x: &u8) -> bool {
 
 fn is_five(x: &u32) -> bool {
     *x == 5
+}
+
+/// A crashed actor's time down unless the config says otherwise.
+pub const DEFAULT_RESTART_MS: u64 = 500;
+/// Retries of a failed delivery before it is dead-lettered, unless the config says otherwise.
+pub const DEFAULT_POISON_RETRIES: u8 = 2;
+
+fn is_default_restart(x: &u64) -> bool {
+    *x == DEFAULT_RESTART_MS
+}
+
+fn is_default_poison_retries(x: &u8) -> bool {
+    *x == DEFAULT_POISON_RETRIES
+}
+
+fn is_false(x: &bool) -> bool {
+    !*x
 }
 
 /// Whether a share is 0 (serde: a config key written only when it is not).

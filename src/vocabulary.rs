@@ -27,7 +27,9 @@ pub struct TypeWord {
     /// What it means in an order's life, one word a view can test instead of a type name:
     /// `placed`, `started`, `work` (a command asking for a piece of work), `done` (that work's
     /// answer), `refused`, `expired`, `alarm` (a request to publish later), `timeout`,
-    /// `rejected`, `completed`, `dropped`.
+    /// `rejected`, `completed`, `dropped`, `escalated` (a refund handed to a person),
+    /// `dead-lettered` (a message set aside after failing every try), `migrated` (a live
+    /// order moved to another version).
     pub meaning: &'static str,
     /// The piece of work (`cook`, `price`, `pay`, `refund`) it asks for, answers or gives up
     /// (`work`, `done`, `refused`, `expired`); `null` otherwise.
@@ -119,6 +121,9 @@ fn meaning(t: MessageType) -> (&'static str, Option<WorkStep>) {
         T::MessageRejected => ("rejected", None),
         T::OrderCompleted => ("completed", None),
         T::OrderDropped => ("dropped", None),
+        T::RefundEscalated => ("escalated", Some(WorkStep::Refund)),
+        T::MessageDeadLettered => ("dead-lettered", None),
+        T::ProcessMigrated => ("migrated", None),
     }
 }
 
@@ -127,7 +132,7 @@ fn place(role: Role) -> (u8, &'static str) {
     match role {
         Role::Waiter | Role::Printer => (0, role.display()),
         Role::House => (1, "process managers"),
-        Role::AlarmClock => (1, role.display()),
+        Role::AlarmClock | Role::DeadLetters => (1, role.display()),
         Role::Dispatcher | Role::AssistantManager | Role::Cashier => (2, role.display()),
         Role::Cook => (3, role.display()),
     }

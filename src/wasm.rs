@@ -604,6 +604,80 @@ impl Simulation {
         self.act("hireWorker", Action::HireWorker { role, name, ms })
     }
 
+    /// Actor `name` (any actor on the floor) crashes now: it loses the message in hand and
+    /// its mailbox unless durable, and what it holds in memory only; it is back
+    /// `restart_ms` later (config `crash`, `durable_mailboxes`, `durable_timers`).
+    pub fn crash(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Result<(), JsError> {
+        let actor = string_arg("crash", "the actor's name", &name)?;
+        self.act("crash", Action::Crash { actor })
+    }
+
+    /// The message at store position `seq`, waiting in worker `actor`'s mailbox, is poison:
+    /// the worker fails on it every try until it is dead-lettered (needs a dead-letter queue).
+    #[wasm_bindgen(js_name = poisonMessage)]
+    pub fn poison_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
+    ) -> Result<(), JsError> {
+        let seq = number_arg("poisonMessage", "the message's position", &seq, u32::MAX as u64 - 2)? as u32;
+        let actor = string_arg("poisonMessage", "the worker's name", &actor)?;
+        self.act("poisonMessage", Action::PoisonMessage { seq, actor })
+    }
+
+    /// The dead letter at store position `seq` goes back to the worker that failed on it.
+    #[wasm_bindgen(js_name = redeliverMessage)]
+    pub fn redeliver_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] seq: JsValue,
+    ) -> Result<(), JsError> {
+        let seq = number_arg("redeliverMessage", "the message's position", &seq, u32::MAX as u64 - 2)? as u32;
+        self.act("redeliverMessage", Action::RedeliverMessage { seq })
+    }
+
+    /// Live order number `order` (1-based, in placing order) runs `version` of its process
+    /// from now on, if its history replays with the same decisions under it (else throws
+    /// the reason, naming the first message decided differently).
+    #[wasm_bindgen(js_name = migrateOrder)]
+    pub fn migrate_order(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] order: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+    ) -> Result<(), JsError> {
+        let order = number_arg("migrateOrder", "the order's number", &order, u32::MAX as u64)? as u32;
+        let version = number_arg("migrateOrder", "the version", &version, 255)? as u8;
+        self.act("migrateOrder", Action::MigrateOrder { order, version })
+    }
+
+    /// Every live order of `definition` (`"pay-last"`, `"pay-first"`) whose history replays
+    /// the same under `version` moves to it.
+    #[wasm_bindgen(js_name = migrateOrders)]
+    pub fn migrate_orders(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] definition: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+    ) -> Result<(), JsError> {
+        let definition = string_arg("migrateOrders", "the definition", &definition)?;
+        let version = number_arg("migrateOrders", "the version", &version, 255)? as u8;
+        self.act("migrateOrders", Action::MigrateOrders { definition, version })
+    }
+
+    /// Why live order number `order` cannot move to `version` now, or `null` when it can
+    /// (the preview of a migration; nothing changes).
+    #[wasm_bindgen(js_name = migrationRefusal, unchecked_return_type = "string | null")]
+    pub fn migration_refusal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] order: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] version: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let order = number_arg("migrationRefusal", "the order's number", &order, u32::MAX as u64)? as u32;
+        let version = number_arg("migrationRefusal", "the version", &version, 255)? as u8;
+        Ok(match self.timeline.world().check_action(&Action::MigrateOrder { order, version }) {
+            Ok(()) => JsValue::NULL,
+            Err(reason) => JsValue::from_str(&reason),
+        })
+    }
+
     /// Worker `name` takes `ms` (1..=600000) per message from now on.
     #[wasm_bindgen(js_name = setWorkerTime)]
     pub fn set_worker_time(

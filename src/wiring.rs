@@ -188,6 +188,8 @@ impl Wiring {
                     T::MessageRejected,
                     T::OrderCompleted,
                     T::OrderDropped,
+                    T::RefundEscalated,
+                    T::ProcessMigrated,
                 ];
             }
             Architecture::Choreography => {

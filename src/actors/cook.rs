@@ -34,6 +34,13 @@ impl Handler for Cook {
         let Some(Some(then)) = ctx.wiring.reaction(Role::Cook, msg.message_type(), Some(order.dodgy)) else {
             return 0;
         };
+        if let Some(dish) = ctx.cfg.poison_dish.as_deref() {
+            if order.items().iter().any(|l| l.dish().name.eq_ignore_ascii_case(dish.trim())) {
+                // a dish nobody in this kitchen can cook: the handler fails every time
+                out.push(crate::outbox::Effect::Fail(crate::message::PoisonReason::CannotCook));
+                return 0;
+            }
+        }
         if order.expired(ctx.now) {
             let attempt = msg.body.attempt().unwrap_or(1);
             out.publish(Message::OrderExpired { cook: self.name.clone(), attempt });

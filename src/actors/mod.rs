@@ -9,6 +9,7 @@ pub mod alarm_clock;
 pub mod assistant_manager;
 pub mod cashier;
 pub mod cook;
+pub mod dead_letters;
 pub mod dispatcher;
 pub mod house;
 pub mod printer;
@@ -102,6 +103,8 @@ pub enum Actor {
     AlarmClock(alarm_clock::AlarmClock),
     /// Prints receipts.
     Printer(printer::Printer),
+    /// Keeps what failed past its retries.
+    DeadLetters(dead_letters::DeadLetters),
 }
 
 impl Actor {
@@ -116,13 +119,14 @@ impl Actor {
             Actor::Cashier(_) => Role::Cashier,
             Actor::AlarmClock(_) => Role::AlarmClock,
             Actor::Printer(_) => Role::Printer,
+            Actor::DeadLetters(_) => Role::DeadLetters,
         }
     }
 
     /// Whether the actor decides itself when it can take the head of its mailbox
     /// ([`Actor::ready_at`]); the others take it as soon as they are free.
     pub fn has_own_readiness(&self) -> bool {
-        matches!(self, Actor::Dispatcher(_))
+        matches!(self, Actor::Dispatcher(_) | Actor::DeadLetters(_))
     }
 
     /// When the actor could take the head of its mailbox at the earliest, at `now`, free
@@ -131,7 +135,9 @@ impl Actor {
     #[inline]
     pub fn ready_at(&self, cfg: &Config, floor: &impl Floor, now: u64, free_at: u64) -> Option<u64> {
         match self {
-            Actor::Dispatcher(d) => d.ready_at(cfg, floor, now),
+            Actor::Dispatcher(d) => d.ready_at(cfg, floor, now).map(|t| t.max(free_at)),
+            // what waits there waits for a person
+            Actor::DeadLetters(_) => None,
             _ => Some(now.max(free_at)),
         }
     }
@@ -157,6 +163,17 @@ impl Actor {
             Actor::Cashier(a) => a.handle(input, ctx, out),
             Actor::AlarmClock(a) => a.handle(input, ctx, out),
             Actor::Printer(a) => a.handle(input, ctx, out),
+            Actor::DeadLetters(_) => 0,
+        }
+    }
+
+    /// The actor crashes: it loses what it holds in memory only. Returns how many process
+    /// managers it held that must be read back from the store (the house's cache); the
+    /// others keep nothing in memory that the store does not hold.
+    pub fn crash(&mut self) -> u32 {
+        match self {
+            Actor::House(h) => h.crash(),
+            _ => 0,
         }
     }
 }

@@ -15,13 +15,18 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// What `--explore` prints, and its exit status (0 every rule holds or a limit was
 /// reached, 1 a rule is broken). The error is a one-line message for exit status 2.
 pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
+    run_with(cfg, json, false)
+}
+
+/// [`run`], with crashes of the house and the alarm clock among the fates when `crashes`.
+pub fn run_with(cfg: &Config, json: bool, crashes: bool) -> Result<(String, u8), String> {
     if cfg.orders == 0 || cfg.orders > MAX_ORDERS {
         return Err(format!(
             "--orders: --explore explores 1 or {MAX_ORDERS} orders (every fate of every delivery), got {}",
             cfg.orders
         ));
     }
-    let limits = Limits::for_orders(cfg.orders);
+    let limits = Limits { crashes, ..Limits::for_orders(cfg.orders) };
     let started = Instant::now();
     let mut explorer = Explorer::new(cfg, Vec::new(), limits).map_err(|e| format!("--{}: {}", e.field, e.message))?;
     explorer.run(|_| started.elapsed() >= TIME_LIMIT);
@@ -43,7 +48,13 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
             let _ = writeln!(text, "rule broken: {} ({})", b.rule.name(), b.rule.text());
             let _ = writeln!(text, "{}", b.detail);
             let noun = if example.fates == 1 { "delivery" } else { "deliveries" };
-            let _ = writeln!(text, "shortest schedule: {} lost, duplicated or late {noun}; {explored}", example.fates);
+            let what = if crashes { "lost, duplicated or late deliveries and crashes" } else { "" };
+            if crashes {
+                let _ = writeln!(text, "shortest schedule: {} fates ({what}); {explored}", example.fates);
+            } else {
+                let _ =
+                    writeln!(text, "shortest schedule: {} lost, duplicated or late {noun}; {explored}", example.fates);
+            }
             for line in describe(&world, &example.inputs) {
                 let _ = writeln!(text, "  {line}");
             }
@@ -67,8 +78,9 @@ pub fn run(cfg: &Config, json: bool) -> Result<(String, u8), String> {
             if holds {
                 let _ = writeln!(
                     text,
-                    "every rule holds for every schedule of up to {} lost, duplicated or late deliveries: {explored}",
-                    limits.max_fates
+                    "every rule holds for every schedule of up to {} lost, duplicated or late deliveries{}: {explored}",
+                    limits.max_fates,
+                    if crashes { " and crashes (at most one)" } else { "" }
                 );
             } else {
                 let why = super::progress::limit_text(&explorer).unwrap_or_else(|| "stopped at a limit".into());

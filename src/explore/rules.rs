@@ -112,7 +112,8 @@ pub struct Seen {
     /// Published by a process manager (the house).
     pub by_house: bool,
     /// What it does to the customer's account: +1 a charge (the cashier's `OrderPaid`), −1
-    /// a refund, 0 anything else.
+    /// a refund, 0 anything else (a `RefundEscalated` settles, at the end, what is still
+    /// owed: [`OrderRules::at_end`]).
     pub charge: i32,
 }
 
@@ -158,6 +159,7 @@ pub struct OrderRules {
     charges: Vec<u32>,
     done: (bool, bool, bool),
     dodgy: bool,
+    escalated: bool,
 }
 
 impl OrderRules {
@@ -175,7 +177,8 @@ impl OrderRules {
         let breach = |rule: Rule, detail: String, messages: Vec<u32>| Some(Breach { rule, detail, messages });
         if let Some((end, end_seq)) = self.terminal {
             let allowed =
-                matches!(t, MessageType::RefundPayment | MessageType::PublishAt | MessageType::MessageRejected);
+                matches!(t, MessageType::RefundPayment | MessageType::PublishAt | MessageType::MessageRejected)
+                    || t == MessageType::RefundEscalated;
             // a second terminal event is the one-terminal-event rule's to report
             if m.by_house && !allowed && !t.is_terminal() && self.quiet_after_end {
                 return breach(
@@ -192,6 +195,9 @@ impl OrderRules {
             self.done = (self.done.0 | cooked, self.done.1 | priced, self.done.2 | paid);
         }
         self.balance += m.charge;
+        if t == MessageType::RefundEscalated {
+            self.escalated = true;
+        }
         if m.charge > 0 {
             self.charges.push(m.seq);
         }
@@ -254,7 +260,10 @@ impl OrderRules {
             });
         };
         let completed = self.completions == 1;
-        if self.balance != completed as i32 {
+        // a refund handed to a person settles what is still owed (nothing, if the cashier
+        // answered after all)
+        let balance = if self.escalated && self.balance > completed as i32 { self.balance - 1 } else { self.balance };
+        if balance != completed as i32 {
             let mut messages = self.charges.clone();
             messages.push(end_seq);
             return Some(Breach {
@@ -262,7 +271,7 @@ impl OrderRules {
                 detail: format!(
                     "order {order} {} with payments − refunds = {}",
                     if completed { "completed" } else { "was dropped" },
-                    self.balance
+                    balance
                 ),
                 messages,
             });

@@ -7,8 +7,8 @@
 
 use crate::definition::{Definition, WorkStep};
 use crate::message::{
-    Alarm, CausationId, DropReason, Envelope, HistoryEntry, Message, MessageType, RefusalReason, RejectReason,
-    Rejection,
+    Alarm, CausationId, DeadLetter, DropReason, Envelope, HistoryEntry, Message, MessageType, PoisonReason,
+    RefusalReason, RejectReason, Rejection,
 };
 use crate::order::{LineItem, Order, MENU};
 use serde_json::{Map, Value};
@@ -112,6 +112,11 @@ fn body(map: &Map<String, Value>) -> Result<Message, String> {
             definition: Definition::from_name(text(map, "definition")?).ok_or("`definition` is unknown")?,
             version: small(map, "version")?,
         },
+        MessageType::ProcessMigrated => Message::ProcessMigrated {
+            definition: Definition::from_name(text(map, "definition")?).ok_or("`definition` is unknown")?,
+            version: small(map, "version")?,
+            from: small(map, "from")?,
+        },
         MessageType::CookFood => Message::CookFood { order: order(map)?, attempt: small(map, "attempt")? },
         MessageType::FoodCooked => Message::FoodCooked { order: order(map)? },
         MessageType::OrderExpired => {
@@ -173,6 +178,23 @@ fn body(map: &Map<String, Value>) -> Result<Message, String> {
                 .find(|r| r.name() == reason)
                 .ok_or_else(|| format!("`{reason}` is not a drop reason"))?,
             }
+        }
+        MessageType::RefundEscalated => Message::RefundEscalated {
+            attempts: u32::try_from(number(map, "attempts")?).map_err(|_| "`attempts` is out of range")?,
+        },
+        MessageType::MessageDeadLettered => {
+            let t = text(map, "message_type")?;
+            let reason = text(map, "reason")?;
+            Message::MessageDeadLettered(Rc::new(DeadLetter {
+                message_id: Uuid::parse_str(text(map, "message_id")?).map_err(|e| format!("`message_id`: {e}"))?,
+                message_type: MessageType::from_name(t).ok_or_else(|| format!("`{t}` is not a message type"))?,
+                worker: Rc::new(text(map, "worker")?.to_string()),
+                reason: [PoisonReason::HandlerFailed, PoisonReason::CannotCook, PoisonReason::ByHand]
+                    .into_iter()
+                    .find(|r| r.name() == reason)
+                    .ok_or_else(|| format!("`{reason}` is not a poison reason"))?,
+                attempts: small(map, "attempts")?,
+            }))
         }
     })
 }

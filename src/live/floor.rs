@@ -104,6 +104,8 @@ impl Floor {
             ActorKind::Cashier => Actor::Cashier(Cashier { ms: cfg.cashier_ms }),
             ActorKind::AlarmClock => Actor::AlarmClock(AlarmClock),
             ActorKind::Printer => Actor::Printer(Printer),
+            // the dead-letter queue is the simulation's; live, a worker's failures stay unacknowledged
+            ActorKind::DeadLetters => return None,
         })
     }
 }

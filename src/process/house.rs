@@ -10,7 +10,7 @@
 
 use super::custom::{CustomHouse, CustomProcess, CustomScope};
 use super::manager::{input_mask, ProcessManager};
-use super::replay::original_process_near;
+use super::replay::current_process_near;
 use crate::definition::{Definition, ProcessParams};
 use crate::message::{Delivered, Message, MessageType};
 use crate::outbox::{Effect, Note, Outbox};
@@ -101,6 +101,28 @@ impl House {
         self.custom.failed()
     }
 
+    /// The house crashes: every process manager it kept in memory (`house: cached`) is
+    /// lost and will be read back from the store at its order's next message. Returns how
+    /// many were lost.
+    pub fn crash(&mut self) -> u32 {
+        let mut lost = 0;
+        for live in self.live.values_mut() {
+            lost += live.cached.take().is_some() as u32;
+        }
+        lost
+    }
+
+    /// The live order `correlation_id` runs `version` of its definition from now on (its
+    /// kept process manager, if any, is dropped: the next message rebuilds it under the new
+    /// version). Returns the version it ran, or `None` when the order is not live here.
+    pub fn migrate(&mut self, correlation_id: &Uuid, version: u8) -> Option<u8> {
+        let live = self.live.get_mut(correlation_id)?;
+        let from = live.process.version;
+        live.process.version = version;
+        live.cached = None;
+        Some(from)
+    }
+
     /// The flow of a live order.
     pub fn get(&self, correlation_id: &Uuid) -> Option<LiveProcess> {
         self.live.get(correlation_id).map(|l| l.process)
@@ -113,7 +135,7 @@ impl House {
         let (corr, seq) = (msg.correlation_id, msg.seq);
         let mut live = self.live.get_mut(&corr);
         let known = live.as_ref().map(|l| l.process).or_else(|| {
-            original_process_near(ctx.store, &corr, Some(seq))
+            current_process_near(ctx.store, &corr, Some(seq))
                 .map(|(definition, version)| LiveProcess { definition, version })
         });
         if known.is_some_and(|p| p.definition == Definition::Custom) {

@@ -86,6 +86,9 @@ pub struct ProcessState {
     pub refunding: Option<u32>,
     /// Set once a terminal event is decided.
     pub outcome: Option<Outcome>,
+    /// The refund was handed to a person (`RefundEscalated`): nothing more is asked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub escalated: bool,
 }
 
 /// One order's process manager: a definition, a version, and the state folded so far.
@@ -188,7 +191,8 @@ impl ProcessManager {
                 }
             }
             Message::PaymentRefunded { .. } => {
-                if self.state.refunding.is_some() {
+                if self.state.refunding.is_some() || (self.state.escalated && self.state.paid) {
+                    // a late answer after the escalation still settles the money
                     self.state.refunding = None;
                     self.state.paid = false;
                 } else {
@@ -249,6 +253,14 @@ impl ProcessManager {
         if step == WorkStep::Refund {
             match self.state.refunding {
                 Some(refunding) if alarm_attempt(refunding) == attempt => {
+                    let limit = self.params.refund_attempts;
+                    if limit > 0 && refunding >= limit {
+                        // nobody answers: a person takes the money over (a known end state)
+                        self.state.refunding = None;
+                        self.state.escalated = true;
+                        out.publish(Message::RefundEscalated { attempts: refunding });
+                        return;
+                    }
                     // compensation is owed: ask again until the cashier answers
                     self.state.retries = self.state.retries.saturating_add(1);
                     self.request(WorkStep::Refund, refunding.saturating_add(1), now, out);

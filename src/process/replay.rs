@@ -54,6 +54,27 @@ pub fn original_process_near(store: &Store, correlation_id: &Uuid, near: Option<
     })
 }
 
+/// The definition and version an order runs now: its `ProcessStarted`'s, or the latest
+/// `ProcessMigrated`'s (the stream found from the message at `near`, as
+/// [`original_process_near`]).
+pub fn current_process_near(store: &Store, correlation_id: &Uuid, near: Option<u32>) -> Option<(Definition, u8)> {
+    let mut found = None;
+    for &s in store.stream_near(correlation_id, near) {
+        match store.body(s as usize) {
+            Some(Message::ProcessStarted { definition, version })
+            | Some(Message::ProcessMigrated { definition, version, .. }) => found = Some((*definition, *version)),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Whether `t` is what the house announces beside its decisions (`ProcessStarted`,
+/// `ProcessMigrated`): no process manager decides it, so a replay leaves it out.
+fn announced(t: MessageType) -> bool {
+    matches!(t, MessageType::ProcessStarted | MessageType::ProcessMigrated)
+}
+
 /// What the house (actor `house`) published in answer to message `id` (`ProcessStarted`
 /// aside), in the whole recorded run of `store`.
 pub fn recorded_answers(store: &Store, house: ActorId, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
@@ -62,7 +83,19 @@ pub fn recorded_answers(store: &Store, house: ActorId, correlation_id: &Uuid, id
         .iter()
         .filter(|&&t| store.publisher(t as usize) == Some(house))
         .filter_map(|&t| store.frontier_get(t as usize))
-        .filter(|e| e.answers(id) && e.message_type() != MessageType::ProcessStarted)
+        .filter(|e| e.answers(id) && !announced(e.message_type()))
+        .collect()
+}
+
+/// What the house (actor `house`) published in answer to message `id`, up to the store's
+/// current step.
+pub fn answers_so_far(store: &Store, house: ActorId, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
+    store
+        .stream(correlation_id)
+        .iter()
+        .filter(|&&t| store.publisher(t as usize) == Some(house))
+        .filter_map(|&t| store.get(t as usize))
+        .filter(|e| e.answers(id) && !announced(e.message_type()))
         .collect()
 }
 
@@ -121,7 +154,7 @@ pub fn replay(
         let decided: Vec<Envelope> = out
             .envelopes(Seal::of(env, TAG_HOUSE, TAG_HOUSE_STARTED))
             .map(|(_, e)| e)
-            .filter(|e| e.message_type() != MessageType::ProcessStarted)
+            .filter(|e| !announced(e.message_type()))
             .collect();
         let notes = std::mem::take(&mut out.notes);
         let published = recorded(env);

@@ -24,6 +24,8 @@ pub enum ActorKind {
     AlarmClock,
     /// Prints completed orders.
     Printer,
+    /// The dead-letter queue.
+    DeadLetters,
 }
 
 impl ActorKind {
@@ -44,6 +46,7 @@ impl ActorKind {
             ActorKind::Cashier => Role::Cashier,
             ActorKind::AlarmClock => Role::AlarmClock,
             ActorKind::Printer => Role::Printer,
+            ActorKind::DeadLetters => Role::DeadLetters,
         }
     }
 

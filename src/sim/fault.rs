@@ -20,15 +20,36 @@ pub enum Fault {
     /// The message waited in its mailbox longer than its bound's age (`max_age_ms`) and was
     /// shed unhandled when its worker reached it: lost, as a lost delivery is.
     Stale,
+    /// The message was lost in a crash of its actor: in hand, or waiting in a mailbox that
+    /// is not durable (or an alarm the alarm clock did not keep in the store).
+    Crash,
+    /// The worker's handler failed on the message (a poison message): it is tried again,
+    /// or dead-lettered past its retries.
+    Failed,
+    /// The message failed every try and was moved to the dead-letter queue.
+    DeadLettered,
+    /// A second delivery of a message an idempotent consumer had taken already: recognised
+    /// by its id and set aside, not worked again.
+    Recognised,
 }
 
 impl Fault {
     /// Every fault, in declaration order.
-    pub const ALL: [Fault; 6] =
-        [Fault::Drop, Fault::Duplicate, Fault::Delay, Fault::WalkedOut, Fault::Shed, Fault::Stale];
+    pub const ALL: [Fault; 10] = [
+        Fault::Drop,
+        Fault::Duplicate,
+        Fault::Delay,
+        Fault::WalkedOut,
+        Fault::Shed,
+        Fault::Stale,
+        Fault::Crash,
+        Fault::Failed,
+        Fault::DeadLettered,
+        Fault::Recognised,
+    ];
 
-    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"`, `"shed"` or `"stale"`: the facade's
-    /// and the run file's word.
+    /// `"drop"`, `"duplicate"`, `"delay"`, `"walked-out"`, `"shed"`, `"stale"`, `"crash"`,
+    /// `"failed"`, `"dead-lettered"` or `"recognised"`: the facade's and the run file's word.
     pub fn name(self) -> &'static str {
         match self {
             Fault::Drop => "drop",
@@ -37,6 +58,10 @@ impl Fault {
             Fault::WalkedOut => "walked-out",
             Fault::Shed => "shed",
             Fault::Stale => "stale",
+            Fault::Crash => "crash",
+            Fault::Failed => "failed",
+            Fault::DeadLettered => "dead-lettered",
+            Fault::Recognised => "recognised",
         }
     }
 
@@ -50,6 +75,10 @@ impl Fault {
             Fault::WalkedOut => "lost (cook away)",
             Fault::Shed => "shed (mailbox full)",
             Fault::Stale => "shed (waited too long)",
+            Fault::Crash => "lost in a crash",
+            Fault::Failed => "failed (poison)",
+            Fault::DeadLettered => "dead-lettered",
+            Fault::Recognised => "recognised (taken once)",
         }
     }
 }

@@ -125,6 +125,47 @@ pub enum Action {
         /// Time per message, 1..=600000 simulated ms.
         ms: u64,
     },
+    /// Any actor crashes now: it loses the message in hand (back in its mailbox if the
+    /// mailbox is durable), its mailbox unless durable, what it keeps in memory only (the
+    /// cached house its process managers, the alarm clock its alarms unless durable), and
+    /// is back `restart_ms` later.
+    Crash {
+        /// The actor's name.
+        actor: String,
+    },
+    /// The message waiting at `seq` in a worker's mailbox is poison: the worker fails on it
+    /// every time, until it is dead-lettered (needs a dead-letter queue).
+    PoisonMessage {
+        /// Store position of the waiting message.
+        seq: u32,
+        /// The worker's name.
+        actor: String,
+    },
+    /// The dead letter at `seq` leaves the dead-letter queue for the worker that failed on
+    /// it, to be tried again (no longer poison).
+    RedeliverMessage {
+        /// Store position of the dead letter.
+        seq: u32,
+    },
+    /// A live order moves to another version of its process definition: its history must
+    /// replay with the same decisions under that version (else the move is refused, naming
+    /// the first message decided differently); the house decides under it from now on and
+    /// publishes `ProcessMigrated`.
+    MigrateOrder {
+        /// The order's number (1-based, in placing order).
+        order: u32,
+        /// 1 or 2.
+        version: u8,
+    },
+    /// Every live order of `definition` (`pay-last` or `pay-first`) that runs another
+    /// version and whose history replays the same under `version` moves to it; the others
+    /// stay (refused only when none can move).
+    MigrateOrders {
+        /// `pay-last` or `pay-first`.
+        definition: String,
+        /// 1 or 2.
+        version: u8,
+    },
 }
 
 /// The delivery a fate input is about.
@@ -215,6 +256,17 @@ impl Action {
             }
             Action::SetWorkerTime { ms, .. } => ms_ok("the time per message", *ms),
             Action::WorkerLeaves { .. } | Action::WorkerReturns { .. } => Ok(()),
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => Ok(()),
+            Action::MigrateOrder { version, .. } => crate::process::check_version(*version)
+                .map_err(|e| format!("process version {version} does not exist ({e})")),
+            Action::MigrateOrders { definition, version } => {
+                match crate::definition::Definition::from_name(definition) {
+                    Some(d) if d != crate::definition::Definition::Custom => {}
+                    _ => return Err(format!("definition {definition:?} is not pay-last or pay-first")),
+                }
+                crate::process::check_version(*version)
+                    .map_err(|e| format!("process version {version} does not exist ({e})"))
+            }
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Some((fate, target, _)) = self.fate() else { return Ok(()) };
                 target?;

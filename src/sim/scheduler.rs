@@ -179,6 +179,44 @@ impl Scheduler {
         found.into_iter().map(|((at, _), p)| (at, p)).collect()
     }
 
+    /// Takes out the answers `publisher` decided and has not published (its work not done:
+    /// lost in a crash). Alarms stay.
+    pub fn discard_answers_of(&mut self, publisher: ActorId) {
+        let parked = &mut self.parked;
+        let free = &mut self.free_slots;
+        self.soon.0.retain(|due| {
+            let mine = parked[due.slot as usize].as_ref().is_some_and(|p| p.publisher == publisher);
+            if mine {
+                parked[due.slot as usize] = None;
+                free.push(due.slot);
+            }
+            !mine
+        });
+    }
+
+    /// Takes out every alarm `publisher` set and has not rung, with its due time, earliest
+    /// first.
+    pub fn take_alarms_of(&mut self, publisher: ActorId) -> Vec<(u64, Parked)> {
+        let mut dues: Vec<Due> = Vec::new();
+        let mut kept = BinaryHeap::with_capacity(self.alarms.len());
+        for due in std::mem::take(&mut self.alarms) {
+            if self.parked[due.slot as usize].as_ref().is_some_and(|p| p.publisher == publisher) {
+                dues.push(due);
+            } else {
+                kept.push(due);
+            }
+        }
+        self.alarms = kept;
+        dues.sort_by_key(|d| d.key());
+        dues.into_iter()
+            .filter_map(|due| {
+                let parked = self.parked[due.slot as usize].take()?;
+                self.free_slots.push(due.slot);
+                Some((due.at, parked))
+            })
+            .collect()
+    }
+
     /// About how many heap bytes the pending publications take.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;

@@ -55,6 +55,25 @@ pub struct Stats {
     pub refused_at_door: u32,
     /// Messages the idempotent store did not append because it held their id already.
     pub absorbed: u32,
+    /// `RefundEscalated` published: refunds handed to a person.
+    pub escalated: u32,
+    /// Second copies of a delivery an idempotent consumer recognised and set aside.
+    pub recognised: u32,
+    /// Actors crashed.
+    pub crashes: u32,
+    /// Messages lost in crashes: in hand, waiting in a mailbox that is not durable, or an
+    /// alarm not kept in the store.
+    pub lost_in_crashes: u32,
+    /// Deliveries a worker's handler failed on (each try of a poison message).
+    pub failed: u32,
+    /// `MessageDeadLettered` published.
+    pub dead_lettered: u32,
+    /// Dead letters a person re-delivered.
+    pub redelivered: u32,
+    /// Process managers a cached house read back from the store after a crash.
+    pub rebuilt: u32,
+    /// `ProcessMigrated` published: live orders moved to another version.
+    pub migrated: u32,
 }
 
 fn index_of<T: IntoEnumIterator + PartialEq>(value: T) -> usize {
@@ -74,7 +93,13 @@ impl Stats {
     #[inline]
     pub fn publishing(&mut self, env: &Envelope, store: &Store, cause: Option<u32>, completions: &mut Recorded<u64>) {
         let t = env.message_type();
-        if matches!(t, MessageType::OrderPaid | MessageType::PaymentRefunded | MessageType::OrderDropped) {
+        if matches!(
+            t,
+            MessageType::OrderPaid
+                | MessageType::PaymentRefunded
+                | MessageType::OrderDropped
+                | MessageType::RefundEscalated
+        ) {
             // the order's money before this message (its stream is short)
             self.money(t, &Money::of_near(store, &env.correlation_id, cause));
         }
@@ -94,6 +119,9 @@ impl Stats {
             Message::OrderExpired { .. } => self.expired += 1,
             Message::OrderPaid { .. } => self.paid += 1,
             Message::PaymentRefunded { .. } => self.refunded += 1,
+            Message::RefundEscalated { .. } => self.escalated += 1,
+            Message::MessageDeadLettered(_) => self.dead_lettered += 1,
+            Message::ProcessMigrated { .. } => self.migrated += 1,
             Message::PaymentRefused { reason: RefusalReason::AlreadyPaid } => self.already_paid += 1,
             Message::MessageRejected(r) => self.rejected[index_of(r.reason)] += 1,
             Message::ProcessStarted { definition, version } => {
@@ -116,7 +144,7 @@ impl Stats {
     /// Counts what `message_type`, about to be published for an order whose money stood
     /// at `before`, does to the money counters (`charged`, `charged_dropped`).
     pub fn money(&mut self, message_type: MessageType, before: &Money) {
-        let owed = |m: &Money| m.dropped && m.balance() > 0;
+        let owed = |m: &Money| m.dropped && m.balance() > 0 && !m.escalated;
         let mut after = *before;
         match message_type {
             MessageType::OrderPaid => {
@@ -127,6 +155,7 @@ impl Stats {
             }
             MessageType::PaymentRefunded => after.refunded += 1,
             MessageType::OrderDropped => after.dropped = true,
+            MessageType::RefundEscalated => after.escalated = true,
             _ => return,
         }
         match (owed(before), owed(&after)) {
@@ -179,6 +208,8 @@ pub struct Money {
     pub dropped: bool,
     /// Whether the order completed.
     pub completed: bool,
+    /// Whether its refund was handed to a person (`RefundEscalated`).
+    pub escalated: bool,
 }
 
 impl Money {
@@ -197,6 +228,7 @@ impl Money {
                 Some(MessageType::PaymentRefunded) => m.refunded += 1,
                 Some(MessageType::OrderDropped) => m.dropped = true,
                 Some(MessageType::OrderCompleted) => m.completed = true,
+                Some(MessageType::RefundEscalated) => m.escalated = true,
                 _ => {}
             }
         }
@@ -211,6 +243,6 @@ impl Money {
 
     /// Paid, not completed and not refunded.
     pub fn charged_not_served(&self) -> bool {
-        !self.completed && self.balance() > 0
+        !self.completed && self.balance() > 0 && !self.escalated
     }
 }

@@ -42,9 +42,11 @@ use uuid::Uuid;
 mod bounds;
 mod build;
 mod canonical;
+mod failures;
 mod forget;
 mod inputs;
 mod manual;
+mod migrate;
 mod publish;
 mod read;
 mod share;
@@ -81,6 +83,10 @@ pub struct World {
     custom: Option<CustomProcess>,
     /// The bounds on the mailboxes, by role ([`bounds`]).
     bounds: Bounds,
+    /// Some failure of [`failures`] can happen (crashes, poison, idempotent consumers).
+    failures: bool,
+    /// The dead-letter queue, when the floor has one.
+    dead_letters: Option<ActorId>,
     wiring: Wiring,
     bus: Bus,
     actors: Vec<ActorInfo>,
@@ -176,7 +182,11 @@ impl World {
             let (key, actor) = best;
             self.st.now = start_of(key);
             // a bound by age: the head may be shed unhandled instead ([`World::shed_if_stale`])
-            let stale = if self.bounds.ages { self.shed_if_stale(actor) } else { None };
+            let mut stale = if self.bounds.ages { self.shed_if_stale(actor) } else { None };
+            if self.failures && stale.is_none() {
+                // a crash, a poison message or a copy recognised ([`failures`])
+                stale = self.on_taking(actor);
+            }
             let mut outcome = match stale {
                 Some(shed) => shed,
                 None => self.deliver(actor),
@@ -360,6 +370,15 @@ impl World {
                 (service, Some((msg.id, msg.correlation_id)))
             }
         };
+        if self.failures {
+            if let Some(reason) = out.effects.iter().find_map(|e| match e {
+                Effect::Fail(reason) => Some(*reason),
+                _ => None,
+            }) {
+                self.out = out;
+                return self.handler_failed(actor, mail, reason);
+            }
+        }
         let done = now + service;
         self.carry_out(actor, mail, delivered, cause, done, &mut out);
         self.out = out;

@@ -17,6 +17,11 @@ export function applyInput(sim, action) {
     case "WorkerReturns": return sim.workerReturns(action.worker);
     case "HireWorker": return sim.hireWorker(action.role, action.name, action.ms);
     case "SetWorkerTime": return sim.setWorkerTime(action.worker, action.ms);
+    case "Crash": return sim.crash(action.actor);
+    case "PoisonMessage": return sim.poisonMessage(action.seq, action.actor);
+    case "RedeliverMessage": return sim.redeliverMessage(action.seq);
+    case "MigrateOrder": return sim.migrateOrder(action.order, action.version);
+    case "MigrateOrders": return sim.migrateOrders(action.definition, action.version);
     default: throw new Error(`an input has an unknown action: ${JSON.stringify(action?.type)}`);
   }
 }
@@ -48,6 +53,11 @@ export function describeEdit(action, type = "a message") {
     case "WorkerReturns": return `${action.worker} came back`;
     case "HireWorker": return `hired ${action.name}, ${action.role.replace(/-/g, " ")} (${action.ms} ms)`;
     case "SetWorkerTime": return `${action.worker} takes ${action.ms} ms`;
+    case "Crash": return `${action.actor} crashed`;
+    case "PoisonMessage": return `${type} poison for ${action.actor}`;
+    case "RedeliverMessage": return `re-delivered dead letter #${action.seq}`;
+    case "MigrateOrder": return `order ${action.order} moved to v${action.version}`;
+    case "MigrateOrders": return `live ${action.definition} orders moved to v${action.version}`;
     default: return `${action.type}`;
   }
 }

@@ -5,6 +5,7 @@ use crate::actors::alarm_clock::AlarmClock;
 use crate::actors::assistant_manager::AssistantManager;
 use crate::actors::cashier::Cashier;
 use crate::actors::cook::Cook;
+use crate::actors::dead_letters::DeadLetters;
 use crate::actors::dispatcher::Dispatcher;
 use crate::actors::printer::Printer;
 use crate::actors::waiter::Waiter;
@@ -55,6 +56,9 @@ impl World {
         add(Role::Cashier.display().into(), ActorKind::Cashier, Actor::Cashier(Cashier { ms: cfg.cashier_ms }));
         let alarm_clock = add(Role::AlarmClock.display().into(), ActorKind::AlarmClock, Actor::AlarmClock(AlarmClock));
         add(Role::Printer.display().into(), ActorKind::Printer, Actor::Printer(Printer));
+        let dead_letters = cfg
+            .has_dead_letters()
+            .then(|| add(Role::DeadLetters.display().into(), ActorKind::DeadLetters, Actor::DeadLetters(DeadLetters)));
         // the workers sharing a role after the first: "assistant manager 2", "cashier 2", …
         for n in 2..=cfg.assistant_managers {
             let am = Actor::AssistantManager(AssistantManager { ms: cfg.assistant_manager_ms });
@@ -108,11 +112,14 @@ impl World {
             delayed: Vec::new(),
             fates: Vec::new(),
             shares: Vec::new(),
+            failures: super::failures::FailureState::new(cfg.seed),
         };
         let mut world = World {
             params: ProcessParams::from_config(&cfg),
             custom: None,
             bounds: Bounds::of(&cfg.mailbox_limits),
+            failures: super::failures::any(&cfg),
+            dead_letters,
             store: if cfg.idempotent_store { Store::idempotent() } else { Store::new() },
             cfg,
             wiring,

@@ -132,6 +132,24 @@ impl World {
         for share in &self.st.shares {
             (share.leader, &share.workers.on_duty, share.workers.rotation).hash(h);
         }
+        // the failures' state: the inbox of the idempotent cooks, tries, marks, dead
+        // letters, who is down (what the cached house holds is hashed by the house's
+        // orders above: a crash empties it, and the rebuild decides the same)
+        let f = &self.st.failures;
+        let taken: Vec<Uuid> = f.taken.iter().map(|&s| id_of(s)).collect();
+        taken.hash(h);
+        for &(actor, seq, copy, tries) in &f.tries {
+            (actor, id_of(seq), copy, tries).hash(h);
+        }
+        for &(seq, actor) in &f.poisoned {
+            (id_of(seq), actor).hash(h);
+        }
+        for &(seq, copy, worker, tries) in &f.dead {
+            (id_of(seq), copy, worker, tries).hash(h);
+        }
+        for &(actor, back) in &f.down {
+            (actor, rel(back).max(0)).hash(h);
+        }
         self.st.version.hash(h);
         self.inputs_pending().hash(h);
     }

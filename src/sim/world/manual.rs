@@ -124,6 +124,10 @@ impl World {
                 Ok(())
             }
             Action::SetWorkerTime { worker, .. } => self.worker_named(worker).map(|_| ()),
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
+                self.check_failure(action)
+            }
+            Action::MigrateOrder { .. } | Action::MigrateOrders { .. } => self.check_migration(action).map(|_| ()),
         }
     }
 
@@ -318,6 +322,10 @@ impl World {
         let step = self.st.steps as u32;
         match action {
             Action::PlaceOrder { .. } | Action::SetProcessVersion { .. } => {}
+            Action::Crash { .. } | Action::PoisonMessage { .. } | Action::RedeliverMessage { .. } => {
+                self.apply_failure(action)
+            }
+            Action::MigrateOrder { .. } | Action::MigrateOrders { .. } => self.apply_migration(action),
             Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
                 let Ok((fate, actor, target, at)) = self.fate_slot(action) else { return };
                 let a = actor as usize;

@@ -56,6 +56,8 @@ pub(super) struct Volatile {
     pub(super) fates: Vec<(u32, ActorId, Fate)>,
     /// The roles several workers share ([`super::share`]); empty when each has one.
     pub(super) shares: Vec<super::share::Share>,
+    /// Crashes, poison messages and idempotent consumers ([`super::failures`]).
+    pub(super) failures: super::failures::FailureState,
 }
 
 /// What an actor sees of the others: their mailboxes and when each is free.
