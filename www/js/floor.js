@@ -6,11 +6,27 @@ import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route, senderRole, receiverRoles } from "./wiring.js";
 import { words, wordsOf } from "./engine.js";
 import { FAULT_CHIP } from "./faults.js";
-import { download } from "./diagram-export.js";
-import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
 const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)" };
+/**
+ * The diagrams' export code (diagram-export.js, floor-svg.js, tree-svg.js and html-svg.js
+ * under them), loaded at the first export rather than on a first visit: resolves to
+ * { download, standaloneSvg, floorSvg, treeSvg }, or null when it could not be loaded
+ * (said on the page; the next export tries again).
+ */
+export function exportCode(app) {
+  exportLoading ??= Promise.all([import("./diagram-export.js"), import("./floor-svg.js"), import("./tree-svg.js")])
+    .then(([diagrams, floor, tree]) => ({ ...diagrams, ...floor, ...tree }))
+    .catch((error) => {
+      exportLoading = null;
+      app.showError(`The export could not be loaded: ${error?.message ?? error}`);
+      return null;
+    });
+  return exportLoading;
+}
+let exportLoading = null;
+
 const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of", stale: "shed, too old, from the mailbox of" };
 
 // Where each role stands and what it is called come from the engine's vocabulary
@@ -55,12 +71,14 @@ export class FloorView {
   }
 
   /** Download the floor at the current step as a standalone SVG in the page's colours. */
-  exportSvg() {
+  async exportSvg() {
+    const code = await exportCode(this.app);
+    if (!code) return;
     const frame = this.app.frame;
     const step = frame?.cursor ?? 0;
     const at = frame?.lastStep()?.at_ms;
     const title = `brigade: the floor at step ${step}${at === undefined ? "" : ` (${formatMs(at)})`}`;
-    download(`brigade-floor-step-${step}.svg`, floorSvg(title), "image/svg+xml");
+    code.download(`brigade-floor-step-${step}.svg`, code.floorSvg(title), "image/svg+xml");
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
