@@ -16,6 +16,10 @@
 //    bytes transferred and requests made by then.
 //
 //   node tests/e2e/perf.mjs first   only section 5
+//   node tests/e2e/perf.mjs first DIR [N]
+//                                   the same, N visits (5) to www/ and to the site in DIR (a
+//                                   copy of www/ as it was: the "before"), taken in turns so
+//                                   both see the machine's load alike
 
 import { serve, launch, openPage, waitReady, settle } from "./helpers.mjs";
 
@@ -31,8 +35,15 @@ const browser = await launch();
 try {
   const page = await openPage(browser, server.url);
   const only = process.argv[2] ?? "";
-  if (only === "first") {
-    await firstVisits(browser, server.url);
+  if (only === "first" && process.argv[3]) {
+    const other = await serve({ dir: process.argv[3] });
+    try {
+      await firstVisits(browser, { "www/": server.url, [process.argv[3]]: other.url }, Number(process.argv[4] ?? 5));
+    } finally {
+      await other.close();
+    }
+  } else if (only === "first") {
+    await firstVisits(browser, { "www/": server.url });
   } else {
     if (only !== "big") await smallRuns(page);
     await bigRun(page);
@@ -132,27 +143,40 @@ async function smallRuns(page) {
   console.log(`filter the log by type CookFood: ${scroll.filterMs.toFixed(0)} ms (${scroll.shown})`);
 }
 
-async function firstVisits(browser, url) {
-  const times = [], bytes = [], requests = [];
-  for (let i = 0; i < 5; i++) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+async function firstVisits(browser, sites, visits = 5) {
+  const seen = Object.fromEntries(Object.keys(sites).map((name) => [name, { times: [], bytes: [], requests: [] }]));
+  for (let i = 0; i < visits; i++) {
+    for (const [name, url] of Object.entries(sites)) {
+      const { ms, bytes, requests } = await firstVisit(browser, url);
+      seen[name].times.push(ms);
+      seen[name].bytes.push(bytes);
+      seen[name].requests.push(requests);
+    }
+  }
+  for (const [name, { times, bytes, requests }] of Object.entries(seen)) {
+    console.log(`${name}: first visit to interactive, ms: ${fmt(stats(times))}`);
+    console.log(`  transferred by then: ${(Math.max(...bytes) / 1024).toFixed(0)} KiB in ${Math.max(...requests)} requests`);
+  }
+}
+
+/** One visit in a fresh browser context, nothing cached: { ms, bytes, requests }. */
+async function firstVisit(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    let total = 0, count = 0;
-    cdp.on("Network.loadingFinished", (e) => { total += e.encodedDataLength; count++; });
+    let bytes = 0, requests = 0;
+    cdp.on("Network.loadingFinished", (e) => { bytes += e.encodedDataLength; requests++; });
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 60000 });
     // the page marks the moment its first run is rendered (main.js)
     const ms = await page.evaluate(() => performance.getEntriesByName("brigade-ready")[0]?.startTime ?? performance.now());
-    times.push(ms);
-    bytes.push(total);
-    requests.push(count);
+    return { ms, bytes, requests };
+  } finally {
     await context.close();
   }
-  console.log(`first visit to interactive, ms: ${fmt(stats(times))}`);
-  console.log(`  transferred by then: ${(Math.max(...bytes) / 1024).toFixed(0)} KiB in ${Math.max(...requests)} requests`);
 }
 
 async function bigRun(page) {
