@@ -726,6 +726,19 @@ impl Simulation {
         to_js(&view::messages(self.timeline.world(), from, to))
     }
 
+    /// How many messages each actor published of each type among history seqs `[from, to)`
+    /// at the cursor (the floor's link counts; much less to carry than `messages`).
+    #[wasm_bindgen(js_name = publishedCounts, unchecked_return_type = "Array<{ publisher: string; type: MessageType; count: number }>")]
+    pub fn published_counts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let from = position("publishedCounts: from", &from)?;
+        let to = position("publishedCounts: to", &to)?;
+        to_js(&view::published_counts(self.timeline.world(), from, to))
+    }
+
     /// The seqs of every message of type `name` published by the cursor, ascending.
     #[wasm_bindgen(js_name = seqsOfType)]
     pub fn seqs_of_type(
