@@ -11,6 +11,7 @@
 //    its render; the longest main-thread task seen meanwhile (PerformanceObserver longtask).
 //
 //   node tests/e2e/perf.mjs big     only section 4
+//   node tests/e2e/perf.mjs big DIR the same on the site in DIR (a build as it was: the "before")
 // 5. A first visit (a fresh browser context, nothing cached), 5 times: the time from
 //    navigation to an interactive page (the first run rendered: body[data-ready]), and the
 //    bytes transferred and requests made by then.
@@ -30,7 +31,7 @@ const stats = (xs) => {
 };
 const fmt = (o) => Object.entries(o).map(([k, v]) => `${k} ${typeof v === "number" && k !== "n" ? v.toFixed(1) : v}`).join(", ");
 
-const server = await serve();
+const server = await serve(process.argv[2] === "big" && process.argv[3] ? { dir: process.argv[3] } : {});
 const browser = await launch();
 try {
   const page = await openPage(browser, server.url);
