@@ -8,7 +8,9 @@
 //    time to filter it by one message type.
 // 4. 100,000 orders (about 1.5 million steps): each timeline jump, single step forward and
 //    back, and "next fault / timeout / retry / completion" from random steps, each timed with
-//    its render; the longest main-thread task seen meanwhile (PerformanceObserver longtask).
+//    its render (the scripts: the engine's move and the views' updates); the longest
+//    main-thread task seen meanwhile (PerformanceObserver longtask), and the longest frame
+//    (long-animation-frame: a frame's scripts plus the browser's style, layout and paint).
 //
 //   node tests/e2e/perf.mjs big     only section 4
 //   node tests/e2e/perf.mjs big DIR the same on the site in DIR (a build as it was: the "before")
@@ -195,6 +197,16 @@ async function bigRun(page) {
       for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration);
     });
     observer.observe({ entryTypes: ["longtask"] });
+    // a frame's whole work, its scripts and then its style, layout and paint (Chromium's
+    // long animation frames: only those over 50 ms are reported)
+    const longestFrame = { ms: 0 };
+    const frames = typeof PerformanceObserver.supportedEntryTypes?.includes === "function" &&
+      PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")
+      ? new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) longestFrame.ms = Math.max(longestFrame.ms, e.duration);
+      })
+      : null;
+    frames?.observe({ type: "long-animation-frame" });
     let seed = 4242;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const idle = () => new Promise((r) => setTimeout(r, 30));
@@ -250,7 +262,8 @@ async function bigRun(page) {
     unwrap.forEach((u) => u());
     await idle();
     observer.disconnect();
-    return { total, messages: sim.messageCount(), jumps, forward, back, next, parts, rerun, longest: longest.ms };
+    frames?.disconnect();
+    return { longestFrame: frames ? longestFrame.ms : null, total, messages: sim.messageCount(), jumps, forward, back, next, parts, rerun, longest: longest.ms };
   });
   console.log(`100,000 orders: ${big.total} steps, ${big.messages} messages at the end, computed in ${(computed / 1000).toFixed(1)} s`);
   console.log(`  timeline jump + render, ms: ${fmt(stats(big.jumps))}`);
@@ -265,4 +278,7 @@ async function bigRun(page) {
       `; steps re-run ${r.median}/${r.max}`);
   }
   console.log(`  longest main-thread task meanwhile: ${big.longest.toFixed(0)} ms`);
+  if (big.longestFrame !== null) {
+    console.log(`  longest animation frame meanwhile (its scripts, then style, layout and paint): ${big.longestFrame.toFixed(0)} ms`);
+  }
 }
