@@ -6,11 +6,27 @@ import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route, senderRole, receiverRoles } from "./wiring.js";
 import { words, wordsOf } from "./engine.js";
 import { FAULT_CHIP } from "./faults.js";
-import { download } from "./diagram-export.js";
-import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
 const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)" };
+/**
+ * The diagrams' export code (diagram-export.js, floor-svg.js, tree-svg.js and html-svg.js
+ * under them), loaded at the first export rather than on a first visit: resolves to
+ * { download, standaloneSvg, floorSvg, treeSvg }, or null when it could not be loaded
+ * (said on the page; the next export tries again).
+ */
+export function exportCode(app) {
+  exportLoading ??= Promise.all([import("./diagram-export.js"), import("./floor-svg.js"), import("./tree-svg.js")])
+    .then(([diagrams, floor, tree]) => ({ ...diagrams, ...floor, ...tree }))
+    .catch((error) => {
+      exportLoading = null;
+      app.showError(`The export could not be loaded: ${error?.message ?? error}`);
+      return null;
+    });
+  return exportLoading;
+}
+let exportLoading = null;
+
 const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated for", delay: "delayed on the way to", shed: "shed at the full mailbox of", stale: "shed, too old, from the mailbox of" };
 
 // Where each role stands and what it is called come from the engine's vocabulary
@@ -55,12 +71,14 @@ export class FloorView {
   }
 
   /** Download the floor at the current step as a standalone SVG in the page's colours. */
-  exportSvg() {
+  async exportSvg() {
+    const code = await exportCode(this.app);
+    if (!code) return;
     const frame = this.app.frame;
     const step = frame?.cursor ?? 0;
     const at = frame?.lastStep()?.at_ms;
     const title = `brigade: the floor at step ${step}${at === undefined ? "" : ` (${formatMs(at)})`}`;
-    download(`brigade-floor-step-${step}.svg`, floorSvg(title), "image/svg+xml");
+    code.download(`brigade-floor-step-${step}.svg`, code.floorSvg(title), "image/svg+xml");
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -284,8 +302,10 @@ export class FloorView {
         }
       }
     }
+    const faultTypes = new Map(); // seq → type of each message a fault of this step concerns
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
+      if (m?.type) faultTypes.set(fault.seq, m.type);
       arrows.push({ from: this.sender(fault.actor, m?.publisher ?? step.actor, m?.type, dodgy), to: fault.actor, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
       const target = this.boxes.get(fault.actor);
       if (target) {
@@ -328,7 +348,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f)),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), (f) => faultTypes.get(f.seq)),
     );
     this.drawArrows(arrows);
   }
@@ -557,15 +577,19 @@ export function kindChip(kind) {
 }
 
 /**
- * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …");
- * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
+ * " · CookFood dropped on the way to Koen (by hand)" per message type, kind of fault and
+ * actor, counted ("3× …"); `chooser(f)` says who chose it ("hand", "explorer" or null:
+ * FaultIndex.chooser), `typeOf(f)` the type of the message concerned. The type is named: a
+ * fault of a step often concerns another message than the one the step delivers (a message
+ * dropped by hand from a mailbox while the alarm clock takes a PublishAt).
  */
-function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null)) {
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null), typeOf = () => null) {
   const counts = new Map();
   const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
-    const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
-      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
+    const type = typeOf(f);
+    const phrase = f.fault === "walked-out" ? `${type ? `${type} ` : ""}lost: ${f.actor} walked out`
+      : `${type ? `${type} ` : ""}${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
   return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);
