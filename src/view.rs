@@ -406,6 +406,43 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
     }
 }
 
+/// How many messages one actor published of one type (see [`published_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedCount {
+    /// Name of the actor that published them.
+    pub publisher: String,
+    /// Type name.
+    #[serde(rename = "type")]
+    pub type_name: &'static str,
+    /// How many.
+    pub count: u32,
+}
+
+/// How many messages each actor published of each type among history seqs `[from, to)`
+/// (clipped to the cursor), in the order each pair was first published: the floor's link
+/// counts, without building a [`MessageView`] for every message.
+pub fn published_counts(world: &World, from: usize, to: usize) -> Vec<PublishedCount> {
+    let store = world.store();
+    let to = to.min(store.len());
+    let mut counts: Vec<((u16, MessageType), u32)> = Vec::new();
+    for seq in from.min(to)..to {
+        let Some(t) = store.message_type(seq) else { continue };
+        let key = (store.publisher(seq).unwrap_or(u16::MAX), t);
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((publisher, t), count)| PublishedCount {
+            publisher: actor_name(world, publisher),
+            type_name: t.name(),
+            count,
+        })
+        .collect()
+}
+
 /// The seqs of the messages of type `t` published by the cursor, ascending.
 pub fn seqs_of_type(world: &World, t: MessageType) -> Vec<u32> {
     let store = world.store();

@@ -420,10 +420,19 @@ impl Simulation {
     }
 
     /// Steps re-run by seeks and steps back since the run was made: what time travel
-    /// costs (a step back after a long jump re-runs at most `NEAR_BACK` of them).
+    /// costs (no seek re-runs more than `longestRerun()`, and a step back after a long
+    /// jump at most `NEAR_BACK` of them).
     #[wasm_bindgen(js_name = stepsRerun)]
     pub fn steps_rerun(&self) -> f64 {
         self.timeline.steps_rerun() as f64
+    }
+
+    /// The most steps a seek re-runs now: the longest gap between two checkpoints (512 at
+    /// first; they thin out when they would hold more than their share of the memory
+    /// budget).
+    #[wasm_bindgen(js_name = longestRerun)]
+    pub fn longest_rerun(&self) -> f64 {
+        self.timeline.longest_rerun() as f64
     }
 
     /// Whether the known run ends idle.
@@ -721,6 +730,19 @@ impl Simulation {
         let from = position("messages: from", &from)?;
         let to = position("messages: to", &to)?;
         to_js(&view::messages(self.timeline.world(), from, to))
+    }
+
+    /// How many messages each actor published of each type among history seqs `[from, to)`
+    /// at the cursor (the floor's link counts; much less to carry than `messages`).
+    #[wasm_bindgen(js_name = publishedCounts, unchecked_return_type = "Array<{ publisher: string; type: MessageType; count: number }>")]
+    pub fn published_counts(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let from = position("publishedCounts: from", &from)?;
+        let to = position("publishedCounts: to", &to)?;
+        to_js(&view::published_counts(self.timeline.world(), from, to))
     }
 
     /// The seqs of every message of type `name` published by the cursor, ascending.

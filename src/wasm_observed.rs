@@ -303,6 +303,13 @@ impl ObservedRun {
         to_js(&self.run.messages(position("messages: from", &from)?, position("messages: to", &to)?))
     }
 
+    /// How many messages each actor published of each type among `[from, to)`, by the cursor.
+    #[wasm_bindgen(js_name = publishedCounts, unchecked_return_type = "Array<{ publisher: string; type: MessageType; count: number }>")]
+    pub fn published_counts(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
+        let (from, to) = (position("publishedCounts: from", &from)?, position("publishedCounts: to", &to)?);
+        to_js(&self.run.published_counts(from, to))
+    }
+
     /// The positions of the messages of one type published by the cursor.
     #[wasm_bindgen(js_name = seqsOfType)]
     pub fn seqs_of_type(&self, name: JsValue) -> Result<Vec<u32>, JsError> {

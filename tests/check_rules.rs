@@ -47,8 +47,9 @@ fn on_every_kept_run_it_agrees_with_the_explorers_rules_on_the_re_simulated_run(
     }
     assert!(compared >= 20, "{compared} kept runs compared");
     // the lessons kept on purpose: a choreography's stuck order, commands' paid and
-    // dropped order, the explorer's counterexample
-    assert_eq!(broken, 3, "every other kept run holds every rule");
+    // dropped order, the explorer's counterexample, and the order a crash of the cached
+    // house lost with its mailbox (crashes-and-dead-letters-by-hand: nobody saw it placed)
+    assert_eq!(broken, 4, "every other kept run holds every rule");
 }
 
 /// `reference.json` with its history changed by `edit`.

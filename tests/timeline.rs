@@ -118,21 +118,84 @@ fn backlog() -> Config {
     Config { orders: 3_000, ..Config::default() }
 }
 
+/// Seeded targets across a run of `total` steps.
+fn targets(total: usize, n: usize) -> Vec<usize> {
+    let mut rng = brigade::rng::Rng::new(7);
+    (0..n).map(|_| rng.below(total as u64 + 1) as usize).collect()
+}
+
+/// The longest gap between two checkpoints of `t`, and the interval of the new ones.
+fn gaps(t: &Timeline) -> (usize, usize) {
+    (t.longest_rerun(), t.interval())
+}
+
 #[test]
-fn checkpoints_are_spaced_by_what_they_hold() {
-    use brigade::sim::timeline::{CHECKPOINT_BYTES_PER_STEP, CHECKPOINT_EVERY};
+fn checkpoints_stay_within_the_pool_and_no_jump_reruns_more_than_the_longest_gap() {
+    use brigade::sim::budget::checkpoint_pool;
+    use brigade::sim::timeline::CHECKPOINT_EVERY;
     let mut t = Timeline::new(World::new(backlog()).unwrap());
     t.run_to_idle();
     let total = t.total();
-    // every checkpoint but the last is followed by at least its own size in steps
-    let bound = CHECKPOINT_BYTES_PER_STEP * total;
-    let every_512 = total / CHECKPOINT_EVERY;
-    assert!(t.checkpoints() < every_512 / 2, "{} checkpoints for {total} steps", t.checkpoints());
-    assert!(t.checkpoint_bytes() <= bound + bound / 4, "{} bytes for {total} steps", t.checkpoint_bytes());
-    // a run without a backlog keeps a checkpoint every 512 steps, as before
+    assert_eq!(t.pool() as u64, checkpoint_pool(&backlog(), 0));
+    // the backlog's checkpoints did not fit every 512 steps: they thinned out, the pool holds
+    let (longest, every) = gaps(&t);
+    assert!(longest > CHECKPOINT_EVERY && longest <= 2 * every && every <= 4 * CHECKPOINT_EVERY, "{longest} {every}");
+    assert!(t.pooled_bytes() <= t.pool(), "{} bytes in a pool of {}", t.pooled_bytes(), t.pool());
+    // each checkpoint is a copy of the world: never more than one every 512 new steps
+    assert!(t.checkpoints_taken() <= (total / CHECKPOINT_EVERY + 1) as u64, "{} taken", t.checkpoints_taken());
+    // a checkpoint at least at every multiple of twice the interval, at most at every one
+    assert!(
+        t.checkpoints() > total / (2 * every) && t.checkpoints() <= total / every + 1,
+        "{} for {total}",
+        t.checkpoints()
+    );
+    // no jump, forward or back, re-runs more than the longest gap; nor a step back
+    let mut most = 0;
+    for target in targets(total, 60) {
+        let before = t.steps_rerun();
+        t.seek(target);
+        assert_eq!(t.current(), target);
+        let rerun = t.steps_rerun() - before;
+        assert!(rerun <= longest as u64, "the jump to {target} re-ran {rerun}");
+        most = most.max(rerun);
+        let before = t.steps_rerun();
+        t.step_back();
+        assert!(
+            t.steps_rerun() - before <= longest as u64,
+            "a step back to {} re-ran {}",
+            t.current(),
+            t.steps_rerun() - before
+        );
+    }
+    assert!(most > every as u64 / 2, "the jumps crossed gaps: the longest re-ran {most}");
+    // late in the run the checkpoints are one interval apart: the last steps before the end
+    // re-run less than the interval from step 0
+    t.seek(0);
+    let before = t.steps_rerun();
+    t.seek(total - 1);
+    assert!(t.steps_rerun() - before < every as u64);
+    // a run without a backlog keeps a checkpoint every 512 steps
     let mut calm = Timeline::new(World::new(Config { orders: 300, interval_ms: 400, ..Config::default() }).unwrap());
     calm.run_to_idle();
-    assert_eq!(calm.checkpoints(), calm.total().div_ceil(CHECKPOINT_EVERY), "{} steps", calm.total());
+    assert_eq!(gaps(&calm), (CHECKPOINT_EVERY, CHECKPOINT_EVERY));
+    assert_eq!(calm.checkpoints(), calm.total() / CHECKPOINT_EVERY + 1, "{} steps", calm.total());
+}
+
+#[test]
+fn orders_placed_by_hand_grow_the_pool_and_the_checkpoints_stay_within_it() {
+    use brigade::sim::budget::{checkpoint_pool, MIN_CHECKPOINT_POOL};
+    // one order in the config, two thousand placed by hand at once: the backlog comes from
+    // the inputs, which the pool counts as the budget does
+    let one = Config { orders: 1, ..Config::default() };
+    let mut t = Timeline::new(World::new(one.clone()).unwrap());
+    assert_eq!(t.pool() as u64, MIN_CHECKPOINT_POOL);
+    for _ in 0..2_000 {
+        t.place_order(false);
+    }
+    assert_eq!(t.pool() as u64, checkpoint_pool(&one, 2_000));
+    t.run_to_idle();
+    assert!(t.pooled_bytes() <= t.pool(), "{} bytes in a pool of {}", t.pooled_bytes(), t.pool());
+    assert!(t.longest_rerun() <= 2 * t.interval() && t.checkpoints() <= t.total() / t.interval() + 1);
 }
 
 #[test]
@@ -268,9 +331,10 @@ fn stepping_back_after_a_long_seek_reruns_a_few_steps_not_a_checkpoint_gap() {
     let mut t = Timeline::new(World::new(backlog()).unwrap());
     t.run_to_idle();
     let total = t.total();
-    // a step far from any checkpoint: the checkpoints of a backlog are thousands of steps apart
+    // a step far from any checkpoint: the checkpoints of a backlog are more than a thousand
+    // steps apart (targets going down, so that the copy a seek keeps is past the next one)
     let mut far = None;
-    for target in (total / 4..total / 2).step_by(97) {
+    for target in (total / 4..total / 2).rev().step_by(397) {
         let before = t.steps_rerun();
         t.seek(0);
         t.seek(target);

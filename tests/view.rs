@@ -74,3 +74,27 @@ fn the_floor_shows_every_actor_and_the_house_empties() {
     let house = view::actors(t.world()).into_iter().find(|a| a.kind == "house").unwrap();
     assert_eq!(house.live, Some(0));
 }
+
+#[test]
+fn published_counts_count_what_the_messages_list_by_publisher_and_type() {
+    use std::collections::BTreeMap;
+    let mut t = chaos();
+    t.run_to_idle();
+    let total = t.total();
+    // at a cursor inside the run: nothing beyond it is counted
+    t.seek(total / 2);
+    let n = t.world().store().len();
+    assert!(n > 100, "a history to count: {n}");
+    for (from, to) in [(0, n), (5, n / 3), (n / 3, n + 40), (n, n), (9, 4)] {
+        let mut expected = BTreeMap::new();
+        for m in view::messages(t.world(), from, to) {
+            *expected.entry((m.publisher, m.type_name)).or_insert(0u32) += 1;
+        }
+        let mut got = BTreeMap::new();
+        for c in view::published_counts(t.world(), from, to) {
+            assert!(c.count > 0, "no empty pair");
+            assert!(got.insert((c.publisher, c.type_name), c.count).is_none(), "each pair once");
+        }
+        assert_eq!(got, expected, "[{from}, {to})");
+    }
+}

@@ -308,6 +308,40 @@ fn default_run_to_idle_completes_ten_orders() {
 }
 
 #[wasm_bindgen_test]
+fn published_counts_count_a_slice_of_the_history_by_publisher_and_type() {
+    let sim = Sim::new(r#"{"seed": 42, "orders": 8, "drop": 0.1, "duplicate": 0.1}"#);
+    let total = sim.run_to_idle() as f64;
+    // at a cursor inside the run: nothing beyond it is counted
+    sim.seek((total / 2.0).floor()).expect("seek");
+    let n = sim.message_count();
+    assert!(n > 20, "a history to count: {n}");
+    for (from, to) in [(0, n), (3, n / 2), (n / 2, n + 50), (n, n), (7, 2)] {
+        let (from, to) = (from as f64, to as f64);
+        let listed = to_json(&sim.call("messages", &[from.into(), to.into()]));
+        let mut expected = std::collections::BTreeMap::new();
+        for m in listed.as_array().expect("messages() is an array") {
+            let key = (m["publisher"].as_str().unwrap().to_owned(), m["type"].as_str().unwrap().to_owned());
+            *expected.entry(key).or_insert(0u64) += 1;
+        }
+        let counted = to_json(&sim.call("publishedCounts", &[from.into(), to.into()]));
+        let mut got = std::collections::BTreeMap::new();
+        for c in counted.as_array().expect("publishedCounts() is an array") {
+            let key = (c["publisher"].as_str().unwrap().to_owned(), c["type"].as_str().unwrap().to_owned());
+            let count = c["count"].as_u64().expect("a count");
+            assert!(count > 0, "no empty pair: {c}");
+            assert!(got.insert(key, count).is_none(), "each pair once: {counted}");
+        }
+        assert_eq!(got, expected, "publishedCounts({from}, {to}) counts what messages({from}, {to}) lists");
+    }
+    assert!(
+        error_message(&sim.try_call("publishedCounts", &["a".into(), 3.into()]).unwrap_err())
+            .contains("publishedCounts"),
+        "a bad position is refused naming the call"
+    );
+    assert_no_panic();
+}
+
+#[wasm_bindgen_test]
 fn step_step_back_and_seek_move_the_cursor_consistently() {
     let sim = Sim::new(r#"{"seed": 42}"#);
     assert!(!sim.step_back(), "stepBack() at step 0 is false");

@@ -59,6 +59,23 @@ impl ObservedRun {
         (from.min(to)..to).filter_map(|s| self.message(s)).collect()
     }
 
+    /// How many messages each actor published of each type among `[from, to)`, by the
+    /// cursor (the floor's link counts, as the simulation's `publishedCounts`).
+    pub fn published_counts(&self, from: usize, to: usize) -> Vec<crate::view::PublishedCount> {
+        let mut counts: Vec<crate::view::PublishedCount> = Vec::new();
+        for m in self.messages(from, to) {
+            match counts.iter_mut().find(|c| c.publisher == m.publisher && c.type_name == m.type_name) {
+                Some(c) => c.count += 1,
+                None => counts.push(crate::view::PublishedCount {
+                    publisher: m.publisher,
+                    type_name: m.type_name,
+                    count: 1,
+                }),
+            }
+        }
+        counts
+    }
+
     /// The positions of the messages of type `t` published by the cursor.
     pub fn seqs_of_type(&self, t: MessageType) -> Vec<u32> {
         let store = self.store();

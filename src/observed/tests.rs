@@ -149,3 +149,18 @@ fn bad_or_tampered_files_are_refused_with_what_is_wrong() {
     assert!(refuse(&steered).contains("`inputs` must be empty"));
     assert!(ObservedRun::import("{").unwrap_err().starts_with("observed run:"));
 }
+
+#[test]
+fn the_floor_link_counts_of_a_record_are_the_simulations() {
+    let run = ObservedRun::import(&observed_file(&chaos())).unwrap();
+    let mut sim = World::new(chaos()).unwrap();
+    sim.run_to_idle();
+    let key = |c: &crate::view::PublishedCount| (c.publisher.clone(), c.type_name, c.count);
+    let mut recorded: Vec<_> = run.published_counts(0, usize::MAX).iter().map(key).collect();
+    let mut simulated: Vec<_> = crate::view::published_counts(&sim, 0, usize::MAX).iter().map(key).collect();
+    recorded.sort();
+    simulated.sort();
+    assert!(recorded.len() > 5, "{recorded:?}");
+    assert_eq!(recorded, simulated);
+    assert_eq!(run.published_counts(0, 20).iter().map(|c| c.count).sum::<u32>(), 20);
+}

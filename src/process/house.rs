@@ -30,8 +30,9 @@ pub struct LiveProcess {
 #[derive(Debug, Clone)]
 struct Live {
     process: LiveProcess,
-    /// The process manager as of the last message (`house: cached` only).
-    cached: Option<ProcessManager>,
+    /// The process manager as of the last message (`house: cached` only), boxed: the
+    /// table of live orders, which every checkpoint copies, stays small without it.
+    cached: Option<Box<ProcessManager>>,
 }
 
 /// The house of process managers.
@@ -79,6 +80,19 @@ impl House {
     /// Number of live process managers (orders with something still owed).
     pub fn live(&self) -> usize {
         self.live.len() + self.custom.live()
+    }
+
+    /// About how many heap bytes the house holds (what a checkpoint of it copies): its
+    /// table of live orders by capacity (a copy keeps the table's size), the process
+    /// managers it caches, and the learner's live ones.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        const ENTRY: usize = 16 + 24 + 8;
+        let buckets = self.live.capacity() * 8 / 7 + usize::from(self.live.capacity() > 0);
+        let cached = self.live.values().filter(|l| l.cached.is_some()).count();
+        buckets * (size_of::<(Uuid, Live)>() + 1)
+            + cached * size_of::<ProcessManager>()
+            + self.custom.live() * (ENTRY + size_of::<ProcessManager>())
     }
 
     /// Whether an invalid decision of the learner's process manager stopped the house
@@ -144,7 +158,7 @@ impl House {
             let mut pm = ProcessManager::new(process.definition, process.version, ctx.params);
             pm.hear(msg, out);
             if !pm.settled() {
-                self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
+                self.live.insert(corr, Live { process, cached: ctx.cached.then(|| Box::new(pm)) });
             }
             return;
         };
@@ -152,8 +166,8 @@ impl House {
         let cached = live.as_mut().and_then(|l| l.cached.take());
         let mut pm = match cached {
             Some(pm) => {
-                debug_assert_eq!(pm, from_store(), "the cached process differs from its rebuild");
-                pm
+                debug_assert_eq!(*pm, from_store(), "the cached process differs from its rebuild");
+                *pm
             }
             None => from_store(),
         };
@@ -163,12 +177,12 @@ impl House {
                 out.push(Effect::Follow(corr, settled_mask()));
                 self.live.remove(&corr);
             }
-            Some(live) => live.cached = ctx.cached.then_some(pm),
+            Some(live) => live.cached = ctx.cached.then(|| Box::new(pm)),
             None if pm.settled() => {}
             None => {
                 // owing something again (a late payment to refund): alarms matter again
                 out.push(Effect::Follow(corr, follow_mask()));
-                self.live.insert(corr, Live { process, cached: ctx.cached.then_some(pm) });
+                self.live.insert(corr, Live { process, cached: ctx.cached.then(|| Box::new(pm)) });
             }
         }
     }

@@ -12,7 +12,7 @@ pub const MEMORY_BUDGET: u64 = 1536 << 20;
 
 /// Bytes a timeline holds per published message in the page's engine (wasm32): the
 /// message in the store and its stream, the step's trace record, its share of the
-/// checkpoints ([`super::timeline::CHECKPOINT_BYTES_PER_STEP`]) and of the backlog at its peak. Measured in
+/// checkpoints ([`super::timeline::CHECKPOINT_BYTES_PER_MESSAGE`], [`checkpoint_pool`]) and of the backlog at its peak. Measured in
 /// Node (benches/wasm-node.mjs): 100,000 orders 120 ms apart held 193 bytes per message,
 /// all at once 416 (with 15 messages per order, far below the bound below); since the log
 /// keeps 32 bytes a message instead of 64, 144 and 336. The issue-26 config at the old
@@ -49,6 +49,27 @@ pub fn memory_estimate(cfg: &Config, extra_orders: u64) -> u64 {
     (cfg.orders as u64)
         .saturating_add(extra_orders)
         .saturating_mul(messages_per_order_bound(cfg) * bytes_per_message(cfg))
+}
+
+/// Orders placed by `inputs` (what [`check_memory`] counts besides the config's).
+pub fn placed_orders(inputs: &[super::Input]) -> u64 {
+    inputs.iter().filter(|i| matches!(i.action, super::Action::PlaceOrder { .. })).count() as u64
+}
+
+/// Fewest bytes a timeline's checkpoints may hold together, however small its run (a
+/// few checkpoints of a small run; nothing beside the budget).
+pub const MIN_CHECKPOINT_POOL: u64 = 4 << 20;
+
+/// The bytes a timeline of `cfg` (with `extra_orders` placed by inputs) may keep in
+/// checkpoints: the checkpoints' share of [`memory_estimate`],
+/// [`super::timeline::CHECKPOINT_BYTES_PER_MESSAGE`] for every message it plans for, and
+/// at least [`MIN_CHECKPOINT_POOL`]. The timeline spaces its checkpoints to stay within it.
+pub fn checkpoint_pool(cfg: &Config, extra_orders: u64) -> u64 {
+    (cfg.orders as u64)
+        .saturating_add(extra_orders)
+        .saturating_mul(messages_per_order_bound(cfg))
+        .saturating_mul(super::timeline::CHECKPOINT_BYTES_PER_MESSAGE as u64)
+        .max(MIN_CHECKPOINT_POOL)
 }
 
 /// Refuses, before anything runs, a config whose timeline would not fit in

@@ -3,38 +3,41 @@
 //! A [`Timeline`] keeps the world at a *cursor* (the current step) and remembers the
 //! whole known run (the *frontier*). Going back restores the nearest earlier checkpoint
 //! and re-runs forward; because the world is deterministic, this reproduces the same
-//! state exactly. Re-running a recorded stretch only moves the store's cursor, so the
-//! cost of any jump is bounded by the distance between two checkpoints, whatever the
-//! run's length.
+//! state exactly. Re-running a recorded stretch only moves the store's cursor.
 //!
-//! A checkpoint copies the moving parts of the world, which grow with the backlog (a
-//! thousand orders placed at once are a thousand mailbox entries and live processes).
-//! So checkpoints are spaced by what they hold: after a checkpoint of `B` bytes come at
-//! least `B /` [`CHECKPOINT_BYTES_PER_STEP`] steps (and never fewer than
-//! [`CHECKPOINT_EVERY`]) before the next. All checkpoints together then hold at most
-//! `CHECKPOINT_BYTES_PER_STEP` bytes per step of the run plus the last one, and
-//! re-running from a checkpoint costs about as much as the copy it restores.
+//! Checkpoints are taken every [`Timeline::interval`] steps, at the multiples of it. A
+//! checkpoint copies the moving parts of the world, which grow with the backlog (a
+//! thousand orders placed at once are a thousand mailbox entries and live processes), so
+//! together they are held to a *pool* of bytes fixed by the run's memory budget
+//! ([`crate::sim::budget::checkpoint_pool`]: [`CHECKPOINT_BYTES_PER_MESSAGE`] for every
+//! message the budget plans for). When a new checkpoint would overflow the pool, the
+//! earliest checkpoints not at a multiple of twice the interval are let go, one by one,
+//! until the rest fit; when none is left to let go, the interval doubles. The pool is never
+//! exceeded, and no seek re-runs more than the longest gap between two checkpoints
+//! ([`Timeline::longest_rerun`]): twice the interval at most, the interval late in the run
+//! (it starts at [`CHECKPOINT_EVERY`]).
 //!
-//! With a long backlog that gap is tens of thousands of steps, too many to re-run for
-//! each step back. So a seek that re-runs more than [`NEAR_BACK`] steps also keeps one
-//! copy of the world [`NEAR_BACK`] steps before where it lands (one copy, replaced by
-//! the next such seek): stepping back from there re-runs at most that many steps.
+//! A seek that re-runs more than [`NEAR_BACK`] steps also keeps one copy of the world
+//! [`NEAR_BACK`] steps before where it lands (one copy, replaced by the next such seek):
+//! stepping back from there re-runs at most that many steps.
 
 use super::input::Action;
 use super::world::{Snapshot, StepOutcome, World};
 use crate::scenario::ConfigError;
 use uuid::Uuid;
 
-/// Fewest steps between two checkpoints.
+/// Steps between two checkpoints at first: the interval of a run whose checkpoints fit
+/// the pool at this spacing (it doubles when they do not).
 pub const CHECKPOINT_EVERY: usize = 512;
 
-/// Checkpoint bytes allowed per step of the run: a checkpoint of `B` bytes is followed
-/// by at least `B / CHECKPOINT_BYTES_PER_STEP` steps before the next one.
-pub const CHECKPOINT_BYTES_PER_STEP: usize = 128;
+/// Checkpoint bytes the memory budget plans for each message of the run
+/// ([`crate::sim::budget::BYTES_PER_MESSAGE`] counts them): the checkpoints of a run
+/// together hold at most this much per message its budget allows for.
+pub const CHECKPOINT_BYTES_PER_MESSAGE: usize = 128;
 
 /// How far before the step a long seek lands on it keeps a copy of the world (see the
 /// module docs): the most steps a step back from there re-runs.
-pub const NEAR_BACK: usize = 1024;
+pub const NEAR_BACK: usize = 256;
 
 /// A world with checkpoints: step forward and back, and jump to any step.
 #[derive(Debug, Clone)]
@@ -43,6 +46,10 @@ pub struct Timeline {
     checkpoints: Vec<Snapshot>,
     /// Heap bytes of each checkpoint (`Snapshot::heap_bytes`, taken once).
     sizes: Vec<usize>,
+    /// Their sum.
+    bytes: usize,
+    /// Steps between two checkpoints: they are at the multiples of it.
+    interval: usize,
     /// The step at which the next checkpoint is due.
     next_checkpoint: usize,
     /// The world at the end of the known run, kept while the cursor is elsewhere: growing
@@ -53,11 +60,8 @@ pub struct Timeline {
     near: Option<Snapshot>,
     /// Steps re-run by seeks so far (what time travel costs; tests read it).
     rerun: u64,
-}
-
-/// Steps to wait after a checkpoint of `bytes` bytes.
-fn gap_after(bytes: usize) -> usize {
-    (bytes / CHECKPOINT_BYTES_PER_STEP).max(CHECKPOINT_EVERY)
+    /// Checkpoints taken so far, those let go included (each one a copy of the world).
+    taken: u64,
 }
 
 impl Timeline {
@@ -69,11 +73,14 @@ impl Timeline {
             world,
             checkpoints: Vec::new(),
             sizes: Vec::new(),
+            bytes: 0,
+            interval: CHECKPOINT_EVERY,
             next_checkpoint: 0,
             frontier: None,
             frontier_idle: false,
             near: None,
             rerun: 0,
+            taken: 0,
         };
         t.checkpoint();
         t
@@ -82,9 +89,45 @@ impl Timeline {
     fn checkpoint(&mut self) {
         let snap = self.world.snapshot();
         let bytes = snap.heap_bytes();
-        self.next_checkpoint = snap.steps() + gap_after(bytes);
+        self.taken += 1;
         self.checkpoints.push(snap);
         self.sizes.push(bytes);
+        self.bytes += bytes;
+        self.thin();
+    }
+
+    /// The bytes the checkpoints may hold together: the pool of the run's memory budget,
+    /// orders placed by inputs included.
+    pub fn pool(&self) -> usize {
+        let world = &self.world;
+        let placed = super::budget::placed_orders(world.inputs());
+        usize::try_from(super::budget::checkpoint_pool(world.config(), placed)).unwrap_or(usize::MAX)
+    }
+
+    /// While the checkpoints overflow the pool, lets go of the earliest one that is not at a
+    /// multiple of twice the interval (never the one at step 0), and when every one is,
+    /// doubles the interval; then sets the next one due. So the gaps are the interval late in
+    /// the run and twice that earlier on, as the pool allows.
+    fn thin(&mut self) {
+        let pool = self.pool();
+        while self.bytes > pool && self.checkpoints.len() > 1 {
+            let coarse = 2 * self.interval;
+            match self.checkpoints.iter().position(|c| c.steps() % coarse != 0) {
+                Some(i) => {
+                    self.checkpoints.remove(i);
+                    self.bytes -= self.sizes.remove(i);
+                }
+                None => self.interval = coarse,
+            }
+        }
+        self.set_next_checkpoint();
+    }
+
+    /// The next checkpoint is due at the first multiple of the interval after the last one
+    /// and after the cursor (the newest one may just have been let go).
+    fn set_next_checkpoint(&mut self) {
+        let at = self.checkpoints.last().map_or(0, Snapshot::steps).max(self.world.steps());
+        self.next_checkpoint = at - at % self.interval + self.interval;
     }
 
     /// Checkpoints kept.
@@ -92,9 +135,36 @@ impl Timeline {
         self.checkpoints.len()
     }
 
-    /// About how many heap bytes the checkpoints hold together (the frontier copy too).
+    /// Checkpoints taken since this timeline was made, those let go since included: each
+    /// one copied the world, so there are never more than one every [`CHECKPOINT_EVERY`]
+    /// new steps.
+    pub fn checkpoints_taken(&self) -> u64 {
+        self.taken
+    }
+
+    /// Steps between two new checkpoints now (those of the run's start may be twice as far
+    /// apart).
+    pub fn interval(&self) -> usize {
+        self.interval
+    }
+
+    /// The most steps a seek re-runs now: the longest gap between two checkpoints (at most
+    /// twice the interval), or the interval.
+    pub fn longest_rerun(&self) -> usize {
+        let gaps = self.checkpoints.windows(2).map(|w| w[1].steps() - w[0].steps());
+        gaps.max().unwrap_or(0).max(self.interval)
+    }
+
+    /// About how many heap bytes the checkpoints hold together (never more than
+    /// [`Timeline::pool`], unless the one at step 0 alone does).
+    pub fn pooled_bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// About how many heap bytes the checkpoints hold together, with the copies of the
+    /// frontier and of the world near the cursor (each at most one world).
     pub fn checkpoint_bytes(&self) -> usize {
-        self.sizes.iter().sum::<usize>()
+        self.bytes
             + self.frontier.as_ref().map_or(0, Snapshot::heap_bytes)
             + self.near.as_ref().map_or(0, Snapshot::heap_bytes)
     }
@@ -168,7 +238,9 @@ impl Timeline {
                 return;
             }
         }
-        if target < current || target - current > CHECKPOINT_EVERY {
+        // from the checkpoint at or before the target (at most `longest_rerun` steps before
+        // it), unless the cursor is nearer
+        if target < current || target - current > self.interval {
             let i = self.checkpoints.partition_point(|c| c.steps() <= target).saturating_sub(1);
             let checkpoint = &self.checkpoints[i];
             // the copy a long seek kept, when it is nearer (and no later than the target)
@@ -267,7 +339,8 @@ impl Timeline {
         let keep = self.checkpoints.partition_point(|c| c.steps() <= current);
         self.checkpoints.truncate(keep);
         self.sizes.truncate(keep);
-        self.next_checkpoint = self.checkpoints.last().map_or(0, |c| c.steps()) + gap_after(self.sizes[keep - 1]);
+        self.bytes = self.sizes.iter().sum();
+        self.set_next_checkpoint();
         self.frontier = None;
         self.frontier_idle = false;
         self.near = None;

@@ -1,8 +1,9 @@
 // Issue 25, point 6: big runs never freeze the tab. Timed assertions are not allowed in CI,
 // so this tests the mechanisms on a run small enough for CI (tests/e2e/perf.mjs measures
-// the 100,000-order run): a step back after a long jump re-runs a few hundred steps, not a
-// whole checkpoint gap (the engine counts the steps it re-runs), and a redraw that changes
-// nothing in the orders table leaves its rows alone (no restyle, no layout).
+// the 100,000-order run): no jump re-runs more steps than the longest gap between two
+// checkpoints (longestRerun), a step back after a long jump re-runs a few hundred steps, not
+// a whole gap (the engine counts the steps it re-runs), and a redraw that changes nothing in the orders table leaves
+// its rows alone (no restyle, no layout).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,25 +11,36 @@ import { browserSuite, openPage, waitReady, settle, number } from "./helpers.mjs
 
 const ctx = browserSuite();
 const { skip } = ctx;
-const NEAR_BACK = 1024; // src/sim/timeline.rs
+const NEAR_BACK = 256; // src/sim/timeline.rs
 
-test("a step back after a long jump re-runs at most NEAR_BACK steps, and lands exactly", { skip }, async () => {
+test("no jump re-runs more than the longest gap between checkpoints; a step back after one at most NEAR_BACK steps, and lands exactly", { skip }, async () => {
   const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   // 3,000 orders at once: a long backlog, so checkpoints thousands of steps apart
   await p.evaluate(() => window.brigade.newRun({ orders: 3000, interval_ms: 0 }));
   await waitReady(p);
-  const far = await p.evaluate(() => {
+  const { far, longest, worst } = await p.evaluate((near) => {
     const app = window.brigade;
     const total = app.sim.totalSteps();
-    for (let t = Math.floor(total / 4); t < total / 2; t += 97) {
+    const longest = app.sim.longestRerun();
+    // jumps anywhere, forward and back: none re-runs more than the longest gap
+    let worst = 0;
+    for (let i = 0; i < 40; i++) {
+      const before = app.sim.stepsRerun();
+      app.seek(Math.floor(((i * 7919) % 40) / 40 * total));
+      worst = Math.max(worst, app.sim.stepsRerun() - before);
+    }
+    // going down, so that the copy a jump keeps is past the next target
+    for (let t = Math.floor(total / 2); t > total / 4; t -= 397) {
       app.seek(0);
       const before = app.sim.stepsRerun();
       app.seek(t);
-      if (app.sim.stepsRerun() - before > 3 * 1024) return t;
+      if (app.sim.stepsRerun() - before > 3 * near) return { far: t, longest, worst };
     }
-    return null;
-  });
-  assert.ok(far !== null, "a step more than 3 × 1,024 steps past its checkpoint");
+    return { far: null, longest, worst };
+  }, NEAR_BACK);
+  assert.ok(longest > NEAR_BACK, `the backlog's checkpoints are up to ${longest} steps apart`);
+  assert.ok(worst <= longest && worst > NEAR_BACK, `the longest of 40 jumps re-ran ${worst} steps`);
+  assert.ok(far !== null, `a step more than 3 × ${NEAR_BACK} steps past its checkpoint`);
   await settle(p);
   assert.equal(await number(p, "current-step"), far);
   for (let back = 1; back <= 5; back++) {

@@ -1,6 +1,6 @@
 // Issue 25, "first visit": the page is interactive sooner when it fetches less and fetches
 // it at once. A first visit loads none of the tour's or the exercise's code (they load when
-// first opened, and then work); index.html preloads the engine and every module main.js
+// first opened, and then work), nor the SVG exports' (loaded at the first export); index.html preloads the engine and every module main.js
 // imports (the list is kept equal to the imports here). tests/e2e/perf.mjs first measures
 // the time to interactive and the bytes.
 
@@ -12,7 +12,7 @@ import { browserSuite, waitReady, www } from "./helpers.mjs";
 
 const ctx = browserSuite();
 const { skip } = ctx;
-const LATER = /\/js\/(tour\/(tour|chapters|moments)\.js|exercise\/(panel|editor|grade|answer|sandbox)\.js|exercise\/exercise\.css|exercise\/templates\/)/;
+const LATER = /\/js\/(tour\/(tour|chapters|moments)\.js|exercise\/(panel|editor|grade|answer|sandbox)\.js|exercise\/exercise\.css|exercise\/templates\/|(diagram-export|html-svg|floor-svg|tree-svg)\.js)/;
 
 async function visit() {
   const context = await ctx.browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -45,6 +45,21 @@ test("a first visit loads no tour or exercise code; opening them loads it and th
   assert.equal(await p.getByTestId("exercise").isHidden(), true, "its button and Close still toggle it");
   await p.getByTestId("exercise-toggle").click();
   assert.equal(await p.getByTestId("exercise").isVisible(), true);
+});
+
+test("a first visit loads no export code; the first export loads it and downloads the floor", { skip }, async () => {
+  const p = await visit();
+  const EXPORT = /\/js\/(diagram-export|html-svg|floor-svg|tree-svg)\.js$/;
+  assert.deepEqual(p.requested.filter((u) => EXPORT.test(u)), [], "no export code on a first visit");
+  const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId("export-floor-svg").click()]);
+  assert.match(download.suggestedFilename(), /^brigade-floor-step-\d+\.svg$/);
+  const text = await readFile(await download.path(), "utf8");
+  assert.match(text, /<svg[\s>]/, "an SVG file");
+  for (const name of await p.evaluate(() => window.brigade.sim.actors().map((a) => a.name))) {
+    assert.ok(text.includes(`>${name}<`), `the floor names ${name}`);
+  }
+  assert.deepEqual(p.requested.filter((u) => EXPORT.test(u)).sort(),
+    ["/js/diagram-export.js", "/js/floor-svg.js", "/js/html-svg.js", "/js/tree-svg.js"], "loaded once, at the export");
 });
 
 test("a link to a tour stop opens the tour there", { skip }, async () => {

@@ -27,20 +27,21 @@ const MIME = {
 };
 
 /**
- * Serve www/ on 127.0.0.1 with an ephemeral port; resolves to { url, close }.
- * `onRequest(req)` is told of every request (method, url, headers) before it is answered;
- * `transform(file, body)` may change a file's bytes as served (a Buffer in, a Buffer or
- * string out).
+ * Serve www/ (or the directory `dir`) on 127.0.0.1 with an ephemeral port; resolves to
+ * { url, close }. `onRequest(req)` is told of every request (method, url, headers) before it
+ * is answered; `transform(file, body)` may change a file's bytes as served (a Buffer in, a
+ * Buffer or string out).
  */
-export async function serve({ onRequest = null, transform = null } = {}) {
+export async function serve({ onRequest = null, transform = null, dir = www } = {}) {
+  const site = path.resolve(dir);
   const server = http.createServer(async (req, res) => {
     onRequest?.(req);
     try {
       const url = new URL(req.url, "http://x");
       let rel = decodeURIComponent(url.pathname);
       if (rel.endsWith("/")) rel += "index.html";
-      let file = path.join(www, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
-      if (!file.startsWith(www)) throw new Error("outside");
+      let file = path.join(site, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
+      if (!file.startsWith(site)) throw new Error("outside");
       const info = await stat(file);
       if (!info.isFile()) throw new Error("not a file");
       const body = transform ? transform(file, await readFile(file)) : await readFile(file);

@@ -29,6 +29,12 @@ export async function check(): Promise<void> {
   const stuck: number[] = report.stuck_orders;
   const messages: MessageView[] = sim.messages(0, 10);
   const first: string = messages[0].correlation_id;
+  const counted = sim.publishedCounts(0, 10);
+  const countedType: MessageType = counted[0].type;
+  const counts: number = counted[0].count;
+  // @ts-expect-error a count is a number, not a string
+  const countText: string = counted[0].count;
+  void [countedType, counts, countText];
   const orders: OrderView[] = sim.orders(undefined, undefined);
   const replay: ReplayView = sim.replay(first, undefined, undefined);
   const same: boolean = replay.steps[0].same_as_history;

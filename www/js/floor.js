@@ -6,8 +6,6 @@ import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route, senderRole, receiverRoles } from "./wiring.js";
 import { words, wordsOf } from "./engine.js";
 import { FAULT_CHIP } from "./faults.js";
-import { download } from "./diagram-export.js";
-import { floorSvg } from "./floor-svg.js";
 
 /** A fault on the way to an actor, in a badge's title and in the step's caption. */
 const FAULT_WORD = { drop: "dropped", duplicate: "duplicated", "walked-out": "lost (the cook had walked out)", delay: "delayed", shed: "shed (mailbox full)", stale: "shed (waited too long)",
@@ -17,6 +15,23 @@ const FAULT_CAPTION = { drop: "dropped on the way to", duplicate: "duplicated fo
   recognised: "recognised (taken once, not cooked again) by" };
 /** An arrow's label for a fault, after the message's type. */
 const FAULT_LABEL = { drop: " ✕ lost", "walked-out": " ✕ lost", duplicate: " ×2", delay: " ◷ late", crash: " ✕ crash", failed: " ✕ failed", "dead-lettered": " ☠ dead letter", recognised: " ≡ once" };
+/**
+ * The diagrams' export code (diagram-export.js, floor-svg.js, tree-svg.js and html-svg.js
+ * under them), loaded at the first export rather than on a first visit: resolves to
+ * { download, standaloneSvg, floorSvg, treeSvg }, or null when it could not be loaded
+ * (said on the page; the next export tries again).
+ */
+export function exportCode(app) {
+  exportLoading ??= Promise.all([import("./diagram-export.js"), import("./floor-svg.js"), import("./tree-svg.js")])
+    .then(([diagrams, floor, tree]) => ({ ...diagrams, ...floor, ...tree }))
+    .catch((error) => {
+      exportLoading = null;
+      app.showError(`The export could not be loaded: ${error?.message ?? error}`);
+      return null;
+    });
+  return exportLoading;
+}
+let exportLoading = null;
 
 // Where each role stands and what it is called come from the engine's vocabulary
 // (engine.js `words`): the flow reads left to right.
@@ -60,12 +75,14 @@ export class FloorView {
   }
 
   /** Download the floor at the current step as a standalone SVG in the page's colours. */
-  exportSvg() {
+  async exportSvg() {
+    const code = await exportCode(this.app);
+    if (!code) return;
     const frame = this.app.frame;
     const step = frame?.cursor ?? 0;
     const at = frame?.lastStep()?.at_ms;
     const title = `brigade: the floor at step ${step}${at === undefined ? "" : ` (${formatMs(at)})`}`;
-    download(`brigade-floor-step-${step}.svg`, floorSvg(title), "image/svg+xml");
+    code.download(`brigade-floor-step-${step}.svg`, code.floorSvg(title), "image/svg+xml");
   }
 
   /** Rebuild the boxes when the set of actors changes (a new run). */
@@ -294,8 +311,10 @@ export class FloorView {
         }
       }
     }
+    const faultTypes = new Map(); // seq → type of each message a fault of this step concerns
     for (const fault of step.faults ?? []) {
       const m = app.call(() => app.sim.message(fault.seq));
+      if (m?.type) faultTypes.set(fault.seq, m.type);
       // a dead letter goes from the worker that failed on it to the dead-letter queue
       const queue = fault.fault === "dead-lettered" ? this.namesOfKind(words().deadLetterRole())[0] : null;
       if (queue) arrows.push({ from: fault.actor, to: queue, type: m?.type ?? "message", kind: m?.kind ?? "command", fault: fault.fault });
@@ -342,7 +361,7 @@ export class FloorView {
     replace(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
-      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), this.namesOfKind(words().deadLetterRole())[0]),
+      ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), (f) => faultTypes.get(f.seq), this.namesOfKind(words().deadLetterRole())[0]),
     );
     this.drawArrows(arrows);
   }
@@ -571,17 +590,21 @@ export function kindChip(kind) {
 }
 
 /**
- * " · dropped on the way to Koen (by hand)" per kind of fault and actor, counted ("3× …"); a
- * dead letter names the dead-letter queue's actor (`queue`);
- * `chooser(f)` says who chose it ("hand", "explorer" or null: FaultIndex.chooser).
+ * " · CookFood dropped on the way to Koen (by hand)" per message type, kind of fault and
+ * actor, counted ("3× …"); `chooser(f)` says who chose it ("hand", "explorer" or null:
+ * FaultIndex.chooser), `typeOf(f)` the type of the message concerned. The type is named: a
+ * fault of a step often concerns another message than the one the step delivers (a message
+ * dropped by hand from a mailbox while the alarm clock takes a PublishAt). A dead letter
+ * names the dead-letter queue's actor (`queue`).
  */
-function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null), queue = null) {
+function faultPhrases(faults, chooser = (f) => (f.manual ? "hand" : null), typeOf = () => null, queue = null) {
   const counts = new Map();
   const by = { hand: " (by hand)", explorer: " (the explorer's choice)" };
   for (const f of faults) {
-    const phrase = f.fault === "walked-out" ? `lost: ${f.actor} walked out`
-      : f.fault === "dead-lettered" && queue ? `dead-lettered by ${f.actor}: moved to the ${queue}' queue`
-      : `${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
+    const type = typeOf(f);
+    const phrase = f.fault === "walked-out" ? `${type ? `${type} ` : ""}lost: ${f.actor} walked out`
+      : f.fault === "dead-lettered" && queue ? `${type ? `${type} ` : ""}dead-lettered by ${f.actor}: moved to the ${queue}' queue`
+      : `${type ? `${type} ` : ""}${FAULT_CAPTION[f.fault] ?? "duplicated for"} ${f.actor}${by[chooser(f)] ?? ""}`;
     counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
   return [...counts].map(([phrase, n]) => ` · ${n > 1 ? `${n}× ` : ""}${phrase}`);

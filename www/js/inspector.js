@@ -4,12 +4,10 @@
 // sequence diagram across actors, and the causation tree.
 
 import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
-import { kindChip } from "./floor.js";
+import { kindChip, exportCode } from "./floor.js";
 import { guard, errorText, wordsOf } from "./engine.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
 import { senderRole } from "./wiring.js";
-import { download, standaloneSvg } from "./diagram-export.js";
-import { treeSvg } from "./tree-svg.js";
 import { MigrationPreview } from "./migration.js";
 
 const RUN_FAULTS_SHOWN = 200;
@@ -82,24 +80,29 @@ export class InspectorView {
   }
 
   /** Download the shown order's sequence diagram as Mermaid text. */
-  exportMermaid() {
+  async exportMermaid() {
     if (!this.corr) return;
-    const text = this.app.call(() => this.app.sim.mermaid(this.corr));
-    if (text) download(`brigade-order-${shortId(this.corr)}.mmd`, text, "text/vnd.mermaid");
+    const code = await exportCode(this.app);
+    const text = code && this.corr && this.app.call(() => this.app.sim.mermaid(this.corr));
+    if (text) code.download(`brigade-order-${shortId(this.corr)}.mmd`, text, "text/vnd.mermaid");
   }
 
   /** Download the shown sequence diagram as a standalone SVG in the page's colours. */
-  exportSvg() {
+  async exportSvg() {
+    if (!this.corr || !$("#seq-diagram svg")) return;
+    const code = await exportCode(this.app);
     const shown = $("#seq-diagram svg");
-    if (!this.corr || !shown) return;
-    download(`brigade-order-${shortId(this.corr)}.svg`, standaloneSvg(shown), "image/svg+xml");
+    if (!code || !this.corr || !shown) return;
+    code.download(`brigade-order-${shortId(this.corr)}.svg`, code.standaloneSvg(shown), "image/svg+xml");
   }
 
   /** Download the shown causation tree as a standalone SVG in the page's colours. */
-  exportTreeSvg() {
+  async exportTreeSvg() {
     if (!this.corr || !$("#causation-tree .tree-root")) return;
+    const code = await exportCode(this.app);
+    if (!code || !this.corr || !$("#causation-tree .tree-root")) return;
     const order = $("#inspector-order").textContent.trim();
-    download(`brigade-order-${shortId(this.corr)}-causation.svg`, treeSvg(`Causation tree · order ${order}`), "image/svg+xml");
+    code.download(`brigade-order-${shortId(this.corr)}-causation.svg`, code.treeSvg(`Causation tree · order ${order}`), "image/svg+xml");
   }
 
   moveReplay(delta) {

@@ -113,6 +113,9 @@ export class LogView {
     }).observe(this.scroller);
     let pending = false;
     this.scroller.addEventListener("scroll", () => {
+      // the log's own scrolling (writeScroll) is not read back: reading would lay the page
+      // out once more in this frame
+      if (this.ownScroll) { this.ownScroll = false; return; }
       this.scrollTop = this.scroller.scrollTop;
       if (pending) return;
       pending = true;
@@ -160,7 +163,7 @@ export class LogView {
       this.viewKey = "";
       this.app.changed();
     }
-    if (cursorMoved) this.scrollToCurrent(false);
+    if (cursorMoved) this.scrollToCurrent(false, true);
     this.rowsKey = "";
     this.renderRows();
   }
@@ -188,7 +191,7 @@ export class LogView {
   }
 
   /** Keep the message delivered in the current step (or the newest one) in view. */
-  scrollToCurrent(force) {
+  scrollToCurrent(force, later = false) {
     if (!this.follow.checked && !force) return;
     const frame = this.frame;
     if (!frame || !this.view.length) return;
@@ -198,13 +201,30 @@ export class LogView {
     const top = index * ROW_HEIGHT;
     const { height, scrollTop } = this;
     if (force || top < scrollTop || top + ROW_HEIGHT > scrollTop + height) {
-      this.setScroll(Math.max(0, top - height * 0.6));
+      this.setScroll(Math.max(0, top - height * 0.6), later);
     }
   }
 
-  setScroll(top) {
+  /**
+   * Scroll the log to `top`. `later`: from a render, the scroller is told once the render is
+   * over (a microtask), so the browser lays the page out once, not also halfway through it.
+   */
+  setScroll(top, later = false) {
     const max = Math.max(0, this.view.length * ROW_HEIGHT - this.height);
-    this.scrollTop = Math.min(top, max);
+    this.scrollTop = Math.round(Math.min(top, max));
+    if (!later) this.writeScroll();
+    else if (!this.scrollOwed) {
+      this.scrollOwed = true;
+      queueMicrotask(() => this.writeScroll());
+    }
+  }
+
+  writeScroll() {
+    this.scrollOwed = false;
+    // the scroll event of this write comes before the next frame's callbacks; if the write
+    // moved nothing there is none, and the next event is the reader's own again
+    this.ownScroll = true;
+    requestAnimationFrame(() => { this.ownScroll = false; });
     this.scroller.scrollTop = this.scrollTop;
   }
 

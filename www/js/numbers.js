@@ -5,6 +5,7 @@
 import { $, el, svg, replaceChanged as replace, setText, formatMs, formatInt } from "./dom.js";
 import { words, isObservedRun } from "./engine.js";
 import { Offscreen } from "./offscreen.js";
+import { explainByText } from "./tour/glossary.js";
 
 const PALETTE = ["#2f6fde", "#d9480f", "#2b8a3e", "#ae3ec9", "#e67700", "#0c8599", "#c2255c", "#5f3dc4", "#74b816", "#868e96", "#1864ab", "#a61e4d"];
 // each line has a dash pattern of its own too: colour is never the only way to tell them apart
@@ -189,6 +190,8 @@ export class NumbersView {
     el("td", { text: (o.cooks ?? []).join(", "), title: (o.cooks ?? []).join(", ") }),
     el("td", { class: "mono num", text: o.finished_at_ms === null || o.finished_at_ms === undefined ? "–" : seconds(o.finished_at_ms - o.placed_at_ms) })));
     if (n > ORDER_ROWS) rows.push(el("tr", {}, el("td", { colspan: 6, class: "hint", text: `… and ${formatInt(n - ORDER_ROWS)} earlier orders (pick one in the log)` })));
+    // drawn as the glossary leaves them: the same rows compare equal after it went over them
+    for (const row of rows) for (const cell of row.children) explainByText(cell);
     replace($("#orders-rows"), ...rows);
   }
 

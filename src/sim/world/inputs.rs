@@ -122,16 +122,11 @@ impl Snapshot {
     /// checkpoints by it.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        // a hash-map entry: the key, the value, a control byte, and the table's slack
-        const ENTRY: usize = 16 + 24 + 8;
         let st = &self.st;
         let mail: usize = st.mail.iter().map(VecDeque::len).sum();
-        let live: usize = st.actors.iter().map(|a| if let Actor::House(h) = a { h.live() } else { 0 }).sum();
+        let houses: usize = st.actors.iter().map(|a| if let Actor::House(h) = a { h.heap_bytes() } else { 0 }).sum();
         let requests: usize = st.actors.iter().map(|a| if let Actor::Waiter(w) = a { w.orders.len() } else { 0 }).sum();
-        mail * size_of::<Mail>()
-            + requests * size_of::<Request>()
-            + st.scheduler.heap_bytes()
-            + live * (ENTRY + size_of::<crate::process::ProcessManager>())
+        mail * size_of::<Mail>() + requests * size_of::<Request>() + st.scheduler.heap_bytes() + houses
     }
 
     /// Trades places with `world` without copying either: the world goes to this

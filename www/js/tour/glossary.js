@@ -96,8 +96,18 @@ export function applyGlossary(root = document) {
   }
   // the floor's actor kinds and the log's column heads, redrawn by their views: by text
   for (const node of root.querySelectorAll(".actor-name, .actor-kind, .log-head span, .orders th, .orders td, .pm-table th")) {
-    const key = node.textContent.trim().toLowerCase();
-    const tip = TERMS[key] ?? TERMS[key.replace(/ id$/, "")];
-    if (tip && (!node.title || node.title.trim().toLowerCase() === key)) { node.title = tip; node.dataset.term = key; }
+    explainByText(node);
   }
+}
+
+/**
+ * Give `node` the explanation of the term its text names, unless it has a title of its
+ * own (one that only repeats its text does not count). A view that redraws such nodes calls
+ * it as it draws them, so that what it draws equals what it drew before the glossary went
+ * over the page (numbers.js keeps its rows when nothing changed).
+ */
+export function explainByText(node) {
+  const key = node.textContent.trim().toLowerCase();
+  const tip = TERMS[key] ?? TERMS[key.replace(/ id$/, "")];
+  if (tip && (!node.title || node.title.trim().toLowerCase() === key)) { node.title = tip; node.dataset.term = key; }
 }
