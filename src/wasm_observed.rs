@@ -155,6 +155,12 @@ impl ObservedRun {
         0.0
     }
 
+    /// 0: a seek over a record re-runs nothing, however long.
+    #[wasm_bindgen(js_name = longestRerun)]
+    pub fn longest_rerun(&self) -> f64 {
+        0.0
+    }
+
     /// `true` unless a live kitchen is still followed.
     #[wasm_bindgen(js_name = frontierIdle)]
     pub fn frontier_idle(&self) -> bool {
