@@ -7,6 +7,7 @@ use crate::message::{Envelope, HistoryEntry, MessageType};
 use crate::process::replay::{recorded_answers, replay, Replay};
 use crate::process::Definition;
 use crate::sim::{ActorKind, FaultRecord, OutputRecord, World, ABSORBED, TAIL, TAKE_ORDER};
+use crate::store::Store;
 use crate::wiring::{Link, Role, Wiring};
 use serde::Serialize;
 use uuid::Uuid;
@@ -700,7 +701,11 @@ pub fn actors(world: &World) -> Vec<ActorView> {
 
 /// The order with correlation `id` at the cursor.
 pub fn order(world: &World, id: &Uuid) -> Option<OrderView> {
-    let store = world.store();
+    order_in(world.store(), id)
+}
+
+/// The order with correlation `id` as `store` holds it (a simulation's or a record's).
+pub fn order_in(store: &Store, id: &Uuid) -> Option<OrderView> {
     let order_no = store.order_no(id)?;
     let stream = store.stream(id);
     let mut view = OrderView {

@@ -135,6 +135,20 @@ pub(crate) fn given(v: &JsValue) -> Option<&JsValue> {
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
 
+/// Optional positions `[from, to)` of call `call`: from the first (0) to the last when not
+/// given.
+pub(crate) fn optional_range(call: &str, from: &JsValue, to: &JsValue) -> Result<(usize, usize), JsError> {
+    let from = match given(from) {
+        Some(f) => position(&format!("{call}: from"), f)?,
+        None => 0,
+    };
+    let to = match given(to) {
+        Some(t) => position(&format!("{call}: to"), t)?,
+        None => usize::MAX,
+    };
+    Ok((from, to))
+}
+
 pub(crate) fn uuid_arg(name: &str, v: &JsValue) -> Result<Uuid, JsError> {
     let text = text_arg(name, v, "a correlation id")?;
     Uuid::parse_str(text.trim()).map_err(|_| {
@@ -796,14 +810,7 @@ impl Simulation {
         #[wasm_bindgen(unchecked_param_type = "number | undefined")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number | undefined")] to: JsValue,
     ) -> Result<JsValue, JsError> {
-        let from = match given(&from) {
-            Some(f) => position("orders: from", f)?,
-            None => 0,
-        };
-        let to = match given(&to) {
-            Some(t) => position("orders: to", t)?,
-            None => usize::MAX,
-        };
+        let (from, to) = optional_range("orders", &from, &to)?;
         to_js(&view::orders(self.timeline.world(), from, to))
     }
 

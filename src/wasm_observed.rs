@@ -7,7 +7,7 @@
 use crate::observed::{self, ObservedRun as Run};
 use crate::run_file;
 use crate::view::{SamplesView, WiringView};
-use crate::wasm::{config_from_js, fail, given, position, run_text, text_arg, to_js, uuid_arg};
+use crate::wasm::{config_from_js, fail, given, optional_range, position, run_text, text_arg, to_js, uuid_arg};
 use crate::wasm_index::{mark, moment};
 use wasm_bindgen::prelude::*;
 
@@ -352,14 +352,7 @@ impl ObservedRun {
     /// Orders placed by the cursor; optionally positions `[from, to)` only.
     #[wasm_bindgen(unchecked_return_type = "Array<OrderView>")]
     pub fn orders(&self, from: JsValue, to: JsValue) -> Result<JsValue, JsError> {
-        let from = match given(&from) {
-            Some(f) => position("orders: from", f)?,
-            None => 0,
-        };
-        let to = match given(&to) {
-            Some(t) => position("orders: to", t)?,
-            None => usize::MAX,
-        };
+        let (from, to) = optional_range("orders", &from, &to)?;
         to_js(&self.run.orders(from, to))
     }
 

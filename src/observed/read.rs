@@ -146,51 +146,9 @@ impl ObservedRun {
         (from.max(1)..to).filter_map(|s| self.step(s)).collect()
     }
 
-    /// The order with correlation `id`, if placed by the cursor.
+    /// The order with correlation `id`, if placed by the cursor (read as a simulation's).
     pub fn order(&self, id: &Uuid) -> Option<OrderView> {
-        let store = self.store();
-        let order_no = store.order_no(id)?;
-        let stream = store.stream(id);
-        let mut view = OrderView {
-            order: order_no,
-            correlation_id: *id,
-            table: 0,
-            dodgy: false,
-            definition: None,
-            version: None,
-            status: "in-progress",
-            reason: None,
-            placed_at_ms: 0,
-            finished_at_ms: None,
-            cooks: Vec::new(),
-            messages: stream.len(),
-        };
-        for &s in stream {
-            let Some(env) = store.get(s as usize) else { continue };
-            match &env.body {
-                Message::OrderPlaced { order } => {
-                    view.table = order.table;
-                    view.dodgy = order.dodgy;
-                    view.placed_at_ms = env.at_ms;
-                }
-                Message::ProcessStarted { definition, version } => {
-                    view.definition = Some(*definition);
-                    view.version = Some(*version);
-                }
-                Message::FoodCooked { order } => view.cooks.push(order.cook().unwrap_or("?").to_string()),
-                Message::OrderCompleted { .. } => {
-                    view.status = "completed";
-                    view.finished_at_ms = Some(env.at_ms);
-                }
-                Message::OrderDropped { reason } => {
-                    view.status = "dropped";
-                    view.reason = Some(reason.name());
-                    view.finished_at_ms = Some(env.at_ms);
-                }
-                _ => {}
-            }
-        }
-        Some(view)
+        crate::view::order_in(self.store(), id)
     }
 
     /// Orders `[from, to)` (placing order) placed by the cursor.
