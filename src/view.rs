@@ -767,12 +767,7 @@ pub fn replay_view(
 ) -> Result<ReplayView, String> {
     let store = world.store();
     // the house's decisions waiting to be published, read once (the backlog can be long)
-    let house_pending: Vec<&Envelope> = world
-        .pending()
-        .into_iter()
-        .filter(|&(_, _, publisher)| publisher == world.house())
-        .map(|(_, pending, _)| pending)
-        .collect();
+    let house_pending: Vec<&Envelope> = world.pending_of(world.house());
     // what the live run decided for a message: recorded, or still waiting to be published
     let recorded = |env: &Envelope| {
         let mut answers = recorded_answers(store, world.house(), id, env.id);

@@ -173,8 +173,27 @@ impl Scheduler {
 
     /// Every pending publication with its due time, earliest first.
     pub fn pending(&self) -> Vec<(u64, &Parked)> {
+        self.pending_where(|_| true)
+    }
+
+    /// The pending publications of `publisher` with their due times, earliest first: only
+    /// those are sorted (the backlog of a big run holds tens of thousands of alarms).
+    pub fn pending_of(&self, publisher: ActorId) -> Vec<(u64, &Parked)> {
+        self.pending_where(|p| p.publisher == publisher)
+    }
+
+    /// How many publications `publisher` has pending (nothing sorted).
+    pub fn pending_count_of(&self, publisher: ActorId) -> usize {
+        self.dues().filter(|due| self.parked_at(due).is_some_and(|p| p.publisher == publisher)).count()
+    }
+
+    fn parked_at(&self, due: &Due) -> Option<&Parked> {
+        self.parked.get(due.slot as usize)?.as_ref()
+    }
+
+    fn pending_where(&self, keep: impl Fn(&Parked) -> bool) -> Vec<(u64, &Parked)> {
         let mut found: Vec<((u64, u32), &Parked)> =
-            self.dues().filter_map(|due| Some((due.key(), self.parked.get(due.slot as usize)?.as_ref()?))).collect();
+            self.dues().filter_map(|due| Some((due.key(), self.parked_at(due).filter(|p| keep(p))?))).collect();
         found.sort_by_key(|&(key, _)| key);
         found.into_iter().map(|((at, _), p)| (at, p)).collect()
     }
@@ -300,5 +319,34 @@ mod tests {
         assert_eq!(listed, pending, "pending() lists both queues, earliest first");
         assert!(popped > 1_000 && !pending.is_empty());
         assert!(scheduler.find(pending[0].1).is_some());
+    }
+
+    /// One publisher's pending publications are those of the whole list that are its own,
+    /// in the same order, and counted without listing them.
+    #[test]
+    fn one_publishers_pending_are_its_share_of_the_whole_list() {
+        let mut scheduler = Scheduler::default();
+        for output in 1..=60u32 {
+            let mut p = parked(output);
+            p.publisher = (output % 3) as ActorId;
+            let at = 1_000 - 10 * u64::from(output % 7);
+            if output % 2 == 0 {
+                scheduler.schedule_alarm(at, p)
+            } else {
+                scheduler.schedule(at, p)
+            }
+        }
+        for publisher in 0..4 {
+            let all: Vec<(u64, u32)> = scheduler
+                .pending()
+                .iter()
+                .filter(|(_, p)| p.publisher == publisher)
+                .map(|(at, p)| (*at, p.output))
+                .collect();
+            let own: Vec<(u64, u32)> = scheduler.pending_of(publisher).iter().map(|(at, p)| (*at, p.output)).collect();
+            assert_eq!(own, all);
+            assert_eq!(scheduler.pending_count_of(publisher), all.len());
+            assert_eq!(all.is_empty(), publisher == 3);
+        }
     }
 }

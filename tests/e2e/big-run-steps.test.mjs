@@ -89,3 +89,37 @@ test("a redraw that changes nothing in the orders table keeps its rows; a new or
   const first = await p.locator("[data-testid=order-row] button").first().textContent();
   assert.equal(first.trim(), `#${placed}`, "the newest order is at the top");
 });
+
+test("a step redraws in place: the floor's links and the log's rows stay the same nodes; a big run's numbers follow after the step's frame", { skip }, async () => {
+  const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
+  // more than BIG_RUN (www/js/offscreen.js) steps
+  await p.evaluate(() => window.brigade.newRun({ orders: 8000, interval_ms: 20 }));
+  await waitReady(p);
+  const total = await p.evaluate(() => window.brigade.sim.totalSteps());
+  assert.ok(total > 100_000, `${total} steps`);
+  await p.evaluate((t) => window.brigade.seek(Math.floor(t / 2)), total);
+  await settle(p);
+  const seen = await p.evaluate(() => {
+    const app = window.brigade;
+    const links = [...document.querySelectorAll("[data-testid=wiring-link]")];
+    const rows = [...document.querySelectorAll("[data-testid=message-row]")];
+    for (const n of [...links, ...rows]) n.brigadeMark = "old";
+    const caption = () => document.querySelector("#chart-table caption").textContent;
+    const before = caption();
+    app.stepForward();
+    app.render();
+    return {
+      links: links.length, rows: rows.length, step: app.sim.currentStep(),
+      keptLinks: [...document.querySelectorAll("[data-testid=wiring-link]")].filter((n) => n.brigadeMark === "old").length,
+      keptRows: [...document.querySelectorAll("[data-testid=message-row]")].filter((n) => n.brigadeMark === "old").length,
+      before, during: caption(),
+    };
+  });
+  assert.ok(seen.links > 5 && seen.rows > 10);
+  assert.equal(seen.keptLinks, seen.links, "every link of the floor is the node it was");
+  assert.equal(seen.keptRows, seen.rows, "every row of the log is the node it was (its texts rewritten)");
+  assert.equal(seen.during, seen.before, "the numbers are not drawn in the step's own frame");
+  await settle(p);
+  const after = await p.locator("#chart-table caption").textContent();
+  assert.match(after.replace(/[\s,]/g, ""), new RegExp(`upto step${seen.step}$`.replace(/ /g, "")), "…and follow right after it");
+});

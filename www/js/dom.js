@@ -24,7 +24,10 @@ function setAttrs(node, attrs) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "dataset") Object.assign(node.dataset, value);
     else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(key.slice(2), value);
+      node.listens_ = true; // morph() replaces such a node instead of keeping the old one
+    }
     else node.setAttribute(key, value === true ? "" : String(value));
   }
 }
@@ -44,8 +47,8 @@ export function replace(node, ...children) {
 
 /**
  * Replace all children of `node` unless the new ones equal the old (`isEqualNode`): a view
- * redrawn at every step then restyles and lays out nothing when nothing changed. Returns
- * whether it replaced them.
+ * redrawn at every step then restyles and lays out nothing when nothing changed, and little
+ * when little did (the change is made by `morph`). Returns whether anything changed.
  */
 export function replaceChanged(node, ...children) {
   const fresh = document.createDocumentFragment();
@@ -57,17 +60,78 @@ export function replaceChanged(node, ...children) {
     for (let i = 0; same && i < old.length; i++) same = old[i].isEqualNode(next[i]);
     if (same) return false;
   }
-  node.replaceChildren(fresh);
+  morphChildren(node, fresh);
   return true;
+}
+
+/**
+ * Make `node`'s children look like `children` by changing the ones it has in place: an
+ * element of the same tag keeps its node and has its attributes and children brought in
+ * line, a text node has its characters changed; the rest is replaced, added or removed. A
+ * view redrawn at every step then has the browser restyle and lay out what changed, not
+ * everything it drew. An element with a listener (`on…` given to el()) is never kept, so no
+ * old handler survives. Not for what restarts when redrawn (SVG animations) nor form fields
+ * (their values are not attributes).
+ */
+export function morph(node, ...children) {
+  const fresh = document.createDocumentFragment();
+  append(fresh, children);
+  morphChildren(node, fresh);
+}
+
+function morphChildren(old, fresh) {
+  let o = old.firstChild;
+  for (let n = fresh.firstChild; n;) {
+    const next = n.nextSibling;
+    if (o && keeps(o, n)) {
+      if (n.nodeType === Node.ELEMENT_NODE) {
+        morphAttributes(o, n);
+        morphChildren(o, n);
+      } else if (o.data !== n.data) o.data = n.data;
+      o = o.nextSibling;
+    } else if (o) {
+      old.insertBefore(n, o);
+    } else {
+      old.append(n);
+    }
+    n = next;
+  }
+  while (o) {
+    const next = o.nextSibling;
+    o.remove();
+    o = next;
+  }
+}
+
+function keeps(o, n) {
+  if (o.nodeType !== n.nodeType) return false;
+  if (n.nodeType === Node.TEXT_NODE) return true;
+  return n.nodeType === Node.ELEMENT_NODE && o.localName === n.localName && o.namespaceURI === n.namespaceURI && !o.listens_ && !n.listens_;
+}
+
+function morphAttributes(o, n) {
+  for (const a of n.attributes) {
+    if (o.getAttributeNS(a.namespaceURI, a.localName) !== a.value) o.setAttributeNS(a.namespaceURI, a.name, a.value);
+  }
+  for (const a of [...o.attributes]) {
+    if (!n.hasAttributeNS(a.namespaceURI, a.localName)) o.removeAttributeNS(a.namespaceURI, a.localName);
+  }
 }
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 
-/** Set textContent only when it changed (cheap to call every frame). */
+/**
+ * Set an element's text only when it changed (cheap to call every frame). An element that
+ * holds one text node keeps it and has its characters changed: the browser then lays out
+ * new text, not a new node.
+ */
 export function setText(node, text) {
   const s = String(text);
-  if (node.textContent !== s) node.textContent = s;
+  const only = node.firstChild;
+  if (only && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if (only.data !== s) only.data = s;
+  } else if (node.textContent !== s) node.textContent = s;
 }
 
 /** Set a boolean property (hidden, disabled) only when it changes: each write restyles. */

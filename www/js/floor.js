@@ -1,7 +1,7 @@
 // The restaurant floor: one box per actor with its queue and busy state, and the
 // messages of the last step drawn as arrows from the publisher to the receiver.
 
-import { $, el, svg, replace, setText, setClass, formatMs } from "./dom.js";
+import { $, el, svg, replace, morph, setText, setClass, formatMs } from "./dom.js";
 import { captionParts } from "./caption.js";
 import { MessageCounter, expandLinks, litLinks, linkPath, linkElement, route, senderRole, receiverRoles } from "./wiring.js";
 import { words, wordsOf } from "./engine.js";
@@ -358,7 +358,7 @@ export class FloorView {
     }
 
     this.captionWaits = !this.app.frame?.idle && (step.outputs ?? []).some((o) => (o.status === "pending" || o.status === "published") && o.published_step == null);
-    replace(this.caption,
+    morph(this.caption,
       el("strong", { text: `Step ${step.step}` }), ` at ${formatMs(step.at_ms)}: `,
       ...captionParts(step, { publisher, order: delivered?.order ?? null, kindChip }),
       ...faultPhrases(step.faults ?? [], (f) => this.app.faults.chooser(f), (f) => faultTypes.get(f.seq), this.namesOfKind(words().deadLetterRole())[0]),
@@ -516,7 +516,7 @@ export class FloorView {
       (lit ? litNodes : nodes).push(node);
     });
     // lit links on top of the faint ones
-    svgEl.replaceChildren(...nodes, ...litNodes);
+    morph(svgEl, ...nodes, ...litNodes);
   }
 
   drawArrows(arrows) {

@@ -3,7 +3,7 @@
 // version, and the preview of moving a live order to that version: migration.js), a
 // sequence diagram across actors, and the causation tree.
 
-import { $, $$, el, svg, setText, setFlag, formatMs, shortId } from "./dom.js";
+import { $, $$, el, svg, morph, setText, setFlag, formatMs, shortId } from "./dom.js";
 import { kindChip, exportCode } from "./floor.js";
 import { guard, errorText, wordsOf } from "./engine.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
@@ -293,7 +293,7 @@ export class InspectorView {
       : differing ? `${differing} decisions differ from the history` : "");
     $("#replay-diff").classList.toggle("warn", differing > 0);
     setText($("#replay-pos"), steps.length ? `${pos + 1}/${steps.length}` : "0/0");
-    tbody.replaceChildren(...steps.map((s, i) => el("tr", {
+    morph(tbody, ...steps.map((s, i) => el("tr", {
       "data-index": i, "data-testid": "decision-row", "data-same": String(s.same_as_history !== false), "aria-current": i === pos ? "step" : null,
       class: [i === pos ? "is-current" : "", i > pos ? "is-future" : "", s.same_as_history === false ? "differs" : ""].join(" "),
     },
@@ -307,7 +307,7 @@ export class InspectorView {
     setText($("#pm-state-label"), current ? `${current.type} (seq ${current.seq})` : "—");
     setText($("#pm-state"), current ? JSON.stringify(current.state, null, 2) : "");
     const changes = current ? diffState(steps[pos - 1]?.state, current.state) : [];
-    $("#state-diff").replaceChildren(...(current ? (changes.length ? changes.map((c) => el("li", {
+    morph($("#state-diff"), ...(current ? (changes.length ? changes.map((c) => el("li", {
       class: `change ${c.change}`, "data-testid": "state-change", "data-change": c.change, "data-path": c.path,
     }, el("span", { class: "sign", "aria-hidden": "true", text: SIGN[c.change] }), " ", el("span", { class: "mono", text: c.path }), " ",
     c.change === "changed" ? [el("code", { class: "old", text: short(c.before) }), " → ", el("code", { text: short(c.after) })]

@@ -21,7 +21,7 @@ function typeMark(type) {
 }
 
 const ROW_HEIGHT = 24;
-const OVERSCAN = 6;
+const OVERSCAN = 2;
 /** Every message type the engine knows, for the type filter before the run has shown them. */
 const knownTypes = () => words()?.typeNames ?? [];
 
@@ -244,6 +244,15 @@ export class LogView {
     const selected = this.app.selected;
     // rows are reused: scrolling or stepping rewrites a few texts instead of building rows
     const pool = this.rows.children;
+    // a row keeps its message while that message stays in view: a step that scrolls the log
+    // by a row or two moves them from one end to the other instead of rewriting every row
+    // (a longer move rewrites the rows' texts: cheaper than moving most of them)
+    const shift = first - (this.rowsFirst ?? first);
+    this.rowsFirst = first;
+    if (shift !== 0 && Math.abs(shift) <= pool.length / 4) {
+      if (shift > 0) for (let i = 0; i < shift; i++) this.rows.append(this.rows.firstElementChild);
+      else for (let i = 0; i < -shift; i++) this.rows.prepend(this.rows.lastElementChild);
+    }
     while (pool.length > messages.length) this.rows.lastElementChild.remove();
     while (pool.length < messages.length) this.rows.append(this.newRow());
     messages.forEach((m, i) => this.fill(pool[i], m, m.seq === delivered, m.correlation_id === selected));
@@ -273,20 +282,20 @@ export class LogView {
         seq: m.seq, type: m.type, kind: m.kind, id: m.id, correlationId: m.correlation_id, causationId: m.causation_id ?? "",
       });
       row.title = m.summary ?? "";
-      seq.textContent = m.seq;
-      time.textContent = (m.at_ms / 1000).toFixed(3);
-      type.firstChild.textContent = m.type;
+      setText(seq, m.seq);
+      setText(time, (m.at_ms / 1000).toFixed(3));
+      setText(type.firstChild, m.type);
       const chip = kind.firstChild;
       const isEvent = m.kind === "event";
       chip.className = `chip ${isEvent ? "event" : "command"}`;
       chip.title = m.kind;
-      chip.textContent = isEvent ? "EVT" : "CMD";
-      order.textContent = m.order ?? "";
-      id.textContent = shortId(m.id);
+      setText(chip, isEvent ? "EVT" : "CMD");
+      setText(order, m.order ?? "");
+      setText(id, shortId(m.id));
       id.title = m.id;
-      corr.textContent = shortId(m.correlation_id);
+      setText(corr, shortId(m.correlation_id));
       corr.title = m.correlation_id;
-      cause.textContent = m.causation_id ? shortId(m.causation_id) : "–";
+      setText(cause, m.causation_id ? shortId(m.causation_id) : "–");
       cause.title = m.causation_id ?? "none";
     }
     this.markFaults(row, m);

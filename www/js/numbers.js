@@ -51,8 +51,9 @@ export class NumbersView {
       this.legendKey = "";
       this.drawChart();
     });
-    // on a big run, redrawn only while on screen (or when the page is idle)
-    this.offscreen = new Offscreen(this.canvas.closest(".numbers-panel"), () => app.changed());
+    // on a big run, redrawn in a task of its own after the step's frame while on screen, or
+    // when the page is idle (the App's latest frame: a newer step has a render of its own)
+    this.offscreen = new Offscreen(this.canvas.closest(".numbers-panel"), () => { if (app.frame) this.update(app.frame); });
     this.canvas.addEventListener("pointermove", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerdown", (event) => this.pointAt(event.offsetX));
     this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.drawChart(); });

@@ -26,9 +26,16 @@ const NOT_APPLICABLE = [
 const BANNER_REASON = "It shows what happened: it cannot be re-simulated or branched. Time travel works (step, back, jump); " +
   "placing orders, a message's fate, the kitchen's staff, the process version, branches and “check every fate” do not apply.";
 
+/** Whether the last call marked an observed run (at first: unknown, so it looks). */
+let markedBefore = true;
+
 /** Keep the page's marks in step with the run shown: call after every render. */
 export function markObserved(app) {
   const observed = isObservedRun(app.sim);
+  // a simulated run after a simulated run has no mark to set or undo: the controls are not
+  // looked for (eight searches of the whole page at every step)
+  if (!observed && !markedBefore) return;
+  markedBefore = observed;
   document.body.classList.toggle("observed", observed);
   banner(app, observed);
   for (const [selector, reason] of NOT_APPLICABLE) {

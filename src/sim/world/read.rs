@@ -255,7 +255,13 @@ impl World {
 
     /// Messages decided but not yet published, by publisher (alarms included).
     pub fn pending_from(&self, actor: ActorId) -> usize {
-        self.st.scheduler.pending().iter().filter(|(_, p)| p.publisher == actor).count()
+        self.st.scheduler.pending_count_of(actor)
+    }
+
+    /// The messages `actor` decided and has not yet published (alarms included), earliest
+    /// first.
+    pub fn pending_of(&self, actor: ActorId) -> Vec<&Envelope> {
+        self.st.scheduler.pending_of(actor).into_iter().map(|(_, p)| &p.env).collect()
     }
 
     /// The queue-length samples up to the current step, plus the interval being filled.
