@@ -80,7 +80,7 @@ if [ "$page" = 1 ]; then
   # WebSocket address, and the address tells the page where to connect and what config ran
   cp -r www "$dir/www"
   sed -i "s|connect-src 'self'|connect-src 'self' ws://127.0.0.1:$ws_port|" "$dir/www/index.html"
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir/www" > "$dir/page.log" 2>&1 &
+  node scripts/static-server.mjs "$dir/www" "$port" > "$dir/page.log" 2>&1 &
   pids+=($!)
   config=$(python3 -c 'import json, sys, urllib.parse; print(urllib.parse.quote(json.dumps({"orders": int(sys.argv[1]), "interval_ms": int(sys.argv[2])}, separators=(",", ":"))))' "$orders" "$interval")
   say "follow the kitchen at http://127.0.0.1:$port/?live=ws://127.0.0.1:$ws_port&config=$config (Ctrl-C stops everything)"

@@ -4,8 +4,10 @@
 #   bash scripts/serve.sh            # then open http://127.0.0.1:8080/
 #   PORT=9000 bash scripts/serve.sh
 #
-# Any static file server works for www/ once it is built; this one is Python's, which sends
-# application/wasm for .wasm and a JavaScript type for .js (what ES modules need).
+# Any static file server works for www/ once it is built (it must send application/wasm for
+# .wasm and a JavaScript type for .js, what ES modules need); this one is
+# scripts/static-server.mjs: concurrent, kept-open connections and gzip, so a first visit's
+# forty files arrive at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,5 @@ esac
 bash scripts/setup.sh page
 BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
 
-command -v python3 >/dev/null || { echo "serve: python3 is needed to serve www/" >&2; exit 1; }
 printf '\n\033[1mbrigade is served at http://127.0.0.1:%s/\033[0m  (Ctrl-C stops)\n\n' "$port"
-exec python3 -m http.server "$port" --bind 127.0.0.1 --directory www
+exec node scripts/static-server.mjs www "$port"

@@ -1,66 +1,29 @@
-// Shared by the end-to-end tests and perf.mjs: a tiny static server for www/ and a
+// Shared by the end-to-end tests and perf.mjs: the page's static server for www/ and a
 // headless Debian Chromium driven by playwright-core.
 
-import http from "node:http";
 import assert from "node:assert/strict";
 import { before, after, afterEach } from "node:test";
-import { readFile, stat, mkdir } from "node:fs/promises";
+import { readFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serveStatic } from "../../scripts/static-server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
 export const www = path.join(root, "www");
 export const results = path.join(root, "test-results");
 
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-  ".ts": "text/plain; charset=utf-8",
-};
-
 /**
- * Serve www/ (or the directory `dir`) on 127.0.0.1 with an ephemeral port; resolves to
- * { url, close }. `onRequest(req)` is told of every request (method, url, headers) before it
- * is answered; `transform(file, body)` may change a file's bytes as served (a Buffer in, a
- * Buffer or string out).
+ * Serve www/ (or the directory `dir`) on 127.0.0.1 with an ephemeral port, as
+ * scripts/serve.sh does (scripts/static-server.mjs); resolves to { url, close }.
+ * `onRequest(req)` is told of every request (method, url, headers) before it is answered;
+ * `transform(file, body)` may change a file's bytes as served (a Buffer in, a Buffer or
+ * string out).
  */
 export async function serve({ onRequest = null, transform = null, dir = www } = {}) {
-  const site = path.resolve(dir);
-  const server = http.createServer(async (req, res) => {
-    onRequest?.(req);
-    try {
-      const url = new URL(req.url, "http://x");
-      let rel = decodeURIComponent(url.pathname);
-      if (rel.endsWith("/")) rel += "index.html";
-      let file = path.join(site, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
-      if (!file.startsWith(site)) throw new Error("outside");
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error("not a file");
-      const body = transform ? transform(file, await readFile(file)) : await readFile(file);
-      res.writeHead(200, {
-        "content-type": MIME[path.extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-store",
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found");
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  const { url, close } = await serveStatic({ dir, onRequest, transform });
+  return { url, close };
 }
 
 export function packageBuilt() {

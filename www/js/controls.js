@@ -94,8 +94,7 @@ export class KitchenControls {
     // the floor keeps its arrow labels off these buttons: let it measure them again
     const floor = this.app.floor;
     if (moved && floor) {
-      floor.rects = null;
-      floor.drawArrows(floor.lastArrows);
+      floor.remeasure();
     }
   }
 
@@ -154,8 +153,7 @@ export class KitchenControls {
     }
     const floor = this.app.floor;
     if (moved && floor) {
-      floor.rects = null;
-      floor.drawArrows(floor.lastArrows);
+      floor.remeasure();
     }
   }
 

@@ -447,6 +447,16 @@ export class FloorView {
     return [...this.boxes.entries()].filter(([, p]) => p.box.dataset.kind === kind).map(([name]) => name);
   }
 
+  /**
+   * The boxes changed (a worker's controls came or went): measure them again and redraw the
+   * arrows before the next frame, not now (a render measuring halfway lays the page out
+   * twice).
+   */
+  remeasure() {
+    this.rects = null;
+    if (!this.measuring) this.deferDraw();
+  }
+
   deferDraw() {
     this.measuring = true;
     requestAnimationFrame(() => {
