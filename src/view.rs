@@ -776,7 +776,7 @@ pub fn replay_view(
                 answers.push(pending.clone());
             }
         }
-        answers.retain(|a| a.message_type() != MessageType::ProcessStarted);
+        answers.retain(|a| !crate::process::replay::announced(a.message_type()));
         answers
     };
     let original = crate::process::replay::original_process(store, id);

@@ -53,6 +53,16 @@ fn an_order_moved_to_version_2_before_its_price_times_out_is_retried_and_complet
     lose_the_price(&mut moved);
     settle(&mut moved);
     moved.act(Action::MigrateOrder { order: 1, version: 2 }).unwrap();
+    // while the announcement is on its way, the order's replay decides as its history did
+    // (ProcessMigrated, like ProcessStarted, is the house's word, not a decision)
+    let corr = brigade::view::orders(&moved, 0, 1)[0].correlation_id;
+    assert!(moved.pending().iter().any(|(_, e, _)| e.message_type() == MessageType::ProcessMigrated));
+    let replay = brigade::view::replay_view(&moved, &corr, None, None).unwrap();
+    assert!(
+        replay.steps.iter().all(|s| s.same_as_history),
+        "{:?}",
+        replay.steps.iter().map(|s| (s.type_name, s.same_as_history)).collect::<Vec<_>>()
+    );
     moved.run_to_idle();
     assert_eq!((moved.stats().completed, moved.stats().dropped_total()), (1, 0), "version 2 retried the price");
     assert_eq!(moved.stats().migrated, 1);

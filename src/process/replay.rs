@@ -71,30 +71,34 @@ pub fn current_process_near(store: &Store, correlation_id: &Uuid, near: Option<u
 
 /// Whether `t` is what the house announces beside its decisions (`ProcessStarted`,
 /// `ProcessMigrated`): no process manager decides it, so a replay leaves it out.
-fn announced(t: MessageType) -> bool {
+pub fn announced(t: MessageType) -> bool {
     matches!(t, MessageType::ProcessStarted | MessageType::ProcessMigrated)
 }
 
-/// What the house (actor `house`) published in answer to message `id` (`ProcessStarted`
+/// What the house (actor `house`) published in answer to message `id` (its announcements
 /// aside), in the whole recorded run of `store`.
 pub fn recorded_answers(store: &Store, house: ActorId, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
-    store
-        .frontier_stream(correlation_id)
-        .iter()
-        .filter(|&&t| store.publisher(t as usize) == Some(house))
-        .filter_map(|&t| store.frontier_get(t as usize))
-        .filter(|e| e.answers(id) && !announced(e.message_type()))
-        .collect()
+    answers_in(store, house, store.frontier_stream(correlation_id), |t| store.frontier_get(t), id)
 }
 
-/// What the house (actor `house`) published in answer to message `id`, up to the store's
-/// current step.
+/// What the house (actor `house`) published in answer to message `id` (its announcements
+/// aside), up to the store's current step.
 pub fn answers_so_far(store: &Store, house: ActorId, correlation_id: &Uuid, id: Uuid) -> Vec<Envelope> {
-    store
-        .stream(correlation_id)
+    answers_in(store, house, store.stream(correlation_id), |t| store.get(t), id)
+}
+
+/// The answers to `id` the house published among the positions `stream`, read by `get`.
+fn answers_in(
+    store: &Store,
+    house: ActorId,
+    stream: &[u32],
+    get: impl Fn(usize) -> Option<Envelope>,
+    id: Uuid,
+) -> Vec<Envelope> {
+    stream
         .iter()
         .filter(|&&t| store.publisher(t as usize) == Some(house))
-        .filter_map(|&t| store.get(t as usize))
+        .filter_map(|&t| get(t as usize))
         .filter(|e| e.answers(id) && !announced(e.message_type()))
         .collect()
 }
