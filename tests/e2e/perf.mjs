@@ -200,12 +200,18 @@ async function bigRun(page) {
     // a frame's whole work, its scripts and then its style, layout and paint (Chromium's
     // long animation frames: only those over 50 ms are reported)
     const longestFrame = { ms: 0 };
+    // each long frame with the action it came in (a frame after an action belongs to it)
+    const longFrames = [];
     const frames = typeof PerformanceObserver.supportedEntryTypes?.includes === "function" &&
       PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")
       ? new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) longestFrame.ms = Math.max(longestFrame.ms, e.duration);
+        for (const e of list.getEntries()) {
+          longestFrame.ms = Math.max(longestFrame.ms, e.duration);
+          longFrames.push({ ms: e.duration, at: e.startTime });
+        }
       })
       : null;
+    const actions = []; // [start, label]
     frames?.observe({ type: "long-animation-frame" });
     let seed = 4242;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -227,6 +233,7 @@ async function bigRun(page) {
     const time = async (fn, action) => {
       for (const k of Object.keys(spent)) delete spent[k];
       const start = performance.now();
+      actions.push([start, action]);
       const before = sim.stepsRerun();
       fn();
       const moved = performance.now();
@@ -267,7 +274,9 @@ async function bigRun(page) {
     await idle();
     observer.disconnect();
     frames?.disconnect();
-    return { longestFrame: frames ? longestFrame.ms : null, total, messages: sim.messageCount(), jumps, forward, back, next, parts, rerun, longest: longest.ms };
+    const actionAt = (t) => { let label = "before the first action"; for (const [start, a] of actions) if (start <= t + 1) label = a; return label; };
+    const worstFrames = longFrames.sort((a, b) => b.ms - a.ms).slice(0, 3).map((f) => `${f.ms.toFixed(0)} ms (${actionAt(f.at)})`);
+    return { worstFrames, longestFrame: frames ? longestFrame.ms : null, total, messages: sim.messageCount(), jumps, forward, back, next, parts, rerun, longest: longest.ms };
   });
   console.log(`100,000 orders: ${big.total} steps, ${big.messages} messages at the end, computed in ${(computed / 1000).toFixed(1)} s`);
   console.log(`  timeline jump + render, ms: ${fmt(stats(big.jumps))}`);
@@ -284,5 +293,6 @@ async function bigRun(page) {
   console.log(`  longest main-thread task meanwhile: ${big.longest.toFixed(0)} ms`);
   if (big.longestFrame !== null) {
     console.log(`  longest animation frame meanwhile (its scripts, then style, layout and paint): ${big.longestFrame.toFixed(0)} ms`);
+    console.log(`  the longest frames, with the action they came with: ${big.worstFrames.join(", ") || "none over 50 ms"}`);
   }
 }
