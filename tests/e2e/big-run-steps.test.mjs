@@ -90,7 +90,7 @@ test("a redraw that changes nothing in the orders table keeps its rows; a new or
   assert.equal(first.trim(), `#${placed}`, "the newest order is at the top");
 });
 
-test("a step redraws in place: the floor's links and the log's rows stay the same nodes; a big run's numbers follow after the step's frame", { skip }, async () => {
+test("a step redraws in place: the floor's links and the log's rows stay the same nodes; a big run's inspector and numbers follow after the step's frame", { skip }, async () => {
   const p = (ctx.page = await openPage(ctx.browser, ctx.server.url));
   // more than BIG_RUN (www/js/offscreen.js) steps
   await p.evaluate(() => window.brigade.newRun({ orders: 8000, interval_ms: 20 }));
@@ -122,4 +122,23 @@ test("a step redraws in place: the floor's links and the log's rows stay the sam
   await settle(p);
   const after = await p.locator("#chart-table caption").textContent();
   assert.match(after.replace(/[\s,]/g, ""), new RegExp(`upto step${seen.step}$`.replace(/ /g, "")), "…and follow right after it");
+  // the inspector follows the order of the new step, drawn in its own task; and a step whose
+  // order differs from the last one shows it once the page settles
+  const orderOfStep = () => p.evaluate(() => {
+    const app = window.brigade;
+    const corr = app.sim.lastStep()?.correlation_id;
+    return corr ? app.sim.order(corr)?.order ?? null : null;
+  });
+  let moved = 0;
+  for (let i = 0; i < 12 && moved < 3; i++) {
+    const was = await p.getByTestId("inspector-order").textContent();
+    await p.keyboard.press("ArrowRight");
+    await settle(p);
+    const n = await orderOfStep();
+    if (n === null) continue;
+    const shown = await p.getByTestId("inspector-order").textContent();
+    assert.match(shown, new RegExp(`#${n}\\b`), `step ${i}: the inspector shows order ${n}`);
+    if (shown !== was) moved++;
+  }
+  assert.ok(moved >= 1, "the inspector moved with the steps");
 });

@@ -247,7 +247,10 @@ async function bigRun(page) {
       (got.engine ??= []).push(moved - start);
       for (const k of ["makeFrame", ...views]) (got[k] ??= []).push(spent[k] ?? 0);
       (got.microtasks ??= []).push(start + ms - rendered);
+      // the views a big run redraws in tasks of their own after the step's frame (offscreen.js)
+      const drawn = { ...spent };
       await idle();
+      for (const k of ["inspector", "numbers"]) (got[`${k} after`] ??= []).push((spent[k] ?? 0) - (drawn[k] ?? 0));
       return ms;
     };
     const jumps = [], forward = [], back = [];
@@ -283,7 +286,8 @@ async function bigRun(page) {
   console.log(`  single step forward + render, ms: ${fmt(stats(big.forward))}`);
   console.log(`  single step back + render, ms: ${fmt(stats(big.back))}`);
   for (const [kind, xs] of Object.entries(big.next)) console.log(`  next ${kind} + render, ms: ${fmt(stats(xs))}`);
-  console.log("  part by part, median / max ms (the engine's move, then each view's update; parts under 0.5 ms left out):");
+  console.log("  part by part, median / max ms (the engine's move, then each view's update, then what the inspector and the numbers");
+  console.log("  drew afterwards in tasks of their own; parts under 0.5 ms left out):");
   for (const [action, got] of Object.entries(big.parts)) {
     const shown = Object.entries(got).map(([k, xs]) => [k, stats(xs)]).filter(([k, s]) => k === "engine" || s.max >= 0.5);
     const r = stats(big.rerun[action]);

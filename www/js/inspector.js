@@ -9,6 +9,7 @@ import { guard, errorText, wordsOf } from "./engine.js";
 import { faultItem, FAULT_CHIP } from "./faults.js";
 import { senderRole } from "./wiring.js";
 import { MigrationPreview } from "./migration.js";
+import { Offscreen } from "./offscreen.js";
 
 const RUN_FAULTS_SHOWN = 200;
 const RECEIPTS_SHOWN = 100;
@@ -22,6 +23,10 @@ export class InspectorView {
     this.replay = null;
     this.pos = null; // index into replay.steps; null = follow the last one
     this.lastRender = 0;
+    // on a big run the order is redrawn in a task of its own after the frame that shows the
+    // step (the floor, the log and the caption answer at once), or once the page is idle
+    // while scrolled away
+    this.offscreen = new Offscreen($(".inspector-panel"), () => { if (app.frame) this.update(app.frame); });
     for (const tab of $$(".tabs [role=tab]")) {
       tab.addEventListener("click", () => { app.tab = tab.dataset.tab; this.key = ""; app.changed(); });
     }
@@ -139,6 +144,7 @@ export class InspectorView {
     // while playing fast, the inspector follows at a few frames per second
     const now = performance.now();
     if (frame.playing && now - this.lastRender < 250) { app.changedSoon(); return; }
+    if (this.offscreen.skip(frame)) return;
     this.lastRender = now;
     this.key = key;
     setFlag($("#unpin"), "hidden", following);

@@ -1,7 +1,8 @@
 // Rendering what matters first, for the views whose redraw is costly on a big run: a view
 // asks `skip(frame)` before redrawing. On a run of more than BIG_RUN steps, a view in view
-// redraws right after the frame that shows the step (the floor, the log and the inspector
-// answer the step at once; the numbers follow a frame later), and a view scrolled out of
+// redraws right after the frame that shows the step (the floor, the log and the caption
+// answer the step at once; the inspector and the numbers follow a frame later, each in a
+// task of its own), and a view scrolled out of
 // view redraws once the browser is idle, and at once when it scrolls into view. A smaller
 // run is never put off (its redraws are cheap), so what a reader (or a test) finds there
 // after a step is always up to date.
