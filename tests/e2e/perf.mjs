@@ -255,7 +255,7 @@ async function bigRun(page) {
     };
     const jumps = [], forward = [], back = [];
     for (let i = 0; i < 20; i++) jumps.push(await time(() => app.seek(Math.floor(random() * total)), "jump"));
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       app.seek(Math.floor(random() * total));
       app.render();
       await idle();
