@@ -177,6 +177,56 @@ impl RefusalKind {
     }
 }
 
+/// The steps of each [`Mark`], ascending, each once: what "next fault / timeout / retry /
+/// completion" reads, for a simulated run ([`RunIndex`]) and an observed one alike.
+#[derive(Debug, Clone, Default)]
+pub struct MarkSteps {
+    /// Steps that showed a fault.
+    pub faults: Vec<u32>,
+    /// Steps at which the house heard a `StepTimedOut`.
+    pub timeouts: Vec<u32>,
+    /// Steps at which the house asked again after a timeout or an expiry.
+    pub retries: Vec<u32>,
+    /// Steps at which an order completed.
+    pub completions: Vec<u32>,
+}
+
+impl MarkSteps {
+    /// The steps of `mark`.
+    pub fn of(&self, mark: Mark) -> &[u32] {
+        match mark {
+            Mark::Fault => &self.faults,
+            Mark::Timeout => &self.timeouts,
+            Mark::Retry => &self.retries,
+            Mark::Completion => &self.completions,
+        }
+    }
+
+    /// The first step after `after` with `mark`.
+    pub fn next(&self, mark: Mark, after: usize) -> Option<usize> {
+        let list = self.of(mark);
+        list.get(list.partition_point(|&x| x as usize <= after)).map(|&x| x as usize)
+    }
+
+    /// The last step before `before` with `mark`.
+    pub fn prev(&self, mark: Mark, before: usize) -> Option<usize> {
+        let list = self.of(mark);
+        list[..list.partition_point(|&x| (x as usize) < before)].last().map(|&x| x as usize)
+    }
+
+    /// How many steps up to `step` (inclusive) have `mark`.
+    pub fn count_upto(&self, mark: Mark, step: usize) -> usize {
+        self.of(mark).partition_point(|&x| x as usize <= step)
+    }
+
+    /// Forgets every step after `step`.
+    fn forget_after(&mut self, step: u32) {
+        for list in [&mut self.faults, &mut self.timeouts, &mut self.retries, &mut self.completions] {
+            list.truncate(list.partition_point(|&x| x <= step));
+        }
+    }
+}
+
 /// Steps of the known run by what they did, kept as the run is computed (see the module
 /// docs). Steps are 1-based; a person's fault applied before the first step counts at 0.
 #[derive(Debug, Clone, Default)]
@@ -187,10 +237,7 @@ pub struct RunIndex {
     idle: bool,
     /// Steps indexed: a prefix of the known run.
     upto: usize,
-    faults: Vec<u32>,
-    timeouts: Vec<u32>,
-    retries: Vec<u32>,
-    completions: Vec<u32>,
+    marks: MarkSteps,
     refusals: Vec<Refusal>,
     /// Correlation id → the step that decided its `OrderCompleted`.
     completed: HashMap<Uuid, u32>,
@@ -249,8 +296,8 @@ impl RunIndex {
                 faulty = true;
                 f += 1;
             }
-            if faulty && self.faults.last() != Some(&(step as u32)) {
-                insert_sorted(&mut self.faults, step as u32);
+            if faulty && self.marks.faults.last() != Some(&(step as u32)) {
+                insert_sorted(&mut self.marks.faults, step as u32);
             }
             self.upto = step;
         }
@@ -293,7 +340,7 @@ impl RunIndex {
         let delivered = world.store().frontier_type(record.seq as usize);
         let house = world.actors().get(record.actor as usize).is_some_and(|a| a.kind == ActorKind::House);
         if house && delivered == Some(MessageType::StepTimedOut) {
-            self.timeouts.push(s);
+            self.marks.timeouts.push(s);
         }
         if house
             && matches!(delivered, Some(MessageType::StepTimedOut | MessageType::OrderExpired))
@@ -307,10 +354,10 @@ impl RunIndex {
                 )
             })
         {
-            self.retries.push(s);
+            self.marks.retries.push(s);
         }
         if types.iter().any(|(t, _, _)| *t == MessageType::OrderCompleted) {
-            self.completions.push(s);
+            self.marks.completions.push(s);
             if let Some(env) = world.store().frontier_get(record.seq as usize) {
                 self.completed.entry(env.correlation_id).or_insert(s);
             }
@@ -331,7 +378,7 @@ impl RunIndex {
             refused = true;
         }
         if refused {
-            self.faults.push(s);
+            self.marks.faults.push(s);
         }
         true
     }
@@ -339,9 +386,7 @@ impl RunIndex {
     /// Forgets every step after `step`.
     fn forget_after(&mut self, step: usize) {
         let s = step as u32;
-        for list in [&mut self.faults, &mut self.timeouts, &mut self.retries, &mut self.completions] {
-            list.truncate(list.partition_point(|&x| x <= s));
-        }
+        self.marks.forget_after(s);
         self.refusals.truncate(self.refusals.partition_point(|r| r.step <= s));
         self.completed.retain(|_, &mut at| at <= s);
         if self.upto > step {
@@ -353,30 +398,19 @@ impl RunIndex {
         self.upto = self.upto.min(step);
     }
 
-    fn list(&self, mark: Mark) -> &[u32] {
-        match mark {
-            Mark::Fault => &self.faults,
-            Mark::Timeout => &self.timeouts,
-            Mark::Retry => &self.retries,
-            Mark::Completion => &self.completions,
-        }
-    }
-
     /// The first step after `after` with `mark`, among the steps indexed.
     pub fn next(&self, mark: Mark, after: usize) -> Option<usize> {
-        let list = self.list(mark);
-        list.get(list.partition_point(|&x| x as usize <= after)).map(|&x| x as usize)
+        self.marks.next(mark, after)
     }
 
     /// The last step before `before` with `mark`.
     pub fn prev(&self, mark: Mark, before: usize) -> Option<usize> {
-        let list = self.list(mark);
-        list[..list.partition_point(|&x| (x as usize) < before)].last().map(|&x| x as usize)
+        self.marks.prev(mark, before)
     }
 
     /// How many steps up to `step` (inclusive) have `mark`.
     pub fn count_upto(&self, mark: Mark, step: usize) -> usize {
-        self.list(mark).partition_point(|&x| x as usize <= step)
+        self.marks.count_upto(mark, step)
     }
 
     /// The step that decided the `OrderCompleted` of order `correlation_id`.

@@ -392,6 +392,13 @@ pub fn message(world: &World, seq: usize) -> Option<MessageView> {
 }
 
 fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
+    let publisher = actor_name(world, world.store().publisher(seq as usize).unwrap_or(u16::MAX));
+    message_in(world.store(), seq, env, publisher)
+}
+
+/// The view of message `seq` (`env`) as `store` holds it, published by `publisher` (a
+/// simulation's or a record's).
+pub fn message_in(store: &Store, seq: u32, env: &Envelope, publisher: String) -> MessageView {
     let t = env.message_type();
     MessageView {
         seq,
@@ -401,8 +408,8 @@ fn message_of(world: &World, seq: u32, env: &Envelope) -> MessageView {
         id: env.id,
         correlation_id: env.correlation_id,
         causation_id: env.causation(),
-        order: world.store().order_no(&env.correlation_id).unwrap_or(0),
-        publisher: actor_name(world, world.store().publisher(seq as usize).unwrap_or(u16::MAX)),
+        order: store.order_no(&env.correlation_id).unwrap_or(0),
+        publisher,
         summary: env.body.summary(),
     }
 }

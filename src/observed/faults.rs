@@ -12,6 +12,7 @@
 use super::ObservedRun;
 use crate::message::{Envelope, Message, MessageType};
 use crate::role::Role;
+use crate::run_index::MarkSteps;
 
 /// One fault the record shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +35,9 @@ pub struct ObservedFault {
 pub struct Derived {
     /// Every fault, in step order.
     pub faults: Vec<ObservedFault>,
-    /// Steps that showed a fault (ascending, once each).
-    pub fault_steps: Vec<u32>,
-    /// Steps at which an alarm rang (a `StepTimedOut` entered the stream).
-    pub timeout_steps: Vec<u32>,
-    /// Steps at which the house asked again after a timeout or an expiry.
-    pub retry_steps: Vec<u32>,
-    /// Steps at which an order completed.
-    pub completion_steps: Vec<u32>,
+    /// The steps of each mark (a fault's step when it showed one; a timeout's when a
+    /// `StepTimedOut` entered the stream).
+    pub marks: MarkSteps,
     /// Commands to workers already reported unanswered.
     reported: std::collections::HashSet<u32>,
 }
@@ -83,22 +79,22 @@ impl Derived {
             }
         }
         if t == MessageType::StepTimedOut {
-            self.timeout_steps.push(step);
+            self.marks.timeouts.push(step);
             self.unanswered(run, seq, env);
         }
         if t == MessageType::OrderCompleted {
-            self.completion_steps.push(step);
+            self.marks.completions.push(step);
         }
         let after_alarm = cause
             .and_then(|c| run.envelope(c))
             .is_some_and(|e| matches!(e.body, Message::StepTimedOut { .. } | Message::OrderExpired { .. }));
         // asking a worker again (work or a refund), not setting the next alarm
         let asks_again = after_alarm && who.is_some_and(|w| w.role == Role::House) && worker_of(run, t).is_some();
-        if asks_again && self.retry_steps.last() != Some(&step) {
-            self.retry_steps.push(step);
+        if asks_again && self.marks.retries.last() != Some(&step) {
+            self.marks.retries.push(step);
         }
-        if self.faults.len() > before && self.fault_steps.last() != Some(&step) {
-            self.fault_steps.push(step);
+        if self.faults.len() > before && self.marks.faults.last() != Some(&step) {
+            self.marks.faults.push(step);
         }
     }
 

@@ -27,19 +27,8 @@ impl ObservedRun {
     }
 
     fn message_of(&self, seq: u32, env: &Envelope) -> MessageView {
-        let t = env.message_type();
-        MessageView {
-            seq,
-            at_ms: env.at_ms,
-            type_name: t.name(),
-            kind: t.kind().name(),
-            id: env.id,
-            correlation_id: env.correlation_id,
-            causation_id: env.causation(),
-            order: self.store().order_no(&env.correlation_id).unwrap_or(0),
-            publisher: self.publisher_of(seq).map_or_else(|| "?".into(), |a| a.name.clone()),
-            summary: env.body.summary(),
-        }
+        let publisher = self.publisher_of(seq).map_or_else(|| "?".into(), |a| a.name.clone());
+        crate::view::message_in(self.store(), seq, env, publisher)
     }
 
     /// Message `seq` with its payload: the run file's entry, with its publisher.
@@ -289,29 +278,19 @@ impl ObservedRun {
             .collect()
     }
 
-    fn mark_steps(&self, mark: Mark) -> &[u32] {
-        let d = self.derived();
-        match mark {
-            Mark::Fault => &d.fault_steps,
-            Mark::Timeout => &d.timeout_steps,
-            Mark::Retry => &d.retry_steps,
-            Mark::Completion => &d.completion_steps,
-        }
-    }
-
     /// The first step of `mark` after `after`.
     pub fn next_mark(&self, mark: Mark, after: usize) -> Option<usize> {
-        self.mark_steps(mark).iter().map(|&s| s as usize).find(|&s| s > after)
+        self.derived().marks.next(mark, after)
     }
 
     /// The last step of `mark` before `before`.
     pub fn prev_mark(&self, mark: Mark, before: usize) -> Option<usize> {
-        self.mark_steps(mark).iter().rev().map(|&s| s as usize).find(|&s| s < before)
+        self.derived().marks.prev(mark, before)
     }
 
     /// How many steps up to `step` are of `mark`.
     pub fn count_upto(&self, mark: Mark, step: usize) -> usize {
-        self.mark_steps(mark).iter().take_while(|&&s| s as usize <= step).count()
+        self.derived().marks.count_upto(mark, step)
     }
 
     /// The step that completed order `id`.
