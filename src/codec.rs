@@ -66,10 +66,7 @@ fn small(map: &Map<String, Value>, key: &str) -> Result<u8, String> {
 }
 
 fn step(name: &str) -> Result<WorkStep, String> {
-    [WorkStep::Cook, WorkStep::Price, WorkStep::Pay, WorkStep::Refund]
-        .into_iter()
-        .find(|s| s.name() == name)
-        .ok_or_else(|| format!("`{name}` is not a step"))
+    WorkStep::from_name(name).ok_or_else(|| format!("`{name}` is not a step"))
 }
 
 fn order(map: &Map<String, Value>) -> Result<Rc<Order>, String> {
@@ -154,30 +151,15 @@ fn body(map: &Map<String, Value>) -> Result<Message, String> {
                 rejected_id: Uuid::parse_str(text(map, "rejected_id")?).map_err(|e| format!("`rejected_id`: {e}"))?,
                 rejected_type: MessageType::from_name(rejected)
                     .ok_or_else(|| format!("`{rejected}` is not a message type"))?,
-                reason: [
-                    RejectReason::Duplicate,
-                    RejectReason::Stale,
-                    RejectReason::AfterEnd,
-                    RejectReason::Unexpected,
-                ]
-                .into_iter()
-                .find(|r| r.name() == reason)
-                .ok_or_else(|| format!("`{reason}` is not a rejection reason"))?,
+                reason: RejectReason::from_name(reason)
+                    .ok_or_else(|| format!("`{reason}` is not a rejection reason"))?,
             }))
         }
         MessageType::OrderCompleted => Message::OrderCompleted { order: order(map)? },
         MessageType::OrderDropped => {
             let reason = text(map, "reason")?;
             Message::OrderDropped {
-                reason: [
-                    DropReason::Expired,
-                    DropReason::GaveUpCooking,
-                    DropReason::GaveUpPricing,
-                    DropReason::GaveUpPayment,
-                ]
-                .into_iter()
-                .find(|r| r.name() == reason)
-                .ok_or_else(|| format!("`{reason}` is not a drop reason"))?,
+                reason: DropReason::from_name(reason).ok_or_else(|| format!("`{reason}` is not a drop reason"))?,
             }
         }
         MessageType::RefundEscalated => Message::RefundEscalated {
@@ -190,10 +172,7 @@ fn body(map: &Map<String, Value>) -> Result<Message, String> {
                 message_id: Uuid::parse_str(text(map, "message_id")?).map_err(|e| format!("`message_id`: {e}"))?,
                 message_type: MessageType::from_name(t).ok_or_else(|| format!("`{t}` is not a message type"))?,
                 worker: Rc::new(text(map, "worker")?.to_string()),
-                reason: [PoisonReason::HandlerFailed, PoisonReason::CannotCook, PoisonReason::ByHand]
-                    .into_iter()
-                    .find(|r| r.name() == reason)
-                    .ok_or_else(|| format!("`{reason}` is not a poison reason"))?,
+                reason: PoisonReason::from_name(reason).ok_or_else(|| format!("`{reason}` is not a poison reason"))?,
                 attempts: small(map, "attempts")?,
             }))
         }
@@ -234,5 +213,26 @@ mod tests {
         assert!(env.is_none(), "nothing published before the first step");
         let text = br#"{"id":"00000000-0000-0000-0000-000000000001","correlation_id":"00000000-0000-0000-0000-000000000002","causation_id":null,"at_ms":0,"type":"OrderPlaced","order":{"table":1,"dodgy":false,"items":[{"dish":"caviar","qty":1,"price_cents":0}],"placed_at_ms":0,"expires_at_ms":5}}"#;
         assert_eq!(decode(text).unwrap_err(), "`caviar` is not on the menu");
+    }
+
+    /// Every reason and step is read back from its name; a name none has is refused by name.
+    #[test]
+    fn reasons_and_steps_are_read_by_their_names() {
+        use strum::IntoEnumIterator;
+        for r in DropReason::iter() {
+            assert_eq!(DropReason::from_name(r.name()), Some(r));
+        }
+        for r in RejectReason::iter() {
+            assert_eq!(RejectReason::from_name(r.name()), Some(r));
+        }
+        for r in PoisonReason::iter() {
+            assert_eq!(PoisonReason::from_name(r.name()), Some(r));
+        }
+        for s in WorkStep::iter() {
+            assert_eq!(step(s.name()), Ok(s));
+        }
+        assert_eq!(step("bake").unwrap_err(), "`bake` is not a step");
+        let dropped = br#"{"id":"00000000-0000-0000-0000-000000000001","correlation_id":"00000000-0000-0000-0000-000000000002","causation_id":null,"at_ms":0,"type":"OrderDropped","reason":"bored"}"#;
+        assert_eq!(decode(dropped).unwrap_err(), "`bored` is not a drop reason");
     }
 }

@@ -30,6 +30,11 @@ impl WorkStep {
             WorkStep::Refund => "refund",
         }
     }
+
+    /// The step named `name` (see [`WorkStep::name`]).
+    pub fn from_name(name: &str) -> Option<WorkStep> {
+        <WorkStep as strum::IntoEnumIterator>::iter().find(|s| s.name() == name)
+    }
 }
 
 /// Which flow an order follows.

@@ -53,6 +53,11 @@ impl DropReason {
         self.into()
     }
 
+    /// The reason named `name` (see [`DropReason::name`]).
+    pub fn from_name(name: &str) -> Option<DropReason> {
+        <DropReason as IntoEnumIterator>::iter().find(|r| r.name() == name)
+    }
+
     /// The reason for giving up on `step`.
     pub fn gave_up(step: WorkStep) -> DropReason {
         match step {
@@ -83,6 +88,11 @@ impl RejectReason {
     /// The kebab-case name used in the run file.
     pub fn name(self) -> &'static str {
         self.into()
+    }
+
+    /// The reason named `name` (see [`RejectReason::name`]).
+    pub fn from_name(name: &str) -> Option<RejectReason> {
+        <RejectReason as IntoEnumIterator>::iter().find(|r| r.name() == name)
     }
 }
 
@@ -320,7 +330,7 @@ pub enum Message {
 }
 
 /// Why a worker failed on a message (a poison message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, EnumIter, IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum PoisonReason {
@@ -336,6 +346,11 @@ impl PoisonReason {
     /// The kebab-case name used in the run file.
     pub fn name(self) -> &'static str {
         self.into()
+    }
+
+    /// The reason named `name` (see [`PoisonReason::name`]).
+    pub fn from_name(name: &str) -> Option<PoisonReason> {
+        <PoisonReason as IntoEnumIterator>::iter().find(|r| r.name() == name)
     }
 }
 
