@@ -19,5 +19,6 @@ esac
 bash scripts/setup.sh page
 BRIGADE_SKIP_SETUP=1 bash scripts/build-wasm.sh
 
+command -v node >/dev/null || { echo "serve: node is needed to serve www/ (scripts/static-server.mjs)" >&2; exit 1; }
 printf '\n\033[1mbrigade is served at http://127.0.0.1:%s/\033[0m  (Ctrl-C stops)\n\n' "$port"
 exec node scripts/static-server.mjs www "$port"
